@@ -1,0 +1,104 @@
+import { type Context, toUser, withDatabase } from "./context.ts";
+import { ValidationError } from "./errors.ts";
+import { validateInput } from "./forms/index.ts";
+import { idOf, type UserRef } from "./guests.ts";
+import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
+import type { Credentials, User } from "./types.ts";
+
+/** Registered users: password login and sign-up for visitors who never were guests. */
+export function accountManager(context: Context) {
+  const { db, quirks, settings, users, guests } = context;
+  return {
+    /**
+     * Checks a username and password; returns the user, or null when either is wrong. Always
+     * costs one password hash, so timing does not reveal which usernames exist. Guests have
+     * no usable password and can never log in this way.
+     * @example
+     * ```ts
+     * const user = await guestUsers.authenticate({ username, password });
+     * if (user) setCookie((await guestUsers.createSession(user.id)).token);
+     * ```
+     */
+    async authenticate({
+      username,
+      password,
+    }: Pick<Credentials, "username" | "password">): Promise<User | null> {
+      if (typeof username !== "string" || typeof password !== "string" || password.length > 4096)
+        return null;
+      const row = await withDatabase(context, () => users.findByUsername(db, username));
+      const matches = await verifyPassword(row?.passwordHash ?? null, password);
+      if (!row || !matches) return null;
+      const now = settings.clock();
+      await withDatabase(context, async () => {
+        await users.recordLogin(db, row.id, now);
+        if (row.passwordHash && needsRehash(row.passwordHash, settings.passwordHashing)) {
+          const passwordHash = await hashPassword(password, settings.passwordHashing);
+          await users.setCredentials(db, row.id, {
+            username: row.username,
+            passwordHash,
+            email: null,
+          });
+        }
+      });
+      return toUser({ ...row, lastLoginAt: now }, false);
+    },
+
+    /**
+     * Creates a registered user from sign-up input, validated with the convert form (same
+     * fields, same password rules). Throws `VALIDATION_FAILED` for bad input or a taken name.
+     * @example
+     * ```ts
+     * const user = await guestUsers.createUser({ username: "ada", password1: pw, password2: pw });
+     * ```
+     */
+    async createUser(input: unknown): Promise<User> {
+      const form = settings.convertForm;
+      const result = await validateInput(form.schema, input);
+      if (!result.ok) throw new ValidationError(result.fieldErrors);
+      const credentials = form.getCredentials(result.value);
+      const passwordHash = await hashPassword(credentials.password, settings.passwordHashing);
+      const now = settings.clock();
+      return withDatabase(context, async () => {
+        try {
+          const id = await users.insertUser(db, {
+            username: credentials.username,
+            passwordHash,
+            email: credentials.email ?? null,
+            now,
+          });
+          const row = await users.findById(db, id);
+          return toUser(
+            row ?? {
+              id,
+              username: credentials.username,
+              email: null,
+              passwordHash,
+              createdAt: now,
+              lastLoginAt: null,
+            },
+            false,
+          );
+        } catch (error) {
+          if (quirks.isUniqueViolation(error))
+            throw new ValidationError({ username: ["A user with that username already exists."] });
+          throw error;
+        }
+      });
+    },
+
+    /**
+     * Loads a user by id with a fresh guest flag, or null when no such user exists.
+     * @example
+     * ```ts
+     * const user = await guestUsers.getUser(42);
+     * ```
+     */
+    async getUser(user: UserRef): Promise<User | null> {
+      const id = idOf(user);
+      return withDatabase(context, async () => {
+        const [row, guest] = await Promise.all([users.findById(db, id), guests.find(db, id)]);
+        return row ? toUser(row, guest !== undefined) : null;
+      });
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { Db, DialectQuirks } from "../store/dialect.ts";
+import { type GuestQueries, guestQueries } from "../store/guest-store.ts";
+import { type SessionQueries, sessionQueries } from "../store/session-store.ts";
+import { tableUserStore, type UserRow, type UserStore } from "../store/user-store.ts";
+import { DatabaseUnavailableError, GuestUserError } from "./errors.ts";
+import { Events } from "./events.ts";
+import type { Settings } from "./settings.ts";
+import type { User } from "./types.ts";
+
+/** What every core operation works with: one object, built once by createGuestUsers(). */
+export interface Context {
+  readonly db: Db;
+  readonly quirks: DialectQuirks;
+  readonly settings: Settings;
+  readonly users: UserStore;
+  readonly guests: GuestQueries;
+  readonly sessions: SessionQueries;
+  readonly events: Events;
+}
+
+/** Builds the context from an open database and the checked settings. */
+export function createContext(
+  db: Db,
+  quirks: DialectQuirks,
+  settings: Settings,
+  userStore?: UserStore,
+): Context {
+  return {
+    db,
+    quirks,
+    settings,
+    users: userStore ?? tableUserStore(settings.tables, quirks),
+    guests: guestQueries(settings.tables),
+    sessions: sessionQueries(settings.tables),
+    events: new Events(settings.logger),
+  };
+}
+
+/**
+ * Runs a database operation, turning "the server is gone" into a {@link DatabaseUnavailableError}
+ * that says what to check. Our own errors pass through untouched.
+ */
+export async function withDatabase<T>(context: Context, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!(error instanceof GuestUserError) && context.quirks.isConnectionError(error)) {
+      throw new DatabaseUnavailableError(error);
+    }
+    throw error;
+  }
+}
+
+/** A users row plus its guest flag, as the public {@link User}. */
+export function toUser(row: UserRow, isGuest: boolean): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    isGuest,
+    createdAt: row.createdAt,
+    lastLoginAt: row.lastLoginAt,
+  };
+}

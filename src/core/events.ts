@@ -1,0 +1,72 @@
+import { GuestUserError } from "./errors.ts";
+import type { User } from "./types.ts";
+
+/** The events and what each listener receives: the reference's signals. */
+export interface GuestUserEvents {
+  /** A request created a guest (not fired when code creates one without a request). */
+  readonly guestCreated: { readonly user: User; readonly request: Request };
+  /** A guest converted to a registered user: same id, now with credentials. */
+  readonly converted: { readonly user: User };
+}
+
+/** A listener; it may be async, and is awaited before the operation returns. */
+export type Listener<Name extends keyof GuestUserEvents> = (
+  event: GuestUserEvents[Name],
+) => void | Promise<void>;
+
+/** Where the library reports what it cannot throw: a failing listener, a failed background write. */
+export interface Logger {
+  warn(message: string, ...details: unknown[]): void;
+  error(message: string, ...details: unknown[]): void;
+}
+
+/**
+ * A small typed event emitter. Listeners run after the database transaction committed, one
+ * after another; one that throws is reported to the logger as a `LISTENER_FAILED` error (the
+ * rest still run, and the committed rows stay as they are: nothing is half-written).
+ */
+export class Events {
+  readonly #listeners: { [Name in keyof GuestUserEvents]: Set<Listener<Name>> } = {
+    guestCreated: new Set(),
+    converted: new Set(),
+  };
+  readonly #logger: Logger;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  /** Adds a listener; returns a function that removes it. */
+  on<Name extends keyof GuestUserEvents>(name: Name, listener: Listener<Name>): () => void {
+    this.#set(name).add(listener);
+    return () => this.off(name, listener);
+  }
+
+  /** Removes a listener added with {@link on}. */
+  off<Name extends keyof GuestUserEvents>(name: Name, listener: Listener<Name>): void {
+    this.#set(name).delete(listener);
+  }
+
+  /** Calls every listener of `name` in order, reporting (not throwing) their failures. */
+  async emit<Name extends keyof GuestUserEvents>(
+    name: Name,
+    event: GuestUserEvents[Name],
+  ): Promise<void> {
+    for (const listener of [...this.#set(name)]) {
+      try {
+        await listener(event);
+      } catch (cause) {
+        const error = new GuestUserError(
+          "LISTENER_FAILED",
+          `A "${name}" listener threw; the ${name === "converted" ? "conversion" : "guest"} itself is saved. Fix the listener (see the cause).`,
+          { cause },
+        );
+        this.#logger.error(error.message, error);
+      }
+    }
+  }
+
+  #set<Name extends keyof GuestUserEvents>(name: Name): Set<Listener<Name>> {
+    return this.#listeners[name] as Set<Listener<Name>>;
+  }
+}

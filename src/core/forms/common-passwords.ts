@@ -1,0 +1,44 @@
+/**
+ * The common-password list: the 20,000 most common entries of the password list shipped in
+ * the npm package `@zxcvbn-ts/language-common` 4.1.3 (https://github.com/zxcvbn-ts/zxcvbn),
+ * lower-cased, de-duplicated, one per line, gzipped into `common-passwords.txt.gz`.
+ * That list is MIT licensed, (c) 2012-2016 Dan Wheeler and Dropbox, Inc. and (c) 2021
+ * @zxcvbn-ts; its notice is in `common-passwords.LICENSE.txt` beside this file.
+ */
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+
+const LIST_URL = new URL("./common-passwords.txt.gz", import.meta.url);
+
+let cached: ReadonlySet<string> | undefined;
+
+/**
+ * The bundled list of common passwords (lower case), read and unzipped synchronously on the
+ * first call and cached afterwards.
+ *
+ * @example
+ * ```ts
+ * loadCommonPasswords().size; // 20000
+ * ```
+ */
+export function loadCommonPasswords(): ReadonlySet<string> {
+  if (cached === undefined) {
+    const text = gunzipSync(readFileSync(LIST_URL)).toString("utf8");
+    cached = new Set(text.split("\n").filter((line) => line.length > 0));
+  }
+  return cached;
+}
+
+/**
+ * Whether a password is on the bundled common-password list. The password is lower-cased
+ * and trimmed first, so `" Password "` counts as `"password"`.
+ *
+ * @example
+ * ```ts
+ * isCommonPassword("qwertyuiop"); // true
+ * isCommonPassword("v7#Lq9!zTf2m"); // false
+ * ```
+ */
+export function isCommonPassword(password: string): boolean {
+  return loadCommonPasswords().has(password.toLowerCase().trim());
+}

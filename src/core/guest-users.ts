@@ -1,0 +1,76 @@
+import { type Connection, openDatabase } from "../store/connect.ts";
+import type { Db } from "../store/dialect.ts";
+import { type MigrateResult, migrateDown, migrateToLatest } from "../store/migrate.ts";
+import { accountManager } from "./accounts.ts";
+import { cleanupManager } from "./cleanup.ts";
+import { type Context, createContext, withDatabase } from "./context.ts";
+import type { GuestUserEvents, Listener } from "./events.ts";
+import { guestManager } from "./guests.ts";
+import { sessionManager } from "./sessions.ts";
+import { type GuestUsersOptions, resolveSettings, type Settings } from "./settings.ts";
+
+/** Everything the library does, bound to one database and one set of settings. */
+export interface GuestUsers
+  extends ReturnType<typeof guestManager>,
+    ReturnType<typeof accountManager>,
+    ReturnType<typeof sessionManager>,
+    ReturnType<typeof cleanupManager> {
+  /** The checked settings, defaults filled in. */
+  readonly settings: Settings;
+  /** The Kysely instance in use (for your own queries on the same database). */
+  readonly db: Db;
+  /** `"sqlite"`, `"postgres"` or `"mysql"`. */
+  readonly dialect: Connection["quirks"]["name"];
+  /** Creates or updates our tables; safe to call from many servers at once. */
+  migrate(): Promise<MigrateResult>;
+  /** Drops our tables (never an app's own users table). For tests and uninstalls. */
+  unmigrate(): Promise<MigrateResult>;
+  /** Listens to `guestCreated` or `converted`; returns a function that stops listening. */
+  on<Name extends keyof GuestUserEvents>(name: Name, listener: Listener<Name>): () => void;
+  /** Stops a listener added with {@link on}. */
+  off<Name extends keyof GuestUserEvents>(name: Name, listener: Listener<Name>): void;
+  /** Closes the database connection if we opened it (a pool or handle you passed stays open). */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the library's single entry point. Options are checked at once: a bad one throws
+ * `INVALID_CONFIG` naming it. Nothing connects until the first query.
+ *
+ * @example
+ * ```ts
+ * import { createGuestUsers } from "guest-user";
+ *
+ * const guestUsers = createGuestUsers({ database: "sqlite:app.sqlite3" });
+ * await guestUsers.migrate();
+ * guestUsers.on("converted", ({ user }) => console.log(`${user.username} signed up`));
+ * const guest = await guestUsers.createGuestUser();
+ * ```
+ */
+export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
+  const settings = resolveSettings(options);
+  const connection = openDatabase(options.database);
+  const context: Context = createContext(
+    connection.db,
+    connection.quirks,
+    settings,
+    options.userStore,
+  );
+  const { db, quirks } = connection;
+  return {
+    settings,
+    db,
+    dialect: quirks.name,
+    ...guestManager(context),
+    ...accountManager(context),
+    ...sessionManager(context),
+    ...cleanupManager(context),
+    migrate: () => withDatabase(context, () => migrateToLatest(db, settings.tables, quirks)),
+    unmigrate: () => withDatabase(context, () => migrateDown(db, settings.tables, quirks)),
+    on: (name, listener) => context.events.on(name, listener),
+    off: (name, listener) => context.events.off(name, listener),
+    async close() {
+      if (connection.owned) await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+
+/** A user's id: a number for auto-increment keys, a string for text or UUID keys. */
+export type UserId = number | string;
+
+/**
+ * A user as this library sees it: the columns it knows of, plus whether the user is
+ * (still) a guest. Objects are snapshots: after a conversion, load the user again.
+ */
+export interface User {
+  readonly id: UserId;
+  readonly username: string;
+  readonly email: string | null;
+  /** True while a guest row exists for this user. */
+  readonly isGuest: boolean;
+  /** Milliseconds since the epoch; `null` when the app's own users table has no such column. */
+  readonly createdAt: number | null;
+  /** Milliseconds since the epoch of the last password login; `null` if never. */
+  readonly lastLoginAt: number | null;
+}
+
+/** What a convert or signup form yields to log the user in: the reference's `get_credentials()`. */
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+  /** Saved on the user row when given. */
+  readonly email?: string | null;
+}
+
+/**
+ * A form that turns a guest into a registered user: any Standard Schema validator (zod,
+ * valibot, arktype, or our built-in {@link userCreationForm}) plus `getCredentials`.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * const convertForm: ConvertForm<{ email: string; password: string }> = {
+ *   schema: z.object({ email: z.string().email(), password: z.string().min(12) }),
+ *   getCredentials: (value) => ({ username: value.email, email: value.email, password: value.password }),
+ * };
+ * ```
+ */
+export interface ConvertForm<Output = unknown> {
+  /** Validates the raw input (form fields or JSON body). */
+  readonly schema: StandardSchemaV1<unknown, Output>;
+  /** Turns the validated value into the credentials to save and to log in with. */
+  getCredentials(value: Output): Credentials;
+}

@@ -1,0 +1,14 @@
+export { friendlyNameGenerator } from "./friendly.ts";
+export {
+  cutToMaxLength,
+  type NameGenerator,
+  type NameGeneratorContext,
+} from "./name-generator.ts";
+export { type NumberedNameOptions, numberedNameGenerator } from "./numbered.ts";
+export {
+  type NameGeneratorName,
+  type NameGeneratorSetting,
+  resolveNameGenerator,
+} from "./resolve.ts";
+export { uuidNameGenerator } from "./uuid.ts";
+export { ADJECTIVES, NOUNS } from "./words.ts";

@@ -1,0 +1,51 @@
+/**
+ * guest-user: let visitors use your app at once as real, temporary guest users, and keep
+ * everything when they sign up.
+ *
+ * @example
+ * ```ts
+ * import { createGuestUsers } from "guest-user";
+ * const guestUsers = createGuestUsers();
+ * await guestUsers.migrate();
+ * ```
+ * @module
+ */
+
+export type { CleanupProgress, DeleteExpiredOptions, DeleteExpiredResult } from "./core/cleanup.ts";
+export {
+  DatabaseUnavailableError,
+  type FieldErrors,
+  GuestUserError,
+  type GuestUserErrorCode,
+  InvalidConfigError,
+  NotGuestError,
+  ValidationError,
+} from "./core/errors.ts";
+export type { GuestUserEvents, Listener, Logger } from "./core/events.ts";
+export * from "./core/forms/index.ts";
+export { createGuestUsers, type GuestUsers } from "./core/guest-users.ts";
+export type { CreateGuestUserInput, UserRef } from "./core/guests.ts";
+export { USERNAME_ATTEMPTS } from "./core/guests.ts";
+export {
+  DEFAULT_SCRYPT,
+  hashPassword,
+  needsRehash,
+  type ScryptParams,
+  verifyPassword,
+} from "./core/passwords.ts";
+export type { Session, ValidatedSession } from "./core/sessions.ts";
+export {
+  type GuestUsersOptions,
+  type SessionOptions,
+  type Settings,
+  TWO_WEEKS,
+} from "./core/settings.ts";
+export type { ConvertForm, Credentials, User, UserId } from "./core/types.ts";
+export { DEFAULT_BLOCKED_USER_AGENTS, userAgentMatcher } from "./core/user-agents.ts";
+export * from "./core/usernames/index.ts";
+export { type DatabaseSource, DEFAULT_DATABASE } from "./store/connect.ts";
+export type { DialectName } from "./store/dialect.ts";
+export type { GuestData, GuestRecord } from "./store/guest-store.ts";
+export type { MigrateResult } from "./store/migrate.ts";
+export type { TableOptions, UsersTableOptions } from "./store/tables.ts";
+export { type NewUser, tableUserStore, type UserRow, type UserStore } from "./store/user-store.ts";

@@ -1,0 +1,79 @@
+import { Kysely, MysqlDialect, sql } from "kysely";
+import type { Pool } from "mysql2";
+import { GuestUserError } from "../../core/errors.ts";
+import { type Db, type DialectQuirks, errorCode, isNetworkError } from "../dialect.ts";
+
+/** A mysql2 pool, callback flavour (`mysql2`) or promise flavour (`mysql2/promise`). */
+export type MysqlPoolSource = Pool | { readonly pool: Pool };
+
+/**
+ * Connects to MySQL or MariaDB through a `mysql2` pool: pass a connection URL, or a pool you
+ * made (we then never end it).
+ *
+ * @example
+ * ```ts
+ * import { createGuestUsers } from "guest-user";
+ * import { mysqlDatabase } from "guest-user/mysql";
+ * const guestUsers = createGuestUsers({ database: mysqlDatabase("mysql://root@127.0.0.1/app") });
+ * ```
+ */
+export function mysqlDatabase(
+  source: string | MysqlPoolSource,
+  options: { readonly max?: number } = {},
+) {
+  const pool = async (): Promise<Pool> => {
+    if (typeof source !== "string") return "pool" in source ? source.pool : source;
+    const mysql = await import("mysql2").catch((cause: unknown) => {
+      throw new GuestUserError(
+        "DRIVER_MISSING",
+        "MySQL and MariaDB need the mysql2 package: run `npm install mysql2`.",
+        {
+          cause,
+        },
+      );
+    });
+    return mysql.createPool({
+      uri: source,
+      connectionLimit: options.max ?? 10,
+      supportBigNumbers: true,
+    });
+  };
+  return new Kysely<unknown>({ dialect: new MysqlDialect({ pool }) });
+}
+
+const CONNECTION_CODES = new Set([
+  "PROTOCOL_CONNECTION_LOST",
+  "ER_ACCESS_DENIED_ERROR",
+  "ER_BAD_DB_ERROR",
+  "ER_CON_COUNT_ERROR",
+]);
+
+/**
+ * MySQL's differences: no LIMIT inside an IN subquery, so a batch is two statements in one
+ * transaction: lock the batch's guest rows (SKIP LOCKED: a converting guest is skipped and
+ * several cleaners share the work), then delete exactly those users.
+ */
+export const mysqlQuirks: DialectQuirks = {
+  name: "mysql",
+  jsonType: "json",
+  isUniqueViolation: (error) => errorCode(error) === "ER_DUP_ENTRY" || errorCode(error) === 1062,
+  isConnectionError(error) {
+    const code = errorCode(error);
+    return isNetworkError(error) || (typeof code === "string" && CONNECTION_CODES.has(code));
+  },
+  deleteExpiredBatch(db: Db, { tables, column, cutoff, limit }) {
+    const { users, guests } = tables;
+    return db.transaction().execute(async (trx) => {
+      const picked = await sql<{ user_id: number | string }>`
+        select user_id from ${sql.table(guests)} where ${sql.ref(column)} < ${cutoff}
+        order by ${sql.ref(column)} limit ${limit} for update skip locked`.execute(trx);
+      if (picked.rows.length === 0) return 0;
+      const ids = picked.rows.map((row) => row.user_id);
+      const result = await sql`
+        delete from ${sql.table(users.table)} where ${sql.ref(users.id)} in (${sql.join(ids)})`.execute(
+        trx,
+      );
+      return Number(result.numAffectedRows ?? 0n);
+    });
+  },
+};

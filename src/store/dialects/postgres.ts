@@ -1,0 +1,57 @@
+import { Kysely, PostgresDialect, sql } from "kysely";
+import type { Pool } from "pg";
+import { GuestUserError } from "../../core/errors.ts";
+import { type Db, type DialectQuirks, errorCode, isNetworkError } from "../dialect.ts";
+
+/**
+ * Connects to PostgreSQL through a `pg` pool: pass a connection URL, or a `Pool` you made
+ * (we then never end it: that stays yours).
+ *
+ * @example
+ * ```ts
+ * import { createGuestUsers } from "guest-user";
+ * import { postgresDatabase } from "guest-user/postgres";
+ * const guestUsers = createGuestUsers({ database: postgresDatabase(process.env.DATABASE_URL!) });
+ * ```
+ */
+export function postgresDatabase(source: string | Pool, options: { readonly max?: number } = {}) {
+  const pool = async (): Promise<Pool> => {
+    if (typeof source !== "string") return source;
+    const pg = await import("pg").catch((cause: unknown) => {
+      throw new GuestUserError(
+        "DRIVER_MISSING",
+        "PostgreSQL needs the pg package: run `npm install pg`.",
+        {
+          cause,
+        },
+      );
+    });
+    const created = new pg.default.Pool({ connectionString: source, max: options.max ?? 10 });
+    // An idle client losing its server must not crash the process; the next query reconnects.
+    created.on("error", () => {});
+    return created;
+  };
+  return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** PostgreSQL's differences: several cleaners share the work with FOR UPDATE SKIP LOCKED. */
+export const postgresQuirks: DialectQuirks = {
+  name: "postgres",
+  jsonType: "jsonb",
+  isUniqueViolation: (error) => errorCode(error) === "23505",
+  isConnectionError(error) {
+    const code = errorCode(error);
+    return (
+      isNetworkError(error) ||
+      (typeof code === "string" && (code.startsWith("08") || code === "57P01" || code === "3D000"))
+    );
+  },
+  async deleteExpiredBatch(db: Db, { tables, column, cutoff, limit }) {
+    const { users, guests } = tables;
+    const result = await sql`
+      delete from ${sql.table(users.table)} where ${sql.ref(users.id)} in (
+        select user_id from ${sql.table(guests)} where ${sql.ref(column)} < ${cutoff}
+        order by ${sql.ref(column)} limit ${limit} for update skip locked)`.execute(db);
+    return Number(result.numAffectedRows ?? 0n);
+  },
+};

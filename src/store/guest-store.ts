@@ -1,0 +1,105 @@
+import { sql } from "kysely";
+import type { UserId } from "../core/types.ts";
+import type { Db } from "./dialect.ts";
+import type { Tables } from "./tables.ts";
+import { toMillis, toUserId } from "./user-store.ts";
+
+/** JSON-compatible extra data stored with a guest: our answer to the reference's swappable model. */
+export type GuestData = { readonly [key: string]: unknown };
+
+/** A guest row. */
+export interface GuestRecord {
+  readonly userId: UserId;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+  /** Milliseconds since the epoch of the last request seen (updated at most once per session refresh). */
+  readonly lastSeenAt: number;
+  readonly data: GuestData | null;
+}
+
+/** Which column decides expiry, and the cutoff in milliseconds since the epoch. */
+export interface Expiry {
+  readonly column: "created_at" | "last_seen_at";
+  readonly cutoff: number;
+}
+
+interface RawGuest {
+  user_id: unknown;
+  created_at: unknown;
+  last_seen_at: unknown;
+  data: unknown;
+}
+
+function parseData(value: unknown): GuestData | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") return JSON.parse(value) as GuestData;
+  if (Buffer.isBuffer(value)) return JSON.parse(value.toString("utf8")) as GuestData;
+  return value as GuestData;
+}
+
+/** Guest queries on the configured tables. */
+export function guestQueries(tables: Tables) {
+  const guests = sql.table(tables.guests);
+  const toRecord = (raw: RawGuest): GuestRecord => ({
+    userId: toUserId(raw.user_id, tables.users.idType),
+    createdAt: toMillis(raw.created_at) ?? 0,
+    lastSeenAt: toMillis(raw.last_seen_at) ?? 0,
+    data: parseData(raw.data),
+  });
+  return {
+    async insert(db: Db, userId: UserId, now: number, data: GuestData | null): Promise<void> {
+      const json = data === null ? null : JSON.stringify(data);
+      await sql`insert into ${guests} (user_id, created_at, last_seen_at, data)
+        values (${userId}, ${now}, ${now}, ${json})`.execute(db);
+    },
+
+    /** Deletes the guest row; 0 means the user was not (or no longer) a guest. */
+    async delete(db: Db, userId: UserId): Promise<number> {
+      const result = await sql`delete from ${guests} where user_id = ${userId}`.execute(db);
+      return Number(result.numAffectedRows ?? 0n);
+    },
+
+    async find(db: Db, userId: UserId): Promise<GuestRecord | undefined> {
+      const { rows } = await sql<RawGuest>`select user_id, created_at, last_seen_at, data
+        from ${guests} where user_id = ${userId}`.execute(db);
+      return rows[0] && toRecord(rows[0]);
+    },
+
+    async setData(db: Db, userId: UserId, data: GuestData | null): Promise<number> {
+      const json = data === null ? null : JSON.stringify(data);
+      const result =
+        await sql`update ${guests} set data = ${json} where user_id = ${userId}`.execute(db);
+      return Number(result.numAffectedRows ?? 0n);
+    },
+
+    async touch(db: Db, userId: UserId, now: number): Promise<void> {
+      await sql`update ${guests} set last_seen_at = ${now} where user_id = ${userId}`.execute(db);
+    },
+
+    /** The number of guests and of expired guests, in one query. */
+    async count(db: Db, { column, cutoff }: Expiry): Promise<{ guests: number; expired: number }> {
+      const { rows } = await sql<{ guests: unknown; expired: unknown }>`
+        select count(*) as guests,
+          coalesce(sum(case when ${sql.ref(column)} < ${cutoff} then 1 else 0 end), 0) as expired
+        from ${guests}`.execute(db);
+      return { guests: Number(rows[0]?.guests ?? 0), expired: Number(rows[0]?.expired ?? 0) };
+    },
+
+    /** One page of expired guests, keyset-paginated by user id (constant memory for any size). */
+    async listExpired(
+      db: Db,
+      { column, cutoff }: Expiry,
+      after: UserId | null,
+      limit: number,
+    ): Promise<GuestRecord[]> {
+      const { rows } =
+        await sql<RawGuest>`select user_id, created_at, last_seen_at, data from ${guests}
+        where ${sql.ref(column)} < ${cutoff} ${after === null ? sql`` : sql`and user_id > ${after}`}
+        order by user_id limit ${limit}`.execute(db);
+      return rows.map(toRecord);
+    },
+  };
+}
+
+/** The guest queries bound to one set of tables. */
+export type GuestQueries = ReturnType<typeof guestQueries>;

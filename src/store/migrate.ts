@@ -1,0 +1,59 @@
+import { type MigrationResultSet, Migrator } from "kysely";
+import { GuestUserError } from "../core/errors.ts";
+import type { Db, DialectQuirks } from "./dialect.ts";
+import { initialMigration } from "./migrations/001-initial.ts";
+import type { Tables } from "./tables.ts";
+
+/** The names of the migrations that were applied by this call, oldest first. */
+export interface MigrateResult {
+  readonly applied: readonly string[];
+}
+
+function migrator(db: Db, tables: Tables, quirks: DialectQuirks): Migrator {
+  return new Migrator({
+    db,
+    migrationTableName: tables.migrations,
+    migrationLockTableName: tables.migrationsLock,
+    provider: {
+      getMigrations: async () => ({ "001-initial": initialMigration(tables, quirks) }),
+    },
+  });
+}
+
+function unwrap(result: MigrationResultSet): MigrateResult {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new GuestUserError(
+      "DATABASE_UNAVAILABLE",
+      `Migration ${failed} failed: ${result.error instanceof Error ? result.error.message : String(result.error)}. Fix the cause and run \`guest-user migrate\` again; applied migrations are not repeated.`,
+      { cause: result.error },
+    );
+  }
+  return {
+    applied: (result.results ?? [])
+      .filter((r) => r.status === "Success")
+      .map((r) => r.migrationName),
+  };
+}
+
+/**
+ * Brings the schema up to date. Safe to call from many servers starting at once: Kysely's
+ * migration lock lets one run while the others wait, then find nothing left to do.
+ */
+export async function migrateToLatest(
+  db: Db,
+  tables: Tables,
+  quirks: DialectQuirks,
+): Promise<MigrateResult> {
+  return unwrap(await migrator(db, tables, quirks).migrateToLatest());
+}
+
+/** Undoes every migration (drops our tables; never an app's own users table). For tests and uninstalls. */
+export async function migrateDown(
+  db: Db,
+  tables: Tables,
+  quirks: DialectQuirks,
+): Promise<MigrateResult> {
+  const { NO_MIGRATIONS } = await import("kysely");
+  return unwrap(await migrator(db, tables, quirks).migrateTo(NO_MIGRATIONS));
+}

@@ -1,0 +1,106 @@
+import { type ColumnDataType, type Expression, type Kysely, type Migration, sql } from "kysely";
+import type { DialectQuirks } from "../dialect.ts";
+import type { Tables } from "../tables.ts";
+
+/** The SQL type of our `user_id` columns: it must match the users table's id exactly on MySQL. */
+function userIdType(tables: Tables, quirks: DialectQuirks): ColumnDataType | Expression<unknown> {
+  const { users } = tables;
+  if (users.idColumnType) return sql.raw(users.idColumnType);
+  if (users.idType === "string") return "varchar(255)";
+  return quirks.name === "sqlite" ? "integer" : "bigint";
+}
+
+/**
+ * The first schema: users (when built in), guests and sessions. Times are milliseconds since
+ * the epoch in integer columns, the same on every database.
+ */
+export function initialMigration(tables: Tables, quirks: DialectQuirks): Migration {
+  const { users } = tables;
+  const idType = userIdType(tables, quirks);
+  return {
+    async up(db: Kysely<unknown>) {
+      if (users.builtIn) {
+        let create = db.schema.createTable(users.table).ifNotExists();
+        create =
+          quirks.name === "sqlite"
+            ? create.addColumn(users.id, "integer", (c) => c.primaryKey().autoIncrement())
+            : quirks.name === "postgres"
+              ? create.addColumn(users.id, "bigint", (c) =>
+                  c.primaryKey().generatedByDefaultAsIdentity(),
+                )
+              : create.addColumn(users.id, "bigint", (c) => c.primaryKey().autoIncrement());
+        await create
+          .addColumn(users.username, `varchar(${users.usernameMaxLength})`, (c) =>
+            c.notNull().unique(),
+          )
+          .addColumn(users.password, "varchar(255)")
+          .addColumn(users.email ?? "email", "varchar(254)")
+          .addColumn(users.createdAt ?? "created_at", "bigint", (c) => c.notNull())
+          .addColumn(users.lastLoginAt ?? "last_login_at", "bigint")
+          .execute();
+      }
+
+      await db.schema
+        .createTable(tables.guests)
+        .ifNotExists()
+        .addColumn("user_id", idType, (c) => c.primaryKey().notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("last_seen_at", "bigint", (c) => c.notNull())
+        .addColumn("data", sql.raw(quirks.jsonType))
+        .addForeignKeyConstraint(
+          `${tables.guests}_user_fk`,
+          ["user_id"],
+          users.table,
+          [users.id],
+          (c) => c.onDelete("cascade"),
+        )
+        .execute();
+      await db.schema
+        .createIndex(`${tables.guests}_created_at_idx`)
+        .ifNotExists()
+        .on(tables.guests)
+        .column("created_at")
+        .execute();
+      await db.schema
+        .createIndex(`${tables.guests}_last_seen_at_idx`)
+        .ifNotExists()
+        .on(tables.guests)
+        .column("last_seen_at")
+        .execute();
+
+      await db.schema
+        .createTable(tables.sessions)
+        .ifNotExists()
+        .addColumn("id", "varchar(64)", (c) => c.primaryKey().notNull())
+        .addColumn("secret_hash", "varchar(64)", (c) => c.notNull())
+        .addColumn("user_id", idType, (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .addForeignKeyConstraint(
+          `${tables.sessions}_user_fk`,
+          ["user_id"],
+          users.table,
+          [users.id],
+          (c) => c.onDelete("cascade"),
+        )
+        .execute();
+      await db.schema
+        .createIndex(`${tables.sessions}_user_id_idx`)
+        .ifNotExists()
+        .on(tables.sessions)
+        .column("user_id")
+        .execute();
+      await db.schema
+        .createIndex(`${tables.sessions}_expires_at_idx`)
+        .ifNotExists()
+        .on(tables.sessions)
+        .column("expires_at")
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable(tables.sessions).ifExists().execute();
+      await db.schema.dropTable(tables.guests).ifExists().execute();
+      if (users.builtIn) await db.schema.dropTable(users.table).ifExists().execute();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { sql } from "kysely";
+import type { UserId } from "../core/types.ts";
+import type { Db } from "./dialect.ts";
+import type { Tables } from "./tables.ts";
+import {
+  type RawUserColumns,
+  toMillis,
+  toUserRow,
+  type UserRow,
+  userColumns,
+} from "./user-store.ts";
+
+/** A stored session: the public id, the hash of its secret, and when it ends. */
+export interface SessionRow {
+  readonly id: string;
+  readonly secretHash: string;
+  readonly userId: UserId;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/** The answer of the hot path's one query: the session, its user, and whether it is a guest. */
+export interface SessionLookup {
+  readonly session: SessionRow;
+  readonly user: UserRow;
+  readonly isGuest: boolean;
+}
+
+interface RawLookup extends RawUserColumns {
+  session_id: string;
+  secret_hash: string;
+  session_created_at: unknown;
+  expires_at: unknown;
+  guest_user_id: unknown;
+}
+
+/** Session queries on the configured tables. */
+export function sessionQueries(tables: Tables) {
+  const sessions = sql.table(tables.sessions);
+  const { users } = tables;
+  return {
+    async insert(db: Db, row: SessionRow): Promise<void> {
+      await sql`insert into ${sessions} (id, secret_hash, user_id, created_at, expires_at)
+        values (${row.id}, ${row.secretHash}, ${row.userId}, ${row.createdAt}, ${row.expiresAt})`.execute(
+        db,
+      );
+    },
+
+    /** ONE query: session joined to its user, left-joined to the guest row. */
+    async lookup(db: Db, id: string): Promise<SessionLookup | undefined> {
+      const { rows } = await sql<RawLookup>`
+        select s.id as session_id, s.secret_hash, s.created_at as session_created_at, s.expires_at,
+          g.user_id as guest_user_id, ${userColumns(tables, "u")}
+        from ${sessions} as s
+        join ${sql.table(users.table)} as u on ${sql.ref(`u.${users.id}`)} = s.user_id
+        left join ${sql.table(tables.guests)} as g on g.user_id = s.user_id
+        where s.id = ${id}`.execute(db);
+      const raw = rows[0];
+      if (!raw) return undefined;
+      const user = toUserRow(raw, tables);
+      return {
+        session: {
+          id: raw.session_id,
+          secretHash: raw.secret_hash,
+          userId: user.id,
+          createdAt: toMillis(raw.session_created_at) ?? 0,
+          expiresAt: toMillis(raw.expires_at) ?? 0,
+        },
+        user,
+        isGuest: raw.guest_user_id !== null && raw.guest_user_id !== undefined,
+      };
+    },
+
+    async extend(db: Db, id: string, expiresAt: number): Promise<void> {
+      await sql`update ${sessions} set expires_at = ${expiresAt} where id = ${id}`.execute(db);
+    },
+
+    async delete(db: Db, id: string): Promise<void> {
+      await sql`delete from ${sessions} where id = ${id}`.execute(db);
+    },
+
+    async deleteForUser(db: Db, userId: UserId): Promise<number> {
+      const result = await sql`delete from ${sessions} where user_id = ${userId}`.execute(db);
+      return Number(result.numAffectedRows ?? 0n);
+    },
+
+    async deleteExpired(db: Db, now: number): Promise<number> {
+      const result = await sql`delete from ${sessions} where expires_at <= ${now}`.execute(db);
+      return Number(result.numAffectedRows ?? 0n);
+    },
+  };
+}
+
+/** The session queries bound to one set of tables. */
+export type SessionQueries = ReturnType<typeof sessionQueries>;

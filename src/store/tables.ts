@@ -1,0 +1,161 @@
+import { InvalidConfigError } from "../core/errors.ts";
+
+/**
+ * Where the users live: the built-in `guest_user_users` table, or the app's own users table
+ * described by its table and column names.
+ *
+ * @example
+ * ```ts
+ * // An app whose users table is `accounts(account_id, login, pw_hash, mail)`:
+ * createGuestUsers({
+ *   users: {
+ *     table: "accounts",
+ *     columns: { id: "account_id", username: "login", password: "pw_hash", email: "mail" },
+ *   },
+ * });
+ * ```
+ */
+export interface UsersTableOptions {
+  /**
+   * The users table. When you name your own table, our migrations leave it alone and only
+   * reference it (foreign keys with ON DELETE CASCADE from the guests and sessions tables).
+   * @default "guest_user_users" (created by our migrations)
+   */
+  readonly table?: string;
+  /** Column names in that table; each defaults to the built-in table's name. */
+  readonly columns?: {
+    /** @default "id" */
+    readonly id?: string;
+    /** @default "username" */
+    readonly username?: string;
+    /** The password hash; NULL means "no usable password", as for every guest. @default "password" */
+    readonly password?: string;
+    /** Optional: set to `null` if your table has no email column. @default "email" */
+    readonly email?: string | null;
+    /** Optional: milliseconds since the epoch. @default "created_at" */
+    readonly createdAt?: string | null;
+    /** Optional: milliseconds since the epoch. @default "last_login_at" */
+    readonly lastLoginAt?: string | null;
+  };
+  /**
+   * How ids come back to JavaScript: `"integer"` (auto-increment keys, returned as numbers)
+   * or `"string"` (text or UUID keys that the database generates by default).
+   * @default "integer"
+   */
+  readonly idType?: "integer" | "string";
+  /**
+   * SQL type of the `user_id` columns our tables add, which must match your id column
+   * exactly on MySQL (`bigint`, `int unsigned`, `char(36)`...).
+   * @default "bigint" for integer ids, "varchar(255)" for string ids ("integer" on SQLite)
+   */
+  readonly idColumnType?: string;
+  /** The maximum length of the username column; generated guest names are cut to it. @default 150 */
+  readonly usernameMaxLength?: number;
+}
+
+/** The tables, resolved: every name known, nothing optional left. */
+export interface Tables {
+  readonly users: {
+    readonly table: string;
+    /** True when our migrations create and own the users table. */
+    readonly builtIn: boolean;
+    readonly id: string;
+    readonly username: string;
+    readonly password: string;
+    readonly email: string | null;
+    readonly createdAt: string | null;
+    readonly lastLoginAt: string | null;
+    readonly idType: "integer" | "string";
+    readonly idColumnType: string | null;
+    readonly usernameMaxLength: number;
+  };
+  readonly sessions: string;
+  readonly guests: string;
+  readonly migrations: string;
+  readonly migrationsLock: string;
+}
+
+/** Table name options: a prefix for the tables we own, and the users table. */
+export interface TableOptions {
+  /**
+   * Prefix of the tables this library owns (`<prefix>sessions`, `<prefix>guests`,
+   * `<prefix>migrations`, and `<prefix>users` when you use the built-in users).
+   * @default "guest_user_"
+   */
+  readonly tablePrefix?: string;
+  /** The users table; see {@link UsersTableOptions}. */
+  readonly users?: UsersTableOptions;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+function identifier(option: string, value: string): string {
+  if (typeof value !== "string" || !IDENTIFIER.test(value)) {
+    throw new InvalidConfigError(
+      option,
+      `expected a plain SQL identifier (letters, digits, underscore; at most 63 characters), got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+function optionalIdentifier(
+  option: string,
+  value: string | null | undefined,
+  fallback: string | null,
+) {
+  if (value === null) return null;
+  return identifier(option, value ?? (fallback as string));
+}
+
+/** Resolves and checks table options; throws {@link InvalidConfigError} naming the bad option. */
+export function resolveTables(options: TableOptions = {}): Tables {
+  const prefix = options.tablePrefix ?? "guest_user_";
+  if (prefix !== "") identifier("tablePrefix", prefix);
+  const users = options.users ?? {};
+  const builtIn = users.table === undefined;
+  const columns = users.columns ?? {};
+  const idType = users.idType ?? "integer";
+  if (idType !== "integer" && idType !== "string") {
+    throw new InvalidConfigError(
+      "users.idType",
+      `expected "integer" or "string", got ${JSON.stringify(idType)}`,
+    );
+  }
+  const usernameMaxLength = users.usernameMaxLength ?? 150;
+  if (!Number.isInteger(usernameMaxLength) || usernameMaxLength < 8 || usernameMaxLength > 255) {
+    throw new InvalidConfigError(
+      "users.usernameMaxLength",
+      `expected an integer from 8 to 255, got ${usernameMaxLength}`,
+    );
+  }
+  if (users.idColumnType !== undefined && !/^[A-Za-z][A-Za-z0-9_ (),]*$/.test(users.idColumnType)) {
+    throw new InvalidConfigError(
+      "users.idColumnType",
+      `expected an SQL type such as "bigint" or "char(36)", got ${JSON.stringify(users.idColumnType)}`,
+    );
+  }
+  return {
+    users: {
+      table: identifier("users.table", users.table ?? `${prefix}users`),
+      builtIn,
+      id: identifier("users.columns.id", columns.id ?? "id"),
+      username: identifier("users.columns.username", columns.username ?? "username"),
+      password: identifier("users.columns.password", columns.password ?? "password"),
+      email: optionalIdentifier("users.columns.email", columns.email, "email"),
+      createdAt: optionalIdentifier("users.columns.createdAt", columns.createdAt, "created_at"),
+      lastLoginAt: optionalIdentifier(
+        "users.columns.lastLoginAt",
+        columns.lastLoginAt,
+        "last_login_at",
+      ),
+      idType,
+      idColumnType: users.idColumnType ?? null,
+      usernameMaxLength,
+    },
+    sessions: `${prefix}sessions`,
+    guests: `${prefix}guests`,
+    migrations: `${prefix}migrations`,
+    migrationsLock: `${prefix}migrations_lock`,
+  };
+}

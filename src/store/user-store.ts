@@ -1,0 +1,162 @@
+import { type RawBuilder, sql } from "kysely";
+import type { UserId } from "../core/types.ts";
+import type { Db, DialectQuirks } from "./dialect.ts";
+import type { Tables } from "./tables.ts";
+
+/** A users row, in the library's words, whatever the app's column names. */
+export interface UserRow {
+  readonly id: UserId;
+  readonly username: string;
+  readonly email: string | null;
+  /** NULL for guests: no password can match. */
+  readonly passwordHash: string | null;
+  readonly createdAt: number | null;
+  readonly lastLoginAt: number | null;
+}
+
+/** The user fields the library writes. */
+export interface NewUser {
+  readonly username: string;
+  readonly passwordHash: string | null;
+  readonly email: string | null;
+  /** Milliseconds since the epoch. */
+  readonly now: number;
+}
+
+/**
+ * The few user operations the library needs. The default, {@link tableUserStore}, works on the
+ * configured users table; implement your own to fill columns we do not know of (say a NOT NULL
+ * `role`), spreading the default for the rest. Every method gets the transaction to run in,
+ * so a user row and its guest row are always written together.
+ *
+ * @example
+ * ```ts
+ * const defaults = tableUserStore(tables, quirks);
+ * const userStore: UserStore = {
+ *   ...defaults,
+ *   insertUser: async (db, user) => {
+ *     const id = await defaults.insertUser(db, user);
+ *     await sql`update accounts set role = 'guest' where account_id = ${id}`.execute(db);
+ *     return id;
+ *   },
+ * };
+ * ```
+ */
+export interface UserStore {
+  /** Inserts a user and returns its id; lets the driver's unique violation through on a clash. */
+  insertUser(db: Db, user: NewUser): Promise<UserId>;
+  findById(db: Db, id: UserId): Promise<UserRow | undefined>;
+  findByUsername(db: Db, username: string): Promise<UserRow | undefined>;
+  /** Sets the username, the password hash and (when given) the email of one user. */
+  setCredentials(db: Db, id: UserId, credentials: Omit<NewUser, "now">): Promise<void>;
+  /** Records a password login. */
+  recordLogin(db: Db, id: UserId, now: number): Promise<void>;
+}
+
+/** Turns what a driver returns for an id or a time (bigint as string on pg) into JavaScript. */
+export function toUserId(value: unknown, idType: "integer" | "string"): UserId {
+  return idType === "integer" ? Number(value) : String(value);
+}
+
+/** Milliseconds from an integer column, or null. */
+export function toMillis(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+/** `alias.col as name` for each user column, NULL for the ones the app's table lacks. */
+export function userColumns(tables: Tables, alias: string): RawBuilder<unknown> {
+  const { users } = tables;
+  const column = (name: string | null, as: string) =>
+    name === null
+      ? sql`null as ${sql.ref(as)}`
+      : sql`${sql.ref(`${alias}.${name}`)} as ${sql.ref(as)}`;
+  return sql.join([
+    column(users.id, "id"),
+    column(users.username, "username"),
+    column(users.email, "email"),
+    column(users.password, "password_hash"),
+    column(users.createdAt, "created_at"),
+    column(users.lastLoginAt, "last_login_at"),
+  ]);
+}
+
+/** The raw shape {@link userColumns} selects. */
+export interface RawUserColumns {
+  id: unknown;
+  username: string;
+  email: string | null;
+  password_hash: string | null;
+  created_at: unknown;
+  last_login_at: unknown;
+}
+
+/** Maps the raw columns to a {@link UserRow}. */
+export function toUserRow(raw: RawUserColumns, tables: Tables): UserRow {
+  return {
+    id: toUserId(raw.id, tables.users.idType),
+    username: raw.username,
+    email: raw.email ?? null,
+    passwordHash: raw.password_hash ?? null,
+    createdAt: toMillis(raw.created_at),
+    lastLoginAt: toMillis(raw.last_login_at),
+  };
+}
+
+/** The default {@link UserStore}: plain statements on the configured users table. */
+export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore {
+  const { users } = tables;
+  const table = sql.table(users.table);
+  const find = async (db: Db, column: string, value: UserId) => {
+    const { rows } = await sql<RawUserColumns>`select ${userColumns(tables, "u")} from ${table} as u
+      where ${sql.ref(`u.${column}`)} = ${value}`.execute(db);
+    return rows[0] && toUserRow(rows[0], tables);
+  };
+  const assignments = (credentials: Omit<NewUser, "now">) => {
+    const set = [
+      sql`${sql.ref(users.username)} = ${credentials.username}`,
+      sql`${sql.ref(users.password)} = ${credentials.passwordHash}`,
+    ];
+    if (users.email && credentials.email !== null)
+      set.push(sql`${sql.ref(users.email)} = ${credentials.email}`);
+    return sql.join(set);
+  };
+
+  return {
+    async insertUser(db, user) {
+      const fields: [string | null, unknown][] = [
+        [users.username, user.username],
+        [users.password, user.passwordHash],
+        [users.email, user.email],
+        [users.createdAt, user.now],
+      ];
+      const present = fields.filter((field): field is [string, unknown] => field[0] !== null);
+      const columns = present.map(([column]) => column);
+      const values = present.map(([, value]) => value);
+      const insert = sql`insert into ${table} (${sql.join(columns.map((c) => sql.ref(c)))}) values (${sql.join(values)})`;
+      if (quirks.name !== "mysql") {
+        const { rows } = await sql<{
+          id: unknown;
+        }>`${insert} returning ${sql.ref(users.id)} as id`.execute(db);
+        return toUserId(rows[0]?.id, users.idType);
+      }
+      const result = await insert.execute(db);
+      if (users.idType === "integer" && result.insertId !== undefined)
+        return Number(result.insertId);
+      const inserted = await find(db, users.username, user.username);
+      return inserted?.id ?? 0;
+    },
+    findById: (db, id) => find(db, users.id, id),
+    findByUsername: (db, username) => find(db, users.username, username),
+    async setCredentials(db, id, credentials) {
+      await sql`update ${table} set ${assignments(credentials)} where ${sql.ref(users.id)} = ${id}`.execute(
+        db,
+      );
+    },
+    async recordLogin(db, id, now) {
+      if (!users.lastLoginAt) return;
+      await sql`update ${table} set ${sql.ref(users.lastLoginAt)} = ${now} where ${sql.ref(users.id)} = ${id}`.execute(
+        db,
+      );
+    },
+  };
+}

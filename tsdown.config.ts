@@ -1,0 +1,18 @@
+import { defineConfig } from "tsdown";
+
+export default defineConfig({
+  entry: [
+    "src/index.ts",
+    "src/store/dialects/sqlite.ts",
+    "src/store/dialects/postgres.ts",
+    "src/store/dialects/mysql.ts",
+    "src/cli/main.ts",
+  ],
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  dts: true,
+  unbundle: true,
+  clean: true,
+  copy: [{ from: "src/core/forms/common-passwords.txt.gz", to: "dist/core/forms" }],
+});

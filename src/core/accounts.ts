@@ -26,7 +26,11 @@ export function accountManager(context: Context) {
       if (typeof username !== "string" || typeof password !== "string" || password.length > 4096)
         return null;
       const row = await withDatabase(context, () => users.findByUsername(db, username));
-      const matches = await verifyPassword(row?.passwordHash ?? null, password);
+      const matches = await verifyPassword(
+        row?.passwordHash ?? null,
+        password,
+        settings.passwordHashing,
+      );
       if (!row || !matches) return null;
       const now = settings.clock();
       await withDatabase(context, async () => {

@@ -56,23 +56,27 @@ const HASH_FORMAT =
 /**
  * Checks a password against a hash from {@link hashPassword}, comparing in constant time.
  * A `null` hash (a guest: no usable password) or a malformed one never matches, but costs
- * the same time as a real check, so timing does not tell which users exist.
+ * the same time as a real check with `dummyParams` (pass your configured ones), so timing does not
+ * tell which users exist.
  *
  * @example
  * ```ts
  * if (await verifyPassword(user.passwordHash, submitted)) logIn(user);
  * ```
  */
-export async function verifyPassword(hash: string | null, password: string): Promise<boolean> {
+export async function verifyPassword(
+  hash: string | null,
+  password: string,
+  dummyParams: ScryptParams = DEFAULT_SCRYPT,
+): Promise<boolean> {
   const parts = hash ? HASH_FORMAT.exec(hash) : null;
-  if (!parts) {
-    await derive(password, DUMMY_SALT, DEFAULT_SCRYPT);
+  const stored = parts && { logN: Number(parts[1]), r: Number(parts[2]), p: Number(parts[3]) };
+  if (!parts || !stored || stored.logN < 1 || stored.logN > 22) {
+    await derive(password, DUMMY_SALT, dummyParams);
     return false;
   }
-  const params = { logN: Number(parts[1]), r: Number(parts[2]), p: Number(parts[3]) };
-  if (params.logN < 1 || params.logN > 22) return false;
   const expected = Buffer.from(parts[5] as string, "base64");
-  const actual = await derive(password, Buffer.from(parts[4] as string, "base64"), params);
+  const actual = await derive(password, Buffer.from(parts[4] as string, "base64"), stored);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 

@@ -113,7 +113,7 @@ export function guestManager(context: Context) {
      * True when a request may get a guest: guests are enabled and the User-Agent is not a
      * blocked crawler.
      */
-    canCreateGuest(request: Request): boolean {
+    canCreateGuest(request: { readonly headers: { get(name: string): string | null } }): boolean {
       return settings.enabled && !isBlocked(request.headers.get("user-agent"));
     },
 

@@ -28,6 +28,18 @@ export interface SessionOptions {
   readonly refreshInterval?: number;
 }
 
+/** The session cookie. */
+export interface CookieOptions {
+  /** @default "guest_user_session" */
+  readonly name?: string;
+  /** `"auto"`: Secure everywhere but on localhost (plain-HTTP development). @default "auto" */
+  readonly secure?: boolean | "auto";
+  /** @default undefined (the current host only) */
+  readonly domain?: string;
+  /** @default "/" */
+  readonly path?: string;
+}
+
 /**
  * Everything `createGuestUsers()` takes. Every option is optional; the defaults are the
  * reference's (django-guest-user 0.5.5).
@@ -88,6 +100,14 @@ export interface GuestUsersOptions extends TableOptions {
   readonly logger?: Logger;
   /** The clock, in milliseconds since the epoch (tests move it). @default Date.now */
   readonly clock?: () => number;
+  /**
+   * A random secret of at least 32 characters, for CSRF tokens. Required by the web layer
+   * (views and adapters); the core alone does not need it. Keep it out of the code:
+   * `secret: process.env.GUEST_USER_SECRET`.
+   */
+  readonly secret?: string;
+  /** The session cookie. */
+  readonly cookie?: CookieOptions;
 }
 
 /** The options after checking, with every default filled in. */
@@ -110,6 +130,8 @@ export interface Settings {
   readonly tables: Tables;
   readonly logger: Logger;
   readonly clock: () => number;
+  readonly secret: string | null;
+  readonly cookie: { readonly name: string; readonly secure: boolean | "auto"; readonly domain: string | null; readonly path: string };
 }
 
 function check<T>(
@@ -224,6 +246,14 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
       );
     }
   }
+  const cookie = options.cookie ?? {};
+  const resolvedCookie = {
+    name: check("cookie.name", cookie.name, "guest_user_session", (v) => typeof v === "string" && /^[\w-]{1,64}$/.test(v), "letters, digits, _ or - (at most 64)"),
+    secure: check("cookie.secure", cookie.secure, "auto" as boolean | "auto", (v) => v === "auto" || typeof v === "boolean", 'true, false or "auto"'),
+    domain: check("cookie.domain", cookie.domain, null as string | null, (v) => typeof v === "string" && /^[a-z0-9.-]+$/i.test(v), "a host name"),
+    path: check("cookie.path", cookie.path, "/", (v) => typeof v === "string" && /^\/[\w\-./~]*$/.test(v), 'a path starting with "/"'),
+  };
+  const secret = check("secret", options.secret, null as string | null, (v) => typeof v === "string" && v.length >= 32, "a random string of at least 32 characters");
   const logger = check(
     "logger",
     options.logger,
@@ -299,6 +329,8 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
     ),
     tables: resolveTables(options),
     logger,
+    secret,
+    cookie: resolvedCookie,
     clock: check(
       "clock",
       options.clock,

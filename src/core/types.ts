@@ -43,6 +43,25 @@ export interface Credentials {
 export interface ConvertForm<Output = unknown> {
   /** Validates the raw input (form fields or JSON body). */
   readonly schema: StandardSchemaV1<unknown, Output>;
+  /**
+   * The inputs the HTML views render, in order.
+   * @default [username, password1, password2] for userCreationForm(); required for HTML forms of custom schemas
+   */
+  readonly fields?: readonly FormField[];
   /** Turns the validated value into the credentials to save and to log in with. */
   getCredentials(value: Output): Credentials;
+}
+
+/** One input of a rendered form. */
+export interface FormField {
+  /** The field name, as the schema expects it. */
+  readonly name: string;
+  /** The visible label. */
+  readonly label: string;
+  /** @default "text" */
+  readonly type?: "text" | "password" | "email";
+  /** The browser's autocomplete hint, e.g. "username" or "new-password". */
+  readonly autocomplete?: string;
+  /** Help shown under the input. */
+  readonly help?: string;
 }

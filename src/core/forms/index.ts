@@ -21,6 +21,7 @@ export {
 } from "./standard-schema.ts";
 export {
   MAX_FIELD_LENGTH,
+  USER_CREATION_FIELDS,
   type UserCreationData,
   type UserCreationFormOptions,
   userCreationForm,

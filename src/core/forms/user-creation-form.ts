@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { InvalidConfigError } from "../errors.ts";
-import type { ConvertForm } from "../types.ts";
+import type { ConvertForm, FormField } from "../types.ts";
 import {
   commonPasswordValidator,
   minimumLengthValidator,
@@ -203,5 +203,13 @@ export function userCreationForm(
   return {
     schema: { "~standard": { version: 1, vendor: "guest-user", validate } },
     getCredentials: (value) => ({ username: value.username, password: value.password1 }),
+    fields: USER_CREATION_FIELDS,
   };
 }
+
+/** The inputs of {@link userCreationForm}, as the HTML views render them. */
+export const USER_CREATION_FIELDS: readonly FormField[] = [
+  { name: "username", label: "Username", autocomplete: "username", help: "150 characters or fewer. Letters, digits and @/./+/-/_ only." },
+  { name: "password1", label: "Password", type: "password", autocomplete: "new-password", help: "At least 8 characters; not too common, not all digits, not like your username." },
+  { name: "password2", label: "Password confirmation", type: "password", autocomplete: "new-password", help: "Enter the same password as before, for verification." },
+];

@@ -1,0 +1,60 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { readCookie } from "./cookies.ts";
+import type { HttpRequest, RequestState } from "./request.ts";
+
+/** The hidden form field that carries the token. */
+export const CSRF_FIELD = "csrf_token";
+
+/**
+ * CSRF protection for HTML forms: a random seed in its own HttpOnly cookie, and a token that
+ * is an HMAC of the seed AND the session id, so it is tied to the session: after a login or a
+ * conversion (a new session), old forms no longer post.
+ */
+export function csrfProtection(secret: string, cookieName: string, cookieFor: (request: HttpRequest, name: string, value: string) => string) {
+  const sign = (seed: string, sessionId: string) =>
+    createHmac("sha256", secret).update(`${seed}|${sessionId}`).digest("base64url");
+  const sessionIdOf = (state: RequestState) => state.token?.split(".")[0] ?? "";
+  const seedOf = (request: HttpRequest, state: RequestState) => {
+    if (state.csrfSeed) return state.csrfSeed;
+    const seed = readCookie(request.headers.get("cookie"), cookieName);
+    state.csrfSeed = seed && /^[\w-]{22,64}$/.test(seed) ? seed : null;
+    return state.csrfSeed;
+  };
+  return {
+    /** The token to put in a form's hidden `csrf_token` field (sets the seed cookie if needed). */
+    token(request: HttpRequest, state: RequestState): string {
+      let seed = seedOf(request, state);
+      if (!seed) {
+        seed = randomBytes(24).toString("base64url");
+        state.csrfSeed = seed;
+        state.setCookies.push(cookieFor(request, cookieName, seed));
+      }
+      return sign(seed, sessionIdOf(state));
+    },
+    /** True when a submitted token matches this browser's seed and current session. */
+    verify(request: HttpRequest, state: RequestState, submitted: unknown): boolean {
+      const seed = seedOf(request, state);
+      if (!seed || typeof submitted !== "string" || submitted.length > 128) return false;
+      const expected = Buffer.from(sign(seed, sessionIdOf(state)));
+      const actual = Buffer.from(submitted);
+      return expected.length === actual.length && timingSafeEqual(expected, actual);
+    },
+  };
+}
+
+/**
+ * For JSON requests: accepted when the browser says the request is same-origin
+ * (`Sec-Fetch-Site: same-origin` or `none`), or its `Origin` equals ours. A request
+ * authenticated by a bearer token carries no ambient credential and needs neither.
+ */
+export function sameOriginRequest(request: HttpRequest): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  if (site) return site === "same-origin" || site === "none";
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  try {
+    return new URL(origin).origin === new URL(request.url).origin;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,89 @@
+import type { GuestUserHttp } from "./guest-user-http.ts";
+import type { HttpRequest, RequestState } from "./request.ts";
+import { nextValue, withNext } from "./safe-next.ts";
+
+/** Options of {@link guestUserRequired}: the reference's decorator arguments. */
+export interface GuestUserRequiredOptions {
+  /** Where anonymous visitors go (no `next`). @default settings.requiredAnonUrl */
+  readonly anonymousUrl?: string;
+  /** Where registered users go (no `next`). @default settings.requiredUserUrl */
+  readonly registeredUrl?: string;
+}
+
+/** Options of {@link regularUserRequired}: the reference's decorator arguments. */
+export interface RegularUserRequiredOptions {
+  /** Where anonymous visitors go, with `?next=`. @default settings.loginUrl */
+  readonly loginUrl?: string;
+  /** Where guests go, with `?next=`. @default settings.convertUrl */
+  readonly convertUrl?: string;
+  /** The query parameter carrying the way back. @default "next" */
+  readonly redirectFieldName?: string;
+}
+
+/**
+ * A guard's verdict: `null` lets the handler run; a string is the Location of a 302.
+ * Guards may change `state` (allowGuestUser logs a new guest in).
+ */
+export type Guard = (http: GuestUserHttp, request: HttpRequest, state: RequestState) => Promise<string | null>;
+
+/**
+ * Anonymous visitors get a guest created and logged in, then the handler runs; unless guests
+ * are disabled or the User-Agent is a blocked crawler: then it runs for the anonymous visitor.
+ * Guests and registered users pass untouched.
+ *
+ * @example
+ * ```ts
+ * app.get("/editor/", guestUser.allowGuestUser(), (req, res) => res.send(`Hi ${req.user.username}`));
+ * ```
+ */
+export function allowGuestUser(): Guard {
+  return async (http, request, state) => {
+    await http.maybeCreateGuestUser(request, state);
+    return null;
+  };
+}
+
+/**
+ * Only guests: anonymous visitors go to `anonymousUrl`, registered users to `registeredUrl`,
+ * both without `next` (a registered user can never become a guest again).
+ *
+ * @example
+ * ```ts
+ * app.get("/welcome/", guestUser.guestUserRequired({ registeredUrl: "/dashboard/" }), handler);
+ * ```
+ */
+export function guestUserRequired(options: GuestUserRequiredOptions = {}): Guard {
+  return async (http, _request, state) => {
+    const { settings } = http.guestUsers;
+    if (!state.user) return options.anonymousUrl ?? settings.requiredAnonUrl;
+    if (!state.isGuest) return options.registeredUrl ?? settings.requiredUserUrl;
+    return null;
+  };
+}
+
+/**
+ * Only registered users: anonymous visitors go to `loginUrl`, guests to `convertUrl`, each
+ * with `?next=<this page>` so they come back here afterwards.
+ *
+ * @example
+ * ```ts
+ * app.get("/billing/", guestUser.regularUserRequired(), handler);
+ * // anonymous: 302 /accounts/login/?next=/billing/   guest: 302 /convert/?next=/billing/
+ * ```
+ */
+export function regularUserRequired(options: RegularUserRequiredOptions = {}): Guard {
+  const field = options.redirectFieldName ?? "next";
+  return async (http, request, state) => {
+    const { settings } = http.guestUsers;
+    if (state.user && !state.isGuest) return null;
+    const target = state.user ? (options.convertUrl ?? settings.convertUrl) : (options.loginUrl ?? settings.loginUrl);
+    return withNext(target, field, nextValue(new URL(request.url), target));
+  };
+}
+
+/** A 302 response to `location`, carrying the state's cookies. */
+export function redirectResponse(location: string, state: RequestState): Response {
+  const headers = new Headers({ location });
+  for (const cookie of state.setCookies) headers.append("set-cookie", cookie);
+  return new Response(null, { status: 302, headers });
+}

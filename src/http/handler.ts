@@ -1,0 +1,69 @@
+import type { GuestUserHttp } from "./guest-user-http.ts";
+import type { Guard } from "./guards.ts";
+import type { HttpRequest, RequestState } from "./request.ts";
+import { redirectResponse } from "./guards.ts";
+
+/** What a Web handler gets besides the request: the web layer and who is asking. */
+export interface HandlerContext {
+  readonly http: GuestUserHttp;
+  readonly state: RequestState;
+}
+
+/**
+ * A framework-free handler on Web Request/Response. Views, `View.asView()` and guarded
+ * handlers all have this shape; every adapter can mount one.
+ */
+export type WebHandler = (request: Request, context: HandlerContext) => Promise<Response>;
+
+/** A route of the built-in views (convert, login, logout, signup). */
+export interface WebRoute {
+  readonly methods: readonly ("GET" | "POST")[];
+  /** An exact path such as `/convert/`. */
+  readonly path: string;
+  readonly handler: WebHandler;
+}
+
+/** Adds the state's pending Set-Cookie values to a response (new session, CSRF seed...). */
+export function withCookies(response: Response, state: RequestState): Response {
+  if (state.setCookies.length === 0) return response;
+  const headers = new Headers(response.headers);
+  for (const cookie of state.setCookies) headers.append("set-cookie", cookie);
+  state.setCookies.length = 0;
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/**
+ * Runs guards, then the handler; a guard's redirect answers instead. The state must come from
+ * `http.resolve(request)` (adapters do it once per request, in their session middleware).
+ *
+ * @example
+ * ```ts
+ * const page = guarded([regularUserRequired()], async (request, { state }) => new Response(`Hi ${state.user?.username}`));
+ * ```
+ */
+export function guarded(guards: readonly Guard[], handler: WebHandler): WebHandler {
+  return async (request, context) => {
+    for (const guard of guards) {
+      const location = await guard(context.http, request, context.state);
+      if (location !== null) return redirectResponse(location, context.state);
+    }
+    return withCookies(await handler(request, context), context.state);
+  };
+}
+
+/**
+ * A complete fetch-style handler: resolves the state, then runs {@link guarded}. For
+ * `Bun.serve`, Deno, Cloudflare-style runtimes or tests.
+ *
+ * @example
+ * ```ts
+ * const fetch = fetchHandler(http, [allowGuestUser()], async (req, { state }) => new Response(state.user?.username));
+ * ```
+ */
+export function fetchHandler(http: GuestUserHttp, guards: readonly Guard[], handler: WebHandler) {
+  const run = guarded(guards, handler);
+  return async (request: Request): Promise<Response> => {
+    const state = await http.resolve(request as HttpRequest);
+    return run(request, { http, state });
+  };
+}

@@ -1,0 +1,40 @@
+import type { User } from "../core/types.ts";
+
+/**
+ * What the web layer reads of a request: a Web `Request` fits, and adapters pass a cheap
+ * object of the same shape instead of building one on every hit.
+ */
+export interface HttpRequest {
+  readonly method: string;
+  /** The absolute URL, e.g. `http://localhost:3000/page/?a=1`. */
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  /** Builds the full Web `Request` (for the `guestCreated` event); adapters provide it lazily. */
+  toWebRequest?(): Request;
+}
+
+/** Who is asking, as resolved from the session cookie or a bearer token. Mutable per request. */
+export interface RequestState {
+  /** The current user, or null for an anonymous visitor. */
+  user: User | null;
+  /** True when the current user is a guest. */
+  isGuest: boolean;
+  /** The session token in use, or null. */
+  token: string | null;
+  /** How the token came: the cookie (browsers) or `Authorization: Bearer` (SPA, mobile). */
+  via: "cookie" | "bearer" | null;
+  /** Set-Cookie values the response must carry (new session, refreshed expiry, CSRF cookie). */
+  readonly setCookies: string[];
+  /** The CSRF cookie's value, once read or made. */
+  csrfSeed: string | null;
+}
+
+/** A fresh, anonymous state. */
+export function anonymousState(): RequestState {
+  return { user: null, isGuest: false, token: null, via: null, setCookies: [], csrfSeed: null };
+}
+
+/** The `{ user }` JSON the views answer with. */
+export function userJson(user: User | null) {
+  return { user: user && { id: user.id, username: user.username, isGuest: user.isGuest } };
+}

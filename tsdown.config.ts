@@ -13,6 +13,7 @@ export default defineConfig({
   target: "node20",
   dts: true,
   unbundle: true,
+  fixedExtension: false,
   clean: true,
   copy: [{ from: "src/core/forms/common-passwords.txt.gz", to: "dist/core/forms" }],
 });

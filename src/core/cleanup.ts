@@ -13,7 +13,7 @@ export interface CleanupProgress {
 
 /** Options of {@link deleteExpired}. */
 export interface DeleteExpiredOptions {
-  /** Users deleted per statement. @default 1000 */
+  /** Users deleted per statement (at most 50,000). @default 1000 */
   readonly batchSize?: number;
   /** Count only; delete nothing. @default false */
   readonly dryRun?: boolean;

@@ -1,0 +1,118 @@
+import { parseArgs } from "node:util";
+import { COMMANDS, type CommandName, isCommand, OPTIONS, type OptionName } from "./spec.ts";
+
+/** A mistake on the command line: reported in one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** The checked options of a command. */
+export interface CommandOptions {
+  /** `--database`, else `DATABASE_URL`; undefined means the library default. */
+  readonly database?: string;
+  readonly tablePrefix?: string;
+  readonly maxAge?: number;
+  readonly batchSize?: number;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+}
+
+/** What the command line asks for. */
+export type Invocation =
+  | { readonly kind: "help" }
+  | { readonly kind: "version" }
+  | { readonly kind: "missing-command" }
+  | { readonly kind: "command"; readonly command: CommandName; readonly options: CommandOptions };
+
+const POSITIVE_NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+const POSITIVE_INTEGER = /^\d+$/;
+
+function seconds(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!POSITIVE_NUMBER.test(text.trim()) || !Number.isFinite(value) || value <= 0) {
+    throw new UsageError(
+      `${flag} expects a positive number of seconds, got ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+function count(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!POSITIVE_INTEGER.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
+    throw new UsageError(`${flag} expects a positive integer, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+/** Rewords parseArgs' multi-line errors as one line naming the flag. */
+function parseError(error: unknown): UsageError {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? "an option";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new UsageError(`unknown option ${flag}`);
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    if (/does not take an argument/.test(message))
+      return new UsageError(`${flag} does not take a value`);
+    if (/ambiguous/.test(message)) {
+      return new UsageError(`${flag} needs a value (write ${flag}=VALUE for one starting with -)`);
+    }
+    return new UsageError(`${flag} needs a value`);
+  }
+  return new UsageError(message.split("\n")[0] ?? message);
+}
+
+function tokenize(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw parseError(error);
+  }
+}
+
+/**
+ * Parses and checks the command line (without the `node` and script arguments). Throws
+ * {@link UsageError} for an unknown command or option, an option the command does not take,
+ * or a bad value.
+ *
+ * @example
+ * ```ts
+ * parseCommandLine(["stats", "--json"], {});
+ * // { kind: "command", command: "stats", options: { json: true, dryRun: false, ... } }
+ * ```
+ */
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Invocation {
+  const { values, positionals } = tokenize(argv);
+  if (values.help || positionals[0] === "help") return { kind: "help" };
+  if (values.version) return { kind: "version" };
+  const [name, ...extra] = positionals;
+  if (name === undefined) return { kind: "missing-command" };
+  if (!isCommand(name)) {
+    throw new UsageError(
+      `unknown command ${JSON.stringify(name)} (commands: ${Object.keys(COMMANDS).join(", ")})`,
+    );
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  const accepted: readonly OptionName[] = COMMANDS[name].options;
+  for (const option of Object.keys(values) as OptionName[]) {
+    if (!accepted.includes(option)) throw new UsageError(`${name} does not take --${option}`);
+  }
+  const envDatabase = env.DATABASE_URL === "" ? undefined : env.DATABASE_URL;
+  return {
+    kind: "command",
+    command: name,
+    options: {
+      database: values.database ?? envDatabase,
+      tablePrefix: values["table-prefix"],
+      maxAge: seconds("--max-age", values["max-age"]),
+      batchSize: count("--batch-size", values["batch-size"]),
+      dryRun: values["dry-run"] ?? false,
+      json: values.json ?? false,
+    },
+  };
+}

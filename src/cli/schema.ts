@@ -1,0 +1,70 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { DEFAULT_DATABASE } from "../index.ts";
+
+/** The library's tables are not there: `delete-expired` and `stats` never create them. */
+export class SchemaMissingError extends Error {
+  override readonly name = "SchemaMissingError";
+
+  constructor(detail: string, options?: ErrorOptions) {
+    super(
+      `the guest-user tables are missing (${detail}): run \`guest-user migrate\` first`,
+      options,
+    );
+  }
+}
+
+const MISSING_TABLE_CODES = new Set<unknown>(["42P01", "ER_NO_SUCH_TABLE", 1146]);
+const MISSING_TABLE_MESSAGE = /no such table|relation .* does not exist|table .* doesn't exist/i;
+
+/**
+ * True when a driver error says a table does not exist (SQLite `no such table`, PostgreSQL
+ * 42P01, MySQL/MariaDB 1146), looking through `cause` chains.
+ * @example
+ * ```ts
+ * isMissingTable(new Error("no such table: guest_user_guests")); // true
+ * ```
+ */
+export function isMissingTable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (typeof current !== "object") return false;
+    const { code, errno, message, cause } = current as Record<string, unknown>;
+    if (MISSING_TABLE_CODES.has(code) || MISSING_TABLE_CODES.has(errno)) return true;
+    if (typeof message === "string" && MISSING_TABLE_MESSAGE.test(message)) return true;
+    current = cause;
+  }
+  return false;
+}
+
+/**
+ * Turns a missing-table error into a {@link SchemaMissingError}; other errors pass unchanged.
+ * @example
+ * ```ts
+ * await guestUsers.stats().catch((error) => { throw explainMissingSchema(error); });
+ * ```
+ */
+export function explainMissingSchema(error: unknown): unknown {
+  if (!isMissingTable(error)) return error;
+  const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  return new SchemaMissingError(detail ?? "a table does not exist", { cause: error });
+}
+
+/**
+ * Checks, before connecting, that a SQLite database file exists: opening a missing one would
+ * create an empty file (a stray `guest-user.sqlite3` when run from the wrong directory).
+ * Non-SQLite URLs and in-memory databases pass; so does a malformed URL (the library
+ * reports it).
+ * @example
+ * ```ts
+ * assertSqliteFileExists("sqlite:app.sqlite3"); // throws SchemaMissingError if absent
+ * ```
+ */
+export function assertSqliteFileExists(database: string = DEFAULT_DATABASE): void {
+  const scheme = /^(sqlite|file):/i.exec(database)?.[1];
+  if (scheme === undefined) return;
+  const path = database.slice(scheme.length + 1).replace(/^\/\//, "");
+  if (path === "" || path === ":memory:") return;
+  if (!existsSync(path)) {
+    throw new SchemaMissingError(`no SQLite database at ${resolve(path)}`);
+  }
+}

@@ -1,0 +1,73 @@
+import { TWO_WEEKS } from "../index.ts";
+
+/**
+ * Every option the CLI knows, in `node:util` parseArgs form. Which command accepts which is
+ * in {@link COMMANDS}; values are checked in `args.ts`.
+ */
+export const OPTIONS = {
+  database: { type: "string" },
+  "table-prefix": { type: "string" },
+  "max-age": { type: "string" },
+  "batch-size": { type: "string" },
+  "dry-run": { type: "boolean" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
+
+/** The name of an option, without its dashes. */
+export type OptionName = keyof typeof OPTIONS;
+
+/** How an option appears in the usage text. */
+export const OPTION_HELP: Readonly<Record<OptionName, { value?: string; text: string }>> = {
+  database: {
+    value: "URL",
+    text: "database URL (default: $DATABASE_URL, else sqlite:guest-user.sqlite3)",
+  },
+  "table-prefix": {
+    value: "PREFIX",
+    text: "prefix of the library's tables (default: guest_user_)",
+  },
+  "max-age": {
+    value: "SECONDS",
+    text: `age after which a guest is expired (default: ${TWO_WEEKS}, 14 days)`,
+  },
+  "batch-size": { value: "N", text: "users deleted per statement (default: 1000)" },
+  "dry-run": { text: "count the expired guests, delete nothing" },
+  json: { text: 'print {"guests":N,"expired":M}' },
+  help: { text: "show this help" },
+  version: { text: "print the version" },
+};
+
+/** The options every command takes. */
+const CONNECTION: readonly OptionName[] = ["database", "table-prefix"];
+
+/** The commands, with a one-line summary and the options each accepts. */
+export const COMMANDS = {
+  migrate: {
+    summary: "create or update the library's tables",
+    options: CONNECTION,
+  },
+  "delete-expired": {
+    summary: "delete expired guests (their users, sessions and cascading rows)",
+    options: [...CONNECTION, "max-age", "batch-size", "dry-run"],
+  },
+  stats: {
+    summary: "count guests and expired guests",
+    options: [...CONNECTION, "max-age", "json"],
+  },
+} as const satisfies Record<string, { summary: string; options: readonly OptionName[] }>;
+
+/** A command's name. */
+export type CommandName = keyof typeof COMMANDS;
+
+/**
+ * True for a known command name.
+ * @example
+ * ```ts
+ * isCommand("stats"); // true
+ * ```
+ */
+export function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}

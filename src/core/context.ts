@@ -23,13 +23,14 @@ export function createContext(
   db: Db,
   quirks: DialectQuirks,
   settings: Settings,
-  userStore?: UserStore,
+  userStore?: UserStore | ((defaults: UserStore) => UserStore),
 ): Context {
+  const defaults = tableUserStore(settings.tables, quirks);
   return {
     db,
     quirks,
     settings,
-    users: userStore ?? tableUserStore(settings.tables, quirks),
+    users: typeof userStore === "function" ? userStore(defaults) : (userStore ?? defaults),
     guests: guestQueries(settings.tables),
     sessions: sessionQueries(settings.tables),
     events: new Events(settings.logger),

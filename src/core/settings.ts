@@ -94,8 +94,16 @@ export interface GuestUsersOptions extends TableOptions {
   readonly session?: SessionOptions;
   /** scrypt parameters for new password hashes. @default { logN: 16, r: 8, p: 1 } */
   readonly passwordHashing?: ScryptParams;
-  /** Your own user operations; see {@link UserStore}. @default tableUserStore() */
-  readonly userStore?: UserStore;
+  /**
+   * Your own user operations; see {@link UserStore}. A function receives the default store
+   * (on the configured users table) to extend.
+   * @default tableUserStore() on the configured users table
+   * @example
+   * ```ts
+   * userStore: (base) => ({ ...base, insertUser: async (db, user) => { const id = await base.insertUser(db, user); ...; return id; } })
+   * ```
+   */
+  readonly userStore?: UserStore | ((defaults: UserStore) => UserStore);
   /** Where failures that cannot be thrown (a throwing listener) are reported. @default console */
   readonly logger?: Logger;
   /** The clock, in milliseconds since the epoch (tests move it). @default Date.now */

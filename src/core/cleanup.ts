@@ -118,6 +118,9 @@ export function cleanupManager(context: Context) {
           deleted += batch;
           if (batch > 0) options.onProgress?.({ deleted, total: Math.max(expired, deleted) });
           if (batch === 0) break;
+          // Let the event loop breathe between batches: better-sqlite3 is synchronous, and a
+          // web server running the clean-up in-process must keep answering.
+          await new Promise((resolve) => setImmediate(resolve));
         }
         const sessionsDeleted = await sessions.deleteExpired(db, settings.clock());
         return { deleted, expired, sessionsDeleted, dryRun: false };

@@ -49,9 +49,9 @@ export const postgresQuirks: DialectQuirks = {
   async deleteExpiredBatch(db: Db, { tables, column, cutoff, limit }) {
     const { users, guests } = tables;
     const result = await sql`
-      delete from ${sql.table(users.table)} where ${sql.ref(users.id)} in (
+      delete from ${sql.table(users.table)} where ${sql.ref(users.id)} = any(array(
         select user_id from ${sql.table(guests)} where ${sql.ref(column)} < ${cutoff}
-        order by ${sql.ref(column)} limit ${limit} for update skip locked)`.execute(db);
+        order by ${sql.ref(column)} limit ${limit} for update skip locked))`.execute(db);
     return Number(result.numAffectedRows ?? 0n);
   },
 };

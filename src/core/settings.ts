@@ -139,7 +139,12 @@ export interface Settings {
   readonly logger: Logger;
   readonly clock: () => number;
   readonly secret: string | null;
-  readonly cookie: { readonly name: string; readonly secure: boolean | "auto"; readonly domain: string | null; readonly path: string };
+  readonly cookie: {
+    readonly name: string;
+    readonly secure: boolean | "auto";
+    readonly domain: string | null;
+    readonly path: string;
+  };
 }
 
 function check<T>(
@@ -256,12 +261,42 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
   }
   const cookie = options.cookie ?? {};
   const resolvedCookie = {
-    name: check("cookie.name", cookie.name, "guest_user_session", (v) => typeof v === "string" && /^[\w-]{1,64}$/.test(v), "letters, digits, _ or - (at most 64)"),
-    secure: check("cookie.secure", cookie.secure, "auto" as boolean | "auto", (v) => v === "auto" || typeof v === "boolean", 'true, false or "auto"'),
-    domain: check("cookie.domain", cookie.domain, null as string | null, (v) => typeof v === "string" && /^[a-z0-9.-]+$/i.test(v), "a host name"),
-    path: check("cookie.path", cookie.path, "/", (v) => typeof v === "string" && /^\/[\w\-./~]*$/.test(v), 'a path starting with "/"'),
+    name: check(
+      "cookie.name",
+      cookie.name,
+      "guest_user_session",
+      (v) => typeof v === "string" && /^[\w-]{1,64}$/.test(v),
+      "letters, digits, _ or - (at most 64)",
+    ),
+    secure: check(
+      "cookie.secure",
+      cookie.secure,
+      "auto" as boolean | "auto",
+      (v) => v === "auto" || typeof v === "boolean",
+      'true, false or "auto"',
+    ),
+    domain: check(
+      "cookie.domain",
+      cookie.domain,
+      null as string | null,
+      (v) => typeof v === "string" && /^[a-z0-9.-]+$/i.test(v),
+      "a host name",
+    ),
+    path: check(
+      "cookie.path",
+      cookie.path,
+      "/",
+      (v) => typeof v === "string" && /^\/[\w\-./~]*$/.test(v),
+      'a path starting with "/"',
+    ),
   };
-  const secret = check("secret", options.secret, null as string | null, (v) => typeof v === "string" && v.length >= 32, "a random string of at least 32 characters");
+  const secret = check(
+    "secret",
+    options.secret,
+    null as string | null,
+    (v) => typeof v === "string" && v.length >= 32,
+    "a random string of at least 32 characters",
+  );
   const logger = check(
     "logger",
     options.logger,

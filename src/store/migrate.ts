@@ -20,11 +20,12 @@ function migrator(db: Db, tables: Tables, quirks: DialectQuirks): Migrator {
   });
 }
 
-function unwrap(result: MigrationResultSet): MigrateResult {
+function unwrap(result: MigrationResultSet, quirks: DialectQuirks): MigrateResult {
   if (result.error) {
+    if (quirks.isConnectionError(result.error)) throw result.error;
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     throw new GuestUserError(
-      "DATABASE_UNAVAILABLE",
+      "MIGRATION_FAILED",
       `Migration ${failed} failed: ${result.error instanceof Error ? result.error.message : String(result.error)}. Fix the cause and run \`guest-user migrate\` again; applied migrations are not repeated.`,
       { cause: result.error },
     );
@@ -37,15 +38,28 @@ function unwrap(result: MigrationResultSet): MigrateResult {
 }
 
 /**
- * Brings the schema up to date. Safe to call from many servers starting at once: Kysely's
- * migration lock lets one run while the others wait, then find nothing left to do.
+ * Brings the schema up to date. Safe to call from many servers starting at once: on
+ * PostgreSQL and MySQL Kysely's migration lock lets one run while the others wait, then find
+ * nothing left to do. SQLite has no such lock across connections, so a run that collides with
+ * another process's is retried (every step is idempotent) until it finds the work done.
  */
 export async function migrateToLatest(
   db: Db,
   tables: Tables,
   quirks: DialectQuirks,
 ): Promise<MigrateResult> {
-  return unwrap(await migrator(db, tables, quirks).migrateToLatest());
+  for (let attempt = 1; ; attempt++) {
+    const result = await migrator(db, tables, quirks).migrateToLatest();
+    if (
+      !result.error ||
+      quirks.name !== "sqlite" ||
+      attempt >= 10 ||
+      quirks.isConnectionError(result.error)
+    ) {
+      return unwrap(result, quirks);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+  }
 }
 
 /** Undoes every migration (drops our tables; never an app's own users table). For tests and uninstalls. */
@@ -55,5 +69,5 @@ export async function migrateDown(
   quirks: DialectQuirks,
 ): Promise<MigrateResult> {
   const { NO_MIGRATIONS } = await import("kysely");
-  return unwrap(await migrator(db, tables, quirks).migrateTo(NO_MIGRATIONS));
+  return unwrap(await migrator(db, tables, quirks).migrateTo(NO_MIGRATIONS), quirks);
 }

@@ -209,7 +209,24 @@ export function userCreationForm(
 
 /** The inputs of {@link userCreationForm}, as the HTML views render them. */
 export const USER_CREATION_FIELDS: readonly FormField[] = [
-  { name: "username", label: "Username", autocomplete: "username", help: "150 characters or fewer. Letters, digits and @/./+/-/_ only." },
-  { name: "password1", label: "Password", type: "password", autocomplete: "new-password", help: "At least 8 characters; not too common, not all digits, not like your username." },
-  { name: "password2", label: "Password confirmation", type: "password", autocomplete: "new-password", help: "Enter the same password as before, for verification." },
+  {
+    name: "username",
+    label: "Username",
+    autocomplete: "username",
+    help: "150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+  },
+  {
+    name: "password1",
+    label: "Password",
+    type: "password",
+    autocomplete: "new-password",
+    help: "At least 8 characters; not too common, not all digits, not like your username.",
+  },
+  {
+    name: "password2",
+    label: "Password confirmation",
+    type: "password",
+    autocomplete: "new-password",
+    help: "Enter the same password as before, for verification.",
+  },
 ];

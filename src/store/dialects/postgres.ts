@@ -29,6 +29,9 @@ export function postgresDatabase(source: string | Pool, options: { readonly max?
     const created = new pg.default.Pool({ connectionString: source, max: options.max ?? 10 });
     // An idle client losing its server must not crash the process; the next query reconnects.
     created.on("error", () => {});
+    // A client losing its server mid-transaction emits "error" too: without a listener Node
+    // would crash the process. The query itself already rejected (DATABASE_UNAVAILABLE).
+    created.on("connect", (client) => client.on("error", () => {}));
     return created;
   };
   return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });

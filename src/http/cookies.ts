@@ -26,7 +26,8 @@ export function readCookie(header: string | null | undefined, name: string): str
     const index = part.indexOf("=");
     if (index === -1 || part.slice(0, index).trim() !== name) continue;
     let value = part.slice(index + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2)
+      value = value.slice(1, -1);
     return VALUE.test(value) ? value : null;
   }
   return null;
@@ -40,11 +41,16 @@ export function readCookie(header: string | null | undefined, name: string): str
  * serializeCookie("sid", token, { httpOnly: true, sameSite: "Lax", maxAge: 3600, path: "/" });
  * ```
  */
-export function serializeCookie(name: string, value: string, attributes: CookieAttributes = {}): string {
+export function serializeCookie(
+  name: string,
+  value: string,
+  attributes: CookieAttributes = {},
+): string {
   if (!NAME.test(name)) throw new TypeError(`Invalid cookie name ${JSON.stringify(name)}`);
   if (!VALUE.test(value)) throw new TypeError(`Invalid cookie value for ${name}`);
   let cookie = `${name}=${value}`;
-  if (attributes.maxAge !== undefined) cookie += `; Max-Age=${Math.max(0, Math.floor(attributes.maxAge))}`;
+  if (attributes.maxAge !== undefined)
+    cookie += `; Max-Age=${Math.max(0, Math.floor(attributes.maxAge))}`;
   if (attributes.domain) cookie += `; Domain=${attributes.domain}`;
   cookie += `; Path=${attributes.path ?? "/"}`;
   if (attributes.httpOnly) cookie += "; HttpOnly";

@@ -10,7 +10,11 @@ export const CSRF_FIELD = "csrf_token";
  * is an HMAC of the seed AND the session id, so it is tied to the session: after a login or a
  * conversion (a new session), old forms no longer post.
  */
-export function csrfProtection(secret: string, cookieName: string, cookieFor: (request: HttpRequest, name: string, value: string) => string) {
+export function csrfProtection(
+  secret: string,
+  cookieName: string,
+  cookieFor: (request: HttpRequest, name: string, value: string) => string,
+) {
   const sign = (seed: string, sessionId: string) =>
     createHmac("sha256", secret).update(`${seed}|${sessionId}`).digest("base64url");
   const sessionIdOf = (state: RequestState) => state.token?.split(".")[0] ?? "";

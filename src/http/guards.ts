@@ -24,7 +24,11 @@ export interface RegularUserRequiredOptions {
  * A guard's verdict: `null` lets the handler run; a string is the Location of a 302.
  * Guards may change `state` (allowGuestUser logs a new guest in).
  */
-export type Guard = (http: GuestUserHttp, request: HttpRequest, state: RequestState) => Promise<string | null>;
+export type Guard = (
+  http: GuestUserHttp,
+  request: HttpRequest,
+  state: RequestState,
+) => Promise<string | null>;
 
 /**
  * Anonymous visitors get a guest created and logged in, then the handler runs; unless guests
@@ -76,7 +80,9 @@ export function regularUserRequired(options: RegularUserRequiredOptions = {}): G
   return async (http, request, state) => {
     const { settings } = http.guestUsers;
     if (state.user && !state.isGuest) return null;
-    const target = state.user ? (options.convertUrl ?? settings.convertUrl) : (options.loginUrl ?? settings.loginUrl);
+    const target = state.user
+      ? (options.convertUrl ?? settings.convertUrl)
+      : (options.loginUrl ?? settings.loginUrl);
     return withNext(target, field, nextValue(new URL(request.url), target));
   };
 }

@@ -4,7 +4,7 @@ import type { Session } from "../core/sessions.ts";
 import type { User } from "../core/types.ts";
 import { isLocalHost, readCookie, serializeCookie } from "./cookies.ts";
 import { csrfProtection } from "./csrf.ts";
-import { type HttpRequest, type RequestState, anonymousState } from "./request.ts";
+import { anonymousState, type HttpRequest, type RequestState } from "./request.ts";
 
 /**
  * The web layer over a {@link GuestUsers}: sessions in cookies (or bearer tokens), guest
@@ -49,7 +49,10 @@ const CSRF_COOKIE_SUFFIX = "_csrf";
 export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
   const { settings } = guestUsers;
   if (!settings.secret) {
-    throw new InvalidConfigError("secret", "No session cookie secret configured: pass `secret` to createGuestUsers() (at least 32 random characters, e.g. from `openssl rand -base64 32`).");
+    throw new InvalidConfigError(
+      "secret",
+      "No session cookie secret configured: pass `secret` to createGuestUsers() (at least 32 random characters, e.g. from `openssl rand -base64 32`).",
+    );
   }
   const { cookie } = settings;
 
@@ -72,8 +75,10 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     });
   const sessionCookie = (request: HttpRequest, session: Session) =>
     cookieFor(request, cookie.name, session.token, (session.expiresAt - settings.clock()) / 1000);
-  const csrf = csrfProtection(settings.secret, `${cookie.name}${CSRF_COOKIE_SUFFIX}`, (request, name, value) =>
-    cookieFor(request, name, value),
+  const csrf = csrfProtection(
+    settings.secret,
+    `${cookie.name}${CSRF_COOKIE_SUFFIX}`,
+    (request, name, value) => cookieFor(request, name, value),
   );
 
   const setUser = (state: RequestState, user: User, session: Session) => {
@@ -106,7 +111,10 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
 
     async maybeCreateGuestUser(request, state) {
       if (state.user || !guestUsers.canCreateGuest(request)) return null;
-      const webRequest = request instanceof Request ? request : (request.toWebRequest?.() ?? new Request(request.url));
+      const webRequest =
+        request instanceof Request
+          ? request
+          : (request.toWebRequest?.() ?? new Request(request.url));
       const { user, session } = await guestUsers.createGuestSession({ request: webRequest });
       setUser(state, user, session);
       state.setCookies.push(sessionCookie(request, session));

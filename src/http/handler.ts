@@ -1,7 +1,7 @@
-import type { GuestUserHttp } from "./guest-user-http.ts";
 import type { Guard } from "./guards.ts";
-import type { HttpRequest, RequestState } from "./request.ts";
 import { redirectResponse } from "./guards.ts";
+import type { GuestUserHttp } from "./guest-user-http.ts";
+import type { HttpRequest, RequestState } from "./request.ts";
 
 /** What a Web handler gets besides the request: the web layer and who is asking. */
 export interface HandlerContext {
@@ -29,7 +29,11 @@ export function withCookies(response: Response, state: RequestState): Response {
   const headers = new Headers(response.headers);
   for (const cookie of state.setCookies) headers.append("set-cookie", cookie);
   state.setCookies.length = 0;
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
 }
 
 /**

@@ -15,14 +15,15 @@ export function safeNext(next: unknown, requestUrl: string | URL): string | null
   if (typeof next !== "string" || next.length === 0 || next.length > 2048) return null;
   if (!next.startsWith("/") || next.startsWith("//")) return null;
   // Browsers treat "\" as "/" and drop tabs/newlines: refuse them outright, raw or encoded.
-  if (/[\\\u0000-\u001f\u007f\s]/.test(next)) return null;
+  if (/[\\\s\p{Cc}]/u.test(next)) return null;
   let decoded = next;
   try {
-    for (let i = 0; i < 3 && /%[0-9a-f]{2}/i.test(decoded); i++) decoded = decodeURIComponent(decoded);
+    for (let i = 0; i < 3 && /%[0-9a-f]{2}/i.test(decoded); i++)
+      decoded = decodeURIComponent(decoded);
   } catch {
     return null;
   }
-  if (decoded.startsWith("//") || /^\/[\\\s]/.test(decoded) || /[\u0000-\u001f\u007f]/.test(decoded)) return null;
+  if (decoded.startsWith("//") || /^\/[\\\s]/.test(decoded) || /\p{Cc}/u.test(decoded)) return null;
   let origin: URL;
   let target: URL;
   try {
@@ -60,6 +61,10 @@ export function withNext(target: string, field: string, next: string): string {
   const base = hashIndex === -1 ? target : target.slice(0, hashIndex);
   const hash = hashIndex === -1 ? "" : target.slice(hashIndex);
   const encoded = encodeURIComponent(next).replace(/%2F/gi, "/");
-  const separator = base.includes("?") ? (base.endsWith("?") || base.endsWith("&") ? "" : "&") : "?";
+  const separator = base.includes("?")
+    ? base.endsWith("?") || base.endsWith("&")
+      ? ""
+      : "&"
+    : "?";
   return `${base}${separator}${encodeURIComponent(field)}=${encoded}${hash}`;
 }

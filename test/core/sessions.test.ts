@@ -56,7 +56,7 @@ describeEachDatabase("sessions", (fx) => {
       "garbage",
       `${token}x`,
       forged,
-      "a".repeat(22) + "." + "b".repeat(43),
+      `${"a".repeat(22)}.${"b".repeat(43)}`,
       "' or 1=1 --",
       "\u0000",
       null,

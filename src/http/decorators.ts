@@ -1,0 +1,161 @@
+import type { Guard, GuestUserRequiredOptions, RegularUserRequiredOptions } from "./guards.ts";
+import * as guards from "./guards.ts";
+import type { HandlerContext } from "./handler.ts";
+import { withCookies } from "./handler.ts";
+
+/**
+ * What the decorators accept: a method taking the request and the {@link HandlerContext}
+ * (both parameters declared, since the guard needs the context), answering a `Response`.
+ *
+ * @example
+ * ```ts
+ * async page(request: Request, { state }: HandlerContext) { return new Response("hi"); }
+ * ```
+ */
+export type GuardableMethod<This = unknown> = (
+  this: This,
+  request: Request,
+  context: HandlerContext,
+) => Response | Promise<Response>;
+
+/**
+ * What a decorated method becomes: always async, since the guard may query the database. So
+ * the method must be `async` or declare `Response | Promise<Response>`; one declared to return
+ * a plain `Response` is a compile error (its callers would get a Promise).
+ *
+ * @example
+ * ```ts
+ * const response: Promise<Response> = controller.page(request, { http, state });
+ * ```
+ */
+export type GuardedMethod<This = unknown> = (
+  this: This,
+  request: Request,
+  context: HandlerContext,
+) => Promise<Response>;
+
+/**
+ * A standard (TC39, TypeScript 5 without `experimentalDecorators`) method decorator running a
+ * guard before the method. Decorating a getter, a field or a method of another shape does not
+ * compile.
+ *
+ * @example
+ * ```ts
+ * const onlyGuests: GuardDecorator = guestUserRequired({ registeredUrl: "/dashboard/" });
+ * ```
+ */
+export type GuardDecorator = <This, Method extends GuardableMethod<This>>(
+  method: Method,
+  context: ClassMethodDecoratorContext<This, Method>,
+) => GuardedMethod<This>;
+
+function guardDecorator(guard: Guard): GuardDecorator {
+  return <This>(method: GuardableMethod<This>) =>
+    async function guarded(
+      this: This,
+      request: Request,
+      context: HandlerContext,
+    ): Promise<Response> {
+      const location = await guard(context.http, request, context.state);
+      if (location !== null) {
+        const response = guards.redirectResponse(location, context.state);
+        // The cookies are on the redirect now: an adapter must not add them a second time.
+        context.state.setCookies.length = 0;
+        return response;
+      }
+      return withCookies(await method.call(this, request, context), context.state);
+    };
+}
+
+/** True when a decorator was applied bare (`@allowGuestUser`) rather than called first. */
+function isBareUse(
+  args: readonly unknown[],
+): args is [GuardableMethod, ClassMethodDecoratorContext] {
+  return typeof args[0] === "function";
+}
+
+/**
+ * The reference's `@allow_guest_user` for a controller method: an anonymous visitor gets a
+ * guest created and logged in, then the method runs (for the anonymous visitor when guests
+ * are disabled or the User-Agent is a blocked crawler). The response carries the state's
+ * cookies. Use it bare or called: `@allowGuestUser` or `@allowGuestUser()`.
+ *
+ * @example
+ * ```ts
+ * class Pages {
+ *   @allowGuestUser
+ *   async hello(request: Request, { state }: HandlerContext) {
+ *     return new Response(`Hello ${state.user?.username}!`);
+ *   }
+ * }
+ * const pages = new Pages();
+ * const handler: WebHandler = (request, context) => pages.hello(request, context);
+ * ```
+ */
+export function allowGuestUser<This, Method extends GuardableMethod<This>>(
+  method: Method,
+  context: ClassMethodDecoratorContext<This, Method>,
+): GuardedMethod<This>;
+export function allowGuestUser(): GuardDecorator;
+export function allowGuestUser(...args: [] | [GuardableMethod, ClassMethodDecoratorContext]) {
+  const decorate = guardDecorator(guards.allowGuestUser());
+  return isBareUse(args) ? decorate(...args) : decorate;
+}
+
+/**
+ * The reference's `@guest_user_required`: only guests run the method. Anonymous visitors are
+ * redirected (302) to `anonymousUrl` (default: the `requiredAnonUrl` setting), registered
+ * users to `registeredUrl` (default: the `requiredUserUrl` setting), without `next`.
+ *
+ * @default options `{}` (the settings' URLs)
+ * @example
+ * ```ts
+ * class Pages {
+ *   @guestUserRequired({ anonymousUrl: "/login/", registeredUrl: "/dashboard/" })
+ *   async onlyForGuests(request: Request, context: HandlerContext) {
+ *     return new Response("Welcome, guest");
+ *   }
+ * }
+ * ```
+ */
+export function guestUserRequired<This, Method extends GuardableMethod<This>>(
+  method: Method,
+  context: ClassMethodDecoratorContext<This, Method>,
+): GuardedMethod<This>;
+export function guestUserRequired(options?: GuestUserRequiredOptions): GuardDecorator;
+export function guestUserRequired(
+  ...args: [GuestUserRequiredOptions?] | [GuardableMethod, ClassMethodDecoratorContext]
+) {
+  if (isBareUse(args)) return guardDecorator(guards.guestUserRequired())(...args);
+  return guardDecorator(guards.guestUserRequired(args[0]));
+}
+
+/**
+ * The reference's `@regular_user_required`: only registered users run the method. Anonymous
+ * visitors are redirected (302) to `loginUrl` (default: the `loginUrl` setting), guests to
+ * `convertUrl` (default: the `convertUrl` setting), with `?next=<this page>` named by
+ * `redirectFieldName` (default `"next"`).
+ *
+ * @default options `{}` (the settings' URLs, `redirectFieldName: "next"`)
+ * @example
+ * ```ts
+ * class Billing {
+ *   @regularUserRequired
+ *   async invoices(request: Request, { state }: HandlerContext) {
+ *     return new Response(`Invoices of ${state.user?.username}`);
+ *   }
+ * }
+ * // anonymous: 302 /accounts/login/?next=/billing/   guest: 302 /convert/?next=/billing/
+ * ```
+ */
+export function regularUserRequired<This, Method extends GuardableMethod<This>>(
+  method: Method,
+  context: ClassMethodDecoratorContext<This, Method>,
+): GuardedMethod<This>;
+export function regularUserRequired(options?: RegularUserRequiredOptions): GuardDecorator;
+export function regularUserRequired(
+  ...args: [RegularUserRequiredOptions?] | [GuardableMethod, ClassMethodDecoratorContext]
+) {
+  if (isBareUse(args)) return guardDecorator(guards.regularUserRequired())(...args);
+  return guardDecorator(guards.regularUserRequired(args[0]));
+}

@@ -1,0 +1,158 @@
+import type { Guard } from "./guards.ts";
+import {
+  allowGuestUser,
+  guestUserRequired,
+  redirectResponse,
+  regularUserRequired,
+} from "./guards.ts";
+import type { HandlerContext } from "./handler.ts";
+import type { View } from "./view.ts";
+
+/**
+ * A class that extends {@link View} (abstract ones too): what the mixins accept. The `any[]`
+ * is what TypeScript demands of a mixin's base constructor (TS2545); the subclass's own
+ * constructor arguments stay type-checked by `asView()`.
+ *
+ * @example
+ * ```ts
+ * function TimingMixin<TBase extends ViewConstructor>(Base: TBase) {
+ *   abstract class Timing extends Base {}
+ *   return Timing;
+ * }
+ * ```
+ */
+// biome-ignore lint/suspicious/noExplicitAny: TypeScript mixin constructors require any[]
+export type ViewConstructor<T extends View = View> = abstract new (...args: any[]) => T;
+
+/**
+ * Runs a guard: its redirect answers (carrying, once, the state's pending cookies), else `next`.
+ */
+async function guardedDispatch(
+  guard: Guard,
+  request: Request,
+  context: HandlerContext,
+  next: () => Promise<Response>,
+): Promise<Response> {
+  const location = await guard(context.http, request, context.state);
+  if (location === null) return next();
+  const response = redirectResponse(location, context.state);
+  // The cookies are on the redirect now: asView()/adapters must not add them a second time.
+  context.state.setCookies.length = 0;
+  return response;
+}
+
+/**
+ * The reference's `AllowGuestUserMixin`: an anonymous visitor gets a guest user created and
+ * logged in (its session cookie goes out with the response), then the view runs. Guests and
+ * registered users pass untouched; with guests disabled or a blocked crawler User-Agent the
+ * view runs for the anonymous visitor. No attributes to set.
+ *
+ * @example
+ * ```ts
+ * class HelloWorldView extends AllowGuestUserMixin(View) {
+ *   override get(request: Request, { state }: HandlerContext) {
+ *     return new Response(`Hello ${state.user?.username}!`);
+ *   }
+ * }
+ * const hello = HelloWorldView.asView();
+ * ```
+ */
+export function AllowGuestUserMixin<TBase extends ViewConstructor>(Base: TBase) {
+  abstract class AllowGuestUser extends Base {
+    /** Creates a guest for an anonymous visitor, then dispatches as usual. */
+    override async dispatch(request: Request, context: HandlerContext): Promise<Response> {
+      return guardedDispatch(allowGuestUser(), request, context, () =>
+        super.dispatch(request, context),
+      );
+    }
+  }
+  return AllowGuestUser;
+}
+
+/**
+ * The reference's `GuestUserRequiredMixin`: only guests see the view. Anonymous visitors are
+ * redirected (302) to `anonymousUrl`, registered users to `registeredUrl`, both
+ * WITHOUT a `next` parameter (a registered user never becomes a guest again). The attributes
+ * are read at request time, so plain field initializers of the subclass count.
+ *
+ * @example
+ * ```ts
+ * class OnlyGuestView extends GuestUserRequiredMixin(View) {
+ *   override anonymousUrl = "/login/"; // `override` under noImplicitOverride only
+ *   override registeredUrl = "/dashboard/";
+ *   override get() { return new Response("Welcome, guest"); }
+ * }
+ * ```
+ */
+export function GuestUserRequiredMixin<TBase extends ViewConstructor>(Base: TBase) {
+  abstract class GuestUserRequired extends Base {
+    /**
+     * Redirect target for anonymous users.
+     * @default undefined (the `requiredAnonUrl` setting, "/accounts/login/")
+     */
+    declare anonymousUrl?: string;
+    /**
+     * Redirect target for registered users.
+     * @default undefined (the `requiredUserUrl` setting, "/accounts/profile/")
+     */
+    declare registeredUrl?: string;
+
+    /** Redirects anyone but a guest, else dispatches as usual. */
+    override async dispatch(request: Request, context: HandlerContext): Promise<Response> {
+      const guard = guestUserRequired({
+        anonymousUrl: this.anonymousUrl,
+        registeredUrl: this.registeredUrl,
+      });
+      return guardedDispatch(guard, request, context, () => super.dispatch(request, context));
+    }
+  }
+  return GuestUserRequired;
+}
+
+/**
+ * The reference's `RegularUserRequiredMixin`: only registered users see the view. Anonymous
+ * visitors are redirected (302) to `loginUrl`, guests to `convertUrl`, each with
+ * `?next=<this page>` (named by `redirectFieldName`) to come back afterwards; a target
+ * with its own query keeps it (`/convert/?from=x&next=/page/`). The attributes are read at
+ * request time.
+ *
+ * @example
+ * ```ts
+ * class RealUsersOnlyView extends RegularUserRequiredMixin(View) {
+ *   override loginUrl = "/login/";
+ *   override convertUrl = "/convert/?from=RealUsersOnlyView";
+ *   override get() { return new Response("Members only"); }
+ * }
+ * // guest at /billing/: 302 Location: /convert/?from=RealUsersOnlyView&next=/billing/
+ * ```
+ */
+export function RegularUserRequiredMixin<TBase extends ViewConstructor>(Base: TBase) {
+  abstract class RegularUserRequired extends Base {
+    /**
+     * Redirect target for anonymous users.
+     * @default undefined (the `loginUrl` setting, "/accounts/login/")
+     */
+    declare loginUrl?: string;
+    /**
+     * Redirect target for guest users.
+     * @default undefined (the `convertUrl` setting, "/convert/")
+     */
+    declare convertUrl?: string;
+    /**
+     * URL parameter carrying the way back to this page.
+     * @default "next"
+     */
+    redirectFieldName = "next";
+
+    /** Redirects anyone but a registered user, else dispatches as usual. */
+    override async dispatch(request: Request, context: HandlerContext): Promise<Response> {
+      const guard = regularUserRequired({
+        loginUrl: this.loginUrl,
+        convertUrl: this.convertUrl,
+        redirectFieldName: this.redirectFieldName,
+      });
+      return guardedDispatch(guard, request, context, () => super.dispatch(request, context));
+    }
+  }
+  return RegularUserRequired;
+}

@@ -1,0 +1,139 @@
+import { ValidationError } from "../../core/errors.ts";
+import type { User } from "../../core/types.ts";
+import type { GuestUserHttp } from "../guest-user-http.ts";
+import type { WebHandler } from "../handler.ts";
+import { userJson } from "../request.ts";
+import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
+import {
+  echoValues,
+  formAnswer,
+  jsonResponse,
+  pageResponse,
+  redirectAnswer,
+  successAnswer,
+} from "./respond.ts";
+import { nextOf, readSubmission } from "./submission.ts";
+
+const TITLE = "Save your account";
+
+/** Sends anonymous visitors to the login page and registered users on; null for a guest. */
+function onlyGuests(exchange: Exchange): Response | null {
+  const { settings } = exchange.kit;
+  const { user, isGuest } = exchange.state;
+  if (!user) {
+    return redirectAnswer(exchange, settings.loginUrl, {
+      status: 401,
+      code: "NOT_AUTHENTICATED",
+      message: "Only guests can convert: log in or open a page that creates a guest first.",
+    });
+  }
+  if (!isGuest) {
+    return redirectAnswer(exchange, settings.loginRedirectUrl, {
+      status: 403,
+      code: "ALREADY_REGISTERED",
+      message: "This account is already registered.",
+    });
+  }
+  return null;
+}
+
+/**
+ * The convert view (the reference's `convert_view`), mounted at `settings.convertUrl`.
+ * Anonymous visitors go to `loginUrl`, registered users to `loginRedirectUrl` (JSON: 401/403
+ * with `redirect`). A guest GETs the form (the username pre-filled only with
+ * `convertPrefillUsername`); a valid POST converts the SAME user row, logs it in with a fresh
+ * session and redirects to the safe `next` (POST field, else query) or
+ * `convertRedirectUrl`. An invalid POST shows the form with its errors (JSON: 400
+ * `{ errors }`) and changes nothing.
+ *
+ * @example
+ * ```ts
+ * const convert = convertView(http);
+ * const response = await convert(request, { http, state: await http.resolve(request) });
+ * ```
+ */
+export function convertView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
+  const kit = createViewKit(http, options);
+  const { settings } = kit;
+  const fields = () => settings.convertForm.fields;
+  return defineView(kit, {
+    async GET(exchange) {
+      const refused = onlyGuests(exchange);
+      if (refused) return refused;
+      const user = exchange.state.user as User;
+      const values: Record<string, string> = settings.convertPrefillUsername
+        ? { username: user.username }
+        : {};
+      return formAnswer(exchange, {
+        template: "convertForm",
+        title: TITLE,
+        fields: fields(),
+        values,
+        next: nextOf(exchange),
+      });
+    },
+
+    async POST(exchange) {
+      const refused = onlyGuests(exchange);
+      if (refused) return refused;
+      const submission = await readSubmission(exchange);
+      const guest = exchange.state.user as User;
+      let converted: User;
+      try {
+        converted = await http.guestUsers.convert(guest, submission.input);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error; // NOT_GUEST (raced): a redirect
+        return formAnswer(exchange, {
+          template: "convertForm",
+          title: TITLE,
+          fields: fields(),
+          values: echoValues(fields(), submission.fields),
+          errors: error.fieldErrors,
+          next: submission.next,
+        });
+      }
+      const session = await http.logIn(exchange.request, exchange.state, converted);
+      return successAnswer(exchange, submission.next ?? settings.convertRedirectUrl, session);
+    },
+  });
+}
+
+/**
+ * The page a converted user lands on (the reference's convert-success view), mounted at
+ * `settings.convertRedirectUrl`: it shows the now registered user (JSON: `{ user }`).
+ * Anonymous visitors go to `loginUrl`; a guest, who has not converted yet, to `convertUrl`.
+ *
+ * @example
+ * ```ts
+ * const success = convertSuccessView(http);
+ * ```
+ */
+export function convertSuccessView(
+  http: GuestUserHttp,
+  options: AccountViewsOptions = {},
+): WebHandler {
+  const kit = createViewKit(http, options);
+  const { settings, templates } = kit;
+  return defineView(kit, {
+    async GET(exchange) {
+      const { user, isGuest } = exchange.state;
+      if (!user) {
+        return redirectAnswer(exchange, settings.loginUrl, {
+          status: 401,
+          code: "NOT_AUTHENTICATED",
+          message: "Log in first.",
+        });
+      }
+      if (isGuest) {
+        return redirectAnswer(exchange, settings.convertUrl, {
+          status: 403,
+          code: "CONVERT_REQUIRED",
+          message: "This guest account is not saved yet.",
+        });
+      }
+      if (exchange.json) return jsonResponse(200, userJson(user));
+      const body = templates.convertSuccess({ user, continueUrl: settings.loginRedirectUrl });
+      return pageResponse(exchange, 200, "Your account is saved", body);
+    },
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * The built-in account views (convert, convert success, login, logout, sign-up) on Web
+ * Request/Response, their templates and the helpers they are made of.
+ *
+ * @example
+ * ```ts
+ * import { accountViews } from "./views/index.ts";
+ * const routes = accountViews(http);
+ * ```
+ * @module
+ */
+
+export { accountViews } from "./account-views.ts";
+export { BodyError, MAX_BODY_BYTES, type RequestBody, readBody } from "./body.ts";
+export { convertSuccessView, convertView } from "./convert-view.ts";
+export { escapeHtml } from "./html.ts";
+export type { AccountViewsOptions } from "./kit.ts";
+export { INVALID_LOGIN, LOGIN_FIELDS, loginView } from "./login-view.ts";
+export { logoutView } from "./logout-view.ts";
+export { isJsonContentType, prefersJson, wantsJson } from "./negotiate.ts";
+export { signupView } from "./signup-view.ts";
+export { safeRedirectTarget } from "./submission.ts";
+export {
+  type AccountLinks,
+  defaultTemplates,
+  type ErrorPageContext,
+  type FormContext,
+  type LayoutContext,
+  resolveTemplates,
+  type SuccessContext,
+  type Templates,
+} from "./templates.ts";

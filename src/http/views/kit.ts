@@ -1,0 +1,127 @@
+import { InvalidConfigError } from "../../core/errors.ts";
+import type { Settings } from "../../core/settings.ts";
+import type { GuestUserHttp } from "../guest-user-http.ts";
+import { type WebHandler, withCookies } from "../handler.ts";
+import type { RequestState } from "../request.ts";
+import { MAX_BODY_BYTES } from "./body.ts";
+import { wantsJson } from "./negotiate.ts";
+import { errorResponse, methodNotAllowed } from "./respond.ts";
+import { resolveTemplates, type Templates } from "./templates.ts";
+
+/** Options of `accountViews()` and of each view factory. */
+export interface AccountViewsOptions {
+  /**
+   * Where the logout view is mounted (POST only).
+   * @default "/accounts/logout/"
+   * @example "/logout/"
+   */
+  readonly logoutPath?: string;
+  /**
+   * Where the sign-up view is mounted.
+   * @default "/accounts/signup/"
+   * @example "/register/"
+   */
+  readonly signupPath?: string;
+  /**
+   * Templates replacing the built-in ones; the others stay.
+   * @default {} (all built-in)
+   * @example { layout: ({ title, body }) => myShell(title, body) }
+   */
+  readonly templates?: Partial<Templates>;
+  /**
+   * The largest POST body read, in bytes; bigger ones get 413.
+   * @default 65536
+   */
+  readonly maxBodyBytes?: number;
+}
+
+/** Everything the views share, built once by `accountViews()`. */
+export interface ViewKit {
+  readonly http: GuestUserHttp;
+  readonly settings: Settings;
+  readonly templates: Templates;
+  readonly logoutPath: string;
+  readonly signupPath: string;
+  readonly maxBodyBytes: number;
+}
+
+/** One request as a view sees it. */
+export interface Exchange {
+  readonly kit: ViewKit;
+  readonly request: Request;
+  readonly state: RequestState;
+  readonly url: URL;
+  /** True when the answer is JSON (the client prefers it, or sent a JSON body). */
+  readonly json: boolean;
+}
+
+/** A view's code for one method. */
+export type MethodHandler = (exchange: Exchange) => Promise<Response>;
+
+function checkPath(option: string, value: string | undefined, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== "string" || !/^\/(?![/\\])[^\s?#]*$/.test(value)) {
+    throw new InvalidConfigError(
+      option,
+      `expected a path starting with "/", such as "${fallback}", got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Checks the options (a bad one throws `INVALID_CONFIG`, naming it) and fills in defaults. */
+export function createViewKit(http: GuestUserHttp, options: AccountViewsOptions = {}): ViewKit {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    throw new InvalidConfigError(
+      "maxBodyBytes",
+      `expected a positive whole number of bytes, got ${String(maxBodyBytes)}`,
+    );
+  }
+  return {
+    http,
+    settings: http.guestUsers.settings,
+    templates: resolveTemplates(options.templates),
+    logoutPath: checkPath("logoutPath", options.logoutPath, "/accounts/logout/"),
+    signupPath: checkPath("signupPath", options.signupPath, "/accounts/signup/"),
+    maxBodyBytes,
+  };
+}
+
+/**
+ * The route path of a configured URL: `/convert/?a=1` and `https://example.com/convert/`
+ * both mount at `/convert/`.
+ */
+export function pathOf(url: string): string {
+  return new URL(url, "http://localhost").pathname;
+}
+
+/**
+ * Makes a {@link WebHandler} from per-method code: HEAD runs GET; other methods get 405
+ * with `Allow`; any throw becomes a status page (never a stack trace); the state's
+ * Set-Cookie values go on every answer.
+ */
+export function defineView(
+  kit: ViewKit,
+  handlers: Partial<Record<"GET" | "POST", MethodHandler>>,
+): WebHandler {
+  const allowed = (["GET", "POST"] as const).filter((method) => handlers[method]);
+  return async (request, { state }) => {
+    const exchange: Exchange = {
+      kit,
+      request,
+      state,
+      url: new URL(request.url),
+      json: wantsJson(request),
+    };
+    let response: Response;
+    try {
+      const method = request.method.toUpperCase() === "HEAD" ? "GET" : request.method.toUpperCase();
+      const handler = method === "GET" || method === "POST" ? handlers[method] : undefined;
+      response = handler ? await handler(exchange) : methodNotAllowed(exchange, allowed);
+    } catch (error) {
+      response = errorResponse(exchange, error);
+    }
+    return withCookies(response, state);
+  };
+}

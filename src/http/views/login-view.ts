@@ -1,0 +1,77 @@
+import type { FieldErrors } from "../../core/errors.ts";
+import type { FormField } from "../../core/types.ts";
+import type { GuestUserHttp } from "../guest-user-http.ts";
+import type { WebHandler } from "../handler.ts";
+import { type AccountViewsOptions, createViewKit, defineView } from "./kit.ts";
+import { echoValues, formAnswer, successAnswer } from "./respond.ts";
+import { nextOf, readSubmission } from "./submission.ts";
+
+/** The inputs of the login form. */
+export const LOGIN_FIELDS: readonly FormField[] = [
+  { name: "username", label: "Username", autocomplete: "username" },
+  { name: "password", label: "Password", type: "password", autocomplete: "current-password" },
+];
+
+/** The message for a wrong username or password (never says which). */
+export const INVALID_LOGIN = "Please enter a correct username and password.";
+
+const REQUIRED = "This field is required.";
+const TITLE = "Log in";
+
+/**
+ * The login view, mounted at `settings.loginUrl`. GET shows the form (to anyone: a signed-in
+ * visitor may switch accounts). POST checks `username` and `password` with
+ * `guestUsers.authenticate`, logs the user in with a NEW session and redirects to the safe
+ * `next` or `loginRedirectUrl`. Wrong credentials: the form again with {@link INVALID_LOGIN}
+ * (JSON: 400 `{ errors: { "": [...] } }`), nothing changed.
+ *
+ * @example
+ * ```ts
+ * const login = loginView(http);
+ * ```
+ */
+export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
+  const kit = createViewKit(http, options);
+  return defineView(kit, {
+    async GET(exchange) {
+      return formAnswer(exchange, {
+        template: "loginForm",
+        title: TITLE,
+        fields: LOGIN_FIELDS,
+        next: nextOf(exchange),
+      });
+    },
+
+    async POST(exchange) {
+      const submission = await readSubmission(exchange);
+      const { username, password } = submission.input;
+      const errors: Record<string, string[]> = {};
+      if (typeof username !== "string" || username === "") errors.username = [REQUIRED];
+      if (typeof password !== "string" || password === "") errors.password = [REQUIRED];
+      const user =
+        Object.keys(errors).length === 0
+          ? await http.guestUsers.authenticate({
+              username: username as string,
+              password: password as string,
+            })
+          : null;
+      if (!user) {
+        const fieldErrors: FieldErrors =
+          Object.keys(errors).length > 0 ? errors : { "": [INVALID_LOGIN] };
+        return formAnswer(exchange, {
+          template: "loginForm",
+          title: TITLE,
+          fields: LOGIN_FIELDS,
+          values: echoValues(LOGIN_FIELDS, submission.fields),
+          errors: fieldErrors,
+          next: submission.next,
+        });
+      }
+      // A guest who logs in to an existing account simply switches user: the guest session
+      // ends and the guest's rows stay with the guest (expired later by the clean-up). A
+      // `merged` hook that moves them to the account is future work (SPEC section 7).
+      const session = await http.logIn(exchange.request, exchange.state, user);
+      return successAnswer(exchange, submission.next ?? kit.settings.loginRedirectUrl, session);
+    },
+  });
+}

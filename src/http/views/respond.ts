@@ -1,0 +1,221 @@
+import { GuestUserError, InvalidConfigError, ValidationError } from "../../core/errors.ts";
+import type { Session } from "../../core/sessions.ts";
+import type { FormField } from "../../core/types.ts";
+import { userJson } from "../request.ts";
+import { withNext } from "../safe-next.ts";
+import { BodyError } from "./body.ts";
+import type { Exchange } from "./kit.ts";
+import type { AccountLinks, Templates } from "./templates.ts";
+
+const NO_STORE = { "cache-control": "no-store" };
+
+/** A JSON answer (never cached: it may carry a user or a token). */
+export function jsonResponse(status: number, data: unknown, headers: HeadersInit = {}): Response {
+  const response = Response.json(data, { status, headers });
+  response.headers.set("cache-control", "no-store");
+  return response;
+}
+
+/** An HTML page: the body wrapped in the layout. */
+export function pageResponse(
+  exchange: Exchange,
+  status: number,
+  title: string,
+  body: string,
+  headers: HeadersInit = {},
+): Response {
+  const html = exchange.kit.templates.layout({ title, body, user: exchange.state.user });
+  const response = new Response(html, { status, headers });
+  response.headers.set("content-type", "text/html; charset=utf-8");
+  response.headers.set("cache-control", "no-store");
+  return response;
+}
+
+/** Why a visitor is sent elsewhere instead of seeing the page (JSON clients get the status). */
+export interface Refusal {
+  readonly status: 401 | 403 | 409;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** HTML: 302 to `location`. JSON: the refusal's status with `{ error, redirect, user }`. */
+export function redirectAnswer(exchange: Exchange, location: string, refusal: Refusal): Response {
+  if (exchange.json) {
+    const { status, code, message } = refusal;
+    return jsonResponse(status, {
+      error: { code, message },
+      redirect: location,
+      ...userJson(exchange.state.user),
+    });
+  }
+  return new Response(null, { status: 302, headers: { location, ...NO_STORE } });
+}
+
+/**
+ * A successful POST. HTML: 302 to `location`. JSON: 200 `{ user, redirect }`, plus `token`
+ * and `expiresAt` of the new session when the client authenticates by bearer token (a
+ * cookie client got the cookie instead).
+ */
+export function successAnswer(exchange: Exchange, location: string, session?: Session): Response {
+  if (!exchange.json)
+    return new Response(null, { status: 302, headers: { location, ...NO_STORE } });
+  const token =
+    session && exchange.state.via === "bearer"
+      ? { token: session.token, expiresAt: session.expiresAt }
+      : {};
+  return jsonResponse(200, { ...userJson(exchange.state.user), redirect: location, ...token });
+}
+
+/** What a form page shows. */
+export interface FormPage {
+  readonly template: keyof Pick<Templates, "convertForm" | "loginForm" | "signupForm">;
+  readonly title: string;
+  /** The inputs; `undefined` when a custom convert form declares none. */
+  readonly fields: readonly FormField[] | undefined;
+  readonly values?: Readonly<Record<string, string>>;
+  /** Present after an invalid POST. */
+  readonly errors?: ValidationError["fieldErrors"];
+  readonly next: string | null;
+}
+
+function linksFor(exchange: Exchange, next: string | null): AccountLinks {
+  const { settings, signupPath } = exchange.kit;
+  const link = (target: string) => (next ? withNext(target, "next", next) : target);
+  return {
+    login: link(settings.loginUrl),
+    signup: link(signupPath),
+    convert: link(settings.convertUrl),
+  };
+}
+
+/**
+ * A form (GET) or the form again with its errors (invalid POST). HTML: 200 with the page.
+ * JSON: GET gives `{ user, csrfToken, fields }`; an invalid POST gives 400 `{ errors }`.
+ */
+export function formAnswer(exchange: Exchange, page: FormPage): Response {
+  const { http, templates } = exchange.kit;
+  const { request, state } = exchange;
+  if (exchange.json && page.errors) return jsonResponse(400, { errors: page.errors });
+  const csrfToken = http.csrfToken(request, state);
+  if (exchange.json) {
+    const fields = (page.fields ?? []).map((field) => ({ ...field, type: field.type ?? "text" }));
+    return jsonResponse(200, { ...userJson(state.user), csrfToken, fields });
+  }
+  if (!page.fields) {
+    throw new InvalidConfigError(
+      "convertForm.fields",
+      "the HTML views need the inputs of a custom convert form: add `fields: [{ name, label, type, autocomplete }]` to it, or use JSON.",
+    );
+  }
+  const body = templates[page.template]({
+    fields: page.fields,
+    values: page.values ?? {},
+    errors: page.errors ?? {},
+    csrfToken,
+    next: page.next,
+    action: exchange.url.pathname,
+    links: linksFor(exchange, page.next),
+  });
+  return pageResponse(exchange, 200, page.title, body);
+}
+
+/** The field values an invalid form shows again: text of the non-password fields only. */
+export function echoValues(
+  fields: readonly FormField[] | undefined,
+  submitted: Readonly<Record<string, unknown>>,
+): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const field of fields ?? []) {
+    const value = Object.hasOwn(submitted, field.name) ? submitted[field.name] : undefined;
+    if (field.type !== "password" && typeof value === "string") values[field.name] = value;
+  }
+  return values;
+}
+
+function failure(
+  exchange: Exchange,
+  status: number,
+  code: string,
+  title: string,
+  message: string,
+  headers: HeadersInit = {},
+): Response {
+  if (exchange.json) return jsonResponse(status, { error: { code, message } }, headers);
+  const body = exchange.kit.templates.errorPage({ status, title, message });
+  return pageResponse(exchange, status, title, body, headers);
+}
+
+/** 405 with `Allow`. */
+export function methodNotAllowed(exchange: Exchange, allowed: readonly string[]): Response {
+  const allow = allowed.join(", ");
+  return failure(
+    exchange,
+    405,
+    "METHOD_NOT_ALLOWED",
+    "Method not allowed",
+    `This address accepts ${allow} only.`,
+    { allow },
+  );
+}
+
+/**
+ * Maps a throw to an answer without leaking internals: body problems 400/413/415,
+ * `CSRF_FAILED` 403, `VALIDATION_FAILED` 400, `NOT_GUEST` (a conversion raced) a redirect
+ * (JSON 409), `DATABASE_UNAVAILABLE` 503, anything else 500. Server-side failures are
+ * logged to `settings.logger.error`.
+ */
+export function errorResponse(exchange: Exchange, error: unknown): Response {
+  const { settings } = exchange.kit;
+  if (error instanceof BodyError) {
+    const title =
+      error.status === 413
+        ? "Request too large"
+        : error.status === 415
+          ? "Unsupported form encoding"
+          : "Bad request";
+    return failure(exchange, error.status, error.code, title, error.message);
+  }
+  const code = error instanceof GuestUserError ? error.code : null;
+  if (code === "CSRF_FAILED") {
+    return failure(
+      exchange,
+      403,
+      code,
+      "Forbidden",
+      exchange.json
+        ? "CSRF check failed: send the csrf_token from the form (field or X-CSRF-Token header), make a same-origin request, or authenticate with a bearer token."
+        : "This form has expired or was not sent from this site. Go back, reload the page and try again.",
+    );
+  }
+  if (error instanceof ValidationError && exchange.json) {
+    return jsonResponse(400, { errors: error.fieldErrors });
+  }
+  if (code === "VALIDATION_FAILED")
+    return failure(exchange, 400, code, "Bad request", "The form did not validate.");
+  if (code === "NOT_GUEST") {
+    return redirectAnswer(exchange, settings.loginRedirectUrl, {
+      status: 409,
+      code,
+      message: "This account is no longer a guest account.",
+    });
+  }
+  const method = exchange.request.method;
+  settings.logger.error(`guest-user: ${method} ${exchange.url.pathname} failed`, error);
+  if (code === "DATABASE_UNAVAILABLE") {
+    return failure(
+      exchange,
+      503,
+      code,
+      "Service unavailable",
+      "The service is temporarily unavailable. Please try again in a moment.",
+      { "retry-after": "30" },
+    );
+  }
+  return failure(
+    exchange,
+    500,
+    "INTERNAL_ERROR",
+    "Server error",
+    "Something went wrong on our side. Please try again later.",
+  );
+}

@@ -1,0 +1,84 @@
+import { ValidationError } from "../../core/errors.ts";
+import type { GuestUserHttp } from "../guest-user-http.ts";
+import type { WebHandler } from "../handler.ts";
+import { withNext } from "../safe-next.ts";
+import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
+import { echoValues, formAnswer, redirectAnswer, successAnswer } from "./respond.ts";
+import { NEXT_FIELD, nextOf, readSubmission } from "./submission.ts";
+
+const TITLE = "Sign up";
+
+/**
+ * Registered users go to `loginRedirectUrl`; guests to `convertUrl` (keeping `next`), since
+ * a guest signing up means converting, which keeps their data. Null for anonymous visitors.
+ */
+function onlyAnonymous(exchange: Exchange): Response | null {
+  const { settings } = exchange.kit;
+  const { user, isGuest } = exchange.state;
+  if (!user) return null;
+  if (isGuest) {
+    const next = nextOf(exchange);
+    const location = next ? withNext(settings.convertUrl, NEXT_FIELD, next) : settings.convertUrl;
+    return redirectAnswer(exchange, location, {
+      status: 403,
+      code: "CONVERT_REQUIRED",
+      message: "Guests sign up by converting their guest account, which keeps their data.",
+    });
+  }
+  return redirectAnswer(exchange, settings.loginRedirectUrl, {
+    status: 403,
+    code: "ALREADY_REGISTERED",
+    message: "You already have an account.",
+  });
+}
+
+/**
+ * The sign-up view, mounted at `signupPath` (default `/accounts/signup/`), for visitors who
+ * never were guests. GET shows the form of the convert form's fields; POST creates the user
+ * with `guestUsers.createUser` (same rules as converting), logs it in and redirects to the
+ * safe `next` or `loginRedirectUrl`. Invalid input: the form with its errors (JSON: 400).
+ * Guests are sent to the convert view, registered users to `loginRedirectUrl`.
+ *
+ * @example
+ * ```ts
+ * const signup = signupView(http, { signupPath: "/register/" });
+ * ```
+ */
+export function signupView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
+  const kit = createViewKit(http, options);
+  const fields = () => kit.settings.convertForm.fields;
+  return defineView(kit, {
+    async GET(exchange) {
+      const refused = onlyAnonymous(exchange);
+      if (refused) return refused;
+      return formAnswer(exchange, {
+        template: "signupForm",
+        title: TITLE,
+        fields: fields(),
+        next: nextOf(exchange),
+      });
+    },
+
+    async POST(exchange) {
+      const refused = onlyAnonymous(exchange);
+      if (refused) return refused;
+      const submission = await readSubmission(exchange);
+      let user: Awaited<ReturnType<typeof http.guestUsers.createUser>>;
+      try {
+        user = await http.guestUsers.createUser(submission.input);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return formAnswer(exchange, {
+          template: "signupForm",
+          title: TITLE,
+          fields: fields(),
+          values: echoValues(fields(), submission.fields),
+          errors: error.fieldErrors,
+          next: submission.next,
+        });
+      }
+      const session = await http.logIn(exchange.request, exchange.state, user);
+      return successAnswer(exchange, submission.next ?? kit.settings.loginRedirectUrl, session);
+    },
+  });
+}

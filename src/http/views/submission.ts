@@ -1,0 +1,81 @@
+import { GuestUserError } from "../../core/errors.ts";
+import { CSRF_FIELD, sameOriginRequest } from "../csrf.ts";
+import { safeNext } from "../safe-next.ts";
+import { type RequestBody, readBody } from "./body.ts";
+import type { Exchange } from "./kit.ts";
+
+/** The query or form field carrying the way back. */
+export const NEXT_FIELD = "next";
+
+/** A POST body that passed the size, format and CSRF checks. */
+export interface Submission {
+  readonly kind: RequestBody["kind"];
+  /** Every submitted field, as sent. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The fields without `csrf_token` and `next`: what a form schema validates. */
+  readonly input: Readonly<Record<string, unknown>>;
+  /** The safe redirect target from the body's `next`, else the query's, else null. */
+  readonly next: string | null;
+}
+
+/**
+ * {@link safeNext}, plus a second look at its result: a target that a browser would read
+ * as another host (`//host`, `/\host`) is refused even if the path normalization produced
+ * it (e.g. `/.//evil.com` normalizes to `//evil.com`).
+ *
+ * @example
+ * ```ts
+ * safeRedirectTarget("/cart/", "https://shop.example/convert/"); // "/cart/"
+ * safeRedirectTarget("/.//evil.com", "https://shop.example/convert/"); // null
+ * ```
+ */
+export function safeRedirectTarget(next: unknown, requestUrl: string | URL): string | null {
+  const target = safeNext(next, requestUrl);
+  if (target === null || !target.startsWith("/") || /^\/[/\\]/.test(target)) return null;
+  return target;
+}
+
+/** The safe `next` of a GET (the query) or a POST (its field if sent, else the query). */
+export function nextOf(
+  exchange: Exchange,
+  fields?: Readonly<Record<string, unknown>>,
+): string | null {
+  const raw =
+    fields && Object.hasOwn(fields, NEXT_FIELD)
+      ? fields[NEXT_FIELD]
+      : exchange.url.searchParams.get(NEXT_FIELD);
+  return safeRedirectTarget(raw, exchange.request.url);
+}
+
+/**
+ * True when a POST may act. A bearer-token request carries no ambient credential, so it
+ * needs nothing more. A JSON body is accepted from the same origin (`Sec-Fetch-Site` or
+ * `Origin`). Otherwise the `csrf_token` field (or an `X-CSRF-Token` header) must be valid
+ * for this browser and session.
+ */
+function csrfPasses(exchange: Exchange, body: RequestBody): boolean {
+  const { request, state } = exchange;
+  if (state.via === "bearer") return true;
+  if (body.kind === "json" && sameOriginRequest(request)) return true;
+  const submitted = Object.hasOwn(body.fields, CSRF_FIELD)
+    ? body.fields[CSRF_FIELD]
+    : request.headers.get("x-csrf-token");
+  return exchange.kit.http.verifyCsrf(request, state, submitted);
+}
+
+/**
+ * Reads and checks a POST: 413 over the size limit, 400 for malformed JSON, 415 for other
+ * encodings, 403 (`CSRF_FAILED`) without a valid CSRF proof. Nothing has changed when it
+ * throws.
+ */
+export async function readSubmission(exchange: Exchange): Promise<Submission> {
+  const body = await readBody(exchange.request, exchange.kit.maxBodyBytes);
+  if (!csrfPasses(exchange, body)) {
+    throw new GuestUserError(
+      "CSRF_FAILED",
+      "The CSRF check failed: post the form's csrf_token, send JSON from the same origin, or use a bearer token.",
+    );
+  }
+  const { [CSRF_FIELD]: _csrf, [NEXT_FIELD]: _next, ...input } = body.fields;
+  return { kind: body.kind, fields: body.fields, input, next: nextOf(exchange, body.fields) };
+}

@@ -1,0 +1,200 @@
+import type { FieldErrors } from "../../core/errors.ts";
+import type { FormField, User } from "../../core/types.ts";
+import { CSRF_FIELD } from "../csrf.ts";
+import { escapeHtml } from "./html.ts";
+
+/** What {@link Templates.layout} gets: the page around every view. */
+export interface LayoutContext {
+  /** The page title (plain text: the layout escapes it). */
+  readonly title: string;
+  /** The page's main content: HTML rendered by another template, inserted as is. */
+  readonly body: string;
+  /** Who is signed in, or null. */
+  readonly user: User | null;
+}
+
+/** Links between the account pages, already carrying `next` when there is one. */
+export interface AccountLinks {
+  readonly login: string;
+  readonly signup: string;
+  readonly convert: string;
+}
+
+/** What the form templates (convert, login, signup) get. */
+export interface FormContext {
+  /** The inputs, in order. */
+  readonly fields: readonly FormField[];
+  /** Values to show again after an invalid post; passwords are never among them. */
+  readonly values: Readonly<Record<string, string>>;
+  /** Messages per field; `""` holds errors of the whole form. */
+  readonly errors: FieldErrors;
+  /** The value of the hidden `csrf_token` input. */
+  readonly csrfToken: string;
+  /** A safe `next` to carry in a hidden input, or null. */
+  readonly next: string | null;
+  /** Where the form posts. */
+  readonly action: string;
+  /** The other account pages. */
+  readonly links: AccountLinks;
+}
+
+/** What {@link Templates.convertSuccess} gets. */
+export interface SuccessContext {
+  /** The user, now registered (same id as the guest was). */
+  readonly user: User;
+  /** Where "Continue" leads. */
+  readonly continueUrl: string;
+}
+
+/** What {@link Templates.errorPage} gets (403, 405, 413, 500, 503...). */
+export interface ErrorPageContext {
+  readonly status: number;
+  readonly title: string;
+  /** A short, visitor-safe explanation (never a stack trace). */
+  readonly message: string;
+}
+
+/**
+ * The HTML of the built-in views: plain functions returning strings. Replace any of them
+ * through `accountViews(http, { templates: { ... } })`. Every function but `layout` returns
+ * the page's main content; `layout` wraps it. Whatever you write, escape every value (see
+ * {@link escapeHtml}).
+ *
+ * @example
+ * ```ts
+ * accountViews(http, {
+ *   templates: { layout: ({ title, body }) => `<!doctype html><title>${escapeHtml(title)}</title>${body}` },
+ * });
+ * ```
+ */
+export interface Templates {
+  layout(context: LayoutContext): string;
+  convertForm(context: FormContext): string;
+  convertSuccess(context: SuccessContext): string;
+  loginForm(context: FormContext): string;
+  signupForm(context: FormContext): string;
+  errorPage(context: ErrorPageContext): string;
+}
+
+const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
+header{font-size:.875rem;color:#555;margin-bottom:1.5rem}
+label{display:block;font-weight:600;margin-top:1rem}
+input{box-sizing:border-box;width:100%;padding:.5rem;font:inherit;border:1px solid #888;border-radius:4px}
+input[aria-invalid=true]{border-color:#b00020}
+small{display:block;color:#555}
+.errors{color:#b00020;margin:.25rem 0;padding-left:1.25rem}
+button{margin-top:1.5rem;padding:.5rem 1.25rem;font:inherit;border:0;border-radius:4px;background:#1a56db;color:#fff;cursor:pointer}`;
+
+function errorList(messages: readonly string[] | undefined, id?: string): string {
+  if (!messages || messages.length === 0) return "";
+  const items = messages.map((message) => `<li>${escapeHtml(message)}</li>`).join("");
+  return `<ul class="errors"${id ? ` id="${escapeHtml(id)}"` : ""} role="alert">${items}</ul>`;
+}
+
+function fieldHtml(field: FormField, context: FormContext): string {
+  const id = `id_${field.name}`;
+  const type = field.type ?? "text";
+  const messages = context.errors[field.name];
+  const describedBy = [messages?.length ? `${id}_errors` : "", field.help ? `${id}_help` : ""]
+    .filter(Boolean)
+    .join(" ");
+  // Passwords are never sent back to the browser, even if a caller passes one.
+  const value = type === "password" ? undefined : context.values[field.name];
+  const attributes = [
+    `id="${escapeHtml(id)}"`,
+    `name="${escapeHtml(field.name)}"`,
+    `type="${escapeHtml(type)}"`,
+    field.autocomplete ? `autocomplete="${escapeHtml(field.autocomplete)}"` : "",
+    value ? `value="${escapeHtml(value)}"` : "",
+    "required",
+    describedBy ? `aria-describedby="${escapeHtml(describedBy)}"` : "",
+    messages?.length ? 'aria-invalid="true"' : "",
+  ].filter(Boolean);
+  return `<p>
+<label for="${escapeHtml(id)}">${escapeHtml(field.label)}</label>
+<input ${attributes.join(" ")}>
+${errorList(messages, `${id}_errors`)}${field.help ? `<small id="${escapeHtml(id)}_help">${escapeHtml(field.help)}</small>` : ""}
+</p>`;
+}
+
+/** Errors of the whole form, plus any for a field the form does not render (none are lost). */
+function formErrors(context: FormContext): string {
+  const shown = new Set(context.fields.map((field) => field.name));
+  const messages = Object.entries(context.errors)
+    .filter(([field]) => !shown.has(field))
+    .flatMap(([, list]) => list);
+  return errorList(messages);
+}
+
+function form(context: FormContext, submit: string): string {
+  const next = context.next
+    ? `\n<input type="hidden" name="next" value="${escapeHtml(context.next)}">`
+    : "";
+  return `<form method="post" action="${escapeHtml(context.action)}">
+${formErrors(context)}<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(context.csrfToken)}">${next}
+${context.fields.map((field) => fieldHtml(field, context)).join("\n")}
+<button type="submit">${escapeHtml(submit)}</button>
+</form>`;
+}
+
+/** The built-in templates: clean semantic HTML with a little inline CSS. */
+export const defaultTemplates: Templates = {
+  layout: ({ title, body, user }) => {
+    const who = user
+      ? `<header>Signed in as <strong>${escapeHtml(user.username)}</strong>${user.isGuest ? " (guest)" : ""}</header>\n`
+      : "";
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${who}<main>
+${body}
+</main>
+</body>
+</html>
+`;
+  },
+
+  convertForm: (context) => `<h1>Save your account</h1>
+<p>You are using a temporary guest account. Choose a username and a password to keep everything you have done so far.</p>
+${form(context, "Save my account")}
+<p>Already have an account? <a href="${escapeHtml(context.links.login)}">Log in</a> (what you did as a guest stays with the guest account).</p>`,
+
+  convertSuccess: ({ user, continueUrl }) => `<h1>Your account is saved</h1>
+<p>You are now registered as <strong>${escapeHtml(user.username)}</strong>. Everything you did as a guest is still here.</p>
+<p><a href="${escapeHtml(continueUrl)}">Continue</a></p>`,
+
+  loginForm: (context) => `<h1>Log in</h1>
+${form(context, "Log in")}
+<p>No account yet? <a href="${escapeHtml(context.links.signup)}">Sign up</a></p>`,
+
+  signupForm: (context) => `<h1>Sign up</h1>
+${form(context, "Sign up")}
+<p>Already have an account? <a href="${escapeHtml(context.links.login)}">Log in</a></p>`,
+
+  errorPage: ({ status, title, message }) => `<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(message)}</p>
+<p><small>Error ${escapeHtml(status)}</small></p>`,
+};
+
+/**
+ * The built-in templates with some replaced.
+ *
+ * @example
+ * ```ts
+ * const templates = resolveTemplates({ convertSuccess: ({ user }) => `<p>Welcome ${escapeHtml(user.username)}</p>` });
+ * ```
+ */
+export function resolveTemplates(overrides: Partial<Templates> = {}): Templates {
+  const templates: Templates = { ...defaultTemplates };
+  for (const name of Object.keys(defaultTemplates) as (keyof Templates)[]) {
+    const override = overrides[name];
+    if (typeof override === "function") Object.assign(templates, { [name]: override });
+  }
+  return templates;
+}

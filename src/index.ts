@@ -43,6 +43,30 @@ export {
 export type { ConvertForm, Credentials, User, UserId } from "./core/types.ts";
 export { DEFAULT_BLOCKED_USER_AGENTS, userAgentMatcher } from "./core/user-agents.ts";
 export * from "./core/usernames/index.ts";
+export { CSRF_FIELD, sameOriginRequest } from "./http/csrf.ts";
+export {
+  allowGuestUser,
+  type Guard,
+  type GuestUserRequiredOptions,
+  guestUserRequired,
+  type RegularUserRequiredOptions,
+  redirectResponse,
+  regularUserRequired,
+} from "./http/guards.ts";
+// The web layer: framework-free, on Web Request/Response.
+export { createGuestUserHttp, type GuestUserHttp } from "./http/guest-user-http.ts";
+export {
+  fetchHandler,
+  guarded,
+  type HandlerContext,
+  type WebHandler,
+  type WebRoute,
+  withCookies,
+} from "./http/handler.ts";
+export type { HttpRequest, RequestState } from "./http/request.ts";
+export { userJson } from "./http/request.ts";
+export { safeNext } from "./http/safe-next.ts";
+export * from "./http/views/index.ts";
 export { type DatabaseSource, DEFAULT_DATABASE } from "./store/connect.ts";
 export type { DialectName } from "./store/dialect.ts";
 export type { GuestData, GuestRecord } from "./store/guest-store.ts";

@@ -19,13 +19,14 @@ export type GuardableMethod<This = unknown> = (
 ) => Response | Promise<Response>;
 
 /**
- * What a decorated method becomes: always async, since the guard may query the database. So
- * the method must be `async` or declare `Response | Promise<Response>`; one declared to return
- * a plain `Response` is a compile error (its callers would get a Promise).
+ * What a decorator puts in place of the method: always async, since the guard may query the
+ * database. TypeScript keeps the member's declared type, so that type must accept a Promise:
+ * declare the method `async` (or returning `Response | Promise<Response>`); one inferred to
+ * return a plain `Response` does not compile, as its callers would get a Promise.
  *
  * @example
  * ```ts
- * const response: Promise<Response> = controller.page(request, { http, state });
+ * const response: Promise<Response> = pages.hello(request, { http, state });
  * ```
  */
 export type GuardedMethod<This = unknown> = (
@@ -92,11 +93,11 @@ function isBareUse(
  * const handler: WebHandler = (request, context) => pages.hello(request, context);
  * ```
  */
+export function allowGuestUser(): GuardDecorator;
 export function allowGuestUser<This, Method extends GuardableMethod<This>>(
   method: Method,
   context: ClassMethodDecoratorContext<This, Method>,
 ): GuardedMethod<This>;
-export function allowGuestUser(): GuardDecorator;
 export function allowGuestUser(...args: [] | [GuardableMethod, ClassMethodDecoratorContext]) {
   const decorate = guardDecorator(guards.allowGuestUser());
   return isBareUse(args) ? decorate(...args) : decorate;
@@ -118,11 +119,11 @@ export function allowGuestUser(...args: [] | [GuardableMethod, ClassMethodDecora
  * }
  * ```
  */
+export function guestUserRequired(options?: GuestUserRequiredOptions): GuardDecorator;
 export function guestUserRequired<This, Method extends GuardableMethod<This>>(
   method: Method,
   context: ClassMethodDecoratorContext<This, Method>,
 ): GuardedMethod<This>;
-export function guestUserRequired(options?: GuestUserRequiredOptions): GuardDecorator;
 export function guestUserRequired(
   ...args: [GuestUserRequiredOptions?] | [GuardableMethod, ClassMethodDecoratorContext]
 ) {
@@ -148,11 +149,11 @@ export function guestUserRequired(
  * // anonymous: 302 /accounts/login/?next=/billing/   guest: 302 /convert/?next=/billing/
  * ```
  */
+export function regularUserRequired(options?: RegularUserRequiredOptions): GuardDecorator;
 export function regularUserRequired<This, Method extends GuardableMethod<This>>(
   method: Method,
   context: ClassMethodDecoratorContext<This, Method>,
 ): GuardedMethod<This>;
-export function regularUserRequired(options?: RegularUserRequiredOptions): GuardDecorator;
 export function regularUserRequired(
   ...args: [RegularUserRequiredOptions?] | [GuardableMethod, ClassMethodDecoratorContext]
 ) {

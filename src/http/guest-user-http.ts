@@ -74,7 +74,12 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       ...(maxAge === undefined ? {} : { maxAge }),
     });
   const sessionCookie = (request: HttpRequest, session: Session) =>
-    cookieFor(request, cookie.name, session.token, (session.expiresAt - settings.clock()) / 1000);
+    cookieFor(
+      request,
+      cookie.name,
+      session.token,
+      Math.round((session.expiresAt - settings.clock()) / 1000),
+    );
   const csrf = csrfProtection(
     settings.secret,
     `${cookie.name}${CSRF_COOKIE_SUFFIX}`,

@@ -32,7 +32,8 @@ export function safeNext(next: unknown, requestUrl: string | URL): string | null
   } catch {
     return null;
   }
-  if (target.origin !== origin.origin) return null;
+  // The parser folds dot segments ("/.//evil.com" -> "//evil.com"): check what it produced.
+  if (target.origin !== origin.origin || /^\/[/\\]/.test(target.pathname)) return null;
   return `${target.pathname}${target.search}${target.hash}`;
 }
 

@@ -19,7 +19,7 @@ export { INVALID_LOGIN, LOGIN_FIELDS, loginView } from "./login-view.ts";
 export { logoutView } from "./logout-view.ts";
 export { isJsonContentType, prefersJson, wantsJson } from "./negotiate.ts";
 export { signupView } from "./signup-view.ts";
-export { safeRedirectTarget } from "./submission.ts";
+
 export {
   type AccountLinks,
   defaultTemplates,

@@ -96,6 +96,19 @@ export function pathOf(url: string): string {
   return new URL(url, "http://localhost").pathname;
 }
 
+/** Runs `answer`; should it throw too (a replaced template failing), a plain-text 500. */
+function lastResort(exchange: Exchange, answer: () => Response): Response {
+  try {
+    return answer();
+  } catch (error) {
+    exchange.kit.settings.logger.error("guest-user: the error page itself failed", error);
+    return new Response("Internal Server Error", {
+      status: 500,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
+  }
+}
+
 /**
  * Makes a {@link WebHandler} from per-method code: HEAD runs GET; other methods get 405
  * with `Allow`; any throw becomes a status page (never a stack trace); the state's
@@ -120,7 +133,7 @@ export function defineView(
       const handler = method === "GET" || method === "POST" ? handlers[method] : undefined;
       response = handler ? await handler(exchange) : methodNotAllowed(exchange, allowed);
     } catch (error) {
-      response = errorResponse(exchange, error);
+      response = lastResort(exchange, () => errorResponse(exchange, error));
     }
     return withCookies(response, state);
   };

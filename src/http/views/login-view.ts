@@ -20,9 +20,9 @@ const TITLE = "Log in";
 
 /**
  * The login view, mounted at `settings.loginUrl`. GET shows the form (to anyone: a signed-in
- * visitor may switch accounts). POST checks `username` and `password` with
- * `guestUsers.authenticate`, logs the user in with a NEW session and redirects to the safe
- * `next` or `loginRedirectUrl`. Wrong credentials: the form again with {@link INVALID_LOGIN}
+ * visitor may switch accounts). POST checks `username` (trimmed and NFKC-normalized, as at
+ * sign-up) and `password` with `guestUsers.authenticate`, logs the user in with a NEW session
+ * and redirects to the safe `next` or `loginRedirectUrl`. Wrong credentials: the form again with {@link INVALID_LOGIN}
  * (JSON: 400 `{ errors: { "": [...] } }`), nothing changed.
  *
  * @example
@@ -44,16 +44,16 @@ export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}
 
     async POST(exchange) {
       const submission = await readSubmission(exchange);
-      const { username, password } = submission.input;
+      const { password } = submission.input;
+      // As Django's AuthenticationForm (and our sign-up form): the name is trimmed and NFKC-normalized.
+      const raw = submission.input.username;
+      const username = typeof raw === "string" ? raw.trim().normalize("NFKC") : "";
       const errors: Record<string, string[]> = {};
-      if (typeof username !== "string" || username === "") errors.username = [REQUIRED];
+      if (username === "") errors.username = [REQUIRED];
       if (typeof password !== "string" || password === "") errors.password = [REQUIRED];
       const user =
-        Object.keys(errors).length === 0
-          ? await http.guestUsers.authenticate({
-              username: username as string,
-              password: password as string,
-            })
+        Object.keys(errors).length === 0 && typeof password === "string"
+          ? await http.guestUsers.authenticate({ username, password })
           : null;
       if (!user) {
         const fieldErrors: FieldErrors =

@@ -18,23 +18,6 @@ export interface Submission {
   readonly next: string | null;
 }
 
-/**
- * {@link safeNext}, plus a second look at its result: a target that a browser would read
- * as another host (`//host`, `/\host`) is refused even if the path normalization produced
- * it (e.g. `/.//evil.com` normalizes to `//evil.com`).
- *
- * @example
- * ```ts
- * safeRedirectTarget("/cart/", "https://shop.example/convert/"); // "/cart/"
- * safeRedirectTarget("/.//evil.com", "https://shop.example/convert/"); // null
- * ```
- */
-export function safeRedirectTarget(next: unknown, requestUrl: string | URL): string | null {
-  const target = safeNext(next, requestUrl);
-  if (target === null || !target.startsWith("/") || /^\/[/\\]/.test(target)) return null;
-  return target;
-}
-
 /** The safe `next` of a GET (the query) or a POST (its field if sent, else the query). */
 export function nextOf(
   exchange: Exchange,
@@ -44,7 +27,7 @@ export function nextOf(
     fields && Object.hasOwn(fields, NEXT_FIELD)
       ? fields[NEXT_FIELD]
       : exchange.url.searchParams.get(NEXT_FIELD);
-  return safeRedirectTarget(raw, exchange.request.url);
+  return safeNext(raw, exchange.request.url);
 }
 
 /**

@@ -1,0 +1,215 @@
+import type {
+  Request as ExpressRequest,
+  Response as ExpressResponse,
+  RequestHandler,
+} from "express";
+import type { GuestUsers } from "../../core/guest-users.ts";
+import type { User } from "../../core/types.ts";
+import {
+  allowGuestUser,
+  type Guard,
+  type GuestUserRequiredOptions,
+  guestUserRequired,
+  type RegularUserRequiredOptions,
+  regularUserRequired,
+} from "../../http/guards.ts";
+import { createGuestUserHttp, type GuestUserHttp } from "../../http/guest-user-http.ts";
+import type { WebHandler, WebRoute } from "../../http/handler.ts";
+import type { RequestState } from "../../http/request.ts";
+import { accountViews } from "../../http/views/index.ts";
+import { passportBinding, type SessionBinding } from "./passport.ts";
+import { httpRequestOf, webRequestOf } from "./request.ts";
+import { sendResponse } from "./response.ts";
+import { routesMiddleware } from "./router.ts";
+
+export type { GuestUserLocals } from "./types.ts";
+
+/** Options of {@link guestUserExpress}. */
+export interface GuestUserExpressOptions {
+  /**
+   * Where logins live. `"cookie"`: our own session cookie. `"passport"`: an app's existing
+   * express-session + Passport (>= 0.6); new guests and conversions are logged in with
+   * `req.login(user)`, and `passport.serializeUser` must accept our user (e.g. store `user.id`).
+   * @default "cookie"
+   */
+  readonly login?: "cookie" | "passport";
+  /** The web layer to use, when you already made one. @default createGuestUserHttp(guestUsers) */
+  readonly http?: GuestUserHttp;
+}
+
+/**
+ * Express glue (4 and 5) for guest users: middlewares that resolve the visitor, the three
+ * guards, helpers, and mounting of Web handlers and the built-in views.
+ *
+ * @example
+ * ```ts
+ * import { guestUserExpress } from "guest-user/express";
+ * const guestUser = guestUserExpress(createGuestUsers({ secret: process.env.GUEST_USER_SECRET }));
+ * app.use(guestUser.session());
+ * app.use(guestUser.router()); // /convert/, /accounts/login/, ...
+ * app.get("/editor/", guestUser.allowGuestUser(), (req, res) => res.json({ id: req.user?.id }));
+ * app.get("/billing/", guestUser.regularUserRequired(), billing);
+ * ```
+ */
+export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpressOptions = {}) {
+  const base = options.http ?? createGuestUserHttp(guestUsers);
+  const binding: SessionBinding =
+    options.login === "passport"
+      ? passportBinding(base)
+      : { http: base, setsUser: true, resolve: (req) => base.resolve(httpRequestOf(req)) };
+  const { http } = binding;
+
+  /** Puts the state where handlers and templates look, and moves pending cookies to `res`. */
+  const publish = (req: ExpressRequest, res: ExpressResponse, state: RequestState) => {
+    if (binding.setsUser) req.user = state.user ?? undefined;
+    req.isGuest = state.isGuest;
+    res.locals.user = req.user ?? null;
+    res.locals.isGuest = state.isGuest;
+    for (const cookie of state.setCookies) res.append("Set-Cookie", cookie);
+    state.setCookies.length = 0;
+  };
+
+  const stateOf = async (req: ExpressRequest, res: ExpressResponse): Promise<RequestState> => {
+    req.guestUser ??= await binding.resolve(req);
+    publish(req, res, req.guestUser);
+    return req.guestUser;
+  };
+
+  const guard =
+    (check: Guard): RequestHandler =>
+    async (req, res, next) => {
+      try {
+        const state = await stateOf(req, res);
+        const location = await check(http, httpRequestOf(req), state);
+        publish(req, res, state);
+        if (location === null) next();
+        else res.redirect(302, location);
+      } catch (error) {
+        next(error);
+      }
+    };
+
+  const mount =
+    (handler: WebHandler): RequestHandler =>
+    async (req, res, next) => {
+      try {
+        const state = await stateOf(req, res);
+        const response = await handler(webRequestOf(req), { http, state });
+        publish(req, res, state);
+        await sendResponse(res, response);
+      } catch (error) {
+        next(error);
+      }
+    };
+
+  return {
+    /** The web layer in use: pass it to the views (`accountViews(guestUser.http)`). */
+    http,
+
+    /**
+     * Resolves the visitor once per request: `req.guestUser`, `req.user`, `req.isGuest`,
+     * `res.locals.user`/`isGuest`, plus any cookie to (re)send. Never creates a guest.
+     * @example
+     * ```ts
+     * app.use(guestUser.session());
+     * ```
+     */
+    session: (): RequestHandler => async (req, res, next) => {
+      try {
+        await stateOf(req, res);
+        next();
+      } catch (error) {
+        next(error);
+      }
+    },
+
+    /**
+     * Anonymous visitors get a guest (unless disabled or a blocked crawler); everyone passes.
+     * @example
+     * ```ts
+     * app.get("/editor/", guestUser.allowGuestUser(), editor);
+     * ```
+     */
+    allowGuestUser: (): RequestHandler => guard(allowGuestUser()),
+
+    /**
+     * Only guests: anonymous visitors and registered users are redirected, without `next`.
+     * @default options { anonymousUrl: settings.requiredAnonUrl, registeredUrl: settings.requiredUserUrl }
+     * @example
+     * ```ts
+     * app.get("/welcome/", guestUser.guestUserRequired({ registeredUrl: "/dashboard/" }), welcome);
+     * ```
+     */
+    guestUserRequired: (options?: GuestUserRequiredOptions): RequestHandler =>
+      guard(guestUserRequired(options)),
+
+    /**
+     * Only registered users: anonymous visitors go to the login page, guests to the convert
+     * page, each with `?next=<this page>`.
+     * @default options { loginUrl: settings.loginUrl, convertUrl: settings.convertUrl, redirectFieldName: "next" }
+     * @example
+     * ```ts
+     * app.get("/billing/", guestUser.regularUserRequired(), billing);
+     * ```
+     */
+    regularUserRequired: (options?: RegularUserRequiredOptions): RequestHandler =>
+      guard(regularUserRequired(options)),
+
+    /**
+     * Creates and logs in a guest for an anonymous visitor, from any handler; returns it, or
+     * null (already logged in, disabled, blocked crawler).
+     * @example
+     * ```ts
+     * const guest = await guestUser.maybeCreateGuestUser(req, res);
+     * ```
+     */
+    async maybeCreateGuestUser(req: ExpressRequest, res: ExpressResponse): Promise<User | null> {
+      const state = await stateOf(req, res);
+      const user = await http.maybeCreateGuestUser(httpRequestOf(req), state);
+      publish(req, res, state);
+      return user;
+    },
+
+    /**
+     * True when the visitor is a guest. Pass `res` when `session()` is not mounted, so a
+     * refreshed cookie is not lost.
+     * @example
+     * ```ts
+     * if (await guestUser.isGuestUser(req)) showSignUpBanner();
+     * ```
+     */
+    async isGuestUser(req: ExpressRequest, res?: ExpressResponse): Promise<boolean> {
+      if (req.guestUser) return req.guestUser.isGuest;
+      if (res) return (await stateOf(req, res)).isGuest;
+      req.guestUser = await binding.resolve(req);
+      return req.guestUser.isGuest;
+    },
+
+    /**
+     * An Express handler running a Web handler (a view, `View.asView()`, `guarded(...)`):
+     * Web `Request` in (a body parsed by express.json/urlencoded is re-encoded), status,
+     * headers, cookies and body out.
+     * @example
+     * ```ts
+     * app.all("/convert/", guestUser.mount(convertView(guestUser.http)));
+     * ```
+     */
+    mount,
+
+    /**
+     * One middleware answering Web routes by exact path and method (relative to where it is
+     * mounted, HEAD by GET); other requests go on to `next()`. No body parser is needed.
+     * @default routes accountViews(http): convert, convert success, login, logout, sign-up
+     * @example
+     * ```ts
+     * app.use(guestUser.router());
+     * app.use(guestUser.router(accountViews(guestUser.http, { signupPath: "/register/" })));
+     * ```
+     */
+    router: (routes: readonly WebRoute[] = accountViews(http)): RequestHandler =>
+      routesMiddleware(routes, mount),
+  };
+}
+
+/** What {@link guestUserExpress} returns. */
+export type GuestUserExpress = ReturnType<typeof guestUserExpress>;

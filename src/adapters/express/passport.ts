@@ -1,0 +1,121 @@
+import type { Request as ExpressRequest } from "express";
+import { InvalidConfigError } from "../../core/errors.ts";
+import type { User } from "../../core/types.ts";
+import type { GuestUserHttp } from "../../http/guest-user-http.ts";
+import { anonymousState, type HttpRequest, type RequestState } from "../../http/request.ts";
+
+/**
+ * How the adapter finds, and changes, who is logged in.
+ *
+ * @example
+ * ```ts
+ * const binding: SessionBinding = { http, setsUser: true, resolve: (req) => http.resolve(httpRequestOf(req)) };
+ * ```
+ */
+export interface SessionBinding {
+  /** The web layer: the given one, or one whose log-ins go through Passport. */
+  readonly http: GuestUserHttp;
+  /** Resolves who is asking (once per request). */
+  resolve(req: ExpressRequest): Promise<RequestState>;
+  /** True when the adapter sets `req.user` (cookie mode); in Passport mode Passport does. */
+  readonly setsUser: boolean;
+}
+
+type Done = (error?: unknown) => void;
+
+/** What Passport (>= 0.6) and express-session add to a request, as far as we use it. */
+interface PassportRequest {
+  login(user: User, done: Done): void;
+  logout(done: Done): void;
+  session: { guestUser?: User; cookie?: { expires?: Date | null | undefined } };
+}
+
+const SETUP =
+  'login: "passport" needs express-session and Passport before the guest-user middlewares: app.use(session({ ... })); app.use(passport.session());';
+
+function passportOf(req: ExpressRequest): ExpressRequest & PassportRequest {
+  const candidate: Partial<PassportRequest> = req as Partial<PassportRequest>;
+  const ok = typeof candidate.login === "function" && typeof candidate.logout === "function";
+  if (ok && candidate.session) return req as ExpressRequest & PassportRequest;
+  throw new InvalidConfigError("login", SETUP);
+}
+
+const promised = (call: (done: Done) => void) =>
+  new Promise<void>((resolve, reject) => call((error) => (error ? reject(error) : resolve())));
+
+const webRequest = (request: HttpRequest) =>
+  request instanceof Request ? request : (request.toWebRequest?.() ?? new Request(request.url));
+
+/**
+ * Logins kept by express-session + Passport instead of our cookie: a new, converted or
+ * logged-in user is stored with `req.login(user)` (Passport >= 0.6 regenerates the session),
+ * the current one is Passport's `req.user` (anything with an `id`). Our view of that user, with
+ * its guest flag, is cached in `req.session.guestUser`: only a new login costs a query. The
+ * returned `http` (give it to the views) finds the Express request from the state it resolved.
+ * Its `resolve()` throws: requests are resolved by the adapter's middlewares.
+ *
+ * @example
+ * ```ts
+ * const { http, resolve } = passportBinding(createGuestUserHttp(guestUsers));
+ * ```
+ */
+export function passportBinding(base: GuestUserHttp): SessionBinding {
+  const { guestUsers } = base;
+  const requests = new WeakMap<RequestState, ExpressRequest & PassportRequest>();
+  const requestOf = (state: RequestState) => {
+    const req = requests.get(state);
+    if (!req) throw new InvalidConfigError("login", `${SETUP} Use the state the adapter resolved.`);
+    return req;
+  };
+  const logIn = async (state: RequestState, user: User) => {
+    const req = requestOf(state);
+    await promised((done) => req.login(user, done));
+    req.session.guestUser = user;
+    Object.assign(state, { user, isGuest: user.isGuest, token: null, via: "cookie" });
+  };
+  const http: GuestUserHttp = {
+    ...base,
+    resolve() {
+      throw new InvalidConfigError(
+        "login",
+        'With login: "passport" the Express adapter resolves requests.',
+      );
+    },
+    async maybeCreateGuestUser(request, state) {
+      if (state.user || !guestUsers.canCreateGuest(request)) return null;
+      requestOf(state);
+      const user = await guestUsers.createGuestUser({ request: webRequest(request) });
+      await logIn(state, user);
+      return user;
+    },
+    async logIn(_request, state, user) {
+      await logIn(state, user);
+      // No token of ours: the express-session cookie carries the login.
+      const expires = requestOf(state).session.cookie?.expires?.getTime();
+      return { token: "", expiresAt: expires ?? Number.POSITIVE_INFINITY };
+    },
+    async logOut(_request, state) {
+      const req = requestOf(state);
+      await promised((done) => req.logout(done));
+      Object.assign(state, { user: null, isGuest: false, token: null, via: null });
+    },
+  };
+  return {
+    http,
+    setsUser: false,
+    async resolve(expressReq) {
+      const req = passportOf(expressReq);
+      const state = anonymousState();
+      requests.set(state, req);
+      const id = req.user?.id;
+      if (typeof id !== "number" && typeof id !== "string") return state;
+      if (req.session.guestUser?.id !== id) {
+        const found = await guestUsers.getUser(id);
+        if (!found) return state;
+        req.session.guestUser = found;
+      }
+      const user = req.session.guestUser;
+      return Object.assign(state, { user, isGuest: user.isGuest, via: "cookie" });
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { Readable } from "node:stream";
+import type { Request as ExpressRequest } from "express";
+import type { HttpRequest } from "../../http/request.ts";
+
+const HOST = /^(?:[\w.-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i;
+
+/** The host as the browser sees it: `req.hostname` (trust proxy aware) with the port kept. */
+function hostOf(req: ExpressRequest): string {
+  const header = req.headers.host ?? "";
+  const name = req.hostname || header;
+  const host = header === name || header.startsWith(`${name}:`) ? header : name;
+  return HOST.test(host) ? host : "unknown.invalid";
+}
+
+/**
+ * The absolute URL of an Express request: `req.protocol` and `req.hostname` (both honour
+ * `trust proxy`), the port of the Host header, and `req.originalUrl`.
+ *
+ * @example
+ * ```ts
+ * urlOf(req); // "http://localhost:3000/page/?a=1"
+ * ```
+ */
+export function urlOf(req: ExpressRequest): string {
+  return `${req.protocol}://${hostOf(req)}${req.originalUrl}`;
+}
+
+/**
+ * The request's headers as Web `Headers` (HTTP/2 pseudo-headers left out).
+ *
+ * @example
+ * ```ts
+ * headersOf(req).get("user-agent");
+ * ```
+ */
+export function headersOf(req: ExpressRequest): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(":")) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return headers;
+}
+
+/**
+ * The cheap request the http layer reads: URL and header lookups, no copy; the Web `Request`
+ * (without body, for the `guestCreated` event) is built only when asked for.
+ *
+ * @example
+ * ```ts
+ * const state = await http.resolve(httpRequestOf(req));
+ * ```
+ */
+export function httpRequestOf(req: ExpressRequest): HttpRequest {
+  const url = urlOf(req);
+  return {
+    method: req.method,
+    url,
+    headers: {
+      get(name) {
+        const value = req.headers[name.toLowerCase()];
+        if (value === undefined) return null;
+        return Array.isArray(value) ? value.join(", ") : value;
+      },
+    },
+    toWebRequest: () => new Request(url, { method: req.method, headers: headersOf(req) }),
+  };
+}
+
+function appendField(form: URLSearchParams, key: string, value: unknown): void {
+  if (Array.isArray(value)) for (const item of value) appendField(form, key, item);
+  else if (value !== null && typeof value === "object")
+    for (const [name, item] of Object.entries(value)) appendField(form, `${key}[${name}]`, item);
+  else if (value !== undefined && value !== null) form.append(key, String(value));
+}
+
+/** The body for a Web `Request`: the raw stream if still unread, else `req.body` re-encoded. */
+function bodyOf(req: ExpressRequest, headers: Headers): BodyInit | null {
+  if (!req.readableEnded) return Readable.toWeb(req) as ReadableStream<Uint8Array>;
+  const parsed: unknown = req.body;
+  for (const name of ["content-length", "content-encoding", "transfer-encoding"])
+    headers.delete(name);
+  if (parsed === undefined || parsed === null) return null;
+  if (typeof parsed === "string") return parsed;
+  if (Buffer.isBuffer(parsed)) return new Uint8Array(parsed);
+  if (/\bjson\b/i.test(headers.get("content-type") ?? "")) return JSON.stringify(parsed);
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(parsed)) appendField(form, name, value);
+  headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
+  return form;
+}
+
+/**
+ * The full Web `Request` for a {@link WebHandler}: method, URL, headers and body. A body that
+ * `express.json()`/`express.urlencoded()`/`express.raw()`/`express.text()` already parsed is
+ * re-encoded (files of a parsed multipart body are lost); an unread body is streamed.
+ *
+ * @example
+ * ```ts
+ * const response = await handler(webRequestOf(req), { http, state });
+ * ```
+ */
+export function webRequestOf(req: ExpressRequest): Request {
+  const headers = headersOf(req);
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const body = hasBody ? bodyOf(req, headers) : null;
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, body };
+  if (body instanceof ReadableStream) init.duplex = "half";
+  return new Request(urlOf(req), init);
+}

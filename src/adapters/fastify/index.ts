@@ -1,0 +1,111 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
+import type { GuestUsers } from "../../core/guest-users.ts";
+import * as guards from "../../http/guards.ts";
+import { createGuestUserHttp } from "../../http/guest-user-http.ts";
+import { type WebHandler, withCookies } from "../../http/handler.ts";
+import type { HttpRequest, RequestState } from "../../http/request.ts";
+import type { GuestUserFastify, GuestUserFastifyOptions, GuestUserPreHandler } from "./types.ts";
+import { addFormBodyParser, httpRequestOf, sendResponse, toWebRequest } from "./web.ts";
+
+export type { GuestUserFastify, GuestUserFastifyOptions, GuestUserPreHandler } from "./types.ts";
+export { absoluteUrl, addFormBodyParser, sendResponse, toWebRequest } from "./web.ts";
+
+/**
+ * Creates the Fastify adapter.
+ *
+ * @example
+ * ```ts
+ * const guestUser = guestUserFastify(createGuestUsers({ secret: process.env.GUEST_USER_SECRET }));
+ * await app.register(guestUser.session());
+ * await app.register(guestUser.routes(accountViews(guestUser.http)));
+ * app.get("/editor/", { preHandler: guestUser.allowGuestUser() }, async (request) => ({ id: request.user?.id }));
+ * app.get("/billing/", { preHandler: guestUser.regularUserRequired() }, async () => "paid area");
+ * ```
+ */
+export function guestUserFastify(
+  guestUsers: GuestUsers,
+  options: GuestUserFastifyOptions = {},
+): GuestUserFastify {
+  const http = options.http ?? createGuestUserHttp(guestUsers);
+  const views = new WeakMap<FastifyRequest, HttpRequest>();
+  const viewOf = (request: FastifyRequest) => {
+    const view = views.get(request) ?? httpRequestOf(request);
+    views.set(request, view);
+    return view;
+  };
+  const publish = (request: FastifyRequest, state: RequestState) => {
+    request.guestUser = state;
+    request.user = state.user;
+    request.isGuest = state.isGuest;
+  };
+  /** The request's state, resolved here when the plugin did not (guards then work alone). */
+  const ensure = async (request: FastifyRequest) => {
+    if (request.guestUser) return request.guestUser;
+    const state = await http.resolve(viewOf(request));
+    publish(request, state);
+    return state;
+  };
+  const flush = (reply: FastifyReply, state: RequestState) => {
+    if (state.setCookies.length > 0) reply.header("set-cookie", state.setCookies.splice(0));
+  };
+  const guard =
+    (check: guards.Guard): GuestUserPreHandler =>
+    async (request, reply) => {
+      const state = await ensure(request);
+      const location = await check(http, viewOf(request), state);
+      publish(request, state);
+      flush(reply, state);
+      return location === null ? undefined : reply.redirect(location, 302);
+    };
+  const mount =
+    (handler: WebHandler): RouteHandlerMethod =>
+    async (request, reply) => {
+      const state = await ensure(request);
+      const response = await handler(toWebRequest(request), { http, state });
+      return sendResponse(reply, withCookies(response, state));
+    };
+  const plugin: FastifyPluginAsync = async (app) => {
+    if (app.hasRequestDecorator("guestUser")) return;
+    if (!app.hasRequestDecorator("user")) app.decorateRequest("user", null);
+    app.decorateRequest("isGuest", false);
+    app.decorateRequest("guestUser", null);
+    if (options.formBody !== false) addFormBodyParser(app);
+    app.addHook("onRequest", async (request) => {
+      await ensure(request);
+    });
+    app.addHook("onSend", async (request, reply, payload) => {
+      if (request.guestUser) flush(reply, request.guestUser);
+      return payload;
+    });
+  };
+  Object.assign(plugin, {
+    [Symbol.for("skip-override")]: true,
+    [Symbol.for("fastify.display-name")]: "guest-user",
+  });
+
+  return {
+    http,
+    session: () => plugin,
+    allowGuestUser: () => guard(guards.allowGuestUser()),
+    guestUserRequired: (options) => guard(guards.guestUserRequired(options)),
+    regularUserRequired: (options) => guard(guards.regularUserRequired(options)),
+    async maybeCreateGuestUser(request, reply) {
+      const state = await ensure(request);
+      const user = await http.maybeCreateGuestUser(viewOf(request), state);
+      publish(request, state);
+      flush(reply, state);
+      return user;
+    },
+    isGuestUser(target) {
+      if (!target) return false;
+      return "raw" in target ? target.isGuest === true : target.isGuest;
+    },
+    mount,
+    routes: (routes) => async (app) => {
+      if (options.formBody !== false) addFormBodyParser(app);
+      for (const route of routes) {
+        app.route({ method: [...route.methods], url: route.path, handler: mount(route.handler) });
+      }
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { User } from "../../core/types.ts";
+import type { GuestUserRequiredOptions, RegularUserRequiredOptions } from "../../http/guards.ts";
+import type { GuestUserHttp } from "../../http/guest-user-http.ts";
+import type { WebHandler, WebRoute } from "../../http/handler.ts";
+import type { RequestState } from "../../http/request.ts";
+
+/**
+ * What the adapter puts in `c.var` (for the session middleware, a guard or a mounted handler).
+ *
+ * @example
+ * ```ts
+ * app.get("/", (c) => c.text(c.var.isGuest ? `Hi guest ${c.var.user?.username}` : "Hi"));
+ * ```
+ */
+export interface GuestUserVariables {
+  /** The current user, or null for an anonymous visitor. @default null */
+  user: User | null;
+  /** True when the current user is a guest. @default false */
+  isGuest: boolean;
+  /** The whole request state (session token, pending cookies...). */
+  guestUser: RequestState;
+}
+
+/**
+ * The Hono `Env` of apps using the adapter: `new Hono<GuestUserEnv>()` types `c.var.user`.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<GuestUserEnv>();
+ * app.get("/", guestUser.allowGuestUser(), (c) => c.text(c.var.user?.username ?? "anonymous"));
+ * ```
+ */
+export type GuestUserEnv = { Variables: GuestUserVariables };
+
+/**
+ * Options of `guestUserHono()`.
+ *
+ * @example
+ * ```ts
+ * const guestUser = guestUserHono(guestUsers, { http: createGuestUserHttp(guestUsers) });
+ * ```
+ */
+export interface GuestUserHonoOptions {
+  /** A web layer to share (e.g. the one your views use). @default createGuestUserHttp(guestUsers) */
+  readonly http?: GuestUserHttp;
+}
+
+/**
+ * The Hono adapter: a session middleware, the three guards as middlewares, and mounting of
+ * Web handlers and routes. Guards and `mount()` also work on apps without `session()`.
+ *
+ * @example
+ * ```ts
+ * app.use(guestUser.session());
+ * app.get("/editor/", guestUser.allowGuestUser(), (c) => c.json({ id: c.var.user?.id }));
+ * ```
+ */
+export interface GuestUserHono {
+  /**
+   * The web layer, for the views.
+   * @example
+   * ```ts
+   * app.use(guestUser.routes(accountViews(guestUser.http)));
+   * ```
+   */
+  readonly http: GuestUserHttp;
+  /**
+   * Resolves the visitor once per request into `c.var` and adds the pending `Set-Cookie`
+   * headers to the response. Install it before your routes.
+   * @example
+   * ```ts
+   * app.use(guestUser.session());
+   * ```
+   */
+  session(): MiddlewareHandler<GuestUserEnv>;
+  /**
+   * The `allow_guest_user` guard: anonymous visitors get a guest, then the route runs (as
+   * anonymous when guests are disabled or the User-Agent is a blocked crawler).
+   * @example
+   * ```ts
+   * app.get("/editor/", guestUser.allowGuestUser(), (c) => c.json({ id: c.var.user?.id }));
+   * ```
+   */
+  allowGuestUser(): MiddlewareHandler<GuestUserEnv>;
+  /**
+   * The `guest_user_required` guard: only guests; anonymous visitors go to `anonymousUrl`,
+   * registered users to `registeredUrl`, both with a 302 and no `next`.
+   * @example
+   * ```ts
+   * app.get("/welcome/", guestUser.guestUserRequired({ registeredUrl: "/dashboard/" }), handler);
+   * ```
+   */
+  guestUserRequired(options?: GuestUserRequiredOptions): MiddlewareHandler<GuestUserEnv>;
+  /**
+   * The `regular_user_required` guard: only registered users; anonymous visitors go to
+   * `loginUrl`, guests to `convertUrl`, with a 302 and `?next=<this page>`.
+   * @example
+   * ```ts
+   * app.get("/billing/", guestUser.regularUserRequired(), handler);
+   * ```
+   */
+  regularUserRequired(options?: RegularUserRequiredOptions): MiddlewareHandler<GuestUserEnv>;
+  /**
+   * The reference's `maybe_create_guest_user`: for an anonymous visitor (guests enabled, User-
+   * Agent not blocked) creates a guest and logs it in; returns it, or null. Needs `session()`.
+   * @example
+   * ```ts
+   * app.post("/cart/", async (c) => { await guestUser.maybeCreateGuestUser(c); ... });
+   * ```
+   */
+  maybeCreateGuestUser(c: Context<GuestUserEnv>): Promise<User | null>;
+  /**
+   * The reference's `is_guest_user`: true for a guest, false for registered users and
+   * anonymous visitors. Takes the context or a user.
+   * @example
+   * ```ts
+   * if (guestUser.isGuestUser(c)) return c.redirect("/convert/");
+   * ```
+   */
+  isGuestUser(target: Context<GuestUserEnv> | User | null | undefined): boolean;
+  /**
+   * A Hono handler running a {@link WebHandler}; its Response gets the pending cookies.
+   * @example
+   * ```ts
+   * app.on(["GET", "POST"], "/convert/", guestUser.mount(convertView(guestUser.http)));
+   * ```
+   */
+  mount(handler: WebHandler): MiddlewareHandler<GuestUserEnv>;
+  /**
+   * A middleware answering the given routes by exact path and method (HEAD as GET), passing
+   * every other request on. Needs no runtime import of hono.
+   * @example
+   * ```ts
+   * app.use(guestUser.routes(accountViews(guestUser.http)));
+   * ```
+   */
+  routes(routes: readonly WebRoute[]): MiddlewareHandler<GuestUserEnv>;
+}

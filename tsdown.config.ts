@@ -3,6 +3,7 @@ import { defineConfig } from "tsdown";
 export default defineConfig({
   entry: [
     "src/index.ts",
+    "src/http/decorators.ts",
     "src/store/dialects/sqlite.ts",
     "src/store/dialects/postgres.ts",
     "src/store/dialects/mysql.ts",

@@ -63,9 +63,22 @@ export {
   type WebRoute,
   withCookies,
 } from "./http/handler.ts";
+export {
+  AllowGuestUserMixin,
+  GuestUserRequiredMixin,
+  RegularUserRequiredMixin,
+  type ViewConstructor,
+} from "./http/mixins.ts";
 export type { HttpRequest, RequestState } from "./http/request.ts";
 export { userJson } from "./http/request.ts";
 export { safeNext } from "./http/safe-next.ts";
+export {
+  HTTP_METHOD_NAMES,
+  type HttpMethodName,
+  type MethodHandler,
+  View,
+  type ViewClass,
+} from "./http/view.ts";
 export * from "./http/views/index.ts";
 export { type DatabaseSource, DEFAULT_DATABASE } from "./store/connect.ts";
 export type { DialectName } from "./store/dialect.ts";

@@ -1,7 +1,7 @@
 import type { Guard, GuestUserRequiredOptions, RegularUserRequiredOptions } from "./guards.ts";
 import * as guards from "./guards.ts";
 import type { HandlerContext } from "./handler.ts";
-import { withCookies } from "./handler.ts";
+import { applyGuards, withCookies } from "./handler.ts";
 
 /**
  * What the decorators accept: a method taking the request and the {@link HandlerContext}
@@ -57,13 +57,8 @@ function guardDecorator(guard: Guard): GuardDecorator {
       request: Request,
       context: HandlerContext,
     ): Promise<Response> {
-      const location = await guard(context.http, request, context.state);
-      if (location !== null) {
-        const response = guards.redirectResponse(location, context.state);
-        // The cookies are on the redirect now: an adapter must not add them a second time.
-        context.state.setCookies.length = 0;
-        return response;
-      }
+      const redirect = await applyGuards([guard], request, context);
+      if (redirect) return redirect;
       return withCookies(await method.call(this, request, context), context.state);
     };
 }

@@ -87,9 +87,10 @@ export function regularUserRequired(options: RegularUserRequiredOptions = {}): G
   };
 }
 
-/** A 302 response to `location`, carrying the state's cookies. */
+/** A 302 response to `location`, carrying (and consuming) the state's pending cookies. */
 export function redirectResponse(location: string, state: RequestState): Response {
   const headers = new Headers({ location });
   for (const cookie of state.setCookies) headers.append("set-cookie", cookie);
+  state.setCookies.length = 0;
   return new Response(null, { status: 302, headers });
 }

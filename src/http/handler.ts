@@ -46,13 +46,26 @@ export function withCookies(response: Response, state: RequestState): Response {
  * ```
  */
 export function guarded(guards: readonly Guard[], handler: WebHandler): WebHandler {
-  return async (request, context) => {
-    for (const guard of guards) {
-      const location = await guard(context.http, request, context.state);
-      if (location !== null) return redirectResponse(location, context.state);
-    }
-    return withCookies(await handler(request, context), context.state);
-  };
+  return async (request, context) =>
+    (await applyGuards(guards, request, context)) ??
+    withCookies(await handler(request, context), context.state);
+}
+
+/**
+ * Runs guards in order: the first redirect answers (a 302 carrying the pending cookies),
+ * `null` means every guard let the request through. The one place guards are applied: the
+ * function guards, the mixins and the decorators all go through it.
+ */
+export async function applyGuards(
+  guards: readonly Guard[],
+  request: HttpRequest,
+  context: HandlerContext,
+): Promise<Response | null> {
+  for (const guard of guards) {
+    const location = await guard(context.http, request, context.state);
+    if (location !== null) return redirectResponse(location, context.state);
+  }
+  return null;
 }
 
 /**

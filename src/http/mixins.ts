@@ -1,11 +1,6 @@
 import type { Guard } from "./guards.ts";
-import {
-  allowGuestUser,
-  guestUserRequired,
-  redirectResponse,
-  regularUserRequired,
-} from "./guards.ts";
-import type { HandlerContext } from "./handler.ts";
+import { allowGuestUser, guestUserRequired, regularUserRequired } from "./guards.ts";
+import { applyGuards, type HandlerContext } from "./handler.ts";
 import type { View } from "./view.ts";
 
 /**
@@ -33,12 +28,7 @@ async function guardedDispatch(
   context: HandlerContext,
   next: () => Promise<Response>,
 ): Promise<Response> {
-  const location = await guard(context.http, request, context.state);
-  if (location === null) return next();
-  const response = redirectResponse(location, context.state);
-  // The cookies are on the redirect now: asView()/adapters must not add them a second time.
-  context.state.setCookies.length = 0;
-  return response;
+  return (await applyGuards([guard], request, context)) ?? next();
 }
 
 /**

@@ -4,6 +4,13 @@ import { withCookies } from "./handler.ts";
 /**
  * The HTTP methods a {@link View} can answer, in the order Django lists them (and the `Allow`
  * header repeats them). `trace` is left out: Web runtimes refuse to build TRACE requests.
+ *
+ * @example
+ * ```ts
+ * class ReadOnly extends View {
+ *   override httpMethodNames = HTTP_METHOD_NAMES.filter((name) => name !== "delete");
+ * }
+ * ```
  */
 export const HTTP_METHOD_NAMES = [
   "get",
@@ -15,7 +22,14 @@ export const HTTP_METHOD_NAMES = [
   "options",
 ] as const;
 
-/** A lower-case HTTP method name a {@link View} may define a handler for, e.g. `"get"`. */
+/**
+ * A lower-case HTTP method name a {@link View} may define a handler for.
+ *
+ * @example
+ * ```ts
+ * const name: HttpMethodName = "get";
+ * ```
+ */
 export type HttpMethodName = (typeof HTTP_METHOD_NAMES)[number];
 
 /**

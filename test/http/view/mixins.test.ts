@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { expect, it } from "vitest";
 import { createGuestUserHttp } from "../../../src/http/guest-user-http.ts";
 import type { HandlerContext, WebHandler } from "../../../src/http/handler.ts";
@@ -32,7 +33,7 @@ describeEachDatabase("view mixins", (fx) => {
     const guestCookie = async () =>
       `guest_user_session=${(await gu.createGuestSession()).session.token}`;
     const userCookie = async () => {
-      const username = `member_${Math.random().toString(36).slice(2, 10)}`;
+      const username = `member_${randomBytes(6).toString("hex")}`;
       const user = await gu.createUser({ username, password1: PASSWORD, password2: PASSWORD });
       return `guest_user_session=${(await gu.createSession(user.id)).token}`;
     };

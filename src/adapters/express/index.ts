@@ -171,6 +171,36 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
     },
 
     /**
+     * The token for the hidden `csrf_token` field of your own forms; the cookie it may need
+     * goes on `res`.
+     * @example
+     * ```ts
+     * res.send(`<form method="post"><input type="hidden" name="csrf_token" value="${await guestUser.csrfToken(req, res)}">…`);
+     * ```
+     */
+    async csrfToken(req: ExpressRequest, res: ExpressResponse): Promise<string> {
+      const state = await stateOf(req, res);
+      const token = http.csrfToken(httpRequestOf(req), state);
+      publish(req, res, state);
+      return token;
+    },
+
+    /**
+     * Checks the `csrf_token` your own form posted (answer 403 when false).
+     * @example
+     * ```ts
+     * if (!(await guestUser.verifyCsrf(req, res, req.body.csrf_token))) return res.sendStatus(403);
+     * ```
+     */
+    async verifyCsrf(
+      req: ExpressRequest,
+      res: ExpressResponse,
+      submitted: unknown,
+    ): Promise<boolean> {
+      return http.verifyCsrf(httpRequestOf(req), await stateOf(req, res), submitted);
+    },
+
+    /**
      * True when the visitor is a guest. Pass `res` when `session()` is not mounted, so a
      * refreshed cookie is not lost.
      * @example

@@ -1,0 +1,214 @@
+import express, {
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from "express";
+import {
+  accountViews,
+  CSRF_FIELD,
+  createGuestUsers,
+  type GuestUsers,
+  type RequestState,
+  type User,
+} from "guest-user";
+import { guestUserExpress } from "guest-user/express";
+import { layout } from "./layout.ts";
+import { checkNoteText, notesStore } from "./notes.ts";
+import { homePage, messagePage } from "./pages.ts";
+
+/** How to build the demo. */
+export interface DemoOptions {
+  /** A database URL; the embedded SQLite file by default. */
+  readonly database: string;
+  /** At least 32 random characters (CSRF tokens are signed with it). */
+  readonly secret: string;
+  /** Where to log; `console` by default. */
+  readonly logger?: Pick<Console, "log" | "warn" | "error">;
+}
+
+/** The running pieces: the Express app, and how to close the database when done. */
+export interface Demo {
+  readonly app: express.Express;
+  readonly guestUsers: GuestUsers;
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  "Content-Security-Policy":
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "same-origin",
+};
+
+/**
+ * The notes app: anyone opening `/` works at once as a guest; the built-in views
+ * (`/convert/`, `/accounts/login/`, ...) turn the guest into a registered user, keeping every note.
+ */
+export async function createDemo(options: DemoOptions): Promise<Demo> {
+  const logger = options.logger ?? console;
+  const guestUsers = createGuestUsers({
+    database: options.database,
+    secret: options.secret,
+    nameGenerator: "friendly",
+    loginRedirectUrl: "/",
+    logger,
+  });
+  await guestUsers.migrate();
+  const notes = notesStore(guestUsers);
+  await notes.createTable();
+
+  guestUsers.on("guestCreated", ({ user }) => logger.log(`new guest: ${user.username}`));
+  guestUsers.on("converted", ({ user }) => logger.log(`guest signed up as ${user.username}`));
+
+  const guestUser = guestUserExpress(guestUsers);
+  const guestDays = Math.round(guestUsers.settings.maxAge / 86_400);
+
+  const stateOf = (req: Request): RequestState => {
+    if (!req.guestUser) throw new Error("guestUser.session() must run before the demo's routes");
+    return req.guestUser;
+  };
+
+  const render = async (
+    req: Request,
+    res: Response,
+    status: number,
+    title: string,
+    body: string,
+    guestBanner = false,
+  ) => {
+    const user: User | null = req.guestUser?.user ?? null;
+    // No state when the session lookup itself failed (database down): no logout button then.
+    const token = req.guestUser ? await guestUser.csrfToken(req, res).catch(() => null) : null;
+    res
+      .status(status)
+      .type("html")
+      .set("Cache-Control", "no-store")
+      .send(layout({ title, body, user, csrfToken: token, guestBanner, guestDays }));
+  };
+
+  const renderHome = async (
+    req: Request,
+    res: Response,
+    status = 200,
+    draft?: string,
+    error?: string,
+  ) => {
+    const user = req.guestUser?.user;
+    const list = user ? await notes.list(user.id) : [];
+    const body = homePage({
+      notes: list,
+      csrfToken: await guestUser.csrfToken(req, res),
+      draft,
+      error,
+    });
+    await render(req, res, status, "Your notes", body, true);
+  };
+
+  /** Refuses (403) a POST without this visitor's CSRF token; sends anonymous visitors home. */
+  const checkPost: RequestHandler = async (req, res, next) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (!(await guestUser.verifyCsrf(req, res, body[CSRF_FIELD]))) {
+      await render(
+        req,
+        res,
+        403,
+        "Form expired",
+        messagePage(
+          "This form has expired",
+          "It was opened in another session or did not come from this site. Go back, reload the page and try again.",
+        ),
+      );
+      return;
+    }
+    if (!req.guestUser?.user) {
+      res.redirect(303, "/");
+      return;
+    }
+    next();
+  };
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use((_req, res, next) => {
+    res.set(SECURITY_HEADERS);
+    next();
+  });
+  app.use(guestUser.session());
+  app.use(
+    guestUser.router(
+      accountViews(guestUser.http, {
+        templates: {
+          layout: ({ title, body, user }) =>
+            layout({ title, body: `<div class="card">${body}</div>`, user }),
+        },
+      }),
+    ),
+  );
+
+  app.get("/", guestUser.allowGuestUser(), async (req, res) => {
+    await renderHome(req, res);
+  });
+
+  const form = express.urlencoded({ extended: false, limit: "16kb" });
+
+  app.post("/notes", form, checkPost, async (req, res) => {
+    const user = stateOf(req).user as User;
+    const submitted: unknown = req.body?.text;
+    const checked = checkNoteText(submitted);
+    if ("error" in checked) {
+      const draft = typeof submitted === "string" ? submitted : "";
+      await renderHome(req, res, 422, draft, checked.error);
+      return;
+    }
+    await notes.add(user.id, checked.text);
+    res.redirect(303, "/");
+  });
+
+  app.post("/notes/:id/delete", form, checkPost, async (req, res) => {
+    const user = stateOf(req).user as User;
+    const id = String(req.params.id);
+    if (/^\d{1,15}$/.test(id)) await notes.remove(user.id, Number(id));
+    res.redirect(303, "/");
+  });
+
+  app.use(async (req, res) => {
+    await render(
+      req,
+      res,
+      404,
+      "Not found",
+      messagePage("Page not found", "There is nothing here."),
+    );
+  });
+
+  const onError: ErrorRequestHandler = (error, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    // Body-parser errors (413, 400) are safe to show; anything else is logged, not shown.
+    const status = Number((error as { status?: unknown }).status);
+    if (status >= 400 && status < 500) {
+      void render(
+        req,
+        res,
+        status,
+        "Bad request",
+        messagePage("That did not work", String(error.message)),
+      );
+      return;
+    }
+    logger.error("demo: request failed", error);
+    void render(
+      req,
+      res,
+      500,
+      "Server error",
+      messagePage("Something went wrong", "Please try again in a moment."),
+    );
+  };
+  app.use(onError);
+
+  return { app, guestUsers, close: () => guestUsers.close() };
+}

@@ -1,0 +1,279 @@
+/**
+ * The demo app (`npm start`) in a real headless Chromium: a visitor works at once as a guest,
+ * signs up through the built-in convert view, logs out and back in, and keeps every note.
+ *
+ * Needs `npm run build` (the demo imports the package by its name, i.e. `dist/`) and
+ * `/usr/bin/chromium` (`apt-get install -y chromium`). Without Chromium the suite is skipped
+ * outside CI and fails in CI. Screenshots go to `test-results/demo/`.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = join(ROOT, "test-results/demo");
+const USERNAME = "ada_lovelace";
+const PASSWORD = "analytical-engine-1843";
+
+const hasChromium = existsSync(CHROMIUM);
+const skip = !hasChromium && !process.env.CI;
+if (skip) {
+  console.warn(
+    `demo browser test skipped: ${CHROMIUM} not found. Install it with: apt-get install -y chromium`,
+  );
+}
+
+/** The demo, started as `npm start` starts it, on a free port and a fresh SQLite file. */
+interface RunningDemo {
+  readonly url: string;
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code once the process ended. */
+  readonly exited: Promise<number | null>;
+}
+
+async function startDemo(databaseFile: string): Promise<RunningDemo> {
+  for (const built of ["dist/index.js", "dist/adapters/express/index.js"]) {
+    if (!existsSync(join(ROOT, built))) {
+      throw new Error(
+        `${built} is missing: run \`npm run build\` first (the demo imports the package by its name).`,
+      );
+    }
+  }
+  const child = spawn(process.execPath, ["--import", "tsx", "examples/demo/server.ts"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: "0",
+      DATABASE_URL: `sqlite:${databaseFile}`,
+      GUEST_USER_SECRET: "",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  const url = await new Promise<string>((found, fail) => {
+    const timer = setTimeout(() => fail(new Error(`the demo did not start:\n${output}`)), 30_000);
+    const look = () => {
+      const match = /running at (http:\/\/localhost:\d+)\//.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        found(match[1]);
+      }
+    };
+    child.stdout?.on("data", look);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`the demo exited (${code}) before listening:\n${output}`));
+    });
+  });
+  return { url, child, output: () => output, exited };
+}
+
+describe.skipIf(skip)("the demo app in Chromium", () => {
+  let demo: RunningDemo;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let workDir: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!hasChromium) {
+      throw new Error(
+        `${CHROMIUM} not found, and CI needs the browser tests: install it with apt-get install -y chromium`,
+      );
+    }
+    rmSync(SHOTS, { recursive: true, force: true });
+    mkdirSync(SHOTS, { recursive: true });
+    workDir = mkdtempSync(join(tmpdir(), "guest-user-demo-"));
+    demo = await startDemo(join(workDir, "demo.sqlite3"));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+    context = await browser.newContext({ viewport: { width: 900, height: 720 } });
+    page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") pageErrors.push(message.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (demo && demo.child.exitCode === null) {
+      demo.child.kill("SIGKILL");
+      await demo.exited;
+    }
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  let shot = 0;
+  /** Runs one step, then saves `NN-name.png`; a failure names the step. */
+  async function step(name: string, body: () => Promise<void>): Promise<void> {
+    shot += 1;
+    try {
+      await body();
+    } catch (error) {
+      const file = join(SHOTS, `${String(shot).padStart(2, "0")}-${name}-FAILED.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+      throw new Error(`step ${shot} (${name}) failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    await page.screenshot({
+      path: join(SHOTS, `${String(shot).padStart(2, "0")}-${name}.png`),
+      fullPage: true,
+    });
+  }
+
+  const banner = () => page.getByRole("complementary", { name: "Guest account" });
+  const notes = () => page.locator(".notes .note-text");
+  const userId = () => page.locator("body").getAttribute("data-user-id");
+
+  async function addNote(text: string) {
+    await page.getByLabel("New note").fill(text);
+    await page.getByRole("button", { name: "Add note" }).click();
+    await page.waitForURL(`${demo.url}/`);
+  }
+
+  it("keeps a guest's notes through sign-up, logout and login, on the same user id", async () => {
+    let guestId: string | null = null;
+
+    await step("guest", async () => {
+      await page.goto(`${demo.url}/`);
+      await expect
+        .poll(() => banner().textContent())
+        .toContain("You are a guest: sign up to keep your work");
+      expect(await page.getByRole("navigation", { name: "Account" }).textContent()).toContain(
+        "Guest",
+      );
+      guestId = await userId();
+      expect(guestId).toMatch(/^\d+$/);
+      expect(await page.locator(".empty").textContent()).toContain("No notes yet");
+    });
+
+    await step("two-notes", async () => {
+      await addNote("Buy milk");
+      await addNote("Call Ada about the\nanalytical engine");
+      expect(await notes().allTextContents()).toEqual([
+        "Call Ada about the\nanalytical engine",
+        "Buy milk",
+      ]);
+      expect(await page.getByRole("heading", { level: 2 }).textContent()).toBe("2 notes");
+    });
+
+    await step("deleted", async () => {
+      await page.getByRole("button", { name: "Delete note: Buy milk" }).click();
+      await page.waitForURL(`${demo.url}/`);
+      expect(await notes().allTextContents()).toEqual(["Call Ada about the\nanalytical engine"]);
+    });
+
+    await step("convert-form", async () => {
+      await page.getByRole("link", { name: "sign up to keep your work" }).click();
+      await page.waitForURL(`${demo.url}/convert/?next=/`);
+      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Save your account");
+      expect(await userId()).toBe(guestId);
+    });
+
+    await step("password-mismatch", async () => {
+      await page.getByLabel("Username").fill(USERNAME);
+      await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      await page.getByLabel("Password confirmation").fill(`${PASSWORD}-typo`);
+      await page.getByRole("button", { name: "Save my account" }).click();
+      await page.waitForLoadState();
+      expect(await page.getByRole("alert").allTextContents()).toContain(
+        "The two password fields didn’t match.",
+      );
+      expect(await page.getByLabel("Username").inputValue()).toBe(USERNAME);
+      expect(await page.getByRole("navigation", { name: "Account" }).textContent()).toContain(
+        "Guest",
+      );
+      expect(await userId()).toBe(guestId);
+    });
+
+    await step("converted", async () => {
+      await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      await page.getByLabel("Password confirmation").fill(PASSWORD);
+      await page.getByRole("button", { name: "Save my account" }).click();
+      await page.waitForURL(`${demo.url}/`);
+      expect(await notes().allTextContents()).toEqual(["Call Ada about the\nanalytical engine"]);
+      expect(await banner().count()).toBe(0);
+      expect(await page.locator(".username").textContent()).toBe(USERNAME);
+      expect(await userId()).toBe(guestId);
+    });
+
+    await step("logged-out", async () => {
+      await page.getByRole("button", { name: "Log out" }).click();
+      await page.waitForURL(`${demo.url}/accounts/login/`);
+      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Log in");
+      expect(await page.locator("body").getAttribute("data-user-id")).toBeNull();
+    });
+
+    await step("logged-in", async () => {
+      await page.getByLabel("Username").fill(USERNAME);
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL(`${demo.url}/`);
+      expect(await notes().allTextContents()).toEqual(["Call Ada about the\nanalytical engine"]);
+      expect(await banner().count()).toBe(0);
+      expect(await page.locator(".username").textContent()).toBe(USERNAME);
+      expect(await userId()).toBe(guestId);
+    });
+
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("refuses forged and invalid notes with a clear answer", async () => {
+    const visitor = await browser.newContext();
+    try {
+      const tab = await visitor.newPage();
+      await tab.goto(`${demo.url}/`);
+      const token = await tab.locator('form[action="/notes"] [name="csrf_token"]').inputValue();
+
+      const forged = await tab.request.post(`${demo.url}/notes`, { form: { text: "forged" } });
+      expect(forged.status()).toBe(403);
+      expect(await forged.text()).toContain("This form has expired");
+      const wrong = await tab.request.post(`${demo.url}/notes`, {
+        form: { text: "forged", csrf_token: `${token.slice(0, -2)}xx` },
+      });
+      expect(wrong.status()).toBe(403);
+
+      const tooLong = await tab.request.post(`${demo.url}/notes`, {
+        form: { text: "x".repeat(501), csrf_token: token },
+        maxRedirects: 0,
+      });
+      expect(tooLong.status()).toBe(422);
+      expect(await tooLong.text()).toContain("at most 500 characters; this one has 501");
+
+      await tab.getByLabel("New note").fill("   ");
+      await tab.getByRole("button", { name: "Add note" }).click();
+      await tab.waitForLoadState();
+      expect(await tab.getByRole("alert").textContent()).toBe(
+        "Write something first: a note cannot be empty.",
+      );
+      expect(await tab.locator(".notes").count()).toBe(0);
+      await tab.screenshot({ path: join(SHOTS, "09-empty-note-error.png"), fullPage: true });
+    } finally {
+      await visitor.close();
+    }
+  });
+
+  it("stops gracefully on SIGTERM", async () => {
+    demo.child.kill("SIGTERM");
+    expect(await demo.exited).toBe(0);
+    expect(demo.output()).toContain("Stopped.");
+    expect(demo.output()).toContain("GUEST_USER_SECRET is not set");
+  });
+});

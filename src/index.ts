@@ -49,6 +49,8 @@ export {
   type Guard,
   type GuestUserRequiredOptions,
   guestUserRequired,
+  type LoginRequiredOptions,
+  loginRequired,
   type RegularUserRequiredOptions,
   redirectResponse,
   regularUserRequired,
@@ -71,7 +73,7 @@ export {
 } from "./http/mixins.ts";
 export type { HttpRequest, RequestState } from "./http/request.ts";
 export { userJson } from "./http/request.ts";
-export { safeNext } from "./http/safe-next.ts";
+export { nextValue, safeNext, withNext } from "./http/safe-next.ts";
 export {
   HTTP_METHOD_NAMES,
   type HttpMethodName,

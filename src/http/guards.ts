@@ -94,3 +94,29 @@ export function redirectResponse(location: string, state: RequestState): Respons
   state.setCookies.length = 0;
   return new Response(null, { status: 302, headers });
 }
+
+/** Options of {@link loginRequired}. */
+export interface LoginRequiredOptions {
+  /** Where anonymous visitors go, with `?next=`. @default settings.loginUrl */
+  readonly loginUrl?: string;
+  /** The query parameter carrying the way back. @default "next" */
+  readonly redirectFieldName?: string;
+}
+
+/**
+ * Any signed-in user, guest or registered (Django's `login_required`): anonymous visitors go
+ * to `loginUrl` with `?next=<this page>`.
+ *
+ * @example
+ * ```ts
+ * const profile = guarded([loginRequired()], showProfile);
+ * ```
+ */
+export function loginRequired(options: LoginRequiredOptions = {}): Guard {
+  const field = options.redirectFieldName ?? "next";
+  return async (http, request, state) => {
+    if (state.user) return null;
+    const target = options.loginUrl ?? http.guestUsers.settings.loginUrl;
+    return withNext(target, field, nextValue(new URL(request.url), target));
+  };
+}

@@ -1,0 +1,29 @@
+/** The reference app on Fastify. */
+import Fastify from "fastify";
+import { accountViews, type GuestUsers } from "guest-user";
+import { guestUserFastify } from "guest-user/fastify";
+import {
+  guardedPages,
+  type ListenOptions,
+  plainPages,
+  type RunningApp,
+  urlOf,
+  viewPages,
+} from "./pages.ts";
+
+export async function start(guestUsers: GuestUsers, options: ListenOptions): Promise<RunningApp> {
+  const guestUser = guestUserFastify(guestUsers);
+  const app = Fastify();
+  await app.register(guestUser.session());
+  await app.register(guestUser.routes(accountViews(guestUser.http)));
+  for (const page of guardedPages) {
+    app.get(page.path, { preHandler: guestUser[page.guard]() }, guestUser.mount(page.handler));
+  }
+  for (const page of [...viewPages, ...plainPages])
+    app.all(page.path, guestUser.mount(page.handler));
+
+  await app.listen({ port: options.port, host: options.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  return { url: urlOf(options.host, port), close: () => app.close() };
+}

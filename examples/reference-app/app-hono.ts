@@ -1,0 +1,46 @@
+/** The reference app on Hono (served by @hono/node-server). */
+import { serve } from "@hono/node-server";
+import { accountViews, type GuestUsers } from "guest-user";
+import { type GuestUserEnv, guestUserHono } from "guest-user/hono";
+import { Hono } from "hono";
+import {
+  guardedPages,
+  type ListenOptions,
+  plainPages,
+  type RunningApp,
+  urlOf,
+  viewPages,
+} from "./pages.ts";
+
+export async function start(guestUsers: GuestUsers, options: ListenOptions): Promise<RunningApp> {
+  const guestUser = guestUserHono(guestUsers);
+  const app = new Hono<GuestUserEnv>();
+  app.use(guestUser.session());
+  app.use(guestUser.routes(accountViews(guestUser.http)));
+  for (const page of guardedPages) {
+    app.get(page.path, guestUser[page.guard](), guestUser.mount(page.handler));
+  }
+  for (const page of [...viewPages, ...plainPages])
+    app.all(page.path, guestUser.mount(page.handler));
+  app.onError((error, c) => {
+    console.error(error);
+    return c.text("Internal Server Error", 500);
+  });
+
+  return new Promise((resolve, reject) => {
+    const server = serve(
+      { fetch: app.fetch, port: options.port, hostname: options.host },
+      (info) => {
+        resolve({
+          url: urlOf(options.host, info.port),
+          close: () =>
+            new Promise<void>((done, fail) => {
+              server.close((error) => (error ? fail(error) : done()));
+              if ("closeIdleConnections" in server) server.closeIdleConnections();
+            }),
+        });
+      },
+    );
+    server.once("error", reject);
+  });
+}

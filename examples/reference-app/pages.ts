@@ -1,0 +1,156 @@
+/**
+ * The reference app's own pages, written once as Web handlers and View classes; each
+ * adapter (app-express.ts, app-hono.ts, app-fastify.ts) mounts them. The account pages
+ * (convert, login, logout, sign-up) are the library's `accountViews`.
+ *
+ * Every page answers `Accept: application/json` with `{"user": ...}` (`userJson`) and
+ * otherwise a small HTML page showing the user.
+ */
+import {
+  AllowGuestUserMixin,
+  escapeHtml,
+  GuestUserRequiredMixin,
+  guarded,
+  type HandlerContext,
+  loginRequired,
+  RegularUserRequiredMixin,
+  userJson,
+  View,
+  type WebHandler,
+  wantsJson,
+  withCookies,
+} from "guest-user";
+
+/** The three function guards of every adapter, by the name the adapters give them. */
+export type GuardName = "allowGuestUser" | "guestUserRequired" | "regularUserRequired";
+
+const LINKS: readonly (readonly [string, string])[] = [
+  ["/allow_guest_user/", "allow_guest_user"],
+  ["/guest_user_required/", "guest_user_required"],
+  ["/regular_user_required/", "regular_user_required"],
+  ["/mixin/allow_guest_user/", "AllowGuestUserMixin"],
+  ["/mixin/guest_user_required/", "GuestUserRequiredMixin"],
+  ["/mixin/regular_user_required/", "RegularUserRequiredMixin"],
+  ["/convert/", "convert"],
+  ["/accounts/profile/", "profile"],
+  ["/accounts/login/", "log in"],
+  ["/accounts/signup/", "sign up"],
+];
+
+/**
+ * The page of `title` for whoever is asking: JSON `{ user }` when the client prefers it,
+ * else HTML with the user and, when signed in, a logout form carrying its CSRF token.
+ */
+export function userPage(title: string, request: Request, context: HandlerContext): Response {
+  const { http, state } = context;
+  if (wantsJson(request)) {
+    return withCookies(
+      Response.json(userJson(state.user), { headers: { "cache-control": "no-store" } }),
+      state,
+    );
+  }
+  const { user } = state;
+  const who = user
+    ? `<p>Signed in as <strong id="username">${escapeHtml(user.username)}</strong> (id <code id="user-id">${escapeHtml(user.id)}</code>), ${user.isGuest ? '<span id="kind">a guest</span>' : '<span id="kind">a registered user</span>'}.</p>
+<form method="post" action="/accounts/logout/">
+<input type="hidden" name="csrf_token" value="${escapeHtml(http.csrfToken(request, state))}">
+<button type="submit">Log out</button>
+</form>`
+    : '<p id="anonymous">Not signed in.</p>';
+  const links = LINKS.map(([href, label]) => `<li><a href="${href}">${label}</a></li>`).join("\n");
+  const html = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+${who}
+<ul>
+${links}
+</ul>
+</body>
+</html>
+`;
+  return withCookies(
+    new Response(html, {
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+    }),
+    state,
+  );
+}
+
+/** A Web handler showing {@link userPage}. */
+export const showUser =
+  (title: string): WebHandler =>
+  async (request, context) =>
+    userPage(title, request, context);
+
+/** The function-guard pages: each adapter mounts `handler` behind its own `guard()`. */
+export const guardedPages: readonly {
+  readonly path: string;
+  readonly guard: GuardName;
+  readonly handler: WebHandler;
+}[] = [
+  { path: "/allow_guest_user/", guard: "allowGuestUser", handler: showUser("allow_guest_user") },
+  {
+    path: "/guest_user_required/",
+    guard: "guestUserRequired",
+    handler: showUser("guest_user_required"),
+  },
+  {
+    path: "/regular_user_required/",
+    guard: "regularUserRequired",
+    handler: showUser("regular_user_required"),
+  },
+];
+
+/** The reference's `AllowGuestUserMixin` test view. */
+export class AllowGuestUserView extends AllowGuestUserMixin(View) {
+  override async get(request: Request, context: HandlerContext) {
+    return userPage("AllowGuestUserMixin", request, context);
+  }
+}
+
+/** The reference's `GuestUserRequiredMixin` test view (default URLs). */
+export class GuestUserRequiredView extends GuestUserRequiredMixin(View) {
+  override async get(request: Request, context: HandlerContext) {
+    return userPage("GuestUserRequiredMixin", request, context);
+  }
+}
+
+/** The reference's `RegularUserRequiredMixin` test view (default URLs). */
+export class RegularUserRequiredView extends RegularUserRequiredMixin(View) {
+  override async get(request: Request, context: HandlerContext) {
+    return userPage("RegularUserRequiredMixin", request, context);
+  }
+}
+
+/** The class-based views: each adapter mounts them with `mount(View.asView())` for every method. */
+export const viewPages: readonly { readonly path: string; readonly handler: WebHandler }[] = [
+  { path: "/mixin/allow_guest_user/", handler: AllowGuestUserView.asView() },
+  { path: "/mixin/guest_user_required/", handler: GuestUserRequiredView.asView() },
+  { path: "/mixin/regular_user_required/", handler: RegularUserRequiredView.asView() },
+];
+
+/** Pages without a guard of the library: the home page and the profile (any signed-in user). */
+export const plainPages: readonly { readonly path: string; readonly handler: WebHandler }[] = [
+  { path: "/", handler: showUser("guest-user reference app") },
+  { path: "/accounts/profile/", handler: guarded([loginRequired()], showUser("Your profile")) },
+];
+
+/** What every app-*.ts start function returns. */
+export interface RunningApp {
+  /** e.g. `http://127.0.0.1:3000` */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Where an app listens. */
+export interface ListenOptions {
+  readonly port: number;
+  readonly host: string;
+}
+
+/** The URL of a bound address (IPv6 in brackets). */
+export function urlOf(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}

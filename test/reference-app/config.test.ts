@@ -1,0 +1,142 @@
+/**
+ * The reference app's environment handling: defaults, clear messages for bad values (also
+ * from the real process), the generated secret and temporary SQLite database, and a
+ * graceful shutdown on SIGINT.
+ */
+import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { dirname } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ADAPTERS, ConfigError, readConfig } from "../../examples/reference-app/config.ts";
+import { assertBuilt, Client, spawnApp, startApp } from "./harness.ts";
+
+describe("readConfig", () => {
+  it("has defaults for everything", () => {
+    expect(readConfig({})).toEqual({
+      port: 3000,
+      host: "127.0.0.1",
+      adapter: "express",
+      databaseUrl: undefined,
+      enabled: undefined,
+      maxAge: undefined,
+      nameGenerator: undefined,
+      secret: undefined,
+    });
+  });
+
+  it("reads every variable; empty ones count as unset", () => {
+    expect(
+      readConfig({
+        PORT: "0",
+        HOST: "::1",
+        ADAPTER: "fastify",
+        DATABASE_URL: "postgres://localhost/app",
+        GUEST_USER_ENABLED: "False",
+        GUEST_USER_MAX_AGE: "3600",
+        GUEST_USER_NAME_GENERATOR: "friendly",
+        GUEST_USER_SECRET: "s".repeat(32),
+      }),
+    ).toEqual({
+      port: 0,
+      host: "::1",
+      adapter: "fastify",
+      databaseUrl: "postgres://localhost/app",
+      enabled: false,
+      maxAge: 3600,
+      nameGenerator: "friendly",
+      secret: "s".repeat(32),
+    });
+    expect(readConfig({ PORT: "", ADAPTER: " ", GUEST_USER_SECRET: "" }).port).toBe(3000);
+  });
+
+  it("lists every bad value, naming the variable and what it expects", () => {
+    let error: unknown;
+    try {
+      readConfig({
+        PORT: "80a",
+        ADAPTER: "koa",
+        GUEST_USER_ENABLED: "maybe",
+        GUEST_USER_MAX_AGE: "-5",
+        GUEST_USER_NAME_GENERATOR: "random",
+        GUEST_USER_SECRET: "short",
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'PORT: expected a whole number from 0 to 65535; got "80a"',
+      'ADAPTER: expected express, hono, fastify; got "koa"',
+      'GUEST_USER_NAME_GENERATOR: expected uuid, numbered, friendly; got "random"',
+      'GUEST_USER_MAX_AGE: expected a whole number from 1 to 3153600000; got "-5"',
+      'GUEST_USER_ENABLED: expected true or false; got "maybe"',
+      "GUEST_USER_SECRET: expected at least 32 characters (e.g. `openssl rand -base64 32`); got 5",
+    ]);
+    expect(() => readConfig({ PORT: "65536" })).toThrow(/PORT/);
+    expect(() => readConfig({ GUEST_USER_MAX_AGE: "0" })).toThrow(/GUEST_USER_MAX_AGE/);
+  });
+});
+
+describe("the reference app process", () => {
+  beforeAll(() => assertBuilt());
+
+  it("exits 1 with a clear message on bad environment values", async () => {
+    const app = spawnApp({ ADAPTER: "koa", GUEST_USER_MAX_AGE: "soon" });
+    expect(await app.exited).toEqual({ code: 1, signal: null });
+    expect(app.stderr).toContain("reference-app: Invalid environment:");
+    expect(app.stderr).toContain('ADAPTER: expected express, hono, fastify; got "koa"');
+    expect(app.stderr).toContain("GUEST_USER_MAX_AGE");
+    expect(app.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("exits 1 with the library's message on a bad DATABASE_URL", async () => {
+    const app = spawnApp({
+      DATABASE_URL: "redis://localhost/0",
+      GUEST_USER_SECRET: "x".repeat(40),
+    });
+    expect(await app.exited).toEqual({ code: 1, signal: null });
+    expect(app.stderr).toContain("reference-app: INVALID_CONFIG");
+    expect(app.stderr).toContain("sqlite:");
+    expect(app.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  for (const adapter of ADAPTERS) {
+    it(`exits 1 with a clear message when the port is taken (ADAPTER=${adapter})`, async () => {
+      const blocker: Server = createServer();
+      const port = await new Promise<number>((resolve) => {
+        blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port));
+      });
+      try {
+        const app = spawnApp({
+          ADAPTER: adapter,
+          PORT: String(port),
+          GUEST_USER_SECRET: "x".repeat(40),
+        });
+        expect(await app.exited, app.output).toEqual({ code: 1, signal: null });
+        expect(app.stderr).toContain(`cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+      } finally {
+        await new Promise((resolve) => blocker.close(resolve));
+      }
+    });
+  }
+
+  it("without GUEST_USER_SECRET and DATABASE_URL: a random secret (said so), a temp SQLite file removed on SIGINT", async () => {
+    const { url, process: app } = await startApp({ GUEST_USER_SECRET: "" });
+    try {
+      expect(app.stdout).toContain("no GUEST_USER_SECRET set, using a random one");
+      const file = /express on sqlite:(\S+) \(temporary\)/.exec(app.stdout)?.[1];
+      expect(file, app.output).toBeDefined();
+      expect(existsSync(file as string)).toBe(true);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+      const client = new Client(url);
+      expect((await client.json("/allow_guest_user/")).user?.isGuest).toBe(true);
+
+      expect(await app.stop("SIGINT")).toEqual({ code: 0, signal: null });
+      expect(app.stdout).toContain("SIGINT, shutting down");
+      expect(existsSync(dirname(file as string))).toBe(false);
+    } finally {
+      await app.stop("SIGKILL");
+    }
+  });
+});

@@ -1,0 +1,7 @@
+/**
+ * The reference app on Fastify (GUEST_USER_NAME_GENERATOR=friendly), as a real process over real
+ * HTTP: the full matrix of suite.ts, on SQLite and PostgreSQL.
+ */
+import { describeReferenceApp } from "./suite.ts";
+
+describeReferenceApp("fastify", "friendly");

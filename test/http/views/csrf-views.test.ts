@@ -22,7 +22,14 @@ describeEachDatabase("CSRF on the views", (fx) => {
     const other = browser(http);
     await becomeGuest(other, gu);
     const foreign = await other.csrf("/convert/");
-    const forged = [undefined, "", "forged", `${real.slice(0, -1)}${real.endsWith("A") ? "B" : "A"}`, foreign, real.repeat(3)];
+    const forged = [
+      undefined,
+      "",
+      "forged",
+      `${real.slice(0, -1)}${real.endsWith("A") ? "B" : "A"}`,
+      foreign,
+      real.repeat(3),
+    ];
     for (const csrf of forged) {
       const form =
         csrf === undefined ? convertForm("stolen") : { ...convertForm("stolen"), csrf_token: csrf };

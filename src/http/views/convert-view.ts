@@ -1,18 +1,10 @@
-import { ValidationError } from "../../core/errors.ts";
 import type { User } from "../../core/types.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
 import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
-import {
-  echoValues,
-  formAnswer,
-  jsonResponse,
-  pageResponse,
-  redirectAnswer,
-  successAnswer,
-} from "./respond.ts";
-import { nextOf, readSubmission } from "./submission.ts";
+import { formAnswer, jsonResponse, pageResponse, redirectAnswer } from "./respond.ts";
+import { nextOf, submitForm } from "./submission.ts";
 
 const TITLE = "Save your account";
 
@@ -76,24 +68,16 @@ export function convertView(http: GuestUserHttp, options: AccountViewsOptions = 
     async POST(exchange) {
       const refused = onlyGuests(exchange);
       if (refused) return refused;
-      const submission = await readSubmission(exchange);
       const guest = exchange.state.user as User;
-      let converted: User;
-      try {
-        converted = await http.guestUsers.convert(guest, submission.input);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error; // NOT_GUEST (raced): a redirect
-        return formAnswer(exchange, {
-          template: "convertForm",
-          title: TITLE,
-          fields: fields(),
-          values: echoValues(fields(), submission.fields),
-          errors: error.fieldErrors,
-          next: submission.next,
-        });
-      }
-      const session = await http.logIn(exchange.request, exchange.state, converted);
-      return successAnswer(exchange, submission.next ?? settings.convertRedirectUrl, session);
+      return submitForm(exchange, {
+        template: "convertForm",
+        title: TITLE,
+        fields: fields(),
+        // NOT_GUEST (a concurrent request converted first) is not a ValidationError: it
+        // reaches the error mapping, which redirects.
+        act: (input) => http.guestUsers.convert(guest, input),
+        defaultNext: settings.convertRedirectUrl,
+      });
     },
   });
 }

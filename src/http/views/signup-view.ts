@@ -1,10 +1,9 @@
-import { ValidationError } from "../../core/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { withNext } from "../safe-next.ts";
 import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
-import { echoValues, formAnswer, redirectAnswer, successAnswer } from "./respond.ts";
-import { NEXT_FIELD, nextOf, readSubmission } from "./submission.ts";
+import { formAnswer, redirectAnswer } from "./respond.ts";
+import { NEXT_FIELD, nextOf, submitForm } from "./submission.ts";
 
 const TITLE = "Sign up";
 
@@ -62,23 +61,13 @@ export function signupView(http: GuestUserHttp, options: AccountViewsOptions = {
     async POST(exchange) {
       const refused = onlyAnonymous(exchange);
       if (refused) return refused;
-      const submission = await readSubmission(exchange);
-      let user: Awaited<ReturnType<typeof http.guestUsers.createUser>>;
-      try {
-        user = await http.guestUsers.createUser(submission.input);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return formAnswer(exchange, {
-          template: "signupForm",
-          title: TITLE,
-          fields: fields(),
-          values: echoValues(fields(), submission.fields),
-          errors: error.fieldErrors,
-          next: submission.next,
-        });
-      }
-      const session = await http.logIn(exchange.request, exchange.state, user);
-      return successAnswer(exchange, submission.next ?? kit.settings.loginRedirectUrl, session);
+      return submitForm(exchange, {
+        template: "signupForm",
+        title: TITLE,
+        fields: fields(),
+        act: (input) => http.guestUsers.createUser(input),
+        defaultNext: kit.settings.loginRedirectUrl,
+      });
     },
   });
 }

@@ -1,8 +1,10 @@
-import { GuestUserError } from "../../core/errors.ts";
+import { GuestUserError, ValidationError } from "../../core/errors.ts";
+import type { User } from "../../core/types.ts";
 import { CSRF_FIELD, sameOriginRequest } from "../csrf.ts";
 import { safeNext } from "../safe-next.ts";
 import { type RequestBody, readBody } from "./body.ts";
 import type { Exchange } from "./kit.ts";
+import { echoValues, type FormPage, formAnswer, successAnswer } from "./respond.ts";
 
 /** The query or form field carrying the way back. */
 export const NEXT_FIELD = "next";
@@ -61,4 +63,41 @@ export async function readSubmission(exchange: Exchange): Promise<Submission> {
   }
   const { [CSRF_FIELD]: _csrf, [NEXT_FIELD]: _next, ...input } = body.fields;
   return { kind: body.kind, fields: body.fields, input, next: nextOf(exchange, body.fields) };
+}
+
+/** What {@link submitForm} needs: the page to show again on errors, and what to do. */
+export interface FormSubmission {
+  readonly template: FormPage["template"];
+  readonly title: string;
+  readonly fields: FormPage["fields"];
+  /** Validates and saves; a `ValidationError` shows the form again with its messages. */
+  act(input: unknown): Promise<User>;
+  /** Where to go without a safe `next`. */
+  readonly defaultNext: string;
+}
+
+/**
+ * The convert and sign-up POST: read the body, act, then log the user in with a fresh session
+ * and redirect to the safe `next` (or the default); invalid input shows the form again with
+ * its errors and changes nothing.
+ */
+export async function submitForm(exchange: Exchange, form: FormSubmission): Promise<Response> {
+  const submission = await readSubmission(exchange);
+  let user: User;
+  try {
+    user = await form.act(submission.input);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return formAnswer(exchange, {
+      template: form.template,
+      title: form.title,
+      fields: form.fields,
+      values: echoValues(form.fields, submission.fields),
+      errors: error.fieldErrors,
+      next: submission.next,
+    });
+  }
+  const { http } = exchange.kit;
+  const session = await http.logIn(exchange.request, exchange.state, user);
+  return successAnswer(exchange, submission.next ?? form.defaultNext, session);
 }

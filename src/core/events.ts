@@ -1,3 +1,4 @@
+import type { Db } from "../store/dialect.ts";
 import { GuestUserError } from "./errors.ts";
 import type { User } from "./types.ts";
 
@@ -7,6 +8,13 @@ export interface GuestUserEvents {
   readonly guestCreated: { readonly user: User; readonly request: Request };
   /** A guest converted to a registered user: same id, now with credentials. */
   readonly converted: { readonly user: User };
+  /**
+   * A guest logged in to an existing account. Runs INSIDE the transaction that then deletes
+   * the guest: move the guest's rows to `user` with `db` (the transaction). A throw rolls the
+   * whole merge back (the guest and its rows stay) and is reported; the login still happens.
+   * With no `merged` listener, nothing is merged and the guest simply expires.
+   */
+  readonly merged: { readonly guest: User; readonly user: User; readonly db: Db };
 }
 
 /** A listener; it may be async, and is awaited before the operation returns. */
@@ -29,6 +37,7 @@ export class Events {
   readonly #listeners: { [Name in keyof GuestUserEvents]: Set<Listener<Name>> } = {
     guestCreated: new Set(),
     converted: new Set(),
+    merged: new Set(),
   };
   readonly #logger: Logger;
 
@@ -56,14 +65,32 @@ export class Events {
       try {
         await listener(event);
       } catch (cause) {
-        const error = new GuestUserError(
-          "LISTENER_FAILED",
-          `A "${name}" listener threw; the ${name === "converted" ? "conversion" : "guest"} itself is saved. Fix the listener (see the cause).`,
-          { cause },
-        );
-        this.#logger.error(error.message, error);
+        this.report(name, cause, `the ${name === "converted" ? "conversion" : "guest"} itself is saved`);
       }
     }
+  }
+
+  /** True when `name` has at least one listener. */
+  has(name: keyof GuestUserEvents): boolean {
+    return this.#set(name).size > 0;
+  }
+
+  /** Calls every listener of `name` in order and lets the first failure through (inside a transaction). */
+  async emitStrict<Name extends keyof GuestUserEvents>(
+    name: Name,
+    event: GuestUserEvents[Name],
+  ): Promise<void> {
+    for (const listener of [...this.#set(name)]) await listener(event);
+  }
+
+  /** Reports a listener failure to the logger. */
+  report(name: keyof GuestUserEvents, cause: unknown, outcome: string): void {
+    const error = new GuestUserError(
+      "LISTENER_FAILED",
+      `A "${name}" listener threw; ${outcome}. Fix the listener (see the cause).`,
+      { cause },
+    );
+    this.#logger.error(error.message, error);
   }
 
   #set<Name extends keyof GuestUserEvents>(name: Name): Set<Listener<Name>> {

@@ -169,6 +169,38 @@ export function guestManager(context: Context) {
     },
 
     /**
+     * Merges a guest into an existing account (the guest logged in to it): in ONE transaction
+     * the `merged` listeners move the guest's rows to `into`, then the guest user is deleted.
+     * Returns false, changing nothing, when no `merged` listener is registered, when a
+     * listener throws (reported to the logger; the guest stays intact), or when `into` is the
+     * guest itself. Throws `NOT_GUEST` when `guest` is not a guest.
+     * @example
+     * ```ts
+     * guestUsers.on("merged", async ({ guest, user, db }) => {
+     *   await sql`update notes set user_id = ${user.id} where user_id = ${guest.id}`.execute(db);
+     * });
+     * await guestUsers.mergeGuest(guestUser, registeredUser);
+     * ```
+     */
+    async mergeGuest(guest: User, into: User): Promise<boolean> {
+      if (!events.has("merged") || guest.id === into.id) return false;
+      try {
+        await withDatabase(context, () =>
+          db.transaction().execute(async (trx) => {
+            if ((await guests.delete(trx, guest.id)) === 0) throw new NotGuestError(guest.id);
+            await events.emitStrict("merged", { guest, user: into, db: trx });
+            await users.deleteUser(trx, guest.id);
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof GuestUserError) throw error;
+        events.report("merged", error, "the merge was rolled back and the guest kept");
+        return false;
+      }
+    },
+
+    /**
      * True when a guest row exists for the user (the database's word, not the snapshot's);
      * false for `null`/`undefined` (anonymous) and for registered or deleted users.
      * @example

@@ -51,6 +51,8 @@ export interface UserStore {
   setCredentials(db: Db, id: UserId, credentials: Omit<NewUser, "now">): Promise<void>;
   /** Records a password login. */
   recordLogin(db: Db, id: UserId, now: number): Promise<void>;
+  /** Deletes one user (a merged guest); rows with ON DELETE CASCADE go too. */
+  deleteUser(db: Db, id: UserId): Promise<void>;
 }
 
 /** Turns what a driver returns for an id or a time (bigint as string on pg) into JavaScript. */
@@ -151,6 +153,9 @@ export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore
       await sql`update ${table} set ${assignments(credentials)} where ${sql.ref(users.id)} = ${id}`.execute(
         db,
       );
+    },
+    async deleteUser(db, id) {
+      await sql`delete from ${table} where ${sql.ref(users.id)} = ${id}`.execute(db);
     },
     async recordLogin(db, id, now) {
       if (!users.lastLoginAt) return;

@@ -67,9 +67,11 @@ export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}
           next: submission.next,
         });
       }
-      // A guest who logs in to an existing account simply switches user: the guest session
-      // ends and the guest's rows stay with the guest (expired later by the clean-up). A
-      // `merged` hook that moves them to the account is future work (SPEC section 7).
+      // A guest logging in to an existing account: with `merged` listeners, the guest's rows
+      // move to the account and the guest is deleted, in one transaction; without, the guest
+      // simply stays behind and expires.
+      const { state } = exchange;
+      if (state.user && state.isGuest) await http.guestUsers.mergeGuest(state.user, user);
       const session = await http.logIn(exchange.request, exchange.state, user);
       return successAnswer(exchange, submission.next ?? kit.settings.loginRedirectUrl, session);
     },

@@ -1,0 +1,107 @@
+import { sql } from "kysely";
+import { expect, it } from "vitest";
+import type { GuestUsers } from "../../src/index.ts";
+import { becomeGuest, PASSWORD, SECRET, setup } from "../http/views/client.ts";
+import { describeEachDatabase } from "../support/guest-users.ts";
+
+const PERSON = { password1: PASSWORD, password2: PASSWORD };
+
+/** An app table of notes owned by users (ON DELETE CASCADE), in this test's own prefix. */
+async function notesTable(gu: GuestUsers, dialect: string, prefix: string) {
+  const idType = dialect === "sqlite" ? "integer" : "bigint";
+  const table = `${prefix}notes`;
+  await sql`create table ${sql.table(table)} (
+    text varchar(100) not null,
+    user_id ${sql.raw(idType)} not null,
+    foreign key (user_id) references ${sql.table(`${prefix}users`)}(id) on delete cascade)`.execute(
+    gu.db,
+  );
+  return {
+    add: (userId: unknown, text: string) =>
+      sql`insert into ${sql.table(table)} (text, user_id) values (${text}, ${userId})`.execute(
+        gu.db,
+      ),
+    of: async (userId: unknown) =>
+      (
+        await sql<{
+          text: string;
+        }>`select text from ${sql.table(table)} where user_id = ${userId} order by text`.execute(
+          gu.db,
+        )
+      ).rows.map((row) => row.text),
+    move: (db: GuestUsers["db"], from: unknown, to: unknown) =>
+      sql`update ${sql.table(table)} set user_id = ${to} where user_id = ${from}`.execute(db),
+  };
+}
+
+describeEachDatabase("merging a guest into an existing account", (fx) => {
+  it("moves the guest's rows with the merged listener and deletes the guest, in one transaction", async () => {
+    const gu = await fx.open({ tablePrefix: "merge_a_" });
+    const notes = await notesTable(gu, fx.dialect, "merge_a_");
+    const account = await gu.createUser({ username: "owner", ...PERSON });
+    const guest = await gu.createGuestUser();
+    await notes.add(guest.id, "guest note");
+    await notes.add(account.id, "account note");
+    gu.on("merged", ({ guest: from, user, db }) =>
+      notes.move(db, from.id, user.id).then(() => undefined),
+    );
+    expect(await gu.mergeGuest(guest, account)).toBe(true);
+    expect(await notes.of(account.id)).toEqual(["account note", "guest note"]);
+    expect(await gu.getUser(guest.id)).toBeNull();
+  });
+
+  it("rolls everything back when a listener throws, keeping the guest and its rows", async () => {
+    const errors: unknown[] = [];
+    const gu = await fx.open({
+      tablePrefix: "merge_b_",
+      logger: { warn() {}, error: (...a) => errors.push(a) },
+    });
+    const notes = await notesTable(gu, fx.dialect, "merge_b_");
+    const account = await gu.createUser({ username: "owner", ...PERSON });
+    const guest = await gu.createGuestUser();
+    await notes.add(guest.id, "keep me");
+    gu.on("merged", async ({ guest: from, user, db }) => {
+      await notes.move(db, from.id, user.id);
+      throw new Error("quota exceeded");
+    });
+    expect(await gu.mergeGuest(guest, account)).toBe(false);
+    expect(await notes.of(guest.id)).toEqual(["keep me"]);
+    expect(await notes.of(account.id)).toEqual([]);
+    expect(await gu.isGuestUser(guest)).toBe(true);
+    expect(errors).toHaveLength(1);
+  });
+
+  it("does nothing without a merged listener, and refuses a non-guest", async () => {
+    const gu = await fx.open({ tablePrefix: "merge_c_" });
+    const account = await gu.createUser({ username: "owner", ...PERSON });
+    const other = await gu.createUser({ username: "other", ...PERSON });
+    const guest = await gu.createGuestUser();
+    expect(await gu.mergeGuest(guest, account)).toBe(false);
+    expect(await gu.isGuestUser(guest)).toBe(true);
+    gu.on("merged", () => {});
+    await expect(gu.mergeGuest(other, account)).rejects.toMatchObject({ code: "NOT_GUEST" });
+  });
+
+  it("merges when a guest logs in to an existing account through the login view", async () => {
+    const gu = await fx.open({ tablePrefix: "merge_d_", secret: SECRET });
+    const notes = await notesTable(gu, fx.dialect, "merge_d_");
+    await gu.createUser({ username: "returning", ...PERSON });
+    gu.on("merged", async ({ guest, user, db }) => {
+      await notes.move(db, guest.id, user.id);
+    });
+    const { client } = setup(gu);
+    const guest = await becomeGuest(client, gu);
+    await notes.add(guest.id, "made as a guest");
+    const csrf = await client.csrf("/accounts/login/");
+    const response = await client.post("/accounts/login/", {
+      username: "returning",
+      password: PASSWORD,
+      csrf_token: csrf,
+    });
+    expect(response.status).toBe(302);
+    const account = await gu.authenticate({ username: "returning", password: PASSWORD });
+    expect(await notes.of(account?.id)).toEqual(["made as a guest"]);
+    expect(await gu.getUser(guest.id)).toBeNull();
+    expect(client.lastState?.user?.id).toBe(account?.id);
+  });
+});

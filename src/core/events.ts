@@ -65,7 +65,11 @@ export class Events {
       try {
         await listener(event);
       } catch (cause) {
-        this.report(name, cause, `the ${name === "converted" ? "conversion" : "guest"} itself is saved`);
+        this.report(
+          name,
+          cause,
+          `the ${name === "converted" ? "conversion" : "guest"} itself is saved`,
+        );
       }
     }
   }

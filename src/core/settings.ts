@@ -116,6 +116,14 @@ export interface GuestUsersOptions extends TableOptions {
   readonly secret?: string;
   /** The session cookie. */
   readonly cookie?: CookieOptions;
+  /**
+   * At most `max` guests per client address every `windowSeconds` (in memory, per process):
+   * past it, `allowGuestUser` serves the visitor anonymously, as for a blocked crawler. Stops
+   * cookie-dropping clients and unlisted crawlers from creating guests without bound.
+   * @default null (no limit)
+   * @example { max: 60, windowSeconds: 3600 }
+   */
+  readonly guestCreationLimit?: { readonly max: number; readonly windowSeconds: number } | null;
 }
 
 /** The options after checking, with every default filled in. */
@@ -139,6 +147,7 @@ export interface Settings {
   readonly logger: Logger;
   readonly clock: () => number;
   readonly secret: string | null;
+  readonly guestCreationLimit: { readonly max: number; readonly windowSeconds: number } | null;
   readonly cookie: {
     readonly name: string;
     readonly secure: boolean | "auto";
@@ -373,6 +382,13 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
     tables: resolveTables(options),
     logger,
     secret,
+    guestCreationLimit: check(
+      "guestCreationLimit",
+      options.guestCreationLimit,
+      null,
+      (v) => v === null || (Number.isInteger(v.max) && v.max >= 1 && isSeconds(v.windowSeconds)),
+      "null or { max: a positive integer, windowSeconds: a positive number }",
+    ),
     cookie: resolvedCookie,
     clock: check(
       "clock",

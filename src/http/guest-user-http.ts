@@ -4,6 +4,7 @@ import type { Session } from "../core/sessions.ts";
 import type { User } from "../core/types.ts";
 import { isLocalHost, readCookie, serializeCookie } from "./cookies.ts";
 import { csrfProtection } from "./csrf.ts";
+import { fixedWindowLimiter } from "./rate-limit.ts";
 import { anonymousState, type HttpRequest, type RequestState } from "./request.ts";
 
 /**
@@ -86,6 +87,19 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     (request, name, value) => cookieFor(request, name, value),
   );
 
+  const limiter =
+    settings.guestCreationLimit && fixedWindowLimiter(settings.guestCreationLimit, settings.clock);
+  const limited = (request: HttpRequest) => {
+    if (!limiter || !request.clientAddress) return false;
+    const verdict = limiter.take(request.clientAddress);
+    if (verdict === "newly-limited") {
+      settings.logger.warn(
+        `guest-user: guestCreationLimit reached for ${request.clientAddress}; serving it anonymously until the window ends.`,
+      );
+    }
+    return verdict !== "allowed";
+  };
+
   const setUser = (state: RequestState, user: User, session: Session) => {
     state.user = user;
     state.isGuest = user.isGuest;
@@ -115,7 +129,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     },
 
     async maybeCreateGuestUser(request, state) {
-      if (state.user || !guestUsers.canCreateGuest(request)) return null;
+      if (state.user || !guestUsers.canCreateGuest(request) || limited(request)) return null;
       const webRequest =
         request instanceof Request
           ? request

@@ -9,6 +9,8 @@ export interface HttpRequest {
   /** The absolute URL, e.g. `http://localhost:3000/page/?a=1`. */
   readonly url: string;
   readonly headers: { get(name: string): string | null };
+  /** The client's address (adapters fill it in), for `guestCreationLimit`. */
+  readonly clientAddress?: string | null;
   /** Builds the full Web `Request` (for the `guestCreated` event); adapters provide it lazily. */
   toWebRequest?(): Request;
 }

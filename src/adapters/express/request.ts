@@ -63,6 +63,7 @@ export function httpRequestOf(req: ExpressRequest): HttpRequest {
         return Array.isArray(value) ? value.join(", ") : value;
       },
     },
+    clientAddress: req.ip ?? null,
     toWebRequest: () => new Request(url, { method: req.method, headers: headersOf(req) }),
   };
 }

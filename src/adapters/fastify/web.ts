@@ -46,6 +46,7 @@ export function httpRequestOf(request: FastifyRequest): HttpRequest {
         return Array.isArray(value) ? value.join(", ") : String(value);
       },
     },
+    clientAddress: request.ip ?? null,
     toWebRequest: () => toWebRequest(request),
   };
 }

@@ -4,7 +4,7 @@ import type { GuestUsers } from "../../core/guest-users.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import { type WebHandler, withCookies } from "../../http/handler.ts";
-import type { RequestState } from "../../http/request.ts";
+import type { HttpRequest, RequestState } from "../../http/request.ts";
 import type { GuestUserEnv, GuestUserHono, GuestUserHonoOptions } from "./types.ts";
 
 export type {
@@ -38,6 +38,18 @@ export function guestUserHono(
     c.set("user", state.user);
     c.set("isGuest", state.isGuest);
   };
+  const addressOf = options.clientAddress ?? nodeServerAddress;
+  /** The request as the web layer reads it, with the client address for the guest limit. */
+  const requestOf = (c: Context<GuestUserEnv>): HttpRequest => {
+    const raw = c.req.raw;
+    return {
+      method: raw.method,
+      url: raw.url,
+      headers: raw.headers,
+      clientAddress: addressOf(c),
+      toWebRequest: () => raw,
+    };
+  };
   const flush = (c: Context<GuestUserEnv>, state: RequestState) => {
     for (const cookie of state.setCookies.splice(0))
       c.header("Set-Cookie", cookie, { append: true });
@@ -58,7 +70,7 @@ export function guestUserHono(
     (check: guards.Guard): MiddlewareHandler<GuestUserEnv> =>
     (c, next) =>
       withState(c, async (state) => {
-        const location = await check(http, c.req.raw, state);
+        const location = await check(http, requestOf(c), state);
         publish(c, state);
         if (location === null) await next();
         else c.res = c.redirect(location, 302);
@@ -85,7 +97,7 @@ export function guestUserHono(
           "maybeCreateGuestUser(c) needs the session middleware: add `app.use(guestUser.session())` before your routes.",
         );
       }
-      const user = await http.maybeCreateGuestUser(c.req.raw, state);
+      const user = await http.maybeCreateGuestUser(requestOf(c), state);
       publish(c, state);
       return user;
     },
@@ -108,4 +120,10 @@ export function guestUserHono(
       };
     },
   };
+}
+
+/** The remote address of @hono/node-server's incoming message, when running on it. */
+function nodeServerAddress(c: Context<GuestUserEnv>): string | null {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? null;
 }

@@ -44,6 +44,11 @@ export type GuestUserEnv = { Variables: GuestUserVariables };
 export interface GuestUserHonoOptions {
   /** A web layer to share (e.g. the one your views use). @default createGuestUserHttp(guestUsers) */
   readonly http?: GuestUserHttp;
+  /**
+   * The client's address, for `guestCreationLimit`.
+   * @default the socket's remote address under @hono/node-server, else null
+   */
+  readonly clientAddress?: (c: Context<GuestUserEnv>) => string | null;
 }
 
 /**

@@ -1,0 +1,142 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import express from "express";
+import Fastify from "fastify";
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { guestUserExpress } from "../../src/adapters/express/index.ts";
+import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
+import { type GuestUserEnv, guestUserHono } from "../../src/adapters/hono/index.ts";
+import { createGuestUserHttp } from "../../src/http/guest-user-http.ts";
+import { fixedWindowLimiter } from "../../src/http/rate-limit.ts";
+import { anonymousState, userJson } from "../../src/http/request.ts";
+import type { GuestUsers } from "../../src/index.ts";
+import { describeEachDatabase, testClock } from "../support/guest-users.ts";
+
+const SECRET = "x".repeat(40);
+
+describe("fixedWindowLimiter", () => {
+  it("allows max per window, says newly-limited once, and opens again in the next window", () => {
+    const clock = testClock();
+    const limiter = fixedWindowLimiter({ max: 2, windowSeconds: 60 }, clock.now);
+    expect([1, 2, 3, 4].map(() => limiter.take("a"))).toEqual([
+      "allowed",
+      "allowed",
+      "newly-limited",
+      "limited",
+    ]);
+    expect(limiter.take("b")).toBe("allowed");
+    clock.advance(61);
+    expect(limiter.take("a")).toBe("allowed");
+  });
+
+  it("keeps memory bounded under many addresses", () => {
+    const clock = testClock();
+    const limiter = fixedWindowLimiter({ max: 1, windowSeconds: 1 }, clock.now);
+    for (let i = 0; i < 50_000; i++) {
+      limiter.take(`10.0.${i >> 8}.${i & 255}`);
+      if (i % 5000 === 0) clock.advance(2);
+    }
+    // Ended windows are swept once the map passes 10,000 addresses: it never holds all 50,000.
+    expect(limiter.size).toBeLessThanOrEqual(15_000);
+    expect(limiter.take("10.0.0.1")).toBe("allowed");
+  });
+});
+
+type Start = (gu: GuestUsers) => Promise<{ url: string; close(): Promise<void> }>;
+
+const servers: Record<string, Start> = {
+  async express(gu) {
+    const guestUser = guestUserExpress(gu);
+    const app = express();
+    app.get("/page/", guestUser.allowGuestUser(), (req, res) => {
+      res.json(userJson(req.user ?? null));
+    });
+    const server = app.listen(0);
+    await new Promise((resolve) => server.once("listening", resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise((done) => server.close(() => done())),
+    };
+  },
+  async hono(gu) {
+    const guestUser = guestUserHono(gu);
+    const app = new Hono<GuestUserEnv>();
+    app.get("/page/", guestUser.allowGuestUser(), (c) => c.json(userJson(c.var.user)));
+    return new Promise((resolve) => {
+      const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
+        resolve({
+          url: `http://127.0.0.1:${info.port}`,
+          close: () => new Promise((done) => server.close(() => done())),
+        }),
+      );
+    });
+  },
+  async fastify(gu) {
+    const guestUser = guestUserFastify(gu);
+    const app = Fastify();
+    await app.register(guestUser.session());
+    app.get("/page/", { preHandler: guestUser.allowGuestUser() }, async (request) =>
+      userJson(request.user),
+    );
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    return {
+      url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+      close: () => app.close(),
+    };
+  },
+};
+
+describeEachDatabase("guestCreationLimit", (fx) => {
+  it("serves a client anonymously once it made max guests in the window (web layer)", async () => {
+    if (fx.dialect === "mysql") return;
+    const clock = testClock();
+    const gu = await fx.open({
+      secret: SECRET,
+      clock: clock.now,
+      guestCreationLimit: { max: 2, windowSeconds: 3600 },
+      tablePrefix: "limit_",
+    });
+    const http = createGuestUserHttp(gu);
+    const visit = async (clientAddress: string) => {
+      const request = {
+        method: "GET",
+        url: "http://localhost/",
+        headers: new Headers(),
+        clientAddress,
+      };
+      return http.maybeCreateGuestUser(request, anonymousState());
+    };
+    expect(await visit("203.0.113.9")).not.toBeNull();
+    expect(await visit("203.0.113.9")).not.toBeNull();
+    expect(await visit("203.0.113.9")).toBeNull();
+    expect(await visit("198.51.100.7")).not.toBeNull();
+    clock.advance(3601);
+    expect(await visit("203.0.113.9")).not.toBeNull();
+    expect((await gu.stats()).guests).toBe(4);
+  });
+
+  for (const [name, start] of Object.entries(servers)) {
+    it(`limits guest creation per address over real HTTP (${name})`, async () => {
+      if (fx.dialect === "mysql") return;
+      const gu = await fx.open({
+        secret: SECRET,
+        guestCreationLimit: { max: 3, windowSeconds: 3600 },
+        tablePrefix: `limit_${name}_`,
+      });
+      const server = await start(gu);
+      try {
+        const bodies = [];
+        for (let i = 0; i < 5; i++) {
+          const response = await fetch(`${server.url}/page/`);
+          expect(response.status).toBe(200);
+          bodies.push((await response.json()) as { user: unknown });
+        }
+        expect(bodies.map((b) => b.user !== null)).toEqual([true, true, true, false, false]);
+        expect((await gu.stats()).guests).toBe(3);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});

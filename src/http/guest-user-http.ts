@@ -136,7 +136,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
           : (request.toWebRequest?.() ?? new Request(request.url));
       const { user, session } = await guestUsers.createGuestSession({ request: webRequest });
       setUser(state, user, session);
-      state.setCookies.push(sessionCookie(request, session));
+      if (state.via !== "bearer") state.setCookies.push(sessionCookie(request, session));
       return user;
     },
 

@@ -1,6 +1,7 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebRoute } from "../handler.ts";
 import { convertSuccessView, convertView } from "./convert-view.ts";
+import { guestView } from "./guest-view.ts";
 import { type AccountViewsOptions, createViewKit, pathOf } from "./kit.ts";
 import { loginView } from "./login-view.ts";
 import { logoutView } from "./logout-view.ts";
@@ -9,7 +10,7 @@ import { signupView } from "./signup-view.ts";
 /**
  * The built-in account pages as routes for any adapter: convert (`settings.convertUrl`),
  * convert success (`settings.convertRedirectUrl`), login (`settings.loginUrl`), logout and
- * sign-up (`logoutPath`, `signupPath`). Each answers HTML, or JSON when the client prefers
+ * sign-up (`logoutPath`, `signupPath`), and the JSON guest endpoint for API clients (`guestPath`). Each answers HTML, or JSON when the client prefers
  * it or posts JSON. Routes of configured absolute URLs mount at their path. Drop a route
  * you do not want with `.filter()`.
  *
@@ -46,5 +47,6 @@ export function accountViews(
     // GET is routed too, so that it gets a clear 405 with `Allow: POST`.
     { methods: ["GET", "POST"], path: kit.logoutPath, handler: logoutView(http, options) },
     { methods: ["GET", "POST"], path: kit.signupPath, handler: signupView(http, options) },
+    { methods: ["POST"], path: kit.guestPath, handler: guestView(http, options) },
   ];
 }

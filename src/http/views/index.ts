@@ -13,8 +13,9 @@
 export { accountViews } from "./account-views.ts";
 export { BodyError, MAX_BODY_BYTES, type RequestBody, readBody } from "./body.ts";
 export { convertSuccessView, convertView } from "./convert-view.ts";
+export { guestView } from "./guest-view.ts";
 export { escapeHtml } from "./html.ts";
-export type { AccountViewsOptions } from "./kit.ts";
+export { type AccountViewsOptions, TRANSPORT_HEADER } from "./kit.ts";
 export { INVALID_LOGIN, LOGIN_FIELDS, loginView } from "./login-view.ts";
 export { logoutView } from "./logout-view.ts";
 export { isJsonContentType, prefersJson, wantsJson } from "./negotiate.ts";

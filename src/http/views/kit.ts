@@ -23,6 +23,11 @@ export interface AccountViewsOptions {
    */
   readonly signupPath?: string;
   /**
+   * Where API clients (SPA, mobile) POST to start as a guest: JSON only.
+   * @default "/accounts/guest/"
+   */
+  readonly guestPath?: string;
+  /**
    * Templates replacing the built-in ones; the others stay.
    * @default {} (all built-in)
    * @example { layout: ({ title, body }) => myShell(title, body) }
@@ -42,6 +47,7 @@ export interface ViewKit {
   readonly templates: Templates;
   readonly logoutPath: string;
   readonly signupPath: string;
+  readonly guestPath: string;
   readonly maxBodyBytes: number;
 }
 
@@ -69,6 +75,13 @@ function checkPath(option: string, value: string | undefined, fallback: string):
   return value;
 }
 
+/**
+ * The request header by which an API client without a session asks for bearer tokens:
+ * `X-Session-Transport: bearer`. Login, sign-up, convert and the guest endpoint then answer
+ * `{ token, expiresAt }` in JSON and set no cookie.
+ */
+export const TRANSPORT_HEADER = "x-session-transport";
+
 /** Checks the options (a bad one throws `INVALID_CONFIG`, naming it) and fills in defaults. */
 export function createViewKit(http: GuestUserHttp, options: AccountViewsOptions = {}): ViewKit {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
@@ -84,6 +97,7 @@ export function createViewKit(http: GuestUserHttp, options: AccountViewsOptions 
     templates: resolveTemplates(options.templates),
     logoutPath: checkPath("logoutPath", options.logoutPath, "/accounts/logout/"),
     signupPath: checkPath("signupPath", options.signupPath, "/accounts/signup/"),
+    guestPath: checkPath("guestPath", options.guestPath, "/accounts/guest/"),
     maxBodyBytes,
   };
 }
@@ -120,6 +134,12 @@ export function defineView(
 ): WebHandler {
   const allowed = (["GET", "POST"] as const).filter((method) => handlers[method]);
   return async (request, { state }) => {
+    // An API client without a session may ask for its session as a bearer token instead of
+    // a cookie. A custom header cannot be sent cross-site without a CORS preflight, so this
+    // opens no CSRF path; a request already authenticated by cookie keeps its cookie.
+    if (state.via === null && request.headers.get(TRANSPORT_HEADER)?.toLowerCase() === "bearer") {
+      state.via = "bearer";
+    }
     const exchange: Exchange = {
       kit,
       request,

@@ -96,11 +96,13 @@ export function formAnswer(exchange: Exchange, page: FormPage): Response {
   const { http, templates } = exchange.kit;
   const { request, state } = exchange;
   if (exchange.json && page.errors) return jsonResponse(400, { errors: page.errors });
-  const csrfToken = http.csrfToken(request, state);
   if (exchange.json) {
     const fields = (page.fields ?? []).map((field) => ({ ...field, type: field.type ?? "text" }));
+    // A bearer client needs no CSRF token (nor its cookie): it carries no ambient credential.
+    const csrfToken = state.via === "bearer" ? null : http.csrfToken(request, state);
     return jsonResponse(200, { ...userJson(state.user), csrfToken, fields });
   }
+  const csrfToken = http.csrfToken(request, state);
   if (!page.fields) {
     throw new InvalidConfigError(
       "convertForm.fields",

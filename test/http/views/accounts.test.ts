@@ -198,8 +198,13 @@ describeEachDatabase("login, logout and signup views", (fx) => {
     const custom = setup(await fx.open({ secret: SECRET, tablePrefix: "paths2_" }), {
       logoutPath: "/bye/",
       signupPath: "/register/",
+      guestPath: "/api/guest/",
     }).client;
-    expect(custom.routes.map((route) => route.path).slice(3)).toEqual(["/bye/", "/register/"]);
+    expect(custom.routes.map((route) => route.path).slice(3)).toEqual([
+      "/bye/",
+      "/register/",
+      "/api/guest/",
+    ]);
     expect((await custom.get("/register/")).status).toBe(200);
     expect(await (await custom.get("/accounts/login/")).text()).toContain('href="/register/"');
   });

@@ -215,6 +215,7 @@ describeEachDatabase("convert view (SPEC 5)", (fx) => {
       "/signin/",
       "/accounts/logout/",
       "/accounts/signup/",
+      "/accounts/guest/",
     ]);
     expect((await client.get("/join/")).headers.get("location")).toBe("/signin/");
     await becomeGuest(client, gu);

@@ -1,0 +1,51 @@
+import type { GuestUserHttp } from "../guest-user-http.ts";
+import type { WebHandler } from "../handler.ts";
+import { type AccountViewsOptions, createViewKit, defineView } from "./kit.ts";
+import { jsonResponse, successAnswer } from "./respond.ts";
+import { readSubmission } from "./submission.ts";
+
+/**
+ * The guest endpoint for API clients (SPA, mobile), mounted at `guestPath` (default
+ * `/accounts/guest/`): `POST` with JSON makes an anonymous caller a guest, as `allowGuestUser`
+ * does for pages. With `X-Session-Transport: bearer` the answer carries `{ token, expiresAt }`
+ * for the `Authorization: Bearer` header and no cookie; otherwise the cookie is set (a
+ * same-origin request is required then). A caller who already has a session gets its user
+ * back; a blocked crawler, `enabled: false` or `guestCreationLimit` answer 403
+ * `GUEST_NOT_ALLOWED`.
+ *
+ * @example
+ * ```ts
+ * const res = await fetch("/accounts/guest/", {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json", "x-session-transport": "bearer" },
+ *   body: "{}",
+ * });
+ * const { user, token } = await res.json();
+ * ```
+ */
+export function guestView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
+  const kit = createViewKit(http, options);
+  return defineView(kit, {
+    async POST(exchange) {
+      await readSubmission(exchange);
+      const { state, request } = exchange;
+      const { settings } = kit;
+      if (state.user) return successAnswer({ ...exchange, json: true }, settings.loginRedirectUrl);
+      const user = await http.maybeCreateGuestUser(request, state);
+      if (!user || !state.token) {
+        return jsonResponse(403, {
+          error: {
+            code: "GUEST_NOT_ALLOWED",
+            message: "Guests are disabled, or this client may not create one now.",
+          },
+          user: null,
+        });
+      }
+      const session = {
+        token: state.token,
+        expiresAt: settings.clock() + settings.session.maxAge * 1000,
+      };
+      return successAnswer({ ...exchange, json: true }, settings.loginRedirectUrl, session);
+    },
+  });
+}

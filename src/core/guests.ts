@@ -14,7 +14,7 @@ export const USERNAME_ATTEMPTS = 10;
 /** What {@link createGuestUser} takes; every field optional. */
 export interface CreateGuestUserInput {
   /** The request that creates the guest: `guestCreated` fires only when it is given. */
-  readonly request?: Request;
+  readonly request?: Request | (() => Request);
   /** The preferred username; a generated one replaces it if taken. @default a generated name */
   readonly username?: string;
   /** Extra data stored on the guest row (JSON). @default null */
@@ -74,8 +74,10 @@ export function guestManager(context: Context) {
 
   async function create(input: CreateGuestUserInput, withSession: boolean) {
     const created = await withDatabase(context, () => insertGuest(input, withSession));
-    if (input.request)
-      await events.emit("guestCreated", { user: created.user, request: input.request });
+    if (input.request && events.has("guestCreated")) {
+      const request = typeof input.request === "function" ? input.request() : input.request;
+      await events.emit("guestCreated", { user: created.user, request });
+    }
     return created;
   }
 

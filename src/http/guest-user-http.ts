@@ -130,7 +130,8 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
 
     async maybeCreateGuestUser(request, state) {
       if (state.user || !guestUsers.canCreateGuest(request) || limited(request)) return null;
-      const webRequest =
+      // Built only when a guestCreated listener will read it.
+      const webRequest = () =>
         request instanceof Request
           ? request
           : (request.toWebRequest?.() ?? new Request(request.url));

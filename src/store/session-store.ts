@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
 import type { UserId } from "../core/types.ts";
 import type { Db } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
@@ -38,6 +38,22 @@ interface RawLookup extends RawUserColumns {
 export function sessionQueries(tables: Tables) {
   const sessions = sql.table(tables.sessions);
   const { users } = tables;
+  // The hot path's query, built and compiled once per Kysely instance instead of per request.
+  const lookupSql = new WeakMap<Db, string>();
+  const compiledLookup = (db: Db, id: string) => {
+    let text = lookupSql.get(db);
+    if (text === undefined) {
+      text = sql`
+        select s.id as session_id, s.secret_hash, s.created_at as session_created_at, s.expires_at,
+          g.user_id as guest_user_id, ${userColumns(tables, "u")}
+        from ${sessions} as s
+        join ${sql.table(users.table)} as u on ${sql.ref(`u.${users.id}`)} = s.user_id
+        left join ${sql.table(tables.guests)} as g on g.user_id = s.user_id
+        where s.id = ${""}`.compile(db).sql;
+      lookupSql.set(db, text);
+    }
+    return CompiledQuery.raw(text, [id]);
+  };
   return {
     async insert(db: Db, row: SessionRow): Promise<void> {
       await sql`insert into ${sessions} (id, secret_hash, user_id, created_at, expires_at)
@@ -48,13 +64,7 @@ export function sessionQueries(tables: Tables) {
 
     /** ONE query: session joined to its user, left-joined to the guest row. */
     async lookup(db: Db, id: string): Promise<SessionLookup | undefined> {
-      const { rows } = await sql<RawLookup>`
-        select s.id as session_id, s.secret_hash, s.created_at as session_created_at, s.expires_at,
-          g.user_id as guest_user_id, ${userColumns(tables, "u")}
-        from ${sessions} as s
-        join ${sql.table(users.table)} as u on ${sql.ref(`u.${users.id}`)} = s.user_id
-        left join ${sql.table(tables.guests)} as g on g.user_id = s.user_id
-        where s.id = ${id}`.execute(db);
+      const { rows } = await db.executeQuery<RawLookup>(compiledLookup(db, id));
       const raw = rows[0];
       if (!raw) return undefined;
       const user = toUserRow(raw, tables);

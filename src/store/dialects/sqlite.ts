@@ -1,4 +1,4 @@
-import type { Database as BetterSqliteDatabase } from "better-sqlite3";
+import type { Database as BetterSqliteDatabase, Statement } from "better-sqlite3";
 import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, sql } from "kysely";
 import { GuestUserError } from "../../core/errors.ts";
 import { type Db, type DialectQuirks, errorCode } from "../dialect.ts";
@@ -17,7 +17,7 @@ import { type Db, type DialectQuirks, errorCode } from "../dialect.ts";
  */
 export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<unknown> {
   const open = async (): Promise<BetterSqliteDatabase> => {
-    if (typeof source !== "string") return source;
+    if (typeof source !== "string") return withStatementCache(source);
     const module = await import("better-sqlite3").catch((cause: unknown) => {
       throw new GuestUserError(
         "DRIVER_MISSING",
@@ -25,13 +25,38 @@ export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<un
         { cause },
       );
     });
-    return new module.default(source);
+    return withStatementCache(new module.default(source));
   };
   return new Kysely<unknown>({
     dialect: new SqliteDialect({
       database: open,
       onCreateConnection: (connection) => configureConnection(connection, source === ":memory:"),
     }),
+  });
+}
+
+/**
+ * Kysely's SqliteDriver calls `db.prepare(sql)` for EVERY query, and preparing costs as much
+ * as running the hot path's lookup. Same SQL text, same statement (bounded; our queries are
+ * never streamed, and Kysely runs one query at a time on its single connection).
+ */
+function withStatementCache(db: BetterSqliteDatabase, max = 100): BetterSqliteDatabase {
+  const cache = new Map<string, Statement>();
+  const prepare = (source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = db.prepare(source);
+      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      cache.set(source, statement);
+    }
+    return statement;
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === "prepare") return prepare;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
   });
 }
 

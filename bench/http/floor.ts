@@ -1,0 +1,187 @@
+/**
+ * The database floor of the hot path, without HTTP: what guest-user's two hot operations cost
+ * through the library, against the same statements on the bare driver, and against the
+ * changes proposed for src/store (a statement cache for SQLite; one precompiled lookup; one
+ * statement instead of a five-round-trip transaction and named prepared statements on
+ * PostgreSQL). Prints µs of CPU per operation (this process, plus PostgreSQL's processes).
+ *
+ * @example
+ * ```sh
+ * npx tsx bench/http/floor.ts                 # sqlite and postgres, 20000 operations each
+ * npx tsx bench/http/floor.ts --db sqlite --ops 50000
+ * ```
+ */
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { CompiledQuery, sql } from "kysely";
+import { createGuestUsers, type GuestUsers } from "../../src/index.ts";
+import { userColumns } from "../../src/store/user-store.ts";
+import { DATABASES, type DatabaseKind } from "./args.ts";
+import { cpuSnapshot, perRequest } from "./cpu.ts";
+import { type DatabaseTarget, isolatedDatabase } from "./databases.ts";
+import { withStatementCache } from "./statement-cache.ts";
+
+const CONCURRENCY = 10;
+
+/** Runs `op` `ops` times, CONCURRENCY at a time; returns ops/s and CPU µs per op. */
+/** `postgres`: the database name whose PostgreSQL processes are counted, or null (SQLite). */
+async function time(
+  label: string,
+  ops: number,
+  postgres: string | null,
+  op: (i: number) => unknown,
+) {
+  for (let i = 0; i < Math.min(2000, ops / 5); i++) await op(i); // warm-up
+  const before = cpuSnapshot(process.pid, postgres);
+  const start = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < ops) await op(next++);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = perRequest(before, cpuSnapshot(process.pid, postgres), ops);
+  const node = cpu.load;
+  const pg = cpu.postgres;
+  const line = `| ${label} | ${Math.round(ops / seconds).toLocaleString("en-US")} | ${node.toFixed(1)} | ${postgres ? pg.toFixed(1) : "-"} |`;
+  console.log(line);
+}
+
+function lookupSql(guestUsers: GuestUsers): string {
+  const { tables } = guestUsers.settings;
+  const query = sql`
+    select s.id as session_id, s.secret_hash, s.created_at as session_created_at, s.expires_at,
+      g.user_id as guest_user_id, ${userColumns(tables, "u")}
+    from ${sql.table(tables.sessions)} as s
+    join ${sql.table(tables.users.table)} as u on ${sql.ref(`u.${tables.users.id}`)} = s.user_id
+    left join ${sql.table(tables.guests)} as g on g.user_id = s.user_id
+    where s.id = ${""}`;
+  return query.compile(guestUsers.db).sql;
+}
+
+const open = (database: string | object) =>
+  createGuestUsers({ database, secret: "x".repeat(40), logger: { warn() {}, error() {} } });
+
+async function sqliteFloor(target: DatabaseTarget, ops: number) {
+  const { default: Database } = await import("better-sqlite3");
+  const plain = open(target.url);
+  await plain.migrate();
+  const cached = open(withStatementCache(new Database(target.location)));
+  const raw = new Database(target.location);
+  raw.pragma("journal_mode = WAL");
+  raw.pragma("synchronous = NORMAL");
+  const token = (await plain.createGuestSession()).session.token;
+  const id = token.split(".")[0] as string;
+
+  await time("createGuestSession() as is", ops, null, () => plain.createGuestSession());
+  await time("createGuestSession(), statement cache", ops, null, () => cached.createGuestSession());
+  const insertUser = raw.prepare(
+    "insert into guest_user_users (username, password, email, created_at) values (?, null, null, ?) returning id",
+  );
+  const insertGuest = raw.prepare(
+    "insert into guest_user_guests (user_id, created_at, last_seen_at, data) values (?, ?, ?, null)",
+  );
+  const insertSession = raw.prepare(
+    "insert into guest_user_sessions (id, secret_hash, user_id, created_at, expires_at) values (?, ?, ?, ?, ?)",
+  );
+  const create = raw.transaction(() => {
+    const now = Date.now();
+    const { id: userId } = insertUser.get(`raw-${randomBytes(8).toString("hex")}`, now) as {
+      id: number;
+    };
+    insertGuest.run(userId, now, now);
+    insertSession.run(
+      randomBytes(16).toString("base64url"),
+      "h".repeat(64),
+      userId,
+      now,
+      now + 1e9,
+    );
+  });
+  await time("same 3 inserts, better-sqlite3 prepared, db.transaction()", ops, null, () =>
+    create(),
+  );
+
+  await time("validateSession() as is", ops, null, () => plain.validateSession(token));
+  await time("validateSession(), statement cache", ops, null, () => cached.validateSession(token));
+  const compiled = lookupSql(plain);
+  await time("the lookup precompiled once (Kysely executeQuery) + cache", ops, null, () =>
+    cached.db.executeQuery(CompiledQuery.raw(compiled, [id])),
+  );
+  const lookup = raw.prepare(compiled);
+  await time("the lookup, better-sqlite3 prepared", ops, null, () => lookup.get(id));
+  raw.close();
+  await Promise.all([plain.close(), cached.close()]);
+}
+
+async function postgresFloor(target: DatabaseTarget, ops: number) {
+  const pgName = new URL(target.url).pathname.slice(1);
+  const { default: pg } = await import("pg");
+  const plain = open(target.url);
+  await plain.migrate();
+  const pool = new pg.Pool({ connectionString: target.url, max: CONCURRENCY });
+  const token = (await plain.createGuestSession()).session.token;
+  const id = token.split(".")[0] as string;
+
+  await time("createGuestSession() as is (BEGIN, 3 INSERT, COMMIT)", ops, pgName, () =>
+    plain.createGuestSession(),
+  );
+  const cte = `with u as (
+      insert into guest_user_users (username, password, email, created_at)
+      values ($1, null, null, $2) returning id),
+    g as (insert into guest_user_guests (user_id, created_at, last_seen_at, data)
+      select id, $2, $2, null from u)
+    insert into guest_user_sessions (id, secret_hash, user_id, created_at, expires_at)
+      select $3, $4, id, $2, $5 from u returning user_id`;
+  const values = () => {
+    const now = Date.now();
+    return [
+      `raw-${randomBytes(8).toString("hex")}`,
+      now,
+      randomBytes(16).toString("base64url"),
+      "h".repeat(64),
+      now + 1e9,
+    ];
+  };
+  await time("one statement (CTE), pg unnamed", ops, pgName, () => pool.query(cte, values()));
+  await time("one statement (CTE), pg named (prepared)", ops, pgName, () =>
+    pool.query({ name: "gu_create", text: cte, values: values() }),
+  );
+
+  await time("validateSession() as is", ops, pgName, () => plain.validateSession(token));
+  const compiled = lookupSql(plain);
+  await time("the lookup precompiled once (Kysely executeQuery)", ops, pgName, () =>
+    plain.db.executeQuery(CompiledQuery.raw(compiled, [id])),
+  );
+  await time("the lookup, pg unnamed", ops, pgName, () => pool.query(compiled, [id]));
+  await time("the lookup, pg named (prepared)", ops, pgName, () =>
+    pool.query({ name: "gu_lookup", text: compiled, values: [id] }),
+  );
+  await pool.end();
+  await plain.close();
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      db: { type: "string", default: "sqlite,postgres" },
+      ops: { type: "string", default: "20000" },
+    },
+  });
+  const kinds = (values.db as string).split(",") as DatabaseKind[];
+  const ops = Number(values.ops);
+  for (const kind of kinds) {
+    if (!DATABASES.includes(kind)) throw new Error(`--db: unknown ${kind}`);
+    const database = await isolatedDatabase(kind);
+    try {
+      console.log(`\n### ${kind}: ${ops} operations, ${CONCURRENCY} at a time\n`);
+      console.log("| operation | ops/s | node CPU µs/op | postgres CPU µs/op |\n|---|--:|--:|--:|");
+      if (kind === "sqlite") await sqliteFloor(database, ops);
+      else await postgresFloor(database, ops);
+    } finally {
+      await database.drop();
+    }
+  }
+}
+
+await main();

@@ -1,0 +1,235 @@
+/**
+ * HTTP benchmark of the hot path (DESIGN.md, Flow 1): guest-user on Express, Hono and Fastify,
+ * beside the same framework without guest-user and beside Better Auth's anonymous plugin.
+ *
+ * For each database (a temp SQLite file; a throw-away PostgreSQL database `gu_bench_<random>`,
+ * dropped at the end) every server runs in a child process of its own (the load generator
+ * keeps its own core). Per scenario each server gets a warm-up, then the runs are interleaved
+ * (run 1 of every server, then run 2...) so that a slower minute of the machine hits all
+ * columns alike; the median is reported. Scenarios:
+ *   1. first visit: `GET /page` on an allowGuestUser() route without a cookie (a guest, its
+ *      user row and its session are written in one transaction per request);
+ *      Better Auth: `POST /api/auth/sign-in/anonymous`;
+ *   2. returning guest: `GET /page` with that guest's cookie; Better Auth: get-session;
+ *   3. registered user: `GET /page` with a createUser() + createSession() cookie; Better
+ *      Auth: get-session of a signed-up user.
+ * The bare framework serves the same page without guest-user (measured in the returning-guest
+ * round). Each run is checked: no non-2xx answer, no error, and the row counts (first visit:
+ * one new guest per 2xx answer; otherwise no new rows). Prints a Markdown table and PASS/MISS
+ * per target; exits 1 when a check failed or a server errored.
+ *
+ * BENCH_GUEST_USER_SRC=/abs/path/to/src runs the guest-user servers on another copy of src/
+ * (to A/B a proposed change without touching the repository).
+ *
+ * @example
+ * ```sh
+ * npm run bench                                  # 3 runs x 5 s after a 3 s warm-up, 10 connections
+ * npm run bench -- --quick --db sqlite --framework hono
+ * npm run bench -- --db postgres --framework express --scenario first-visit --profile /tmp/prof
+ * ```
+ */
+import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import type { ServerConfig } from "./apps.ts";
+import {
+  type BenchOptions,
+  type DatabaseKind,
+  parseBenchArgs,
+  type Scenario,
+  USAGE,
+} from "./args.ts";
+import { isolatedDatabase, openProbe, type Probe } from "./databases.ts";
+import { cannon, type Launched, launch } from "./load.ts";
+import { cpuTable, key, problems, type Results, table, targets } from "./report.ts";
+import {
+  checkedRun,
+  type Measured,
+  NOISE,
+  type Prepared,
+  prepareBare,
+  prepareBetterAuth,
+  prepareGuestUser,
+  Tally,
+} from "./scenarios.ts";
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const pct = (share: number) => `${Math.round(share * 100)}%`;
+const noise = new Set<string>();
+
+/** One server of a database round, and where its results go. */
+interface Participant {
+  readonly label: string;
+  readonly config: ServerConfig;
+  readonly scenarios: readonly Scenario[];
+  prepare(port: number, scenario: Scenario): Promise<Prepared>;
+  record(scenario: Scenario, result: Measured | Error): void;
+  server?: Launched;
+  profileDir?: string;
+}
+
+/** The main thread's profile in a server's profile directory (the largest file). */
+function largestProfile(dir: string): string {
+  const files = readdirSync(dir).map((name) => join(dir, name));
+  files.sort((a, b) => statSync(b).size - statSync(a).size);
+  return resolve(files[0] ?? dir);
+}
+
+function participants(options: BenchOptions, kind: DatabaseKind, db: Probe, results: Results) {
+  const database = db.target;
+  const all: Participant[] = [];
+  const bareRound: Scenario = options.scenarios.includes("returning-guest")
+    ? "returning-guest"
+    : (options.scenarios[0] as Scenario);
+  for (const framework of options.frameworks) {
+    all.push({
+      label: `${kind}/bare/${framework}`,
+      config: { kind: "bare", framework },
+      scenarios: [bareRound],
+      prepare: (port) => prepareBare(port),
+      record: (_scenario, result) => results.bare.set(key(kind, framework), result),
+    });
+    all.push({
+      label: `${kind}/guest-user/${framework}`,
+      config: { kind: "guest-user", framework, database },
+      scenarios: options.scenarios,
+      prepare: (port, scenario) => prepareGuestUser(port, scenario, db),
+      record: (scenario, result) => results.guestUser.set(key(kind, framework, scenario), result),
+    });
+  }
+  if (options.betterAuth) {
+    all.push({
+      label: `${kind}/better-auth/node-http`,
+      config: { kind: "better-auth", database },
+      scenarios: options.scenarios,
+      prepare: (port, scenario) => prepareBetterAuth(port, scenario),
+      record: (scenario, result) => results.betterAuth.set(key(kind, scenario), result),
+    });
+  }
+  return all;
+}
+
+/** One scenario on every server that takes part: prepare, warm up, interleaved runs. */
+async function round(options: BenchOptions, scenario: Scenario, all: Participant[], db: Probe) {
+  const active: { p: Participant; prepared: Prepared; tally: Tally }[] = [];
+  for (const p of all) {
+    if (!p.scenarios.includes(scenario) || !p.server) continue;
+    try {
+      const prepared = await p.prepare(p.server.port, scenario);
+      if (options.warmup > 0)
+        await cannon(p.server.port, prepared.spec, options.warmup, options.connections);
+      active.push({ p, prepared, tally: new Tally() });
+    } catch (error) {
+      log(`  ${p.label} ${scenario}: ERROR ${(error as Error).message}`);
+      p.record(scenario, error as Error);
+    }
+  }
+  for (let run = 0; run < options.runs; run++) {
+    for (const { p, prepared, tally } of active) {
+      tally.add(await checkedRun(p.server as Launched, prepared, db, options));
+    }
+  }
+  for (const { p, tally } of active) {
+    const m = tally.result();
+    const runs = m.runs.map((r) => Math.round(r)).join(", ");
+    const failed = m.problems.length > 0 ? ` CHECK FAILED: ${m.problems.join("; ")}` : "";
+    const cpu = `CPU µs/request: server ${m.cpu.server.toFixed(0)}, postgres ${m.cpu.postgres.toFixed(0)}, autocannon ${m.cpu.load.toFixed(0)}`;
+    const noisy =
+      m.cpu.others > NOISE
+        ? ` NOISY: other processes used up to ${pct(m.cpu.others)} of a CPU`
+        : "";
+    if (noisy) noise.add(`${p.label} ${scenario}: up to ${pct(m.cpu.others)} of a CPU`);
+    log(
+      `  ${p.label} ${scenario}: ${Math.round(m.rps)} req/s (runs: ${runs}; ${cpu})${failed}${noisy}`,
+    );
+    p.record(scenario, m);
+  }
+}
+
+async function benchDatabase(options: BenchOptions, kind: DatabaseKind, results: Results) {
+  let db: Probe | undefined;
+  let all: Participant[] = [];
+  try {
+    const database = await isolatedDatabase(kind);
+    cleanups.add(database.drop);
+    db = await openProbe(database);
+    log(`${kind}: ${kind === "sqlite" ? database.location : database.url}`);
+    all = participants(options, kind, db, results);
+    for (const p of all) {
+      if (options.profileDir) p.profileDir = join(options.profileDir, p.label.replaceAll("/", "-"));
+      try {
+        p.server = await launch(p.config, p.profileDir ?? null);
+      } catch (error) {
+        log(`  ${p.label}: server ERROR ${(error as Error).message}`);
+        for (const scenario of p.scenarios) p.record(scenario, error as Error);
+      }
+    }
+    for (const scenario of options.scenarios) await round(options, scenario, all, db);
+  } catch (error) {
+    log(`${kind}: ERROR ${(error as Error).message}`);
+    for (const p of all) for (const scenario of p.scenarios) p.record(scenario, error as Error);
+  } finally {
+    for (const p of all) {
+      await p.server?.stop();
+      if (p.server && p.profileDir) log(`  profile ${p.label}: ${largestProfile(p.profileDir)}`);
+    }
+    await db?.close();
+  }
+}
+
+/** Databases to drop at the end, or when the bench is interrupted. */
+const cleanups = new Set<() => Promise<void>>();
+
+async function main() {
+  let options: BenchOptions | "help";
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    log(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options === "help") {
+    console.log(USAGE);
+    return;
+  }
+  if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+  process.once("SIGINT", () => {
+    log("interrupted: dropping the bench databases");
+    Promise.allSettled([...cleanups].map((drop) => drop())).finally(() => process.exit(130));
+  });
+  const started = performance.now();
+  const setup =
+    `${options.runs} run(s) x ${options.duration} s after a ${options.warmup} s warm-up per server and scenario,` +
+    ` ${options.connections} connections, pipelining 1; ${availableParallelism()} CPUs, Node ${process.version}`;
+  log(`guest-user HTTP bench: ${setup}`);
+  const results: Results = { guestUser: new Map(), bare: new Map(), betterAuth: new Map() };
+  try {
+    for (const kind of options.databases) await benchDatabase(options, kind, results);
+  } finally {
+    for (const drop of cleanups) await drop().catch((e: Error) => log(`drop failed: ${e.message}`));
+  }
+
+  const minutes = ((performance.now() - started) / 60_000).toFixed(1);
+  console.log(`\n## guest-user HTTP bench (${minutes} min)\n`);
+  console.log(
+    `${setup}. Median req/s of interleaved runs; each server in its own child process.` +
+      " Better Auth 1.7 + anonymous() on node:http (toNodeHandler): the same number beside every framework.\n",
+  );
+  console.log(table(results, options.databases, options.frameworks, options.scenarios));
+  console.log("\nCPU time per request (µs; the same runs, read from /proc):\n");
+  console.log(cpuTable(results, options.databases, options.frameworks, options.scenarios));
+  const issues = problems(results);
+  if (issues.length > 0) console.log(`\nProblems:\n${issues.map((i) => `- ${i}`).join("\n")}`);
+  if (noise.size > 0)
+    console.log(
+      `\nDisturbed runs (other processes used > ${pct(NOISE)} of a CPU; rerun when the machine is quiet):\n${[...noise].map((n) => `- ${n}`).join("\n")}`,
+    );
+  const verdict = targets(results, options.databases, options.frameworks);
+  console.log(`\n### Targets\n\n${verdict.lines.join("\n")}`);
+  const summary =
+    verdict.missed === 0 ? "All measured targets met." : `${verdict.missed} target(s) missed.`;
+  console.log(`\n${summary}`);
+  if (issues.length > 0) process.exitCode = 1;
+}
+
+await main();

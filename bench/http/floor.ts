@@ -15,11 +15,11 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { CompiledQuery, sql } from "kysely";
 import { createGuestUsers, type GuestUsers } from "../../src/index.ts";
+import { withStatementCache } from "../../src/store/dialects/sqlite.ts";
 import { userColumns } from "../../src/store/user-store.ts";
 import { DATABASES, type DatabaseKind } from "./args.ts";
 import { cpuSnapshot, perRequest } from "./cpu.ts";
 import { type DatabaseTarget, isolatedDatabase } from "./databases.ts";
-import { withStatementCache } from "./statement-cache.ts";
 
 const CONCURRENCY = 10;
 

@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
+import { cookieHeader, storeSetCookies } from "../support/cookies.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const SERVER = join(ROOT, "examples", "reference-app", "server.ts");
@@ -140,24 +141,14 @@ export class Client {
     const headers = new Headers(init.headers);
     if (!headers.has("user-agent")) headers.set("user-agent", this.userAgent);
     if (this.cookies.size > 0) {
-      headers.set(
-        "cookie",
-        [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "),
-      );
+      headers.set("cookie", cookieHeader(this.cookies));
     }
     const response = await fetch(new URL(path, this.base), {
       ...init,
       headers,
       redirect: "manual",
     });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ""] = line.split(";");
-      const index = pair.indexOf("=");
-      const name = pair.slice(0, index).trim();
-      const value = pair.slice(index + 1).trim();
-      if (value === "" || /;\s*max-age=0\b/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    storeSetCookies(this.cookies, response);
     return response;
   }
 

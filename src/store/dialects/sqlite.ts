@@ -40,7 +40,7 @@ export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<un
  * as running the hot path's lookup. Same SQL text, same statement (bounded; our queries are
  * never streamed, and Kysely runs one query at a time on its single connection).
  */
-function withStatementCache(db: BetterSqliteDatabase, max = 100): BetterSqliteDatabase {
+export function withStatementCache(db: BetterSqliteDatabase, max = 100): BetterSqliteDatabase {
   const cache = new Map<string, Statement>();
   const prepare = (source: string) => {
     let statement = cache.get(source);

@@ -17,6 +17,7 @@ import type { WebRoute } from "../../../src/http/handler.ts";
 import { userJson } from "../../../src/http/request.ts";
 import { accountViews } from "../../../src/http/views/index.ts";
 import type { GuestUsers } from "../../../src/index.ts";
+import { cookieHeader, storeSetCookies } from "../../support/cookies.ts";
 import { describeEachDatabase, testClock } from "../../support/guest-users.ts";
 
 export const SECRET = "x".repeat(40);
@@ -82,24 +83,14 @@ export class Client {
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size > 0 && !headers.has("cookie")) {
-      headers.set(
-        "cookie",
-        [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "),
-      );
+      headers.set("cookie", cookieHeader(this.cookies));
     }
     const response = await fetch(new URL(path, this.base), {
       ...init,
       headers,
       redirect: "manual",
     });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ""] = line.split(";");
-      const index = pair.indexOf("=");
-      const name = pair.slice(0, index).trim();
-      const value = pair.slice(index + 1).trim();
-      if (value === "" || /;\s*max-age=0\b/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    storeSetCookies(this.cookies, response);
     return response;
   }
 

@@ -90,6 +90,27 @@ describeAdapter("hono adapter", start, (_server, guestUsers) => {
     }
   });
 
+  it("a guard before a mounted Web handler: the new guest's cookie reaches the browser", async () => {
+    const guestUser = guestUserHono(guestUsers());
+    const app = new Hono<GuestUserEnv>();
+    app.use(guestUser.session());
+    app.get(
+      "/guarded-web/",
+      guestUser.allowGuestUser(),
+      guestUser.mount(async (_request, { state }) => Response.json(userJson(state.user))),
+    );
+    const running = await listen(app);
+    try {
+      const client = new Client(running.url);
+      const first = await client.json("/guarded-web/");
+      expect(first.user?.isGuest).toBe(true);
+      const again = await client.json("/guarded-web/");
+      expect(again.user?.id).toBe(first.user?.id);
+    } finally {
+      await running.close();
+    }
+  });
+
   it("isGuestUser takes a user too; false for nobody", () => {
     const guestUser = guestUserHono(guestUsers());
     expect(guestUser.isGuestUser(null)).toBe(false);

@@ -44,6 +44,29 @@ function percent(a: number | null, b: number | null): string {
   return `${((a / b) * 100).toFixed(0)}%`;
 }
 
+/** Every (database, framework, scenario) with its three measurements: the rows of both tables. */
+function* rows(
+  results: Results,
+  databases: readonly DatabaseKind[],
+  frameworks: readonly Framework[],
+  scenarios: readonly Scenario[],
+) {
+  for (const db of databases) {
+    for (const framework of frameworks) {
+      for (const scenario of scenarios) {
+        yield {
+          db,
+          framework,
+          scenario,
+          gu: results.guestUser.get(key(db, framework, scenario)),
+          bare: results.bare.get(key(db, framework)),
+          ba: results.betterAuth.get(key(db, scenario)),
+        };
+      }
+    }
+  }
+}
+
 /** The Markdown table, one row per database, framework and scenario. */
 export function table(
   results: Results,
@@ -55,18 +78,16 @@ export function table(
     "| database | framework | scenario | guest-user req/s | bare framework req/s | Better Auth req/s | guest-user / Better Auth | guest-user / bare |",
     "|---|---|---|--:|--:|--:|--:|--:|",
   ];
-  for (const db of databases) {
-    for (const framework of frameworks) {
-      for (const scenario of scenarios) {
-        const gu = results.guestUser.get(key(db, framework, scenario));
-        const bare = results.bare.get(key(db, framework));
-        const ba = results.betterAuth.get(key(db, scenario));
-        const baCell = ba ? `${cell(ba)} (${BETTER_AUTH_LABELS[scenario]})` : "n/a";
-        lines.push(
-          `| ${db} | ${framework} | ${LABELS[scenario]} | ${cell(gu)} | ${cell(bare)} | ${baCell} | ${ratio(rate(gu), rate(ba))} | ${percent(rate(gu), rate(bare))} |`,
-        );
-      }
-    }
+  for (const { db, framework, scenario, gu, bare, ba } of rows(
+    results,
+    databases,
+    frameworks,
+    scenarios,
+  )) {
+    const baCell = ba ? `${cell(ba)} (${BETTER_AUTH_LABELS[scenario]})` : "n/a";
+    lines.push(
+      `| ${db} | ${framework} | ${LABELS[scenario]} | ${cell(gu)} | ${cell(bare)} | ${baCell} | ${ratio(rate(gu), rate(ba))} | ${percent(rate(gu), rate(bare))} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -88,17 +109,15 @@ export function cpuTable(
     "| database | framework | scenario | guest-user server | guest-user postgres | bare server | Better Auth server | Better Auth postgres |",
     "|---|---|---|--:|--:|--:|--:|--:|",
   ];
-  for (const db of databases) {
-    for (const framework of frameworks) {
-      for (const scenario of scenarios) {
-        const gu = results.guestUser.get(key(db, framework, scenario));
-        const bare = results.bare.get(key(db, framework));
-        const ba = results.betterAuth.get(key(db, scenario));
-        lines.push(
-          `| ${db} | ${framework} | ${LABELS[scenario]} | ${us(gu, "server")} | ${us(gu, "postgres")} | ${us(bare, "server")} | ${us(ba, "server")} | ${us(ba, "postgres")} |`,
-        );
-      }
-    }
+  for (const { db, framework, scenario, gu, bare, ba } of rows(
+    results,
+    databases,
+    frameworks,
+    scenarios,
+  )) {
+    lines.push(
+      `| ${db} | ${framework} | ${LABELS[scenario]} | ${us(gu, "server")} | ${us(gu, "postgres")} | ${us(bare, "server")} | ${us(ba, "server")} | ${us(ba, "postgres")} |`,
+    );
   }
   return lines.join("\n");
 }

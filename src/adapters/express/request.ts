@@ -42,6 +42,9 @@ export function headersOf(req: ExpressRequest): Headers {
   return headers;
 }
 
+/** One view per request: the session middleware and the guards read the same one. */
+const views = new WeakMap<ExpressRequest, HttpRequest>();
+
 /**
  * The cheap request the http layer reads: URL and header lookups, no copy; the Web `Request`
  * (without body, for the `guestCreated` event) is built only when asked for.
@@ -52,8 +55,10 @@ export function headersOf(req: ExpressRequest): Headers {
  * ```
  */
 export function httpRequestOf(req: ExpressRequest): HttpRequest {
+  const cached = views.get(req);
+  if (cached) return cached;
   const url = urlOf(req);
-  return {
+  const view: HttpRequest = {
     method: req.method,
     url,
     headers: {
@@ -66,6 +71,8 @@ export function httpRequestOf(req: ExpressRequest): HttpRequest {
     clientAddress: req.ip ?? null,
     toWebRequest: () => new Request(url, { method: req.method, headers: headersOf(req) }),
   };
+  views.set(req, view);
+  return view;
 }
 
 function appendField(form: URLSearchParams, key: string, value: unknown): void {

@@ -11,6 +11,7 @@ export default defineConfig({
     "src/adapters/express/index.ts",
     "src/adapters/hono/index.ts",
     "src/adapters/fastify/index.ts",
+    "src/limits/redis.ts",
   ],
   format: "esm",
   platform: "node",

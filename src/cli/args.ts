@@ -8,7 +8,9 @@ export class UsageError extends Error {
 
 /** The checked options of a command. */
 export interface CommandOptions {
-  /** `--database`, else `DATABASE_URL`; undefined means the library default. */
+  /** `--config`: the config module, relative to the working directory. */
+  readonly config?: string;
+  /** `--database` (the config's, then `DATABASE_URL`, apply when absent: see `options.ts`). */
   readonly database?: string;
   readonly tablePrefix?: string;
   readonly maxAge?: number;
@@ -47,6 +49,11 @@ function count(flag: string, text: string | undefined): number | undefined {
   return value;
 }
 
+function nonEmpty(flag: string, text: string | undefined): string | undefined {
+  if (text !== undefined && text.trim() === "") throw new UsageError(`${flag} needs a value`);
+  return text;
+}
+
 /** Rewords parseArgs' multi-line errors as one line naming the flag. */
 function parseError(error: unknown): UsageError {
   const message = error instanceof Error ? error.message : String(error);
@@ -79,14 +86,11 @@ function tokenize(argv: readonly string[]) {
  *
  * @example
  * ```ts
- * parseCommandLine(["stats", "--json"], {});
+ * parseCommandLine(["stats", "--json"]);
  * // { kind: "command", command: "stats", options: { json: true, dryRun: false, ... } }
  * ```
  */
-export function parseCommandLine(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-): Invocation {
+export function parseCommandLine(argv: readonly string[]): Invocation {
   const { values, positionals } = tokenize(argv);
   if (values.help || positionals[0] === "help") return { kind: "help" };
   if (values.version) return { kind: "version" };
@@ -102,12 +106,12 @@ export function parseCommandLine(
   for (const option of Object.keys(values) as OptionName[]) {
     if (!accepted.includes(option)) throw new UsageError(`${name} does not take --${option}`);
   }
-  const envDatabase = env.DATABASE_URL === "" ? undefined : env.DATABASE_URL;
   return {
     kind: "command",
     command: name,
     options: {
-      database: values.database ?? envDatabase,
+      config: nonEmpty("--config", values.config),
+      database: values.database,
       tablePrefix: values["table-prefix"],
       maxAge: seconds("--max-age", values["max-age"]),
       batchSize: count("--batch-size", values["batch-size"]),

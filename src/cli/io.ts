@@ -11,6 +11,11 @@ export interface CliIo {
   readonly stderr: Output;
   /** Environment variables (`DATABASE_URL`). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * The working directory: relative `--config` paths and `guest-user.config.*` are found there.
+   * @default process.cwd()
+   */
+  readonly cwd?: string;
 }
 
 /** Exit codes: success, a failure (database, configuration), a usage error (bad flag). */

@@ -1,10 +1,13 @@
+import process from "node:process";
 import { createGuestUsers, type GuestUsers } from "../index.ts";
 import { parseCommandLine } from "./args.ts";
 import type { Command } from "./commands/context.ts";
 import { deleteExpired } from "./commands/delete-expired.ts";
 import { migrate } from "./commands/migrate.ts";
 import { stats } from "./commands/stats.ts";
-import { type CliIo, EXIT } from "./io.ts";
+import { loadConfig } from "./config.ts";
+import { type CliIo, EXIT, writeLine } from "./io.ts";
+import { mergeOptions } from "./options.ts";
 import { report } from "./report.ts";
 import type { CommandName } from "./spec.ts";
 import { usage, version } from "./usage.ts";
@@ -19,9 +22,11 @@ const COMMANDS: Readonly<Record<CommandName, Command>> = {
 
 /**
  * Runs the `guest-user` command line and resolves to its exit code: 0 on success, 1 when
- * the work failed (database unreachable, bad configuration, tables missing), 2 for a usage
- * error. Errors are printed as one line on `io.stderr`, never thrown; the database is
- * always closed.
+ * the work failed (database unreachable, bad configuration or config file, tables missing),
+ * 2 for a usage error. Errors are printed as one line on `io.stderr`, never thrown; the
+ * database is always closed. The app's options come from `--config` or a
+ * `guest-user.config.{ts,js,mjs}` in `io.cwd` (flags override them); the file used is named
+ * on stderr unless `--json` is set.
  *
  * @example
  * ```ts
@@ -35,7 +40,7 @@ const COMMANDS: Readonly<Record<CommandName, Command>> = {
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let invocation: ReturnType<typeof parseCommandLine>;
   try {
-    invocation = parseCommandLine(argv, io.env);
+    invocation = parseCommandLine(argv);
   } catch (error) {
     return report(error, io.stderr);
   }
@@ -52,12 +57,22 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const { command, options } = invocation;
   let guestUsers: GuestUsers | undefined;
+  let configDatabase = false;
   try {
-    guestUsers = createGuestUsers({ database: options.database, tablePrefix: options.tablePrefix });
-    return await COMMANDS[command]({ guestUsers, options, io });
+    const config = await loadConfig({ path: options.config, cwd: io.cwd ?? process.cwd() });
+    if (config.display !== null && !options.json) {
+      writeLine(io.stderr, `Using config ${config.display}`);
+    }
+    const merged = mergeOptions(config.options, options, io.env);
+    configDatabase = typeof merged.database === "object" && merged.database !== null;
+    guestUsers = createGuestUsers(merged);
+    return await COMMANDS[command]({ guestUsers, database: merged.database, options, io });
   } catch (error) {
     return report(error, io.stderr);
   } finally {
     await guestUsers?.close().catch(() => {});
+    // A pool or Kysely instance made by the config module is this process's alone: end it,
+    // or it would keep the process alive.
+    if (configDatabase) await guestUsers?.db.destroy().catch(() => {});
   }
 }

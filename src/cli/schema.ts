@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { DEFAULT_DATABASE } from "../index.ts";
+import { type DatabaseSource, DEFAULT_DATABASE } from "../index.ts";
 
 /** The library's tables are not there: `delete-expired` and `stats` never create them. */
 export class SchemaMissingError extends Error {
@@ -52,14 +52,15 @@ export function explainMissingSchema(error: unknown): unknown {
 /**
  * Checks, before connecting, that a SQLite database file exists: opening a missing one would
  * create an empty file (a stray `guest-user.sqlite3` when run from the wrong directory).
- * Non-SQLite URLs and in-memory databases pass; so does a malformed URL (the library
- * reports it).
+ * Non-SQLite URLs, in-memory databases and driver objects pass; so does a malformed URL (the
+ * library reports it).
  * @example
  * ```ts
  * assertSqliteFileExists("sqlite:app.sqlite3"); // throws SchemaMissingError if absent
  * ```
  */
-export function assertSqliteFileExists(database: string = DEFAULT_DATABASE): void {
+export function assertSqliteFileExists(database: DatabaseSource = DEFAULT_DATABASE): void {
+  if (typeof database !== "string") return;
   const scheme = /^(sqlite|file):/i.exec(database)?.[1];
   if (scheme === undefined) return;
   const path = database.slice(scheme.length + 1).replace(/^\/\//, "");

@@ -5,6 +5,7 @@ import { TWO_WEEKS } from "../index.ts";
  * in {@link COMMANDS}; values are checked in `args.ts`.
  */
 export const OPTIONS = {
+  config: { type: "string" },
   database: { type: "string" },
   "table-prefix": { type: "string" },
   "max-age": { type: "string" },
@@ -20,17 +21,21 @@ export type OptionName = keyof typeof OPTIONS;
 
 /** How an option appears in the usage text. */
 export const OPTION_HELP: Readonly<Record<OptionName, { value?: string; text: string }>> = {
+  config: {
+    value: "FILE",
+    text: "the app's createGuestUsers options (default: guest-user.config.{ts,js,mjs})",
+  },
   database: {
     value: "URL",
-    text: "database URL (default: $DATABASE_URL, else sqlite:guest-user.sqlite3)",
+    text: "database URL (default: the config's, $DATABASE_URL, sqlite:guest-user.sqlite3)",
   },
   "table-prefix": {
     value: "PREFIX",
-    text: "prefix of the library's tables (default: guest_user_)",
+    text: "prefix of the library's tables (default: the config's, guest_user_)",
   },
   "max-age": {
     value: "SECONDS",
-    text: `age after which a guest is expired (default: ${TWO_WEEKS}, 14 days)`,
+    text: `age after which a guest is expired (default: the config's, ${TWO_WEEKS} = 14 days)`,
   },
   "batch-size": { value: "N", text: "users deleted per statement (default: 1000)" },
   "dry-run": { text: "count the expired guests, delete nothing" },
@@ -40,7 +45,7 @@ export const OPTION_HELP: Readonly<Record<OptionName, { value?: string; text: st
 };
 
 /** The options every command takes. */
-const CONNECTION: readonly OptionName[] = ["database", "table-prefix"];
+const CONNECTION: readonly OptionName[] = ["config", "database", "table-prefix"];
 
 /** The commands, with a one-line summary and the options each accepts. */
 export const COMMANDS = {

@@ -4,15 +4,19 @@ import { validateInput } from "./forms/index.ts";
 import { idOf, type UserRef } from "./guests.ts";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
 import type { Credentials, User } from "./types.ts";
+import { normalizeUsername } from "./usernames/case.ts";
+
+const TAKEN = "A user with that username already exists.";
 
 /** Registered users: password login and sign-up for visitors who never were guests. */
 export function accountManager(context: Context) {
   const { db, quirks, settings, users, guests } = context;
   return {
     /**
-     * Checks a username and password; returns the user, or null when either is wrong. Always
-     * costs one password hash, so timing does not reveal which usernames exist. Guests have
-     * no usable password and can never log in this way.
+     * Checks a username and password; returns the user, or null when either is wrong. The
+     * username is compared without regard to case or NFKC form (`"ADA"` logs in as `"ada"`).
+     * Always costs one password hash, so timing does not reveal which usernames exist.
+     * Guests have no usable password and can never log in this way.
      * @example
      * ```ts
      * const user = await guestUsers.authenticate({ username, password });
@@ -49,7 +53,9 @@ export function accountManager(context: Context) {
 
     /**
      * Creates a registered user from sign-up input, validated with the convert form (same
-     * fields, same password rules). Throws `VALIDATION_FAILED` for bad input or a taken name.
+     * fields, same password rules). The username is stored NFKC-normalized; one that differs
+     * from an existing username only in case is taken. Throws `VALIDATION_FAILED` for bad
+     * input or a taken name.
      * @example
      * ```ts
      * const user = await guestUsers.createUser({ username: "ada", password1: pw, password2: pw });
@@ -60,12 +66,15 @@ export function accountManager(context: Context) {
       const result = await validateInput(form.schema, input);
       if (!result.ok) throw new ValidationError(result.fieldErrors);
       const credentials = form.getCredentials(result.value);
+      const username = normalizeUsername(credentials.username);
+      const taken = () => new ValidationError({ username: [TAKEN] });
+      if (await withDatabase(context, () => users.findByUsername(db, username))) throw taken();
       const passwordHash = await hashPassword(credentials.password, settings.passwordHashing);
       const now = settings.clock();
       return withDatabase(context, async () => {
         try {
           const id = await users.insertUser(db, {
-            username: credentials.username,
+            username,
             passwordHash,
             email: credentials.email ?? null,
             now,
@@ -74,7 +83,7 @@ export function accountManager(context: Context) {
           return toUser(
             row ?? {
               id,
-              username: credentials.username,
+              username,
               email: null,
               passwordHash,
               createdAt: now,
@@ -83,8 +92,7 @@ export function accountManager(context: Context) {
             false,
           );
         } catch (error) {
-          if (quirks.isUniqueViolation(error))
-            throw new ValidationError({ username: ["A user with that username already exists."] });
+          if (quirks.isUniqueViolation(error)) throw taken();
           throw error;
         }
       });

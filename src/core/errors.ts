@@ -21,6 +21,7 @@ export type GuestUserErrorCode =
   | "MIGRATION_FAILED"
   | "DRIVER_MISSING"
   | "LISTENER_FAILED"
+  | "OUTER_DB_IN_LISTENER"
   | "CSRF_FAILED";
 
 /** The base class of every error the library throws on purpose. */

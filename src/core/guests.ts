@@ -2,14 +2,21 @@ import type { GuestData, GuestRecord } from "../store/guest-store.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
 import { GuestUserError, NotGuestError, ValidationError } from "./errors.ts";
 import { validateInput } from "./forms/index.ts";
+import { mergeGuestInto } from "./merge.ts";
 import { hashPassword } from "./passwords.ts";
 import { insertSession, type Session } from "./sessions.ts";
 import type { User, UserId } from "./types.ts";
-import { userAgentMatcher } from "./user-agents.ts";
-import { cutToMaxLength } from "./usernames/index.ts";
+import { crawlerDetector } from "./user-agents.ts";
+import { cutToMaxLength, uuidNameGenerator } from "./usernames/index.ts";
 
-/** How often a clashing username is replaced by a newly generated one before giving up. */
+/**
+ * How often a clashing username is replaced by a newly generated one (the generator is told
+ * the attempt, so it can widen its space) before a random UUID-based name is used instead.
+ */
 export const USERNAME_ATTEMPTS = 10;
+
+/** How long parallel first writes of one browser may converge on the guest its key made. */
+const CREATION_KEY_WINDOW_MS = 5 * 60 * 1000;
 
 /** What {@link createGuestUser} takes; every field optional. */
 export interface CreateGuestUserInput {
@@ -19,6 +26,13 @@ export interface CreateGuestUserInput {
   readonly username?: string;
   /** Extra data stored on the guest row (JSON). @default null */
   readonly data?: GuestData | null;
+  /**
+   * A secret tied to the browser asking (the web layer passes a hash of its CSRF seed): a
+   * second creation with the same key within five minutes returns the SAME guest (with a new
+   * session) instead of a second one. Never a value a visitor could guess or read.
+   * @default null (every call makes a new guest)
+   */
+  readonly creationKey?: string | null;
 }
 
 /** Anything that names a user: the user object or its id. */
@@ -29,52 +43,82 @@ export const idOf = (user: UserRef): UserId => (typeof user === "object" ? user.
 /** Guest operations: the reference's GuestManager and helper functions. */
 export function guestManager(context: Context) {
   const { db, quirks, settings, users, guests, sessions, events } = context;
-  const isBlocked = userAgentMatcher(settings.blockedUserAgents);
+  const isBlocked = crawlerDetector(settings.blockedUserAgents, settings.detectBots);
   const maxLength = settings.tables.users.usernameMaxLength;
+  const nameFor = (attempt: number) =>
+    attempt <= USERNAME_ATTEMPTS
+      ? settings.generateName({ maxLength, attempt })
+      : uuidNameGenerator({ maxLength, attempt });
+
+  /** Writes user, guest and (optionally) session in ONE transaction. */
+  const writeGuest = (
+    username: string,
+    input: CreateGuestUserInput,
+    creationKey: string | null,
+    withSession: boolean,
+  ) => {
+    const now = settings.clock();
+    return db.transaction().execute(async (trx) => {
+      const id = await users.insertUser(trx, { username, passwordHash: null, email: null, now });
+      await guests.insert(trx, id, now, input.data ?? null, creationKey);
+      const session = withSession ? await insertSession(context, trx, id) : null;
+      const user: User = {
+        id,
+        username,
+        email: null,
+        isGuest: true,
+        createdAt: now,
+        lastLoginAt: null,
+      };
+      return { user, session, created: true };
+    });
+  };
+
+  /** The guest an earlier request of the same browser made with `key`, with a new session. */
+  const converge = async (key: string, withSession: boolean) => {
+    const guest = await guests.findByCreationKey(
+      db,
+      key,
+      settings.clock() - CREATION_KEY_WINDOW_MS,
+    );
+    const row = guest && (await users.findById(db, guest.userId));
+    if (!row) return null;
+    const session = withSession ? await insertSession(context, db, row.id) : null;
+    return { user: toUser(row, true), session, created: false };
+  };
 
   async function insertGuest(input: CreateGuestUserInput, withSession: boolean) {
-    let username = input.username
-      ? cutToMaxLength(input.username, maxLength)
-      : settings.generateName({ maxLength });
+    let username = input.username ? cutToMaxLength(input.username, maxLength) : nameFor(1);
+    let key = input.creationKey ?? null;
     for (let attempt = 1; ; attempt++) {
-      const now = settings.clock();
       try {
-        return await db.transaction().execute(async (trx) => {
-          const id = await users.insertUser(trx, {
-            username,
-            passwordHash: null,
-            email: null,
-            now,
-          });
-          await guests.insert(trx, id, now, input.data ?? null);
-          const session = withSession ? await insertSession(context, trx, id) : null;
-          const user: User = {
-            id,
-            username,
-            email: null,
-            isGuest: true,
-            createdAt: now,
-            lastLoginAt: null,
-          };
-          return { user, session };
-        });
+        return await writeGuest(username, input, key, withSession);
       } catch (error) {
         if (!quirks.isUniqueViolation(error)) throw error;
-        if (attempt >= USERNAME_ATTEMPTS) {
+        if (key) {
+          // The clash may be this browser's key: a parallel first write made the guest.
+          const existing = await converge(key, withSession);
+          if (existing) return existing;
+          // An old guest still holds the key: free it, so this browser gets a new guest.
+          await guests.releaseCreationKey(db, key);
+        }
+        if (attempt > USERNAME_ATTEMPTS + 3) {
+          // Unreachable in practice (UUID names): a non-unique-username violation, say.
           throw new GuestUserError(
             "USERNAME_EXHAUSTED",
-            `No free username after ${USERNAME_ATTEMPTS} attempts (last tried ${JSON.stringify(username)}): the name generator's space is nearly full; raise \`nameSuffixDigits\` or use nameGenerator: "uuid".`,
+            `No free username after ${attempt} attempts: check the users table's unique constraints, or use nameGenerator: "uuid".`,
             { cause: error },
           );
         }
-        username = settings.generateName({ maxLength });
+        username = nameFor(attempt + 1);
+        if (attempt > 2) key = null;
       }
     }
   }
 
   async function create(input: CreateGuestUserInput, withSession: boolean) {
     const created = await withDatabase(context, () => insertGuest(input, withSession));
-    if (input.request && events.has("guestCreated")) {
+    if (created.created && input.request && events.has("guestCreated")) {
       const request = typeof input.request === "function" ? input.request() : input.request;
       await events.emit("guestCreated", { user: created.user, request });
     }
@@ -112,21 +156,24 @@ export function guestManager(context: Context) {
     },
 
     /**
-     * True when a request may get a guest: guests are enabled and the User-Agent is not a
-     * blocked crawler.
+     * True when a request may get a guest as far as the core can tell: guests are enabled and
+     * the User-Agent is present and not a crawler (`blockedUserAgents`, plus isbot's list
+     * unless `detectBots` is false). The web layer adds limits and the app's veto.
      */
     canCreateGuest(request: { readonly headers: { get(name: string): string | null } }): boolean {
       return settings.enabled && !isBlocked(request.headers.get("user-agent"));
     },
 
-    /** True when the User-Agent matches `blockedUserAgents`. */
+    /** True when the User-Agent is empty, missing or a crawler's (see {@link canCreateGuest}). */
     isBlockedUserAgent: (userAgent: string | null) => isBlocked(userAgent),
 
     /**
      * Converts a guest to a registered user: validates `input` with the convert form, then in
      * ONE transaction removes the guest row (none: `NOT_GUEST`), sets username and password
      * on the SAME user row and ends all its sessions. Fires `converted` after commit.
-     * Throws `VALIDATION_FAILED` (nothing changed) for invalid input or a taken username.
+     * Throws `VALIDATION_FAILED` (nothing changed) for invalid input or a taken username; a
+     * username is taken when one differing only in case or NFKC form exists (`"ada"` after
+     * `"Ada"`). It is stored NFKC-normalized.
      * @example
      * ```ts
      * const user = await guestUsers.convert(currentUser, await request.formData());
@@ -139,10 +186,13 @@ export function guestManager(context: Context) {
       const result = await validateInput(form.schema, input);
       if (!result.ok) throw new ValidationError(result.fieldErrors);
       const credentials = form.getCredentials(result.value);
+      // Stored NFKC-normalized (normalizeUsername), whatever form produced it; "taken" is
+      // decided without regard to case (findByUsername), so "ada" is refused next to "Ada".
+      const username = credentials.username.normalize("NFKC");
       const taken = () =>
         new ValidationError({ username: ["A user with that username already exists."] });
       const converted = await withDatabase(context, async () => {
-        const existing = await users.findByUsername(db, credentials.username);
+        const existing = await users.findByUsername(db, username);
         if (existing && existing.id !== id) {
           if (!(await guests.find(db, id))) throw new NotGuestError(id);
           throw taken();
@@ -152,7 +202,7 @@ export function guestManager(context: Context) {
           await db.transaction().execute(async (trx) => {
             if ((await guests.delete(trx, id)) === 0) throw new NotGuestError(id);
             await users.setCredentials(trx, id, {
-              username: credentials.username,
+              username,
               passwordHash,
               email: credentials.email ?? null,
             });
@@ -172,10 +222,13 @@ export function guestManager(context: Context) {
 
     /**
      * Merges a guest into an existing account (the guest logged in to it): in ONE transaction
-     * the `merged` listeners move the guest's rows to `into`, then the guest user is deleted.
-     * Returns false, changing nothing, when no `merged` listener is registered, when a
-     * listener throws (reported to the logger; the guest stays intact), or when `into` is the
-     * guest itself. Throws `NOT_GUEST` when `guest` is not a guest.
+     * the guest row is locked, the `merged` listeners move the guest's rows to `into` (the
+     * guest's user and guest rows, with its `data`, are still there to read through the
+     * event's `db`), then the guest user is deleted. Returns false, changing nothing, when no
+     * `merged` listener is registered, when a listener throws (reported to the logger; the
+     * guest stays intact), or when `into` is the guest itself. Throws `NOT_GUEST` when `guest`
+     * is not a guest, and `OUTER_DB_IN_LISTENER` (rolled back) when a listener queries
+     * through `guestUsers.db` or another `guestUsers` method instead of the event's `db`.
      * @example
      * ```ts
      * guestUsers.on("merged", async ({ guest, user, db }) => {
@@ -185,21 +238,7 @@ export function guestManager(context: Context) {
      * ```
      */
     async mergeGuest(guest: User, into: User): Promise<boolean> {
-      if (!events.has("merged") || guest.id === into.id) return false;
-      try {
-        await withDatabase(context, () =>
-          db.transaction().execute(async (trx) => {
-            if ((await guests.delete(trx, guest.id)) === 0) throw new NotGuestError(guest.id);
-            await events.emitStrict("merged", { guest, user: into, db: trx });
-            await users.deleteUser(trx, guest.id);
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof GuestUserError) throw error;
-        events.report("merged", error, "the merge was rolled back and the guest kept");
-        return false;
-      }
+      return mergeGuestInto(context, guest, into);
     },
 
     /**

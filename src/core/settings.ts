@@ -1,3 +1,5 @@
+import { memoryLimitStore } from "../limits/memory.ts";
+import type { LimitStore, RateLimit } from "../limits/types.ts";
 import type { DatabaseSource } from "../store/connect.ts";
 import { resolveTables, type TableOptions, type Tables } from "../store/tables.ts";
 import type { UserStore } from "../store/user-store.ts";
@@ -88,8 +90,19 @@ export interface GuestUsersOptions extends TableOptions {
   readonly loginUrl?: string;
   /** Where users land after logging in. @default "/accounts/profile/" */
   readonly loginRedirectUrl?: string;
-  /** Crawlers that never get a guest: patterns matched case-insensitively. @default the reference's 12 */
+  /**
+   * Crawlers that never get a guest: patterns matched case-insensitively anywhere in the
+   * User-Agent. Replaces the reference's list; extend it with
+   * `[...DEFAULT_BLOCKED_USER_AGENTS, "MyBot"]`. A missing or blank User-Agent never gets one.
+   * @default the reference's 12 (DEFAULT_BLOCKED_USER_AGENTS)
+   */
   readonly blockedUserAgents?: readonly (string | RegExp)[];
+  /**
+   * Also refuse guests to what the maintained `isbot` list calls a bot (GPTBot, AhrefsBot,
+   * Applebot, curl, python-requests, headless browsers, ...), on top of `blockedUserAgents`.
+   * @default true
+   */
+  readonly detectBots?: boolean;
   /** Sessions. */
   readonly session?: SessionOptions;
   /** scrypt parameters for new password hashes. @default { logN: 16, r: 8, p: 1 } */
@@ -123,7 +136,52 @@ export interface GuestUsersOptions extends TableOptions {
    * @default null (no limit)
    * @example { max: 60, windowSeconds: 3600 }
    */
-  readonly guestCreationLimit?: { readonly max: number; readonly windowSeconds: number } | null;
+  readonly guestCreationLimit?: RateLimit | null;
+  /**
+   * When a guest is made. `"onVisit"` (the reference): the first request of an anonymous
+   * visitor through `allowGuestUser`. `"onWrite"`: anonymous GET/HEAD/OPTIONS run the handler
+   * anonymously (`state.guestPending` is true) and write nothing; the first unsafe request
+   * (POST, PUT, PATCH, DELETE) that passes the CSRF check creates the guest, and parallel first
+   * writes of one browser make ONE guest. Crawlers and link previews then cost no rows.
+   * @default "onVisit"
+   * @example createGuests: "onWrite"
+   */
+  readonly createGuests?: "onVisit" | "onWrite";
+  /**
+   * The app's veto on a new guest (a CAPTCHA or Turnstile check, its own bot rules): return
+   * false, or throw a `GuestUserError`, to refuse; the visitor is then served anonymously
+   * (the JSON guest endpoint answers 403). Runs after the built-in checks pass.
+   * @default undefined (no veto)
+   * @example
+   * ```ts
+   * beforeGuestCreated: ({ request }) => request.headers.get("cf-turnstile-ok") === "1"
+   * ```
+   */
+  readonly beforeGuestCreated?: (context: GuestCreationContext) => boolean | Promise<boolean>;
+  /**
+   * Failed logins allowed per username and client address every `windowSeconds`; the
+   * address alone may fail five times as often (many usernames). Past it the login, sign-up
+   * and convert forms answer 429 with `Retry-After`, the right password refused too, until the
+   * window ends. `null` turns throttling off.
+   * @default { max: 10, windowSeconds: 900 }
+   * @example loginLimit: { max: 5, windowSeconds: 600 }
+   */
+  readonly loginLimit?: RateLimit | null;
+  /**
+   * Where `guestCreationLimit` and `loginLimit` count: in this process's memory, or in a store
+   * shared by every server, such as `redisLimitStore()` from `guest-user/redis`.
+   * @default memoryLimitStore()
+   * @example limitStore: redisLimitStore({ client: new Redis(process.env.REDIS_URL) })
+   */
+  readonly limitStore?: LimitStore;
+}
+
+/** What {@link GuestUsersOptions.beforeGuestCreated} gets. */
+export interface GuestCreationContext {
+  /** The request that would create the guest. */
+  readonly request: Request;
+  /** The client's address as the adapter determined it (trusted proxies applied), or null. */
+  readonly clientAddress: string | null;
 }
 
 /** The options after checking, with every default filled in. */
@@ -141,13 +199,20 @@ export interface Settings {
   readonly loginUrl: string;
   readonly loginRedirectUrl: string;
   readonly blockedUserAgents: readonly (string | RegExp)[];
+  readonly detectBots: boolean;
   readonly session: Required<SessionOptions>;
   readonly passwordHashing: ScryptParams;
   readonly tables: Tables;
   readonly logger: Logger;
   readonly clock: () => number;
   readonly secret: string | null;
-  readonly guestCreationLimit: { readonly max: number; readonly windowSeconds: number } | null;
+  readonly guestCreationLimit: RateLimit | null;
+  readonly createGuests: "onVisit" | "onWrite";
+  readonly beforeGuestCreated:
+    | ((context: GuestCreationContext) => boolean | Promise<boolean>)
+    | null;
+  readonly loginLimit: RateLimit | null;
+  readonly limitStore: LimitStore;
   readonly cookie: {
     readonly name: string;
     readonly secure: boolean | "auto";
@@ -182,6 +247,9 @@ const isBoolean = (v: unknown) => typeof v === "boolean";
 const isSeconds = (v: number) => typeof v === "number" && Number.isFinite(v) && v > 0;
 const isUrl = (v: string) =>
   typeof v === "string" && (/^\/(?![/\\])/.test(v) || /^https?:\/\/[^\s]+$/i.test(v));
+const isRateLimit = (v: RateLimit | null) =>
+  v === null ||
+  (typeof v === "object" && Number.isInteger(v.max) && v.max >= 1 && isSeconds(v.windowSeconds));
 const URL_EXPECTED = 'a path starting with "/" or an http(s) URL';
 
 /**
@@ -364,6 +432,7 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
     loginUrl,
     loginRedirectUrl,
     blockedUserAgents: blocked,
+    detectBots: check("detectBots", options.detectBots, true, isBoolean, "true or false"),
     session: { maxAge: sessionMaxAge, refreshInterval },
     passwordHashing: check(
       "passwordHashing",
@@ -386,8 +455,39 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
       "guestCreationLimit",
       options.guestCreationLimit,
       null,
-      (v) => v === null || (Number.isInteger(v.max) && v.max >= 1 && isSeconds(v.windowSeconds)),
+      isRateLimit,
       "null or { max: a positive integer, windowSeconds: a positive number }",
+    ),
+    createGuests: check(
+      "createGuests",
+      options.createGuests,
+      "onVisit",
+      (v) => v === "onVisit" || v === "onWrite",
+      '"onVisit" or "onWrite"',
+    ),
+    beforeGuestCreated: check(
+      "beforeGuestCreated",
+      options.beforeGuestCreated ?? undefined,
+      null,
+      (v) => typeof v === "function",
+      "a function returning true or false",
+    ),
+    loginLimit: check(
+      "loginLimit",
+      options.loginLimit,
+      { max: 10, windowSeconds: 900 },
+      isRateLimit,
+      "null or { max: a positive integer, windowSeconds: a positive number }",
+    ),
+    limitStore: check(
+      "limitStore",
+      options.limitStore,
+      memoryLimitStore({ clock: options.clock }),
+      (v) =>
+        typeof v?.hit === "function" &&
+        typeof v.peek === "function" &&
+        typeof v.reset === "function",
+      "a LimitStore: { hit, peek, reset }",
     ),
     cookie: resolvedCookie,
     clock: check(

@@ -1,3 +1,5 @@
+import { isbot } from "isbot";
+
 /**
  * The reference's crawler list: regular expressions, joined and matched case-insensitively
  * anywhere in the User-Agent. A match never gets a guest.
@@ -33,4 +35,28 @@ export function userAgentMatcher(
   const source = patterns.map((p) => (typeof p === "string" ? p : p.source)).join("|");
   const pattern = new RegExp(source, "i");
   return (userAgent) => userAgent !== null && pattern.test(userAgent);
+}
+
+/**
+ * The crawler test guest creation uses: a missing or blank User-Agent, a match of `patterns`
+ * (the reference's list by default), or, with `detectBots`, a match of isbot's maintained
+ * list (GPTBot, AhrefsBot, Applebot, curl, python-requests, headless browsers...).
+ *
+ * @example
+ * ```ts
+ * const isCrawler = crawlerDetector(DEFAULT_BLOCKED_USER_AGENTS, true);
+ * isCrawler("GPTBot/1.0"); // true
+ * isCrawler(""); // true
+ * ```
+ */
+export function crawlerDetector(
+  patterns: readonly (string | RegExp)[],
+  detectBots: boolean,
+): (userAgent: string | null) => boolean {
+  const matches = userAgentMatcher(patterns);
+  return (userAgent) =>
+    userAgent === null ||
+    userAgent.trim() === "" ||
+    matches(userAgent) ||
+    (detectBots && isbot(userAgent));
 }

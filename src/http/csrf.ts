@@ -13,7 +13,7 @@ export const CSRF_FIELD = "csrf_token";
 export function csrfProtection(
   secret: string,
   cookieName: string,
-  cookieFor: (request: HttpRequest, name: string, value: string) => string,
+  cookieFor: (state: RequestState, name: string, value: string) => string,
 ) {
   const sign = (seed: string, sessionId: string) =>
     createHmac("sha256", secret).update(`${seed}|${sessionId}`).digest("base64url");
@@ -25,23 +25,31 @@ export function csrfProtection(
     return state.csrfSeed;
   };
   return {
+    /** This browser's seed (from its cookie), or null. */
+    seed: seedOf,
     /** The token to put in a form's hidden `csrf_token` field (sets the seed cookie if needed). */
     token(request: HttpRequest, state: RequestState): string {
       let seed = seedOf(request, state);
       if (!seed) {
         seed = randomBytes(24).toString("base64url");
         state.csrfSeed = seed;
-        state.setCookies.push(cookieFor(request, cookieName, seed));
+        state.setCookies.push(cookieFor(state, cookieName, seed));
       }
       return sign(seed, sessionIdOf(state));
     },
-    /** True when a submitted token matches this browser's seed and current session. */
+    /**
+     * True when a submitted token matches this browser's seed and current session. When this
+     * very request made the visitor a guest (lazy mode), the anonymous page's token counts too.
+     */
     verify(request: HttpRequest, state: RequestState, submitted: unknown): boolean {
       const seed = seedOf(request, state);
       if (!seed || typeof submitted !== "string" || submitted.length > 128) return false;
-      const expected = Buffer.from(sign(seed, sessionIdOf(state)));
       const actual = Buffer.from(submitted);
-      return expected.length === actual.length && timingSafeEqual(expected, actual);
+      const matches = (sessionId: string) => {
+        const expected = Buffer.from(sign(seed, sessionId));
+        return expected.length === actual.length && timingSafeEqual(expected, actual);
+      };
+      return matches(sessionIdOf(state)) || (state.guestCreatedHere && matches(""));
     },
   };
 }

@@ -1,11 +1,16 @@
-import { InvalidConfigError } from "../core/errors.ts";
+import { DatabaseUnavailableError, InvalidConfigError } from "../core/errors.ts";
 import type { GuestUsers } from "../core/guest-users.ts";
 import type { Session } from "../core/sessions.ts";
 import type { User } from "../core/types.ts";
-import { isLocalHost, readCookie, serializeCookie } from "./cookies.ts";
+import { readCookie, serializeCookie } from "./cookies.ts";
 import { csrfProtection } from "./csrf.ts";
-import { fixedWindowLimiter } from "./rate-limit.ts";
+import { type GuestAdmission, guestAdmission, webRequestOf } from "./gate/admission.ts";
+import { createsGuestNow, creationKeyOf } from "./gate/lazy.ts";
+import { outageMonitor, unavailableResponse } from "./outage.ts";
 import { anonymousState, type HttpRequest, type RequestState } from "./request.ts";
+import { readBearer, secureCookieCheck } from "./transport.ts";
+
+export type { GuestAdmission, RefusalReason } from "./gate/admission.ts";
 
 /**
  * The web layer over a {@link GuestUsers}: sessions in cookies (or bearer tokens), guest
@@ -14,17 +19,30 @@ import { anonymousState, type HttpRequest, type RequestState } from "./request.t
 export interface GuestUserHttp {
   readonly guestUsers: GuestUsers;
   /**
-   * Resolves who is asking: the session cookie or an `Authorization: Bearer` token, validated
-   * in ONE query. Unknown, expired or malformed: anonymous, never an error. A refreshed
-   * session re-sends its cookie.
+   * Resolves who is asking: the session cookie or an `Authorization: Bearer` token of ours,
+   * validated in ONE query. Unknown, expired or malformed: anonymous, never an error. A
+   * refreshed session re-sends its cookie. Throws `DATABASE_UNAVAILABLE` when the database is
+   * unreachable (see {@link failure}).
    */
   resolve(request: HttpRequest): Promise<RequestState>;
   /**
-   * The reference's `maybe_create_guest_user`: when the visitor is anonymous, guests are
-   * enabled and the User-Agent is not blocked, creates a guest and logs it in on this
-   * response. Returns the guest made, or null.
+   * The gate: may this request get a guest? (enabled, not HEAD, no crawler, under
+   * `guestCreationLimit`, not vetoed by `beforeGuestCreated`). Counts one creation against the
+   * limit when it says yes.
+   */
+  admitGuest(request: HttpRequest, state: RequestState): Promise<GuestAdmission>;
+  /**
+   * What `allowGuestUser` does: an anonymous visitor gets a guest when the gate admits it. With
+   * `createGuests: "onWrite"` a safe request (GET, HEAD, OPTIONS) only marks
+   * `state.guestPending`, and an unsafe one creates the guest only when it passes the CSRF
+   * check. Returns the guest made (or found for this browser), or null.
    */
   maybeCreateGuestUser(request: HttpRequest, state: RequestState): Promise<User | null>;
+  /**
+   * Makes the anonymous visitor a guest now, whatever the method or mode (for apps that write
+   * on GET), when the gate admits it; returns the current user (guest or registered) or null.
+   */
+  ensureGuest(request: HttpRequest, state: RequestState): Promise<User | null>;
   /** Logs a user in with a NEW session (the old one is ended): call after login and conversion. */
   logIn(request: HttpRequest, state: RequestState, user: User): Promise<Session>;
   /** Ends the current session and clears the cookie. */
@@ -33,6 +51,11 @@ export interface GuestUserHttp {
   csrfToken(request: HttpRequest, state: RequestState): string;
   /** Checks a submitted `csrf_token`. */
   verifyCsrf(request: HttpRequest, state: RequestState, submitted: unknown): boolean;
+  /**
+   * The answer to a failure of a database call: a 503 with `Retry-After` (one log line per
+   * outage) for `DATABASE_UNAVAILABLE`, null for anything else (rethrow it).
+   */
+  failure(request: HttpRequest, error: unknown): Response | null;
 }
 
 const CSRF_COOKIE_SUFFIX = "_csrf";
@@ -55,50 +78,29 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       "No session cookie secret configured: pass `secret` to createGuestUsers() (at least 32 random characters, e.g. from `openssl rand -base64 32`).",
     );
   }
+  const secret = settings.secret;
   const { cookie } = settings;
+  const outage = outageMonitor(settings.logger);
+  const secureFor = secureCookieCheck(cookie.secure, settings.logger);
 
-  const secureFor = (request: HttpRequest) => {
-    if (cookie.secure !== "auto") return cookie.secure;
-    try {
-      return !isLocalHost(new URL(request.url).hostname);
-    } catch {
-      return true;
-    }
-  };
-  const cookieFor = (request: HttpRequest, name: string, value: string, maxAge?: number) =>
+  const cookieFor = (state: RequestState, name: string, value: string, maxAge?: number) =>
     serializeCookie(name, value, {
       httpOnly: true,
       sameSite: "Lax",
-      secure: secureFor(request),
+      secure: state.secure,
       path: cookie.path,
       ...(cookie.domain ? { domain: cookie.domain } : {}),
       ...(maxAge === undefined ? {} : { maxAge }),
     });
-  const sessionCookie = (request: HttpRequest, session: Session) =>
+  const sessionCookie = (state: RequestState, session: Session) =>
     cookieFor(
-      request,
+      state,
       cookie.name,
       session.token,
       Math.round((session.expiresAt - settings.clock()) / 1000),
     );
-  const csrf = csrfProtection(
-    settings.secret,
-    `${cookie.name}${CSRF_COOKIE_SUFFIX}`,
-    (request, name, value) => cookieFor(request, name, value),
-  );
-
-  const limiter =
-    settings.guestCreationLimit && fixedWindowLimiter(settings.guestCreationLimit, settings.clock);
-  const limited = (request: HttpRequest) => {
-    if (!limiter || !request.clientAddress) return false;
-    const verdict = limiter.take(request.clientAddress);
-    if (verdict === "newly-limited") {
-      settings.logger.warn(
-        `guest-user: guestCreationLimit reached for ${request.clientAddress}; serving it anonymously until the window ends.`,
-      );
-    }
-    return verdict !== "allowed";
-  };
+  const csrf = csrfProtection(secret, `${cookie.name}${CSRF_COOKIE_SUFFIX}`, cookieFor);
+  const admitGuest = guestAdmission(guestUsers);
 
   const setUser = (state: RequestState, user: User, session: Session) => {
     state.user = user;
@@ -107,55 +109,87 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     state.via = state.via === "bearer" ? "bearer" : "cookie";
   };
 
-  return {
+  /** Creates (or, for the same browser's parallel first writes, finds) the guest and logs it in. */
+  const createGuest = async (request: HttpRequest, state: RequestState) => {
+    const { user, session } = await guestUsers.createGuestSession({
+      request: () => webRequestOf(request),
+      creationKey: creationKeyOf(secret, csrf.seed(request, state)),
+    });
+    setUser(state, user, session);
+    state.guestPending = false;
+    state.guestCreatedHere = true;
+    if (state.via !== "bearer") state.setCookies.push(sessionCookie(state, session));
+    return user;
+  };
+
+  const ensureGuest = async (request: HttpRequest, state: RequestState) => {
+    if (state.user) return state.user;
+    const admission = await admitGuest(request, state);
+    if (!admission.allowed) {
+      state.guestRefusal = admission;
+      return null;
+    }
+    return createGuest(request, state);
+  };
+
+  /** A session looked up by token, or null (never throws for a bad token). */
+  const lookUp = async (token: string | null) => {
+    if (!token) return null;
+    const found = await guestUsers.validateSession(token);
+    if (outage.down) outage.recovered();
+    return found;
+  };
+
+  const http: GuestUserHttp = {
     guestUsers,
+    admitGuest,
+    ensureGuest,
 
     async resolve(request) {
-      const state = anonymousState();
-      const authorization = request.headers.get("authorization");
-      const bearer = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : null;
-      const token = bearer ?? readCookie(request.headers.get("cookie"), cookie.name);
-      if (!token) return state;
-      const found = await guestUsers.validateSession(token);
+      const state = anonymousState(request.clientAddress ?? null);
+      state.secure = secureFor(request);
+      const bearer = readBearer(request.headers.get("authorization"));
+      const cookieToken = readCookie(request.headers.get("cookie"), cookie.name);
+      const viaBearer = await lookUp(bearer);
+      const found = viaBearer ?? (await lookUp(cookieToken));
       if (!found) {
         // A stale cookie is dropped so the browser stops sending it.
-        if (!bearer) state.setCookies.push(cookieFor(request, cookie.name, "", 0));
+        if (cookieToken) state.setCookies.push(cookieFor(state, cookie.name, "", 0));
         return state;
       }
-      state.via = bearer ? "bearer" : "cookie";
+      state.via = viaBearer ? "bearer" : "cookie";
       setUser(state, found.user, found.session);
-      if (found.refreshed && !bearer) state.setCookies.push(sessionCookie(request, found.session));
+      if (found.refreshed && !viaBearer) state.setCookies.push(sessionCookie(state, found.session));
       return state;
     },
 
     async maybeCreateGuestUser(request, state) {
-      if (state.user || !guestUsers.canCreateGuest(request) || limited(request)) return null;
-      // Built only when a guestCreated listener will read it.
-      const webRequest = () =>
-        request instanceof Request
-          ? request
-          : (request.toWebRequest?.() ?? new Request(request.url));
-      const { user, session } = await guestUsers.createGuestSession({ request: webRequest });
-      setUser(state, user, session);
-      if (state.via !== "bearer") state.setCookies.push(sessionCookie(request, session));
-      return user;
+      if (!(await createsGuestNow(http, request, state))) return null;
+      return ensureGuest(request, state);
     },
 
-    async logIn(request, state, user) {
+    async logIn(_request, state, user) {
       if (state.token) await guestUsers.invalidateSession(state.token);
       const session = await guestUsers.createSession(user.id);
       setUser(state, user, session);
-      if (state.via !== "bearer") state.setCookies.push(sessionCookie(request, session));
+      if (state.via !== "bearer") state.setCookies.push(sessionCookie(state, session));
       return session;
     },
 
-    async logOut(request, state) {
+    async logOut(_request, state) {
       if (state.token) await guestUsers.invalidateSession(state.token);
       Object.assign(state, { user: null, isGuest: false, token: null });
-      state.setCookies.push(cookieFor(request, cookie.name, "", 0));
+      state.setCookies.push(cookieFor(state, cookie.name, "", 0));
     },
 
     csrfToken: (request, state) => csrf.token(request, state),
     verifyCsrf: (request, state, submitted) => csrf.verify(request, state, submitted),
+
+    failure(request, error) {
+      if (!(error instanceof DatabaseUnavailableError)) return null;
+      outage.failed(error);
+      return unavailableResponse(request);
+    },
   };
+  return http;
 }

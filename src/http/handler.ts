@@ -1,6 +1,8 @@
+import { bodyField } from "./gate/lazy.ts";
 import type { Guard } from "./guards.ts";
 import { redirectResponse } from "./guards.ts";
 import type { GuestUserHttp } from "./guest-user-http.ts";
+import { clientInfo, compileTrust, type TrustProxy } from "./proxy.ts";
 import type { HttpRequest, RequestState } from "./request.ts";
 
 /** What a Web handler gets besides the request: the web layer and who is asking. */
@@ -68,19 +70,64 @@ export async function applyGuards(
   return null;
 }
 
+/** Options of {@link fetchHandler}. */
+export interface FetchHandlerOptions<Extra extends unknown[] = unknown[]> {
+  /**
+   * The socket's address of the client (or of the nearest proxy), from the runtime: Bun's
+   * `server.requestIP(request)?.address`, Deno's `info.remoteAddr.hostname`. Limits need it.
+   * @default () => null (unknown: `guestCreationLimit` cannot apply)
+   * @example clientAddress: (request, server) => server.requestIP(request)?.address ?? null
+   */
+  readonly clientAddress?: (request: Request, ...extra: Extra) => string | null;
+  /**
+   * Which proxies to believe for the client's address and protocol (`X-Forwarded-For`,
+   * `X-Forwarded-Proto`): a hop count, addresses/CIDRs or proxy-addr names. Never by default.
+   * @default false
+   * @example trustProxy: "loopback"
+   */
+  readonly trustProxy?: TrustProxy;
+}
+
 /**
  * A complete fetch-style handler: resolves the state, then runs {@link guarded}. For
- * `Bun.serve`, Deno, Cloudflare-style runtimes or tests.
+ * `Bun.serve`, Deno, Cloudflare-style runtimes or tests. Arguments after the request (Bun's
+ * server, Deno's connection info) reach `options.clientAddress`. While the database is
+ * unreachable it answers 503 with `Retry-After`.
  *
  * @example
  * ```ts
- * const fetch = fetchHandler(http, [allowGuestUser()], async (req, { state }) => new Response(state.user?.username));
+ * const fetch = fetchHandler(http, [allowGuestUser()], async (req, { state }) => new Response(state.user?.username), {
+ *   clientAddress: (request, server: Bun.Server) => server.requestIP(request)?.address ?? null,
+ * });
  * ```
  */
-export function fetchHandler(http: GuestUserHttp, guards: readonly Guard[], handler: WebHandler) {
-  const run = guarded(guards, handler);
-  return async (request: Request): Promise<Response> => {
-    const state = await http.resolve(request as HttpRequest);
-    return run(request, { http, state });
+export function fetchHandler<Extra extends unknown[] = unknown[]>(
+  http: GuestUserHttp,
+  guards: readonly Guard[],
+  handler: WebHandler,
+  options: FetchHandlerOptions<Extra> = {},
+) {
+  const trust = compileTrust(options.trustProxy);
+  return async (request: Request, ...extra: Extra): Promise<Response> => {
+    const client = clientInfo(request, options.clientAddress?.(request, ...extra) ?? null, trust);
+    const view: HttpRequest = {
+      method: request.method,
+      url: client.url,
+      headers: request.headers,
+      clientAddress: client.address,
+      toWebRequest: () => request,
+      formField: (name) => bodyField(request, name),
+    };
+    try {
+      const context = { http, state: await http.resolve(view) };
+      return (
+        (await applyGuards(guards, view, context)) ??
+        withCookies(await handler(request, context), context.state)
+      );
+    } catch (error) {
+      const response = http.failure(view, error);
+      if (!response) throw error;
+      return response;
+    }
   };
 }

@@ -13,6 +13,12 @@ export interface HttpRequest {
   readonly clientAddress?: string | null;
   /** Builds the full Web `Request` (for the `guestCreated` event); adapters provide it lazily. */
   toWebRequest?(): Request;
+  /**
+   * A field of the body the framework already parsed (Express with a body parser, Fastify,
+   * Hono's cached `parseBody()`), without consuming the stream; adapters provide it. Lazy
+   * guest creation reads `csrf_token` with it.
+   */
+  formField?(name: string): Promise<unknown>;
 }
 
 /** Who is asking, as resolved from the session cookie or a bearer token. Mutable per request. */
@@ -29,11 +35,39 @@ export interface RequestState {
   readonly setCookies: string[];
   /** The CSRF cookie's value, once read or made. */
   csrfSeed: string | null;
+  /**
+   * The client's address as the adapter determined it (its trusted proxies applied), or null
+   * when unknown. Rate limits and the `beforeGuestCreated` hook read it.
+   */
+  clientAddress: string | null;
+  /**
+   * True when the visitor is anonymous on an `allowGuestUser` route in `createGuests: "onWrite"`
+   * mode: a guest will be made on their first write (or by `ensureGuest`).
+   */
+  guestPending: boolean;
+  /** Why the gate last refused this visitor a guest (the JSON guest endpoint answers with it). */
+  guestRefusal: { readonly reason: string; readonly retryAfterSeconds: number } | null;
+  /** True when this request created the visitor's guest. */
+  guestCreatedHere: boolean;
+  /** True when cookies go out with `Secure` (the request came over HTTPS, or `cookie.secure: true`). */
+  secure: boolean;
 }
 
 /** A fresh, anonymous state. */
-export function anonymousState(): RequestState {
-  return { user: null, isGuest: false, token: null, via: null, setCookies: [], csrfSeed: null };
+export function anonymousState(clientAddress: string | null = null): RequestState {
+  return {
+    user: null,
+    isGuest: false,
+    token: null,
+    via: null,
+    setCookies: [],
+    csrfSeed: null,
+    clientAddress,
+    guestPending: false,
+    guestRefusal: null,
+    guestCreatedHere: false,
+    secure: false,
+  };
 }
 
 /** The `{ user }` JSON the views answer with. */

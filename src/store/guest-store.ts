@@ -47,10 +47,38 @@ export function guestQueries(tables: Tables) {
     data: parseData(raw.data),
   });
   return {
-    async insert(db: Db, userId: UserId, now: number, data: GuestData | null): Promise<void> {
+    /**
+     * Inserts a guest row. `creationKey` (a hash tied to one browser) is unique: a second
+     * insert with the same key fails with the driver's unique violation.
+     */
+    async insert(
+      db: Db,
+      userId: UserId,
+      now: number,
+      data: GuestData | null,
+      creationKey: string | null = null,
+    ): Promise<void> {
       const json = data === null ? null : JSON.stringify(data);
-      await sql`insert into ${guests} (user_id, created_at, last_seen_at, data)
-        values (${userId}, ${now}, ${now}, ${json})`.execute(db);
+      await sql`insert into ${guests} (user_id, created_at, last_seen_at, data, creation_key)
+        values (${userId}, ${now}, ${now}, ${json}, ${creationKey})`.execute(db);
+    },
+
+    /** The guest made with this creation key at or after `since`, if any. */
+    async findByCreationKey(
+      db: Db,
+      creationKey: string,
+      since: number,
+    ): Promise<GuestRecord | undefined> {
+      const { rows } = await sql<RawGuest>`select user_id, created_at, last_seen_at, data
+        from ${guests} where creation_key = ${creationKey} and created_at >= ${since}`.execute(db);
+      return rows[0] && toRecord(rows[0]);
+    },
+
+    /** Frees a creation key held by an older guest (so the browser may get a new one). */
+    async releaseCreationKey(db: Db, creationKey: string): Promise<void> {
+      await sql`update ${guests} set creation_key = null where creation_key = ${creationKey}`.execute(
+        db,
+      );
     },
 
     /** Deletes the guest row; 0 means the user was not (or no longer) a guest. */

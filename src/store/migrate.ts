@@ -2,6 +2,8 @@ import { type MigrationResultSet, Migrator } from "kysely";
 import { GuestUserError } from "../core/errors.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import { initialMigration } from "./migrations/001-initial.ts";
+import { usernameCaseMigration } from "./migrations/002-username-case.ts";
+import { guestCreationKeyMigration } from "./migrations/003-guest-creation-key.ts";
 import type { Tables } from "./tables.ts";
 
 /** The names of the migrations that were applied by this call, oldest first. */
@@ -15,7 +17,11 @@ function migrator(db: Db, tables: Tables, quirks: DialectQuirks): Migrator {
     migrationTableName: tables.migrations,
     migrationLockTableName: tables.migrationsLock,
     provider: {
-      getMigrations: async () => ({ "001-initial": initialMigration(tables, quirks) }),
+      getMigrations: async () => ({
+        "001-initial": initialMigration(tables, quirks),
+        "002-username-case": usernameCaseMigration(tables, quirks),
+        "003-guest-creation-key": guestCreationKeyMigration(tables, quirks),
+      }),
     },
   });
 }

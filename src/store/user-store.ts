@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
 import type { UserId } from "../core/types.ts";
+import { normalizeUsername, usernameKey, usernameSpellings } from "../core/usernames/case.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
 
@@ -46,6 +47,12 @@ export interface UserStore {
   /** Inserts a user and returns its id; lets the driver's unique violation through on a clash. */
   insertUser(db: Db, user: NewUser): Promise<UserId>;
   findById(db: Db, id: UserId): Promise<UserRow | undefined>;
+  /**
+   * The user with this username compared WITHOUT regard to case or NFKC form (`"ADA"`,
+   * `"ＡＤＡ"` and `"ada"` find the same user); login and the "username taken" check rely on
+   * it. When several rows match (only possible in a table without a case-insensitive unique
+   * index), the one spelled exactly as given wins.
+   */
   findByUsername(db: Db, username: string): Promise<UserRow | undefined>;
   /** Sets the username, the password hash and (when given) the email of one user. */
   setCredentials(db: Db, id: UserId, credentials: Omit<NewUser, "now">): Promise<void>;
@@ -113,6 +120,27 @@ export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore
       where ${sql.ref(`u.${column}`)} = ${value}`.execute(db);
     return rows[0] && toUserRow(rows[0], tables);
   };
+  /**
+   * Case-insensitive and on the `lower(username)` index: `lower(col) in (lower(?), ...)` on
+   * SQLite and PostgreSQL (see usernameSpellings for why several spellings), the column's
+   * case-insensitive collation on MySQL/MariaDB (an index on lower() would not be used there).
+   */
+  const byUsername = async (db: Db, username: string) => {
+    const column = sql.ref(`u.${users.username}`);
+    const where =
+      quirks.name === "mysql"
+        ? sql`${column} = ${normalizeUsername(username)}`
+        : sql`lower(${column}) in (${sql.join(usernameSpellings(username).map((s) => sql`lower(${s})`))})`;
+    const { rows } = await sql<RawUserColumns>`select ${userColumns(tables, "u")} from ${table} as u
+      where ${where}`.execute(db);
+    // The database may fold less (SQLite: ASCII only) or more (MariaDB: accents too) than we
+    // do: keep the rows whose key is the same as ours, the exact spelling first.
+    const key = usernameKey(username);
+    const exact = normalizeUsername(username);
+    const same = rows.filter((row) => usernameKey(row.username) === key);
+    const row = same.find((r) => r.username === exact) ?? same[0];
+    return row && toUserRow(row, tables);
+  };
   const assignments = (credentials: Omit<NewUser, "now">) => {
     const set = [
       sql`${sql.ref(users.username)} = ${credentials.username}`,
@@ -148,7 +176,7 @@ export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore
       return inserted?.id ?? 0;
     },
     findById: (db, id) => find(db, users.id, id),
-    findByUsername: (db, username) => find(db, users.username, username),
+    findByUsername: byUsername,
     async setCredentials(db, id, credentials) {
       await sql`update ${table} set ${assignments(credentials)} where ${sql.ref(users.id)} = ${id}`.execute(
         db,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseCommandLine } from "../../src/cli/args.ts";
+import { mergeOptions } from "../../src/cli/options.ts";
 import { cli } from "./support.ts";
 
 describe("cli arguments", () => {
@@ -22,6 +23,8 @@ describe("cli arguments", () => {
     [["migrate", "--max-age", "60"], "migrate does not take --max-age"],
     [["stats", "--batch-size", "5"], "stats does not take --batch-size"],
     [["stats", "--dry-run"], "stats does not take --dry-run"],
+    [["stats", "--config"], "--config needs a value"],
+    [["stats", "--config", " "], "--config needs a value"],
   ])("%j exits 2 with a one-line message", async (argv, message) => {
     const result = await cli(argv);
     expect(result.code).toBe(2);
@@ -43,10 +46,17 @@ describe("cli arguments", () => {
       expect(result.code).toBe(0);
       expect(result.stderr).toBe("");
       expect(result.stdout).toMatch(/^Usage: guest-user <command> \[options\]/);
-      for (const word of ["migrate", "delete-expired", "stats", "--database", "--table-prefix"]) {
+      for (const word of [
+        "migrate",
+        "delete-expired",
+        "stats",
+        "--database",
+        "--config",
+        "--version",
+      ]) {
         expect(result.stdout).toContain(word);
       }
-      for (const word of ["--max-age", "--batch-size", "--dry-run", "--json", "--version"]) {
+      for (const word of ["--table-prefix", "--max-age", "--batch-size", "--dry-run", "--json"]) {
         expect(result.stdout).toContain(word);
       }
     }
@@ -66,16 +76,15 @@ describe("cli arguments", () => {
     expect(await cli(["--version"])).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
   });
 
-  it("fills the options in, DATABASE_URL as the default database", () => {
+  it("fills the options in", () => {
     expect(
-      parseCommandLine(["delete-expired", "--max-age=90.5", "--batch-size", "20", "--dry-run"], {
-        DATABASE_URL: "sqlite:env.sqlite3",
-      }),
+      parseCommandLine(["delete-expired", "--max-age=90.5", "--batch-size", "20", "--dry-run"]),
     ).toEqual({
       kind: "command",
       command: "delete-expired",
       options: {
-        database: "sqlite:env.sqlite3",
+        config: undefined,
+        database: undefined,
         tablePrefix: undefined,
         maxAge: 90.5,
         batchSize: 20,
@@ -83,14 +92,32 @@ describe("cli arguments", () => {
         json: false,
       },
     });
-    const options = (argv: string[], env: Record<string, string>) => {
-      const parsed = parseCommandLine(argv, env);
+    const options = (argv: string[]) => {
+      const parsed = parseCommandLine(argv);
       return parsed.kind === "command" ? parsed.options : undefined;
     };
+    expect(options(["--database", "sqlite:a", "stats"])).toMatchObject({ database: "sqlite:a" });
+    expect(options(["migrate", "--table-prefix", "app_"])?.tablePrefix).toBe("app_");
+    expect(options(["migrate", "--config", "conf/gu.mjs"])?.config).toBe("conf/gu.mjs");
+  });
+
+  it("merges flags over the config, and the config's database over DATABASE_URL", () => {
+    const flags = { dryRun: false, json: false };
+    const config = { database: "sqlite:config", tablePrefix: "cfg_", maxAge: 60 } as const;
+    const env = { DATABASE_URL: "sqlite:env" };
+    expect(mergeOptions({ ...config, expireBy: "lastSeenAt" }, flags, env)).toEqual({
+      ...config,
+      expireBy: "lastSeenAt",
+    });
     expect(
-      options(["--database", "sqlite:a", "stats"], { DATABASE_URL: "sqlite:b" }),
-    ).toMatchObject({ database: "sqlite:a" });
-    expect(options(["stats"], { DATABASE_URL: "" })?.database).toBeUndefined();
-    expect(options(["migrate", "--table-prefix", "app_"], {})?.tablePrefix).toBe("app_");
+      mergeOptions(
+        config,
+        { ...flags, database: "sqlite:flag", tablePrefix: "f_", maxAge: 5 },
+        env,
+      ),
+    ).toEqual({ database: "sqlite:flag", tablePrefix: "f_", maxAge: 5 });
+    expect(mergeOptions({}, flags, env).database).toBe("sqlite:env");
+    expect(mergeOptions({ database: undefined }, flags, env).database).toBe("sqlite:env");
+    expect(mergeOptions({}, flags, { DATABASE_URL: "" }).database).toBeUndefined();
   });
 });

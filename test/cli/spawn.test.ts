@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/guest-users.ts";
-import { seed, spawnCli } from "./support.ts";
+import { APPLIED_ALL, seed, spawnCli } from "./support.ts";
 
 // The real executable, as `npm run guest-user -- ...` runs it: `node --import tsx src/cli/main.ts`.
 
@@ -12,7 +12,7 @@ describeEachDatabase("cli executable", (fx) => {
     const url = fx.database().url;
     expect(await spawnCli(["migrate", "--database", url])).toEqual({
       code: 0,
-      stdout: "Applied 001-initial\n",
+      stdout: APPLIED_ALL,
       stderr: "",
     });
     await seed(fx, "guest_user_");
@@ -57,7 +57,7 @@ describe("cli executable", () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain("run `guest-user migrate` first");
       expect(existsSync(join(cwd, "guest-user.sqlite3"))).toBe(false);
-      expect((await spawnCli(["migrate"], { cwd })).stdout).toBe("Applied 001-initial\n");
+      expect((await spawnCli(["migrate"], { cwd })).stdout).toEqual(APPLIED_ALL);
       expect(existsSync(join(cwd, "guest-user.sqlite3"))).toBe(true);
       expect((await spawnCli(["stats"], { cwd })).stdout).toBe("Guests: 0\nExpired: 0\n");
     } finally {

@@ -1,9 +1,17 @@
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { expect } from "vitest";
 import { run } from "../../src/cli/run.ts";
 import type { GuestUsers, User } from "../../src/index.ts";
 import type { DatabaseFixture } from "../support/guest-users.ts";
+
+/** What `migrate` prints on a fresh database: every migration, 001-initial first. */
+export const APPLIED_ALL: string = expect.stringMatching(
+  /^Applied 001-initial\n(Applied [\w-]+\n)*$/,
+);
 
 /** What one CLI run printed and returned. */
 export interface CliResult {
@@ -27,15 +35,20 @@ export function captured(isTTY = false) {
 
 /**
  * Runs the CLI in-process with captured output and the given environment (nothing else from
- * the real environment leaks in: no DATABASE_URL unless given).
+ * the real environment leaks in: no DATABASE_URL unless given), in `cwd` (default: the
+ * process's, where no `guest-user.config.*` is).
  */
 export async function cli(
   argv: readonly string[],
-  { env = {}, ttyStderr = false }: { env?: Record<string, string>; ttyStderr?: boolean } = {},
+  {
+    env = {},
+    ttyStderr = false,
+    cwd,
+  }: { env?: Record<string, string>; ttyStderr?: boolean; cwd?: string } = {},
 ): Promise<CliResult> {
   const stdout = captured();
   const stderr = captured(ttyStderr);
-  const code = await run(argv, { stdout, stderr, env });
+  const code = await run(argv, { stdout, stderr, env, cwd });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
@@ -67,6 +80,24 @@ export function spawnCli(
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/**
+ * Writes a config module into `dir` and returns its path: `options` as the default export
+ * (JSON), or `source` verbatim.
+ */
+export function writeConfig(
+  dir: string,
+  name: string,
+  content: { readonly options: object } | { readonly source: string },
+): string {
+  const path = join(dir, name);
+  const source =
+    "source" in content
+      ? content.source
+      : `export default ${JSON.stringify(content.options, null, 2)};\n`;
+  writeFileSync(path, source);
+  return path;
 }
 
 const DAY = 86_400_000;

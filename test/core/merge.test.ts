@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { expect, it } from "vitest";
-import type { GuestUsers } from "../../src/index.ts";
+import { GuestUserError, type GuestUsers } from "../../src/index.ts";
 import { becomeGuest, PASSWORD, SECRET, setup } from "../http/views/client.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 
@@ -103,5 +103,73 @@ describeEachDatabase("merging a guest into an existing account", (fx) => {
     expect(await notes.of(account?.id)).toEqual(["made as a guest"]);
     expect(await gu.getUser(guest.id)).toBeNull();
     expect(client.lastState?.user?.id).toBe(account?.id);
+  });
+
+  it("fails fast with OUTER_DB_IN_LISTENER when a listener queries guestUsers.db", async () => {
+    const gu = await fx.open({ tablePrefix: "merge_e_" });
+    const notes = await notesTable(gu, fx.dialect, "merge_e_");
+    const account = await gu.createUser({ username: "owner", ...PERSON });
+    const guest = await gu.createGuestUser();
+    await notes.add(guest.id, "stays put");
+    const off = gu.on("merged", async ({ guest: from, user, db }) => {
+      await notes.move(db, from.id, user.id); // right: the transaction
+      await notes.move(gu.db, from.id, user.id); // wrong: the outer database
+    });
+    const started = Date.now();
+    const error = await gu.mergeGuest(guest, account).catch((caught: unknown) => caught);
+    expect(Date.now() - started).toBeLessThan(2000); // SQLite used to wait here forever
+    expect(error).toBeInstanceOf(GuestUserError);
+    expect(error).toMatchObject({ code: "OUTER_DB_IN_LISTENER" });
+    expect((error as Error).message).toContain("use the `db` the merged event gives you");
+    // Rolled back, and the outer database works again once the listener is done.
+    expect(await gu.isGuestUser(guest)).toBe(true);
+    expect(await notes.of(guest.id)).toEqual(["stays put"]);
+    off();
+
+    // Another guestUsers method inside the listener is the same mistake, even when caught.
+    gu.on("merged", async () => {
+      await gu.getGuest(guest).catch(() => null);
+    });
+    await expect(gu.mergeGuest(guest, account)).rejects.toMatchObject({
+      code: "OUTER_DB_IN_LISTENER",
+    });
+    expect(await gu.isGuestUser(guest)).toBe(true);
+  });
+
+  it("lets the listeners read the guest's user and guest rows, with its data", async () => {
+    const gu = await fx.open({ tablePrefix: "merge_f_" });
+    const account = await gu.createUser({ username: "owner", ...PERSON });
+    const guest = await gu.createGuestUser({ data: { cart: [3, 5], theme: "dark" } });
+    const seen: unknown[] = [];
+    gu.on("merged", async ({ guest: from, db }) => {
+      const { rows } = await sql<{ data: unknown; username: string }>`select g.data, u.username
+        from merge_f_guests g join merge_f_users u on u.id = g.user_id
+        where g.user_id = ${from.id}`.execute(db);
+      for (const row of rows) {
+        const data = typeof row.data === "string" ? JSON.parse(row.data) : row.data;
+        seen.push({ username: row.username, data });
+      }
+    });
+    expect(await gu.mergeGuest(guest, account)).toBe(true);
+    expect(seen).toEqual([{ username: guest.username, data: { cart: [3, 5], theme: "dark" } }]);
+    expect(await gu.getUser(guest.id)).toBeNull();
+    expect(await gu.getGuest(guest.id)).toBeNull();
+  });
+
+  it("refuses a guest converted meanwhile, and one merged already", async () => {
+    const gu = await fx.open({ tablePrefix: "merge_g_" });
+    const account = await gu.createUser({ username: "owner", ...PERSON });
+    const guest = await gu.createGuestUser();
+    let calls = 0;
+    gu.on("merged", () => {
+      calls++;
+    });
+    expect(await gu.mergeGuest(guest, account)).toBe(true);
+    await expect(gu.mergeGuest(guest, account)).rejects.toMatchObject({ code: "NOT_GUEST" });
+    const converted = await gu.createGuestUser();
+    await gu.convert(converted, { username: "converted", ...PERSON });
+    await expect(gu.mergeGuest(converted, account)).rejects.toMatchObject({ code: "NOT_GUEST" });
+    expect(calls).toBe(1);
+    expect(await gu.getUser(converted)).toMatchObject({ username: "converted" });
   });
 });

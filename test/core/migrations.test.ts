@@ -6,6 +6,8 @@ import { describeEachDatabase, FAST_HASHING, testClock } from "../support/guest-
 const PASSWORD = "Zebra-Quantum-77!";
 const DAY = 86_400;
 const OUR_TABLES = ["guests", "migrations", "migrations_lock", "sessions", "users"];
+/** Every migration, in the order they apply (unmigrate undoes them in reverse). */
+const MIGRATIONS = ["001-initial", "002-username-case", "003-guest-creation-key"];
 
 describeEachDatabase("migrations", (fx) => {
   /** Runs `body` with `count` GuestUsers on the test database that have NOT migrated yet. */
@@ -48,12 +50,12 @@ describeEachDatabase("migrations", (fx) => {
       if (!gu) throw new Error("no instance");
       expect(await tablesWith(gu, "guest_user_")).toEqual([]);
 
-      expect(await gu.migrate()).toEqual({ applied: ["001-initial"] });
+      expect(await gu.migrate()).toEqual({ applied: MIGRATIONS });
       expect(await tablesWith(gu, "guest_user_")).toEqual(OUR_TABLES);
       const user = await gu.createGuestUser();
 
       expect(await gu.migrate()).toEqual({ applied: [] });
-      expect(await appliedMigrations(gu, "guest_user_")).toEqual(["001-initial"]);
+      expect(await appliedMigrations(gu, "guest_user_")).toEqual(MIGRATIONS);
       // Nothing was recreated: the guest made before is still there.
       expect(await gu.getUser(user)).toMatchObject({ id: user.id, isGuest: true });
     });
@@ -69,10 +71,10 @@ describeEachDatabase("migrations", (fx) => {
 
       expect(results.filter((r) => r.status === "rejected")).toEqual([]);
       const applied = results.flatMap((r) => (r.status === "fulfilled" ? r.value.applied : []));
-      expect(applied).toEqual(["001-initial"]);
+      expect(applied).toEqual(MIGRATIONS);
       const [first, second] = instances as [GuestUsers, GuestUsers];
       expect(await tablesWith(first, "race_")).toEqual(OUR_TABLES);
-      expect(await appliedMigrations(first, "race_")).toEqual(["001-initial"]);
+      expect(await appliedMigrations(first, "race_")).toEqual(MIGRATIONS);
       // Every instance works on the one schema.
       const user = await second.createGuestUser();
       expect(await first.isGuestUser(user)).toBe(true);
@@ -128,7 +130,7 @@ describeEachDatabase("migrations", (fx) => {
       const user = await survivor.createGuestUser();
       await gu.createGuestUser();
 
-      expect(await gu.unmigrate()).toEqual({ applied: ["001-initial"] });
+      expect(await gu.unmigrate()).toEqual({ applied: [...MIGRATIONS].reverse() });
 
       // The data tables are gone; Kysely's own bookkeeping tables stay, and record nothing.
       expect(await tablesWith(doomed, "doomed_")).toEqual(["migrations", "migrations_lock"]);
@@ -138,7 +140,7 @@ describeEachDatabase("migrations", (fx) => {
       expect(await survivor.isGuestUser(user)).toBe(true);
 
       expect(await gu.unmigrate()).toEqual({ applied: [] });
-      expect(await gu.migrate()).toEqual({ applied: ["001-initial"] });
+      expect(await gu.migrate()).toEqual({ applied: MIGRATIONS });
       expect(await gu.stats()).toEqual({ guests: 0, expired: 0 });
     });
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { InvalidConfigError } from "../../src/core/errors.ts";
 import {
+  attemptOf,
   cutToMaxLength,
+  digitsForAttempt,
   friendlyNameGenerator,
   type NameGenerator,
   numberedNameGenerator,
@@ -68,6 +70,49 @@ describe("numberedNameGenerator", () => {
     expect(numberedNameGenerator()({ maxLength: 3 })).toBe("Gue");
   });
 
+  it("widens by one digit per attempt after the second, up to 14 digits", () => {
+    const generate = numberedNameGenerator({ prefix: "G", digits: 1 });
+    const at = (attempt: number) => generate({ maxLength: 150, attempt });
+    expect(at(1)).toMatch(/^G\d$/);
+    expect(at(2)).toMatch(/^G\d$/);
+    expect(at(3)).toMatch(/^G\d{2}$/);
+    expect(at(4)).toMatch(/^G\d{3}$/);
+    expect(at(10)).toMatch(/^G\d{9}$/);
+    expect(at(40)).toMatch(/^G\d{14}$/);
+    expect(numberedNameGenerator()({ maxLength: 150, attempt: 3 })).toMatch(/^Guest\d{5}$/);
+    expect([1, 2, 3, 4, 9, 99].map((a) => digitsForAttempt(4, a))).toEqual([4, 4, 5, 6, 11, 14]);
+  });
+
+  it("treats a missing or odd attempt as the first", () => {
+    const generate = numberedNameGenerator({ prefix: "G", digits: 2 });
+    for (const attempt of [undefined, 0, -3, 2.5, Number.NaN]) {
+      expect(generate({ maxLength: 150, attempt })).toMatch(/^G\d{2}$/);
+    }
+    expect(attemptOf({ maxLength: 1 })).toBe(1);
+    expect(attemptOf({ maxLength: 1, attempt: 7 })).toBe(7);
+  });
+
+  it("keeps a widened number whole by shortening the prefix to fit maxLength", () => {
+    const generate = numberedNameGenerator({ prefix: "Guest", digits: 4 });
+    expect(generate({ maxLength: 9, attempt: 1 })).toMatch(/^Guest\d{4}$/);
+    expect(generate({ maxLength: 9, attempt: 3 })).toMatch(/^Gues\d{5}$/);
+    expect(generate({ maxLength: 9, attempt: 5 })).toMatch(/^Gu\d{7}$/);
+    expect(generate({ maxLength: 8, attempt: 8 })).toMatch(/^\d{8}$/);
+  });
+
+  it("finds free names quickly in a crowded space", () => {
+    // Every one-digit name taken: a caller retrying with attempt + 1 gets out at once.
+    const taken = new Set(Array.from({ length: 10 }, (_, n) => `G${n}`));
+    const generate = numberedNameGenerator({ prefix: "G", digits: 1 });
+    for (let guest = 0; guest < 500; guest++) {
+      let attempt = 1;
+      let name = generate({ maxLength: 150, attempt });
+      while (taken.has(name)) name = generate({ maxLength: 150, attempt: ++attempt });
+      expect(attempt).toBeLessThanOrEqual(10);
+      taken.add(name);
+    }
+  });
+
   it("rejects bad digit counts and prefixes", () => {
     for (const digits of [0, -1, 1.5, 15, Number.NaN]) {
       expect(() => numberedNameGenerator({ digits })).toThrow(InvalidConfigError);
@@ -117,6 +162,12 @@ describe("resolveNameGenerator", () => {
   it("passes prefix and digits to the numbered generator", () => {
     const generate = resolveNameGenerator("numbered", { prefix: "Anon", digits: 6 });
     expect(generate({ maxLength: 150 })).toMatch(/^Anon\d{6}$/);
+  });
+
+  it("gives the uuid and friendly generators an attempt they may ignore", () => {
+    expect(uuidNameGenerator({ maxLength: 150, attempt: 5 })).toMatch(/^[0-9a-f]{32}$/);
+    const friendly = friendlyNameGenerator()({ maxLength: 150, attempt: 5 });
+    expect(friendly).toMatch(/^[A-Z][a-z]+[A-Z][a-z]+\d{1,4}$/);
   });
 
   it("returns a function as it is", () => {

@@ -1,6 +1,7 @@
 import type {
   Request as ExpressRequest,
   Response as ExpressResponse,
+  NextFunction,
   RequestHandler,
 } from "express";
 import type { GuestUsers } from "../../core/guest-users.ts";
@@ -18,7 +19,7 @@ import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import type { RequestState } from "../../http/request.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { passportBinding, type SessionBinding } from "./passport.ts";
-import { httpRequestOf, webRequestOf } from "./request.ts";
+import { clientGone, httpRequestOf, webRequestOf } from "./request.ts";
 import { sendResponse } from "./response.ts";
 import { routesMiddleware } from "./router.ts";
 
@@ -69,6 +70,22 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
     state.setCookies.length = 0;
   };
 
+  /**
+   * A failure's answer: 503 + Retry-After while the database is down (logged once per
+   * outage), nothing for a client that went away, Express's error handling for the rest.
+   */
+  const fail = async (
+    req: ExpressRequest,
+    res: ExpressResponse,
+    next: NextFunction,
+    error: unknown,
+  ) => {
+    if (clientGone(req, error)) return;
+    const response = http.failure(httpRequestOf(req), error);
+    if (response && !res.headersSent) await sendResponse(res, response);
+    else next(error);
+  };
+
   const stateOf = async (req: ExpressRequest, res: ExpressResponse): Promise<RequestState> => {
     req.guestUser ??= await binding.resolve(req);
     publish(req, res, req.guestUser);
@@ -85,7 +102,7 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
         if (location === null) next();
         else res.redirect(302, location);
       } catch (error) {
-        next(error);
+        await fail(req, res, next, error);
       }
     };
 
@@ -98,7 +115,7 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
         publish(req, res, state);
         await sendResponse(res, response);
       } catch (error) {
-        next(error);
+        await fail(req, res, next, error);
       }
     };
 
@@ -117,10 +134,10 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
     session: (): RequestHandler => async (req, res, next) => {
       try {
         await stateOf(req, res);
-        next();
       } catch (error) {
-        next(error);
+        return fail(req, res, next, error);
       }
+      next();
     },
 
     /**
@@ -166,6 +183,25 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
     async maybeCreateGuestUser(req: ExpressRequest, res: ExpressResponse): Promise<User | null> {
       const state = await stateOf(req, res);
       const user = await http.maybeCreateGuestUser(httpRequestOf(req), state);
+      publish(req, res, state);
+      return user;
+    },
+
+    /**
+     * Makes an anonymous visitor a guest NOW, on any method and in either `createGuests` mode
+     * (for handlers that write on GET), when the gate admits it (crawlers, limits, the veto);
+     * returns the current user, or null when refused.
+     * @example
+     * ```ts
+     * app.get("/start/", async (req, res) => {
+     *   const user = await guestUser.ensureGuest(req, res);
+     *   res.json({ id: user?.id ?? null });
+     * });
+     * ```
+     */
+    async ensureGuest(req: ExpressRequest, res: ExpressResponse): Promise<User | null> {
+      const state = await stateOf(req, res);
+      const user = await http.ensureGuest(httpRequestOf(req), state);
       publish(req, res, state);
       return user;
     },

@@ -1,8 +1,10 @@
 import type { Request as ExpressRequest } from "express";
 import { InvalidConfigError } from "../../core/errors.ts";
 import type { User } from "../../core/types.ts";
+import { webRequestOf } from "../../http/gate/admission.ts";
+import { createsGuestNow } from "../../http/gate/lazy.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
-import { anonymousState, type HttpRequest, type RequestState } from "../../http/request.ts";
+import { anonymousState, type RequestState } from "../../http/request.ts";
 
 /**
  * How the adapter finds, and changes, who is logged in.
@@ -43,9 +45,6 @@ function passportOf(req: ExpressRequest): ExpressRequest & PassportRequest {
 const promised = (call: (done: Done) => void) =>
   new Promise<void>((resolve, reject) => call((error) => (error ? reject(error) : resolve())));
 
-const webRequest = (request: HttpRequest) =>
-  request instanceof Request ? request : (request.toWebRequest?.() ?? new Request(request.url));
-
 /**
  * Logins kept by express-session + Passport instead of our cookie: a new, converted or
  * logged-in user is stored with `req.login(user)` (Passport >= 0.6 regenerates the session),
@@ -81,12 +80,22 @@ export function passportBinding(base: GuestUserHttp): SessionBinding {
         'With login: "passport" the Express adapter resolves requests.',
       );
     },
-    async maybeCreateGuestUser(request, state) {
-      if (state.user || !guestUsers.canCreateGuest(request)) return null;
+    async ensureGuest(request, state) {
+      if (state.user) return state.user;
       requestOf(state);
-      const user = await guestUsers.createGuestUser({ request: webRequest(request) });
+      const admission = await base.admitGuest(request, state);
+      if (!admission.allowed) {
+        state.guestRefusal = admission;
+        return null;
+      }
+      const user = await guestUsers.createGuestUser({ request: () => webRequestOf(request) });
       await logIn(state, user);
+      state.guestCreatedHere = true;
       return user;
+    },
+    async maybeCreateGuestUser(request, state) {
+      if (!(await createsGuestNow(http, request, state))) return null;
+      return http.ensureGuest(request, state);
     },
     async logIn(_request, state, user) {
       await logIn(state, user);
@@ -105,7 +114,8 @@ export function passportBinding(base: GuestUserHttp): SessionBinding {
     setsUser: false,
     async resolve(expressReq) {
       const req = passportOf(expressReq);
-      const state = anonymousState();
+      const state = anonymousState(req.ip ?? null);
+      state.secure = req.protocol === "https";
       requests.set(state, req);
       const id = req.user?.id;
       if (typeof id !== "number" && typeof id !== "string") return state;

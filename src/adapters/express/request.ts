@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { Request as ExpressRequest } from "express";
+import { parsedField } from "../../http/gate/lazy.ts";
 import type { HttpRequest } from "../../http/request.ts";
 
 const HOST = /^(?:[\w.-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i;
@@ -22,7 +23,22 @@ function hostOf(req: ExpressRequest): string {
  * ```
  */
 export function urlOf(req: ExpressRequest): string {
-  return `${req.protocol}://${hostOf(req)}${req.originalUrl}`;
+  return `${req.protocol}://${hostOf(req)}${pathOf(req.originalUrl)}`;
+}
+
+/**
+ * The path and query of a request target. An absolute-form target (`GET http://host/path
+ * HTTP/1.1`, RFC 9112 3.2.2, what proxies send) keeps only its path and query; the host
+ * comes from the Host header as for any request.
+ */
+function pathOf(target: string): string {
+  if (target.startsWith("/")) return target;
+  try {
+    const url = new URL(target);
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return "/";
+  }
 }
 
 /**
@@ -70,6 +86,8 @@ export function httpRequestOf(req: ExpressRequest): HttpRequest {
     },
     clientAddress: req.ip ?? null,
     toWebRequest: () => new Request(url, { method: req.method, headers: headersOf(req) }),
+    // A body parser's result (express.urlencoded/json); an unparsed stream is left alone.
+    formField: async (name) => parsedField(req.body, name),
   };
   views.set(req, view);
   return view;
@@ -115,4 +133,19 @@ export function webRequestOf(req: ExpressRequest): Request {
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, body };
   if (body instanceof ReadableStream) init.duplex = "half";
   return new Request(urlOf(req), init);
+}
+
+/**
+ * True when the client went away before we answered (an aborted upload, a closed tab):
+ * nothing to answer and nothing to log as a server error.
+ */
+export function clientGone(req: ExpressRequest, error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    req.destroyed ||
+    code === "ECONNRESET" ||
+    code === "ECONNABORTED" ||
+    code === "ERR_STREAM_PREMATURE_CLOSE" ||
+    (error instanceof Error && error.name === "AbortError")
+  );
 }

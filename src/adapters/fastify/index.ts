@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 import type { GuestUsers } from "../../core/guest-users.ts";
+import type { User } from "../../core/types.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import { type WebHandler, withCookies } from "../../http/handler.ts";
@@ -48,21 +49,46 @@ export function guestUserFastify(
   const flush = (reply: FastifyReply, state: RequestState) => {
     if (state.setCookies.length > 0) reply.header("set-cookie", state.setCookies.splice(0));
   };
+  /** Runs `body`; a database outage answers 503 (logged once per outage) instead of a throw. */
+  const guarding = async <T>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: () => Promise<T>,
+  ): Promise<T | FastifyReply> => {
+    try {
+      return await body();
+    } catch (error) {
+      const response = http.failure(viewOf(request), error);
+      if (!response || reply.sent) throw error;
+      return sendResponse(reply, response);
+    }
+  };
   const guard =
     (check: guards.Guard): GuestUserPreHandler =>
-    async (request, reply) => {
-      const state = await ensure(request);
-      const location = await check(http, viewOf(request), state);
-      publish(request, state);
-      flush(reply, state);
-      return location === null ? undefined : reply.redirect(location, 302);
-    };
+    (request, reply) =>
+      guarding(request, reply, async () => {
+        const state = await ensure(request);
+        const location = await check(http, viewOf(request), state);
+        publish(request, state);
+        flush(reply, state);
+        return location === null ? undefined : reply.redirect(location, 302);
+      });
   const mount =
     (handler: WebHandler): RouteHandlerMethod =>
-    async (request, reply) => {
+    (request, reply) =>
+      guarding(request, reply, async () => {
+        const state = await ensure(request);
+        const response = await handler(toWebRequest(request), { http, state });
+        return sendResponse(reply, withCookies(response, state));
+      });
+  const create =
+    (make: (request: HttpRequest, state: RequestState) => Promise<User | null>) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
       const state = await ensure(request);
-      const response = await handler(toWebRequest(request), { http, state });
-      return sendResponse(reply, withCookies(response, state));
+      const user = await make(viewOf(request), state);
+      publish(request, state);
+      flush(reply, state);
+      return user;
     };
   const plugin: FastifyPluginAsync = async (app) => {
     if (app.hasRequestDecorator("guestUser")) return;
@@ -70,8 +96,8 @@ export function guestUserFastify(
     app.decorateRequest("isGuest", false);
     app.decorateRequest("guestUser", null);
     if (options.formBody !== false) addFormBodyParser(app);
-    app.addHook("onRequest", async (request) => {
-      await ensure(request);
+    app.addHook("onRequest", async (request, reply) => {
+      await guarding(request, reply, () => ensure(request));
     });
     app.addHook("onSend", async (request, reply, payload) => {
       if (request.guestUser) flush(reply, request.guestUser);
@@ -89,13 +115,8 @@ export function guestUserFastify(
     allowGuestUser: () => guard(guards.allowGuestUser()),
     guestUserRequired: (options) => guard(guards.guestUserRequired(options)),
     regularUserRequired: (options) => guard(guards.regularUserRequired(options)),
-    async maybeCreateGuestUser(request, reply) {
-      const state = await ensure(request);
-      const user = await http.maybeCreateGuestUser(viewOf(request), state);
-      publish(request, state);
-      flush(reply, state);
-      return user;
-    },
+    maybeCreateGuestUser: create(http.maybeCreateGuestUser),
+    ensureGuest: create(http.ensureGuest),
     isGuestUser(target) {
       if (!target) return false;
       return "raw" in target ? target.isGuest === true : target.isGuest;

@@ -124,6 +124,16 @@ export interface GuestUserFastify {
    */
   maybeCreateGuestUser(request: FastifyRequest, reply: FastifyReply): Promise<User | null>;
   /**
+   * Makes an anonymous visitor a guest NOW, on any method and in either `createGuests` mode
+   * (for handlers that write on GET), when the gate admits it (crawlers, limits, the veto);
+   * returns the current user, or null when refused. The cookie goes on `reply`.
+   * @example
+   * ```ts
+   * app.get("/start/", async (request, reply) => ({ id: (await guestUser.ensureGuest(request, reply))?.id ?? null }));
+   * ```
+   */
+  ensureGuest(request: FastifyRequest, reply: FastifyReply): Promise<User | null>;
+  /**
    * The reference's `is_guest_user`: true for a guest, false for registered users and
    * anonymous visitors. Takes the request or a user.
    * @example

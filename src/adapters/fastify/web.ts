@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { parsedField } from "../../http/gate/lazy.ts";
 import type { HttpRequest } from "../../http/request.ts";
 
 const FORM = "application/x-www-form-urlencoded";
@@ -48,6 +49,8 @@ export function httpRequestOf(request: FastifyRequest): HttpRequest {
     },
     clientAddress: request.ip ?? null,
     toWebRequest: () => toWebRequest(request),
+    // Guards run as preHandlers, after Fastify parsed the body.
+    formField: async (name) => parsedField(request.body, name),
   };
 }
 

@@ -1,9 +1,11 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { GuestUserError } from "../../core/errors.ts";
 import type { GuestUsers } from "../../core/guest-users.ts";
+import type { User } from "../../core/types.ts";
+import { bodyField } from "../../http/gate/lazy.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import { type WebHandler, withCookies } from "../../http/handler.ts";
+import { clientInfo, compileTrust } from "../../http/proxy.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import type { GuestUserEnv, GuestUserHono, GuestUserHonoOptions } from "./types.ts";
 
@@ -32,40 +34,67 @@ export function guestUserHono(
   options: GuestUserHonoOptions = {},
 ): GuestUserHono {
   const http = options.http ?? createGuestUserHttp(guestUsers);
+  const trust = compileTrust(options.trustProxy);
+  const addressOf = options.clientAddress ?? nodeServerAddress;
+  const views = new WeakMap<Request, HttpRequest>();
 
   const publish = (c: Context<GuestUserEnv>, state: RequestState) => {
     c.set("guestUser", state);
     c.set("user", state.user);
     c.set("isGuest", state.isGuest);
   };
-  const addressOf = options.clientAddress ?? nodeServerAddress;
-  /** The request as the web layer reads it, with the client address for the guest limit. */
+  /** The request as the web layer reads it: client address and protocol through trusted proxies. */
   const requestOf = (c: Context<GuestUserEnv>): HttpRequest => {
     const raw = c.req.raw;
-    return {
+    const cached = views.get(raw);
+    if (cached) return cached;
+    const client = clientInfo(raw, addressOf(c), trust);
+    const view: HttpRequest = {
       method: raw.method,
-      url: raw.url,
+      url: client.url,
       headers: raw.headers,
-      clientAddress: addressOf(c),
+      clientAddress: client.address,
       toWebRequest: () => raw,
+      formField: (name) => bodyField(raw, name),
     };
+    views.set(raw, view);
+    return view;
   };
   const flush = (c: Context<GuestUserEnv>, state: RequestState) => {
     for (const cookie of state.setCookies.splice(0))
       c.header("Set-Cookie", cookie, { append: true });
   };
-  /** Runs `body` with the state; resolves (and later flushes) it when no `session()` did. */
-  const withState = async (
-    c: Context<GuestUserEnv>,
-    body: (state: RequestState) => Promise<void>,
-  ) => {
-    const existing = c.get("guestUser");
-    if (existing) return body(existing);
-    const state = await http.resolve(c.req.raw);
+  /** The state of this request, resolved here when no `session()` did. */
+  const stateOf = async (c: Context<GuestUserEnv>) => {
+    const state = c.get("guestUser") ?? (await http.resolve(requestOf(c)));
     publish(c, state);
-    await body(state);
-    flush(c, state);
+    return state;
   };
+  /** Runs `body`; a database outage answers 503 (logged once per outage) instead of a throw. */
+  const guarding = async (
+    c: Context<GuestUserEnv>,
+    body: () => Promise<Response | undefined>,
+  ): Promise<Response | undefined> => {
+    try {
+      return await body();
+    } catch (error) {
+      const response = http.failure(requestOf(c), error);
+      if (!response) throw error;
+      return response;
+    }
+  };
+  /** Runs `body` with the state; flushes its cookies when no `session()` will. */
+  const withState = (
+    c: Context<GuestUserEnv>,
+    body: (state: RequestState) => Promise<Response | undefined>,
+  ) =>
+    guarding(c, async () => {
+      const hasSession = c.get("guestUser") !== undefined;
+      const state = await stateOf(c);
+      const response = await body(state);
+      if (!hasSession) flush(c, state);
+      return response;
+    });
   const guard =
     (check: guards.Guard): MiddlewareHandler<GuestUserEnv> =>
     (c, next) =>
@@ -74,33 +103,38 @@ export function guestUserHono(
         publish(c, state);
         if (location === null) await next();
         else c.res = c.redirect(location, 302);
+        return undefined;
       });
   const mount =
     (handler: WebHandler): MiddlewareHandler<GuestUserEnv> =>
-    async (c) => {
-      const state = c.get("guestUser") ?? (await http.resolve(c.req.raw));
+    (c) =>
+      guarding(c, async () => {
+        const state = await stateOf(c);
+        return withCookies(await handler(c.req.raw, { http, state }), state);
+      }) as Promise<Response>;
+  const create =
+    (make: (request: HttpRequest, state: RequestState) => Promise<User | null>) =>
+    async (c: Context<GuestUserEnv>) => {
+      const hasSession = c.get("guestUser") !== undefined;
+      const state = await stateOf(c);
+      const user = await make(requestOf(c), state);
       publish(c, state);
-      return withCookies(await handler(c.req.raw, { http, state }), state);
+      if (!hasSession) flush(c, state);
+      return user;
     };
 
   return {
     http,
-    session: () => (c, next) => withState(c, () => next()),
+    session: () => (c, next) =>
+      withState(c, async () => {
+        await next();
+        return undefined;
+      }),
     allowGuestUser: () => guard(guards.allowGuestUser()),
     guestUserRequired: (options) => guard(guards.guestUserRequired(options)),
     regularUserRequired: (options) => guard(guards.regularUserRequired(options)),
-    async maybeCreateGuestUser(c) {
-      const state = c.get("guestUser");
-      if (!state) {
-        throw new GuestUserError(
-          "INVALID_CONFIG",
-          "maybeCreateGuestUser(c) needs the session middleware: add `app.use(guestUser.session())` before your routes.",
-        );
-      }
-      const user = await http.maybeCreateGuestUser(requestOf(c), state);
-      publish(c, state);
-      return user;
-    },
+    maybeCreateGuestUser: create(http.maybeCreateGuestUser),
+    ensureGuest: create(http.ensureGuest),
     isGuestUser(target) {
       if (!target) return false;
       if ("req" in target) return target.get("isGuest") === true;

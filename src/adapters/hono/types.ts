@@ -3,6 +3,7 @@ import type { User } from "../../core/types.ts";
 import type { GuestUserRequiredOptions, RegularUserRequiredOptions } from "../../http/guards.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
+import type { TrustProxy } from "../../http/proxy.ts";
 import type { RequestState } from "../../http/request.ts";
 
 /**
@@ -45,10 +46,20 @@ export interface GuestUserHonoOptions {
   /** A web layer to share (e.g. the one your views use). @default createGuestUserHttp(guestUsers) */
   readonly http?: GuestUserHttp;
   /**
-   * The client's address, for `guestCreationLimit`.
+   * The socket's address of the client (or of the nearest proxy), for limits. On other
+   * runtimes pass e.g. Bun's `(c) => server.requestIP(c.req.raw)?.address ?? null` or
+   * `getConnInfo` from `hono/<runtime>`.
    * @default the socket's remote address under @hono/node-server, else null
    */
   readonly clientAddress?: (c: Context<GuestUserEnv>) => string | null;
+  /**
+   * Which proxies to believe for the client's address (`X-Forwarded-For`) and protocol
+   * (`X-Forwarded-Proto`, which decides `Secure` cookies): a hop count, addresses/CIDRs or
+   * proxy-addr names (`"loopback"`), as Express's `trust proxy`. Never trusted by default.
+   * @default false
+   * @example trustProxy: 1
+   */
+  readonly trustProxy?: TrustProxy;
 }
 
 /**
@@ -115,6 +126,16 @@ export interface GuestUserHono {
    * ```
    */
   maybeCreateGuestUser(c: Context<GuestUserEnv>): Promise<User | null>;
+  /**
+   * Makes an anonymous visitor a guest NOW, on any method and in either `createGuests` mode
+   * (for handlers that write on GET), when the gate admits it (crawlers, limits, the veto);
+   * returns the current user, or null when refused.
+   * @example
+   * ```ts
+   * app.get("/start/", async (c) => c.json({ id: (await guestUser.ensureGuest(c))?.id ?? null }));
+   * ```
+   */
+  ensureGuest(c: Context<GuestUserEnv>): Promise<User | null>;
   /**
    * The reference's `is_guest_user`: true for a guest, false for registered users and
    * anonymous visitors. Takes the context or a user.

@@ -28,12 +28,17 @@ export function summary(result: DeleteExpiredResult): string {
  * terminal's stderr, and prints a summary. Never creates tables.
  * @example
  * ```ts
- * await deleteExpired({ guestUsers, options: { batchSize: 500, dryRun: false, json: false }, io });
+ * await deleteExpired({ guestUsers, database, options: { batchSize: 500, dryRun: false, json: false }, io });
  * // prints "Deleted 1200 expired guests (and 0 expired sessions)."
  * ```
  */
-export async function deleteExpired({ guestUsers, options, io }: CommandContext): Promise<number> {
-  assertSqliteFileExists(options.database);
+export async function deleteExpired({
+  guestUsers,
+  database,
+  options,
+  io,
+}: CommandContext): Promise<number> {
+  assertSqliteFileExists(database);
   const progress = progressBar(io.stderr);
   let result: DeleteExpiredResult;
   try {

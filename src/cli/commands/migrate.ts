@@ -5,7 +5,7 @@ import type { CommandContext } from "./context.ts";
  * `guest-user migrate`: brings the schema up to date and says what it applied.
  * @example
  * ```ts
- * await migrate({ guestUsers, options, io }); // prints "Applied 001-initial"
+ * await migrate({ guestUsers, database, options, io }); // prints "Applied 001-initial"
  * ```
  */
 export async function migrate({ guestUsers, io }: CommandContext): Promise<number> {

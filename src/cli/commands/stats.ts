@@ -7,12 +7,17 @@ import type { CommandContext } from "./context.ts";
  * creates tables: an unmigrated database is reported as such.
  * @example
  * ```ts
- * await stats({ guestUsers, options: { json: true, dryRun: false }, io });
+ * await stats({ guestUsers, database, options: { json: true, dryRun: false }, io });
  * // prints {"guests":5,"expired":3}
  * ```
  */
-export async function stats({ guestUsers, options, io }: CommandContext): Promise<number> {
-  assertSqliteFileExists(options.database);
+export async function stats({
+  guestUsers,
+  database,
+  options,
+  io,
+}: CommandContext): Promise<number> {
+  assertSqliteFileExists(database);
   const { guests, expired } = await guestUsers
     .stats({ maxAge: options.maxAge })
     .catch((error: unknown) => {

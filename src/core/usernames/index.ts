@@ -1,10 +1,16 @@
+export { normalizeUsername, usernameKey, usernameSpellings } from "./case.ts";
 export { friendlyNameGenerator } from "./friendly.ts";
 export {
+  attemptOf,
   cutToMaxLength,
   type NameGenerator,
   type NameGeneratorContext,
 } from "./name-generator.ts";
-export { type NumberedNameOptions, numberedNameGenerator } from "./numbered.ts";
+export {
+  digitsForAttempt,
+  type NumberedNameOptions,
+  numberedNameGenerator,
+} from "./numbered.ts";
 export {
   type NameGeneratorName,
   type NameGeneratorSetting,

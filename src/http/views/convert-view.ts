@@ -36,7 +36,8 @@ function onlyGuests(exchange: Exchange): Response | null {
  * `convertPrefillUsername`); a valid POST converts the SAME user row, logs it in with a fresh
  * session and redirects to the safe `next` (POST field, else query) or
  * `convertRedirectUrl`. An invalid POST shows the form with its errors (JSON: 400
- * `{ errors }`) and changes nothing.
+ * `{ errors }`) and changes nothing; it counts as a failed login of that username
+ * (`loginLimit`: past it 429 with `Retry-After`).
  *
  * @example
  * ```ts
@@ -77,6 +78,7 @@ export function convertView(http: GuestUserHttp, options: AccountViewsOptions = 
         // reaches the error mapping, which redirects.
         act: (input) => http.guestUsers.convert(guest, input),
         defaultNext: settings.convertRedirectUrl,
+        throttle: "convert",
       });
     },
   });

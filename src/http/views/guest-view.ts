@@ -10,8 +10,9 @@ import { readSubmission } from "./submission.ts";
  * does for pages. With `X-Session-Transport: bearer` the answer carries `{ token, expiresAt }`
  * for the `Authorization: Bearer` header and no cookie; otherwise the cookie is set (a
  * same-origin request is required then). A caller who already has a session gets its user
- * back; a blocked crawler, `enabled: false` or `guestCreationLimit` answer 403
- * `GUEST_NOT_ALLOWED`.
+ * back. `guestCreationLimit` answers 429 `TOO_MANY_REQUESTS` with `Retry-After`; a crawler,
+ * `enabled: false` or the `beforeGuestCreated` veto answer 403 `GUEST_NOT_ALLOWED`. It creates
+ * the guest in either `createGuests` mode (a POST is a write).
  *
  * @example
  * ```ts
@@ -31,7 +32,21 @@ export function guestView(http: GuestUserHttp, options: AccountViewsOptions = {}
       const { state, request } = exchange;
       const { settings } = kit;
       if (state.user) return successAnswer({ ...exchange, json: true }, settings.loginRedirectUrl);
-      const user = await http.maybeCreateGuestUser(request, state);
+      const user = await http.ensureGuest(request, state);
+      if (state.guestRefusal?.reason === "limited") {
+        const retryAfter = state.guestRefusal.retryAfterSeconds;
+        return jsonResponse(
+          429,
+          {
+            error: {
+              code: "TOO_MANY_REQUESTS",
+              message: `Too many guests from this address: try again in ${retryAfter} s.`,
+            },
+            user: null,
+          },
+          { "retry-after": String(retryAfter) },
+        );
+      }
       if (!user || !state.token) {
         return jsonResponse(403, {
           error: {

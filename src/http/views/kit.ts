@@ -153,7 +153,10 @@ export function defineView(
       const handler = method === "GET" || method === "POST" ? handlers[method] : undefined;
       response = handler ? await handler(exchange) : methodNotAllowed(exchange, allowed);
     } catch (error) {
-      response = lastResort(exchange, () => errorResponse(exchange, error));
+      // A database outage: 503 + Retry-After, logged once per outage (not per request).
+      response =
+        kit.http.failure(request, error) ??
+        lastResort(exchange, () => errorResponse(exchange, error));
     }
     return withCookies(response, state);
   };

@@ -5,6 +5,7 @@ import type { WebHandler } from "../handler.ts";
 import { type AccountViewsOptions, createViewKit, defineView } from "./kit.ts";
 import { echoValues, formAnswer, successAnswer } from "./respond.ts";
 import { nextOf, readSubmission } from "./submission.ts";
+import { credentialAttempt } from "./throttle.ts";
 
 /** The inputs of the login form. */
 export const LOGIN_FIELDS: readonly FormField[] = [
@@ -22,8 +23,11 @@ const TITLE = "Log in";
  * The login view, mounted at `settings.loginUrl`. GET shows the form (to anyone: a signed-in
  * visitor may switch accounts). POST checks `username` (trimmed and NFKC-normalized, as at
  * sign-up) and `password` with `guestUsers.authenticate`, logs the user in with a NEW session
- * and redirects to the safe `next` or `loginRedirectUrl`. Wrong credentials: the form again with {@link INVALID_LOGIN}
- * (JSON: 400 `{ errors: { "": [...] } }`), nothing changed.
+ * and redirects to the safe `next` or `loginRedirectUrl`. Wrong credentials: the form again
+ * with {@link INVALID_LOGIN} (JSON: 400 `{ errors: { "": [...] } }`), nothing changed.
+ * Throttled by `loginLimit`: after `max` failures of one username from one address (or
+ * `max` × 5 from the address), 429 with `Retry-After` until the window ends, even for the right
+ * password; a successful login clears that username's count.
  *
  * @example
  * ```ts
@@ -47,6 +51,8 @@ export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}
       const { password } = submission.input;
       // As Django's AuthenticationForm (and our sign-up form): the name is trimmed and NFKC-normalized.
       const raw = submission.input.username;
+      const attempt = await credentialAttempt(exchange, raw);
+      if (attempt.refused) return attempt.refused;
       const username = typeof raw === "string" ? raw.trim().normalize("NFKC") : "";
       const errors: Record<string, string[]> = {};
       if (username === "") errors.username = [REQUIRED];
@@ -56,6 +62,7 @@ export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}
           ? await http.guestUsers.authenticate({ username, password })
           : null;
       if (!user) {
+        await attempt.failed();
         const fieldErrors: FieldErrors =
           Object.keys(errors).length > 0 ? errors : { "": [INVALID_LOGIN] };
         return formAnswer(exchange, {
@@ -70,6 +77,7 @@ export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}
       // A guest logging in to an existing account: with `merged` listeners, the guest's rows
       // move to the account and the guest is deleted, in one transaction; without, the guest
       // simply stays behind and expires.
+      await attempt.succeeded();
       const { state } = exchange;
       if (state.user && state.isGuest) await http.guestUsers.mergeGuest(state.user, user);
       const session = await http.logIn(exchange.request, exchange.state, user);

@@ -160,6 +160,30 @@ export function methodNotAllowed(exchange: Exchange, allowed: readonly string[])
   );
 }
 
+/** "12 seconds", "1 minute", "15 minutes": how long to wait, rounded up. */
+function waitText(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? "1 second" : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+}
+
+/**
+ * 429 with `Retry-After` (whole seconds): too many attempts from this client. HTML: the error
+ * page; JSON: `{ error: { code: "TOO_MANY_REQUESTS", message } }`. The same for every
+ * username, existing or not.
+ */
+export function tooManyRequests(exchange: Exchange, retryAfterSeconds: number): Response {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return failure(
+    exchange,
+    429,
+    "TOO_MANY_REQUESTS",
+    "Too many attempts",
+    `Too many attempts. Please try again in ${waitText(seconds)}.`,
+    { "retry-after": String(seconds) },
+  );
+}
+
 /**
  * Maps a throw to an answer without leaking internals: body problems 400/413/415,
  * `CSRF_FAILED` 403, `VALIDATION_FAILED` 400, `NOT_GUEST` (a conversion raced) a redirect

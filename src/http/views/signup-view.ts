@@ -36,7 +36,9 @@ function onlyAnonymous(exchange: Exchange): Response | null {
  * never were guests. GET shows the form of the convert form's fields; POST creates the user
  * with `guestUsers.createUser` (same rules as converting), logs it in and redirects to the
  * safe `next` or `loginRedirectUrl`. Invalid input: the form with its errors (JSON: 400).
- * Guests are sent to the convert view, registered users to `loginRedirectUrl`.
+ * Guests are sent to the convert view, registered users to `loginRedirectUrl`. Every POST
+ * counts against the address's sign-up limit (`loginLimit.max` × 5 per window; past it 429
+ * with `Retry-After`), and failures as in the login view.
  *
  * @example
  * ```ts
@@ -67,6 +69,7 @@ export function signupView(http: GuestUserHttp, options: AccountViewsOptions = {
         fields: fields(),
         act: (input) => http.guestUsers.createUser(input),
         defaultNext: kit.settings.loginRedirectUrl,
+        throttle: "signup",
       });
     },
   });

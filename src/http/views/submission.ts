@@ -5,6 +5,7 @@ import { safeNext } from "../safe-next.ts";
 import { type RequestBody, readBody } from "./body.ts";
 import type { Exchange } from "./kit.ts";
 import { echoValues, type FormPage, formAnswer, successAnswer } from "./respond.ts";
+import { credentialAttempt, signupAttempt } from "./throttle.ts";
 
 /** The query or form field carrying the way back. */
 export const NEXT_FIELD = "next";
@@ -74,20 +75,29 @@ export interface FormSubmission {
   act(input: unknown): Promise<User>;
   /** Where to go without a safe `next`. */
   readonly defaultNext: string;
+  /**
+   * How `loginLimit` applies: `"convert"` counts failures per username and address,
+   * `"signup"` also counts every POST per address.
+   */
+  readonly throttle: "convert" | "signup";
 }
 
 /**
  * The convert and sign-up POST: read the body, act, then log the user in with a fresh session
  * and redirect to the safe `next` (or the default); invalid input shows the form again with
- * its errors and changes nothing.
+ * its errors and changes nothing. Throttled by `loginLimit` (429 past it) before acting.
  */
 export async function submitForm(exchange: Exchange, form: FormSubmission): Promise<Response> {
   const submission = await readSubmission(exchange);
+  const throttle = form.throttle === "signup" ? signupAttempt : credentialAttempt;
+  const attempt = await throttle(exchange, submission.input.username);
+  if (attempt.refused) return attempt.refused;
   let user: User;
   try {
     user = await form.act(submission.input);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
+    await attempt.failed();
     return formAnswer(exchange, {
       template: form.template,
       title: form.title,
@@ -97,6 +107,7 @@ export async function submitForm(exchange: Exchange, form: FormSubmission): Prom
       next: submission.next,
     });
   }
+  await attempt.succeeded();
   const { http } = exchange.kit;
   const session = await http.logIn(exchange.request, exchange.state, user);
   return successAnswer(exchange, submission.next ?? form.defaultNext, session);

@@ -8,38 +8,44 @@ import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
 import { type GuestUserEnv, guestUserHono } from "../../src/adapters/hono/index.ts";
 import { createGuestUserHttp } from "../../src/http/guest-user-http.ts";
-import { fixedWindowLimiter } from "../../src/http/rate-limit.ts";
 import { anonymousState, userJson } from "../../src/http/request.ts";
 import type { GuestUsers } from "../../src/index.ts";
+import { memoryLimitStore } from "../../src/limits/memory.ts";
 import { describeEachDatabase, testClock } from "../support/guest-users.ts";
 
 const SECRET = "x".repeat(40);
 
-describe("fixedWindowLimiter", () => {
-  it("allows max per window, says newly-limited once, and opens again in the next window", () => {
+describe("memoryLimitStore", () => {
+  it("allows max per window, says firstRefusal once, and opens again in the next window", async () => {
     const clock = testClock();
-    const limiter = fixedWindowLimiter({ max: 2, windowSeconds: 60 }, clock.now);
-    expect([1, 2, 3, 4].map(() => limiter.take("a"))).toEqual([
-      "allowed",
-      "allowed",
-      "newly-limited",
-      "limited",
-    ]);
-    expect(limiter.take("b")).toBe("allowed");
+    const store = memoryLimitStore({ clock: clock.now });
+    const limit = { max: 2, windowSeconds: 60 };
+    const verdicts = [];
+    for (let i = 0; i < 4; i++) verdicts.push(await store.hit("a", limit));
+    expect(verdicts.map((v) => v.allowed)).toEqual([true, true, false, false]);
+    expect(verdicts.map((v) => v.firstRefusal)).toEqual([false, false, true, false]);
+    expect(verdicts[2]?.retryAfterSeconds).toBe(60);
+    expect((await store.peek("a", limit)).allowed).toBe(false);
+    expect((await store.hit("b", limit)).allowed).toBe(true);
     clock.advance(61);
-    expect(limiter.take("a")).toBe("allowed");
+    expect((await store.hit("a", limit)).allowed).toBe(true);
+    await store.hit("a", limit);
+    await store.hit("a", limit);
+    await store.reset("a");
+    expect((await store.hit("a", limit)).allowed).toBe(true);
   });
 
-  it("keeps memory bounded under many addresses", () => {
+  it("keeps memory bounded under many addresses", async () => {
     const clock = testClock();
-    const limiter = fixedWindowLimiter({ max: 1, windowSeconds: 1 }, clock.now);
+    const store = memoryLimitStore({ clock: clock.now });
+    const limit = { max: 1, windowSeconds: 1 };
     for (let i = 0; i < 50_000; i++) {
-      limiter.take(`10.0.${i >> 8}.${i & 255}`);
+      await store.hit(`10.0.${i >> 8}.${i & 255}`, limit);
       if (i % 5000 === 0) clock.advance(2);
     }
     // Ended windows are swept once the map passes 10,000 addresses: it never holds all 50,000.
-    expect(limiter.size).toBeLessThanOrEqual(15_000);
-    expect(limiter.take("10.0.0.1")).toBe("allowed");
+    expect(store.size).toBeLessThanOrEqual(15_000);
+    expect((await store.hit("10.0.0.1", limit)).allowed).toBe(true);
   });
 });
 

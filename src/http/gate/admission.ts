@@ -1,0 +1,96 @@
+import { GuestUserError } from "../../core/errors.ts";
+import type { GuestUsers } from "../../core/guest-users.ts";
+import type { HttpRequest, RequestState } from "../request.ts";
+
+/** Why a request may not get a guest. */
+export type RefusalReason = "disabled" | "method" | "crawler" | "limited" | "vetoed";
+
+/** The gate's verdict on one request. */
+export type GuestAdmission =
+  | { readonly allowed: true }
+  | {
+      readonly allowed: false;
+      readonly reason: RefusalReason;
+      /** Seconds until a `limited` client may try again (0 for the other reasons). */
+      readonly retryAfterSeconds: number;
+    };
+
+const ALLOWED: GuestAdmission = { allowed: true };
+const refuse = (reason: RefusalReason, retryAfterSeconds = 0): GuestAdmission => ({
+  allowed: false,
+  reason,
+  retryAfterSeconds,
+});
+
+/** Builds the full Web `Request` the veto hook and the `guestCreated` event get. */
+export function webRequestOf(request: HttpRequest): Request {
+  if (request instanceof Request) return request;
+  return request.toWebRequest?.() ?? new Request(request.url, { method: request.method });
+}
+
+/**
+ * The ONE place that decides whether a request may get a guest, in this order: guests
+ * enabled; not a HEAD request; a User-Agent that is present and no crawler's; the client
+ * address under `guestCreationLimit` (counted in `limitStore`, shared by every server when
+ * that store is Redis); the app's `beforeGuestCreated` veto. Every path that creates a guest
+ * (guards, mixins, decorators, mounted views, the JSON guest endpoint, `ensureGuest`) asks it.
+ *
+ * @example
+ * ```ts
+ * const admit = guestAdmission(guestUsers);
+ * const verdict = await admit(request, state);
+ * if (!verdict.allowed && verdict.reason === "limited") return tooMany(verdict.retryAfterSeconds);
+ * ```
+ */
+export function guestAdmission(guestUsers: GuestUsers) {
+  const { settings } = guestUsers;
+  const { logger } = settings;
+  let warnedNoAddress = false;
+
+  const limited = async (state: RequestState): Promise<GuestAdmission | null> => {
+    const limit = settings.guestCreationLimit;
+    if (!limit) return null;
+    const address = state.clientAddress;
+    if (!address) {
+      if (!warnedNoAddress) {
+        warnedNoAddress = true;
+        logger.warn(
+          "guest-user: guestCreationLimit is set but this request's client address is unknown, so it is not limited: use an adapter, or pass `clientAddress` to fetchHandler().",
+        );
+      }
+      return null;
+    }
+    const verdict = await settings.limitStore.hit(`guest:${address}`, limit);
+    if (verdict.allowed) return null;
+    if (verdict.firstRefusal) {
+      logger.warn(
+        `guest-user: guestCreationLimit reached for ${address}; no more guests for it for ${verdict.retryAfterSeconds} s.`,
+      );
+    }
+    return refuse("limited", verdict.retryAfterSeconds);
+  };
+
+  const vetoed = async (request: HttpRequest, state: RequestState): Promise<boolean> => {
+    const hook = settings.beforeGuestCreated;
+    if (!hook) return false;
+    try {
+      return (
+        (await hook({ request: webRequestOf(request), clientAddress: state.clientAddress })) ===
+        false
+      );
+    } catch (error) {
+      if (error instanceof GuestUserError) return true;
+      throw error;
+    }
+  };
+
+  return async (request: HttpRequest, state: RequestState): Promise<GuestAdmission> => {
+    if (!settings.enabled) return refuse("disabled");
+    if (request.method.toUpperCase() === "HEAD") return refuse("method");
+    if (!guestUsers.canCreateGuest(request)) return refuse("crawler");
+    const overLimit = await limited(state);
+    if (overLimit) return overLimit;
+    if (await vetoed(request, state)) return refuse("vetoed");
+    return ALLOWED;
+  };
+}

@@ -1,0 +1,116 @@
+import { createHmac } from "node:crypto";
+import { CSRF_FIELD, sameOriginRequest } from "../csrf.ts";
+import type { HttpRequest, RequestState } from "../request.ts";
+
+/** Methods that must not change anything: in `"onWrite"` mode they never create a guest. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
+
+/** True for GET, HEAD, OPTIONS and TRACE. */
+export function isSafeMethod(method: string): boolean {
+  return SAFE_METHODS.has(method.toUpperCase());
+}
+
+const FORM = /^application\/x-www-form-urlencoded\b/i;
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
+const MAX_PEEK_BYTES = 64 * 1024;
+
+/**
+ * A field of a Web Request's body (form or JSON), read from a clone so the handler still gets
+ * the body; null when there is none or the body is over 64 KiB.
+ *
+ * @example
+ * ```ts
+ * await bodyField(request, "csrf_token");
+ * ```
+ */
+export async function bodyField(request: Request, name: string): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!request.body || !(FORM.test(type) || JSON_TYPE.test(type))) return null;
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_PEEK_BYTES) return null;
+  try {
+    const text = await request.clone().text();
+    if (text.length > MAX_PEEK_BYTES) return null;
+    if (FORM.test(type)) return new URLSearchParams(text).get(name);
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null && Object.hasOwn(parsed, name)
+      ? (parsed as Record<string, unknown>)[name]
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A field of a body a framework already parsed into an object (Express's body parsers,
+ * Fastify), or null.
+ *
+ * @example
+ * ```ts
+ * parsedField(req.body, "csrf_token");
+ * ```
+ */
+export function parsedField(body: unknown, name: string): unknown {
+  return typeof body === "object" && body !== null && Object.hasOwn(body, name)
+    ? (body as Record<string, unknown>)[name]
+    : null;
+}
+
+/**
+ * True when an unsafe request may create a guest in `"onWrite"` mode: it passes the CSRF
+ * check without a session. Accepted: a browser's own word that it is same-origin
+ * (`Sec-Fetch-Site`, else `Origin`), an API client asking for bearer tokens (a custom header
+ * cannot be sent cross-site without a preflight), or a valid `csrf_token` (header
+ * `X-CSRF-Token`, or the form or JSON field) for this browser's seed. A cross-site POST makes
+ * no guest.
+ */
+export async function lazyWritePasses(
+  request: HttpRequest,
+  verify: (submitted: unknown) => boolean,
+): Promise<boolean> {
+  if (sameOriginRequest(request)) return true;
+  if (request.headers.get("x-session-transport")?.toLowerCase() === "bearer") return true;
+  if (verify(request.headers.get("x-csrf-token"))) return true;
+  const field = request.formField
+    ? await request.formField(CSRF_FIELD)
+    : request instanceof Request
+      ? await bodyField(request, CSRF_FIELD)
+      : null;
+  return verify(field);
+}
+
+/**
+ * The creation key of a browser: an HMAC of its CSRF seed, so parallel first writes of one
+ * browser converge on one guest, and nobody without the (HttpOnly) seed cookie can name it.
+ */
+export function creationKeyOf(secret: string, seed: string | null): string | null {
+  return seed ? createHmac("sha256", secret).update(`guest-creation|${seed}`).digest("hex") : null;
+}
+
+/** What {@link createsGuestNow} needs of the web layer. */
+export interface LazyContext {
+  readonly guestUsers: {
+    readonly settings: { readonly createGuests: "onVisit" | "onWrite"; readonly enabled: boolean };
+    canCreateGuest(request: HttpRequest): boolean;
+  };
+  verifyCsrf(request: HttpRequest, state: RequestState, submitted: unknown): boolean;
+}
+
+/**
+ * `allowGuestUser`'s question before the gate: should this anonymous request make a guest
+ * now? Always in `"onVisit"` mode. In `"onWrite"` mode: a safe request only marks
+ * `state.guestPending`; an unsafe one must pass {@link lazyWritePasses}.
+ */
+export async function createsGuestNow(
+  http: LazyContext,
+  request: HttpRequest,
+  state: RequestState,
+): Promise<boolean> {
+  const { settings } = http.guestUsers;
+  if (state.user) return false;
+  if (settings.createGuests === "onVisit") return true;
+  if (isSafeMethod(request.method)) {
+    state.guestPending = settings.enabled && http.guestUsers.canCreateGuest(request);
+    return false;
+  }
+  return lazyWritePasses(request, (submitted) => http.verifyCsrf(request, state, submitted));
+}

@@ -1,0 +1,69 @@
+import type { DatabaseUnavailableError } from "../core/errors.ts";
+import type { Logger } from "../core/events.ts";
+import type { HttpRequest } from "./request.ts";
+
+/** Seconds a client is asked to wait while the database is unreachable. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Tracks database outages so a flood of failing requests logs ONE line when the outage
+ * starts and one when it ends, not one per request.
+ *
+ * @example
+ * ```ts
+ * const outage = outageMonitor(console);
+ * outage.failed(error); // logs once per outage
+ * outage.recovered();   // logs once, when a query succeeds again
+ * ```
+ */
+export function outageMonitor(logger: Logger) {
+  let down = false;
+  return {
+    /** True while the last database call failed to connect. */
+    get down() {
+      return down;
+    },
+    failed(error: DatabaseUnavailableError): void {
+      if (down) return;
+      down = true;
+      logger.error(
+        `guest-user: the database is unreachable; answering 503 with Retry-After until it is back. ${error.message}`,
+      );
+    },
+    recovered(): void {
+      if (!down) return;
+      down = false;
+      logger.warn("guest-user: the database is reachable again.");
+    },
+  };
+}
+
+/** What {@link outageMonitor} returns. */
+export type OutageMonitor = ReturnType<typeof outageMonitor>;
+
+/**
+ * The 503 every path answers while the database is down: JSON for clients that ask for it,
+ * else a short HTML page; `Retry-After` and `Cache-Control: no-store` on both.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof DatabaseUnavailableError) return unavailableResponse(request);
+ * ```
+ */
+export function unavailableResponse(request: HttpRequest): Response {
+  const headers = {
+    "retry-after": String(OUTAGE_RETRY_AFTER_SECONDS),
+    "cache-control": "no-store",
+  };
+  const message = "The service is temporarily unavailable. Please try again in a moment.";
+  if (/\bjson\b/i.test(request.headers.get("accept") ?? "")) {
+    return Response.json(
+      { error: { code: "DATABASE_UNAVAILABLE", message } },
+      { status: 503, headers },
+    );
+  }
+  return new Response(
+    `<!doctype html><meta charset="utf-8"><title>Service unavailable</title><h1>Service unavailable</h1><p>${message}</p>`,
+    { status: 503, headers: { ...headers, "content-type": "text/html; charset=utf-8" } },
+  );
+}

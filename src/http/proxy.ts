@@ -1,0 +1,72 @@
+import proxyAddr from "proxy-addr";
+
+/**
+ * Which proxies in front of the app to believe: a hop count (`1`: the nearest one), an
+ * address, CIDR range or proxy-addr name (`"loopback"`, `"uniquelocal"`), a list of those,
+ * or a function. Never set: `X-Forwarded-*` headers are ignored (the default).
+ *
+ * @example
+ * ```ts
+ * guestUserHono(guestUsers, { trustProxy: ["loopback", "10.0.0.0/8"] });
+ * ```
+ */
+export type TrustProxy =
+  | boolean
+  | number
+  | string
+  | readonly string[]
+  | ((address: string, hop: number) => boolean);
+
+/** The client as seen through the trusted proxies. */
+export interface ClientInfo {
+  /** The client's address, or null when the socket's is unknown. */
+  readonly address: string | null;
+  /** The request URL with the protocol the client used (`X-Forwarded-Proto` of a trusted proxy). */
+  readonly url: string;
+}
+
+type Trust = (address: string, hop: number) => boolean;
+
+/** Compiles a {@link TrustProxy} setting (as Express does) into a test per address and hop. */
+export function compileTrust(setting: TrustProxy | undefined): Trust {
+  if (setting === undefined || setting === false) return () => false;
+  if (setting === true) return () => true;
+  if (typeof setting === "function") return setting;
+  if (typeof setting === "number") return (_address, hop) => hop < setting;
+  const list = typeof setting === "string" ? setting.split(",").map((s) => s.trim()) : [...setting];
+  return proxyAddr.compile(list);
+}
+
+/**
+ * The client's address and protocol behind trusted proxies, from the socket's address and the
+ * `X-Forwarded-For` / `X-Forwarded-Proto` headers (read only when the socket's peer is a
+ * trusted proxy). Uses proxy-addr, the library Express uses for `trust proxy`.
+ *
+ * @example
+ * ```ts
+ * const { address, url } = clientInfo(request, socketAddress, compileTrust(1));
+ * ```
+ */
+export function clientInfo(
+  request: { readonly url: string; readonly headers: { get(name: string): string | null } },
+  socketAddress: string | null,
+  trust: Trust,
+): ClientInfo {
+  if (!socketAddress || !trust(socketAddress, 0))
+    return { address: socketAddress, url: request.url };
+  const forwardedFor = request.headers.get("x-forwarded-for");
+  const address = proxyAddr(
+    {
+      headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {},
+      socket: { remoteAddress: socketAddress },
+      connection: { remoteAddress: socketAddress },
+    } as unknown as Parameters<typeof proxyAddr>[0],
+    trust,
+  );
+  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
+  let url = request.url;
+  if ((proto === "https" || proto === "http") && !url.startsWith(`${proto}:`)) {
+    url = `${proto}${url.slice(url.indexOf(":"))}`;
+  }
+  return { address, url };
+}

@@ -1,0 +1,79 @@
+import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
+
+/** Options of {@link memoryLimitStore}. */
+export interface MemoryLimitStoreOptions {
+  /** The clock, in milliseconds since the epoch. @default Date.now */
+  readonly clock?: () => number;
+  /** Keys tracked at most; past it the oldest go first. @default 200000 */
+  readonly maxKeys?: number;
+}
+
+const SWEEP_ABOVE = 10_000;
+
+interface Window {
+  count: number;
+  resetAt: number;
+}
+
+/**
+ * Fixed-window counters in this process's memory: the default {@link LimitStore}. Each
+ * server counts on its own (use `redisLimitStore()` to share counts). Memory stays bounded:
+ * ended windows are swept once the map grows, and past `maxKeys` the oldest keys go first.
+ *
+ * @example
+ * ```ts
+ * const guestUsers = createGuestUsers({ limitStore: memoryLimitStore(), guestCreationLimit: { max: 60, windowSeconds: 3600 } });
+ * ```
+ */
+export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): LimitStore & {
+  /** How many keys are tracked now. */
+  readonly size: number;
+} {
+  const clock = options.clock ?? Date.now;
+  const maxKeys = options.maxKeys ?? 200_000;
+  const windows = new Map<string, Window>();
+  const sweep = (now: number) => {
+    for (const [key, window] of windows) if (window.resetAt <= now) windows.delete(key);
+    for (const key of windows.keys()) {
+      if (windows.size <= maxKeys) break;
+      windows.delete(key);
+    }
+  };
+  const verdict = (window: Window | undefined, limit: RateLimit, now: number): LimitVerdict => {
+    const count = window && window.resetAt > now ? window.count : 0;
+    const allowed = count <= limit.max;
+    return {
+      allowed,
+      retryAfterSeconds:
+        allowed || !window ? 0 : Math.max(1, Math.ceil((window.resetAt - now) / 1000)),
+      firstRefusal: count === limit.max + 1,
+    };
+  };
+  return {
+    get size() {
+      return windows.size;
+    },
+    async hit(key, limit) {
+      const now = clock();
+      let window = windows.get(key);
+      if (!window || window.resetAt <= now) {
+        if (windows.size >= SWEEP_ABOVE) sweep(now);
+        window = { count: 0, resetAt: now + limit.windowSeconds * 1000 };
+        windows.delete(key);
+        windows.set(key, window);
+      }
+      // Refusals count too, up to max + 1, so that only the first one says firstRefusal.
+      if (window.count <= limit.max) window.count++;
+      else return { ...verdict(window, limit, now), firstRefusal: false };
+      return verdict(window, limit, now);
+    },
+    async peek(key, limit) {
+      const now = clock();
+      const window = windows.get(key);
+      return { ...verdict(window, limit, now), firstRefusal: false };
+    },
+    async reset(key) {
+      windows.delete(key);
+    },
+  };
+}

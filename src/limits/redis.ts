@@ -1,0 +1,189 @@
+import type { Cluster, Redis } from "ioredis";
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import type { Logger } from "../core/events.ts";
+import { memoryLimitStore } from "./memory.ts";
+import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
+
+/** What a {@link redisLimitStore} does while Redis does not answer. */
+export type RedisUnavailable = "memory" | "allow" | "refuse";
+
+/** Options of {@link redisLimitStore}. */
+export interface RedisLimitStoreOptions {
+  /** An ioredis 5 client (`new Redis(url)`) or cluster (`new Cluster([...])`), shared with the app. */
+  readonly client: Redis | Cluster;
+  /**
+   * Prepended to every key, so several apps can share one Redis.
+   * @default "guest-user:"
+   * @example prefix: "shop:limits:"
+   */
+  readonly prefix?: string;
+  /**
+   * While Redis is unreachable or slower than `timeoutMs`: `"memory"` counts in this process's
+   * memory (each server on its own, as without Redis) until Redis answers again; `"allow"` lets
+   * every request through (no limit at all); `"refuse"` refuses them all (429 for logins, no new
+   * guests). One warning is logged when an outage starts and one when it ends.
+   * @default "memory"
+   */
+  readonly onUnavailable?: RedisUnavailable;
+  /**
+   * Milliseconds a Redis command may take before Redis counts as unavailable for that request.
+   * @default 1000
+   */
+  readonly timeoutMs?: number;
+  /** Where outages are reported. @default console */
+  readonly logger?: Logger;
+}
+
+/** The statuses in which ioredis cannot send a command now (it would queue it). */
+const DOWN = new Set(["reconnecting", "close", "end"]);
+
+class Unavailable extends Error {}
+
+/**
+ * A {@link LimitStore} in Redis, so that every server counts against the same limits
+ * (`guestCreationLimit`, `loginLimit`). Built on rate-limiter-flexible's `RateLimiterRedis`:
+ * one atomic Lua script per hit, fixed windows that start at a key's first hit (a refused
+ * hit does not extend them), whole seconds (a fractional `windowSeconds` is rounded up).
+ * Needs the optional peer dependencies `ioredis` (5) and `rate-limiter-flexible` (7 or later).
+ *
+ * When Redis fails, see {@link RedisLimitStoreOptions.onUnavailable}: by default the store
+ * falls back to counting in memory, so logins keep working and stay throttled (per server)
+ * during an outage, with one logged warning.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "ioredis";
+ * import { createGuestUsers } from "guest-user";
+ * import { redisLimitStore } from "guest-user/redis";
+ *
+ * const guestUsers = createGuestUsers({
+ *   limitStore: redisLimitStore({ client: new Redis(process.env.REDIS_URL) }),
+ *   guestCreationLimit: { max: 60, windowSeconds: 3600 },
+ * });
+ * ```
+ */
+export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
+  const { client } = options;
+  if (typeof client?.eval !== "function" || typeof client.defineCommand !== "function") {
+    throw new TypeError("redisLimitStore: `client` must be an ioredis 5 Redis or Cluster client");
+  }
+  const prefix = options.prefix ?? "guest-user:";
+  const onUnavailable = options.onUnavailable ?? "memory";
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const logger = options.logger ?? console;
+  const fallback = memoryLimitStore();
+  const limiters = new Map<string, RateLimiterRedis>();
+  let outage = false;
+
+  const limiterFor = (limit: RateLimit) => {
+    const duration = Math.max(1, Math.ceil(limit.windowSeconds));
+    const id = `${limit.max}/${duration}`;
+    let limiter = limiters.get(id);
+    if (!limiter) {
+      // keyPrefix "" and our own prefix: every limiter reads and writes the same key.
+      limiter = new RateLimiterRedis({
+        storeClient: client,
+        points: limit.max,
+        duration,
+        keyPrefix: "",
+      });
+      limiters.set(id, limiter);
+    }
+    return limiter;
+  };
+
+  /** Runs one Redis call within `timeoutMs`; Redis' own failures become `Unavailable`. */
+  const call = async <T>(run: () => Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Unavailable(`no answer in ${timeoutMs} ms`)), timeoutMs);
+    });
+    const answered = () => {
+      if (!outage) return;
+      outage = false;
+      logger.warn("guest-user: Redis answers again; rate limits are shared again.");
+    };
+    try {
+      const status = (client as { status?: string }).status;
+      if (status && DOWN.has(status)) throw new Unavailable(`the client is ${status}`);
+      const result = await Promise.race([run(), timeout]);
+      answered();
+      return result;
+    } catch (error) {
+      // A refused hit is an answer, not a failure.
+      if (error instanceof RateLimiterRes) {
+        answered();
+        throw error;
+      }
+      if (!outage) {
+        outage = true;
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.warn(
+          `guest-user: Redis limit store unavailable (${reason}); ${OUTAGE_MODE[onUnavailable]} until it answers again.`,
+        );
+      }
+      throw new Unavailable("Redis unavailable", { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const whileDown = async (
+    key: string,
+    limit: RateLimit,
+    read: "hit" | "peek",
+  ): Promise<LimitVerdict> => {
+    if (onUnavailable === "memory") return fallback[read](key, limit);
+    if (onUnavailable === "allow")
+      return { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
+    const retryAfterSeconds = Math.max(1, Math.min(60, Math.ceil(limit.windowSeconds)));
+    return { allowed: false, retryAfterSeconds, firstRefusal: false };
+  };
+
+  const verdictOf = (res: RateLimiterRes, limit: RateLimit, counted: boolean): LimitVerdict => {
+    const allowed = res.consumedPoints <= limit.max;
+    const windowMs = res.msBeforeNext >= 0 ? res.msBeforeNext : limit.windowSeconds * 1000;
+    return {
+      allowed,
+      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(windowMs / 1000)),
+      // The counter is atomic: exactly one hit of a window, on any server, reads max + 1.
+      firstRefusal: counted && res.consumedPoints === limit.max + 1,
+    };
+  };
+
+  return {
+    async hit(key, limit) {
+      try {
+        const res = await call(() => limiterFor(limit).consume(prefix + key, 1));
+        return verdictOf(res, limit, true);
+      } catch (error) {
+        if (error instanceof RateLimiterRes) return verdictOf(error, limit, true);
+        return whileDown(key, limit, "hit");
+      }
+    },
+    async peek(key, limit) {
+      try {
+        const res = await call(() => limiterFor(limit).get(prefix + key));
+        return res
+          ? verdictOf(res, limit, false)
+          : { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
+      } catch {
+        return whileDown(key, limit, "peek");
+      }
+    },
+    async reset(key) {
+      await fallback.reset(key);
+      try {
+        await call(() => client.del(prefix + key));
+      } catch {
+        // Already reported; the key expires with its window.
+      }
+    },
+  };
+}
+
+const OUTAGE_MODE: Record<RedisUnavailable, string> = {
+  memory: "counting in this process's memory",
+  allow: "not limiting",
+  refuse: "refusing every limited request",
+};

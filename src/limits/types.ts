@@ -1,0 +1,37 @@
+/** At most `max` hits per key every `windowSeconds`. */
+export interface RateLimit {
+  /** Hits allowed per window and key. */
+  readonly max: number;
+  /** The window, in seconds. */
+  readonly windowSeconds: number;
+}
+
+/** What a {@link LimitStore} answers for one hit. */
+export interface LimitVerdict {
+  /** False once the key is over its limit in the current window. */
+  readonly allowed: boolean;
+  /** Seconds until the window ends (0 while allowed). */
+  readonly retryAfterSeconds: number;
+  /** True for the first refusal of a window only, so callers can log once, not per hit. */
+  readonly firstRefusal: boolean;
+}
+
+/**
+ * Where rate-limit counters live: in memory (one process, the default) or in Redis (shared by
+ * every server). Keys are opaque strings the library builds (`guest:<address>`, ...); a store
+ * adds its own prefix.
+ *
+ * @example
+ * ```ts
+ * const verdict = await store.hit("guest:203.0.113.9", { max: 60, windowSeconds: 3600 });
+ * if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
+ * ```
+ */
+export interface LimitStore {
+  /** Counts one hit for `key` and says whether it is still within `limit`. */
+  hit(key: string, limit: RateLimit): Promise<LimitVerdict>;
+  /** Reads the verdict for `key` without counting a hit. */
+  peek(key: string, limit: RateLimit): Promise<LimitVerdict>;
+  /** Forgets `key` (e.g. a username's failed logins after a successful one). */
+  reset(key: string): Promise<void>;
+}

@@ -1,0 +1,29 @@
+import type { Kysely, Migration } from "kysely";
+import type { DialectQuirks } from "../dialect.ts";
+import type { Tables } from "../tables.ts";
+
+/**
+ * A guest's creation key: a hash tied to the browser that made it (its CSRF seed), unique, so
+ * that parallel first writes of one browser converge on ONE guest (`createGuests: "onWrite"`).
+ * NULL for guests made without one; several NULLs are allowed on every database.
+ */
+export function guestCreationKeyMigration(tables: Tables, quirks: DialectQuirks): Migration {
+  const index = `${tables.guests}_creation_key_idx`;
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable(tables.guests).addColumn("creation_key", "varchar(64)").execute();
+      await db.schema
+        .createIndex(index)
+        .ifNotExists()
+        .unique()
+        .on(tables.guests)
+        .column("creation_key")
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      const drop = db.schema.dropIndex(index);
+      await (quirks.name === "mysql" ? drop.on(tables.guests) : drop).execute();
+      await db.schema.alterTable(tables.guests).dropColumn("creation_key").execute();
+    },
+  };
+}

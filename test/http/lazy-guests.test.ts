@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import type { GuestUsers } from "../../src/index.ts";
+import { adapterServers, type TestServer } from "../support/adapter-servers.ts";
+import { type CookieJar, cookieHeader, storeSetCookies } from "../support/cookies.ts";
+import { describeEachDatabase } from "../support/guest-users.ts";
+
+const SECRET = "s".repeat(40);
+const SESSION = "guest_user_session";
+
+interface PageBody {
+  user: { id: number | string; username: string; isGuest: boolean } | null;
+  guestPending: boolean;
+}
+
+/** A browser: keeps cookies, sends them back. */
+function browser(base: string) {
+  const jar: CookieJar = new Map();
+  const send = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (jar.size > 0) headers.set("cookie", cookieHeader(jar));
+    const response = await fetch(`${base}${path}`, { ...init, headers, redirect: "manual" });
+    storeSetCookies(jar, response);
+    return response;
+  };
+  return {
+    jar,
+    send,
+    /** The CSRF token an anonymous page would embed (the login form's, as JSON). */
+    async csrfToken(): Promise<string> {
+      const response = await send("/accounts/login/", { headers: { accept: "application/json" } });
+      return ((await response.json()) as { csrfToken: string }).csrfToken;
+    },
+    async page(method: string, init: RequestInit = {}): Promise<PageBody> {
+      const response = await send("/page/", { ...init, method });
+      expect(response.status).toBe(200);
+      return (await response.json()) as PageBody;
+    },
+  };
+}
+
+describeEachDatabase("createGuests: onWrite", (fx) => {
+  for (const [name, start] of Object.entries(adapterServers)) {
+    describe(name, () => {
+      const withServer = async (
+        body: (server: TestServer, gu: GuestUsers) => Promise<void>,
+        options: Parameters<typeof fx.open>[0] = {},
+      ) => {
+        if (fx.dialect === "mysql") return; // the HTTP matrices run on SQLite and PostgreSQL
+        const gu = await fx.open({
+          secret: SECRET,
+          createGuests: "onWrite",
+          tablePrefix: `lazy_${name}_${Math.random().toString(36).slice(2, 8)}_`,
+          ...options,
+        });
+        const server = await start(gu);
+        try {
+          await body(server, gu);
+        } finally {
+          await server.close();
+        }
+      };
+
+      it("an anonymous GET runs the page anonymously, writes nothing and sets no session", () =>
+        withServer(async (server, gu) => {
+          const client = browser(server.url);
+          expect(await client.page("GET")).toEqual({ user: null, guestPending: true });
+          const head = await client.send("/page/", { method: "HEAD" });
+          expect(head.status).toBe(200);
+          expect(client.jar.has(SESSION)).toBe(false);
+          expect((await gu.stats()).guests).toBe(0);
+        }));
+
+      it("the first POST with the page's CSRF token creates the guest before the handler runs", () =>
+        withServer(async (server, gu) => {
+          const client = browser(server.url);
+          const token = await client.csrfToken();
+          const body = await client.page("POST", {
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ csrf_token: token, title: "first note" }),
+          });
+          expect(body.user?.isGuest).toBe(true);
+          expect(body.guestPending).toBe(false);
+          expect(client.jar.has(SESSION)).toBe(true);
+          // The guest is logged in: the next GET is the same user, and no new row is made.
+          expect((await client.page("GET")).user).toEqual(body.user);
+          expect((await gu.stats()).guests).toBe(1);
+        }));
+
+      it("a cross-site POST (no token, foreign Origin) makes no guest", () =>
+        withServer(async (server, gu) => {
+          const client = browser(server.url);
+          await client.csrfToken();
+          const body = await client.page("POST", {
+            headers: {
+              origin: "https://evil.example",
+              "sec-fetch-site": "cross-site",
+              "content-type": "application/x-www-form-urlencoded",
+            },
+            body: "title=spam",
+          });
+          expect(body.user).toBeNull();
+          const forged = await client.page("DELETE", { headers: { "x-csrf-token": "forged" } });
+          expect(forged.user).toBeNull();
+          expect((await gu.stats()).guests).toBe(0);
+        }));
+
+      it("a same-origin fetch (Sec-Fetch-Site) creates the guest without a token", () =>
+        withServer(async (server) => {
+          const client = browser(server.url);
+          const body = await client.page("PUT", { headers: { "sec-fetch-site": "same-origin" } });
+          expect(body.user?.isGuest).toBe(true);
+        }));
+
+      it("20 parallel first writes of one browser make ONE guest, and each gets its session", () =>
+        withServer(async (server, gu) => {
+          const client = browser(server.url);
+          const token = await client.csrfToken();
+          const seed = cookieHeader(client.jar);
+          const answers = await Promise.all(
+            Array.from({ length: 20 }, async () => {
+              const response = await fetch(`${server.url}/page/`, {
+                method: "POST",
+                headers: { cookie: seed, "x-csrf-token": token },
+              });
+              expect(response.status).toBe(200);
+              const session = response.headers
+                .getSetCookie()
+                .find((line) => line.startsWith(`${SESSION}=`));
+              return { body: (await response.json()) as PageBody, session };
+            }),
+          );
+          const ids = new Set(answers.map((answer) => answer.body.user?.id));
+          expect(ids.size).toBe(1);
+          expect([...ids][0]).toBeDefined();
+          expect(answers.every((answer) => answer.session)).toBe(true);
+          expect((await gu.stats()).guests).toBe(1);
+        }));
+
+      it("ensureGuest creates the guest on a GET when the app writes on GET", () =>
+        withServer(async (server, gu) => {
+          const client = browser(server.url);
+          const response = await client.send("/start/");
+          const body = (await response.json()) as PageBody;
+          expect(body.user?.isGuest).toBe(true);
+          expect(client.jar.has(SESSION)).toBe(true);
+          expect((await gu.stats()).guests).toBe(1);
+        }));
+
+      it("a crawler's POST still makes no guest", () =>
+        withServer(async (server, gu) => {
+          const body = await browser(server.url).page("POST", {
+            headers: { "user-agent": "GPTBot/1.2", "sec-fetch-site": "same-origin" },
+          });
+          expect(body).toEqual({ user: null, guestPending: false });
+          expect((await gu.stats()).guests).toBe(0);
+        }));
+    });
+  }
+});
+
+describeEachDatabase("createGuests: onVisit", (fx) => {
+  for (const [name, start] of Object.entries(adapterServers)) {
+    it(`HEAD never creates a guest; GET does (${name})`, async () => {
+      if (fx.dialect === "mysql") return;
+      const gu = await fx.open({ secret: SECRET, tablePrefix: `visit_${name}_` });
+      const server = await start(gu);
+      try {
+        const client = browser(server.url);
+        expect((await client.send("/page/", { method: "HEAD" })).status).toBe(200);
+        expect(client.jar.has(SESSION)).toBe(false);
+        expect((await gu.stats()).guests).toBe(0);
+        expect((await client.page("GET")).user?.isGuest).toBe(true);
+        expect((await gu.stats()).guests).toBe(1);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,101 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import express from "express";
+import Fastify from "fastify";
+import { Hono } from "hono";
+import { guestUserExpress } from "../../src/adapters/express/index.ts";
+import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
+import { type GuestUserEnv, guestUserHono } from "../../src/adapters/hono/index.ts";
+import type { RequestState } from "../../src/http/request.ts";
+import { accountViews, type GuestUsers } from "../../src/index.ts";
+
+/** A started test server. */
+export interface TestServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** What the test pages answer: who is asking, and whether a guest is pending. */
+export function stateJson(state: RequestState | undefined) {
+  const user = state?.user ?? null;
+  return {
+    user: user && { id: user.id, username: user.username, isGuest: user.isGuest },
+    guestPending: state?.guestPending ?? false,
+  };
+}
+
+/** Options of the test apps. */
+export interface AppOptions {
+  /** Express `trust proxy`, Fastify `trustProxy`, Hono `trustProxy`. */
+  readonly trustProxy?: number;
+}
+
+/**
+ * The same small app on Express, Hono and Fastify: the session middleware, the account views,
+ * `ALL /page/` behind allowGuestUser(), `GET /start/` calling ensureGuest().
+ */
+export const adapterServers: Record<
+  "express" | "hono" | "fastify",
+  (gu: GuestUsers, options?: AppOptions) => Promise<TestServer>
+> = {
+  async express(gu, options = {}) {
+    const guestUser = guestUserExpress(gu);
+    const app = express();
+    if (options.trustProxy !== undefined) app.set("trust proxy", options.trustProxy);
+    app.use(guestUser.session());
+    app.use(guestUser.router(accountViews(guestUser.http)));
+    app.all("/page/", express.urlencoded({ extended: false }), guestUser.allowGuestUser(), (req, res) => {
+      res.json(stateJson(req.guestUser));
+    });
+    app.get("/start/", async (req, res) => {
+      await guestUser.ensureGuest(req, res);
+      res.json(stateJson(req.guestUser));
+    });
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise((done) => server.close(() => done())),
+    };
+  },
+  async hono(gu, options = {}) {
+    const guestUser = guestUserHono(gu, { trustProxy: options.trustProxy });
+    const app = new Hono<GuestUserEnv>();
+    app.use(guestUser.session());
+    app.use(guestUser.routes(accountViews(guestUser.http)));
+    app.all("/page/", guestUser.allowGuestUser(), (c) => c.json(stateJson(c.var.guestUser)));
+    app.get("/start/", async (c) => {
+      await guestUser.ensureGuest(c);
+      return c.json(stateJson(c.var.guestUser));
+    });
+    return new Promise((resolve) => {
+      const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
+        resolve({
+          url: `http://127.0.0.1:${info.port}`,
+          close: () => new Promise((done) => server.close(() => done())),
+        }),
+      );
+    });
+  },
+  async fastify(gu, options = {}) {
+    const guestUser = guestUserFastify(gu);
+    const app = Fastify({ trustProxy: options.trustProxy ?? false });
+    await app.register(guestUser.session());
+    await app.register(guestUser.routes(accountViews(guestUser.http)));
+    app.route({
+      method: ["GET", "POST", "PUT", "DELETE"],
+      url: "/page/",
+      preHandler: guestUser.allowGuestUser(),
+      handler: async (request) => stateJson(request.guestUser ?? undefined),
+    });
+    app.get("/start/", async (request, reply) => {
+      await guestUser.ensureGuest(request, reply);
+      return stateJson(request.guestUser ?? undefined);
+    });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    return {
+      url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+      close: () => app.close(),
+    };
+  },
+};

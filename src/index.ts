@@ -35,6 +35,7 @@ export {
 } from "./core/passwords.ts";
 export type { Session, ValidatedSession } from "./core/sessions.ts";
 export {
+  type GuestCreationContext,
   type GuestUsersOptions,
   type SessionOptions,
   type Settings,
@@ -56,8 +57,14 @@ export {
   regularUserRequired,
 } from "./http/guards.ts";
 // The web layer: framework-free, on Web Request/Response.
-export { createGuestUserHttp, type GuestUserHttp } from "./http/guest-user-http.ts";
 export {
+  createGuestUserHttp,
+  type GuestAdmission,
+  type GuestUserHttp,
+  type RefusalReason,
+} from "./http/guest-user-http.ts";
+export {
+  type FetchHandlerOptions,
   fetchHandler,
   guarded,
   type HandlerContext,
@@ -71,6 +78,7 @@ export {
   RegularUserRequiredMixin,
   type ViewConstructor,
 } from "./http/mixins.ts";
+export type { TrustProxy } from "./http/proxy.ts";
 export type { HttpRequest, RequestState } from "./http/request.ts";
 export { userJson } from "./http/request.ts";
 export { nextValue, safeNext, withNext } from "./http/safe-next.ts";
@@ -82,6 +90,8 @@ export {
   type ViewClass,
 } from "./http/view.ts";
 export * from "./http/views/index.ts";
+export { type MemoryLimitStoreOptions, memoryLimitStore } from "./limits/memory.ts";
+export type { LimitStore, LimitVerdict, RateLimit } from "./limits/types.ts";
 export { type DatabaseSource, DEFAULT_DATABASE } from "./store/connect.ts";
 export type { DialectName } from "./store/dialect.ts";
 export type { GuestData, GuestRecord } from "./store/guest-store.ts";

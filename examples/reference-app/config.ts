@@ -12,9 +12,17 @@
  * | `GUEST_USER_MAX_AGE` | the library's (14 days) | seconds until a guest is expired |
  * | `GUEST_USER_NAME_GENERATOR` | `uuid` | `uuid`, `numbered` or `friendly` |
  * | `GUEST_USER_SECRET` | a random one per start | at least 32 characters |
+ * | `GUEST_USER_CREATE_ON` | `visit` | `visit` or `write` (`createGuests: "onVisit"` / `"onWrite"`) |
+ * | `GUEST_USER_CREATION_LIMIT` | none | `<max>/<seconds>`: guests per client address and window |
+ * | `GUEST_USER_LOGIN_LIMIT` | the library's (`10/900`) | `<max>/<seconds>` failed logins, or `off` |
+ * | `GUEST_USER_LIMIT_STORE` | `memory` | `memory` or a `redis://` / `rediss://` URL |
+ * | `GUEST_USER_LIMIT_PREFIX` | the store's (`guest-user:`) | the Redis key prefix (Redis only) |
+ * | `GUEST_USER_TRUST_PROXY` | none | a hop count, or addresses / CIDRs / proxy-addr names, comma-separated |
+ * | `GUEST_USER_EXPIRE_BY` | `createdAt` | `createdAt` or `lastSeenAt` |
  *
  * An empty variable counts as unset.
  */
+import proxyAddr from "proxy-addr";
 
 /** The web frameworks the app runs on. */
 export const ADAPTERS = ["express", "hono", "fastify"] as const;
@@ -23,6 +31,28 @@ export type AdapterName = (typeof ADAPTERS)[number];
 /** The built-in guest name generators. */
 export const NAME_GENERATORS = ["uuid", "numbered", "friendly"] as const;
 export type NameGeneratorName = (typeof NAME_GENERATORS)[number];
+
+/** `GUEST_USER_CREATE_ON`, and the `createGuests` setting each value stands for. */
+export const CREATE_ON = { visit: "onVisit", write: "onWrite" } as const;
+export type CreateOn = keyof typeof CREATE_ON;
+
+/** `GUEST_USER_EXPIRE_BY`'s values: the `expireBy` setting. */
+export const EXPIRE_BY = ["createdAt", "lastSeenAt"] as const;
+export type ExpireBy = (typeof EXPIRE_BY)[number];
+
+/** `<max>/<seconds>`: the library's `RateLimit`. */
+export interface RateLimitConfig {
+  readonly max: number;
+  readonly windowSeconds: number;
+}
+
+/** Where the limits count: this process's memory, or a Redis shared by every process. */
+export type LimitStoreConfig =
+  | { readonly kind: "memory" }
+  | { readonly kind: "redis"; readonly url: string; readonly prefix: string | undefined };
+
+/** `GUEST_USER_TRUST_PROXY`: a hop count, or addresses / CIDRs / proxy-addr names. */
+export type TrustProxyConfig = number | readonly string[];
 
 /** The checked configuration. `undefined` means "use the default". */
 export interface AppConfig {
@@ -36,6 +66,14 @@ export interface AppConfig {
   readonly nameGenerator: NameGeneratorName | undefined;
   /** Unset: the server generates a random one and says so. */
   readonly secret: string | undefined;
+  readonly createGuests: (typeof CREATE_ON)[CreateOn] | undefined;
+  readonly guestCreationLimit: RateLimitConfig | undefined;
+  /** `null`: throttling off (`GUEST_USER_LOGIN_LIMIT=off`). */
+  readonly loginLimit: RateLimitConfig | null | undefined;
+  readonly limitStore: LimitStoreConfig;
+  /** Unset: `X-Forwarded-*` headers are ignored. */
+  readonly trustProxy: TrustProxyConfig | undefined;
+  readonly expireBy: ExpireBy | undefined;
 }
 
 /** Every problem found in the environment, one per line. */
@@ -106,6 +144,72 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     );
   }
 
+  const rawCreateOn = oneOf("GUEST_USER_CREATE_ON", Object.keys(CREATE_ON) as CreateOn[]);
+  const createGuests = rawCreateOn === undefined ? undefined : CREATE_ON[rawCreateOn];
+  const expireBy = oneOf("GUEST_USER_EXPIRE_BY", EXPIRE_BY);
+
+  const rateLimit = (name: string, off: boolean): RateLimitConfig | null | undefined => {
+    const raw = value(name);
+    if (raw === undefined) return undefined;
+    if (off && raw.toLowerCase() === "off") return null;
+    const match = /^(\d+)\s*\/\s*(\d+)$/.exec(raw);
+    const max = Number(match?.[1]);
+    const windowSeconds = Number(match?.[2]);
+    if (match && max >= 1 && max <= 1_000_000_000 && windowSeconds >= 1 && windowSeconds <= 1e9) {
+      return { max, windowSeconds };
+    }
+    problems.push(
+      `${name}: expected <max>/<seconds> with whole numbers of at least 1 (e.g. 10/900)${off ? " or off" : ""}; got ${JSON.stringify(raw)}`,
+    );
+    return undefined;
+  };
+  const guestCreationLimit = rateLimit("GUEST_USER_CREATION_LIMIT", false) ?? undefined;
+  const loginLimit = rateLimit("GUEST_USER_LOGIN_LIMIT", true);
+
+  let limitStore: LimitStoreConfig = { kind: "memory" };
+  const rawStore = value("GUEST_USER_LIMIT_STORE");
+  const prefix = value("GUEST_USER_LIMIT_PREFIX");
+  if (rawStore !== undefined && rawStore.toLowerCase() !== "memory") {
+    if (isRedisUrl(rawStore)) limitStore = { kind: "redis", url: rawStore, prefix };
+    else {
+      problems.push(
+        `GUEST_USER_LIMIT_STORE: expected memory or a redis:// (rediss://) URL; got ${JSON.stringify(rawStore)}`,
+      );
+    }
+  } else if (prefix !== undefined) {
+    problems.push(
+      "GUEST_USER_LIMIT_PREFIX: only used with a Redis store; set GUEST_USER_LIMIT_STORE=redis://... (or unset the prefix)",
+    );
+  }
+  if (prefix !== undefined && !/^\S{1,200}$/.test(prefix)) {
+    problems.push(
+      `GUEST_USER_LIMIT_PREFIX: expected at most 200 characters without spaces; got ${JSON.stringify(prefix)}`,
+    );
+  }
+
+  let trustProxy: TrustProxyConfig | undefined;
+  const rawTrust = value("GUEST_USER_TRUST_PROXY");
+  if (rawTrust !== undefined) {
+    if (/^\d+$/.test(rawTrust)) {
+      const hops = Number(rawTrust);
+      if (hops >= 1 && hops <= 100) trustProxy = hops;
+      else {
+        problems.push(
+          `GUEST_USER_TRUST_PROXY: expected a hop count from 1 to 100, or addresses/CIDRs; got ${JSON.stringify(rawTrust)}`,
+        );
+      }
+    } else {
+      const list = rawTrust.split(",").map((item) => item.trim());
+      const bad = list.filter((item) => !isTrustEntry(item));
+      if (bad.length === 0) trustProxy = list;
+      else {
+        problems.push(
+          `GUEST_USER_TRUST_PROXY: expected a hop count, or comma-separated addresses, CIDR ranges or loopback, linklocal, uniquelocal; ${bad.map((item) => JSON.stringify(item)).join(", ")} ${bad.length === 1 ? "is" : "are"} none of these`,
+        );
+      }
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -117,5 +221,31 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     maxAge,
     nameGenerator,
     secret,
+    createGuests,
+    guestCreationLimit,
+    loginLimit,
+    limitStore,
+    trustProxy,
+    expireBy,
   };
+}
+
+function isRedisUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** An address, a CIDR range or a proxy-addr name, as Express's `trust proxy` takes them. */
+function isTrustEntry(item: string): boolean {
+  if (item === "") return false;
+  try {
+    proxyAddr.compile(item);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -5,13 +5,14 @@
  *   npm run reference-app                      # http://127.0.0.1:3000, Express, SQLite in a temp dir
  *   PORT=0 ADAPTER=hono npm run reference-app  # a free port, printed as "listening on http://..."
  *
- * The environment is described in config.ts.
+ * The environment is described in config.ts; GUEST_USER_LIMIT_STORE=redis://... needs ioredis
+ * (loaded only then, with `guest-user/redis`).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGuestUsers, GuestUserError, type GuestUsers } from "guest-user";
+import { createGuestUsers, GuestUserError, type GuestUsers, type LimitStore } from "guest-user";
 import { type AdapterName, type AppConfig, ConfigError, readConfig } from "./config.ts";
 import type { ListenOptions, RunningApp } from "./pages.ts";
 
@@ -51,6 +52,46 @@ if (secret === undefined) {
   );
 }
 
+/** A start-up failure to report in one line. */
+class StartError extends Error {}
+
+/** The Redis client of `GUEST_USER_LIMIT_STORE=redis://...` (closed on shutdown), or null. */
+let redis: import("ioredis").Redis | null = null;
+
+/**
+ * The store of `GUEST_USER_LIMIT_STORE`: undefined (the library's in-memory default), or
+ * `redisLimitStore()` on a client that answered a PING at start (a wrong URL stops the app
+ * here rather than counting in memory without a word).
+ */
+async function limitStoreOf(store: AppConfig["limitStore"]): Promise<LimitStore | undefined> {
+  if (store.kind === "memory") return undefined;
+  const [{ Redis }, { redisLimitStore }] = await Promise.all([
+    import("ioredis"),
+    import("guest-user/redis"),
+  ]);
+  const where = new URL(store.url);
+  const shown = `${where.protocol}//${where.host}${where.pathname === "/" ? "" : where.pathname}`;
+  redis = new Redis(store.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  let lastError = "";
+  redis.on("error", (error: Error) => {
+    // ioredis reconnects by itself; say so once per kind of failure, not on every retry.
+    if (error.message === lastError) return;
+    lastError = error.message;
+    console.error(`reference-app: Redis ${shown}: ${error.message}`);
+  });
+  try {
+    await Promise.race([
+      redis.connect().then(() => redis?.ping()),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("no answer in 5 s")), 5000)),
+    ]);
+  } catch (error) {
+    throw new StartError(
+      `GUEST_USER_LIMIT_STORE: cannot reach Redis at ${shown} (${(error as Error).message})`,
+    );
+  }
+  return redisLimitStore({ client: redis, prefix: store.prefix });
+}
+
 let guestUsers: GuestUsers;
 let app: RunningApp;
 try {
@@ -60,12 +101,23 @@ try {
     enabled: config.enabled,
     maxAge: config.maxAge,
     nameGenerator: config.nameGenerator,
+    createGuests: config.createGuests,
+    guestCreationLimit: config.guestCreationLimit,
+    loginLimit: config.loginLimit,
+    limitStore: await limitStoreOf(config.limitStore),
+    expireBy: config.expireBy,
   });
   await guestUsers.migrate();
   const start = await starters[config.adapter]();
-  app = await start(guestUsers, { port: config.port, host: config.host });
+  app = await start(guestUsers, {
+    port: config.port,
+    host: config.host,
+    trustProxy: config.trustProxy,
+  });
 } catch (error) {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  redis?.disconnect();
+  if (error instanceof StartError) fail(error.message);
   if (error instanceof GuestUserError) fail(`${error.code}: ${error.message}`);
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "EADDRINUSE" || code === "EACCES") {
@@ -77,7 +129,34 @@ try {
 console.log(
   `reference-app: ${config.adapter} on ${tempDir ? `${database} (temporary)` : "DATABASE_URL"}`,
 );
+console.log(`reference-app: ${describeSettings(guestUsers, config)}`);
 console.log(`listening on ${app.url}`);
+
+/** One line of what the library was given: the settings as createGuestUsers() resolved them. */
+function describeSettings(guestUsers: GuestUsers, config: AppConfig): string {
+  const { settings } = guestUsers;
+  const limit = (value: { max: number; windowSeconds: number } | null) =>
+    value ? `${value.max}/${value.windowSeconds}` : "off";
+  const store =
+    config.limitStore.kind === "memory"
+      ? "memory"
+      : `redis (prefix ${config.limitStore.prefix ?? "guest-user:"})`;
+  const trust =
+    config.trustProxy === undefined
+      ? "no"
+      : typeof config.trustProxy === "number"
+        ? `${config.trustProxy} hop(s)`
+        : config.trustProxy.join(",");
+  return [
+    `createGuests=${settings.createGuests}`,
+    `guestCreationLimit=${limit(settings.guestCreationLimit)}`,
+    `loginLimit=${limit(settings.loginLimit)}`,
+    `limitStore=${store}`,
+    `trustProxy=${trust}`,
+    `expireBy=${settings.expireBy}`,
+    `maxAge=${settings.maxAge}`,
+  ].join(" ");
+}
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals) {
@@ -88,6 +167,7 @@ async function shutdown(signal: NodeJS.Signals) {
   try {
     await app.close();
     await guestUsers.close();
+    await redis?.quit();
   } finally {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   }

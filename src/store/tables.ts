@@ -4,6 +4,19 @@ import { InvalidConfigError } from "../core/errors.ts";
  * Where the users live: the built-in `guest_user_users` table, or the app's own users table
  * described by its table and column names.
  *
+ * Usernames are unique without regard to case or NFKC form (`"Ada"`, `"ada"` and `"ＡＤＡ"`
+ * are one username) and stored NFKC-normalized. On the built-in table our migrations enforce
+ * it (a unique index on `lower(username)`; on MySQL/MariaDB the column's case-insensitive
+ * collation). Your own table needs the same to be safe from two sign-ups in the same
+ * instant, and to keep the case-insensitive lookup of login and sign-up on an index:
+ * - PostgreSQL / SQLite: `create unique index accounts_login_lower_idx on accounts (lower(login))`
+ *   (on SQLite `lower()` folds ASCII letters only: the library itself still refuses
+ *   `"jürgen"` next to `"Jürgen"`);
+ * - MySQL / MariaDB: a case-insensitive collation on the column (`utf8mb4_unicode_ci`,
+ *   `utf8mb4_general_ci`, MySQL 8's default `utf8mb4_0900_ai_ci`), with its unique index.
+ * Without it the library still refuses such duplicates when it checks, but cannot stop two
+ * racing requests, and looks names up with a full scan on SQLite and PostgreSQL.
+ *
  * @example
  * ```ts
  * // An app whose users table is `accounts(account_id, login, pw_hash, mail)`:

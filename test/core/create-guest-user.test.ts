@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { GuestUserError, USERNAME_ATTEMPTS } from "../../src/index.ts";
+import { type GuestUserError, USERNAME_ATTEMPTS } from "../../src/index.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 
 const request = () =>
@@ -45,15 +45,22 @@ describeEachDatabase("createGuestUser", (fx) => {
     expect(Number(rows[0]?.guests)).toBeGreaterThanOrEqual(200);
   });
 
-  it("gives up with USERNAME_EXHAUSTED when every generated name is taken, leaving no row behind", async () => {
-    const gu = await fx.open({ nameGenerator: () => "always_the_same", tablePrefix: "exhausted_" });
+  it("tells the generator each attempt, then falls back to a UUID name: no USERNAME_EXHAUSTED", async () => {
+    const attempts: (number | undefined)[] = [];
+    const gu = await fx.open({
+      nameGenerator: ({ attempt }) => {
+        attempts.push(attempt);
+        return "always_the_same";
+      },
+      tablePrefix: "exhausted_",
+    });
     await gu.createGuestUser();
-    const error = await gu.createGuestUser().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(GuestUserError);
-    expect((error as GuestUserError).code).toBe("USERNAME_EXHAUSTED");
-    expect((error as GuestUserError).message).toContain(`${USERNAME_ATTEMPTS} attempts`);
+    attempts.length = 0;
+    const user = await gu.createGuestUser();
+    expect(user.username).toMatch(/^[0-9a-f]{32}$/);
+    expect(attempts).toEqual(Array.from({ length: USERNAME_ATTEMPTS }, (_, i) => i + 1));
     const stats = await gu.stats();
-    expect(stats.guests).toBe(1);
+    expect(stats.guests).toBe(2);
   });
 
   it("stores extra JSON data with the guest", async () => {

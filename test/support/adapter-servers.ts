@@ -44,9 +44,14 @@ export const adapterServers: Record<
     if (options.trustProxy !== undefined) app.set("trust proxy", options.trustProxy);
     app.use(guestUser.session());
     app.use(guestUser.router(accountViews(guestUser.http)));
-    app.all("/page/", express.urlencoded({ extended: false }), guestUser.allowGuestUser(), (req, res) => {
-      res.json(stateJson(req.guestUser));
-    });
+    app.all(
+      "/page/",
+      express.urlencoded({ extended: false }),
+      guestUser.allowGuestUser(),
+      (req, res) => {
+        res.json(stateJson(req.guestUser));
+      },
+    );
     app.get("/start/", async (req, res) => {
       await guestUser.ensureGuest(req, res);
       res.json(stateJson(req.guestUser));
@@ -79,7 +84,8 @@ export const adapterServers: Record<
   },
   async fastify(gu, options = {}) {
     const guestUser = guestUserFastify(gu);
-    const app = Fastify({ trustProxy: options.trustProxy ?? false });
+    // Fastify's trustProxy: true trusts every hop (its typings take no hop count).
+    const app = Fastify({ trustProxy: options.trustProxy !== undefined });
     await app.register(guestUser.session());
     await app.register(guestUser.routes(accountViews(guestUser.http)));
     app.route({

@@ -8,7 +8,9 @@ export const BROWSER_USER_AGENT =
 
 const nodeFetch = globalThis.fetch;
 globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-  const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+  const headers = new Headers(
+    init?.headers ?? (input instanceof Request ? input.headers : undefined),
+  );
   if (!headers.has("user-agent")) headers.set("user-agent", BROWSER_USER_AGENT);
   return nodeFetch(input, { ...init, headers });
 };

@@ -1,7 +1,7 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { type AccountViewsOptions, createViewKit, defineView } from "./kit.ts";
-import { jsonResponse, successAnswer } from "./respond.ts";
+import { jsonResponse, successAnswer, tooManyRequests } from "./respond.ts";
 import { readSubmission } from "./submission.ts";
 
 /**
@@ -34,18 +34,7 @@ export function guestView(http: GuestUserHttp, options: AccountViewsOptions = {}
       if (state.user) return successAnswer({ ...exchange, json: true }, settings.loginRedirectUrl);
       const user = await http.ensureGuest(request, state);
       if (state.guestRefusal?.reason === "limited") {
-        const retryAfter = state.guestRefusal.retryAfterSeconds;
-        return jsonResponse(
-          429,
-          {
-            error: {
-              code: "TOO_MANY_REQUESTS",
-              message: `Too many guests from this address: try again in ${retryAfter} s.`,
-            },
-            user: null,
-          },
-          { "retry-after": String(retryAfter) },
-        );
+        return tooManyRequests({ ...exchange, json: true }, state.guestRefusal.retryAfterSeconds);
       }
       if (!user || !state.token) {
         return jsonResponse(403, {

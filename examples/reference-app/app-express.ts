@@ -17,13 +17,22 @@ export async function start(guestUsers: GuestUsers, options: ListenOptions): Pro
   const guestUser = guestUserExpress(guestUsers);
   const app = express();
   app.disable("x-powered-by");
+  // Before anything reads req.ip / req.protocol: the session middleware and the guards do.
+  if (options.trustProxy !== undefined) app.set("trust proxy", options.trustProxy);
   app.use(guestUser.session());
   app.use(guestUser.router()); // accountViews: /convert/, /convert/success/, /accounts/login/, ...
+  // The POSTed pages' bodies are parsed before the guard, which reads the form's csrf_token.
+  const parseBody = [express.urlencoded({ extended: false }), express.json()];
   for (const page of guardedPages) {
-    app.get(page.path, guestUser[page.guard](), guestUser.mount(page.handler));
+    const handlers = [guestUser[page.guard](), guestUser.mount(page.handler)];
+    if (page.methods.includes("GET")) app.get(page.path, ...handlers);
+    if (page.methods.includes("POST")) app.post(page.path, ...parseBody, ...handlers);
   }
-  for (const page of [...viewPages, ...plainPages])
+  for (const page of viewPages) {
+    if (page.body) app.post(page.path, ...parseBody);
     app.all(page.path, guestUser.mount(page.handler));
+  }
+  for (const page of plainPages) app.all(page.path, guestUser.mount(page.handler));
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {
     console.error(error);
     res.status(500).type("text/plain").send("Internal Server Error");

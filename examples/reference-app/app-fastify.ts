@@ -13,11 +13,25 @@ import {
 
 export async function start(guestUsers: GuestUsers, options: ListenOptions): Promise<RunningApp> {
   const guestUser = guestUserFastify(guestUsers);
-  const app = Fastify();
-  await app.register(guestUser.session());
+  const { trustProxy } = options;
+  const app = Fastify({
+    // Fastify takes a hop count too, but its types do not: the same rule as a function.
+    trustProxy:
+      typeof trustProxy === "number"
+        ? (_address: string, hop: number) => hop < trustProxy
+        : trustProxy === undefined
+          ? false
+          : [...trustProxy],
+  });
+  await app.register(guestUser.session()); // also parses POSTed forms (the guards read csrf_token)
   await app.register(guestUser.routes(accountViews(guestUser.http)));
   for (const page of guardedPages) {
-    app.get(page.path, { preHandler: guestUser[page.guard]() }, guestUser.mount(page.handler));
+    app.route({
+      method: [...page.methods],
+      url: page.path,
+      preHandler: guestUser[page.guard](),
+      handler: guestUser.mount(page.handler),
+    });
   }
   for (const page of [...viewPages, ...plainPages])
     app.all(page.path, guestUser.mount(page.handler));

@@ -13,12 +13,12 @@ import {
 } from "./pages.ts";
 
 export async function start(guestUsers: GuestUsers, options: ListenOptions): Promise<RunningApp> {
-  const guestUser = guestUserHono(guestUsers);
+  const guestUser = guestUserHono(guestUsers, { trustProxy: options.trustProxy });
   const app = new Hono<GuestUserEnv>();
   app.use(guestUser.session());
   app.use(guestUser.routes(accountViews(guestUser.http)));
   for (const page of guardedPages) {
-    app.get(page.path, guestUser[page.guard](), guestUser.mount(page.handler));
+    app.on([...page.methods], page.path, guestUser[page.guard](), guestUser.mount(page.handler));
   }
   for (const page of [...viewPages, ...plainPages])
     app.all(page.path, guestUser.mount(page.handler));

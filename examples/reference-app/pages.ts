@@ -4,7 +4,9 @@
  * (convert, login, logout, sign-up) are the library's `accountViews`.
  *
  * Every page answers `Accept: application/json` with `{"user": ...}` (`userJson`) and
- * otherwise a small HTML page showing the user.
+ * otherwise a small HTML page showing the user. The `allow_guest_user` pages answer POST too
+ * (an HTML form with `csrf_token`, or JSON), the same way: with `GUEST_USER_CREATE_ON=write`
+ * a GET leaves the visitor anonymous and that POST makes the guest.
  */
 import {
   AllowGuestUserMixin,
@@ -20,9 +22,13 @@ import {
   wantsJson,
   withCookies,
 } from "guest-user";
+import type { TrustProxyConfig } from "./config.ts";
 
 /** The three function guards of every adapter, by the name the adapters give them. */
 export type GuardName = "allowGuestUser" | "guestUserRequired" | "regularUserRequired";
+
+/** The methods a page is mounted for (HEAD comes with GET in every framework). */
+export type PageMethod = "GET" | "POST";
 
 const LINKS: readonly (readonly [string, string])[] = [
   ["/allow_guest_user/", "allow_guest_user"],
@@ -37,11 +43,26 @@ const LINKS: readonly (readonly [string, string])[] = [
   ["/accounts/signup/", "sign up"],
 ];
 
+/** What a page shows besides the user. */
+export interface PageOptions {
+  /**
+   * A form POSTing to this path with the CSRF token (the `allow_guest_user` pages: with
+   * `GUEST_USER_CREATE_ON=write` that POST is what makes the guest).
+   */
+  readonly postTo?: string;
+}
+
 /**
  * The page of `title` for whoever is asking: JSON `{ user }` when the client prefers it,
- * else HTML with the user and, when signed in, a logout form carrying its CSRF token.
+ * else HTML with the user and, when signed in, a logout form carrying its CSRF token (and the
+ * `postTo` form, if any).
  */
-export function userPage(title: string, request: Request, context: HandlerContext): Response {
+export function userPage(
+  title: string,
+  request: Request,
+  context: HandlerContext,
+  options: PageOptions = {},
+): Response {
   const { http, state } = context;
   if (wantsJson(request)) {
     return withCookies(
@@ -56,7 +77,13 @@ export function userPage(title: string, request: Request, context: HandlerContex
 <input type="hidden" name="csrf_token" value="${escapeHtml(http.csrfToken(request, state))}">
 <button type="submit">Log out</button>
 </form>`
-    : '<p id="anonymous">Not signed in.</p>';
+    : `<p id="anonymous">Not signed in${state.guestPending ? ' <span id="guest-pending">(a guest is made on your first POST)</span>' : ""}.</p>`;
+  const post = options.postTo
+    ? `<form method="post" action="${escapeHtml(options.postTo)}" id="post-form">
+<input type="hidden" name="csrf_token" value="${escapeHtml(http.csrfToken(request, state))}">
+<button type="submit">POST</button>
+</form>`
+    : "";
   const links = LINKS.map(([href, label]) => `<li><a href="${href}">${label}</a></li>`).join("\n");
   const html = `<!doctype html>
 <html lang="en">
@@ -64,6 +91,7 @@ export function userPage(title: string, request: Request, context: HandlerContex
 <body>
 <h1>${escapeHtml(title)}</h1>
 ${who}
+${post}
 <ul>
 ${links}
 </ul>
@@ -80,33 +108,51 @@ ${links}
 
 /** A Web handler showing {@link userPage}. */
 export const showUser =
-  (title: string): WebHandler =>
+  (title: string, options?: PageOptions): WebHandler =>
   async (request, context) =>
-    userPage(title, request, context);
+    userPage(title, request, context, options);
 
-/** The function-guard pages: each adapter mounts `handler` behind its own `guard()`. */
+/**
+ * The function-guard pages: each adapter mounts `handler` behind its own `guard()` for
+ * `methods`. A POST page needs its body parsed before the guard (Express: a body parser) so
+ * that the guard of `GUEST_USER_CREATE_ON=write` can read the form's `csrf_token`.
+ */
 export const guardedPages: readonly {
   readonly path: string;
   readonly guard: GuardName;
+  readonly methods: readonly PageMethod[];
   readonly handler: WebHandler;
 }[] = [
-  { path: "/allow_guest_user/", guard: "allowGuestUser", handler: showUser("allow_guest_user") },
+  {
+    path: "/allow_guest_user/",
+    guard: "allowGuestUser",
+    methods: ["GET", "POST"],
+    handler: showUser("allow_guest_user", { postTo: "/allow_guest_user/" }),
+  },
   {
     path: "/guest_user_required/",
     guard: "guestUserRequired",
+    methods: ["GET"],
     handler: showUser("guest_user_required"),
   },
   {
     path: "/regular_user_required/",
     guard: "regularUserRequired",
+    methods: ["GET"],
     handler: showUser("regular_user_required"),
   },
 ];
 
-/** The reference's `AllowGuestUserMixin` test view. */
+const MIXIN_ALLOW = "/mixin/allow_guest_user/";
+
+/** The reference's `AllowGuestUserMixin` test view; POST answers as GET (see pages above). */
 export class AllowGuestUserView extends AllowGuestUserMixin(View) {
   override async get(request: Request, context: HandlerContext) {
-    return userPage("AllowGuestUserMixin", request, context);
+    return userPage("AllowGuestUserMixin", request, context, { postTo: MIXIN_ALLOW });
+  }
+
+  override async post(request: Request, context: HandlerContext) {
+    return this.get(request, context);
   }
 }
 
@@ -124,9 +170,17 @@ export class RegularUserRequiredView extends RegularUserRequiredMixin(View) {
   }
 }
 
-/** The class-based views: each adapter mounts them with `mount(View.asView())` for every method. */
-export const viewPages: readonly { readonly path: string; readonly handler: WebHandler }[] = [
-  { path: "/mixin/allow_guest_user/", handler: AllowGuestUserView.asView() },
+/**
+ * The class-based views: each adapter mounts them with `mount(View.asView())` for every
+ * method (the view answers 405 itself). `body: true`: the view takes POSTed forms (Express
+ * parses them first, as for the guarded POST pages).
+ */
+export const viewPages: readonly {
+  readonly path: string;
+  readonly handler: WebHandler;
+  readonly body?: boolean;
+}[] = [
+  { path: MIXIN_ALLOW, handler: AllowGuestUserView.asView(), body: true },
   { path: "/mixin/guest_user_required/", handler: GuestUserRequiredView.asView() },
   { path: "/mixin/regular_user_required/", handler: RegularUserRequiredView.asView() },
 ];
@@ -144,10 +198,15 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Where an app listens. */
+/** Where an app listens, and which proxies in front of it it believes. */
 export interface ListenOptions {
   readonly port: number;
   readonly host: string;
+  /**
+   * `GUEST_USER_TRUST_PROXY`: a hop count or addresses/CIDRs/proxy-addr names; unset:
+   * `X-Forwarded-For` is ignored (the client is the socket's peer).
+   */
+  readonly trustProxy?: TrustProxyConfig | undefined;
 }
 
 /** The URL of a bound address (IPv6 in brackets). */

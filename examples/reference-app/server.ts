@@ -56,7 +56,7 @@ if (secret === undefined) {
 class StartError extends Error {}
 
 /** The Redis client of `GUEST_USER_LIMIT_STORE=redis://...` (closed on shutdown), or null. */
-let redis: import("ioredis").Redis | null = null;
+const limits: { redis: import("ioredis").Redis | null } = { redis: null };
 
 /**
  * The store of `GUEST_USER_LIMIT_STORE`: undefined (the library's in-memory default), or
@@ -71,7 +71,8 @@ async function limitStoreOf(store: AppConfig["limitStore"]): Promise<LimitStore 
   ]);
   const where = new URL(store.url);
   const shown = `${where.protocol}//${where.host}${where.pathname === "/" ? "" : where.pathname}`;
-  redis = new Redis(store.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(store.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  limits.redis = redis;
   let lastError = "";
   redis.on("error", (error: Error) => {
     // ioredis reconnects by itself; say so once per kind of failure, not on every retry.
@@ -81,7 +82,7 @@ async function limitStoreOf(store: AppConfig["limitStore"]): Promise<LimitStore 
   });
   try {
     await Promise.race([
-      redis.connect().then(() => redis?.ping()),
+      redis.connect().then(() => redis.ping()),
       new Promise((_, reject) => setTimeout(() => reject(new Error("no answer in 5 s")), 5000)),
     ]);
   } catch (error) {
@@ -116,7 +117,7 @@ try {
   });
 } catch (error) {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-  redis?.disconnect();
+  limits.redis?.disconnect();
   if (error instanceof StartError) fail(error.message);
   if (error instanceof GuestUserError) fail(`${error.code}: ${error.message}`);
   const code = (error as NodeJS.ErrnoException).code;
@@ -167,7 +168,7 @@ async function shutdown(signal: NodeJS.Signals) {
   try {
     await app.close();
     await guestUsers.close();
-    await redis?.quit();
+    await limits.redis?.quit();
   } finally {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   }

@@ -129,7 +129,8 @@ describe("canCreateGuest", () => {
       expect(gu.canCreateGuest(ua(bot)), bot).toBe(false);
     }
     expect(gu.canCreateGuest(ua("Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"))).toBe(true);
-    expect(gu.canCreateGuest(new Request("http://localhost/"))).toBe(true);
+    // No User-Agent at all is no browser: refused (issue 6).
+    expect(gu.canCreateGuest(new Request("http://localhost/"))).toBe(false);
     const off = createGuestUsers({ database: "sqlite::memory:", enabled: false });
     expect(off.canCreateGuest(ua("Mozilla/5.0"))).toBe(false);
     await gu.close();

@@ -1,6 +1,9 @@
 import { sql } from "kysely";
 import { expect, it } from "vitest";
 import { GuestUserError, type GuestUsers } from "../../src/index.ts";
+import { mysqlDatabase } from "../../src/store/dialects/mysql.ts";
+import { postgresDatabase } from "../../src/store/dialects/postgres.ts";
+import { sqliteDatabase } from "../../src/store/dialects/sqlite.ts";
 import { becomeGuest, PASSWORD, SECRET, setup } from "../http/views/client.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 
@@ -134,6 +137,31 @@ describeEachDatabase("merging a guest into an existing account", (fx) => {
       code: "OUTER_DB_IN_LISTENER",
     });
     expect(await gu.isGuestUser(guest)).toBe(true);
+  });
+
+  it("guards a Kysely instance the app passed in the same way", async () => {
+    const url = fx.database().url;
+    const kysely =
+      fx.dialect === "sqlite"
+        ? sqliteDatabase(url.slice("sqlite:".length))
+        : fx.dialect === "postgres"
+          ? postgresDatabase(url)
+          : mysqlDatabase(url);
+    try {
+      const gu = await fx.open({ tablePrefix: "merge_h_", database: kysely });
+      expect(gu.db).toBe(kysely);
+      const account = await gu.createUser({ username: "owner", ...PERSON });
+      const guest = await gu.createGuestUser();
+      gu.on("merged", async ({ guest: from }) => {
+        await sql`select 1 from merge_h_guests where user_id = ${from.id}`.execute(kysely);
+      });
+      await expect(gu.mergeGuest(guest, account)).rejects.toMatchObject({
+        code: "OUTER_DB_IN_LISTENER",
+      });
+      expect(await gu.isGuestUser(guest)).toBe(true);
+    } finally {
+      await kysely.destroy();
+    }
   });
 
   it("lets the listeners read the guest's user and guest rows, with its data", async () => {

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CHROMIUM = "/usr/bin/chromium";
@@ -102,7 +103,11 @@ describe.skipIf(skip)("the demo app in Chromium", () => {
       executablePath: CHROMIUM,
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     });
-    context = await browser.newContext({ viewport: { width: 900, height: 720 } });
+    // Headless Chromium says "HeadlessChrome", which bot detection rightly refuses a guest.
+    context = await browser.newContext({
+      viewport: { width: 900, height: 720 },
+      userAgent: BROWSER_USER_AGENT,
+    });
     page = await context.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
     page.on("console", (message) => {
@@ -236,7 +241,7 @@ describe.skipIf(skip)("the demo app in Chromium", () => {
   });
 
   it("refuses forged and invalid notes with a clear answer", async () => {
-    const visitor = await browser.newContext();
+    const visitor = await browser.newContext({ userAgent: BROWSER_USER_AGENT });
     try {
       const tab = await visitor.newPage();
       await tab.goto(`${demo.url}/`);

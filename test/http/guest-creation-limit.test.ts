@@ -8,9 +8,10 @@ import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
 import { type GuestUserEnv, guestUserHono } from "../../src/adapters/hono/index.ts";
 import { createGuestUserHttp } from "../../src/http/guest-user-http.ts";
-import { anonymousState, userJson } from "../../src/http/request.ts";
+import { userJson } from "../../src/http/request.ts";
 import type { GuestUsers } from "../../src/index.ts";
 import { memoryLimitStore } from "../../src/limits/memory.ts";
+import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
 import { describeEachDatabase, testClock } from "../support/guest-users.ts";
 
 const SECRET = "x".repeat(40);
@@ -108,10 +109,13 @@ describeEachDatabase("guestCreationLimit", (fx) => {
       const request = {
         method: "GET",
         url: "http://localhost/",
-        headers: new Headers(),
+        headers: new Headers({ "user-agent": BROWSER_USER_AGENT }),
         clientAddress,
       };
-      return http.maybeCreateGuestUser(request, anonymousState());
+      // The adapter's part: resolve() puts request.clientAddress on the state the gate reads.
+      const state = await http.resolve(request);
+      expect(state.clientAddress).toBe(clientAddress);
+      return http.maybeCreateGuestUser(request, state);
     };
     expect(await visit("203.0.113.9")).not.toBeNull();
     expect(await visit("203.0.113.9")).not.toBeNull();

@@ -90,7 +90,6 @@ describeEachDatabase("the guest admission gate", (fx) => {
     });
 
   it("guestCreationLimit holds on every creation path; the JSON endpoint answers 429 + Retry-After", async () => {
-    if (fx.dialect === "mysql") return;
     const clock = testClock();
     const gu = await open({ clock: clock.now, guestCreationLimit: { max: 2, windowSeconds: 600 } });
     const { handlers } = paths(gu);
@@ -115,7 +114,6 @@ describeEachDatabase("the guest admission gate", (fx) => {
   });
 
   it("beforeGuestCreated can veto (false or a GuestUserError) and sees the request and address", async () => {
-    if (fx.dialect === "mysql") return;
     const seen: (string | null)[] = [];
     const gu = await open({
       beforeGuestCreated: ({ request, clientAddress }) => {
@@ -142,7 +140,6 @@ describeEachDatabase("the guest admission gate", (fx) => {
   });
 
   it("crawlers, an empty User-Agent and HEAD get no guest on any path", async () => {
-    if (fx.dialect === "mysql") return;
     const gu = await open({});
     const { handlers } = paths(gu);
     for (const handler of [handlers.fetchHandler, handlers.guarded, handlers.mixin]) {

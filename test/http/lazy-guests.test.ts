@@ -45,7 +45,6 @@ describeEachDatabase("createGuests: onWrite", (fx) => {
         body: (server: TestServer, gu: GuestUsers) => Promise<void>,
         options: Parameters<typeof fx.open>[0] = {},
       ) => {
-        if (fx.dialect === "mysql") return; // the HTTP matrices run on SQLite and PostgreSQL
         const gu = await fx.open({
           secret: SECRET,
           createGuests: "onWrite",
@@ -161,7 +160,6 @@ describeEachDatabase("createGuests: onWrite", (fx) => {
 describeEachDatabase("createGuests: onVisit", (fx) => {
   for (const [name, start] of Object.entries(adapterServers)) {
     it(`HEAD never creates a guest; GET does (${name})`, async () => {
-      if (fx.dialect === "mysql") return;
       const gu = await fx.open({ secret: SECRET, tablePrefix: `visit_${name}_` });
       const server = await start(gu);
       try {

@@ -120,6 +120,8 @@ export type UserJson = {
 /** A browser-like client: a cookie jar, no redirect following. */
 export class Client {
   readonly cookies = new Map<string, string>();
+  /** Headers sent with every request unless the request sets its own (e.g. X-Forwarded-For). */
+  extraHeaders: Record<string, string> = {};
 
   constructor(
     readonly base: string,
@@ -129,6 +131,7 @@ export class Client {
   /** A second client with the same cookies (e.g. to keep an old session around). */
   clone(): Client {
     const copy = new Client(this.base, this.userAgent);
+    copy.extraHeaders = { ...this.extraHeaders };
     for (const [name, value] of this.cookies) copy.cookies.set(name, value);
     return copy;
   }
@@ -140,6 +143,8 @@ export class Client {
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (!headers.has("user-agent")) headers.set("user-agent", this.userAgent);
+    for (const [name, value] of Object.entries(this.extraHeaders))
+      if (!headers.has(name)) headers.set(name, value);
     if (this.cookies.size > 0) {
       headers.set("cookie", cookieHeader(this.cookies));
     }

@@ -2,6 +2,8 @@
  * The reference app on Hono (GUEST_USER_NAME_GENERATOR=numbered), as a real process over real
  * HTTP: the full matrix of suite.ts, on SQLite and PostgreSQL.
  */
+import { describeSettings } from "./settings-suite.ts";
 import { describeReferenceApp } from "./suite.ts";
 
 describeReferenceApp("hono", "numbered");
+describeSettings("hono");

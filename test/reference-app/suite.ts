@@ -49,7 +49,8 @@ const HOSTILE_NEXTS = [
   "javascript:alert(1)",
 ];
 
-function describeDatabases(body: (dialect: DialectName) => void) {
+/** Runs `body` on SQLite, and on PostgreSQL when its server answers (else a skipped block). */
+export function describeDatabases(body: (dialect: DialectName) => void) {
   const available = availableDialects();
   for (const dialect of ["sqlite", "postgres"] as const) {
     if (available.includes(dialect)) body(dialect);

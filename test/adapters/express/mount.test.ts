@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import express5 from "express";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ErrorRequestHandler } from "express";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type GuestUserExpress, guestUserExpress } from "../../../src/adapters/express/index.ts";
 import type { WebHandler, WebRoute } from "../../../src/http/handler.ts";
 import { createGuestUsers } from "../../../src/index.ts";
@@ -70,11 +71,12 @@ describe("the test matrix", () => {
 });
 
 describe("a failing database", () => {
-  it("goes to next(err): the app's error handler answers, nothing hangs", async () => {
+  it("answers 503 + Retry-After itself (the app's error handler is not reached); other errors still go to next(err)", async () => {
+    const logger = { warn: vi.fn(), error: vi.fn() };
     const guestUsers = createGuestUsers({
       database: "postgres://nobody@127.0.0.1:1/none",
       secret: SECRET,
-      logger: { warn() {}, error() {} },
+      logger,
     });
     const guestUser = guestUserExpress(guestUsers);
     const app = express5();
@@ -82,18 +84,37 @@ describe("a failing database", () => {
     app.get("/allow/", guestUser.allowGuestUser(), (_req, res) => {
       res.send("never");
     });
-    app.use(errorHandler);
+    app.post("/failing/", guestUser.mount(failing));
+    const handled: unknown[] = [];
+    app.use(((error, req, res, next) => {
+      handled.push(error);
+      errorHandler(error, req, res, next);
+    }) satisfies ErrorRequestHandler);
     const server = await listen(app);
     try {
       const client = browser(server.url);
-      expect((await client.fetch("/allow/")).status).toBe(500);
+      // No cookie: the session middleware needs no query; the guard's guest creation fails.
+      const creating = await client.fetch("/allow/");
+      // A cookie: the session middleware's lookup fails.
       const withCookie = await client.fetch("/allow/", {
         headers: {
           cookie:
             "guest_user_session=AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
         },
       });
-      expect(withCookie.status).toBe(500);
+      for (const response of [creating, withCookie]) {
+        expect(response.status).toBe(503);
+        expect(response.headers.get("retry-after")).toBe("5");
+        expect(await response.text()).toMatch(/temporarily unavailable/);
+      }
+      expect(handled).toEqual([]);
+      expect(logger.error).toHaveBeenCalledTimes(1);
+
+      // Anything but an outage is the app's business: next(err), its error handler answers.
+      const failed = await client.fetch("/failing/", { method: "POST" });
+      expect(failed.status).toBe(500);
+      expect(await failed.json()).toEqual({ error: "view failed" });
+      expect(handled).toEqual([expect.objectContaining({ message: "view failed" })]);
     } finally {
       await server.close();
       await guestUsers.close();

@@ -67,7 +67,10 @@ describeAdapter("hono adapter", start, (_server, guestUsers) => {
     app.get("/allow/", guestUser.allowGuestUser(), (c) => c.json(userJson(c.var.user)));
     app.get("/regular/", guestUser.regularUserRequired(), (c) => c.json(userJson(c.var.user)));
     app.get("/plain/", (c) => c.json(userJson(c.var.user ?? null)));
-    app.get("/maybe/", (c) => guestUser.maybeCreateGuestUser(c).then(() => c.text("no")));
+    app.get("/maybe/", async (c) => {
+      const created = await guestUser.maybeCreateGuestUser(c);
+      return c.json({ ...userJson(c.var.user), created: created?.id ?? null });
+    });
     app.get(
       "/web/",
       guestUser.mount(async (_request, { state }) => Response.json(userJson(state.user))),
@@ -83,8 +86,18 @@ describeAdapter("hono adapter", start, (_server, guestUsers) => {
         "/convert/?next=/regular/",
       );
       expect((await client.json("/plain/")).user).toBeNull();
-      const misuse = await client.fetch("/maybe/");
-      expect([misuse.status, await misuse.text()]).toEqual([500, "INVALID_CONFIG"]);
+      // maybeCreateGuestUser resolves the visitor itself too: the returning guest stays...
+      const again = await client.fetch("/maybe/");
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual({ user, created: null });
+      expect(again.headers.getSetCookie()).toEqual([]);
+      // ...and a new visitor gets a guest, with its cookie on the handler's response.
+      const fresh = new Client(running.url);
+      const first = await fresh.fetch("/maybe/");
+      const made = (await first.json()) as { user: { id: unknown; isGuest: boolean }; created: unknown };
+      expect(made.user.isGuest).toBe(true);
+      expect(made.created).toBe(made.user.id);
+      expect((await fresh.json("/web/")).user).toEqual(made.user);
     } finally {
       await running.close();
     }

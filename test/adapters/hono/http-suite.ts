@@ -174,14 +174,16 @@ export function describeAdapter(
       const stop = guestUsers.on("guestCreated", ({ user, request }) => {
         seen.push({ id: user.id, url: request.url, agent: request.headers.get("user-agent") });
       });
+      // A browser's User-Agent (isbot lets it through) with a marker to recognise it by.
+      const probe = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0 probe/1.0";
       try {
         const client = new Client(server.url);
         const { user } = await client.json("/allow_guest_user/?x=1", {
-          headers: { "user-agent": "probe/1.0" },
+          headers: { "user-agent": probe },
         });
         await client.json("/allow_guest_user/");
         expect(seen).toEqual([
-          { id: user?.id, url: `${server.url}/allow_guest_user/?x=1`, agent: "probe/1.0" },
+          { id: user?.id, url: `${server.url}/allow_guest_user/?x=1`, agent: probe },
         ]);
       } finally {
         stop();

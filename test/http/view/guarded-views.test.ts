@@ -11,6 +11,7 @@ import {
 } from "../../../src/http/mixins.ts";
 import { View } from "../../../src/http/view.ts";
 import type { GuestUsersOptions } from "../../../src/index.ts";
+import { BROWSER_USER_AGENT } from "../../support/browser-fetch.ts";
 import { type DatabaseFixture, describeEachDatabase } from "../../support/guest-users.ts";
 
 // The SPEC section 3 table, run against the mixins (View.asView) and the decorators (a
@@ -156,7 +157,8 @@ async function openSite(fx: DatabaseFixture, options: GuestUsersOptions = {}) {
     ) {
       const headers = new Headers();
       if (init.cookie) headers.set("cookie", init.cookie);
-      if (init.userAgent) headers.set("user-agent", init.userAgent);
+      // A browser unless the test names another User-Agent (no User-Agent never gets a guest).
+      headers.set("user-agent", init.userAgent ?? BROWSER_USER_AGENT);
       const request = new Request(`http://localhost${path}`, { headers });
       const state = await http.resolve(request);
       const response = await handler(request, { http, state });

@@ -8,6 +8,7 @@ import {
   RegularUserRequiredMixin,
 } from "../../../src/http/mixins.ts";
 import { View } from "../../../src/http/view.ts";
+import { BROWSER_USER_AGENT } from "../../support/browser-fetch.ts";
 import { describeEachDatabase } from "../../support/guest-users.ts";
 
 // What the mixins add to the SPEC table (guarded-views.test.ts): how they combine with View.
@@ -23,7 +24,9 @@ describeEachDatabase("view mixins", (fx) => {
       path: string,
       init: { method?: string; cookie?: string } = {},
     ) => {
-      const headers = new Headers(init.cookie ? { cookie: init.cookie } : {});
+      // A browser's User-Agent: without one, no visitor gets a guest.
+      const headers = new Headers({ "user-agent": BROWSER_USER_AGENT });
+      if (init.cookie) headers.set("cookie", init.cookie);
       const request = new Request(`http://localhost${path}`, {
         method: init.method ?? "GET",
         headers,

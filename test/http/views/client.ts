@@ -3,6 +3,7 @@ import { createGuestUserHttp, type GuestUserHttp } from "../../../src/http/guest
 import type { WebRoute } from "../../../src/http/handler.ts";
 import type { RequestState } from "../../../src/http/request.ts";
 import { type AccountViewsOptions, accountViews } from "../../../src/http/views/index.ts";
+import { BROWSER_USER_AGENT } from "../../support/browser-fetch.ts";
 
 /** The session cookie's default name. */
 export const SESSION = "guest_user_session";
@@ -73,6 +74,8 @@ export function browser(http: GuestUserHttp, options: AccountViewsOptions = {}):
     lastState: null,
     async request(method, path, options = {}) {
       const headers = new Headers(options.headers);
+      // A browser unless the test says otherwise: no User-Agent never gets a guest.
+      if (!headers.has("user-agent")) headers.set("user-agent", BROWSER_USER_AGENT);
       if (jar.size > 0 && !headers.has("cookie")) {
         headers.set("cookie", [...jar].map(([name, value]) => `${name}=${value}`).join("; "));
       }

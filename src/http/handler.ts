@@ -1,8 +1,7 @@
-import { bodyField } from "./gate/lazy.ts";
 import type { Guard } from "./guards.ts";
 import { redirectResponse } from "./guards.ts";
 import type { GuestUserHttp } from "./guest-user-http.ts";
-import { clientInfo, compileTrust, type TrustProxy } from "./proxy.ts";
+import { compileTrust, type TrustProxy, webRequestView } from "./proxy.ts";
 import type { HttpRequest, RequestState } from "./request.ts";
 
 /** What a Web handler gets besides the request: the web layer and who is asking. */
@@ -109,15 +108,7 @@ export function fetchHandler<Extra extends unknown[] = unknown[]>(
 ) {
   const trust = compileTrust(options.trustProxy);
   return async (request: Request, ...extra: Extra): Promise<Response> => {
-    const client = clientInfo(request, options.clientAddress?.(request, ...extra) ?? null, trust);
-    const view: HttpRequest = {
-      method: request.method,
-      url: client.url,
-      headers: request.headers,
-      clientAddress: client.address,
-      toWebRequest: () => request,
-      formField: (name) => bodyField(request, name),
-    };
+    const view = webRequestView(request, options.clientAddress?.(request, ...extra) ?? null, trust);
     try {
       const context = { http, state: await http.resolve(view) };
       return (

@@ -1,4 +1,6 @@
 import proxyAddr from "proxy-addr";
+import { bodyField } from "./gate/lazy.ts";
+import type { HttpRequest } from "./request.ts";
 
 /**
  * Which proxies in front of the app to believe: a hop count (`1`: the nearest one), an
@@ -69,4 +71,30 @@ export function clientInfo(
     url = `${proto}${url.slice(url.indexOf(":"))}`;
   }
   return { address, url };
+}
+
+/**
+ * The {@link HttpRequest} view of a Web `Request` for fetch-style runtimes and Hono: the
+ * client's address and protocol through the trusted proxies, the body's fields read from a
+ * clone (the handler still gets the body).
+ *
+ * @example
+ * ```ts
+ * const view = webRequestView(request, "127.0.0.1", compileTrust("loopback"));
+ * ```
+ */
+export function webRequestView(
+  request: Request,
+  socketAddress: string | null,
+  trust: Trust,
+): HttpRequest {
+  const client = clientInfo(request, socketAddress, trust);
+  return {
+    method: request.method,
+    url: client.url,
+    headers: request.headers,
+    clientAddress: client.address,
+    toWebRequest: () => request,
+    formField: (name) => bodyField(request, name),
+  };
 }

@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
+import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
 import { cookieHeader, storeSetCookies } from "../support/cookies.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -125,7 +126,8 @@ export class Client {
 
   constructor(
     readonly base: string,
-    readonly userAgent = "reference-app-test",
+    // A browser's: bot detection (isbot, on by default) refuses guests to made-up agents.
+    readonly userAgent = BROWSER_USER_AGENT,
   ) {}
 
   /** A second client with the same cookies (e.g. to keep an old session around). */

@@ -1,11 +1,10 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { GuestUsers } from "../../core/guest-users.ts";
 import type { User } from "../../core/types.ts";
-import { bodyField } from "../../http/gate/lazy.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import { type WebHandler, withCookies } from "../../http/handler.ts";
-import { clientInfo, compileTrust } from "../../http/proxy.ts";
+import { compileTrust, webRequestView } from "../../http/proxy.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import type { GuestUserEnv, GuestUserHono, GuestUserHonoOptions } from "./types.ts";
 
@@ -48,15 +47,7 @@ export function guestUserHono(
     const raw = c.req.raw;
     const cached = views.get(raw);
     if (cached) return cached;
-    const client = clientInfo(raw, addressOf(c), trust);
-    const view: HttpRequest = {
-      method: raw.method,
-      url: client.url,
-      headers: raw.headers,
-      clientAddress: client.address,
-      toWebRequest: () => raw,
-      formField: (name) => bodyField(raw, name),
-    };
+    const view = webRequestView(raw, addressOf(c), trust);
     views.set(raw, view);
     return view;
   };

@@ -18,6 +18,8 @@ export type ServerConfig =
       readonly kind: "guest-user";
       readonly framework: Framework;
       readonly database: DatabaseTarget;
+      /** `"onWrite"`: the lazy servers of the first-visit-lazy scenario. @default "onVisit" */
+      readonly createGuests?: "onVisit" | "onWrite";
     }
   | { readonly kind: "bare"; readonly framework: Framework }
   | { readonly kind: "better-auth"; readonly database: DatabaseTarget };
@@ -120,12 +122,17 @@ async function fastifyApp(guestUsers: GuestUsers | null): Promise<RunningApp> {
 
 const FRAMEWORK_APPS = { express: expressApp, hono: honoApp, fastify: fastifyApp } as const;
 
-async function guestUserApp(framework: Framework, database: DatabaseTarget): Promise<RunningApp> {
+async function guestUserApp(
+  framework: Framework,
+  database: DatabaseTarget,
+  createGuests: "onVisit" | "onWrite",
+): Promise<RunningApp> {
   const { createGuestUsers } = await fromSrc<typeof import("../../src/index.ts")>("index.ts");
   const guestUsers = createGuestUsers({
     database: database.url,
     secret: BENCH_SECRET,
     logger: { warn() {}, error() {} },
+    createGuests,
   });
   await guestUsers.migrate(); // already done by the bench: a no-op, and it opens the pool
   const app = await FRAMEWORK_APPS[framework](guestUsers);
@@ -194,5 +201,5 @@ async function betterAuthApp(database: DatabaseTarget): Promise<RunningApp> {
 export function startApp(config: ServerConfig): Promise<RunningApp> {
   if (config.kind === "better-auth") return betterAuthApp(config.database);
   if (config.kind === "bare") return FRAMEWORK_APPS[config.framework](null);
-  return guestUserApp(config.framework, config.database);
+  return guestUserApp(config.framework, config.database, config.createGuests ?? "onVisit");
 }

@@ -2,7 +2,12 @@ import { parseArgs } from "node:util";
 
 export const DATABASES = ["sqlite", "postgres"] as const;
 export const FRAMEWORKS = ["express", "hono", "fastify"] as const;
-export const SCENARIOS = ["first-visit", "returning-guest", "registered-user"] as const;
+export const SCENARIOS = [
+  "first-visit",
+  "first-visit-lazy",
+  "returning-guest",
+  "registered-user",
+] as const;
 
 export type DatabaseKind = (typeof DATABASES)[number];
 export type Framework = (typeof FRAMEWORKS)[number];
@@ -30,7 +35,7 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   --db sqlite,postgres           databases (default: both)
   --framework express,hono,fastify  frameworks for guest-user and bare (default: all three)
-  --scenario first-visit,returning-guest,registered-user  (default: all three)
+  --scenario first-visit,first-visit-lazy,returning-guest,registered-user  (default: all four)
   --runs N                       measured runs per scenario, median reported (default 3)
   --duration S                   seconds per run (default 5)
   --warmup S                     warm-up seconds per server and scenario (default 3)

@@ -56,6 +56,7 @@ describeEachDatabase("createGuests: onWrite", (fx) => {
           await body(server, gu);
         } finally {
           await server.close();
+          await gu.close(); // one pool per test: MariaDB's max_connections is finite
         }
       };
 

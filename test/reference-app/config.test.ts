@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:net";
 import { dirname } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADAPTERS, ConfigError, readConfig } from "../../examples/reference-app/config.ts";
+import { closedPort } from "../limits/redis-support.ts";
 import { assertBuilt, Client, spawnApp, startApp } from "./harness.ts";
 
 describe("readConfig", () => {
@@ -21,6 +22,12 @@ describe("readConfig", () => {
       maxAge: undefined,
       nameGenerator: undefined,
       secret: undefined,
+      createGuests: undefined,
+      guestCreationLimit: undefined,
+      loginLimit: undefined,
+      limitStore: { kind: "memory" },
+      trustProxy: undefined,
+      expireBy: undefined,
     });
   });
 
@@ -35,6 +42,13 @@ describe("readConfig", () => {
         GUEST_USER_MAX_AGE: "3600",
         GUEST_USER_NAME_GENERATOR: "friendly",
         GUEST_USER_SECRET: "s".repeat(32),
+        GUEST_USER_CREATE_ON: "write",
+        GUEST_USER_CREATION_LIMIT: "60/3600",
+        GUEST_USER_LOGIN_LIMIT: "5 / 600",
+        GUEST_USER_LIMIT_STORE: "redis://cache.internal:6380/2",
+        GUEST_USER_LIMIT_PREFIX: "shop:limits:",
+        GUEST_USER_TRUST_PROXY: "loopback, 10.0.0.0/8, 2001:db8::1",
+        GUEST_USER_EXPIRE_BY: "lastSeenAt",
       }),
     ).toEqual({
       port: 0,
@@ -45,8 +59,67 @@ describe("readConfig", () => {
       maxAge: 3600,
       nameGenerator: "friendly",
       secret: "s".repeat(32),
+      createGuests: "onWrite",
+      guestCreationLimit: { max: 60, windowSeconds: 3600 },
+      loginLimit: { max: 5, windowSeconds: 600 },
+      limitStore: { kind: "redis", url: "redis://cache.internal:6380/2", prefix: "shop:limits:" },
+      trustProxy: ["loopback", "10.0.0.0/8", "2001:db8::1"],
+      expireBy: "lastSeenAt",
     });
     expect(readConfig({ PORT: "", ADAPTER: " ", GUEST_USER_SECRET: "" }).port).toBe(3000);
+  });
+
+  it("maps the values of the new variables to the library's settings", () => {
+    expect(readConfig({ GUEST_USER_CREATE_ON: "visit" }).createGuests).toBe("onVisit");
+    expect(readConfig({ GUEST_USER_CREATE_ON: "write" }).createGuests).toBe("onWrite");
+    expect(readConfig({ GUEST_USER_EXPIRE_BY: "createdAt" }).expireBy).toBe("createdAt");
+    expect(readConfig({ GUEST_USER_EXPIRE_BY: "lastSeenAt" }).expireBy).toBe("lastSeenAt");
+    expect(readConfig({ GUEST_USER_LOGIN_LIMIT: "off" }).loginLimit).toBeNull();
+    expect(readConfig({ GUEST_USER_LIMIT_STORE: "memory" }).limitStore).toEqual({ kind: "memory" });
+    expect(readConfig({ GUEST_USER_LIMIT_STORE: "rediss://h" }).limitStore).toEqual({
+      kind: "redis",
+      url: "rediss://h",
+      prefix: undefined,
+    });
+    expect(readConfig({ GUEST_USER_TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(readConfig({ GUEST_USER_TRUST_PROXY: "uniquelocal" }).trustProxy).toEqual([
+      "uniquelocal",
+    ]);
+  });
+
+  it("names every bad value of the new variables", () => {
+    let error: unknown;
+    try {
+      readConfig({
+        GUEST_USER_CREATE_ON: "read",
+        GUEST_USER_EXPIRE_BY: "updatedAt",
+        GUEST_USER_CREATION_LIMIT: "0/60",
+        GUEST_USER_LOGIN_LIMIT: "ten",
+        GUEST_USER_LIMIT_STORE: "mongodb://db",
+        GUEST_USER_TRUST_PROXY: "loopback, 300.1.1.1, 10.0.0.0/33",
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'GUEST_USER_CREATE_ON: expected visit, write; got "read"',
+      'GUEST_USER_EXPIRE_BY: expected createdAt, lastSeenAt; got "updatedAt"',
+      'GUEST_USER_CREATION_LIMIT: expected <max>/<seconds> with whole numbers of at least 1 (e.g. 10/900); got "0/60"',
+      'GUEST_USER_LOGIN_LIMIT: expected <max>/<seconds> with whole numbers of at least 1 (e.g. 10/900) or off; got "ten"',
+      'GUEST_USER_LIMIT_STORE: expected memory or a redis:// (rediss://) URL; got "mongodb://db"',
+      'GUEST_USER_TRUST_PROXY: expected a hop count, or comma-separated addresses, CIDR ranges or loopback, linklocal, uniquelocal; "300.1.1.1", "10.0.0.0/33" are none of these',
+    ]);
+    expect(() => readConfig({ GUEST_USER_CREATION_LIMIT: "5" })).toThrow(
+      /GUEST_USER_CREATION_LIMIT/,
+    );
+    expect(() => readConfig({ GUEST_USER_CREATION_LIMIT: "off" })).toThrow(
+      /GUEST_USER_CREATION_LIMIT/,
+    );
+    expect(() => readConfig({ GUEST_USER_TRUST_PROXY: "0" })).toThrow(/hop count from 1 to 100/);
+    expect(() => readConfig({ GUEST_USER_LIMIT_PREFIX: "x:" })).toThrow(
+      /GUEST_USER_LIMIT_PREFIX: only used with a Redis store/,
+    );
   });
 
   it("lists every bad value, naming the variable and what it expects", () => {
@@ -87,6 +160,44 @@ describe("the reference app process", () => {
     expect(app.stderr).toContain('ADAPTER: expected express, hono, fastify; got "koa"');
     expect(app.stderr).toContain("GUEST_USER_MAX_AGE");
     expect(app.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("exits 1 with one clear line per bad value of the new variables", async () => {
+    const app = spawnApp({
+      GUEST_USER_CREATE_ON: "sometimes",
+      GUEST_USER_CREATION_LIMIT: "many",
+      GUEST_USER_LOGIN_LIMIT: "10/0",
+      GUEST_USER_LIMIT_STORE: "memcached://x",
+      GUEST_USER_TRUST_PROXY: "everyone",
+      GUEST_USER_EXPIRE_BY: "never",
+    });
+    expect(await app.exited).toEqual({ code: 1, signal: null });
+    expect(app.stderr).toContain("reference-app: Invalid environment:");
+    for (const line of [
+      '  - GUEST_USER_CREATE_ON: expected visit, write; got "sometimes"',
+      '  - GUEST_USER_CREATION_LIMIT: expected <max>/<seconds> with whole numbers of at least 1 (e.g. 10/900); got "many"',
+      '  - GUEST_USER_LOGIN_LIMIT: expected <max>/<seconds> with whole numbers of at least 1 (e.g. 10/900) or off; got "10/0"',
+      '  - GUEST_USER_LIMIT_STORE: expected memory or a redis:// (rediss://) URL; got "memcached://x"',
+      '  - GUEST_USER_TRUST_PROXY: expected a hop count, or comma-separated addresses, CIDR ranges or loopback, linklocal, uniquelocal; "everyone" is none of these',
+      '  - GUEST_USER_EXPIRE_BY: expected createdAt, lastSeenAt; got "never"',
+    ]) {
+      expect(app.stderr).toContain(`${line}\n`);
+    }
+    expect(app.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 1 with a clear line when the Redis of GUEST_USER_LIMIT_STORE does not answer", async () => {
+    const port = await closedPort();
+    const app = spawnApp({
+      GUEST_USER_LIMIT_STORE: `redis://127.0.0.1:${port}`,
+      GUEST_USER_LIMIT_PREFIX: "reference-app:",
+      GUEST_USER_SECRET: "x".repeat(40),
+    });
+    expect(await app.exited, app.output).toEqual({ code: 1, signal: null });
+    expect(app.stderr).toContain(
+      `reference-app: GUEST_USER_LIMIT_STORE: cannot reach Redis at redis://127.0.0.1:${port} (`,
+    );
+    expect(app.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("exits 1 with the library's message on a bad DATABASE_URL", async () => {

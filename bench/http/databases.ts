@@ -52,6 +52,8 @@ export async function isolatedDatabase(kind: DatabaseKind): Promise<IsolatedData
 export interface Census {
   readonly guests: number;
   readonly users: number;
+  /** Our sessions (first-visit-lazy checks that no GET writes one). */
+  readonly sessions: number;
   /** Better Auth's `user` table (0 before its migrations ran). */
   readonly betterAuthUsers: number;
 }
@@ -87,6 +89,7 @@ export async function openProbe(target: DatabaseTarget) {
       return {
         guests: await count(settings.tables.guests),
         users: await count(settings.tables.users.table),
+        sessions: await count(settings.tables.sessions),
         betterAuthUsers: await count("user"),
       };
     },

@@ -36,19 +36,29 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
+/**
+ * A browser's User-Agent on every request: guest-user refuses guests to a missing one and to
+ * what isbot calls a bot (autocannon sends none, Node's fetch says `node`).
+ */
+export const BROWSER = {
+  "user-agent":
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+} as const;
+
 /** guest-user: `GET /page` on an allowGuestUser() route, checked with one request first. */
 export async function prepareGuestUser(
   port: number,
   scenario: Scenario,
   db: Probe,
 ): Promise<Prepared> {
-  const page: RequestSpec = { method: "GET", path: "/page", headers: {} };
+  const page: RequestSpec = { method: "GET", path: "/page", headers: { ...BROWSER } };
+  if (scenario === "first-visit-lazy") return prepareLazy(port, page, db);
   const first = await probe(port, page);
   if (first.status !== 200 || json(first.json).user?.isGuest !== true || !first.cookie)
     fail(`first visit: expected 200, a guest and a cookie; got ${first.status} ${first.text}`);
   if (scenario === "first-visit") return { spec: page, expect: "one-guest-per-2xx" };
   const cookie = scenario === "returning-guest" ? first.cookie : await db.registeredCookie();
-  const spec: RequestSpec = { ...page, headers: { cookie } };
+  const spec: RequestSpec = { ...page, headers: { ...page.headers, cookie } };
   const again = await probe(port, spec);
   const isGuest = json(again.json).user?.isGuest;
   if (again.status !== 200 || isGuest !== (scenario === "returning-guest") || again.cookie)
@@ -58,12 +68,31 @@ export async function prepareGuestUser(
   return { spec, expect: "no-new-rows" };
 }
 
+/**
+ * guest-user with `createGuests: "onWrite"`: `GET /page` without a cookie runs the page for
+ * an anonymous visitor (`guestPending`) and writes nothing: no cookie, no row.
+ */
+async function prepareLazy(port: number, page: RequestSpec, db: Probe): Promise<Prepared> {
+  const before = await db.census();
+  const first = await probe(port, page);
+  const after = await db.census();
+  if (first.status !== 200 || json(first.json).user !== null || first.cookie)
+    fail(
+      `first visit (lazy): expected 200 {"user":null} without a cookie; got ${first.status} ${first.text} (set-cookie: ${first.cookie})`,
+    );
+  if (after.users !== before.users || after.guests !== before.guests)
+    fail("first visit (lazy): the GET wrote rows (is the server built with onWrite?)");
+  if (after.sessions !== before.sessions) fail("first visit (lazy): the GET wrote a session");
+  return { spec: page, expect: "no-new-rows" };
+}
+
 /** The bare framework: the same page, no guest-user; the cookie is sent and ignored. */
 export async function prepareBare(port: number): Promise<Prepared> {
   const spec: RequestSpec = {
     method: "GET",
     path: "/page",
     headers: {
+      ...BROWSER,
       cookie:
         "guest_user_session=AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
     },
@@ -83,14 +112,16 @@ export async function prepareBetterAuth(port: number, scenario: Scenario): Promi
   const post = (path: string, body: unknown): RequestSpec => ({
     method: "POST",
     path: `/api/auth${path}`,
-    headers: { origin, "content-type": "application/json" },
+    headers: { ...BROWSER, origin, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
   const signIn = post("/sign-in/anonymous", {});
   const first = await probe(port, signIn);
   if (first.status !== 200 || !first.cookie.includes("session_token"))
     fail(`Better Auth sign-in/anonymous: ${first.status} ${first.text}`);
-  if (scenario === "first-visit") return { spec: signIn, expect: "one-ba-user-per-2xx" };
+  // first-visit-lazy compares with the same sign-in: Better Auth has no lazy mode.
+  if (scenario === "first-visit" || scenario === "first-visit-lazy")
+    return { spec: signIn, expect: "one-ba-user-per-2xx" };
   let cookie = first.cookie;
   if (scenario === "registered-user") {
     const email = `member-${Date.now()}@example.com`;
@@ -102,7 +133,11 @@ export async function prepareBetterAuth(port: number, scenario: Scenario): Promi
       fail(`Better Auth sign-up: ${signUp.status} ${signUp.text}`);
     cookie = signUp.cookie;
   }
-  const spec: RequestSpec = { method: "GET", path: "/api/auth/get-session", headers: { cookie } };
+  const spec: RequestSpec = {
+    method: "GET",
+    path: "/api/auth/get-session",
+    headers: { ...BROWSER, cookie },
+  };
   const again = await probe(port, spec);
   const anonymous = json(again.json).user?.isAnonymous === true;
   if (
@@ -135,8 +170,11 @@ function checkRun(
     problems.push(`${run.ok} 2xx but ${guests} new guests / ${users} new users`);
   if (expect === "one-ba-user-per-2xx" && !near(baUsers))
     problems.push(`${run.ok} 2xx but ${baUsers} new Better Auth users`);
-  if (expect === "no-new-rows" && (guests !== 0 || users !== 0 || baUsers !== 0))
-    problems.push(`rows created: ${guests} guests, ${users} users, ${baUsers} Better Auth users`);
+  const sessions = after.sessions - before.sessions;
+  if (expect === "no-new-rows" && (guests !== 0 || users !== 0 || sessions !== 0 || baUsers !== 0))
+    problems.push(
+      `rows created: ${guests} guests, ${users} users, ${sessions} sessions, ${baUsers} Better Auth users`,
+    );
   return problems;
 }
 

@@ -8,6 +8,9 @@
  *   middleware, so each guard resolves the visitor itself
  * - the built-in account views (`/accounts/login/`, ...) at the root, mounted with the
  *   adapter's router, without the session middleware
+ * - `POST /echo/`: a mounted Web handler answering the body it read
+ *
+ * Errors reaching the app's own error handler are kept in `appErrors`.
  *
  * Each answers JSON `{ user }` (or the guard's redirect). One adapter instance (so one web
  * layer) per app.
@@ -16,7 +19,7 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import { serve } from "@hono/node-server";
-import express, { type Router } from "express";
+import express, { type ErrorRequestHandler, type Router } from "express";
 import Fastify, { type FastifyInstance } from "fastify";
 import { Hono } from "hono";
 import { guestUserExpress } from "../../src/adapters/express/index.ts";
@@ -43,8 +46,13 @@ export interface RunningApp {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
+  /** Errors the app's own error handler received (Express next(err), Hono onError, Fastify's). */
+  readonly appErrors: unknown[];
   close(): Promise<void>;
 }
+
+/** A mounted Web handler: answers the body it read. */
+const echo = async (request: Request) => new Response(await request.text());
 
 const GUARDED = ["allow", "guest-only", "regular"] as const;
 
@@ -70,6 +78,12 @@ async function startExpress(gu: GuestUsers, options: AppOptions): Promise<Runnin
   app.use("/s", guestUser.session(), routes(express.Router()));
   app.use("/n", routes(express.Router()));
   app.use(guestUser.router(accountViews(guestUser.http)));
+  app.post("/echo/", guestUser.mount(echo));
+  const appErrors: unknown[] = [];
+  app.use(((error, _req, res, _next) => {
+    appErrors.push(error);
+    res.status(500).send("app error handler");
+  }) satisfies ErrorRequestHandler);
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
     const started = app.listen(0, "127.0.0.1", () => resolve(started));
   });
@@ -78,6 +92,7 @@ async function startExpress(gu: GuestUsers, options: AppOptions): Promise<Runnin
     framework: "express",
     url: `http://127.0.0.1:${port}`,
     port,
+    appErrors,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -101,12 +116,19 @@ async function startHono(gu: GuestUsers, options: AppOptions): Promise<RunningAp
     );
   }
   app.use(guestUser.routes(accountViews(guestUser.http)));
+  app.post("/echo/", guestUser.mount(echo));
+  const appErrors: unknown[] = [];
+  app.onError((error, c) => {
+    appErrors.push(error);
+    return c.text("app error handler", 500);
+  });
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
       resolve({
         framework: "hono",
         url: `http://127.0.0.1:${info.port}`,
         port: info.port,
+        appErrors,
         close: () =>
           new Promise<void>((done) => {
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -137,12 +159,19 @@ async function startFastify(gu: GuestUsers, options: AppOptions): Promise<Runnin
   );
   await app.register(routes, { prefix: "/n" });
   await app.register(guestUser.routes(accountViews(guestUser.http)));
+  app.post("/echo/", guestUser.mount(echo));
+  const appErrors: unknown[] = [];
+  app.setErrorHandler((error, _request, reply) => {
+    appErrors.push(error);
+    return reply.code(500).send("app error handler");
+  });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const { port } = app.server.address() as AddressInfo;
   return {
     framework: "fastify",
     url: `http://127.0.0.1:${port}`,
     port,
+    appErrors,
     close: () => app.close(),
   };
 }

@@ -86,6 +86,22 @@ describeEachDatabase("createGuests: onWrite", (fx) => {
           expect((await gu.stats()).guests).toBe(1);
         }));
 
+      it("a mounted mixin view creates the guest on a form POST carrying the token (body read from a clone)", () =>
+        withServer(async (server, gu) => {
+          const client = browser(server.url);
+          const token = await client.csrfToken();
+          const anonymous = await client.send("/mixin/");
+          expect(((await anonymous.json()) as PageBody).guestPending).toBe(true);
+          const response = await client.send("/mixin/", {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ csrf_token: token }),
+          });
+          expect(response.status).toBe(200);
+          expect(((await response.json()) as PageBody).user?.isGuest).toBe(true);
+          expect((await gu.stats()).guests).toBe(1);
+        }));
+
       it("a cross-site POST (no token, foreign Origin) makes no guest", () =>
         withServer(async (server, gu) => {
           const client = browser(server.url);

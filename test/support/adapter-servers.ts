@@ -7,7 +7,13 @@ import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
 import { type GuestUserEnv, guestUserHono } from "../../src/adapters/hono/index.ts";
 import type { RequestState } from "../../src/http/request.ts";
-import { accountViews, type GuestUsers } from "../../src/index.ts";
+import {
+  AllowGuestUserMixin,
+  accountViews,
+  type GuestUsers,
+  type HandlerContext,
+  View,
+} from "../../src/index.ts";
 
 /** A started test server. */
 export interface TestServer {
@@ -24,6 +30,13 @@ export function stateJson(state: RequestState | undefined) {
   };
 }
 
+/** A class-based view behind the AllowGuestUserMixin, mounted by every adapter at `/mixin/`. */
+class MixinPage extends AllowGuestUserMixin(View) {
+  override get = async (_request: Request, { state }: HandlerContext) =>
+    Response.json(stateJson(state));
+  override post = this.get;
+}
+
 /** Options of the test apps. */
 export interface AppOptions {
   /** Express `trust proxy`, Fastify `trustProxy`, Hono `trustProxy`. */
@@ -32,7 +45,8 @@ export interface AppOptions {
 
 /**
  * The same small app on Express, Hono and Fastify: the session middleware, the account views,
- * `ALL /page/` behind allowGuestUser(), `GET /start/` calling ensureGuest().
+ * `ALL /page/` behind allowGuestUser(), `/mixin/` (a mounted AllowGuestUserMixin view),
+ * `GET /start/` calling ensureGuest().
  */
 export const adapterServers: Record<
   "express" | "hono" | "fastify",
@@ -52,6 +66,7 @@ export const adapterServers: Record<
         res.json(stateJson(req.guestUser));
       },
     );
+    app.all("/mixin/", guestUser.mount(MixinPage.asView()));
     app.get("/start/", async (req, res) => {
       await guestUser.ensureGuest(req, res);
       res.json(stateJson(req.guestUser));
@@ -69,6 +84,7 @@ export const adapterServers: Record<
     app.use(guestUser.session());
     app.use(guestUser.routes(accountViews(guestUser.http)));
     app.all("/page/", guestUser.allowGuestUser(), (c) => c.json(stateJson(c.var.guestUser)));
+    app.on(["GET", "POST"], "/mixin/", guestUser.mount(MixinPage.asView()));
     app.get("/start/", async (c) => {
       await guestUser.ensureGuest(c);
       return c.json(stateJson(c.var.guestUser));
@@ -93,6 +109,11 @@ export const adapterServers: Record<
       url: "/page/",
       preHandler: guestUser.allowGuestUser(),
       handler: async (request) => stateJson(request.guestUser ?? undefined),
+    });
+    app.route({
+      method: ["GET", "POST"],
+      url: "/mixin/",
+      handler: guestUser.mount(MixinPage.asView()),
     });
     app.get("/start/", async (request, reply) => {
       await guestUser.ensureGuest(request, reply);

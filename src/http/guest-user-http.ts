@@ -111,10 +111,12 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
 
   /** Creates (or, for the same browser's parallel first writes, finds) the guest and logs it in. */
   const createGuest = async (request: HttpRequest, state: RequestState) => {
-    const { user, session } = await guestUsers.createGuestSession({
-      request: () => webRequestOf(request),
-      creationKey: creationKeyOf(secret, csrf.seed(request, state)),
-    });
+    const { user, session } = await reaching(
+      guestUsers.createGuestSession({
+        request: () => webRequestOf(request),
+        creationKey: creationKeyOf(secret, csrf.seed(request, state)),
+      }),
+    );
     setUser(state, user, session);
     state.guestPending = false;
     state.guestCreatedHere = true;
@@ -132,13 +134,15 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     return createGuest(request, state);
   };
 
-  /** A session looked up by token, or null (never throws for a bad token). */
-  const lookUp = async (token: string | null) => {
-    if (!token) return null;
-    const found = await guestUsers.validateSession(token);
+  /** Runs a database call; its success ends an outage the monitor saw (one log line). */
+  const reaching = async <T>(call: Promise<T>): Promise<T> => {
+    const value = await call;
     if (outage.down) outage.recovered();
-    return found;
+    return value;
   };
+  /** A session looked up by token, or null (never throws for a bad token). */
+  const lookUp = async (token: string | null) =>
+    token ? reaching(guestUsers.validateSession(token)) : null;
 
   const http: GuestUserHttp = {
     guestUsers,
@@ -170,14 +174,14 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
 
     async logIn(_request, state, user) {
       if (state.token) await guestUsers.invalidateSession(state.token);
-      const session = await guestUsers.createSession(user.id);
+      const session = await reaching(guestUsers.createSession(user.id));
       setUser(state, user, session);
       if (state.via !== "bearer") state.setCookies.push(sessionCookie(state, session));
       return session;
     },
 
     async logOut(_request, state) {
-      if (state.token) await guestUsers.invalidateSession(state.token);
+      if (state.token) await reaching(guestUsers.invalidateSession(state.token));
       Object.assign(state, { user: null, isGuest: false, token: null });
       state.setCookies.push(cookieFor(state, cookie.name, "", 0));
     },

@@ -8,11 +8,15 @@
  * PostgreSQL only: SQLite is in-process (no outage to simulate; as root, file permissions do
  * not stop us reading), and MariaDB would take the same code path as PostgreSQL.
  */
-import { createServer, type Server, type Socket, connect } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGuestUsers, type GuestUsers } from "../../src/index.ts";
-import { availableDialects, type IsolatedDatabase, isolatedDatabase } from "../support/databases.ts";
+import {
+  availableDialects,
+  type IsolatedDatabase,
+  isolatedDatabase,
+} from "../support/databases.ts";
 import { FAST_HASHING } from "../support/guest-users.ts";
 import {
   collectingLogger,
@@ -172,15 +176,26 @@ describe.skipIf(!postgres)("a database outage over real HTTP [postgres]", () => 
 
         // The database is back: the next requests work, with nothing restarted.
         await proxy.start();
-        const back = await get("/s/plain/", { cookie });
-        expect(back.status).toBe(200);
-        expect(((await back.json()) as { user: { id: unknown } }).user.id).toBe(member.id);
+        // A cookie-less first visit (no session lookup) is enough to see the recovery.
         const guest = await get("/n/allow/");
         expect(guest.status).toBe(200);
         expect(((await guest.json()) as { user: { isGuest: boolean } }).user.isGuest).toBe(true);
+        expect(warnings.filter((line) => /reachable again/.test(line))).toHaveLength(1);
+        const back = await get("/s/plain/", { cookie });
+        expect(back.status).toBe(200);
+        expect(((await back.json()) as { user: { id: unknown } }).user.id).toBe(member.id);
         for (const path of GUARD_PATHS) expect((await get(path, { cookie })).status).not.toBe(503);
         expect(warnings.filter((line) => /reachable again/.test(line))).toHaveLength(1);
         expect(errors).toHaveLength(1);
+
+        // A second outage is a new outage: logged again, once.
+        await proxy.stop();
+        await expect503(await get("/s/allow/"));
+        await expect503(await get("/s/plain/", { cookie }));
+        expect(errors).toHaveLength(2);
+        await proxy.start();
+        expect((await get("/s/plain/", { cookie })).status).toBe(200);
+        expect(warnings.filter((line) => /reachable again/.test(line))).toHaveLength(2);
       } finally {
         await app?.close();
         await gu?.close();

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { Request as ExpressRequest } from "express";
+import { isClientAbort } from "../../http/client-abort.ts";
 import { parsedField } from "../../http/gate/lazy.ts";
 import type { HttpRequest } from "../../http/request.ts";
 
@@ -135,17 +136,7 @@ export function webRequestOf(req: ExpressRequest): Request {
   return new Request(urlOf(req), init);
 }
 
-/**
- * True when the client went away before we answered (an aborted upload, a closed tab):
- * nothing to answer and nothing to log as a server error.
- */
+/** True when the client went away before we answered: nothing to answer, nothing to log. */
 export function clientGone(req: ExpressRequest, error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    req.destroyed ||
-    code === "ECONNRESET" ||
-    code === "ECONNABORTED" ||
-    code === "ERR_STREAM_PREMATURE_CLOSE" ||
-    (error instanceof Error && error.name === "AbortError")
-  );
+  return req.destroyed || isClientAbort(error);
 }

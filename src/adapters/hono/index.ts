@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { GuestUsers } from "../../core/guest-users.ts";
 import type { User } from "../../core/types.ts";
+import { isClientAbort } from "../../http/client-abort.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import { type WebHandler, withCookies } from "../../http/handler.ts";
@@ -69,6 +70,9 @@ export function guestUserHono(
     try {
       return await body();
     } catch (error) {
+      // A client that hung up mid-request: nothing to log, nobody to answer.
+      if (c.req.raw.signal.aborted || isClientAbort(error))
+        return new Response(null, { status: 400 });
       const response = http.failure(requestOf(c), error);
       if (!response) throw error;
       return response;

@@ -119,7 +119,8 @@ export interface GuestUserHono {
   regularUserRequired(options?: RegularUserRequiredOptions): MiddlewareHandler<GuestUserEnv>;
   /**
    * The reference's `maybe_create_guest_user`: for an anonymous visitor (guests enabled, User-
-   * Agent not blocked) creates a guest and logs it in; returns it, or null. Needs `session()`.
+   * Agent not blocked) creates a guest and logs it in; returns it, or null. In `"onWrite"` mode a
+   * safe request only marks `state.guestPending`. Works with or without `session()`.
    * @example
    * ```ts
    * app.post("/cart/", async (c) => { await guestUser.maybeCreateGuestUser(c); ... });

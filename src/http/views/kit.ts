@@ -1,5 +1,6 @@
 import { InvalidConfigError } from "../../core/errors.ts";
 import type { Settings } from "../../core/settings.ts";
+import { isClientAbort } from "../client-abort.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import { type WebHandler, withCookies } from "../handler.ts";
 import type { RequestState } from "../request.ts";
@@ -153,6 +154,9 @@ export function defineView(
       const handler = method === "GET" || method === "POST" ? handlers[method] : undefined;
       response = handler ? await handler(exchange) : methodNotAllowed(exchange, allowed);
     } catch (error) {
+      // A client that hung up mid-body is no server failure: nothing to log, nobody to answer.
+      if (request.signal.aborted || isClientAbort(error))
+        return new Response(null, { status: 400 });
       // A database outage: 503 + Retry-After, logged once per outage (not per request).
       response =
         kit.http.failure(request, error) ??

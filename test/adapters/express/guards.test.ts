@@ -136,11 +136,10 @@ describeEachDatabase("express guards over HTTP", (fx) => {
           });
         });
         // A browser's User-Agent (isbot lets it through) with a marker to recognise it by.
-        const agent = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0 TestBrowser/1.0";
+        const agent =
+          "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0 TestBrowser/1.0";
         try {
-          const user = await browser(server.url, agent).user(
-            "/allow_guest_user/?from=ad",
-          );
+          const user = await browser(server.url, agent).user("/allow_guest_user/?from=ad");
           expect(seen).toEqual([
             {
               url: `${server.url}/allow_guest_user/?from=ad`,

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
-import express5 from "express";
 import type { ErrorRequestHandler } from "express";
+import express5 from "express";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type GuestUserExpress, guestUserExpress } from "../../../src/adapters/express/index.ts";
 import type { WebHandler, WebRoute } from "../../../src/http/handler.ts";

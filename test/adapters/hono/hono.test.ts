@@ -94,7 +94,10 @@ describeAdapter("hono adapter", start, (_server, guestUsers) => {
       // ...and a new visitor gets a guest, with its cookie on the handler's response.
       const fresh = new Client(running.url);
       const first = await fresh.fetch("/maybe/");
-      const made = (await first.json()) as { user: { id: unknown; isGuest: boolean }; created: unknown };
+      const made = (await first.json()) as {
+        user: { id: unknown; isGuest: boolean };
+        created: unknown;
+      };
       expect(made.user.isGuest).toBe(true);
       expect(made.created).toBe(made.user.id);
       expect((await fresh.json("/web/")).user).toEqual(made.user);

@@ -175,7 +175,8 @@ export function describeAdapter(
         seen.push({ id: user.id, url: request.url, agent: request.headers.get("user-agent") });
       });
       // A browser's User-Agent (isbot lets it through) with a marker to recognise it by.
-      const probe = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0 probe/1.0";
+      const probe =
+        "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0 probe/1.0";
       try {
         const client = new Client(server.url);
         const { user } = await client.json("/allow_guest_user/?x=1", {

@@ -5,7 +5,6 @@ import { sql } from "kysely";
 import { afterAll, expect, it } from "vitest";
 import { createGuestUsers, type GuestUsersOptions } from "../../src/index.ts";
 import { accountsDdl } from "../support/app-tables.ts";
-import type { DialectName } from "../support/databases.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 import { APPLIED_ALL, cli, REPO, seed, spawnCli, writeConfig } from "./support.ts";
 

@@ -9,7 +9,6 @@ import {
   InvalidConfigError,
 } from "../../src/index.ts";
 import { accountsDdl } from "../support/app-tables.ts";
-import type { DialectName } from "../support/databases.ts";
 import { describeEachDatabase, testClock } from "../support/guest-users.ts";
 
 const PASSWORD = "Zebra-Quantum-77!";

@@ -1,10 +1,10 @@
+import { normalizeUsername } from "../store/username-case.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
 import { ValidationError } from "./errors.ts";
 import { validateInput } from "./forms/index.ts";
 import { idOf, type UserRef } from "./guests.ts";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
 import type { Credentials, User } from "./types.ts";
-import { normalizeUsername } from "./usernames/case.ts";
 
 const TAKEN = "A user with that username already exists.";
 

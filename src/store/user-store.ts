@@ -1,8 +1,8 @@
 import { type RawBuilder, sql } from "kysely";
 import type { UserId } from "../core/types.ts";
-import { normalizeUsername, usernameKey, usernameSpellings } from "../core/usernames/case.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
+import { normalizeUsername, usernameKey, usernameSpellings } from "./username-case.ts";
 
 /** A users row, in the library's words, whatever the app's column names. */
 export interface UserRow {

@@ -1,4 +1,3 @@
-export { normalizeUsername, usernameKey, usernameSpellings } from "./case.ts";
 export { friendlyNameGenerator } from "./friendly.ts";
 export {
   attemptOf,

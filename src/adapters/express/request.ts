@@ -59,8 +59,11 @@ export function headersOf(req: ExpressRequest): Headers {
   return headers;
 }
 
-/** One view per request: the session middleware and the guards read the same one. */
-const views = new WeakMap<ExpressRequest, HttpRequest>();
+/**
+ * One view per request, kept on it: the session middleware and the guards read the same one
+ * (a WeakMap per request costs the garbage collector more).
+ */
+const VIEW = Symbol("guest-user.requestView");
 
 /**
  * The cheap request the http layer reads: URL and header lookups, no copy; the Web `Request`
@@ -72,7 +75,8 @@ const views = new WeakMap<ExpressRequest, HttpRequest>();
  * ```
  */
 export function httpRequestOf(req: ExpressRequest): HttpRequest {
-  const cached = views.get(req);
+  const holder = req as ExpressRequest & { [VIEW]?: HttpRequest };
+  const cached = holder[VIEW];
   if (cached) return cached;
   const url = urlOf(req);
   const view: HttpRequest = {
@@ -90,7 +94,7 @@ export function httpRequestOf(req: ExpressRequest): HttpRequest {
     // A body parser's result (express.urlencoded/json); an unparsed stream is left alone.
     formField: async (name) => parsedField(req.body, name),
   };
-  views.set(req, view);
+  holder[VIEW] = view;
   return view;
 }
 

@@ -11,6 +11,8 @@ import { addFormBodyParser, httpRequestOf, sendResponse, toWebRequest } from "./
 export type { GuestUserFastify, GuestUserFastifyOptions, GuestUserPreHandler } from "./types.ts";
 export { absoluteUrl, addFormBodyParser, sendResponse, toWebRequest } from "./web.ts";
 
+const VIEW = Symbol("guest-user.requestView");
+
 /**
  * Creates the Fastify adapter.
  *
@@ -28,11 +30,11 @@ export function guestUserFastify(
   options: GuestUserFastifyOptions = {},
 ): GuestUserFastify {
   const http = options.http ?? createGuestUserHttp(guestUsers);
-  const views = new WeakMap<FastifyRequest, HttpRequest>();
+  /** One view per request, kept on it (a WeakMap per request costs the garbage collector more). */
   const viewOf = (request: FastifyRequest) => {
-    const view = views.get(request) ?? httpRequestOf(request);
-    views.set(request, view);
-    return view;
+    const holder = request as FastifyRequest & { [VIEW]?: HttpRequest };
+    holder[VIEW] ??= httpRequestOf(request);
+    return holder[VIEW];
   };
   const publish = (request: FastifyRequest, state: RequestState) => {
     request.guestUser = state;

@@ -36,7 +36,6 @@ export function guestUserHono(
   const http = options.http ?? createGuestUserHttp(guestUsers);
   const trust = compileTrust(options.trustProxy);
   const addressOf = options.clientAddress ?? nodeServerAddress;
-  const views = new WeakMap<Request, HttpRequest>();
 
   const publish = (c: Context<GuestUserEnv>, state: RequestState) => {
     c.set("guestUser", state);
@@ -45,12 +44,10 @@ export function guestUserHono(
   };
   /** The request as the web layer reads it: client address and protocol through trusted proxies. */
   const requestOf = (c: Context<GuestUserEnv>): HttpRequest => {
-    const raw = c.req.raw;
-    const cached = views.get(raw);
-    if (cached) return cached;
-    const view = webRequestView(raw, addressOf(c), trust);
-    views.set(raw, view);
-    return view;
+    // Kept on the context (a WeakMap per request costs the garbage collector more).
+    const holder = c as Context<GuestUserEnv> & { [VIEW]?: HttpRequest };
+    holder[VIEW] ??= webRequestView(c.req.raw, addressOf(c), trust);
+    return holder[VIEW];
   };
   const flush = (c: Context<GuestUserEnv>, state: RequestState) => {
     for (const cookie of state.setCookies.splice(0))
@@ -150,6 +147,8 @@ export function guestUserHono(
     },
   };
 }
+
+const VIEW = Symbol("guest-user.requestView");
 
 /** The remote address of @hono/node-server's incoming message, when running on it. */
 function nodeServerAddress(c: Context<GuestUserEnv>): string | null {

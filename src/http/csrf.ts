@@ -24,17 +24,22 @@ export function csrfProtection(
     state.csrfSeed = seed && /^[\w-]{22,64}$/.test(seed) ? seed : null;
     return state.csrfSeed;
   };
+  const newSeed = (state: RequestState) => {
+    const seed = randomBytes(24).toString("base64url");
+    state.csrfSeed = seed;
+    state.setCookies.push(cookieFor(state, cookieName, seed));
+    return seed;
+  };
   return {
     /** This browser's seed (from its cookie), or null. */
     seed: seedOf,
+    /** Gives this browser a new seed (on log-out): forms and creation keys of the old one end. */
+    rotate(state: RequestState): void {
+      newSeed(state);
+    },
     /** The token to put in a form's hidden `csrf_token` field (sets the seed cookie if needed). */
     token(request: HttpRequest, state: RequestState): string {
-      let seed = seedOf(request, state);
-      if (!seed) {
-        seed = randomBytes(24).toString("base64url");
-        state.csrfSeed = seed;
-        state.setCookies.push(cookieFor(state, cookieName, seed));
-      }
+      const seed = seedOf(request, state) ?? newSeed(state);
       return sign(seed, sessionIdOf(state));
     },
     /**

@@ -184,6 +184,9 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       if (state.token) await reaching(guestUsers.invalidateSession(state.token));
       Object.assign(state, { user: null, isGuest: false, token: null });
       state.setCookies.push(cookieFor(state, cookie.name, "", 0));
+      // A new CSRF seed for the next visitor of this browser: the old one is also the key that
+      // let parallel first writes find the guest just made, which must not outlive the log-out.
+      csrf.rotate(state);
     },
 
     csrfToken: (request, state) => csrf.token(request, state),

@@ -152,6 +152,28 @@ describeEachDatabase("createGuests: onWrite", (fx) => {
           expect((await gu.stats()).guests).toBe(1);
         }));
 
+      it("after a log-out, the same browser's next first write makes a NEW guest (the seed rotates)", () =>
+        withServer(async (server, gu) => {
+          const client = browser(server.url);
+          const first = await client.page("POST", {
+            headers: { "x-csrf-token": await client.csrfToken() },
+          });
+          expect(first.user?.isGuest).toBe(true);
+          const loggedOut = await client.send("/accounts/logout/", {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ csrf_token: await client.csrfToken() }),
+          });
+          expect(loggedOut.status).toBe(302);
+          expect(client.jar.has(SESSION)).toBe(false);
+          const second = await client.page("POST", {
+            headers: { "x-csrf-token": await client.csrfToken() },
+          });
+          expect(second.user?.isGuest).toBe(true);
+          expect(second.user?.id).not.toBe(first.user?.id);
+          expect((await gu.stats()).guests).toBe(2);
+        }));
+
       it("ensureGuest creates the guest on a GET when the app writes on GET", () =>
         withServer(async (server, gu) => {
           const client = browser(server.url);

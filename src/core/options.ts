@@ -1,0 +1,214 @@
+import type { LimitStore, RateLimit } from "../limits/types.ts";
+import type { DatabaseSource } from "../store/connect.ts";
+import type { TableOptions, Tables } from "../store/tables.ts";
+import type { UserStore } from "../store/user-store.ts";
+import type { Logger } from "./events.ts";
+import type { ScryptParams } from "./passwords.ts";
+import type { ConvertForm } from "./types.ts";
+import type { NameGenerator, NameGeneratorSetting } from "./usernames/index.ts";
+
+/** Django's SESSION_COOKIE_AGE, which the reference's MAX_AGE defaults to: 14 days. */
+export const TWO_WEEKS = 1_209_600;
+
+/** Session options. */
+export interface SessionOptions {
+  /** Seconds a session lives without activity (sliding expiry). @default 1209600 (14 days) */
+  readonly maxAge?: number;
+  /**
+   * Seconds between two extensions of a session's expiry (and of a guest's `last_seen_at`):
+   * the only write a returning visitor ever causes, at most this often.
+   * @default 3600
+   */
+  readonly refreshInterval?: number;
+}
+
+/** The session cookie. */
+export interface CookieOptions {
+  /** @default "guest_user_session" */
+  readonly name?: string;
+  /** `"auto"`: Secure everywhere but on localhost (plain-HTTP development). @default "auto" */
+  readonly secure?: boolean | "auto";
+  /** @default undefined (the current host only) */
+  readonly domain?: string;
+  /** @default "/" */
+  readonly path?: string;
+}
+
+/**
+ * Everything `createGuestUsers()` takes. Every option is optional; the defaults are the
+ * reference's (django-guest-user 0.5.5).
+ *
+ * @example
+ * ```ts
+ * const guestUsers = createGuestUsers({
+ *   database: process.env.DATABASE_URL,
+ *   nameGenerator: "friendly",
+ *   maxAge: 30 * 24 * 3600,
+ *   expireBy: "lastSeenAt",
+ * });
+ * ```
+ */
+export interface GuestUsersOptions extends TableOptions {
+  /** Where the data lives; see {@link DatabaseSource}. @default "sqlite:guest-user.sqlite3" */
+  readonly database?: DatabaseSource;
+  /** When false, guarded pages let anonymous visitors through and no guest is made. @default true */
+  readonly enabled?: boolean;
+  /** `"uuid"`, `"numbered"`, `"friendly"` or a function returning a username. @default "uuid" */
+  readonly nameGenerator?: NameGeneratorSetting;
+  /** Prefix of the numbered generator. @default "Guest" */
+  readonly namePrefix?: string;
+  /** Digits of the numbered generator. @default 4 */
+  readonly nameSuffixDigits?: number;
+  /** Seconds after which a guest is expired and may be deleted. @default 1209600 (the session age) */
+  readonly maxAge?: number;
+  /**
+   * What a guest's age is measured from: its creation (the reference) or its last request.
+   * @default "createdAt"
+   */
+  readonly expireBy?: "createdAt" | "lastSeenAt";
+  /** The form that converts a guest. @default userCreationForm() */
+  readonly convertForm?: ConvertForm<unknown>;
+  /** Pre-fill the convert form with the guest's generated username. @default false */
+  readonly convertPrefillUsername?: boolean;
+  /** Where guests go when a page needs a registered user. @default "/convert/" */
+  readonly convertUrl?: string;
+  /** Where a converted user lands, unless a safe `next` was given. @default "/convert/success/" */
+  readonly convertRedirectUrl?: string;
+  /** Where anonymous visitors go from a guest-only page. @default loginUrl */
+  readonly requiredAnonUrl?: string;
+  /** Where registered users go from a guest-only page. @default loginRedirectUrl */
+  readonly requiredUserUrl?: string;
+  /** The login page. @default "/accounts/login/" */
+  readonly loginUrl?: string;
+  /** Where users land after logging in. @default "/accounts/profile/" */
+  readonly loginRedirectUrl?: string;
+  /**
+   * Crawlers that never get a guest: patterns matched case-insensitively anywhere in the
+   * User-Agent. Replaces the reference's list; extend it with
+   * `[...DEFAULT_BLOCKED_USER_AGENTS, "MyBot"]`. A missing or blank User-Agent never gets one.
+   * @default the reference's 12 (DEFAULT_BLOCKED_USER_AGENTS)
+   */
+  readonly blockedUserAgents?: readonly (string | RegExp)[];
+  /**
+   * Also refuse guests to what the maintained `isbot` list calls a bot (GPTBot, AhrefsBot,
+   * Applebot, curl, python-requests, headless browsers, ...), on top of `blockedUserAgents`.
+   * @default true
+   */
+  readonly detectBots?: boolean;
+  /** Sessions. */
+  readonly session?: SessionOptions;
+  /** scrypt parameters for new password hashes. @default { logN: 16, r: 8, p: 1 } */
+  readonly passwordHashing?: ScryptParams;
+  /**
+   * Your own user operations; see {@link UserStore}. A function receives the default store
+   * (on the configured users table) to extend.
+   * @default tableUserStore() on the configured users table
+   * @example
+   * ```ts
+   * userStore: (base) => ({ ...base, insertUser: async (db, user) => { const id = await base.insertUser(db, user); ...; return id; } })
+   * ```
+   */
+  readonly userStore?: UserStore | ((defaults: UserStore) => UserStore);
+  /** Where failures that cannot be thrown (a throwing listener) are reported. @default console */
+  readonly logger?: Logger;
+  /** The clock, in milliseconds since the epoch (tests move it). @default Date.now */
+  readonly clock?: () => number;
+  /**
+   * A random secret of at least 32 characters, for CSRF tokens. Required by the web layer
+   * (views and adapters); the core alone does not need it. Keep it out of the code:
+   * `secret: process.env.GUEST_USER_SECRET`.
+   */
+  readonly secret?: string;
+  /** The session cookie. */
+  readonly cookie?: CookieOptions;
+  /**
+   * At most `max` guests per client address every `windowSeconds` (in memory, per process):
+   * past it, `allowGuestUser` serves the visitor anonymously, as for a blocked crawler. Stops
+   * cookie-dropping clients and unlisted crawlers from creating guests without bound.
+   * @default null (no limit)
+   * @example { max: 60, windowSeconds: 3600 }
+   */
+  readonly guestCreationLimit?: RateLimit | null;
+  /**
+   * When a guest is made. `"onVisit"` (the reference): the first request of an anonymous
+   * visitor through `allowGuestUser`. `"onWrite"`: anonymous GET/HEAD/OPTIONS run the handler
+   * anonymously (`state.guestPending` is true) and write nothing; the first unsafe request
+   * (POST, PUT, PATCH, DELETE) that passes the CSRF check creates the guest, and parallel first
+   * writes of one browser make ONE guest. Crawlers and link previews then cost no rows.
+   * @default "onVisit"
+   * @example createGuests: "onWrite"
+   */
+  readonly createGuests?: "onVisit" | "onWrite";
+  /**
+   * The app's veto on a new guest (a CAPTCHA or Turnstile check, its own bot rules): return
+   * false, or throw a `GuestUserError`, to refuse; the visitor is then served anonymously
+   * (the JSON guest endpoint answers 403). Runs after the built-in checks pass.
+   * @default undefined (no veto)
+   * @example
+   * ```ts
+   * beforeGuestCreated: ({ request }) => request.headers.get("cf-turnstile-ok") === "1"
+   * ```
+   */
+  readonly beforeGuestCreated?: (context: GuestCreationContext) => boolean | Promise<boolean>;
+  /**
+   * Failed logins allowed per username and client address every `windowSeconds`; the
+   * address alone may fail five times as often (many usernames). Past it the login, sign-up
+   * and convert forms answer 429 with `Retry-After`, the right password refused too, until the
+   * window ends. `null` turns throttling off.
+   * @default { max: 10, windowSeconds: 900 }
+   * @example loginLimit: { max: 5, windowSeconds: 600 }
+   */
+  readonly loginLimit?: RateLimit | null;
+  /**
+   * Where `guestCreationLimit` and `loginLimit` count: in this process's memory, or in a store
+   * shared by every server, such as `redisLimitStore()` from `guest-user/redis`.
+   * @default memoryLimitStore()
+   * @example limitStore: redisLimitStore({ client: new Redis(process.env.REDIS_URL) })
+   */
+  readonly limitStore?: LimitStore;
+}
+
+/** What {@link GuestUsersOptions.beforeGuestCreated} gets. */
+export interface GuestCreationContext {
+  /** The request that would create the guest. */
+  readonly request: Request;
+  /** The client's address as the adapter determined it (trusted proxies applied), or null. */
+  readonly clientAddress: string | null;
+}
+
+/** The options after checking, with every default filled in. */
+export interface Settings {
+  readonly enabled: boolean;
+  readonly generateName: NameGenerator;
+  readonly maxAge: number;
+  readonly expireBy: "createdAt" | "lastSeenAt";
+  readonly convertForm: ConvertForm<unknown>;
+  readonly convertPrefillUsername: boolean;
+  readonly convertUrl: string;
+  readonly convertRedirectUrl: string;
+  readonly requiredAnonUrl: string;
+  readonly requiredUserUrl: string;
+  readonly loginUrl: string;
+  readonly loginRedirectUrl: string;
+  readonly blockedUserAgents: readonly (string | RegExp)[];
+  readonly detectBots: boolean;
+  readonly session: Required<SessionOptions>;
+  readonly passwordHashing: ScryptParams;
+  readonly tables: Tables;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  readonly secret: string | null;
+  readonly guestCreationLimit: RateLimit | null;
+  readonly createGuests: "onVisit" | "onWrite";
+  readonly beforeGuestCreated:
+    | ((context: GuestCreationContext) => boolean | Promise<boolean>)
+    | null;
+  readonly loginLimit: RateLimit | null;
+  readonly limitStore: LimitStore;
+  readonly cookie: {
+    readonly name: string;
+    readonly secure: boolean | "auto";
+    readonly domain: string | null;
+    readonly path: string;
+  };
+}

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, expect, it } from "vitest";
-import { createGuestUsers, type GuestUsersOptions } from "../../src/index.ts";
-import { accountsDdl } from "../support/app-tables.ts";
+import { createGuestUsers } from "../../src/index.ts";
+import { accountsDdl, accountsUsers } from "../support/app-tables.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 import { APPLIED_ALL, cli, REPO, seed, spawnCli, writeConfig } from "./support.ts";
 
@@ -15,18 +15,6 @@ const DAY = 86_400;
 const HOUR = 3_600;
 const dir = mkdtempSync(join(tmpdir(), "guest-user-cli-config-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const accountsUsers = (table: string): GuestUsersOptions["users"] => ({
-  table,
-  columns: {
-    id: "account_id",
-    username: "login",
-    password: "pw_hash",
-    email: "mail",
-    createdAt: null,
-    lastLoginAt: null,
-  },
-});
 
 describeEachDatabase("cli config", (fx) => {
   let files = 0;

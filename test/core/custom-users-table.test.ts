@@ -8,7 +8,7 @@ import {
   type GuestUsersOptions,
   InvalidConfigError,
 } from "../../src/index.ts";
-import { accountsDdl } from "../support/app-tables.ts";
+import { accountsDdl, accountsUsers } from "../support/app-tables.ts";
 import { describeEachDatabase, testClock } from "../support/guest-users.ts";
 
 const PASSWORD = "Zebra-Quantum-77!";
@@ -16,18 +16,6 @@ const DAY = 86_400;
 /** Every migration, in the order they apply (unmigrate undoes them in reverse). */
 const MIGRATIONS = ["001-initial", "002-username-case", "003-guest-creation-key"];
 const form = (username: string) => ({ username, password1: PASSWORD, password2: PASSWORD });
-
-const usersOption = (table: string): GuestUsersOptions["users"] => ({
-  table,
-  columns: {
-    id: "account_id",
-    username: "login",
-    password: "pw_hash",
-    email: "mail",
-    createdAt: null,
-    lastLoginAt: null,
-  },
-});
 
 interface Account {
   account_id: number;
@@ -74,7 +62,7 @@ describeEachDatabase("the app's own users table", (fx) => {
   /** The app's table, and the library opened (and migrated) on it. */
   async function setup(options: GuestUsersOptions = {}) {
     const { table, tablePrefix } = await createAccounts();
-    const gu = await fx.open({ tablePrefix, users: usersOption(table), ...options });
+    const gu = await fx.open({ tablePrefix, users: accountsUsers(table), ...options });
     return { gu, table, tablePrefix };
   }
 
@@ -82,7 +70,7 @@ describeEachDatabase("the app's own users table", (fx) => {
     const { table, tablePrefix, columns: before } = await createAccounts();
     const columnsOf = async (gu: GuestUsers) =>
       (await gu.db.introspection.getTables()).find((t) => t.name === table)?.columns;
-    const gu = await fx.open({ tablePrefix, users: usersOption(table) });
+    const gu = await fx.open({ tablePrefix, users: accountsUsers(table) });
     expect(before).toHaveLength(4);
 
     expect(await gu.migrate()).toEqual({ applied: [] });
@@ -149,7 +137,7 @@ describeEachDatabase("the app's own users table", (fx) => {
     };
     const counted = await fx.open({
       tablePrefix,
-      users: usersOption(table),
+      users: accountsUsers(table),
       database: gu.db.withPlugin(counter),
     });
     queries = 0;

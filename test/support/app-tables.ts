@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from "kysely";
+import type { GuestUsersOptions } from "../../src/index.ts";
 import type { DialectName } from "./databases.ts";
 
 /** An auto-increment integer primary key, as each database spells it. */
@@ -16,3 +17,16 @@ export function accountsDdl(dialect: DialectName, table: string) {
     pw_hash varchar(255) null,
     mail varchar(254) null)`;
 }
+
+/** The `users` option for {@link accountsDdl}'s table. */
+export const accountsUsers = (table: string): GuestUsersOptions["users"] => ({
+  table,
+  columns: {
+    id: "account_id",
+    username: "login",
+    password: "pw_hash",
+    email: "mail",
+    createdAt: null,
+    lastLoginAt: null,
+  },
+});

@@ -12,15 +12,6 @@
  */
 
 export type { CleanupProgress, DeleteExpiredOptions, DeleteExpiredResult } from "./core/cleanup.ts";
-export {
-  DatabaseUnavailableError,
-  type FieldErrors,
-  GuestUserError,
-  type GuestUserErrorCode,
-  InvalidConfigError,
-  NotGuestError,
-  ValidationError,
-} from "./core/errors.ts";
 export type { GuestUserEvents, Listener, Logger } from "./core/events.ts";
 export * from "./core/forms/index.ts";
 export { createGuestUsers, type GuestUsers } from "./core/guest-users.ts";
@@ -92,6 +83,15 @@ export {
 export * from "./http/views/index.ts";
 export { type MemoryLimitStoreOptions, memoryLimitStore } from "./limits/memory.ts";
 export type { LimitStore, LimitVerdict, RateLimit } from "./limits/types.ts";
+export {
+  DatabaseUnavailableError,
+  type FieldErrors,
+  GuestUserError,
+  type GuestUserErrorCode,
+  InvalidConfigError,
+  NotGuestError,
+  ValidationError,
+} from "./shared/errors.ts";
 export { type DatabaseSource, DEFAULT_DATABASE } from "./store/connect.ts";
 export type { DialectName } from "./store/dialect.ts";
 export type { GuestData, GuestRecord } from "./store/guest-store.ts";

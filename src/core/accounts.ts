@@ -1,6 +1,6 @@
+import { ValidationError } from "../shared/errors.ts";
 import { normalizeUsername } from "../store/username-case.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
-import { ValidationError } from "./errors.ts";
 import { validateInput } from "./forms/index.ts";
 import { idOf, type UserRef } from "./guests.ts";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";

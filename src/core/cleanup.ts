@@ -1,6 +1,6 @@
+import { InvalidConfigError } from "../shared/errors.ts";
 import type { Expiry, GuestRecord } from "../store/guest-store.ts";
 import { type Context, withDatabase } from "./context.ts";
-import { InvalidConfigError } from "./errors.ts";
 import type { UserId } from "./types.ts";
 
 /** Progress of a clean-up, reported after every batch. */

@@ -1,8 +1,8 @@
+import { DatabaseUnavailableError, GuestUserError } from "../shared/errors.ts";
 import type { Db, DialectQuirks } from "../store/dialect.ts";
 import { type GuestQueries, guestQueries } from "../store/guest-store.ts";
 import { type SessionQueries, sessionQueries } from "../store/session-store.ts";
 import { tableUserStore, type UserRow, type UserStore } from "../store/user-store.ts";
-import { DatabaseUnavailableError, GuestUserError } from "./errors.ts";
 import { Events } from "./events.ts";
 import type { Settings } from "./settings.ts";
 import type { User } from "./types.ts";

@@ -1,5 +1,6 @@
+import { GuestUserError } from "../shared/errors.ts";
+import type { Logger } from "../shared/logger.ts";
 import type { Db } from "../store/dialect.ts";
-import { GuestUserError } from "./errors.ts";
 import type { User } from "./types.ts";
 
 /** The events and what each listener receives: the reference's signals. */
@@ -22,11 +23,7 @@ export type Listener<Name extends keyof GuestUserEvents> = (
   event: GuestUserEvents[Name],
 ) => void | Promise<void>;
 
-/** Where the library reports what it cannot throw: a failing listener, a failed background write. */
-export interface Logger {
-  warn(message: string, ...details: unknown[]): void;
-  error(message: string, ...details: unknown[]): void;
-}
+export type { Logger } from "../shared/logger.ts";
 
 /**
  * A small typed event emitter. Listeners run after the database transaction committed, one

@@ -1,6 +1,6 @@
+import { GuestUserError, NotGuestError, ValidationError } from "../shared/errors.ts";
 import type { GuestData, GuestRecord } from "../store/guest-store.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
-import { GuestUserError, NotGuestError, ValidationError } from "./errors.ts";
 import { validateInput } from "./forms/index.ts";
 import { mergeGuestInto } from "./merge.ts";
 import { hashPassword } from "./passwords.ts";

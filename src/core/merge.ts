@@ -1,8 +1,8 @@
 import { sql } from "kysely";
+import { GuestUserError, NotGuestError } from "../shared/errors.ts";
 import { blockOuterQueries } from "../store/connect.ts";
 import type { Db } from "../store/dialect.ts";
 import { type Context, withDatabase } from "./context.ts";
-import { GuestUserError, NotGuestError } from "./errors.ts";
 import type { User, UserId } from "./types.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { memoryLimitStore } from "../limits/memory.ts";
 import type { RateLimit } from "../limits/types.ts";
+import { InvalidConfigError } from "../shared/errors.ts";
 import { resolveTables } from "../store/tables.ts";
-import { InvalidConfigError } from "./errors.ts";
 import type { Logger } from "./events.ts";
 import { userCreationForm } from "./forms/index.ts";
 import type { GuestUsersOptions, Settings } from "./options.ts";

@@ -1,7 +1,8 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 
-/** A user's id: a number for auto-increment keys, a string for text or UUID keys. */
-export type UserId = number | string;
+import type { UserId } from "../shared/ids.ts";
+
+export type { UserId } from "../shared/ids.ts";
 
 /**
  * A user as this library sees it: the columns it knows of, plus whether the user is

@@ -1,7 +1,7 @@
-import { DatabaseUnavailableError, InvalidConfigError } from "../core/errors.ts";
 import type { GuestUsers } from "../core/guest-users.ts";
 import type { Session } from "../core/sessions.ts";
 import type { User } from "../core/types.ts";
+import { DatabaseUnavailableError, InvalidConfigError } from "../shared/errors.ts";
 import { readCookie, serializeCookie } from "./cookies.ts";
 import { csrfProtection } from "./csrf.ts";
 import { type GuestAdmission, guestAdmission, webRequestOf } from "./gate/admission.ts";

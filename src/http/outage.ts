@@ -1,5 +1,5 @@
-import type { DatabaseUnavailableError } from "../core/errors.ts";
 import type { Logger } from "../core/events.ts";
+import type { DatabaseUnavailableError } from "../shared/errors.ts";
 import type { HttpRequest } from "./request.ts";
 
 /** Seconds a client is asked to wait while the database is unreachable. */

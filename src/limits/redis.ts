@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import type { Logger } from "../core/events.ts";
+import type { Logger } from "../shared/logger.ts";
 import { memoryLimitStore } from "./memory.ts";
 import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
 

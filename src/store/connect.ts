@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { type DatabaseConnection, Kysely, type QueryExecutor } from "kysely";
-import { InvalidConfigError } from "../core/errors.ts";
+import { InvalidConfigError } from "../shared/errors.ts";
 import { type Db, type DialectName, type DialectQuirks, dialectOf } from "./dialect.ts";
 import { mysqlDatabase, mysqlQuirks } from "./dialects/mysql.ts";
 import { postgresDatabase, postgresQuirks } from "./dialects/postgres.ts";

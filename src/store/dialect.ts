@@ -1,5 +1,5 @@
 import { type Kysely, MysqlAdapter, PostgresAdapter, SqliteAdapter } from "kysely";
-import { InvalidConfigError } from "../core/errors.ts";
+import { InvalidConfigError } from "../shared/errors.ts";
 import type { Tables } from "./tables.ts";
 
 /** The databases we support. */

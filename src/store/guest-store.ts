@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { UserId } from "../core/types.ts";
+import type { UserId } from "../shared/ids.ts";
 import type { Db } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
 import { toMillis, toUserId } from "./user-store.ts";

@@ -1,5 +1,5 @@
 import { type MigrationResultSet, Migrator } from "kysely";
-import { GuestUserError } from "../core/errors.ts";
+import { GuestUserError } from "../shared/errors.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import { initialMigration } from "./migrations/001-initial.ts";
 import { usernameCaseMigration } from "./migrations/002-username-case.ts";

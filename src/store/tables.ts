@@ -1,4 +1,4 @@
-import { InvalidConfigError } from "../core/errors.ts";
+import { InvalidConfigError } from "../shared/errors.ts";
 
 /**
  * Where the users live: the built-in `guest_user_users` table, or the app's own users table

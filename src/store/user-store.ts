@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from "kysely";
-import type { UserId } from "../core/types.ts";
+import type { UserId } from "../shared/ids.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
 import { normalizeUsername, usernameKey, usernameSpellings } from "./username-case.ts";

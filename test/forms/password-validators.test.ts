@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { InvalidConfigError } from "../../src/core/errors.ts";
 import {
   commonPasswordValidator,
   defaultPasswordValidators,
@@ -9,6 +8,7 @@ import {
   userAttributeSimilarityValidator,
   validatePassword,
 } from "../../src/core/forms/index.ts";
+import { InvalidConfigError } from "../../src/shared/errors.ts";
 
 const STRONG = "v7#Lq9!zTf2m";
 const TOO_SIMILAR_USERNAME = "The password is too similar to the username.";

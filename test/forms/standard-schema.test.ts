@@ -1,8 +1,8 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { InvalidConfigError, ValidationError } from "../../src/core/errors.ts";
 import { assertValid, issuesToFieldErrors, validateInput } from "../../src/core/forms/index.ts";
+import { InvalidConfigError, ValidationError } from "../../src/shared/errors.ts";
 
 const signup = z.object({
   email: z.email(),

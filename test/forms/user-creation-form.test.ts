@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { InvalidConfigError } from "../../src/core/errors.ts";
 import {
   MAX_FIELD_LENGTH,
   minimumLengthValidator,
@@ -8,6 +7,7 @@ import {
   validateInput,
 } from "../../src/core/forms/index.ts";
 import type { ConvertForm } from "../../src/core/types.ts";
+import { InvalidConfigError } from "../../src/shared/errors.ts";
 
 const STRONG = "v7#Lq9!zTf2m";
 const REQUIRED = "This field is required.";

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { InvalidConfigError } from "../../src/core/errors.ts";
 import {
   attemptOf,
   cutToMaxLength,
@@ -10,6 +9,7 @@ import {
   resolveNameGenerator,
   uuidNameGenerator,
 } from "../../src/core/usernames/index.ts";
+import { InvalidConfigError } from "../../src/shared/errors.ts";
 
 function many(generate: NameGenerator, count: number, maxLength = 150): string[] {
   return Array.from({ length: count }, () => generate({ maxLength }));

@@ -1,10 +1,10 @@
 import type { Request as ExpressRequest } from "express";
-import { InvalidConfigError } from "../../core/errors.ts";
 import type { User } from "../../core/types.ts";
 import { webRequestOf } from "../../http/gate/admission.ts";
 import { createsGuestNow } from "../../http/gate/lazy.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import { anonymousState, type RequestState } from "../../http/request.ts";
+import { InvalidConfigError } from "../../shared/errors.ts";
 
 /**
  * How the adapter finds, and changes, who is logged in.

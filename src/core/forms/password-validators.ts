@@ -1,4 +1,4 @@
-import { InvalidConfigError } from "../errors.ts";
+import { InvalidConfigError } from "../../shared/errors.ts";
 import { isCommonPassword } from "./common-passwords.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { type FieldErrors, InvalidConfigError, ValidationError } from "../errors.ts";
+import { type FieldErrors, InvalidConfigError, ValidationError } from "../../shared/errors.ts";
 
 /**
  * What {@link validateInput} yields: the validated value, or the messages per field.

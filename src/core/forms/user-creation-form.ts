@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { InvalidConfigError } from "../errors.ts";
+import { InvalidConfigError } from "../../shared/errors.ts";
 import type { ConvertForm, FormField } from "../types.ts";
 import {
   commonPasswordValidator,

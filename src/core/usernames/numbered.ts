@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { InvalidConfigError } from "../errors.ts";
+import { InvalidConfigError } from "../../shared/errors.ts";
 import { attemptOf, cutToMaxLength, type NameGenerator } from "./name-generator.ts";
 
 /** The largest `digits` value: `10 ** digits` must stay below `randomInt`'s 2^48 range. */

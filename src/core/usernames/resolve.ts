@@ -1,4 +1,4 @@
-import { InvalidConfigError } from "../errors.ts";
+import { InvalidConfigError } from "../../shared/errors.ts";
 import { friendlyNameGenerator } from "./friendly.ts";
 import type { NameGenerator } from "./name-generator.ts";
 import { type NumberedNameOptions, numberedNameGenerator } from "./numbered.ts";

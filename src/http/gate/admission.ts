@@ -1,5 +1,5 @@
-import { GuestUserError } from "../../core/errors.ts";
 import type { GuestUsers } from "../../core/guest-users.ts";
+import { GuestUserError } from "../../shared/errors.ts";
 import type { HttpRequest, RequestState } from "../request.ts";
 
 /** Why a request may not get a guest. */

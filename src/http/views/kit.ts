@@ -1,5 +1,5 @@
-import { InvalidConfigError } from "../../core/errors.ts";
 import type { Settings } from "../../core/settings.ts";
+import { InvalidConfigError } from "../../shared/errors.ts";
 import { isClientAbort } from "../client-abort.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import { type WebHandler, withCookies } from "../handler.ts";

@@ -1,5 +1,5 @@
-import type { FieldErrors } from "../../core/errors.ts";
 import type { FormField } from "../../core/types.ts";
+import type { FieldErrors } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { type AccountViewsOptions, createViewKit, defineView } from "./kit.ts";

@@ -1,6 +1,6 @@
-import { GuestUserError, InvalidConfigError, ValidationError } from "../../core/errors.ts";
 import type { Session } from "../../core/sessions.ts";
 import type { FormField } from "../../core/types.ts";
+import { GuestUserError, InvalidConfigError, ValidationError } from "../../shared/errors.ts";
 import { userJson } from "../request.ts";
 import { withNext } from "../safe-next.ts";
 import { BodyError } from "./body.ts";

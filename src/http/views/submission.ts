@@ -1,5 +1,5 @@
-import { GuestUserError, ValidationError } from "../../core/errors.ts";
 import type { User } from "../../core/types.ts";
+import { GuestUserError, ValidationError } from "../../shared/errors.ts";
 import { CSRF_FIELD, sameOriginRequest } from "../csrf.ts";
 import { safeNext } from "../safe-next.ts";
 import { type RequestBody, readBody } from "./body.ts";

@@ -1,5 +1,5 @@
-import type { FieldErrors } from "../../core/errors.ts";
 import type { FormField, User } from "../../core/types.ts";
+import type { FieldErrors } from "../../shared/errors.ts";
 import { CSRF_FIELD } from "../csrf.ts";
 import { escapeHtml } from "./html.ts";
 

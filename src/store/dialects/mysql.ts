@@ -1,6 +1,6 @@
 import { Kysely, MysqlDialect, sql } from "kysely";
 import type { Pool } from "mysql2";
-import { GuestUserError } from "../../core/errors.ts";
+import { GuestUserError } from "../../shared/errors.ts";
 import { type Db, type DialectQuirks, errorCode, isNetworkError } from "../dialect.ts";
 
 /** A mysql2 pool, callback flavour (`mysql2`) or promise flavour (`mysql2/promise`). */

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
 import type { Pool } from "pg";
-import { GuestUserError } from "../../core/errors.ts";
+import { GuestUserError } from "../../shared/errors.ts";
 import { type Db, type DialectQuirks, errorCode, isNetworkError } from "../dialect.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { Database as BetterSqliteDatabase, Statement } from "better-sqlite3";
 import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, sql } from "kysely";
-import { GuestUserError } from "../../core/errors.ts";
+import { GuestUserError } from "../../shared/errors.ts";
 import { type Db, type DialectQuirks, errorCode } from "../dialect.ts";
 
 /**

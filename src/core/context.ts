@@ -1,5 +1,6 @@
 import { DatabaseUnavailableError, GuestUserError } from "../shared/errors.ts";
 import type { Db, DialectQuirks } from "../store/dialect.ts";
+import { type FunnelQueries, funnelQueries } from "../store/funnel-store.ts";
 import { type GuestQueries, guestQueries } from "../store/guest-store.ts";
 import { type SessionQueries, sessionQueries } from "../store/session-store.ts";
 import { tableUserStore, type UserRow, type UserStore } from "../store/user-store.ts";
@@ -15,6 +16,8 @@ export interface Context {
   readonly users: UserStore;
   readonly guests: GuestQueries;
   readonly sessions: SessionQueries;
+  /** The funnel's daily counters: bump them in the event's own transaction. */
+  readonly funnel: FunnelQueries;
   readonly events: Events;
 }
 
@@ -33,6 +36,7 @@ export function createContext(
     users: typeof userStore === "function" ? userStore(defaults) : (userStore ?? defaults),
     guests: guestQueries(settings.tables),
     sessions: sessionQueries(settings.tables),
+    funnel: funnelQueries(settings.tables, quirks.name),
     events: new Events(settings.logger),
   };
 }

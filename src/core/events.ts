@@ -1,7 +1,7 @@
 import { GuestUserError } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Db } from "../store/dialect.ts";
-import type { User } from "./types.ts";
+import type { Identity, User } from "./types.ts";
 
 /** The events and what each listener receives: the reference's signals. */
 export interface GuestUserEvents {
@@ -16,6 +16,13 @@ export interface GuestUserEvents {
    * With no `merged` listener, nothing is merged and the guest simply expires.
    */
   readonly merged: { readonly guest: User; readonly user: User; readonly db: Db };
+  /** A guest converted by connecting a social account (fired after `converted`). */
+  readonly convertedSocialAccount: { readonly user: User; readonly identity: Identity };
+  /**
+   * A user was deleted one by one (self-service deletion or the admin's actions; clean-up
+   * reports through the `beforeDelete` option instead, batch by batch).
+   */
+  readonly deleted: { readonly user: User; readonly by: "self" | "admin" };
 }
 
 /** A listener; it may be async, and is awaited before the operation returns. */
@@ -35,6 +42,8 @@ export class Events {
     guestCreated: new Set(),
     converted: new Set(),
     merged: new Set(),
+    convertedSocialAccount: new Set(),
+    deleted: new Set(),
   };
   readonly #logger: Logger;
 

@@ -62,6 +62,7 @@ export function guestManager(context: Context) {
       const id = await users.insertUser(trx, { username, passwordHash: null, email: null, now });
       await guests.insert(trx, id, now, input.data ?? null, creationKey);
       const session = withSession ? await insertSession(context, trx, id) : null;
+      await context.funnel.bump(trx, "created", 1, now);
       const user: User = {
         id,
         username,
@@ -207,6 +208,7 @@ export function guestManager(context: Context) {
               email: credentials.email ?? null,
             });
             await sessions.deleteForUser(trx, id);
+            await context.funnel.bump(trx, "converted", 1, settings.clock());
           });
         } catch (error) {
           if (quirks.isUniqueViolation(error)) throw taken();

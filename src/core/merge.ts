@@ -68,6 +68,7 @@ export async function mergeGuestInto(context: Context, guest: User, into: User):
         await sessions.deleteForUser(trx, guest.id);
         if ((await guests.delete(trx, guest.id)) === 0) throw new NotGuestError(guest.id);
         await users.deleteUser(trx, guest.id);
+        await context.funnel.bump(trx, "merged", 1, context.settings.clock());
       }),
     );
     return true;

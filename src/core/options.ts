@@ -1,5 +1,7 @@
 import type { LimitStore, RateLimit } from "../limits/types.ts";
+import type { UserId } from "../shared/ids.ts";
 import type { DatabaseSource } from "../store/connect.ts";
+import type { Db } from "../store/dialect.ts";
 import type { TableOptions, Tables } from "../store/tables.ts";
 import type { UserStore } from "../store/user-store.ts";
 import type { Logger } from "./events.ts";
@@ -166,6 +168,41 @@ export interface GuestUsersOptions extends TableOptions {
    * @example limitStore: redisLimitStore({ client: new Redis(process.env.REDIS_URL) })
    */
   readonly limitStore?: LimitStore;
+  /**
+   * Terms of service (the reference's django-tos integration): registered users who have not
+   * accepted `version` are sent by `termsRequired()` to the accept page (guests pass), and the
+   * convert and sign-up forms require an "I accept" box. A new `version` asks everyone again.
+   * @default null (no terms)
+   * @example terms: { version: "2026-11", url: "/legal/terms/" }
+   */
+  readonly terms?: TermsOptions | null;
+  /**
+   * Runs before users are deleted (self-service deletion, the admin's actions, and clean-up,
+   * batch by batch), inside the deleting transaction: remove what does not cascade (files,
+   * billing records). A throw rolls the deletion back.
+   * @default null
+   * @example
+   * ```ts
+   * beforeDelete: async ({ userIds }) => { await removeUploads(userIds); }
+   * ```
+   */
+  readonly beforeDelete?: ((event: BeforeDeleteEvent) => void | Promise<void>) | null;
+}
+
+/** The terms of service users accept. */
+export interface TermsOptions {
+  /** The current version; users who accepted another one are asked again. @example "2026-11" */
+  readonly version: string;
+  /** Where the terms are published (linked from the accept page and the forms). @example "/legal/terms/" */
+  readonly url: string;
+}
+
+/** What {@link GuestUsersOptions.beforeDelete} gets. */
+export interface BeforeDeleteEvent {
+  /** The users about to be deleted. */
+  readonly userIds: readonly UserId[];
+  /** The deleting transaction: query through it. */
+  readonly db: Db;
 }
 
 /** What {@link GuestUsersOptions.beforeGuestCreated} gets. */
@@ -205,6 +242,8 @@ export interface Settings {
     | null;
   readonly loginLimit: RateLimit | null;
   readonly limitStore: LimitStore;
+  readonly terms: TermsOptions | null;
+  readonly beforeDelete: ((event: BeforeDeleteEvent) => void | Promise<void>) | null;
   readonly cookie: {
     readonly name: string;
     readonly secure: boolean | "auto";

@@ -12,11 +12,13 @@ import { DEFAULT_BLOCKED_USER_AGENTS } from "./user-agents.ts";
 import { type NameGenerator, resolveNameGenerator } from "./usernames/index.ts";
 
 export {
+  type BeforeDeleteEvent,
   type CookieOptions,
   type GuestCreationContext,
   type GuestUsersOptions,
   type SessionOptions,
   type Settings,
+  type TermsOptions,
   TWO_WEEKS,
 } from "./options.ts";
 
@@ -287,6 +289,20 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
         typeof v.peek === "function" &&
         typeof v.reset === "function",
       "a LimitStore: { hit, peek, reset }",
+    ),
+    terms: check(
+      "terms",
+      options.terms ?? undefined,
+      null,
+      (v) => typeof v?.version === "string" && /^[\w.:-]{1,64}$/.test(v.version) && isUrl(v.url),
+      '{ version: up to 64 letters, digits or ".:-_", url: a path or an http(s) URL }',
+    ),
+    beforeDelete: check(
+      "beforeDelete",
+      options.beforeDelete ?? undefined,
+      null,
+      (v) => typeof v === "function",
+      "a function",
     ),
     cookie: resolvedCookie,
     clock: check(

@@ -20,6 +20,25 @@ export interface User {
   readonly lastLoginAt: number | null;
 }
 
+/**
+ * A social-login identity: who the provider says the visitor is (OpenID Connect claims or a
+ * provider's user API, already verified by the OAuth flow).
+ */
+export interface Identity {
+  /** The provider's name in this app, e.g. `"github"`, `"google"`, `"oidc"`. */
+  readonly provider: string;
+  /** The provider's stable user id (OIDC `sub`). Unique per provider. */
+  readonly subject: string;
+  /** The e-mail the provider gives, if any. @default null */
+  readonly email?: string | null;
+  /** True when the provider verified the e-mail. @default false */
+  readonly emailVerified?: boolean;
+  /** The username the provider suggests (OIDC `preferred_username`, GitHub `login`). @default null */
+  readonly preferredUsername?: string | null;
+  /** The display name. @default null */
+  readonly name?: string | null;
+}
+
 /** What a convert or signup form yields to log the user in: the reference's `get_credentials()`. */
 export interface Credentials {
   readonly username: string;

@@ -4,6 +4,7 @@ import type { Db, DialectQuirks } from "./dialect.ts";
 import { initialMigration } from "./migrations/001-initial.ts";
 import { usernameCaseMigration } from "./migrations/002-username-case.ts";
 import { guestCreationKeyMigration } from "./migrations/003-guest-creation-key.ts";
+import { operationsMigration } from "./migrations/004-operations.ts";
 import type { Tables } from "./tables.ts";
 
 /** The names of the migrations that were applied by this call, oldest first. */
@@ -21,6 +22,7 @@ function migrator(db: Db, tables: Tables, quirks: DialectQuirks): Migrator {
         "001-initial": initialMigration(tables, quirks),
         "002-username-case": usernameCaseMigration(tables, quirks),
         "003-guest-creation-key": guestCreationKeyMigration(tables, quirks),
+        "004-operations": operationsMigration(tables, quirks),
       }),
     },
   });

@@ -84,6 +84,12 @@ export interface Tables {
   };
   readonly sessions: string;
   readonly guests: string;
+  /** Daily counters of the conversion funnel (created, converted, merged, deleted). */
+  readonly funnel: string;
+  /** Social-login identities (provider + the provider's user id) linked to users. */
+  readonly identities: string;
+  /** The terms-of-service version each user accepted, and when. */
+  readonly termsAcceptances: string;
   readonly migrations: string;
   readonly migrationsLock: string;
 }
@@ -92,6 +98,7 @@ export interface Tables {
 export interface TableOptions {
   /**
    * Prefix of the tables this library owns (`<prefix>sessions`, `<prefix>guests`,
+   * `<prefix>funnel_days`, `<prefix>identities`, `<prefix>terms_acceptances`,
    * `<prefix>migrations`, and `<prefix>users` when you use the built-in users).
    * @default "guest_user_"
    */
@@ -168,6 +175,9 @@ export function resolveTables(options: TableOptions = {}): Tables {
     },
     sessions: `${prefix}sessions`,
     guests: `${prefix}guests`,
+    funnel: `${prefix}funnel_days`,
+    identities: `${prefix}identities`,
+    termsAcceptances: `${prefix}terms_acceptances`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

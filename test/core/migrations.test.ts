@@ -5,9 +5,18 @@ import { describeEachDatabase, FAST_HASHING, testClock } from "../support/guest-
 
 const PASSWORD = "Zebra-Quantum-77!";
 const DAY = 86_400;
-const OUR_TABLES = ["guests", "migrations", "migrations_lock", "sessions", "users"];
+const OUR_TABLES = [
+  "funnel_days",
+  "guests",
+  "identities",
+  "migrations",
+  "migrations_lock",
+  "sessions",
+  "terms_acceptances",
+  "users",
+];
 /** Every migration, in the order they apply (unmigrate undoes them in reverse). */
-const MIGRATIONS = ["001-initial", "002-username-case", "003-guest-creation-key"];
+const MIGRATIONS = ["001-initial", "002-username-case", "003-guest-creation-key", "004-operations"];
 
 describeEachDatabase("migrations", (fx) => {
   /** Runs `body` with `count` GuestUsers on the test database that have NOT migrated yet. */

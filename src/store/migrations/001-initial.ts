@@ -3,7 +3,10 @@ import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
 
 /** The SQL type of our `user_id` columns: it must match the users table's id exactly on MySQL. */
-function userIdType(tables: Tables, quirks: DialectQuirks): ColumnDataType | Expression<unknown> {
+export function userIdType(
+  tables: Tables,
+  quirks: DialectQuirks,
+): ColumnDataType | Expression<unknown> {
   const { users } = tables;
   if (users.idColumnType) return sql.raw(users.idColumnType);
   if (users.idType === "string") return "varchar(255)";

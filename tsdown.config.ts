@@ -12,6 +12,7 @@ export default defineConfig({
     "src/adapters/hono/index.ts",
     "src/adapters/fastify/index.ts",
     "src/limits/redis.ts",
+    "src/http/oauth/index.ts",
   ],
   format: "esm",
   platform: "node",

@@ -11,12 +11,32 @@
  * @module
  */
 
+export type {
+  AdminGuest,
+  DeleteGuestsOptions,
+  GuestFilter,
+  GuestPage,
+  ListGuestsOptions,
+} from "./core/admin.ts";
 export type { CleanupProgress, DeleteExpiredOptions, DeleteExpiredResult } from "./core/cleanup.ts";
+export {
+  type DeleteUserOptions,
+  outerDatabaseInBeforeDeleteError,
+} from "./core/deletion.ts";
 export type { GuestUserEvents, Listener, Logger } from "./core/events.ts";
+export { guestExpiresAt, isGuestExpired } from "./core/expiry.ts";
 export * from "./core/forms/index.ts";
+export type { Funnel, FunnelDay, FunnelOptions, FunnelTotals } from "./core/funnel.ts";
 export { createGuestUsers, type GuestUsers } from "./core/guest-users.ts";
 export type { CreateGuestUserInput, UserRef } from "./core/guests.ts";
 export { USERNAME_ATTEMPTS } from "./core/guests.ts";
+export {
+  type ConnectOutcome,
+  IdentityTakenError,
+  type LinkedIdentity,
+  NotRegisteredError,
+} from "./core/identities.ts";
+export { identityUsername } from "./core/identity-usernames.ts";
 export {
   DEFAULT_SCRYPT,
   hashPassword,
@@ -30,11 +50,14 @@ export {
   type GuestUsersOptions,
   type SessionOptions,
   type Settings,
+  type TermsOptions,
   TWO_WEEKS,
 } from "./core/settings.ts";
-export type { ConvertForm, Credentials, User, UserId } from "./core/types.ts";
+export type { AcceptTermsOption, TermsAcceptance } from "./core/terms.ts";
+export type { ConvertForm, Credentials, Identity, User, UserId } from "./core/types.ts";
 export { DEFAULT_BLOCKED_USER_AGENTS, userAgentMatcher } from "./core/user-agents.ts";
 export * from "./core/usernames/index.ts";
+export * from "./http/admin/index.ts";
 export { CSRF_FIELD, sameOriginRequest } from "./http/csrf.ts";
 export {
   allowGuestUser,
@@ -46,6 +69,8 @@ export {
   type RegularUserRequiredOptions,
   redirectResponse,
   regularUserRequired,
+  type TermsRequiredOptions,
+  termsRequired,
 } from "./http/guards.ts";
 // The web layer: framework-free, on Web Request/Response.
 export {
@@ -67,6 +92,7 @@ export {
   AllowGuestUserMixin,
   GuestUserRequiredMixin,
   RegularUserRequiredMixin,
+  TermsRequiredMixin,
   type ViewConstructor,
 } from "./http/mixins.ts";
 export type { TrustProxy } from "./http/proxy.ts";

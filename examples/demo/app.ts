@@ -13,9 +13,13 @@ import {
   type User,
 } from "guest-user";
 import { guestUserExpress } from "guest-user/express";
-import { layout } from "./layout.ts";
+import { accountTemplates } from "./account-pages.ts";
+import { layout, PATHS, type SignInLink } from "./layout.ts";
 import { checkNoteText, notesStore } from "./notes.ts";
+import { adminAccess, adminRoutes, type DemoOidcOptions, socialLogin } from "./operations.ts";
 import { homePage, messagePage } from "./pages.ts";
+
+export type { DemoOidcOptions } from "./operations.ts";
 
 /** How to build the demo. */
 export interface DemoOptions {
@@ -25,6 +29,19 @@ export interface DemoOptions {
   readonly secret: string;
   /** Where to log; `console` by default. */
   readonly logger?: Pick<Console, "log" | "warn" | "error">;
+  /**
+   * The usernames that may use the guest admin at `/admin/guests/` (registered users only;
+   * compared without case). None: the admin is not mounted.
+   * @default []
+   * @example ["ada"]
+   */
+  readonly adminUsers?: readonly string[];
+  /**
+   * One OpenID Connect provider for "Sign in with ..." buttons; null: none (and
+   * `guest-user/oauth` is never imported).
+   * @default null
+   */
+  readonly oidc?: DemoOidcOptions | null;
 }
 
 /** The running pieces: the Express app, and how to close the database when done. */
@@ -43,7 +60,17 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /**
  * The notes app: anyone opening `/` works at once as a guest; the built-in views
- * (`/convert/`, `/accounts/login/`, ...) turn the guest into a registered user, keeping every note.
+ * (`/convert/`, `/accounts/login/`, ...) turn the guest into a registered user, keeping every
+ * note, and a guest who logs in to an existing account brings its notes along (`merged`).
+ * "Your account" is the library's account page (`/accounts/profile/`); with `adminUsers`, the
+ * guest admin is at `/admin/guests/`; with `oidc`, "Sign in with ..." buttons convert a guest
+ * through an OpenID Connect provider.
+ *
+ * @example
+ * ```ts
+ * const demo = await createDemo({ database: "sqlite::memory:", secret, adminUsers: ["ada"] });
+ * demo.app.listen(3000);
+ * ```
  */
 export async function createDemo(options: DemoOptions): Promise<Demo> {
   const logger = options.logger ?? console;
@@ -60,9 +87,21 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
 
   guestUsers.on("guestCreated", ({ user }) => logger.log(`new guest: ${user.username}`));
   guestUsers.on("converted", ({ user }) => logger.log(`guest signed up as ${user.username}`));
+  // A guest who logs in to an existing account (by password or by a known social login)
+  // brings its notes along: moved inside the merge's transaction, before the guest goes.
+  guestUsers.on("merged", async ({ guest, user, db }) => {
+    const moved = await notes.move(db, guest.id, user.id);
+    logger.log(`guest ${guest.username} logged in as ${user.username}: ${moved} note(s) moved`);
+  });
+  guestUsers.on("deleted", ({ user, by }) =>
+    logger.log(`account ${user.username} deleted (${by})`),
+  );
 
   const guestUser = guestUserExpress(guestUsers);
   const guestDays = Math.round(guestUsers.settings.maxAge / 86_400);
+  const isAdmin = adminAccess(options.adminUsers ?? []);
+  const adminUrlFor = (user: User | null) => (user && isAdmin(user) ? PATHS.admin : null);
+  let signIn = (_next: string): readonly SignInLink[] => [];
 
   const stateOf = (req: Request): RequestState => {
     if (!req.guestUser) throw new Error("guestUser.session() must run before the demo's routes");
@@ -84,7 +123,18 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
       .status(status)
       .type("html")
       .set("Cache-Control", "no-store")
-      .send(layout({ title, body, user, csrfToken: token, guestBanner, guestDays }));
+      .send(
+        layout({
+          title,
+          body,
+          user,
+          csrfToken: token,
+          guestBanner,
+          guestDays,
+          adminUrl: adminUrlFor(user),
+          signIn: signIn("/"),
+        }),
+      );
   };
 
   const renderHome = async (
@@ -135,16 +185,19 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
     next();
   });
   app.use(guestUser.session());
-  app.use(
-    guestUser.router(
-      accountViews(guestUser.http, {
-        templates: {
-          layout: ({ title, body, user }) =>
-            layout({ title, body: `<div class="card">${body}</div>`, user }),
-        },
-      }),
-    ),
-  );
+  const templates = accountTemplates({ adminUrlFor, signIn: (next) => signIn(next) });
+  app.use(guestUser.router(accountViews(guestUser.http, { templates })));
+  if (options.adminUsers?.length) app.use(guestUser.router(adminRoutes(guestUser.http, isAdmin)));
+  if (options.oidc) {
+    const social = await socialLogin(guestUser.http, options.oidc, templates.layout).catch(
+      async (error: unknown) => {
+        await guestUsers.close();
+        throw error;
+      },
+    );
+    signIn = social.signIn;
+    app.use(guestUser.router(social.routes));
+  }
 
   app.get("/", guestUser.allowGuestUser(), async (req, res) => {
     await renderHome(req, res);

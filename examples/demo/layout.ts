@@ -8,7 +8,19 @@ export const PATHS = {
   login: "/accounts/login/",
   logout: "/accounts/logout/",
   signup: "/accounts/signup/",
+  /** The library's account page: who you are, when a guest expires, log out, delete. */
+  profile: "/accounts/profile/",
+  /** The library's guest admin, mounted for the users `DEMO_ADMIN_USERS` names. */
+  admin: "/admin/guests/",
 } as const;
+
+/** A "Sign in with ..." button: a social-login provider's start link. */
+export interface SignInLink {
+  /** The provider's name for visitors, e.g. "Acme ID". */
+  readonly label: string;
+  /** Its start route, carrying `next`. */
+  readonly href: string;
+}
 
 /** What every page of the demo is made of. */
 export interface PageContext {
@@ -24,6 +36,10 @@ export interface PageContext {
   readonly guestBanner?: boolean;
   /** Days a guest account is kept, for the banner. */
   readonly guestDays?: number;
+  /** The admin link for this user (only for the administrators), else null. */
+  readonly adminUrl?: string | null;
+  /** "Sign in with ..." buttons for the guest banner (when a provider is configured). */
+  readonly signIn?: readonly SignInLink[];
 }
 
 const STYLE = `
@@ -74,8 +90,20 @@ button:hover{background:var(--accent-hover)}
 .note-text{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
 .note time{display:block;margin-top:.25rem;color:var(--muted);font-size:.8rem}
 .note form{margin:0;flex:none}
-.delete{background:none;border-color:var(--border);color:var(--danger);padding:.3rem .75rem;font-size:.875rem}
-.delete:hover{background:var(--bg)}
+button.delete{background:none;border-color:var(--border);color:var(--danger);padding:.3rem .75rem;font-size:.875rem}
+button.delete:hover{background:var(--bg)}
+button.danger{background:var(--danger);color:var(--on-accent)}
+button.danger:hover{background:var(--danger);filter:brightness(.9)}
+.providers{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin:.6rem 0 0}
+.provider{display:inline-block;padding:.4rem .95rem;border:1px solid var(--border);border-radius:8px;background:var(--card);color:var(--text);font-weight:600;text-decoration:none}
+.provider:hover{background:var(--bg);color:var(--text)}
+.or{display:flex;align-items:center;gap:.75rem;color:var(--muted);font-size:.9rem;margin:1.25rem 0 .25rem}
+.or::before,.or::after{content:"";flex:1;border-top:1px solid var(--border)}
+.banner .providers{margin-top:.6rem}
+.notice{margin:0 0 1rem;padding:.6rem .9rem;background:var(--banner);border:1px solid var(--banner-border);border-radius:8px}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1.25rem;margin:0 0 1rem}
+dt{color:var(--muted)}
+dd{margin:0;overflow-wrap:anywhere}
 .empty{color:var(--muted);text-align:center;padding:1.5rem;border:2px dashed var(--border);border-radius:var(--radius)}
 `;
 
@@ -86,23 +114,38 @@ const FAVICON =
 export const csrfInput = (token: string) =>
   `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(token)}">`;
 
-function accountNav(user: User | null, csrfToken: string | null | undefined): string {
+/** A "Sign in with ..." button per provider. */
+export function signInButtons(links: readonly SignInLink[] | undefined): string {
+  if (!links || links.length === 0) return "";
+  const buttons = links
+    .map(
+      (link) =>
+        `<a class="provider" href="${escapeHtml(link.href)}">Sign in with ${escapeHtml(link.label)}</a>`,
+    )
+    .join("");
+  return `<p class="providers">${buttons}</p>`;
+}
+
+function accountNav(page: PageContext): string {
+  const { user, csrfToken, adminUrl } = page;
   if (!user) {
     return `<a href="${PATHS.login}">Log in</a> <a href="${PATHS.signup}">Sign up</a>`;
   }
+  const account = `<a href="${PATHS.profile}">Your account</a>`;
   if (user.isGuest) {
-    return `<span class="badge">Guest</span> <a href="${PATHS.login}">Log in</a>`;
+    return `<span class="badge">Guest</span> ${account} <a href="${PATHS.login}">Log in</a>`;
   }
   const who = `<span>Signed in as <strong class="username">${escapeHtml(user.username)}</strong></span>`;
-  if (!csrfToken) return `${who} <a href="${PATHS.home}">Your notes</a>`;
-  return `${who}
+  const admin = adminUrl ? ` <a href="${escapeHtml(adminUrl)}">Admin</a>` : "";
+  if (!csrfToken) return `${who} ${account}${admin} <a href="${PATHS.home}">Your notes</a>`;
+  return `${who} ${account}${admin}
 <form method="post" action="${PATHS.logout}">${csrfInput(csrfToken)}<button type="submit" class="button-link">Log out</button></form>`;
 }
 
-function banner(days: number | undefined): string {
+function banner(days: number | undefined, signIn: readonly SignInLink[] | undefined): string {
   const kept = days ? `<small>Guest accounts are deleted after ${days} days.</small>` : "";
   return `<div class="wrap"><aside class="banner" aria-label="Guest account">
-<p>You are a guest: <a href="${escapeHtml(PATHS.convert)}">sign up to keep your work</a></p>${kept}
+<p>You are a guest: <a href="${escapeHtml(PATHS.convert)}">sign up to keep your work</a></p>${signInButtons(signIn)}${kept}
 </aside></div>`;
 }
 
@@ -110,7 +153,7 @@ function banner(days: number | undefined): string {
 export function layout(page: PageContext): string {
   const { user } = page;
   const userId = user ? ` data-user-id="${escapeHtml(user.id)}"` : "";
-  const guestBanner = page.guestBanner && user?.isGuest ? banner(page.guestDays) : "";
+  const guestBanner = page.guestBanner && user?.isGuest ? banner(page.guestDays, page.signIn) : "";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -125,7 +168,7 @@ export function layout(page: PageContext): string {
 <header class="site-header">
 <div class="wrap bar">
 <a class="brand" href="${PATHS.home}">Notes<span>.</span></a>
-<nav class="account" aria-label="Account">${accountNav(user, page.csrfToken)}</nav>
+<nav class="account" aria-label="Account">${accountNav(page)}</nav>
 </div>
 </header>
 ${guestBanner}

@@ -3,12 +3,21 @@
  *
  * Environment: `PORT` (default 3000; 0 picks a free one), `DATABASE_URL` (default the SQLite
  * file `guest-user-demo.sqlite3` in the working directory), `GUEST_USER_SECRET` (default a
- * random one for this run).
+ * random one for this run), and, to show the operations pages:
+ *
+ * - `DEMO_ADMIN_USERS`: comma-separated usernames (e.g. `ada,grace`) that may open the guest
+ *   admin at `/admin/guests/` (the guest list and the conversion funnel) once they have
+ *   signed up and logged in; their header shows an "Admin" link. Unset: no admin.
+ * - `DEMO_OIDC_ISSUER`, `DEMO_OIDC_CLIENT_ID`, `DEMO_OIDC_CLIENT_SECRET` (all three, or none):
+ *   an OpenID Connect provider for the "Sign in with ..." buttons (guest banner, login and
+ *   convert pages); register `http://localhost:<PORT>/accounts/oauth/oidc/callback/` as its
+ *   redirect URI. `DEMO_OIDC_LABEL` names it on the button (default "OpenID Connect").
+ *   Needs openid-client (`npm i openid-client`), imported only when these are set.
  */
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createDemo } from "./app.ts";
+import { createDemo, type DemoOidcOptions } from "./app.ts";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -32,7 +41,36 @@ if (!secret) {
   );
 }
 
-const demo = await createDemo({ database, secret });
+/** `DEMO_ADMIN_USERS=ada,grace`: the usernames that may open the guest admin. */
+function adminUsersFromEnv(): string[] {
+  const raw = process.env.DEMO_ADMIN_USERS ?? "";
+  return raw
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+}
+
+/** The OpenID Connect provider from `DEMO_OIDC_*`, or null when none is set. */
+function oidcFromEnv(): DemoOidcOptions | null {
+  const names = ["DEMO_OIDC_ISSUER", "DEMO_OIDC_CLIENT_ID", "DEMO_OIDC_CLIENT_SECRET"] as const;
+  const [issuer, clientId, clientSecret] = names.map((name) => process.env[name] ?? "");
+  const missing = names.filter((name) => !process.env[name]);
+  if (missing.length === names.length) return null;
+  if (missing.length > 0 || !issuer || !clientId || !clientSecret) {
+    console.error(
+      `"Sign in with" needs all of ${names.join(", ")}: set ${missing.join(" and ")} too, or unset the others.`,
+    );
+    process.exit(1);
+  }
+  return { issuer, clientId, clientSecret, label: process.env.DEMO_OIDC_LABEL || undefined };
+}
+
+const adminUsers = adminUsersFromEnv();
+const oidc = oidcFromEnv();
+const demo = await createDemo({ database, secret, adminUsers, oidc }).catch((error: unknown) => {
+  console.error(`The demo could not start: ${(error as Error).message}`);
+  process.exit(1);
+});
 const server = createServer(demo.app);
 server.on("error", (error: NodeJS.ErrnoException) => {
   console.error(
@@ -45,6 +83,16 @@ server.on("error", (error: NodeJS.ErrnoException) => {
 server.listen(port, () => {
   const { port: actual } = server.address() as AddressInfo;
   console.log(`Database: ${database.replace(/\/\/[^@/]*@/, "//***@")}`);
+  if (adminUsers.length > 0) {
+    console.log(
+      `Guest admin: http://localhost:${actual}/admin/guests/ for ${adminUsers.join(", ")}`,
+    );
+  }
+  if (oidc) {
+    console.log(
+      `Sign in with ${oidc.label ?? "OpenID Connect"}: ${oidc.issuer} (redirect URI http://localhost:${actual}/accounts/oauth/oidc/callback/)`,
+    );
+  }
   console.log(`guest-user demo running at http://localhost:${actual}/ (Ctrl+C to stop)`);
 });
 

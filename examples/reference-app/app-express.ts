@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import express, { type ErrorRequestHandler } from "express";
 import type { GuestUsers } from "guest-user";
 import { guestUserExpress } from "guest-user/express";
+import { operationRoutes } from "./operations.ts";
 import {
   guardedPages,
   type ListenOptions,
@@ -21,6 +22,7 @@ export async function start(guestUsers: GuestUsers, options: ListenOptions): Pro
   if (options.trustProxy !== undefined) app.set("trust proxy", options.trustProxy);
   app.use(guestUser.session());
   app.use(guestUser.router()); // accountViews: /convert/, /convert/success/, /accounts/login/, ...
+  app.use(guestUser.router(await operationRoutes(guestUser.http, options.operations)));
   // The POSTed pages' bodies are parsed before the guard, which reads the form's csrf_token.
   const parseBody = [express.urlencoded({ extended: false }), express.json()];
   for (const page of guardedPages) {

@@ -2,6 +2,7 @@
 import Fastify from "fastify";
 import { accountViews, type GuestUsers } from "guest-user";
 import { guestUserFastify } from "guest-user/fastify";
+import { operationRoutes } from "./operations.ts";
 import {
   guardedPages,
   type ListenOptions,
@@ -25,6 +26,7 @@ export async function start(guestUsers: GuestUsers, options: ListenOptions): Pro
   });
   await app.register(guestUser.session()); // also parses POSTed forms (the guards read csrf_token)
   await app.register(guestUser.routes(accountViews(guestUser.http)));
+  await app.register(guestUser.routes(await operationRoutes(guestUser.http, options.operations)));
   for (const page of guardedPages) {
     app.route({
       method: [...page.methods],

@@ -3,6 +3,7 @@ import { serve } from "@hono/node-server";
 import { accountViews, type GuestUsers } from "guest-user";
 import { type GuestUserEnv, guestUserHono } from "guest-user/hono";
 import { Hono } from "hono";
+import { operationRoutes } from "./operations.ts";
 import {
   guardedPages,
   type ListenOptions,
@@ -17,6 +18,7 @@ export async function start(guestUsers: GuestUsers, options: ListenOptions): Pro
   const app = new Hono<GuestUserEnv>();
   app.use(guestUser.session());
   app.use(guestUser.routes(accountViews(guestUser.http)));
+  app.use(guestUser.routes(await operationRoutes(guestUser.http, options.operations)));
   for (const page of guardedPages) {
     app.on([...page.methods], page.path, guestUser[page.guard](), guestUser.mount(page.handler));
   }

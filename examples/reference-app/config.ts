@@ -20,9 +20,14 @@
  * | `GUEST_USER_TRUST_PROXY` | none | a hop count, or addresses / CIDRs / proxy-addr names, comma-separated |
  * | `GUEST_USER_EXPIRE_BY` | `createdAt` | `createdAt` or `lastSeenAt` |
  *
+ * The admin, OpenID Connect and terms variables are in operations-config.ts.
+ *
  * An empty variable counts as unset.
  */
 import proxyAddr from "proxy-addr";
+import { type OperationsConfig, readOperations } from "./operations-config.ts";
+
+export type { OidcConfig, OperationsConfig } from "./operations-config.ts";
 
 /** The web frameworks the app runs on. */
 export const ADAPTERS = ["express", "hono", "fastify"] as const;
@@ -55,7 +60,7 @@ export type LimitStoreConfig =
 export type TrustProxyConfig = number | readonly string[];
 
 /** The checked configuration. `undefined` means "use the default". */
-export interface AppConfig {
+export interface AppConfig extends OperationsConfig {
   readonly port: number;
   readonly host: string;
   readonly adapter: AdapterName;
@@ -210,8 +215,11 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     }
   }
 
+  const operations = readOperations(value, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    ...operations,
     port,
     host: value("HOST") ?? "127.0.0.1",
     adapter,

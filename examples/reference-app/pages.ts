@@ -12,9 +12,7 @@ import {
   AllowGuestUserMixin,
   escapeHtml,
   GuestUserRequiredMixin,
-  guarded,
   type HandlerContext,
-  loginRequired,
   RegularUserRequiredMixin,
   userJson,
   View,
@@ -22,10 +20,14 @@ import {
   wantsJson,
   withCookies,
 } from "guest-user";
-import type { TrustProxyConfig } from "./config.ts";
+import type { OperationsConfig, TrustProxyConfig } from "./config.ts";
 
 /** The three function guards of every adapter, by the name the adapters give them. */
-export type GuardName = "allowGuestUser" | "guestUserRequired" | "regularUserRequired";
+export type GuardName =
+  | "allowGuestUser"
+  | "guestUserRequired"
+  | "regularUserRequired"
+  | "termsRequired";
 
 /** The methods a page is mounted for (HEAD comes with GET in every framework). */
 export type PageMethod = "GET" | "POST";
@@ -34,6 +36,7 @@ const LINKS: readonly (readonly [string, string])[] = [
   ["/allow_guest_user/", "allow_guest_user"],
   ["/guest_user_required/", "guest_user_required"],
   ["/regular_user_required/", "regular_user_required"],
+  ["/terms_required/", "terms_required"],
   ["/mixin/allow_guest_user/", "AllowGuestUserMixin"],
   ["/mixin/guest_user_required/", "GuestUserRequiredMixin"],
   ["/mixin/regular_user_required/", "RegularUserRequiredMixin"],
@@ -41,6 +44,8 @@ const LINKS: readonly (readonly [string, string])[] = [
   ["/accounts/profile/", "profile"],
   ["/accounts/login/", "log in"],
   ["/accounts/signup/", "sign up"],
+  ["/accounts/oauth/oidc/start/", "sign in with OIDC (when configured)"],
+  ["/admin/guests/", "admin (when configured)"],
 ];
 
 /** What a page shows besides the user. */
@@ -141,6 +146,14 @@ export const guardedPages: readonly {
     methods: ["GET"],
     handler: showUser("regular_user_required"),
   },
+  {
+    // Only registered users who accepted the current terms (GUEST_USER_TERMS_VERSION); guests
+    // and anonymous visitors pass, and so does everyone while no terms are configured.
+    path: "/terms_required/",
+    guard: "termsRequired",
+    methods: ["GET"],
+    handler: showUser("terms_required"),
+  },
 ];
 
 const MIXIN_ALLOW = "/mixin/allow_guest_user/";
@@ -185,10 +198,27 @@ export const viewPages: readonly {
   { path: "/mixin/regular_user_required/", handler: RegularUserRequiredView.asView() },
 ];
 
-/** Pages without a guard of the library: the home page and the profile (any signed-in user). */
+/** Where the terms of `GUEST_USER_TERMS_VERSION` are published. */
+export const TERMS_URL = "/terms/";
+
+/** The terms of service the accept page links to. */
+async function termsPage(request: Request, { http }: HandlerContext): Promise<Response> {
+  const terms = http.guestUsers.settings.terms;
+  if (!terms) return new Response("Not Found", { status: 404 });
+  if (wantsJson(request)) return Response.json({ version: terms.version });
+  return new Response(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Terms of service</title></head><body><h1>Terms of service, version ${escapeHtml(terms.version)}</h1><p>Be kind.</p></body></html>`,
+    { headers: { "content-type": "text/html; charset=utf-8" } },
+  );
+}
+
+/**
+ * Pages without a guard of the library: the home page. (The profile, `/accounts/profile/`, is
+ * the library's account page, mounted with the other account views.)
+ */
 export const plainPages: readonly { readonly path: string; readonly handler: WebHandler }[] = [
   { path: "/", handler: showUser("guest-user reference app") },
-  { path: "/accounts/profile/", handler: guarded([loginRequired()], showUser("Your profile")) },
+  { path: TERMS_URL, handler: termsPage },
 ];
 
 /** What every app-*.ts start function returns. */
@@ -207,6 +237,8 @@ export interface ListenOptions {
    * `X-Forwarded-For` is ignored (the client is the socket's peer).
    */
   readonly trustProxy?: TrustProxyConfig | undefined;
+  /** The admin and OpenID Connect provider to mount (operations.ts). */
+  readonly operations: OperationsConfig;
 }
 
 /** The URL of a bound address (IPv6 in brackets). */

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGuestUsers, GuestUserError, type GuestUsers, type LimitStore } from "guest-user";
 import { type AdapterName, type AppConfig, ConfigError, readConfig } from "./config.ts";
-import type { ListenOptions, RunningApp } from "./pages.ts";
+import { type ListenOptions, type RunningApp, TERMS_URL } from "./pages.ts";
 
 type Start = (guestUsers: GuestUsers, options: ListenOptions) => Promise<RunningApp>;
 
@@ -107,6 +107,7 @@ try {
     loginLimit: config.loginLimit,
     limitStore: await limitStoreOf(config.limitStore),
     expireBy: config.expireBy,
+    terms: config.termsVersion ? { version: config.termsVersion, url: TERMS_URL } : null,
   });
   await guestUsers.migrate();
   const start = await starters[config.adapter]();
@@ -114,6 +115,7 @@ try {
     port: config.port,
     host: config.host,
     trustProxy: config.trustProxy,
+    operations: config,
   });
 } catch (error) {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
@@ -156,6 +158,9 @@ function describeSettings(guestUsers: GuestUsers, config: AppConfig): string {
     `trustProxy=${trust}`,
     `expireBy=${settings.expireBy}`,
     `maxAge=${settings.maxAge}`,
+    `terms=${settings.terms?.version ?? "off"}`,
+    `admin=${config.adminUsers ? config.adminUsers.length : "off"}`,
+    `oidc=${config.oidc ? "on" : "off"}`,
   ].join(" ");
 }
 

@@ -39,7 +39,7 @@ export const OPTION_HELP: Readonly<Record<OptionName, { value?: string; text: st
   },
   "batch-size": { value: "N", text: "users deleted per statement (default: 1000)" },
   "dry-run": { text: "count the expired guests, delete nothing" },
-  json: { text: 'print {"guests":N,"expired":M}' },
+  json: { text: 'print JSON: {"guests":N,"expired":M,"funnel":{"days":[...],"totals":{...}}}' },
   help: { text: "show this help" },
   version: { text: "print the version" },
 };
@@ -58,7 +58,7 @@ export const COMMANDS = {
     options: [...CONNECTION, "max-age", "batch-size", "dry-run"],
   },
   stats: {
-    summary: "count guests and expired guests",
+    summary: "count guests and expired guests; the conversion funnel of the last 30 days",
     options: [...CONNECTION, "max-age", "json"],
   },
 } as const satisfies Record<string, { summary: string; options: readonly OptionName[] }>;

@@ -4,6 +4,7 @@ import { type Context, toUser, withDatabase } from "./context.ts";
 import { validateInput } from "./forms/index.ts";
 import { idOf, type UserRef } from "./guests.ts";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
+import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 import type { Credentials, User } from "./types.ts";
 
 const TAKEN = "A user with that username already exists.";
@@ -55,13 +56,16 @@ export function accountManager(context: Context) {
      * Creates a registered user from sign-up input, validated with the convert form (same
      * fields, same password rules). The username is stored NFKC-normalized; one that differs
      * from an existing username only in case is taken. Throws `VALIDATION_FAILED` for bad
-     * input or a taken name.
+     * input or a taken name. `options.acceptTerms` records that terms version as accepted in
+     * the same transaction as the new user.
+     * @default options {} (no terms acceptance recorded)
      * @example
      * ```ts
      * const user = await guestUsers.createUser({ username: "ada", password1: pw, password2: pw });
      * ```
      */
-    async createUser(input: unknown): Promise<User> {
+    async createUser(input: unknown, options: AcceptTermsOption = {}): Promise<User> {
+      const termsVersion = termsVersionOf(options);
       const form = settings.convertForm;
       const result = await validateInput(form.schema, input);
       if (!result.ok) throw new ValidationError(result.fieldErrors);
@@ -73,12 +77,16 @@ export function accountManager(context: Context) {
       const now = settings.clock();
       return withDatabase(context, async () => {
         try {
-          const id = await users.insertUser(db, {
-            username,
-            passwordHash,
-            email: credentials.email ?? null,
-            now,
-          });
+          const user = { username, passwordHash, email: credentials.email ?? null, now };
+          // With terms: the user and its acceptance in ONE transaction.
+          const id =
+            termsVersion === null
+              ? await users.insertUser(db, user)
+              : await db.transaction().execute(async (trx) => {
+                  const created = await users.insertUser(trx, user);
+                  await recordTermsAcceptance(context, trx, created, termsVersion, now);
+                  return created;
+                });
           const row = await users.findById(db, id);
           return toUser(
             row ?? {

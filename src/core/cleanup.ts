@@ -1,6 +1,9 @@
 import { InvalidConfigError } from "../shared/errors.ts";
+import type { DeletionHooks } from "../store/dialect.ts";
 import type { Expiry, GuestRecord } from "../store/guest-store.ts";
 import { type Context, withDatabase } from "./context.ts";
+import { runBeforeDelete } from "./deletion.ts";
+import { expiryCutoff } from "./expiry.ts";
 import type { UserId } from "./types.ts";
 
 /** Progress of a clean-up, reported after every batch. */
@@ -41,22 +44,31 @@ function positiveInteger(option: string, value: number | undefined, fallback: nu
   return value;
 }
 
+/**
+ * What every guest deletion does inside its transaction besides the DELETE: the app's
+ * `beforeDelete` (when set) with the ids, and the funnel's `deleted` counter bumped by the
+ * number actually deleted. Clean-up batches and the admin's actions share it.
+ *
+ * @example
+ * ```ts
+ * await db.transaction().execute((trx) => deleteGuestUsers(trx, quirks, tables, ids, guestDeletionHooks(context)));
+ * ```
+ */
+export function guestDeletionHooks(context: Context): DeletionHooks {
+  return {
+    beforeDelete: context.settings.beforeDelete
+      ? (userIds, trx) => runBeforeDelete(context, trx, userIds)
+      : null,
+    afterDelete: (deleted) =>
+      context.funnel.bumpQuery("deleted", deleted, context.settings.clock()),
+  };
+}
+
 /** Expired guests: listing, counting and deleting, in constant memory. */
 export function cleanupManager(context: Context) {
   const { db, quirks, settings, guests, sessions } = context;
-
-  function expiry(maxAge: number | undefined): Expiry {
-    if (maxAge !== undefined && !(Number.isFinite(maxAge) && maxAge > 0)) {
-      throw new InvalidConfigError(
-        "maxAge",
-        `expected a positive number of seconds, got ${maxAge}`,
-      );
-    }
-    return {
-      column: settings.expireBy === "lastSeenAt" ? "last_seen_at" : "created_at",
-      cutoff: settings.clock() - (maxAge ?? settings.maxAge) * 1000,
-    };
-  }
+  const hooks = guestDeletionHooks(context);
+  const expiry = (maxAge: number | undefined): Expiry => expiryCutoff(settings, maxAge);
 
   return {
     /**
@@ -94,9 +106,11 @@ export function cleanupManager(context: Context) {
 
     /**
      * Deletes expired guests' USERS in batches (their guest rows, sessions and every app row
-     * with ON DELETE CASCADE go too), one statement per batch, never one per user. Safe to
-     * run from several servers at once; a guest that converts meanwhile is never deleted;
-     * a registered user never is.
+     * with ON DELETE CASCADE go too), one transaction per batch, never one statement per
+     * user. Each batch runs the `beforeDelete` option with its ids (a throw rolls that batch
+     * back and reaches you; earlier batches stay deleted) and adds exactly the number it
+     * deleted to the funnel's `deleted` counter. Safe to run from several servers at once; a
+     * guest that converts meanwhile is never deleted; a registered user never is.
      * @example
      * ```ts
      * const { deleted } = await guestUsers.deleteExpired({ batchSize: 5000 });
@@ -114,6 +128,7 @@ export function cleanupManager(context: Context) {
             tables: settings.tables,
             ...limits,
             limit: batchSize,
+            ...hooks,
           });
           deleted += batch;
           if (batch > 0) options.onProgress?.({ deleted, total: Math.max(expired, deleted) });

@@ -32,6 +32,15 @@ export type Listener<Name extends keyof GuestUserEvents> = (
 
 export type { Logger } from "../shared/logger.ts";
 
+/** What a failing listener of each event leaves behind, for the log line. */
+const OUTCOMES: { readonly [Name in keyof GuestUserEvents]: string } = {
+  guestCreated: "the guest itself is saved",
+  converted: "the conversion itself is saved",
+  merged: "the merge itself is saved",
+  convertedSocialAccount: "the conversion itself is saved",
+  deleted: "the user is deleted all the same",
+};
+
 /**
  * A small typed event emitter. Listeners run after the database transaction committed, one
  * after another; one that throws is reported to the logger as a `LISTENER_FAILED` error (the
@@ -71,11 +80,7 @@ export class Events {
       try {
         await listener(event);
       } catch (cause) {
-        this.report(
-          name,
-          cause,
-          `the ${name === "converted" ? "conversion" : "guest"} itself is saved`,
-        );
+        this.report(name, cause, OUTCOMES[name]);
       }
     }
   }

@@ -2,19 +2,29 @@ import { type Connection, openDatabase } from "../store/connect.ts";
 import type { Db } from "../store/dialect.ts";
 import { type MigrateResult, migrateDown, migrateToLatest } from "../store/migrate.ts";
 import { accountManager } from "./accounts.ts";
+import { adminManager } from "./admin.ts";
 import { cleanupManager } from "./cleanup.ts";
 import { type Context, createContext, withDatabase } from "./context.ts";
+import { deletionManager } from "./deletion.ts";
 import type { GuestUserEvents, Listener } from "./events.ts";
+import { funnelManager } from "./funnel.ts";
 import { guestManager } from "./guests.ts";
+import { identityManager } from "./identities.ts";
 import { sessionManager } from "./sessions.ts";
 import { type GuestUsersOptions, resolveSettings, type Settings } from "./settings.ts";
+import { termsManager } from "./terms.ts";
 
 /** Everything the library does, bound to one database and one set of settings. */
 export interface GuestUsers
   extends ReturnType<typeof guestManager>,
     ReturnType<typeof accountManager>,
     ReturnType<typeof sessionManager>,
-    ReturnType<typeof cleanupManager> {
+    ReturnType<typeof cleanupManager>,
+    ReturnType<typeof funnelManager>,
+    ReturnType<typeof adminManager>,
+    ReturnType<typeof identityManager>,
+    ReturnType<typeof deletionManager>,
+    ReturnType<typeof termsManager> {
   /** The checked settings, defaults filled in. */
   readonly settings: Settings;
   /** The Kysely instance in use (for your own queries on the same database). */
@@ -29,6 +39,15 @@ export interface GuestUsers
   on<Name extends keyof GuestUserEvents>(name: Name, listener: Listener<Name>): () => void;
   /** Stops a listener added with {@link on}. */
   off<Name extends keyof GuestUserEvents>(name: Name, listener: Listener<Name>): void;
+  /**
+   * True when `name` has at least one listener (e.g. pages say whether a log-in merges the
+   * guest's work: it does when a `merged` listener is registered).
+   * @example
+   * ```ts
+   * if (!guestUsers.hasListeners("merged")) console.warn("guests who log in leave their work behind");
+   * ```
+   */
+  hasListeners(name: keyof GuestUserEvents): boolean;
   /** Closes the database connection if we opened it (a pool or handle you passed stays open). */
   close(): Promise<void>;
 }
@@ -65,10 +84,16 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
     ...accountManager(context),
     ...sessionManager(context),
     ...cleanupManager(context),
+    ...funnelManager(context),
+    ...adminManager(context),
+    ...identityManager(context),
+    ...termsManager(context),
+    ...deletionManager(context),
     migrate: () => withDatabase(context, () => migrateToLatest(db, settings.tables, quirks)),
     unmigrate: () => withDatabase(context, () => migrateDown(db, settings.tables, quirks)),
     on: (name, listener) => context.events.on(name, listener),
     off: (name, listener) => context.events.off(name, listener),
+    hasListeners: (name) => context.events.has(name),
     async close() {
       if (connection.owned) await db.destroy();
     },

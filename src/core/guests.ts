@@ -5,6 +5,7 @@ import { validateInput } from "./forms/index.ts";
 import { mergeGuestInto } from "./merge.ts";
 import { hashPassword } from "./passwords.ts";
 import { insertSession, type Session } from "./sessions.ts";
+import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 import type { User, UserId } from "./types.ts";
 import { crawlerDetector } from "./user-agents.ts";
 import { cutToMaxLength, uuidNameGenerator } from "./usernames/index.ts";
@@ -174,15 +175,18 @@ export function guestManager(context: Context) {
      * on the SAME user row and ends all its sessions. Fires `converted` after commit.
      * Throws `VALIDATION_FAILED` (nothing changed) for invalid input or a taken username; a
      * username is taken when one differing only in case or NFKC form exists (`"ada"` after
-     * `"Ada"`). It is stored NFKC-normalized.
+     * `"Ada"`). It is stored NFKC-normalized. `options.acceptTerms` records that terms version
+     * as accepted in the same transaction.
+     * @default options {} (no terms acceptance recorded)
      * @example
      * ```ts
      * const user = await guestUsers.convert(currentUser, await request.formData());
      * const { token } = await guestUsers.createSession(user.id); // log in afresh
      * ```
      */
-    async convert(user: UserRef, input: unknown): Promise<User> {
+    async convert(user: UserRef, input: unknown, options: AcceptTermsOption = {}): Promise<User> {
       const id = idOf(user);
+      const termsVersion = termsVersionOf(options);
       const form = settings.convertForm;
       const result = await validateInput(form.schema, input);
       if (!result.ok) throw new ValidationError(result.fieldErrors);
@@ -209,6 +213,8 @@ export function guestManager(context: Context) {
             });
             await sessions.deleteForUser(trx, id);
             await context.funnel.bump(trx, "converted", 1, settings.clock());
+            if (termsVersion !== null)
+              await recordTermsAcceptance(context, trx, id, termsVersion, settings.clock());
           });
         } catch (error) {
           if (quirks.isUniqueViolation(error)) throw taken();

@@ -1,4 +1,9 @@
-import type { Guard, GuestUserRequiredOptions, RegularUserRequiredOptions } from "./guards.ts";
+import type {
+  Guard,
+  GuestUserRequiredOptions,
+  RegularUserRequiredOptions,
+  TermsRequiredOptions,
+} from "./guards.ts";
 import * as guards from "./guards.ts";
 import type { HandlerContext } from "./handler.ts";
 import { applyGuards, withCookies } from "./handler.ts";
@@ -154,4 +159,35 @@ export function regularUserRequired(
 ) {
   if (isBareUse(args)) return guardDecorator(guards.regularUserRequired())(...args);
   return guardDecorator(guards.regularUserRequired(args[0]));
+}
+
+/**
+ * Terms of service for a controller method (the reference's django-tos integration): a
+ * registered user who has not accepted the CURRENT `terms.version` is redirected (302) to
+ * `acceptUrl` (default `"/accounts/terms/"`) with `?next=<this page>`; guests and anonymous
+ * visitors run the method (stack `@regularUserRequired` to require a login); without the
+ * `terms` option everyone does. Use it bare or called.
+ *
+ * @default options `{}` (`acceptUrl: "/accounts/terms/"`, `redirectFieldName: "next"`)
+ * @example
+ * ```ts
+ * class Dashboard {
+ *   @termsRequired
+ *   @regularUserRequired
+ *   async show(request: Request, { state }: HandlerContext) {
+ *     return new Response(`Hello ${state.user?.username}`);
+ *   }
+ * }
+ * ```
+ */
+export function termsRequired(options?: TermsRequiredOptions): GuardDecorator;
+export function termsRequired<This, Method extends GuardableMethod<This>>(
+  method: Method,
+  context: ClassMethodDecoratorContext<This, Method>,
+): GuardedMethod<This>;
+export function termsRequired(
+  ...args: [TermsRequiredOptions?] | [GuardableMethod, ClassMethodDecoratorContext]
+) {
+  if (isBareUse(args)) return guardDecorator(guards.termsRequired())(...args);
+  return guardDecorator(guards.termsRequired(args[0]));
 }

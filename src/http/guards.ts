@@ -120,3 +120,52 @@ export function loginRequired(options: LoginRequiredOptions = {}): Guard {
     return withNext(target, field, nextValue(new URL(request.url), target));
   };
 }
+
+/** Where the accept page of the terms of service is mounted unless `termsPath` says otherwise. */
+export const DEFAULT_TERMS_PATH = "/accounts/terms/";
+
+/** Options of {@link termsRequired}. */
+export interface TermsRequiredOptions {
+  /**
+   * The accept page, given `?next=<this page>`: keep it in step with `accountViews`'
+   * `termsPath`.
+   * @default "/accounts/terms/"
+   * @example acceptUrl: "/legal/accept/"
+   */
+  readonly acceptUrl?: string;
+  /**
+   * The query parameter carrying the way back.
+   * @default "next"
+   */
+  readonly redirectFieldName?: string;
+}
+
+/**
+ * Terms of service (the reference's django-tos middleware): a registered user who has not
+ * accepted the CURRENT `terms.version` goes to the accept page with `?next=<this page>`, and
+ * comes back after accepting. Guests pass, as in the reference; anonymous visitors pass too
+ * (combine with `regularUserRequired()` or `loginRequired()` to ask them to log in first);
+ * without the `terms` option everyone passes. Costs one query, for registered users only.
+ * The accept page itself always passes, so the guard may run for a whole app mounted after
+ * the account views.
+ *
+ * @default options { acceptUrl: "/accounts/terms/", redirectFieldName: "next" }
+ * @example
+ * ```ts
+ * const page = guarded([regularUserRequired(), termsRequired()], dashboard);
+ * // registered, not accepted: 302 /accounts/terms/?next=/dashboard/
+ * ```
+ */
+export function termsRequired(options: TermsRequiredOptions = {}): Guard {
+  const field = options.redirectFieldName ?? "next";
+  const target = options.acceptUrl ?? DEFAULT_TERMS_PATH;
+  const acceptPath = new URL(target, "http://localhost").pathname;
+  return async (http, request, state) => {
+    const { guestUsers } = http;
+    if (!guestUsers.settings.terms || !state.user || state.isGuest) return null;
+    const url = new URL(request.url);
+    if (url.pathname === acceptPath) return null;
+    if (await guestUsers.hasAcceptedTerms(state.user)) return null;
+    return withNext(target, field, nextValue(url, target));
+  };
+}

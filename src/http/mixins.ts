@@ -1,5 +1,5 @@
 import type { Guard } from "./guards.ts";
-import { allowGuestUser, guestUserRequired, regularUserRequired } from "./guards.ts";
+import { allowGuestUser, guestUserRequired, regularUserRequired, termsRequired } from "./guards.ts";
 import { applyGuards, type HandlerContext } from "./handler.ts";
 import type { View } from "./view.ts";
 
@@ -145,4 +145,44 @@ export function RegularUserRequiredMixin<TBase extends ViewConstructor>(Base: TB
     }
   }
   return RegularUserRequired;
+}
+
+/**
+ * Terms of service as a mixin (the reference's django-tos integration): a registered user who
+ * has not accepted the CURRENT `terms.version` is redirected (302) to `termsAcceptUrl` with
+ * `?next=<this page>` (named by `redirectFieldName`). Guests and anonymous visitors pass
+ * (stack it on {@link RegularUserRequiredMixin} to require a login too); without the `terms`
+ * option everyone passes. The attributes are read at request time.
+ *
+ * @example
+ * ```ts
+ * class DashboardView extends TermsRequiredMixin(RegularUserRequiredMixin(View)) {
+ *   override get() { return new Response("Your dashboard"); }
+ * }
+ * // registered, terms not accepted: 302 Location: /accounts/terms/?next=/dashboard/
+ * ```
+ */
+export function TermsRequiredMixin<TBase extends ViewConstructor>(Base: TBase) {
+  abstract class TermsRequired extends Base {
+    /**
+     * The accept page (keep it in step with `accountViews`' `termsPath`).
+     * @default undefined ("/accounts/terms/")
+     */
+    declare termsAcceptUrl?: string;
+    /**
+     * URL parameter carrying the way back to this page.
+     * @default "next"
+     */
+    redirectFieldName = "next";
+
+    /** Redirects a registered user who has not accepted the terms, else dispatches as usual. */
+    override async dispatch(request: Request, context: HandlerContext): Promise<Response> {
+      const guard = termsRequired({
+        acceptUrl: this.termsAcceptUrl,
+        redirectFieldName: this.redirectFieldName,
+      });
+      return guardedDispatch(guard, request, context, () => super.dispatch(request, context));
+    }
+  }
+  return TermsRequired;
 }

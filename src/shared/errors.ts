@@ -22,7 +22,10 @@ export type GuestUserErrorCode =
   | "DRIVER_MISSING"
   | "LISTENER_FAILED"
   | "OUTER_DB_IN_LISTENER"
-  | "CSRF_FAILED";
+  | "CSRF_FAILED"
+  | "IDENTITY_TAKEN"
+  | "NOT_REGISTERED"
+  | "OAUTH_FAILED";
 
 /** The base class of every error the library throws on purpose. */
 export class GuestUserError extends Error {

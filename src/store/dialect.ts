@@ -1,5 +1,13 @@
-import { type Kysely, MysqlAdapter, PostgresAdapter, SqliteAdapter } from "kysely";
+import {
+  type Kysely,
+  MysqlAdapter,
+  PostgresAdapter,
+  type RawBuilder,
+  SqliteAdapter,
+  sql,
+} from "kysely";
 import { InvalidConfigError } from "../shared/errors.ts";
+import type { UserId } from "../shared/ids.ts";
 import type { Tables } from "./tables.ts";
 
 /** The databases we support. */
@@ -8,8 +16,28 @@ export type DialectName = "sqlite" | "postgres" | "mysql";
 /** A Kysely instance with an unknown schema: our queries name their tables at run time. */
 export type Db = Kysely<unknown>;
 
+/** What runs inside a deleting transaction besides the DELETE itself. */
+export interface DeletionHooks {
+  /**
+   * Called with the ids about to be deleted, inside the transaction (the app's
+   * `beforeDelete`); a throw rolls the whole batch back.
+   * @default null (not called)
+   */
+  readonly beforeDelete?: ((userIds: readonly UserId[], trx: Db) => Promise<void>) | null;
+  /**
+   * The statement to run inside the transaction after the DELETE, given the number of users
+   * it deleted (the funnel's `deleted` counter), or null for none. A statement rather than a
+   * callback, so that SQLite can run the whole batch synchronously and PostgreSQL in one
+   * statement: there `deleted` is an SQL expression that evaluates to the number.
+   * @default null (nothing)
+   */
+  readonly afterDelete?:
+    | ((deleted: number | RawBuilder<unknown>) => RawBuilder<unknown> | null)
+    | null;
+}
+
 /** One batch of the clean-up: which guests, by which column, older than what. */
-export interface ExpiredBatch {
+export interface ExpiredBatch extends DeletionHooks {
   readonly tables: Tables;
   /** `created_at` or `last_seen_at` of the guests table. */
   readonly column: "created_at" | "last_seen_at";
@@ -31,11 +59,57 @@ export interface DialectQuirks {
   /** The column type of the guests' extra data. */
   readonly jsonType: string;
   /**
-   * Deletes up to `limit` expired guest USERS (their guest rows and sessions cascade) in one
-   * atomic step, skipping guests that a concurrent conversion holds; returns how many users
-   * went. Never touches a user without a guest row.
+   * Deletes up to `limit` expired guest USERS (their guest rows and sessions cascade) in ONE
+   * transaction: picks their ids (skipping guests that a concurrent conversion holds), runs
+   * `beforeDelete` with them, deletes them, runs `afterDelete` with the count; returns how
+   * many users went. Never touches a user without a guest row.
    */
   deleteExpiredBatch(db: Db, batch: ExpiredBatch): Promise<number>;
+  /**
+   * `column IN (ids)` in this database's cheapest form for a list of any length (PostgreSQL:
+   * one array parameter; SQLite: one JSON parameter; MySQL: a parameter per id). An empty
+   * list matches nothing.
+   */
+  inList(column: RawBuilder<unknown>, ids: readonly UserId[]): RawBuilder<unknown>;
+  /**
+   * Takes the write lock of a transaction before it reads what it will delete. SQLite: a
+   * no-op write (a read first could fail with SQLITE_BUSY when it later writes). Elsewhere a
+   * no-op: rows are locked by the SELECT ... FOR UPDATE that picks them.
+   */
+  lockForWrite(trx: Db, tables: Tables): Promise<void>;
+  /** `FOR UPDATE` (or nothing on SQLite, where the transaction holds the only write lock). */
+  readonly forUpdate: RawBuilder<unknown>;
+}
+
+/**
+ * Deletes the users of `ids` that still have a guest row, inside the caller's transaction:
+ * `beforeDelete` first, then one DELETE (sessions, guest rows and the app's rows cascade),
+ * then `afterDelete` with the number deleted. Returns that number.
+ *
+ * @example
+ * ```ts
+ * await db.transaction().execute((trx) => deleteGuestUsers(trx, quirks, tables, ids, hooks));
+ * ```
+ */
+export async function deleteGuestUsers(
+  trx: Db,
+  quirks: DialectQuirks,
+  tables: Tables,
+  ids: readonly UserId[],
+  hooks: DeletionHooks,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  await hooks.beforeDelete?.(ids, trx);
+  const { users, guests } = tables;
+  // Checked again at the DELETE: beforeDelete may have touched guest rows, and a user whose
+  // guest row is gone (converted) is a registered user, never to be deleted here.
+  const result = await sql`delete from ${sql.table(users.table)} where ${sql.ref(users.id)} in (
+    select user_id from ${sql.table(guests)} where ${quirks.inList(sql.ref("user_id"), ids)})`.execute(
+    trx,
+  );
+  const deleted = Number(result.numAffectedRows ?? 0n);
+  await hooks.afterDelete?.(deleted)?.execute(trx);
+  return deleted;
 }
 
 /** Tells the dialect of a Kysely instance the app built itself. */

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Db, DialectName } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
 
@@ -26,23 +26,41 @@ const COLUMNS: readonly FunnelEvent[] = ["created", "converted", "merged", "dele
 /** Funnel counters on the configured tables. */
 export function funnelQueries(tables: Tables, dialect: DialectName) {
   const table = sql.table(tables.funnel);
+  /**
+   * The statement that adds `count` to today's `event` counter, for a caller that runs it
+   * itself inside the event's transaction (say synchronously, or as part of one statement);
+   * null when `count` is a number that is not positive (nothing to add). `count` may be an
+   * SQL expression (PostgreSQL and SQLite only): the row is then written only when it is
+   * positive.
+   */
+  const bumpQuery = (
+    event: FunnelEvent,
+    count: number | RawBuilder<unknown>,
+    now: number,
+  ): RawBuilder<unknown> | null => {
+    if (typeof count === "number" && !(count > 0)) return null;
+    const column = sql.ref(event);
+    const day = dayOf(now);
+    const shard = Math.floor(Math.random() * FUNNEL_SHARDS);
+    const insert = sql`insert into ${table} (day, shard, ${column})`;
+    if (dialect === "mysql")
+      return sql`${insert} values (${day}, ${shard}, ${count}) on duplicate key update ${column} = ${column} + ${count}`;
+    const upsert = sql`on conflict (day, shard) do update set ${column} = ${table}.${column} + excluded.${column}`;
+    if (typeof count === "number")
+      return sql`${insert} values (${day}, ${shard}, ${count}) ${upsert}`;
+    return sql`${insert} select cast(${day} as varchar(10)), cast(${shard} as integer), n
+      from (select ${count} as n) as counted where n > 0 ${upsert}`;
+  };
+
   return {
+    bumpQuery,
+
     /**
      * Adds `count` to today's `event` counter. Call it with the transaction that does the
      * event itself, so the count is exact: it commits or rolls back with the event.
      */
     async bump(db: Db, event: FunnelEvent, count: number, now: number): Promise<void> {
-      if (count <= 0) return;
-      const column = sql.ref(event);
-      const day = dayOf(now);
-      const shard = Math.floor(Math.random() * FUNNEL_SHARDS);
-      const upsert =
-        dialect === "mysql"
-          ? sql`on duplicate key update ${column} = ${column} + ${count}`
-          : sql`on conflict (day, shard) do update set ${column} = ${table}.${column} + ${count}`;
-      await sql`insert into ${table} (day, shard, ${column}) values (${day}, ${shard}, ${count}) ${upsert}`.execute(
-        db,
-      );
+      await bumpQuery(event, count, now)?.execute(db);
     },
 
     /** The counted days from `fromDay` to `toDay` (inclusive, `YYYY-MM-DD`), oldest first; days without events are absent. */

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { describeEachDatabase } from "../support/guest-users.ts";
-import { APPLIED_ALL, cli, seed } from "./support.ts";
+import { APPLIED_ALL, cli, seed, statsJson, statsText } from "./support.ts";
 
 const SIXTY_DAYS = String(60 * 86_400);
 
@@ -24,7 +24,7 @@ describeEachDatabase("cli commands", (fx) => {
     expect((await cli(["migrate", ...db(), ...tables])).stdout).toBe("Schema is up to date\n");
     expect(await cli(["stats", ...db(), ...tables])).toEqual({
       code: 0,
-      stdout: "Guests: 0\nExpired: 0\n",
+      stdout: statsText(0, 0),
       stderr: "",
     });
 
@@ -40,15 +40,15 @@ describeEachDatabase("cli commands", (fx) => {
     const args = [...db(), "--table-prefix", "counts_"];
     expect(await cli(["stats", ...args, "--json"])).toEqual({
       code: 0,
-      stdout: '{"guests":5,"expired":3}\n',
+      stdout: statsJson(5, 3),
       stderr: "",
     });
-    expect((await cli(["stats", ...args])).stdout).toBe("Guests: 5\nExpired: 3\n");
-    expect((await cli(["stats", ...args, "--json", "--max-age", "3600"])).stdout).toBe(
-      '{"guests":5,"expired":5}\n',
+    expect((await cli(["stats", ...args])).stdout).toEqual(statsText(5, 3));
+    expect((await cli(["stats", ...args, "--json", "--max-age", "3600"])).stdout).toEqual(
+      statsJson(5, 5),
     );
-    expect((await cli(["stats", ...args, "--json", "--max-age", SIXTY_DAYS])).stdout).toBe(
-      '{"guests":5,"expired":0}\n',
+    expect((await cli(["stats", ...args, "--json", "--max-age", SIXTY_DAYS])).stdout).toEqual(
+      statsJson(5, 0),
     );
   });
 
@@ -60,7 +60,7 @@ describeEachDatabase("cli commands", (fx) => {
       stdout: "Dry run: 3 expired guests would be deleted.\n",
       stderr: "",
     });
-    expect((await cli(["stats", ...args, "--json"])).stdout).toBe('{"guests":5,"expired":3}\n');
+    expect((await cli(["stats", ...args, "--json"])).stdout).toEqual(statsJson(5, 3));
   });
 
   it("delete-expired deletes exactly the expired guests, in batches of --batch-size", async () => {
@@ -79,7 +79,7 @@ describeEachDatabase("cli commands", (fx) => {
       username: "ada_lovelace",
       isGuest: false,
     });
-    expect((await cli(["stats", ...args, "--json"])).stdout).toBe('{"guests":2,"expired":0}\n');
+    expect((await cli(["stats", ...args, "--json"])).stdout).toEqual(statsJson(2, 0));
     expect((await cli(["delete-expired", ...args])).stdout).toBe(
       "Deleted 0 expired guests (and 0 expired sessions).\n",
     );
@@ -95,7 +95,7 @@ describeEachDatabase("cli commands", (fx) => {
       "Deleted 5 expired guests (and 0 expired sessions).\n",
     );
     expect(await guestUsers.getUser(registered)).toMatchObject({ isGuest: false });
-    expect((await cli(["stats", ...args, "--json"])).stdout).toBe('{"guests":0,"expired":0}\n');
+    expect((await cli(["stats", ...args, "--json"])).stdout).toEqual(statsJson(0, 0));
   });
 
   it("uses DATABASE_URL when --database is absent, and --database before it", async () => {
@@ -104,11 +104,11 @@ describeEachDatabase("cli commands", (fx) => {
     const fromEnv = await cli(["stats", "--json", ...tables], {
       env: { DATABASE_URL: fx.database().url },
     });
-    expect(fromEnv).toEqual({ code: 0, stdout: '{"guests":5,"expired":3}\n', stderr: "" });
+    expect(fromEnv).toEqual({ code: 0, stdout: statsJson(5, 3), stderr: "" });
     const flagWins = await cli(["stats", "--json", ...tables, ...db()], {
       env: { DATABASE_URL: "postgres://127.0.0.1:1/nowhere" },
     });
-    expect(flagWins.stdout).toBe('{"guests":5,"expired":3}\n');
+    expect(flagWins.stdout).toEqual(statsJson(5, 3));
   });
 
   it("draws a progress bar on a terminal's stderr and clears it", async () => {

@@ -5,7 +5,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/cli/config.ts";
 import { report } from "../../src/cli/report.ts";
 import { GuestUserError } from "../../src/index.ts";
-import { APPLIED_ALL, captured, cli, spawnCli, writeConfig } from "./support.ts";
+import {
+  APPLIED_ALL,
+  captured,
+  cli,
+  spawnCli,
+  statsJson,
+  statsText,
+  writeConfig,
+} from "./support.ts";
 
 // Finding and loading the config module: auto-discovery, .mjs/.js/.ts, functions, and every
 // way a config file can be wrong (one line on stderr, exit 1, never a stack trace).
@@ -38,7 +46,7 @@ describe("cli config files", () => {
       stderr: "Using config ./guest-user.config.mjs\n",
     });
     // The prefix came from the config: a flag for another prefix finds no tables.
-    expect((await cli(["stats", "--json"], { cwd })).stdout).toBe('{"guests":0,"expired":0}\n');
+    expect((await cli(["stats", "--json"], { cwd })).stdout).toEqual(statsJson(0, 0));
     expect((await cli(["stats", "--table-prefix", "other_"], { cwd })).code).toBe(1);
   });
 
@@ -63,7 +71,7 @@ export default async (): Promise<Options> => ({
     });
     expect(await cli(["stats", "--table-prefix", "ts_", "--database", url], { cwd })).toEqual({
       code: 0,
-      stdout: "Guests: 0\nExpired: 0\n",
+      stdout: statsText(0, 0),
       stderr: "Using config ./guest-user.config.ts\n",
     });
 
@@ -93,7 +101,7 @@ export default async (): Promise<Options> => ({
     });
     expect(await cli(["stats", "--config", "./conf/async.mjs", "--json"], { cwd })).toEqual({
       code: 0,
-      stdout: '{"guests":0,"expired":0}\n',
+      stdout: statsJson(0, 0),
       stderr: "",
     });
   });
@@ -221,7 +229,7 @@ export default options;
     });
     expect(await spawnCli(["stats", "--json"], { cwd })).toEqual({
       code: 0,
-      stdout: '{"guests":0,"expired":0}\n',
+      stdout: statsJson(0, 0),
       stderr: "",
     });
   });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/guest-users.ts";
-import { APPLIED_ALL, seed, spawnCli } from "./support.ts";
+import { APPLIED_ALL, seed, spawnCli, statsJson, statsText } from "./support.ts";
 
 // The real executable, as `npm run guest-user -- ...` runs it: `node --import tsx src/cli/main.ts`.
 
@@ -18,7 +18,7 @@ describeEachDatabase("cli executable", (fx) => {
     await seed(fx, "guest_user_");
     expect(await spawnCli(["stats", "--json"], { env: { DATABASE_URL: url } })).toEqual({
       code: 0,
-      stdout: '{"guests":5,"expired":3}\n',
+      stdout: statsJson(5, 3),
       stderr: "",
     });
     expect(await spawnCli(["delete-expired", "--database", url, "--batch-size", "2"])).toEqual({
@@ -59,7 +59,7 @@ describe("cli executable", () => {
       expect(existsSync(join(cwd, "guest-user.sqlite3"))).toBe(false);
       expect((await spawnCli(["migrate"], { cwd })).stdout).toEqual(APPLIED_ALL);
       expect(existsSync(join(cwd, "guest-user.sqlite3"))).toBe(true);
-      expect((await spawnCli(["stats"], { cwd })).stdout).toBe("Guests: 0\nExpired: 0\n");
+      expect((await spawnCli(["stats"], { cwd })).stdout).toEqual(statsText(0, 0));
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }

@@ -132,3 +132,18 @@ export async function seed(fx: DatabaseFixture, tablePrefix: string): Promise<Se
   await old.createSession(registered.id);
   return { expired, fresh, registered, guestUsers: recent };
 }
+
+/**
+ * What `stats --json` prints for these counts: `{"guests":N,"expired":M,"funnel":{...}}` (the
+ * funnel's own numbers are checked by the stats tests).
+ */
+export const statsJson = (guests: number, expired: number): string =>
+  expect.stringMatching(
+    new RegExp(
+      `^\\{"guests":${guests},"expired":${expired},"funnel":\\{"days":\\[.*\\],"totals":\\{.*\\}\\}\\}\\n$`,
+    ),
+  );
+
+/** What `stats` prints for these counts: the two lines, then the funnel. */
+export const statsText = (guests: number, expired: number): string =>
+  expect.stringMatching(new RegExp(`^Guests: ${guests}\\nExpired: ${expired}\\n\\nFunnel, `));

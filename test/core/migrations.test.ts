@@ -16,7 +16,13 @@ const OUR_TABLES = [
   "users",
 ];
 /** Every migration, in the order they apply (unmigrate undoes them in reverse). */
-const MIGRATIONS = ["001-initial", "002-username-case", "003-guest-creation-key", "004-operations"];
+const MIGRATIONS = [
+  "001-initial",
+  "002-username-case",
+  "003-guest-creation-key",
+  "004-operations",
+  "005-admin-indexes",
+];
 
 describeEachDatabase("migrations", (fx) => {
   /** Runs `body` with `count` GuestUsers on the test database that have NOT migrated yet. */

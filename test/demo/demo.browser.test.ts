@@ -6,79 +6,31 @@
  * `/usr/bin/chromium` (`apt-get install -y chromium`). Without Chromium the suite is skipped
  * outside CI and fails in CI. Screenshots go to `test-results/demo/`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
+import {
+  CHROMIUM,
+  launchChromium,
+  ROOT,
+  type RunningDemo,
+  requireChromium,
+  skipBrowserTests,
+  startDemo,
+} from "./support.ts";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-results/demo");
 const USERNAME = "ada_lovelace";
 const PASSWORD = "analytical-engine-1843";
 
-const hasChromium = existsSync(CHROMIUM);
-const skip = !hasChromium && !process.env.CI;
+const skip = skipBrowserTests;
 if (skip) {
   console.warn(
     `demo browser test skipped: ${CHROMIUM} not found. Install it with: apt-get install -y chromium`,
   );
-}
-
-/** The demo, started as `npm start` starts it, on a free port and a fresh SQLite file. */
-interface RunningDemo {
-  readonly url: string;
-  readonly child: ChildProcess;
-  output(): string;
-  /** Resolves with the exit code once the process ended. */
-  readonly exited: Promise<number | null>;
-}
-
-async function startDemo(databaseFile: string): Promise<RunningDemo> {
-  for (const built of ["dist/index.js", "dist/adapters/express/index.js"]) {
-    if (!existsSync(join(ROOT, built))) {
-      throw new Error(
-        `${built} is missing: run \`npm run build\` first (the demo imports the package by its name).`,
-      );
-    }
-  }
-  const child = spawn(process.execPath, ["--import", "tsx", "examples/demo/server.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: "0",
-      DATABASE_URL: `sqlite:${databaseFile}`,
-      GUEST_USER_SECRET: "",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  const url = await new Promise<string>((found, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the demo did not start:\n${output}`)), 30_000);
-    const look = () => {
-      const match = /running at (http:\/\/localhost:\d+)\//.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        found(match[1]);
-      }
-    };
-    child.stdout?.on("data", look);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      fail(new Error(`the demo exited (${code}) before listening:\n${output}`));
-    });
-  });
-  return { url, child, output: () => output, exited };
 }
 
 describe.skipIf(skip)("the demo app in Chromium", () => {
@@ -90,19 +42,12 @@ describe.skipIf(skip)("the demo app in Chromium", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium) {
-      throw new Error(
-        `${CHROMIUM} not found, and CI needs the browser tests: install it with apt-get install -y chromium`,
-      );
-    }
+    requireChromium();
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     workDir = mkdtempSync(join(tmpdir(), "guest-user-demo-"));
     demo = await startDemo(join(workDir, "demo.sqlite3"));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
     // Headless Chromium says "HeadlessChrome", which bot detection rightly refuses a guest.
     context = await browser.newContext({
       viewport: { width: 900, height: 720 },
@@ -117,10 +62,7 @@ describe.skipIf(skip)("the demo app in Chromium", () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (demo && demo.child.exitCode === null) {
-      demo.child.kill("SIGKILL");
-      await demo.exited;
-    }
+    await demo?.stop();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -167,6 +109,12 @@ describe.skipIf(skip)("the demo app in Chromium", () => {
       guestId = await userId();
       expect(guestId).toMatch(/^\d+$/);
       expect(await page.locator(".empty").textContent()).toContain("No notes yet");
+      // Started without DEMO_OIDC_* and DEMO_ADMIN_USERS: no provider button, no admin.
+      expect(await banner().textContent()).not.toContain("Sign in with");
+      expect(await page.getByRole("link", { name: "Your account" }).count()).toBe(1);
+      expect(await page.getByRole("link", { name: "Admin" }).count()).toBe(0);
+      expect((await page.request.get(`${demo.url}/admin/guests/`)).status()).toBe(404);
+      expect((await page.request.get(`${demo.url}/accounts/oauth/oidc/start/`)).status()).toBe(404);
     });
 
     await step("two-notes", async () => {

@@ -28,7 +28,59 @@ describe("readConfig", () => {
       limitStore: { kind: "memory" },
       trustProxy: undefined,
       expireBy: undefined,
+      adminUsers: undefined,
+      oidc: undefined,
+      termsVersion: undefined,
     });
+  });
+
+  it("reads the admin, OpenID Connect and terms variables", () => {
+    const config = readConfig({
+      GUEST_USER_ADMIN_USERS: " ada, grace ,,",
+      GUEST_USER_OIDC_ISSUER: "http://127.0.0.1:9000/",
+      GUEST_USER_OIDC_CLIENT_ID: "app",
+      GUEST_USER_OIDC_CLIENT_SECRET: "s3cret",
+      GUEST_USER_TERMS_VERSION: "2026-11",
+    });
+    expect(config.adminUsers).toEqual(["ada", "grace"]);
+    expect(config.oidc).toEqual({
+      issuer: "http://127.0.0.1:9000/",
+      clientId: "app",
+      clientSecret: "s3cret",
+    });
+    expect(config.termsVersion).toBe("2026-11");
+  });
+
+  it("names every bad admin, OpenID Connect and terms value, never echoing the client secret", () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        readConfig(env);
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+      }
+      return [];
+    };
+    expect(problems({ GUEST_USER_ADMIN_USERS: " , " })).toEqual([
+      'GUEST_USER_ADMIN_USERS: expected comma-separated usernames; got ","',
+    ]);
+    const partial = problems({ GUEST_USER_OIDC_CLIENT_SECRET: "hunter2-secret" });
+    expect(partial).toEqual([
+      "GUEST_USER_OIDC_ISSUER, GUEST_USER_OIDC_CLIENT_ID: required with the other GUEST_USER_OIDC_* variables",
+    ]);
+    expect(partial.join("")).not.toContain("hunter2");
+    expect(
+      problems({
+        GUEST_USER_OIDC_ISSUER: "accounts.example.com",
+        GUEST_USER_OIDC_CLIENT_ID: "app",
+        GUEST_USER_OIDC_CLIENT_SECRET: "hunter2-secret",
+      }),
+    ).toEqual([
+      'GUEST_USER_OIDC_ISSUER: expected an http(s) URL such as https://accounts.example.com; got "accounts.example.com"',
+    ]);
+    expect(problems({ GUEST_USER_TERMS_VERSION: "v 2" })).toEqual([
+      'GUEST_USER_TERMS_VERSION: expected up to 64 letters, digits or ".:-_" (e.g. 2026-11); got "v 2"',
+    ]);
   });
 
   it("reads every variable; empty ones count as unset", () => {
@@ -65,6 +117,9 @@ describe("readConfig", () => {
       limitStore: { kind: "redis", url: "redis://cache.internal:6380/2", prefix: "shop:limits:" },
       trustProxy: ["loopback", "10.0.0.0/8", "2001:db8::1"],
       expireBy: "lastSeenAt",
+      adminUsers: undefined,
+      oidc: undefined,
+      termsVersion: undefined,
     });
     expect(readConfig({ PORT: "", ADAPTER: " ", GUEST_USER_SECRET: "" }).port).toBe(3000);
   });

@@ -27,6 +27,7 @@ import {
   registeredClient,
   sessionSetCookie,
   startApp,
+  type UserJson,
   uniqueName,
 } from "./harness.ts";
 
@@ -208,10 +209,18 @@ export function describeReferenceApp(adapter: AdapterName, nameGenerator: NameGe
           );
 
           const { client: guest, user: guestUser } = await guestClient(base());
-          expect(await guest.json("/accounts/profile/")).toEqual({ user: guestUser });
+          const guestProfile = (await guest.json("/accounts/profile/")) as UserJson & {
+            expiresAt: string;
+          };
+          expect(guestProfile).toMatchObject({ user: guestUser, isGuest: true });
+          expect(Date.parse(guestProfile.expiresAt)).toBeGreaterThan(Date.now());
 
           const { client: registered, user } = await registeredClient(base());
-          expect(await registered.json("/accounts/profile/")).toEqual({ user });
+          expect(await registered.json("/accounts/profile/")).toMatchObject({
+            user,
+            isGuest: false,
+            expiresAt: null,
+          });
         });
       });
 

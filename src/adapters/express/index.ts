@@ -5,7 +5,7 @@ import type {
   RequestHandler,
 } from "express";
 import type { GuestUsers } from "../../core/guest-users.ts";
-import type { User } from "../../core/types.ts";
+import type { Identity, User } from "../../core/types.ts";
 import {
   allowGuestUser,
   type Guard,
@@ -13,6 +13,8 @@ import {
   guestUserRequired,
   type RegularUserRequiredOptions,
   regularUserRequired,
+  type TermsRequiredOptions,
+  termsRequired,
 } from "../../http/guards.ts";
 import { createGuestUserHttp, type GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
@@ -22,7 +24,12 @@ import { passportBinding, type SessionBinding } from "./passport.ts";
 import { clientGone, httpRequestOf, webRequestOf } from "./request.ts";
 import { sendResponse } from "./response.ts";
 import { routesMiddleware } from "./router.ts";
+import { connectVisitor } from "./social-login.ts";
 
+export {
+  type PassportProfile,
+  passportIdentity,
+} from "./social-login.ts";
 export type { GuestUserLocals } from "./types.ts";
 
 /** Options of {@link guestUserExpress}. */
@@ -173,6 +180,20 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
       guard(regularUserRequired(options)),
 
     /**
+     * Terms of service: a registered user who has not accepted the current `terms.version`
+     * goes to the accept page with `?next=<this page>`; guests and anonymous visitors pass
+     * (put `regularUserRequired()` first to require a login). Mounted app-wide with
+     * `app.use()`, put it after `router()` so the account pages stay reachable.
+     * @default options { acceptUrl: "/accounts/terms/", redirectFieldName: "next" }
+     * @example
+     * ```ts
+     * app.get("/dashboard/", guestUser.regularUserRequired(), guestUser.termsRequired(), dashboard);
+     * ```
+     */
+    termsRequired: (options?: TermsRequiredOptions): RequestHandler =>
+      guard(termsRequired(options)),
+
+    /**
      * Creates and logs in a guest for an anonymous visitor, from any handler; returns it, or
      * null (already logged in, disabled, blocked crawler).
      * @example
@@ -261,6 +282,37 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
      * ```
      */
     mount,
+
+    /**
+     * Social login through a Passport strategy (GitHub, Google, OpenID Connect...): call it in
+     * the strategy's verify callback (`passReqToCallback: true`) and pass the user it returns
+     * to `done(null, user)`. A known identity signs its user in (a current guest is merged
+     * into it through `merged`); else the current guest is converted with it (same id), a
+     * registered user links it, an anonymous visitor gets a new user. In `login: "passport"`
+     * mode Passport then logs the user in; in cookie mode (use `session: false` in
+     * `passport.authenticate`) it is logged in here with a new session.
+     * @example
+     * ```ts
+     * passport.use(new GitHubStrategy({ clientID, clientSecret, callbackURL, passReqToCallback: true },
+     *   (req, _at, _rt, profile, done) => {
+     *     guestUser.socialLogin(req, passportIdentity(profile)).then((user) => done(null, user), done);
+     *   }));
+     * ```
+     */
+    async socialLogin(req: ExpressRequest, identity: Identity): Promise<User> {
+      const res = req.res as ExpressResponse | undefined;
+      if (!res) throw new TypeError("socialLogin needs an Express request (req.res is missing).");
+      const state = await stateOf(req, res);
+      const user = await connectVisitor(
+        http,
+        httpRequestOf(req),
+        state,
+        identity,
+        binding.setsUser,
+      );
+      publish(req, res, state);
+      return user;
+    },
 
     /**
      * One middleware answering Web routes by exact path and method (relative to where it is

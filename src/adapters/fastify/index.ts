@@ -117,6 +117,7 @@ export function guestUserFastify(
     allowGuestUser: () => guard(guards.allowGuestUser()),
     guestUserRequired: (options) => guard(guards.guestUserRequired(options)),
     regularUserRequired: (options) => guard(guards.regularUserRequired(options)),
+    termsRequired: (options) => guard(guards.termsRequired(options)),
     maybeCreateGuestUser: create(http.maybeCreateGuestUser),
     ensureGuest: create(http.ensureGuest),
     isGuestUser(target) {

@@ -1,6 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 import type { User } from "../../core/types.ts";
-import type { GuestUserRequiredOptions, RegularUserRequiredOptions } from "../../http/guards.ts";
+import type {
+  GuestUserRequiredOptions,
+  RegularUserRequiredOptions,
+  TermsRequiredOptions,
+} from "../../http/guards.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import type { RequestState } from "../../http/request.ts";
@@ -114,6 +118,17 @@ export interface GuestUserFastify {
    * ```
    */
   regularUserRequired(options?: RegularUserRequiredOptions): GuestUserPreHandler;
+  /**
+   * Terms of service: a registered user who has not accepted the current `terms.version` goes
+   * to the accept page (default `/accounts/terms/`) with a 302 and `?next=<this page>`; guests
+   * and anonymous visitors pass (run `regularUserRequired()` first to require a login).
+   * @default options { acceptUrl: "/accounts/terms/", redirectFieldName: "next" }
+   * @example
+   * ```ts
+   * app.get("/dashboard/", { preHandler: [guestUser.regularUserRequired(), guestUser.termsRequired()] }, handler);
+   * ```
+   */
+  termsRequired(options?: TermsRequiredOptions): GuestUserPreHandler;
   /**
    * The reference's `maybe_create_guest_user`: for an anonymous visitor (guests enabled, User-
    * Agent not blocked) creates a guest and logs it in (cookie set on `reply`); returns it, or null.

@@ -1,6 +1,10 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { User } from "../../core/types.ts";
-import type { GuestUserRequiredOptions, RegularUserRequiredOptions } from "../../http/guards.ts";
+import type {
+  GuestUserRequiredOptions,
+  RegularUserRequiredOptions,
+  TermsRequiredOptions,
+} from "../../http/guards.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import type { TrustProxy } from "../../http/proxy.ts";
@@ -117,6 +121,17 @@ export interface GuestUserHono {
    * ```
    */
   regularUserRequired(options?: RegularUserRequiredOptions): MiddlewareHandler<GuestUserEnv>;
+  /**
+   * Terms of service: a registered user who has not accepted the current `terms.version` goes
+   * to the accept page (default `/accounts/terms/`) with a 302 and `?next=<this page>`; guests
+   * and anonymous visitors pass (put `regularUserRequired()` first to require a login).
+   * @default options { acceptUrl: "/accounts/terms/", redirectFieldName: "next" }
+   * @example
+   * ```ts
+   * app.get("/dashboard/", guestUser.regularUserRequired(), guestUser.termsRequired(), handler);
+   * ```
+   */
+  termsRequired(options?: TermsRequiredOptions): MiddlewareHandler<GuestUserEnv>;
   /**
    * The reference's `maybe_create_guest_user`: for an anonymous visitor (guests enabled, User-
    * Agent not blocked) creates a guest and logs it in; returns it, or null. In `"onWrite"` mode a

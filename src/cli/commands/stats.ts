@@ -1,14 +1,16 @@
+import { funnelReport } from "../funnel-report.ts";
 import { EXIT, writeLine } from "../io.ts";
 import { assertSqliteFileExists, explainMissingSchema } from "../schema.ts";
 import type { CommandContext } from "./context.ts";
 
 /**
- * `guest-user stats`: the number of guests and of expired guests, as text or JSON. Never
- * creates tables: an unmigrated database is reported as such.
+ * `guest-user stats`: the number of guests and of expired guests, and the conversion funnel
+ * of the last 30 days, as text or JSON (`{"guests":N,"expired":M,"funnel":{"days":[...],
+ * "totals":{...}}}`). Never creates tables: an unmigrated database is reported as such.
  * @example
  * ```ts
  * await stats({ guestUsers, database, options: { json: true, dryRun: false }, io });
- * // prints {"guests":5,"expired":3}
+ * // prints {"guests":5,"expired":3,"funnel":{"days":[...],"totals":{...}}}
  * ```
  */
 export async function stats({
@@ -18,14 +20,17 @@ export async function stats({
   io,
 }: CommandContext): Promise<number> {
   assertSqliteFileExists(database);
-  const { guests, expired } = await guestUsers
-    .stats({ maxAge: options.maxAge })
-    .catch((error: unknown) => {
-      throw explainMissingSchema(error);
-    });
+  const [{ guests, expired }, funnel] = await Promise.all([
+    guestUsers.stats({ maxAge: options.maxAge }),
+    guestUsers.funnel(),
+  ]).catch((error: unknown) => {
+    throw explainMissingSchema(error);
+  });
   writeLine(
     io.stdout,
-    options.json ? JSON.stringify({ guests, expired }) : `Guests: ${guests}\nExpired: ${expired}`,
+    options.json
+      ? JSON.stringify({ guests, expired, funnel: { days: funnel.days, totals: funnel.totals } })
+      : `Guests: ${guests}\nExpired: ${expired}\n\n${funnelReport(funnel)}`,
   );
   return EXIT.ok;
 }

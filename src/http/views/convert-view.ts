@@ -5,6 +5,7 @@ import { userJson } from "../request.ts";
 import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
 import { formAnswer, jsonResponse, pageResponse, redirectAnswer } from "./respond.ts";
 import { nextOf, submitForm } from "./submission.ts";
+import { termsOfSubmission } from "./terms-view.ts";
 
 const TITLE = "Save your account";
 
@@ -35,9 +36,11 @@ function onlyGuests(exchange: Exchange): Response | null {
  * with `redirect`). A guest GETs the form (the username pre-filled only with
  * `convertPrefillUsername`); a valid POST converts the SAME user row, logs it in with a fresh
  * session and redirects to the safe `next` (POST field, else query) or
- * `convertRedirectUrl`. An invalid POST shows the form with its errors (JSON: 400
- * `{ errors }`) and changes nothing; it counts as a failed login of that username
- * (`loginLimit`: past it 429 with `Retry-After`).
+ * `convertRedirectUrl`. With the `terms` option the form has an "I accept the terms of
+ * service" box: a POST without `accept_terms` (`"on"`, `"true"` or `true`) is invalid, and
+ * the acceptance is stored in the conversion's transaction. An invalid POST shows the form
+ * with its errors (JSON: 400 `{ errors }`) and changes nothing; it counts as a failed login
+ * of that username (`loginLimit`: past it 429 with `Retry-After`).
  *
  * @example
  * ```ts
@@ -76,7 +79,11 @@ export function convertView(http: GuestUserHttp, options: AccountViewsOptions = 
         fields: fields(),
         // NOT_GUEST (a concurrent request converted first) is not a ValidationError: it
         // reaches the error mapping, which redirects.
-        act: (input) => http.guestUsers.convert(guest, input),
+        act: async (submitted) => {
+          // With terms: the box is required, and the acceptance is stored with the conversion.
+          const { input, acceptTerms } = await termsOfSubmission(settings, submitted);
+          return http.guestUsers.convert(guest, input, { acceptTerms });
+        },
         defaultNext: settings.convertRedirectUrl,
         throttle: "convert",
       });

@@ -13,12 +13,22 @@
 export { accountViews } from "./account-views.ts";
 export { BodyError, MAX_BODY_BYTES, type RequestBody, readBody } from "./body.ts";
 export { convertSuccessView, convertView } from "./convert-view.ts";
+export { deleteView, WRONG_PASSWORD } from "./delete-view.ts";
 export { guestView } from "./guest-view.ts";
 export { escapeHtml } from "./html.ts";
 export { type AccountViewsOptions, TRANSPORT_HEADER } from "./kit.ts";
 export { INVALID_LOGIN, LOGIN_FIELDS, loginView } from "./login-view.ts";
 export { logoutView } from "./logout-view.ts";
 export { isJsonContentType, prefersJson, wantsJson } from "./negotiate.ts";
+export {
+  type DeleteContext,
+  formatDate,
+  type ProfileContext,
+  type ProfileLinks,
+  type ProfileTemplates,
+  profileTemplates,
+} from "./profile-templates.ts";
+export { profileView } from "./profile-view.ts";
 export { signupView } from "./signup-view.ts";
 
 export {
@@ -31,3 +41,11 @@ export {
   type SuccessContext,
   type Templates,
 } from "./templates.ts";
+export {
+  ACCEPT_TERMS_FIELD,
+  type TermsFormContext,
+  type TermsTemplates,
+  termsCheckbox,
+  termsTemplates,
+} from "./terms-template.ts";
+export { acceptsTerms, MUST_ACCEPT_TERMS, termsView } from "./terms-view.ts";

@@ -24,10 +24,30 @@ export interface AccountViewsOptions {
    */
   readonly signupPath?: string;
   /**
+   * Where the terms-of-service accept page is mounted (only when the `terms` option is set);
+   * `termsRequired()` redirects there, so give it the same `acceptUrl`.
+   * @default "/accounts/terms/"
+   * @example "/legal/accept/"
+   */
+  readonly termsPath?: string;
+  /**
    * Where API clients (SPA, mobile) POST to start as a guest: JSON only.
    * @default "/accounts/guest/"
    */
   readonly guestPath?: string;
+  /**
+   * Where the account page is mounted: who you are, log out, save or delete the account.
+   * The default `loginRedirectUrl` points here.
+   * @default "/accounts/profile/"
+   * @example "/me/"
+   */
+  readonly profilePath?: string;
+  /**
+   * Where the self-service deletion is mounted (GET: the confirmation page; POST: delete).
+   * @default "/accounts/delete/"
+   * @example "/me/delete/"
+   */
+  readonly deletePath?: string;
   /**
    * Templates replacing the built-in ones; the others stay.
    * @default {} (all built-in)
@@ -48,7 +68,10 @@ export interface ViewKit {
   readonly templates: Templates;
   readonly logoutPath: string;
   readonly signupPath: string;
+  readonly termsPath: string;
   readonly guestPath: string;
+  readonly profilePath: string;
+  readonly deletePath: string;
   readonly maxBodyBytes: number;
 }
 
@@ -98,7 +121,10 @@ export function createViewKit(http: GuestUserHttp, options: AccountViewsOptions 
     templates: resolveTemplates(options.templates),
     logoutPath: checkPath("logoutPath", options.logoutPath, "/accounts/logout/"),
     signupPath: checkPath("signupPath", options.signupPath, "/accounts/signup/"),
+    termsPath: checkPath("termsPath", options.termsPath, "/accounts/terms/"),
     guestPath: checkPath("guestPath", options.guestPath, "/accounts/guest/"),
+    profilePath: checkPath("profilePath", options.profilePath, "/accounts/profile/"),
+    deletePath: checkPath("deletePath", options.deletePath, "/accounts/delete/"),
     maxBodyBytes,
   };
 }

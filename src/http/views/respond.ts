@@ -16,7 +16,10 @@ export function jsonResponse(status: number, data: unknown, headers: HeadersInit
   return response;
 }
 
-/** An HTML page: the body wrapped in the layout. */
+/**
+ * An HTML page: the body wrapped in the layout, which gets the user, a CSRF token and the
+ * log-out and account URLs (so it can show a log-out button).
+ */
 export function pageResponse(
   exchange: Exchange,
   status: number,
@@ -24,7 +27,15 @@ export function pageResponse(
   body: string,
   headers: HeadersInit = {},
 ): Response {
-  const html = exchange.kit.templates.layout({ title, body, user: exchange.state.user });
+  const { kit, request, state } = exchange;
+  const html = kit.templates.layout({
+    title,
+    body,
+    user: state.user,
+    csrfToken: kit.http.csrfToken(request, state),
+    logoutUrl: kit.logoutPath,
+    profileUrl: kit.profilePath,
+  });
   const response = new Response(html, { status, headers });
   response.headers.set("content-type", "text/html; charset=utf-8");
   response.headers.set("cache-control", "no-store");
@@ -88,19 +99,30 @@ function linksFor(exchange: Exchange, next: string | null): AccountLinks {
   };
 }
 
+/** The terms a form asks to accept: convert and sign-up, when the `terms` option is set. */
+const termsOf = (exchange: Exchange, page: FormPage) =>
+  page.template === "loginForm" ? null : exchange.kit.settings.terms;
+
 /**
  * A form (GET) or the form again with its errors (invalid POST). HTML: 200 with the page.
- * JSON: GET gives `{ user, csrfToken, fields }`; an invalid POST gives 400 `{ errors }`.
+ * JSON: GET gives `{ user, csrfToken, fields }` (plus `terms: { version, url }` when the form
+ * requires `accept_terms`); an invalid POST gives 400 `{ errors }`.
  */
 export function formAnswer(exchange: Exchange, page: FormPage): Response {
   const { http, templates } = exchange.kit;
   const { request, state } = exchange;
+  const terms = termsOf(exchange, page);
   if (exchange.json && page.errors) return jsonResponse(400, { errors: page.errors });
   if (exchange.json) {
     const fields = (page.fields ?? []).map((field) => ({ ...field, type: field.type ?? "text" }));
     // A bearer client needs no CSRF token (nor its cookie): it carries no ambient credential.
     const csrfToken = state.via === "bearer" ? null : http.csrfToken(request, state);
-    return jsonResponse(200, { ...userJson(state.user), csrfToken, fields });
+    return jsonResponse(200, {
+      ...userJson(state.user),
+      csrfToken,
+      fields,
+      ...(terms && { terms }),
+    });
   }
   const csrfToken = http.csrfToken(request, state);
   if (!page.fields) {
@@ -117,6 +139,9 @@ export function formAnswer(exchange: Exchange, page: FormPage): Response {
     next: page.next,
     action: exchange.url.pathname,
     links: linksFor(exchange, page.next),
+    terms,
+    user: state.user,
+    mergesOnLogin: http.guestUsers.hasListeners("merged"),
   });
   return pageResponse(exchange, 200, page.title, body);
 }
@@ -143,7 +168,9 @@ function failure(
   headers: HeadersInit = {},
 ): Response {
   if (exchange.json) return jsonResponse(status, { error: { code, message } }, headers);
-  const body = exchange.kit.templates.errorPage({ status, title, message });
+  const { user } = exchange.state;
+  const csrfToken = exchange.kit.http.csrfToken(exchange.request, exchange.state);
+  const body = exchange.kit.templates.errorPage({ status, title, message, user, csrfToken });
   return pageResponse(exchange, status, title, body, headers);
 }
 

@@ -4,6 +4,7 @@ import { withNext } from "../safe-next.ts";
 import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
 import { formAnswer, redirectAnswer } from "./respond.ts";
 import { NEXT_FIELD, nextOf, submitForm } from "./submission.ts";
+import { termsOfSubmission } from "./terms-view.ts";
 
 const TITLE = "Sign up";
 
@@ -35,7 +36,10 @@ function onlyAnonymous(exchange: Exchange): Response | null {
  * The sign-up view, mounted at `signupPath` (default `/accounts/signup/`), for visitors who
  * never were guests. GET shows the form of the convert form's fields; POST creates the user
  * with `guestUsers.createUser` (same rules as converting), logs it in and redirects to the
- * safe `next` or `loginRedirectUrl`. Invalid input: the form with its errors (JSON: 400).
+ * safe `next` or `loginRedirectUrl`. With the `terms` option the form has an "I accept the
+ * terms of service" box: `accept_terms` (`"on"`, `"true"` or `true`) is required, and the
+ * acceptance is stored in the same transaction as the user. Invalid input: the form with its
+ * errors (JSON: 400).
  * Guests are sent to the convert view, registered users to `loginRedirectUrl`. Every POST
  * counts against the address's sign-up limit (`loginLimit.max` × 5 per window; past it 429
  * with `Retry-After`), and failures as in the login view.
@@ -67,7 +71,11 @@ export function signupView(http: GuestUserHttp, options: AccountViewsOptions = {
         template: "signupForm",
         title: TITLE,
         fields: fields(),
-        act: (input) => http.guestUsers.createUser(input),
+        act: async (submitted) => {
+          // With terms: the box is required, and the acceptance is stored with the new user.
+          const { input, acceptTerms } = await termsOfSubmission(kit.settings, submitted);
+          return http.guestUsers.createUser(input, { acceptTerms });
+        },
         defaultNext: kit.settings.loginRedirectUrl,
         throttle: "signup",
       });

@@ -1,7 +1,15 @@
+import type { TermsOptions } from "../../core/options.ts";
 import type { FormField, User } from "../../core/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
 import { CSRF_FIELD } from "../csrf.ts";
 import { escapeHtml } from "./html.ts";
+import { type ProfileTemplates, profileTemplates } from "./profile-templates.ts";
+import {
+  ACCEPT_TERMS_FIELD,
+  type TermsTemplates,
+  termsCheckbox,
+  termsTemplates,
+} from "./terms-template.ts";
 
 /** What {@link Templates.layout} gets: the page around every view. */
 export interface LayoutContext {
@@ -11,6 +19,15 @@ export interface LayoutContext {
   readonly body: string;
   /** Who is signed in, or null. */
   readonly user: User | null;
+  /**
+   * The CSRF token for forms in the layout, such as a log-out button in its header (hidden
+   * input `csrf_token`). Always given by the built-in views.
+   */
+  readonly csrfToken?: string;
+  /** Where a log-out form posts (`logoutPath`). Always given by the built-in views. */
+  readonly logoutUrl?: string;
+  /** The account page (`profilePath`). Always given by the built-in views. */
+  readonly profileUrl?: string;
 }
 
 /** Links between the account pages, already carrying `next` when there is one. */
@@ -36,6 +53,20 @@ export interface FormContext {
   readonly action: string;
   /** The other account pages. */
   readonly links: AccountLinks;
+  /**
+   * The terms of service to accept with this form (convert and sign-up when the `terms`
+   * option is set: render {@link termsCheckbox}), else null.
+   * @default null
+   */
+  readonly terms?: TermsOptions | null;
+  /** Who is signed in, or null. Always given by the built-in views. */
+  readonly user?: User | null;
+  /**
+   * True when logging in merges a guest's work into the account (a `merged` listener is
+   * registered): the convert page then says so instead of "stays with the guest account".
+   * @default false
+   */
+  readonly mergesOnLogin?: boolean;
 }
 
 /** What {@link Templates.convertSuccess} gets. */
@@ -52,6 +83,10 @@ export interface ErrorPageContext {
   readonly title: string;
   /** A short, visitor-safe explanation (never a stack trace). */
   readonly message: string;
+  /** Who is signed in, or null. Always given by the built-in views. */
+  readonly user?: User | null;
+  /** The CSRF token for a form on the page. Always given by the built-in views. */
+  readonly csrfToken?: string;
 }
 
 /**
@@ -67,7 +102,7 @@ export interface ErrorPageContext {
  * });
  * ```
  */
-export interface Templates {
+export interface Templates extends ProfileTemplates, TermsTemplates {
   layout(context: LayoutContext): string;
   convertForm(context: FormContext): string;
   convertSuccess(context: SuccessContext): string;
@@ -78,6 +113,9 @@ export interface Templates {
 
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
 header{font-size:.875rem;color:#555;margin-bottom:1.5rem}
+header form{display:inline}
+header button{margin:0;padding:0;background:none;color:#1a56db;text-decoration:underline;font-size:inherit}
+button.danger{background:#b00020}
 label{display:block;font-weight:600;margin-top:1rem}
 input{box-sizing:border-box;width:100%;padding:.5rem;font:inherit;border:1px solid #888;border-radius:4px}
 input[aria-invalid=true]{border-color:#b00020}
@@ -120,6 +158,7 @@ ${errorList(messages, `${id}_errors`)}${field.help ? `<small id="${escapeHtml(id
 /** Errors of the whole form, plus any for a field the form does not render (none are lost). */
 function formErrors(context: FormContext): string {
   const shown = new Set(context.fields.map((field) => field.name));
+  if (context.terms) shown.add(ACCEPT_TERMS_FIELD);
   const messages = Object.entries(context.errors)
     .filter(([field]) => !shown.has(field))
     .flatMap(([, list]) => list);
@@ -133,15 +172,20 @@ function form(context: FormContext, submit: string): string {
   return `<form method="post" action="${escapeHtml(context.action)}">
 ${formErrors(context)}<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(context.csrfToken)}">${next}
 ${context.fields.map((field) => fieldHtml(field, context)).join("\n")}
-<button type="submit">${escapeHtml(submit)}</button>
+${context.terms ? termsCheckbox(context.terms, context.errors) : ""}<button type="submit">${escapeHtml(submit)}</button>
 </form>`;
 }
 
 /** The built-in templates: clean semantic HTML with a little inline CSS. */
 export const defaultTemplates: Templates = {
-  layout: ({ title, body, user }) => {
+  layout: ({ title, body, user, csrfToken, logoutUrl, profileUrl }) => {
+    const name = user && `<strong>${escapeHtml(user.username)}</strong>`;
+    const logOut =
+      csrfToken && logoutUrl
+        ? ` · <form method="post" action="${escapeHtml(logoutUrl)}"><input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(csrfToken)}"><button type="submit">Log out</button></form>`
+        : "";
     const who = user
-      ? `<header>Signed in as <strong>${escapeHtml(user.username)}</strong>${user.isGuest ? " (guest)" : ""}</header>\n`
+      ? `<header>Signed in as ${profileUrl ? `<a href="${escapeHtml(profileUrl)}">${name}</a>` : name}${user.isGuest ? " (guest)" : ""}${logOut}</header>\n`
       : "";
     return `<!doctype html>
 <html lang="en">
@@ -163,7 +207,7 @@ ${body}
   convertForm: (context) => `<h1>Save your account</h1>
 <p>You are using a temporary guest account. Choose a username and a password to keep everything you have done so far.</p>
 ${form(context, "Save my account")}
-<p>Already have an account? <a href="${escapeHtml(context.links.login)}">Log in</a> (what you did as a guest stays with the guest account).</p>`,
+<p>Already have an account? <a href="${escapeHtml(context.links.login)}">Log in</a> (${context.mergesOnLogin ? "what you did as a guest comes with you" : "what you did as a guest stays with the guest account"}).</p>`,
 
   convertSuccess: ({ user, continueUrl }) => `<h1>Your account is saved</h1>
 <p>You are now registered as <strong>${escapeHtml(user.username)}</strong>. Everything you did as a guest is still here.</p>
@@ -180,6 +224,9 @@ ${form(context, "Sign up")}
   errorPage: ({ status, title, message }) => `<h1>${escapeHtml(title)}</h1>
 <p>${escapeHtml(message)}</p>
 <p><small>Error ${escapeHtml(status)}</small></p>`,
+
+  ...profileTemplates,
+  ...termsTemplates,
 };
 
 /**

@@ -1,7 +1,13 @@
 import { Kysely, MysqlDialect, sql } from "kysely";
 import type { Pool } from "mysql2";
 import { GuestUserError } from "../../shared/errors.ts";
-import { type Db, type DialectQuirks, errorCode, isNetworkError } from "../dialect.ts";
+import {
+  type Db,
+  type DialectQuirks,
+  deleteGuestUsers,
+  errorCode,
+  isNetworkError,
+} from "../dialect.ts";
 
 /** A mysql2 pool, callback flavour (`mysql2`) or promise flavour (`mysql2/promise`). */
 export type MysqlPoolSource = Pool | { readonly pool: Pool };
@@ -56,24 +62,33 @@ const CONNECTION_CODES = new Set([
 export const mysqlQuirks: DialectQuirks = {
   name: "mysql",
   jsonType: "json",
+  forUpdate: sql`for update`,
   isUniqueViolation: (error) => errorCode(error) === "ER_DUP_ENTRY" || errorCode(error) === 1062,
   isConnectionError(error) {
     const code = errorCode(error);
     return isNetworkError(error) || (typeof code === "string" && CONNECTION_CODES.has(code));
   },
-  deleteExpiredBatch(db: Db, { tables, column, cutoff, limit }) {
-    const { users, guests } = tables;
+  inList: (column, ids) =>
+    ids.length === 0 ? sql`0 = 1` : sql`${column} in (${sql.join([...ids])})`,
+  async lockForWrite() {},
+  deleteExpiredBatch(db: Db, batch) {
+    const { tables, column, cutoff, limit } = batch;
     return db.transaction().execute(async (trx) => {
       const picked = await sql<{ user_id: number | string }>`
-        select user_id from ${sql.table(guests)} where ${sql.ref(column)} < ${cutoff}
+        select user_id from ${sql.table(tables.guests)} where ${sql.ref(column)} < ${cutoff}
         order by ${sql.ref(column)} limit ${limit} for update skip locked`.execute(trx);
-      if (picked.rows.length === 0) return 0;
-      const ids = picked.rows.map((row) => row.user_id);
-      const result = await sql`
-        delete from ${sql.table(users.table)} where ${sql.ref(users.id)} in (${sql.join(ids)})`.execute(
-        trx,
+      const ids = picked.rows.map((row) =>
+        tables.users.idType === "integer" ? Number(row.user_id) : String(row.user_id),
       );
-      return Number(result.numAffectedRows ?? 0n);
+      if (ids.length === 0) return 0;
+      if (batch.beforeDelete) return deleteGuestUsers(trx, mysqlQuirks, tables, ids, batch);
+      // The rows are locked: they are guests until we commit. Delete exactly those users.
+      const { users } = tables;
+      const result = await sql`delete from ${sql.table(users.table)}
+        where ${mysqlQuirks.inList(sql.ref(users.id), ids)}`.execute(trx);
+      const deleted = Number(result.numAffectedRows ?? 0n);
+      await batch.afterDelete?.(deleted)?.execute(trx);
+      return deleted;
     });
   },
 };

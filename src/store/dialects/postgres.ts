@@ -1,7 +1,14 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
 import type { Pool } from "pg";
 import { GuestUserError } from "../../shared/errors.ts";
-import { type Db, type DialectQuirks, errorCode, isNetworkError } from "../dialect.ts";
+import type { UserId } from "../../shared/ids.ts";
+import {
+  type Db,
+  type DialectQuirks,
+  deleteGuestUsers,
+  errorCode,
+  isNetworkError,
+} from "../dialect.ts";
 
 /**
  * Connects to PostgreSQL through a `pg` pool: pass a connection URL, or a `Pool` you made
@@ -41,6 +48,7 @@ export function postgresDatabase(source: string | Pool, options: { readonly max?
 export const postgresQuirks: DialectQuirks = {
   name: "postgres",
   jsonType: "jsonb",
+  forUpdate: sql`for update`,
   isUniqueViolation: (error) => errorCode(error) === "23505",
   isConnectionError(error) {
     const code = errorCode(error);
@@ -49,12 +57,33 @@ export const postgresQuirks: DialectQuirks = {
       (typeof code === "string" && (code.startsWith("08") || code === "57P01" || code === "3D000"))
     );
   },
-  async deleteExpiredBatch(db: Db, { tables, column, cutoff, limit }) {
+  // One array parameter, whatever the length (the driver sends a JS array as a PG array).
+  inList: (column, ids) => sql`${column} = any(${ids})`,
+  async lockForWrite() {},
+  async deleteExpiredBatch(db: Db, batch) {
+    const { tables, column, cutoff, limit } = batch;
     const { users, guests } = tables;
-    const result = await sql`
-      delete from ${sql.table(users.table)} where ${sql.ref(users.id)} = any(array(
-        select user_id from ${sql.table(guests)} where ${sql.ref(column)} < ${cutoff}
-        order by ${sql.ref(column)} limit ${limit} for update skip locked))`.execute(db);
-    return Number(result.numAffectedRows ?? 0n);
+    const expired = sql`select user_id from ${sql.table(guests)} where ${sql.ref(column)} < ${cutoff}
+      order by ${sql.ref(column)} limit ${limit} for update skip locked`;
+    if (!batch.beforeDelete) {
+      // Fast path: ONE statement picks, deletes and counts (a data-modifying CTE always
+      // runs to completion, and the statement is atomic).
+      const bump = batch.afterDelete?.(sql`(select count(*) from deleted_users)`);
+      const { rows } = await sql<{ n: unknown }>`with deleted_users as (
+          delete from ${sql.table(users.table)} where ${sql.ref(users.id)} = any(array(${expired}))
+          returning 1)${bump ? sql`, counted as (${bump})` : sql``}
+        select count(*) as n from deleted_users`.execute(db);
+      return Number(rows[0]?.n ?? 0);
+    }
+    return db.transaction().execute(async (trx) => {
+      const { rows } = await expired.$castTo<{ user_id: unknown }>().execute(trx);
+      const ids = rows.map((row) => toId(row.user_id, tables.users.idType));
+      return deleteGuestUsers(trx, postgresQuirks, tables, ids, batch);
+    });
   },
 };
+
+/** A bigint id comes back from pg as a string: give it back as the configured id type. */
+function toId(value: unknown, idType: "integer" | "string"): UserId {
+  return idType === "integer" ? Number(value) : String(value);
+}

@@ -1,7 +1,15 @@
 import type { Database as BetterSqliteDatabase, Statement } from "better-sqlite3";
-import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, sql } from "kysely";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  type RawBuilder,
+  SqliteDialect,
+  sql,
+} from "kysely";
 import { GuestUserError } from "../../shared/errors.ts";
-import { type Db, type DialectQuirks, errorCode } from "../dialect.ts";
+import type { UserId } from "../../shared/ids.ts";
+import { type Db, type DialectQuirks, deleteGuestUsers, errorCode } from "../dialect.ts";
 
 /**
  * Opens an embedded SQLite database through better-sqlite3 12, in WAL mode with a busy
@@ -17,6 +25,11 @@ import { type Db, type DialectQuirks, errorCode } from "../dialect.ts";
  */
 export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<unknown> {
   const open = async (): Promise<BetterSqliteDatabase> => {
+    const database = await openHandle();
+    handles.set(kysely, database);
+    return database;
+  };
+  const openHandle = async (): Promise<BetterSqliteDatabase> => {
     if (typeof source !== "string") return withStatementCache(source);
     const module = await import("better-sqlite3").catch((cause: unknown) => {
       throw new GuestUserError(
@@ -27,11 +40,41 @@ export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<un
     });
     return withStatementCache(new module.default(source));
   };
-  return new Kysely<unknown>({
+  const kysely = new Kysely<unknown>({
     dialect: new SqliteDialect({
       database: open,
-      onCreateConnection: (connection) => configureConnection(connection, source === ":memory:"),
+      onCreateConnection: (connection) =>
+        configureConnection(connection, source === ":memory:", typeof source === "string"),
     }),
+  });
+  return kysely;
+}
+
+/** The better-sqlite3 handle behind each Kysely instance {@link sqliteDatabase} made. */
+const handles = new WeakMap<Kysely<unknown>, BetterSqliteDatabase>();
+
+/**
+ * Runs `statements` synchronously in ONE immediate transaction on the better-sqlite3 handle
+ * behind `db`, while holding Kysely's (only) connection so that nothing else runs on it;
+ * `undefined` when `db` was not made by {@link sqliteDatabase} (an app's own Kysely instance).
+ *
+ * Why synchronously: better-sqlite3 waits for a lock by blocking the thread (busy_timeout). A
+ * transaction that keeps the write lock across an `await` can therefore deadlock against a
+ * second connection to the same file in the same process (say two cleaners): that one blocks
+ * the thread until its timeout, and the lock holder never gets to COMMIT.
+ */
+async function runSynchronously<T>(
+  db: Db,
+  statements: (run: (query: RawBuilder<unknown>) => number) => T,
+): Promise<T | undefined> {
+  return db.connection().execute(async (connection) => {
+    const handle = handles.get(db);
+    if (!handle) return undefined;
+    const run = (query: RawBuilder<unknown>) => {
+      const compiled = query.compile(connection);
+      return handle.prepare(compiled.sql).run(compiled.parameters as unknown[]).changes;
+    };
+    return handle.transaction(() => statements(run)).immediate();
   });
 }
 
@@ -60,17 +103,29 @@ export function withStatementCache(db: BetterSqliteDatabase, max = 100): BetterS
   });
 }
 
-async function configureConnection(connection: DatabaseConnection, inMemory: boolean) {
+/**
+ * Our connection settings. On a database we opened ourselves, temporary storage (statement
+ * journals: every multi-row DELETE with cascades inside a transaction writes one) stays in
+ * memory instead of a temp file: a clean-up batch costs the same in its transaction as
+ * alone. (An app's own handle keeps its temp_store: changing it drops temp tables.)
+ */
+async function configureConnection(
+  connection: DatabaseConnection,
+  inMemory: boolean,
+  owned: boolean,
+) {
   const pragmas = ["busy_timeout = 5000", "foreign_keys = ON", "synchronous = NORMAL"];
   if (!inMemory) pragmas.unshift("journal_mode = WAL");
+  if (owned) pragmas.push("temp_store = MEMORY");
   for (const pragma of pragmas)
     await connection.executeQuery(CompiledQuery.raw(`PRAGMA ${pragma}`));
 }
 
-/** SQLite's differences: one writer at a time, so one DELETE statement is atomic and safe. */
+/** SQLite's differences: one writer at a time, so a transaction that writes first is never raced. */
 export const sqliteQuirks: DialectQuirks = {
   name: "sqlite",
   jsonType: "text",
+  forUpdate: sql``,
   isUniqueViolation(error) {
     const code = errorCode(error);
     return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
@@ -79,12 +134,48 @@ export const sqliteQuirks: DialectQuirks = {
     const code = errorCode(error);
     return code === "SQLITE_CANTOPEN" || code === "SQLITE_NOTADB";
   },
-  async deleteExpiredBatch(db: Db, { tables, column, cutoff, limit }) {
+  inList: (column, ids) =>
+    ids.length === 0
+      ? sql`0 = 1`
+      : sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`,
+  async lockForWrite(trx, tables) {
+    // A write that matches nothing still takes the database's write lock.
+    await sql`update ${sql.table(tables.guests)} set last_seen_at = last_seen_at where 0 = 1`.execute(
+      trx,
+    );
+  },
+  async deleteExpiredBatch(db: Db, batch) {
+    const { tables, column, cutoff, limit } = batch;
     const { users, guests } = tables;
-    const result = await sql`
-      delete from ${sql.table(users.table)} where ${sql.ref(users.id)} in (
-        select user_id from ${sql.table(guests)} where ${sql.ref(column)} < ${cutoff}
-        order by ${sql.ref(column)} limit ${limit})`.execute(db);
-    return Number(result.numAffectedRows ?? 0n);
+    const expired = sql`select user_id from ${sql.table(guests)} where ${sql.ref(column)} < ${cutoff}
+      order by ${sql.ref(column)} limit ${limit}`;
+    const remove = sql`delete from ${sql.table(users.table)} where ${sql.ref(users.id)} in (${expired})`;
+    if (!batch.beforeDelete) {
+      // Fast path: one DELETE and the counter, synchronously (see runSynchronously).
+      const done = await runSynchronously(db, (run) => {
+        const deleted = run(remove);
+        const after = batch.afterDelete?.(deleted);
+        if (after) run(after);
+        return deleted;
+      });
+      if (done !== undefined) return done;
+    }
+    return db.transaction().execute(async (trx) => {
+      if (!batch.beforeDelete) {
+        const result = await remove.execute(trx);
+        const deleted = Number(result.numAffectedRows ?? 0n);
+        await batch.afterDelete?.(deleted)?.execute(trx);
+        return deleted;
+      }
+      await sqliteQuirks.lockForWrite(trx, tables);
+      const { rows } = await expired.$castTo<{ user_id: UserId }>().execute(trx);
+      return deleteGuestUsers(
+        trx,
+        sqliteQuirks,
+        tables,
+        rows.map((row) => row.user_id),
+        batch,
+      );
+    });
   },
 };

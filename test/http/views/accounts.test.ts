@@ -199,12 +199,17 @@ describeEachDatabase("login, logout and signup views", (fx) => {
       logoutPath: "/bye/",
       signupPath: "/register/",
       guestPath: "/api/guest/",
+      profilePath: "/me/",
+      deletePath: "/me/delete/",
     }).client;
     expect(custom.routes.map((route) => route.path).slice(3)).toEqual([
       "/bye/",
       "/register/",
       "/api/guest/",
+      "/me/",
+      "/me/delete/",
     ]);
+    expect((await custom.get("/me/")).status).toBe(302);
     expect((await custom.get("/register/")).status).toBe(200);
     expect(await (await custom.get("/accounts/login/")).text()).toContain('href="/register/"');
   });

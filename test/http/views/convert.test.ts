@@ -216,6 +216,8 @@ describeEachDatabase("convert view (SPEC 5)", (fx) => {
       "/accounts/logout/",
       "/accounts/signup/",
       "/accounts/guest/",
+      "/accounts/profile/",
+      "/accounts/delete/",
     ]);
     expect((await client.get("/join/")).headers.get("location")).toBe("/signin/");
     await becomeGuest(client, gu);

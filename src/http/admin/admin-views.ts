@@ -1,0 +1,66 @@
+import type { GuestUserHttp } from "../guest-user-http.ts";
+import type { WebRoute } from "../handler.ts";
+import { defineView, type Exchange } from "../views/kit.ts";
+import { refusal } from "./answers.ts";
+import { deleteExpired, deleteSelected } from "./delete-views.ts";
+import { funnelPage } from "./funnel-view.ts";
+import { type AdminKit, type AdminViewsOptions, createAdminKit } from "./kit.ts";
+import { listGuestsPage } from "./list-view.ts";
+
+type Page = (exchange: Exchange, admin: AdminKit) => Promise<Response>;
+
+/** Runs `page` for visitors who may use the admin; the others get {@link refusal}'s answer. */
+const admitted =
+  (admin: AdminKit, page: Page) =>
+  async (exchange: Exchange): Promise<Response> =>
+    (await refusal(exchange, admin)) ?? page(exchange, admin);
+
+/**
+ * The guest admin, as routes for any adapter (mount them like `accountViews`):
+ *
+ * - `GET <prefix>`: the guests, newest first, with keyset pagination, a username prefix
+ *   search and the filters all / active / expired (`?filter=&q=&after=&limit=`);
+ * - `GET <prefix>funnel/`: the conversion funnel of the last 30 days (`?days=`);
+ * - `POST <prefix>delete/`: delete the selected guests (a confirmation page first);
+ * - `POST <prefix>delete-expired/`: delete every expired guest, batched, with the same code
+ *   as `guest-user delete-expired` (a confirmation page first).
+ *
+ * Each answers HTML, or JSON when the client asks for it (`Accept: application/json`) or
+ * posts JSON (then `confirm: true` skips the confirmation step). Anonymous visitors go to
+ * `loginUrl` with `next` (JSON: 401); guests and users `canAccess` refuses get 403. Every
+ * POST needs the CSRF token (or a same-origin JSON request, or a bearer token): 403 without.
+ * Neither action can delete a registered user, even if its id is posted. No add or edit.
+ *
+ * @example
+ * ```ts
+ * const admins = new Set(["ada"]);
+ * app.use(guestUser.router(adminViews(guestUser.http, { canAccess: (user) => admins.has(user.username) })));
+ * ```
+ */
+export function adminViews(http: GuestUserHttp, options: AdminViewsOptions): readonly WebRoute[] {
+  const admin = createAdminKit(http, options);
+  const { paths, view } = admin;
+  return [
+    {
+      methods: ["GET"],
+      path: paths.list,
+      handler: defineView(view, { GET: admitted(admin, listGuestsPage) }),
+    },
+    {
+      methods: ["GET"],
+      path: paths.funnel,
+      handler: defineView(view, { GET: admitted(admin, funnelPage) }),
+    },
+    // GET is routed too, so that it gets a clear 405 with `Allow: POST`.
+    {
+      methods: ["GET", "POST"],
+      path: paths.delete,
+      handler: defineView(view, { POST: admitted(admin, deleteSelected) }),
+    },
+    {
+      methods: ["GET", "POST"],
+      path: paths.deleteExpired,
+      handler: defineView(view, { POST: admitted(admin, deleteExpired) }),
+    },
+  ];
+}

@@ -1,0 +1,29 @@
+import { MAX_FUNNEL_DAYS } from "../../core/funnel.ts";
+import type { Exchange } from "../views/kit.ts";
+import { jsonResponse, pageResponse } from "../views/respond.ts";
+import { adminError } from "./answers.ts";
+import type { AdminKit } from "./kit.ts";
+
+/**
+ * `GET <prefix>funnel/`: the conversion funnel of the last 30 days (`?days=N` for 1 to
+ * 3660). JSON: `{ days: [{ day, created, converted, merged, deleted }], totals: { created,
+ * converted, merged, deleted, conversionRate } }`, every day of the window oldest first.
+ * HTML: totals, the chart and the table.
+ */
+export async function funnelPage(exchange: Exchange, admin: AdminKit): Promise<Response> {
+  const raw = exchange.url.searchParams.get("days");
+  const days = raw === null || raw === "" ? 30 : Number(raw);
+  if (!/^\d{1,4}$/.test(raw || "30") || days < 1 || days > MAX_FUNNEL_DAYS) {
+    return adminError(
+      exchange,
+      400,
+      "INVALID_QUERY",
+      "Bad request",
+      `days must be a whole number from 1 to ${MAX_FUNNEL_DAYS}.`,
+    );
+  }
+  const funnel = await admin.view.http.guestUsers.funnel({ days });
+  if (exchange.json) return jsonResponse(200, { days: funnel.days, totals: funnel.totals });
+  const body = admin.templates.funnel({ ...funnel, paths: admin.paths });
+  return pageResponse(exchange, 200, "Funnel · Guest admin", body);
+}

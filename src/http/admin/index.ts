@@ -1,0 +1,25 @@
+/**
+ * The guest admin: the guest list, the conversion funnel, and deleting guests, as routes for
+ * any adapter.
+ *
+ * @example
+ * ```ts
+ * import { adminViews } from "guest-user";
+ * const routes = adminViews(http, { canAccess: (user) => user.username === "ada" });
+ * ```
+ * @module
+ */
+
+export { adminViews } from "./admin-views.ts";
+export { funnelChart } from "./chart.ts";
+export type { AdminViewsOptions } from "./kit.ts";
+export {
+  type AdminPaths,
+  type AdminTemplates,
+  type ConfirmDeleteContext,
+  defaultAdminTemplates,
+  type ExpiryRule,
+  type FunnelPageContext,
+  type GuestListContext,
+  resolveAdminTemplates,
+} from "./templates.ts";

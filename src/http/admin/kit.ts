@@ -1,0 +1,88 @@
+import type { User } from "../../core/types.ts";
+import { InvalidConfigError } from "../../shared/errors.ts";
+import type { GuestUserHttp } from "../guest-user-http.ts";
+import { createViewKit, type ViewKit } from "../views/kit.ts";
+import { type AdminPaths, type AdminTemplates, resolveAdminTemplates } from "./templates.ts";
+
+/** Options of {@link adminViews}. */
+export interface AdminViewsOptions {
+  /**
+   * Who may use the admin: called with each signed-in REGISTERED user (guests never may);
+   * true lets them in, false answers 403. Anonymous visitors go to the login page first.
+   * @example canAccess: (user) => ["ada", "grace"].includes(user.username)
+   */
+  readonly canAccess: (user: User) => boolean | Promise<boolean>;
+  /**
+   * Where the admin is mounted: the list at the prefix, the funnel at `<prefix>funnel/`,
+   * the actions at `<prefix>delete/` and `<prefix>delete-expired/`. Starts and ends with `/`.
+   * @default "/admin/guests/"
+   * @example "/staff/guests/"
+   */
+  readonly prefix?: string;
+  /**
+   * Guests per page of the list (a request may ask for 1 to 500 with `limit=`).
+   * @default 50
+   */
+  readonly pageSize?: number;
+  /**
+   * Where the layout's "Log out" button posts: the account views' `logoutPath`.
+   * @default "/accounts/logout/"
+   */
+  readonly logoutPath?: string;
+  /**
+   * Templates replacing the built-in ones; the others stay.
+   * @default {} (all built-in)
+   * @example { layout: ({ title, body }) => myAdminShell(title, body) }
+   */
+  readonly templates?: Partial<AdminTemplates>;
+}
+
+/** Everything the admin views share, checked once by `adminViews()`. */
+export interface AdminKit {
+  /** The account views' kit, its layout and error page replaced by the admin's. */
+  readonly view: ViewKit;
+  readonly templates: AdminTemplates;
+  readonly canAccess: AdminViewsOptions["canAccess"];
+  readonly paths: AdminPaths;
+  readonly pageSize: number;
+}
+
+/** Checks the options (a bad one throws `INVALID_CONFIG`, naming it) and fills in defaults. */
+export function createAdminKit(http: GuestUserHttp, options: AdminViewsOptions): AdminKit {
+  if (typeof options?.canAccess !== "function") {
+    throw new InvalidConfigError(
+      "canAccess",
+      "adminViews() needs a function that says who may use the admin, e.g. canAccess: (user) => admins.includes(user.username)",
+    );
+  }
+  const prefix = options.prefix ?? "/admin/guests/";
+  if (typeof prefix !== "string" || !/^\/(?:[^\s?#/\\]+\/)*$/.test(prefix) || prefix === "/") {
+    throw new InvalidConfigError(
+      "prefix",
+      `expected a path that starts and ends with "/", such as "/admin/guests/", got ${JSON.stringify(prefix)}`,
+    );
+  }
+  const pageSize = options.pageSize ?? 50;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {
+    throw new InvalidConfigError(
+      "pageSize",
+      `expected a whole number from 1 to 500, got ${String(pageSize)}`,
+    );
+  }
+  const templates = resolveAdminTemplates(options.templates);
+  return {
+    view: createViewKit(http, {
+      templates: { layout: templates.layout, errorPage: templates.errorPage },
+      ...(options.logoutPath === undefined ? {} : { logoutPath: options.logoutPath }),
+    }),
+    templates,
+    canAccess: options.canAccess,
+    pageSize,
+    paths: {
+      list: prefix,
+      funnel: `${prefix}funnel/`,
+      delete: `${prefix}delete/`,
+      deleteExpired: `${prefix}delete-expired/`,
+    },
+  };
+}

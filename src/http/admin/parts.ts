@@ -1,0 +1,44 @@
+import type { AdminGuest } from "../../core/admin.ts";
+import { escapeHtml } from "../views/html.ts";
+import { formatBytes, formatDuration, formatTime, timeAgo } from "./format.ts";
+import type { AdminPaths, ExpiryRule } from "./templates.ts";
+
+/** The Guests / Funnel tabs at the top of each admin page. */
+export function adminTabs(paths: AdminPaths, current: "list" | "funnel"): string {
+  const tab = (name: "list" | "funnel", label: string) =>
+    `<a href="${escapeHtml(paths[name])}"${name === current ? ' aria-current="page"' : ""}>${label}</a>`;
+  return `<nav class="tabs" aria-label="Admin">${tab("list", "Guests")}${tab("funnel", "Funnel")}</nav>`;
+}
+
+/** A time cell: "3 days ago", the exact UTC time as its tooltip and `datetime`. */
+export function timeCell(millis: number, now: number): string {
+  const iso = new Date(millis).toISOString();
+  return `<td><time datetime="${escapeHtml(iso)}" title="${escapeHtml(formatTime(millis))}">${escapeHtml(timeAgo(millis, now))}</time></td>`;
+}
+
+/** The Active / Expired badge. */
+export function statusBadge(guest: AdminGuest): string {
+  return guest.expired
+    ? '<span class="badge expired">Expired</span>'
+    : '<span class="badge active">Active</span>';
+}
+
+/** A guest's cells after any checkbox: username, created, last seen, status, data size. */
+export function guestCells(guest: AdminGuest, now: number): string {
+  return `<td class="name">${escapeHtml(guest.username)}</td>${timeCell(guest.createdAt, now)}${timeCell(guest.lastSeenAt, now)}<td>${statusBadge(guest)}</td><td class="num">${escapeHtml(formatBytes(guest.dataSize))}</td>`;
+}
+
+/** The header cells matching {@link guestCells}. */
+export const GUEST_HEADERS =
+  '<th scope="col">Username</th><th scope="col">Created</th><th scope="col">Last seen</th><th scope="col">Status</th><th scope="col" class="num">Data</th>';
+
+/** "older than 14 days (counted from creation)". */
+export function expiryText(expiry: ExpiryRule): string {
+  const from = expiry.expireBy === "lastSeenAt" ? "their last visit" : "their creation";
+  return `older than ${formatDuration(expiry.maxAge)}, counted from ${from}`;
+}
+
+/** "1 guest", "3 guests". */
+export function guestsText(count: number): string {
+  return `${count.toLocaleString("en-US")} guest${count === 1 ? "" : "s"}`;
+}

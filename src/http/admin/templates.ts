@@ -1,0 +1,153 @@
+import type { AdminGuest, GuestFilter } from "../../core/admin.ts";
+import type { FunnelDay, FunnelTotals } from "../../core/funnel.ts";
+import type { UserId } from "../../core/types.ts";
+import { CSRF_FIELD } from "../csrf.ts";
+import { escapeHtml } from "../views/html.ts";
+import type { ErrorPageContext, LayoutContext } from "../views/templates.ts";
+import { confirmDeleteTemplate } from "./confirm-template.ts";
+import { funnelTemplate } from "./funnel-template.ts";
+import { guestListTemplate } from "./list-template.ts";
+import { ADMIN_STYLE } from "./style.ts";
+
+/** Where the admin's pages and actions are (under the prefix). */
+export interface AdminPaths {
+  /** The guest list, e.g. `/admin/guests/`. */
+  readonly list: string;
+  /** The funnel, e.g. `/admin/guests/funnel/`. */
+  readonly funnel: string;
+  /** Deleting the selected guests (POST), e.g. `/admin/guests/delete/`. */
+  readonly delete: string;
+  /** Deleting every expired guest (POST), e.g. `/admin/guests/delete-expired/`. */
+  readonly deleteExpired: string;
+}
+
+/** The expiry rule, for texts such as "older than 14 days". */
+export interface ExpiryRule {
+  /** Seconds. */
+  readonly maxAge: number;
+  readonly expireBy: "createdAt" | "lastSeenAt";
+}
+
+/** What {@link AdminTemplates.guestList} gets. */
+export interface GuestListContext {
+  /** This page's guests, newest first. */
+  readonly guests: readonly AdminGuest[];
+  readonly filter: GuestFilter;
+  /** The username prefix searched for ("" for none), as typed. */
+  readonly q: string;
+  /** The filter tabs' links (keeping the search). */
+  readonly filterLinks: Readonly<Record<GuestFilter, string>>;
+  /** The next page's link, or null on the last page. */
+  readonly nextPage: string | null;
+  /** The first page's link when this is a later page, else null. */
+  readonly firstPage: string | null;
+  /** A message after an action ("Deleted 3 guests."), or null. */
+  readonly notice: string | null;
+  /** The value of the forms' hidden `csrf_token` input. */
+  readonly csrfToken: string;
+  readonly paths: AdminPaths;
+  readonly expiry: ExpiryRule;
+  /** Milliseconds since the epoch, for "3 days ago". */
+  readonly now: number;
+}
+
+/** What {@link AdminTemplates.funnel} gets. */
+export interface FunnelPageContext {
+  /** Every day of the window, oldest first. */
+  readonly days: readonly FunnelDay[];
+  readonly totals: FunnelTotals;
+  readonly paths: AdminPaths;
+}
+
+/** What {@link AdminTemplates.confirmDelete} gets: the step before a deletion. */
+export interface ConfirmDeleteContext {
+  /** `selected`: the guests ticked in the list; `expired`: every expired guest. */
+  readonly kind: "selected" | "expired";
+  /** Where the confirm form posts (with `confirm=1`). */
+  readonly action: string;
+  readonly csrfToken: string;
+  /** `selected`: the guests that will be deleted. */
+  readonly guests: readonly AdminGuest[];
+  /** `selected`: the ids to post back (hidden inputs): the guests' ids. */
+  readonly ids: readonly UserId[];
+  /** `selected`: how many posted ids are not guests (registered users, unknown): kept. */
+  readonly skipped: number;
+  /** `expired`: how many guests are expired now. */
+  readonly expiredCount: number;
+  readonly expiry: ExpiryRule;
+  readonly paths: AdminPaths;
+  readonly now: number;
+}
+
+/**
+ * The admin pages' HTML: plain functions returning strings, each replaceable through
+ * `adminViews(http, { templates: { ... } })`. `layout` wraps every page (including error
+ * pages); the others return the page's main content. Escape every value you insert
+ * ({@link escapeHtml}).
+ *
+ * @example
+ * ```ts
+ * adminViews(http, { canAccess, templates: { layout: ({ title, body }) => myAdminShell(title, body) } });
+ * ```
+ */
+export interface AdminTemplates {
+  layout(context: LayoutContext): string;
+  guestList(context: GuestListContext): string;
+  funnel(context: FunnelPageContext): string;
+  confirmDelete(context: ConfirmDeleteContext): string;
+  errorPage(context: ErrorPageContext): string;
+}
+
+/** The built-in admin templates: a wide layout with a dark top bar, cards and tables. */
+export const defaultAdminTemplates: AdminTemplates = {
+  layout: ({ title, body, user, csrfToken, logoutUrl }) => {
+    const logOut =
+      csrfToken && logoutUrl
+        ? ` · <form method="post" action="${escapeHtml(logoutUrl)}"><input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(csrfToken)}"><button type="submit">Log out</button></form>`
+        : "";
+    const who = user
+      ? `<span class="who">Signed in as <strong>${escapeHtml(user.username)}</strong>${logOut}</span>`
+      : "";
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
+<style>${ADMIN_STYLE}</style>
+</head>
+<body>
+<div class="top"><strong>Guest admin</strong>${who}</div>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+  },
+  guestList: guestListTemplate,
+  funnel: funnelTemplate,
+  confirmDelete: confirmDeleteTemplate,
+  errorPage: ({ status, title, message }) => `<div class="card">
+<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(message)}</p>
+<p><small class="muted">Error ${escapeHtml(status)}</small></p>
+</div>`,
+};
+
+/**
+ * The built-in admin templates with some replaced.
+ * @example
+ * ```ts
+ * const templates = resolveAdminTemplates({ errorPage: ({ title }) => `<h1>${escapeHtml(title)}</h1>` });
+ * ```
+ */
+export function resolveAdminTemplates(overrides: Partial<AdminTemplates> = {}): AdminTemplates {
+  const templates: AdminTemplates = { ...defaultAdminTemplates };
+  for (const name of Object.keys(defaultAdminTemplates) as (keyof AdminTemplates)[]) {
+    const override = overrides[name];
+    if (typeof override === "function") Object.assign(templates, { [name]: override });
+  }
+  return templates;
+}

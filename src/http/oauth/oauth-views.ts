@@ -1,0 +1,285 @@
+import { GuestUserError, InvalidConfigError } from "../../shared/errors.ts";
+import type { GuestUserHttp } from "../guest-user-http.ts";
+import type { WebRoute } from "../handler.ts";
+import { safeNext, withNext } from "../safe-next.ts";
+import { createViewKit, defineView, type Exchange } from "../views/kit.ts";
+import { jsonResponse, pageResponse, successAnswer } from "../views/respond.ts";
+import type { Templates } from "../views/templates.ts";
+import {
+  FLOW_MAX_AGE_SECONDS,
+  type FlowCookies,
+  flowCookies,
+  randomValue,
+  sameText,
+} from "./flow-cookie.ts";
+import { OAuthError, type OAuthProvider } from "./provider.ts";
+
+/** Options of {@link oauthViews}. */
+export interface OAuthViewsOptions {
+  /**
+   * The sign-in providers: {@link oidcProvider}, {@link githubProvider}, {@link googleProvider}
+   * or your own {@link OAuthProvider}; names must be unique.
+   * @example [githubProvider({ clientId, clientSecret }), oidcProvider({ issuer, clientId: id2, clientSecret: secret2 })]
+   */
+  readonly providers: readonly OAuthProvider[];
+  /**
+   * Where the routes live: `<prefix><name>/start/` and `<prefix><name>/callback/`.
+   * @default "/accounts/oauth/"
+   */
+  readonly prefix?: string;
+  /**
+   * The app's public origin, for redirect URIs (`<origin><prefix><name>/callback/`). Give it
+   * behind a proxy that does not pass the original host and protocol on (or when the adapter
+   * does not trust it): the redirect URI must be exactly the one registered with the provider.
+   * @default the origin of each request
+   * @example "https://app.example.com"
+   */
+  readonly origin?: string;
+  /**
+   * Templates replacing the built-in ones (the error page and the layout around it).
+   * @default {} (all built-in)
+   */
+  readonly templates?: Partial<Templates>;
+}
+
+const NAME = /^[\w.-]{1,64}$/;
+
+function checkOptions(options: OAuthViewsOptions) {
+  const prefix = options.prefix ?? "/accounts/oauth/";
+  if (typeof prefix !== "string" || !/^\/(?:[^\s?#/\\]+\/)*$/.test(prefix))
+    throw new InvalidConfigError(
+      "prefix",
+      `expected a path such as "/accounts/oauth/", got ${JSON.stringify(prefix)}`,
+    );
+  let origin: string | null = null;
+  if (options.origin !== undefined) {
+    try {
+      origin = new URL(options.origin).origin;
+    } catch {}
+    if (!origin || origin === "null")
+      throw new InvalidConfigError(
+        "origin",
+        `expected an origin such as "https://app.example.com", got ${JSON.stringify(options.origin)}`,
+      );
+  }
+  const providers = options.providers;
+  if (!Array.isArray(providers) || providers.length === 0)
+    throw new InvalidConfigError(
+      "providers",
+      "expected at least one provider, such as oidcProvider({ issuer, clientId, clientSecret })",
+    );
+  const names = new Set<string>();
+  for (const provider of providers) {
+    if (!NAME.test(provider?.name ?? "") || names.has(provider.name))
+      throw new InvalidConfigError(
+        "providers",
+        `each provider needs a unique name of letters, digits, "_", "." or "-"; got ${JSON.stringify(provider?.name)}`,
+      );
+    names.add(provider.name);
+  }
+  return { prefix, origin, providers };
+}
+
+/** A failure page (HTML) or `{ error: { code, message } }` (JSON); nothing was changed. */
+function failure(exchange: Exchange, status: number, code: string, title: string, message: string) {
+  if (exchange.json) return jsonResponse(status, { error: { code, message } });
+  const body = exchange.kit.templates.errorPage({ status, title, message });
+  return pageResponse(exchange, status, title, body);
+}
+
+/** An error, described for the log without the values it may carry. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const { code, error: oauthError } = error as { code?: unknown; error?: unknown };
+  const parts = [
+    error.name,
+    typeof code === "string" ? code : "",
+    typeof oauthError === "string" ? oauthError : "",
+  ];
+  return `${parts.filter(Boolean).join(" ")}: ${error.message.slice(0, 200)}`;
+}
+
+/**
+ * The social-login routes for each provider: `GET <prefix><name>/start/?next=...` sends the
+ * visitor to the provider (Authorization Code + PKCE, `state` and `nonce` kept in a
+ * ten-minute, encrypted, HttpOnly, SameSite=Lax cookie scoped to the callback path, the safe
+ * `next` carried through), and `GET <prefix><name>/callback/` finishes: a known identity logs
+ * its user in (a current guest merged into it through `merged`); else the current guest is
+ * converted with the identity (same id), a registered user links it, or an anonymous visitor
+ * gets a new user. Always with a NEW session; then to `next`, or `convertRedirectUrl` after a
+ * conversion, `loginRedirectUrl` otherwise. A refused or failed sign-in, a bad or missing
+ * `state`: 400; an identity linked to someone else or a guest converted meanwhile: 409; an
+ * error page (or JSON `{ error: { code, message } }`), nothing changed.
+ *
+ * @example
+ * ```ts
+ * import { oauthViews, oidcProvider } from "guest-user/oauth";
+ * app.use(guestUser.router(oauthViews(guestUser.http, {
+ *   providers: [oidcProvider({ issuer, clientId, clientSecret })],
+ * })));
+ * // <a href="/accounts/oauth/oidc/start/?next=/editor/">Sign in with OpenID Connect</a>
+ * ```
+ */
+export function oauthViews(http: GuestUserHttp, options: OAuthViewsOptions): readonly WebRoute[] {
+  const { prefix, origin, providers } = checkOptions(options);
+  const kit = createViewKit(http, options.templates ? { templates: options.templates } : {});
+  const { settings } = kit;
+  const cookies = flowCookies(settings.secret ?? "", settings.cookie.name);
+  return providers.flatMap((provider) => {
+    const base = `${prefix}${provider.name}/`;
+    const paths = { start: `${base}start/`, callback: `${base}callback/` };
+    return [
+      {
+        methods: ["GET"],
+        path: paths.start,
+        handler: defineView(kit, { GET: (e) => start(e, provider, paths, cookies, origin) }),
+      },
+      {
+        methods: ["GET"],
+        path: paths.callback,
+        handler: defineView(kit, { GET: (e) => callback(e, provider, paths, cookies) }),
+      },
+    ];
+  });
+}
+
+type Paths = { readonly start: string; readonly callback: string };
+
+async function start(
+  exchange: Exchange,
+  provider: OAuthProvider,
+  paths: Paths,
+  cookies: FlowCookies,
+  origin: string | null,
+) {
+  const { url, state } = exchange;
+  const { settings } = exchange.kit;
+  const redirectUri = provider.redirectUri ?? `${origin ?? url.origin}${paths.callback}`;
+  const flow = {
+    provider: provider.name,
+    state: randomValue(),
+    codeVerifier: randomValue(),
+    nonce: randomValue(),
+    redirectUri,
+    next: safeNext(url.searchParams.get("next"), url),
+    expiresAt: settings.clock() + FLOW_MAX_AGE_SECONDS * 1000,
+  };
+  let location: URL;
+  try {
+    location = await provider.authorizationUrl(flow);
+  } catch (error) {
+    if (error instanceof GuestUserError && error.code === "DRIVER_MISSING") throw error;
+    settings.logger.warn(
+      `guest-user: sign-in with ${provider.name} could not start (${describe(error)})`,
+    );
+    return failure(
+      exchange,
+      502,
+      "OAUTH_UNAVAILABLE",
+      "Sign-in unavailable",
+      `Sign-in with ${provider.label} is unavailable right now. Please try again in a moment.`,
+    );
+  }
+  cookies.write(state, paths.callback, flow);
+  if (exchange.json) return jsonResponse(200, { redirect: location.href });
+  return new Response(null, {
+    status: 302,
+    headers: { location: location.href, "cache-control": "no-store" },
+  });
+}
+
+async function callback(
+  exchange: Exchange,
+  provider: OAuthProvider,
+  paths: Paths,
+  cookies: FlowCookies,
+) {
+  const { url, request, state } = exchange;
+  const { http, settings } = exchange.kit;
+  const flow = cookies.read(request.headers.get("cookie"), settings.clock());
+  if (flow) cookies.clear(state, paths.callback); // one use
+  const again = withNext(paths.start, "next", flow?.next ?? "/");
+  const refused = url.searchParams.get("error");
+  if (refused !== null) {
+    const reason = /^[\w.-]{1,64}$/.test(refused) ? ` (${refused})` : "";
+    return failure(
+      exchange,
+      400,
+      "OAUTH_REFUSED",
+      "Sign-in cancelled",
+      `Sign-in with ${provider.label} was cancelled or refused${reason}. Start again from ${again}.`,
+    );
+  }
+  const returned = url.searchParams.get("state");
+  if (!flow || flow.provider !== provider.name || !returned || !sameText(returned, flow.state)) {
+    return failure(
+      exchange,
+      400,
+      "OAUTH_STATE_INVALID",
+      "Sign-in expired",
+      `This sign-in has expired or was not started in this browser. Start again from ${paths.start}.`,
+    );
+  }
+  let identity: Awaited<ReturnType<OAuthProvider["identify"]>>;
+  try {
+    identity = await provider.identify({ ...flow, url });
+    if (!identity.subject) throw new OAuthError("The provider gave no user id.");
+  } catch (error) {
+    settings.logger.warn(`guest-user: sign-in with ${provider.name} failed (${describe(error)})`);
+    return failure(
+      exchange,
+      400,
+      "OAUTH_FAILED",
+      "Sign-in failed",
+      `Sign-in with ${provider.label} did not succeed. Start again from ${again}.`,
+    );
+  }
+  let connected: Awaited<ReturnType<GuestUserHttp["guestUsers"]["connectIdentity"]>>;
+  try {
+    connected = await http.guestUsers.connectIdentity(
+      { ...identity, provider: provider.name },
+      { current: state.user },
+    );
+  } catch (error) {
+    const code = error instanceof GuestUserError ? error.code : null;
+    if (code === "IDENTITY_TAKEN")
+      return failure(
+        exchange,
+        409,
+        code,
+        "Account already linked",
+        `This ${provider.label} account is linked to another user. Log out and sign in with it to use that account.`,
+      );
+    if (code === "NOT_GUEST")
+      return failure(
+        exchange,
+        409,
+        code,
+        "Already converted",
+        "This guest account was just converted in another window. Reload the page.",
+      );
+    throw error;
+  }
+  const session = await http.logIn(request, state, connected.user);
+  const fallback =
+    connected.outcome === "converted" ? settings.convertRedirectUrl : settings.loginRedirectUrl;
+  return successAnswer(exchange, safeNext(flow.next, url) ?? fallback, session);
+}
+
+/**
+ * The start path of a provider's sign-in, with a `next` to come back to: for your "Sign in
+ * with ..." links and buttons.
+ * @default options { prefix: "/accounts/oauth/", next: null }
+ * @example
+ * ```ts
+ * `<a href="${escapeHtml(oauthStartPath("github", { next: "/editor/" }))}">Sign in with GitHub</a>`;
+ * // /accounts/oauth/github/start/?next=/editor/
+ * ```
+ */
+export function oauthStartPath(
+  name: string,
+  options: { readonly prefix?: string; readonly next?: string | null } = {},
+): string {
+  const start = `${options.prefix ?? "/accounts/oauth/"}${encodeURIComponent(name)}/start/`;
+  return options.next ? withNext(start, "next", options.next) : start;
+}

@@ -1,0 +1,154 @@
+import type { Configuration } from "openid-client";
+import { InvalidConfigError } from "../../shared/errors.ts";
+import { isLocalHost } from "../cookies.ts";
+import { type OAuthProvider, optionalPeer, type ProviderIdentity, text } from "./provider.ts";
+
+/** Options of {@link oidcProvider}. */
+export interface OidcProviderOptions {
+  /**
+   * The provider's name in this app: the route segment and the identities' `provider`.
+   * @default "oidc"
+   */
+  readonly name?: string;
+  /**
+   * What the visitor sees ("Sign in with ...").
+   * @default "OpenID Connect"
+   */
+  readonly label?: string;
+  /**
+   * The issuer URL; its `/.well-known/openid-configuration` is read once (discovery), on the
+   * first sign-in.
+   * @example "https://accounts.example.com/realms/main"
+   */
+  readonly issuer: string;
+  /**
+   * The client id registered with the issuer.
+   * @example process.env.GUEST_USER_OIDC_CLIENT_ID
+   */
+  readonly clientId: string;
+  /**
+   * The client secret (sent with HTTP Basic, the issuer's default method).
+   * @example process.env.GUEST_USER_OIDC_CLIENT_SECRET
+   */
+  readonly clientSecret: string;
+  /**
+   * The scopes asked for; `openid` is always included.
+   * @default ["openid", "email", "profile"]
+   * @example ["openid", "email"]
+   */
+  readonly scopes?: readonly string[];
+  /**
+   * The registered redirect URI, when not `<origin><prefix><name>/callback/`.
+   * @default undefined
+   */
+  readonly redirectUri?: string;
+  /**
+   * Allows an `http:` issuer. Off for the internet; on by default for an issuer on localhost
+   * (development, tests).
+   * @default true for http://localhost (and 127.0.0.1, [::1]) issuers, else false
+   */
+  readonly allowInsecureRequests?: boolean;
+}
+
+function checkedIssuer(issuer: unknown): URL {
+  try {
+    if (typeof issuer === "string") return new URL(issuer);
+  } catch {}
+  throw new InvalidConfigError(
+    "issuer",
+    `expected the issuer's URL, such as "https://accounts.google.com", got ${JSON.stringify(issuer)}`,
+  );
+}
+
+/**
+ * A sign-in provider for any OpenID Connect issuer, through openid-client (install it: `npm i
+ * openid-client`): discovery, Authorization Code with PKCE (S256), `state` and `nonce`, the
+ * ID token checked (issuer, audience, expiry, nonce). The identity comes from the ID token's
+ * claims (`sub`, `email`, `email_verified`, `preferred_username`, `name`), completed from the
+ * UserInfo endpoint when the ID token has neither e-mail nor preferred username.
+ *
+ * @example
+ * ```ts
+ * const provider = oidcProvider({
+ *   issuer: process.env.GUEST_USER_OIDC_ISSUER!,
+ *   clientId: process.env.GUEST_USER_OIDC_CLIENT_ID!,
+ *   clientSecret: process.env.GUEST_USER_OIDC_CLIENT_SECRET!,
+ * });
+ * ```
+ */
+export function oidcProvider(options: OidcProviderOptions): OAuthProvider {
+  const issuer = checkedIssuer(options.issuer);
+  if (typeof options.clientId !== "string" || options.clientId === "")
+    throw new InvalidConfigError("clientId", "expected the client id the issuer gave you");
+  if (typeof options.clientSecret !== "string")
+    throw new InvalidConfigError("clientSecret", "expected the client secret the issuer gave you");
+  const insecure =
+    options.allowInsecureRequests ?? (issuer.protocol === "http:" && isLocalHost(issuer.hostname));
+  const scope = [...new Set(["openid", ...(options.scopes ?? ["email", "profile"])])].join(" ");
+  const load = () => optionalPeer("openid-client", () => import("openid-client"));
+  let discovered: Promise<Configuration> | null = null;
+  const configuration = async () => {
+    const client = await load();
+    discovered ??= client
+      .discovery(issuer, options.clientId, options.clientSecret, undefined, {
+        execute: insecure ? [client.allowInsecureRequests] : [],
+      })
+      .catch((error: unknown) => {
+        discovered = null; // try again on the next sign-in
+        throw error;
+      });
+    return discovered;
+  };
+
+  return {
+    name: options.name ?? "oidc",
+    label: options.label ?? "OpenID Connect",
+    ...(options.redirectUri ? { redirectUri: options.redirectUri } : {}),
+
+    async authorizationUrl({ redirectUri, state, codeVerifier, nonce }) {
+      const client = await load();
+      const config = await configuration();
+      return client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        response_type: "code",
+        scope,
+        state,
+        nonce,
+        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: "S256",
+      });
+    },
+
+    async identify({ url, redirectUri, state, codeVerifier, nonce }) {
+      const client = await load();
+      const config = await configuration();
+      // The redirect_uri sent with the code must be the registered one, even behind a proxy.
+      const current = new URL(redirectUri);
+      current.search = url.search;
+      const tokens = await client.authorizationCodeGrant(config, current, {
+        pkceCodeVerifier: codeVerifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+      });
+      let claims: Record<string, unknown> = { ...tokens.claims() };
+      const sub = text(claims.sub);
+      const { userinfo_endpoint: userinfo } = config.serverMetadata();
+      if (sub && userinfo && !text(claims.email) && !text(claims.preferred_username)) {
+        claims = { ...(await client.fetchUserInfo(config, tokens.access_token, sub)), ...claims };
+      }
+      return identityOf(claims);
+    },
+  };
+}
+
+/** The identity in OpenID Connect claims. */
+export function identityOf(claims: Record<string, unknown>): ProviderIdentity {
+  return {
+    subject: text(claims.sub) ?? "",
+    email: text(claims.email),
+    emailVerified: claims.email_verified === true,
+    preferredUsername: text(claims.preferred_username) ?? text(claims.nickname),
+    name: text(claims.name),
+  };
+}

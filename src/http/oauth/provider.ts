@@ -1,0 +1,103 @@
+import type { Identity } from "../../core/types.ts";
+import { GuestUserError, InvalidConfigError } from "../../shared/errors.ts";
+
+/** One sign-in flow as the provider sees it: made by the start route, checked at the callback. */
+export interface AuthorizationRequest {
+  /** Where the provider sends the visitor back: `<origin><prefix><name>/callback/`. */
+  readonly redirectUri: string;
+  /** The random `state` (checked against the flow cookie before the provider is called back). */
+  readonly state: string;
+  /** The PKCE code verifier; send its S256 challenge with the authorization request. */
+  readonly codeVerifier: string;
+  /** The OpenID Connect nonce; providers without ID tokens ignore it. */
+  readonly nonce: string;
+}
+
+/** What a provider gets at the callback, after the state was checked. */
+export interface CallbackInput extends AuthorizationRequest {
+  /** The callback URL as received (carries `code`, `state` and maybe `iss`). */
+  readonly url: URL;
+}
+
+/** Who the provider says the visitor is; the provider's name is added by the views. */
+export type ProviderIdentity = Omit<Identity, "provider">;
+
+/**
+ * A social-login provider the OAuth views can use: {@link oidcProvider}, {@link githubProvider},
+ * {@link googleProvider}, or your own (any OAuth 2 provider: build the authorization URL with
+ * PKCE, then exchange the code and say who the visitor is).
+ *
+ * @example
+ * ```ts
+ * const provider: OAuthProvider = {
+ *   name: "acme",
+ *   label: "Acme",
+ *   authorizationUrl: async ({ redirectUri, state, codeVerifier }) => acmeAuthorizeUrl(redirectUri, state, codeVerifier),
+ *   identify: async ({ url, redirectUri, codeVerifier }) => acmeWhoIs(url.searchParams.get("code"), redirectUri, codeVerifier),
+ * };
+ * ```
+ */
+export interface OAuthProvider {
+  /**
+   * Its name in this app: the route segment (`/accounts/oauth/<name>/start/`) and the
+   * identity's `provider` column. Letters, digits, `_`, `.` and `-`; at most 64 characters.
+   */
+  readonly name: string;
+  /** Shown to visitors ("Sign in with GitHub"). */
+  readonly label: string;
+  /**
+   * The redirect URI registered with the provider, when it is not
+   * `<origin><prefix><name>/callback/`.
+   * @default undefined (derived from the request, or from oauthViews' `origin`)
+   */
+  readonly redirectUri?: string;
+  /** The URL to send the visitor to. */
+  authorizationUrl(request: AuthorizationRequest): Promise<URL>;
+  /** Exchanges the callback's code (with the PKCE verifier) and tells who the visitor is. */
+  identify(callback: CallbackInput): Promise<ProviderIdentity>;
+}
+
+/** A provider's answer was unusable (no user id, a nonce mismatch...): code `OAUTH_FAILED`. */
+export class OAuthError extends GuestUserError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("OAUTH_FAILED", message, options);
+  }
+}
+
+/**
+ * Loads an optional peer dependency, or explains how to install it (`DRIVER_MISSING`).
+ * @example
+ * ```ts
+ * const arctic = await optionalPeer("arctic", () => import("arctic"));
+ * ```
+ */
+export async function optionalPeer<T>(name: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (cause) {
+    throw new GuestUserError(
+      "DRIVER_MISSING",
+      `This sign-in provider needs the "${name}" package: run \`npm i ${name}\`.`,
+      { cause },
+    );
+  }
+}
+
+/** The code of the callback, or an {@link OAuthError}. */
+export function codeOf(url: URL): string {
+  const code = url.searchParams.get("code");
+  if (!code) throw new OAuthError("The provider sent no authorization code back.");
+  return code;
+}
+
+/** A string claim, or null. */
+export const text = (value: unknown): string | null =>
+  typeof value === "string" && value !== "" ? value : null;
+
+/** Checks a preset's client id and secret at start-up (`INVALID_CONFIG` naming the bad one). */
+export function checkClient(options: { clientId?: unknown; clientSecret?: unknown }): void {
+  if (typeof options?.clientId !== "string" || options.clientId === "")
+    throw new InvalidConfigError("clientId", "expected the OAuth client id the provider gave you");
+  if (typeof options.clientSecret !== "string" || options.clientSecret === "")
+    throw new InvalidConfigError("clientSecret", "expected the OAuth client secret");
+}

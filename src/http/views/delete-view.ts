@@ -1,0 +1,103 @@
+import type { User } from "../../core/types.ts";
+import type { FieldErrors } from "../../shared/errors.ts";
+import type { GuestUserHttp } from "../guest-user-http.ts";
+import type { WebHandler } from "../handler.ts";
+import { userJson } from "../request.ts";
+import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
+import { loginFirst } from "./profile-view.ts";
+import { jsonResponse, pageResponse } from "./respond.ts";
+import { nextOf, readSubmission } from "./submission.ts";
+import { credentialAttempt } from "./throttle.ts";
+
+const TITLE = "Delete your account";
+
+/** The message for a missing or wrong password on the delete form. */
+export const WRONG_PASSWORD = "Your password was not correct. Nothing was deleted.";
+
+/** The confirmation page (GET) or, after a refused POST, the page again with its errors. */
+function confirmation(
+  exchange: Exchange,
+  user: User,
+  next: string | null,
+  errors: FieldErrors = {},
+): Response {
+  const { kit, request, state } = exchange;
+  const status = Object.keys(errors).length > 0 ? 400 : 200;
+  const needsPassword = !user.isGuest;
+  if (exchange.json) {
+    if (status === 400) return jsonResponse(400, { errors });
+    const fields = needsPassword
+      ? [{ name: "password", label: "Your password", type: "password" }]
+      : [];
+    const csrfToken = state.via === "bearer" ? null : kit.http.csrfToken(request, state);
+    return jsonResponse(200, { ...userJson(user), csrfToken, fields });
+  }
+  const body = kit.templates.deleteConfirm({
+    user,
+    needsPassword,
+    errors,
+    csrfToken: kit.http.csrfToken(request, state),
+    next,
+    action: exchange.url.pathname,
+    cancelUrl: kit.profilePath,
+  });
+  return pageResponse(exchange, status, TITLE, body);
+}
+
+/**
+ * Self-service deletion, mounted at `deletePath` (default `/accounts/delete/`). GET shows the
+ * confirmation page (JSON: `{ user, csrfToken, fields }`). POST (+ CSRF) deletes the signed-in
+ * user with `guestUsers.deleteUser(user, { by: "self" })`: the `beforeDelete` option runs,
+ * every row with ON DELETE CASCADE goes, `deleted` fires; then the session ends, the cookie
+ * is cleared, and the visitor goes to the safe `next` or `/` (JSON: 200
+ * `{ deleted: true, user: null, redirect }`). A guest needs no password (it has none); a
+ * registered user confirms with the current password, checked like a login (constant time,
+ * counted against `loginLimit`): a wrong one answers 400 with a `password` error and deletes
+ * nothing. Anonymous visitors go to `loginUrl` with `next`.
+ *
+ * @example
+ * ```ts
+ * const remove = deleteView(http);
+ * // <form method="post" action="/accounts/delete/"><input type="hidden" name="csrf_token" value="...">
+ * //   <input type="password" name="password"><button>Delete my account</button></form>
+ * ```
+ */
+export function deleteView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
+  const kit = createViewKit(http, options);
+  return defineView(kit, {
+    async GET(exchange) {
+      const refused = loginFirst(exchange);
+      if (refused) return refused;
+      return confirmation(exchange, exchange.state.user as User, nextOf(exchange));
+    },
+
+    async POST(exchange) {
+      const refused = loginFirst(exchange);
+      if (refused) return refused;
+      const submission = await readSubmission(exchange);
+      const user = exchange.state.user as User;
+      if (!user.isGuest) {
+        const attempt = await credentialAttempt(exchange, user.username);
+        if (attempt.refused) return attempt.refused;
+        const { password } = submission.input;
+        const confirmed =
+          typeof password === "string" && password !== ""
+            ? await http.guestUsers.authenticate({ username: user.username, password })
+            : null;
+        if (confirmed?.id !== user.id) {
+          await attempt.failed();
+          return confirmation(exchange, user, submission.next, { password: [WRONG_PASSWORD] });
+        }
+        await attempt.succeeded();
+      }
+      const deleted = await http.guestUsers.deleteUser(user, { by: "self" });
+      await http.logOut(exchange.request, exchange.state);
+      const location = submission.next ?? "/";
+      if (exchange.json) return jsonResponse(200, { deleted, user: null, redirect: location });
+      return new Response(null, {
+        status: 302,
+        headers: { location, "cache-control": "no-store" },
+      });
+    },
+  });
+}

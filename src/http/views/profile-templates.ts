@@ -1,0 +1,137 @@
+import type { User } from "../../core/types.ts";
+import type { FieldErrors } from "../../shared/errors.ts";
+import { CSRF_FIELD } from "../csrf.ts";
+import { escapeHtml } from "./html.ts";
+
+/** Where the account page's buttons and links lead. */
+export interface ProfileLinks {
+  /** The log-out view (POST). */
+  readonly logout: string;
+  /** The convert page ("save your account"), for guests. */
+  readonly convert: string;
+  /** The self-service deletion (GET: confirmation page; POST: delete). */
+  readonly delete: string;
+}
+
+/** What {@link ProfileTemplates.profilePage} gets: the account page. */
+export interface ProfileContext {
+  /** Who is signed in (guest or registered). */
+  readonly user: User;
+  /** For a guest: when it expires and may be deleted (milliseconds since the epoch); else null. */
+  readonly expiresAt: number | null;
+  /** The value of the hidden `csrf_token` input of the log-out and delete forms. */
+  readonly csrfToken: string;
+  readonly links: ProfileLinks;
+}
+
+/** What {@link ProfileTemplates.deleteConfirm} gets: the "delete my account" confirmation. */
+export interface DeleteContext {
+  /** Who is about to be deleted. */
+  readonly user: User;
+  /** True for registered users: they confirm with their current password (guests have none). */
+  readonly needsPassword: boolean;
+  /** Messages per field after a refused POST (`password`, or `""` for the whole form). */
+  readonly errors: FieldErrors;
+  /** The value of the hidden `csrf_token` input. */
+  readonly csrfToken: string;
+  /** A safe `next` to carry in a hidden input, or null. */
+  readonly next: string | null;
+  /** Where the form posts. */
+  readonly action: string;
+  /** Where "Cancel" leads: the account page. */
+  readonly cancelUrl: string;
+}
+
+/** The account page's templates (part of `Templates`; replace them the same way). */
+export interface ProfileTemplates {
+  profilePage(context: ProfileContext): string;
+  deleteConfirm(context: DeleteContext): string;
+}
+
+/** "14 February 2026 at 09:30 UTC": dates on the built-in pages, the same on every server. */
+export function formatDate(millis: number): string {
+  const text = new Intl.DateTimeFormat("en-GB", {
+    dateStyle: "long",
+    timeStyle: "short",
+    timeZone: "UTC",
+  }).format(millis);
+  return `<time datetime="${escapeHtml(new Date(millis).toISOString())}">${escapeHtml(text)} UTC</time>`;
+}
+
+const csrfInput = (token: string) =>
+  `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(token)}">`;
+
+function errorList(messages: readonly string[] | undefined, id: string): string {
+  if (!messages || messages.length === 0) return "";
+  const items = messages.map((message) => `<li>${escapeHtml(message)}</li>`).join("");
+  return `<ul class="errors" id="${escapeHtml(id)}" role="alert">${items}</ul>`;
+}
+
+/** The password input that confirms a registered user's deletion. */
+function passwordField(errors: FieldErrors): string {
+  const messages = errors.password;
+  const invalid = messages?.length
+    ? ' aria-invalid="true" aria-describedby="id_delete_password_errors"'
+    : "";
+  return `<p>
+<label for="id_delete_password">Your password</label>
+<input id="id_delete_password" name="password" type="password" autocomplete="current-password" required${invalid}>
+${errorList(messages, "id_delete_password_errors")}</p>`;
+}
+
+/** The delete form: password for registered users, a plain confirmation for guests. */
+function deleteForm(context: {
+  readonly needsPassword: boolean;
+  readonly errors: FieldErrors;
+  readonly csrfToken: string;
+  readonly next: string | null;
+  readonly action: string;
+}): string {
+  const next = context.next
+    ? `\n<input type="hidden" name="next" value="${escapeHtml(context.next)}">`
+    : "";
+  const others = Object.entries(context.errors)
+    .filter(([field]) => field !== "password")
+    .flatMap(([, list]) => list);
+  return `<form method="post" action="${escapeHtml(context.action)}" class="delete">
+${errorList(others, "id_delete_errors")}${csrfInput(context.csrfToken)}${next}
+${context.needsPassword ? passwordField(context.errors) : ""}
+<button type="submit" class="danger">Delete my account</button>
+</form>`;
+}
+
+/** The built-in account page and deletion confirmation. */
+export const profileTemplates: ProfileTemplates = {
+  profilePage: ({ user, expiresAt, csrfToken, links }) => {
+    const created =
+      user.createdAt === null ? "" : `\n<dt>Created</dt><dd>${formatDate(user.createdAt)}</dd>`;
+    const kind = user.isGuest ? "Guest (temporary)" : "Registered";
+    const guest = user.isGuest
+      ? `<h2>Keep your work</h2>
+<p>This is a temporary guest account${expiresAt === null ? "" : `: it is kept until ${formatDate(expiresAt)}, then deleted with everything in it`}.</p>
+<p><a href="${escapeHtml(links.convert)}">Save your account</a> (choose a username and a password) to keep it.</p>
+<p><a href="${escapeHtml(links.delete)}">Delete this guest account now</a></p>`
+      : `<h2>Delete my account</h2>
+<p>This deletes your account and everything in it at once. It cannot be undone.</p>
+${deleteForm({ needsPassword: true, errors: {}, csrfToken, next: null, action: links.delete })}`;
+    return `<h1>Your account</h1>
+<dl>
+<dt>Username</dt><dd><strong>${escapeHtml(user.username)}</strong></dd>
+<dt>Account</dt><dd>${kind}</dd>${created}
+</dl>
+<form method="post" action="${escapeHtml(links.logout)}">
+${csrfInput(csrfToken)}
+<button type="submit">Log out</button>
+</form>
+${guest}`;
+  },
+
+  deleteConfirm: (context) => `<h1>Delete your account?</h1>
+<p>${
+    context.needsPassword
+      ? `This deletes the account <strong>${escapeHtml(context.user.username)}</strong> and everything in it. It cannot be undone. Enter your password to confirm.`
+      : `This deletes the guest account <strong>${escapeHtml(context.user.username)}</strong> and everything you did with it. It cannot be undone.`
+  }</p>
+${deleteForm(context)}
+<p><a href="${escapeHtml(context.cancelUrl)}">Cancel</a></p>`,
+};

@@ -1,0 +1,71 @@
+import type { User } from "../../core/types.ts";
+import type { GuestUserHttp } from "../guest-user-http.ts";
+import type { WebHandler } from "../handler.ts";
+import { userJson } from "../request.ts";
+import { nextValue, withNext } from "../safe-next.ts";
+import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
+import { jsonResponse, pageResponse, redirectAnswer } from "./respond.ts";
+
+const TITLE = "Your account";
+
+const iso = (millis: number | null) => (millis === null ? null : new Date(millis).toISOString());
+
+/**
+ * Anonymous visitors go to `loginUrl` with `?next=<this page>` (JSON: 401 with `redirect`);
+ * null for a signed-in user.
+ */
+export function loginFirst(exchange: Exchange): Response | null {
+  if (exchange.state.user) return null;
+  const { loginUrl } = exchange.kit.settings;
+  const location = withNext(loginUrl, "next", nextValue(exchange.url, loginUrl));
+  return redirectAnswer(exchange, location, {
+    status: 401,
+    code: "NOT_AUTHENTICATED",
+    message: "Log in to see your account.",
+  });
+}
+
+/**
+ * The account page, mounted at `profilePath` (default `/accounts/profile/`, the default
+ * `loginRedirectUrl`). Shows who is signed in (username, guest or registered, created), a
+ * log-out button (POST + CSRF to `logoutPath`); for a guest a "save your account" link to
+ * `convertUrl` and the date it expires ("kept until ..."); for a registered user a "delete my
+ * account" form (password) posting to `deletePath`. Anonymous visitors go to `loginUrl` with
+ * `next`. JSON: `{ user: { id, username, isGuest }, isGuest, createdAt, expiresAt, csrfToken }`
+ * (`user` as every other view answers it; times as ISO strings or null, `expiresAt` null for
+ * registered users; `csrfToken` null for bearer clients).
+ *
+ * @example
+ * ```ts
+ * const profile = profileView(http, { profilePath: "/me/" });
+ * ```
+ */
+export function profileView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
+  const kit = createViewKit(http, options);
+  const { settings, templates } = kit;
+  return defineView(kit, {
+    async GET(exchange) {
+      const refused = loginFirst(exchange);
+      if (refused) return refused;
+      const { request, state } = exchange;
+      const user = state.user as User;
+      const expiresAt = user.isGuest ? await http.guestUsers.expiresAt(user) : null;
+      if (exchange.json) {
+        return jsonResponse(200, {
+          ...userJson(user),
+          isGuest: user.isGuest,
+          createdAt: iso(user.createdAt),
+          expiresAt: iso(expiresAt),
+          csrfToken: state.via === "bearer" ? null : http.csrfToken(request, state),
+        });
+      }
+      const body = templates.profilePage({
+        user,
+        expiresAt,
+        csrfToken: http.csrfToken(request, state),
+        links: { logout: kit.logoutPath, convert: settings.convertUrl, delete: kit.deletePath },
+      });
+      return pageResponse(exchange, 200, TITLE, body);
+    },
+  });
+}

@@ -1,0 +1,148 @@
+import { validateInput } from "../../core/forms/index.ts";
+import type { TermsOptions } from "../../core/options.ts";
+import type { Settings } from "../../core/settings.ts";
+import type { User } from "../../core/types.ts";
+import { type FieldErrors, InvalidConfigError, ValidationError } from "../../shared/errors.ts";
+import type { GuestUserHttp } from "../guest-user-http.ts";
+import type { WebHandler } from "../handler.ts";
+import { userJson } from "../request.ts";
+import { nextValue, withNext } from "../safe-next.ts";
+import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
+import { jsonResponse, pageResponse, redirectAnswer, successAnswer } from "./respond.ts";
+import { nextOf, readSubmission } from "./submission.ts";
+import { ACCEPT_TERMS_FIELD } from "./terms-template.ts";
+
+/** The field error of a convert, sign-up or accept form posted without the box ticked. */
+export const MUST_ACCEPT_TERMS = "You must accept the terms of service.";
+
+const TITLE = "Terms of service";
+
+/** True for what a ticked box sends: `"on"` (an HTML checkbox), `"true"` or `true` (JSON). */
+export function acceptsTerms(value: unknown): boolean {
+  return value === true || value === "on" || value === "true";
+}
+
+/** A submitted form's fields as a record (a JSON body may be an array or a scalar). */
+function recordOf(input: unknown): Readonly<Record<string, unknown>> {
+  return typeof input === "object" && input !== null && !Array.isArray(input)
+    ? (input as Readonly<Record<string, unknown>>)
+    : {};
+}
+
+/**
+ * For the convert and sign-up views: without the `terms` option, the input as is. With it, the
+ * input must carry `accept_terms` (`"on"`, `"true"` or `true`): the answer is the input without
+ * it, for the form's schema, and the version to record with the user. Without the box it
+ * throws a `ValidationError` with `accept_terms` and the form's own errors (all at once), so
+ * nothing is changed.
+ *
+ * @example
+ * ```ts
+ * const { input, acceptTerms } = await termsOfSubmission(settings, submission.input);
+ * await guestUsers.createUser(input, { acceptTerms });
+ * ```
+ */
+export async function termsOfSubmission(
+  settings: Settings,
+  submitted: unknown,
+): Promise<{ input: unknown; acceptTerms: string | null }> {
+  if (!settings.terms) return { input: submitted, acceptTerms: null };
+  const { [ACCEPT_TERMS_FIELD]: box, ...input } = recordOf(submitted);
+  if (acceptsTerms(box)) return { input, acceptTerms: settings.terms.version };
+  const result = await validateInput(settings.convertForm.schema, input);
+  throw new ValidationError({
+    ...(result.ok ? {} : result.fieldErrors),
+    [ACCEPT_TERMS_FIELD]: [MUST_ACCEPT_TERMS],
+  });
+}
+
+/** Anonymous visitors go to the login page, coming back here (with this page's `next`). */
+function loginFirst(exchange: Exchange): Response | null {
+  if (exchange.state.user) return null;
+  const { loginUrl } = exchange.kit.settings;
+  return redirectAnswer(exchange, withNext(loginUrl, "next", nextValue(exchange.url, loginUrl)), {
+    status: 401,
+    code: "NOT_AUTHENTICATED",
+    message: "Log in to accept the terms of service.",
+  });
+}
+
+/**
+ * The terms-of-service accept page, mounted by `accountViews()` at `termsPath` (default
+ * `/accounts/terms/`) when the `terms` option is set; `termsRequired()` sends registered users
+ * here with `?next=`. GET shows the current version, a link to `terms.url`, an "I accept" box
+ * and button (JSON: `{ user, version, url, accepted, csrfToken }`). POST (with a CSRF proof;
+ * 403 without) and the box ticked (`accept_terms`: `"on"`, `"true"` or `true`) records the
+ * acceptance of the current version and redirects to the safe `next` or `loginRedirectUrl`
+ * (JSON: `{ accepted: true, version, redirect }`). Without the box, or when the posted
+ * `version` is no longer the current one, the page again with the error (JSON: 400
+ * `{ errors }`), nothing recorded. Anonymous visitors go to `loginUrl` with `next` (JSON: 401).
+ * Guests may accept too (they pass the guard anyway): the acceptance stays when they convert.
+ * Throws `INVALID_CONFIG` when the `terms` option is not set.
+ *
+ * @example
+ * ```ts
+ * const accept = termsView(http, { termsPath: "/legal/accept/" });
+ * ```
+ */
+export function termsView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
+  const kit = createViewKit(http, options);
+  const { settings } = kit;
+  const terms: TermsOptions | null = settings.terms;
+  if (!terms) {
+    throw new InvalidConfigError(
+      "terms",
+      "the accept page needs terms of service: pass `terms: { version, url }` to createGuestUsers(), or do not mount termsView().",
+    );
+  }
+
+  /** The page (HTML) or its data (JSON), with errors after a refused POST. */
+  const page = async (exchange: Exchange, next: string | null, errors: FieldErrors = {}) => {
+    const { request, state } = exchange;
+    const user = state.user as User;
+    if (exchange.json && Object.keys(errors).length > 0) return jsonResponse(400, { errors });
+    const acceptance = await http.guestUsers.termsAcceptance(user);
+    const accepted = acceptance?.version === terms.version;
+    if (exchange.json) {
+      const csrfToken = state.via === "bearer" ? null : http.csrfToken(request, state);
+      const { version, url } = terms;
+      return jsonResponse(200, { ...userJson(user), version, url, accepted, csrfToken });
+    }
+    const body = kit.templates.termsForm({
+      version: terms.version,
+      url: terms.url,
+      accepted,
+      acceptedVersion: acceptance?.version ?? null,
+      errors,
+      csrfToken: http.csrfToken(request, state),
+      next,
+      action: exchange.url.pathname,
+      user,
+    });
+    return pageResponse(exchange, 200, TITLE, body);
+  };
+
+  return defineView(kit, {
+    async GET(exchange) {
+      return loginFirst(exchange) ?? page(exchange, nextOf(exchange));
+    },
+
+    async POST(exchange) {
+      const refused = loginFirst(exchange);
+      if (refused) return refused;
+      const submission = await readSubmission(exchange);
+      const { version } = submission.fields;
+      if (version !== undefined && version !== terms.version) {
+        const changed = `The terms of service have changed while you were reading them: read version ${terms.version} and accept it.`;
+        return page(exchange, submission.next, { version: [changed] });
+      }
+      if (!acceptsTerms(submission.fields[ACCEPT_TERMS_FIELD])) {
+        return page(exchange, submission.next, { [ACCEPT_TERMS_FIELD]: [MUST_ACCEPT_TERMS] });
+      }
+      await http.guestUsers.acceptTerms(exchange.state.user as User, terms.version);
+      const location = submission.next ?? settings.loginRedirectUrl;
+      if (!exchange.json) return successAnswer(exchange, location);
+      return jsonResponse(200, { accepted: true, version: terms.version, redirect: location });
+    },
+  });
+}

@@ -1,0 +1,184 @@
+import { type RawBuilder, sql } from "kysely";
+import type { UserId } from "../shared/ids.ts";
+import type { Db, DialectQuirks } from "./dialect.ts";
+import type { Expiry } from "./guest-store.ts";
+import type { Tables } from "./tables.ts";
+import {
+  type RawUserColumns,
+  toMillis,
+  toUserId,
+  toUserRow,
+  type UserRow,
+  userColumns,
+} from "./user-store.ts";
+
+/** Which guests a list shows: all, the active ones, or the expired ones. */
+export type GuestFilter = "all" | "active" | "expired";
+
+/** One row of the admin's guest list. */
+export interface AdminGuestRow {
+  readonly id: UserId;
+  readonly username: string;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+  /** Milliseconds since the epoch. */
+  readonly lastSeenAt: number;
+  /** Bytes of the guest's JSON data as stored (0 without data). */
+  readonly dataSize: number;
+}
+
+/**
+ * Where a page starts: strictly after this row in the list's order. Newest first without a
+ * search (`createdAt`); in username order with one (`key`, the database's own sort key of
+ * the username, as {@link ListedGuest.sortKey} gave it).
+ */
+export type ListPosition =
+  | { readonly createdAt: number; readonly id: UserId }
+  | { readonly key: string; readonly id: UserId };
+
+/** A listed row, with what the next page's position needs. */
+export interface ListedGuest extends AdminGuestRow {
+  /** The username's sort key in the database's order (only in a search). */
+  readonly sortKey: string;
+}
+
+/** What one page of the list asks for. */
+export interface GuestListQuery {
+  readonly expiry: Expiry;
+  readonly filter: GuestFilter;
+  /** A username prefix, already lower-cased; null for no search. */
+  readonly prefix: string | null;
+  readonly after: ListPosition | null;
+  readonly limit: number;
+}
+
+interface RawRow {
+  id: unknown;
+  username: string;
+  created_at: unknown;
+  last_seen_at: unknown;
+  data_size: unknown;
+  sort_key?: unknown;
+}
+
+/** The largest code point: `p || MAX` is above every string that starts with `p`. */
+const MAX_CHAR = "\u{10FFFF}";
+
+/** Escapes LIKE's wildcards (and its escape character, the backslash: the default one). */
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The admin's queries: the guest list (keyset-paginated), lookups and locks by id. */
+export function adminQueries(tables: Tables, quirks: DialectQuirks) {
+  const { users } = tables;
+  const guestsTable = sql.table(tables.guests);
+  const usersTable = sql.table(users.table);
+  const username = sql.ref(`u.${users.username}`);
+  const joined = sql`${guestsTable} as g join ${usersTable} as u on ${sql.ref(`u.${users.id}`)} = g.user_id`;
+  const dataSize =
+    quirks.name === "postgres"
+      ? sql`coalesce(octet_length(g.data::text), 0)`
+      : quirks.name === "sqlite"
+        ? sql`coalesce(length(cast(g.data as blob)), 0)`
+        : sql`coalesce(length(g.data), 0)`;
+  const columns = sql`g.user_id as id, ${username} as username, g.created_at, g.last_seen_at,
+    ${dataSize} as data_size`;
+  const toRow = (raw: RawRow): AdminGuestRow => ({
+    id: toUserId(raw.id, users.idType),
+    username: raw.username,
+    createdAt: toMillis(raw.created_at) ?? 0,
+    lastSeenAt: toMillis(raw.last_seen_at) ?? 0,
+    dataSize: Number(raw.data_size ?? 0),
+  });
+
+  /**
+   * A search's order and prefix range, on an index in each database: SQLite the
+   * `lower(username)` index of migration 002 (BINARY order, so the range is exact),
+   * PostgreSQL `lower(username) collate "C"` (migration 005; LIKE 'ab%' is a range on it),
+   * MySQL/MariaDB the username's own case-insensitive index.
+   */
+  const sortKey =
+    quirks.name === "mysql"
+      ? username
+      : quirks.name === "postgres"
+        ? sql`(lower(${username}) collate "C")`
+        : sql`lower(${username})`;
+  const userId = sql.ref(`u.${users.id}`);
+  const prefixCondition = (prefix: string): RawBuilder<unknown> =>
+    quirks.name === "sqlite"
+      ? sql`${sortKey} >= ${prefix} and ${sortKey} < ${prefix + MAX_CHAR}`
+      : sql`${sortKey} like ${likePrefix(prefix)}`;
+
+  const filterCondition = ({ column, cutoff }: Expiry, filter: GuestFilter) => {
+    const col = sql.ref(`g.${column}`);
+    if (filter === "active") return sql`${col} >= ${cutoff}`;
+    if (filter === "all") return null;
+    // A guest's last request is never before its creation (it is first written an hour or
+    // more later, at a session refresh), so an expired guest is also created before the
+    // cutoff: that bound lets the list walk the (created_at, user_id) index from there.
+    return column === "last_seen_at"
+      ? sql`${col} < ${cutoff} and g.created_at < ${cutoff}`
+      : sql`${col} < ${cutoff}`;
+  };
+
+  return {
+    /**
+     * One page of guests starting strictly after `query.after`: newest first (`created_at`,
+     * then `user_id`, both descending), or with a prefix search in username order (its sort
+     * key, then the id). A keyset page, as fast at the millionth row as at the first (never
+     * OFFSET), and a search reads only about a page of the username index whatever matches.
+     */
+    async list(db: Db, query: GuestListQuery): Promise<ListedGuest[]> {
+      const conditions: RawBuilder<unknown>[] = [];
+      const filter = filterCondition(query.expiry, query.filter);
+      if (filter) conditions.push(filter);
+      const { after, prefix } = query;
+      if (prefix) conditions.push(prefixCondition(prefix));
+      if (after && "key" in after) {
+        conditions.push(
+          sql`${sortKey} >= ${after.key} and (${sortKey} > ${after.key} or ${userId} > ${after.id})`,
+        );
+      } else if (after) {
+        const { createdAt, id } = after;
+        conditions.push(
+          sql`g.created_at <= ${createdAt} and (g.created_at < ${createdAt} or g.user_id < ${id})`,
+        );
+      }
+      const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+      const order = prefix
+        ? sql`order by ${sortKey}, ${userId}`
+        : sql`order by g.created_at desc, g.user_id desc`;
+      const { rows } =
+        await sql<RawRow>`select ${columns}, ${prefix ? sortKey : sql`''`} as sort_key
+        from ${joined} ${where} ${order} limit ${query.limit}`.execute(db);
+      return rows.map((row) => ({ ...toRow(row), sortKey: String(row.sort_key ?? "") }));
+    },
+
+    /** The guests among `ids` (registered users and unknown ids are left out), newest first. */
+    async find(db: Db, ids: readonly UserId[]): Promise<AdminGuestRow[]> {
+      if (ids.length === 0) return [];
+      const { rows } = await sql<RawRow>`select ${columns} from ${joined}
+        where ${quirks.inList(sql.ref("g.user_id"), ids)}
+        order by g.created_at desc, g.user_id desc`.execute(db);
+      return rows.map(toRow);
+    },
+
+    /**
+     * Locks the guest rows among `ids` for the rest of the transaction `trx` and returns
+     * their users (registered users and unknown ids are left out). SQLite takes the write
+     * lock first; elsewhere SELECT ... FOR UPDATE, in id order (two admins deleting
+     * overlapping sets wait for each other instead of deadlocking): a guest converting
+     * meanwhile is either converted first (and left out) or waits for us.
+     */
+    async lockGuestUsers(trx: Db, ids: readonly UserId[]): Promise<UserRow[]> {
+      if (ids.length === 0) return [];
+      await quirks.lockForWrite(trx, tables);
+      const { rows } = await sql<RawUserColumns>`select ${userColumns(tables, "u")} from ${joined}
+        where ${quirks.inList(sql.ref("g.user_id"), ids)}
+        order by g.user_id ${quirks.forUpdate}`.execute(trx);
+      return rows.map((row) => toUserRow(row, tables));
+    },
+  };
+}
+
+/** The admin queries bound to one set of tables. */
+export type AdminQueries = ReturnType<typeof adminQueries>;

@@ -1,0 +1,57 @@
+import { type Kysely, type Migration, sql } from "kysely";
+import type { DialectQuirks } from "../dialect.ts";
+import type { Tables } from "../tables.ts";
+
+/**
+ * Indexes that keep the admin's guest list fast at millions of guests:
+ *
+ * - guests `(created_at, user_id)`: the list is ordered by both, newest first, and pages by a
+ *   keyset cursor on both, so every page is a short index range whatever its depth. It
+ *   replaces the index on `created_at` alone, which clean-up also served from (one index
+ *   less to write on each new guest).
+ * - PostgreSQL, built-in users table: `(lower(username) collate "C", id)`: a username prefix
+ *   search (`like 'ab%'`) is a range on it in any database collation, read in its order, so
+ *   a page of results costs about a page of index entries however many names match. SQLite
+ *   does the same on the `lower(username)` index of migration 002; MySQL and MariaDB on the
+ *   username's own (case-insensitive) index. An app's own users table is left alone: on
+ *   PostgreSQL add `create index on accounts ((lower(login) collate "C"), account_id)`.
+ */
+export function adminIndexesMigration(tables: Tables, quirks: DialectQuirks): Migration {
+  const { users } = tables;
+  const keyset = `${tables.guests}_created_at_user_id_idx`;
+  const createdAt = `${tables.guests}_created_at_idx`;
+  const prefix = `${users.table}_username_prefix_idx`;
+  const dropIndex = (db: Kysely<unknown>, name: string, table: string) => {
+    const drop = db.schema.dropIndex(name).ifExists();
+    return (quirks.name === "mysql" ? drop.on(table) : drop).execute();
+  };
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex(keyset)
+        .ifNotExists()
+        .on(tables.guests)
+        .columns(["created_at", "user_id"])
+        .execute();
+      await dropIndex(db, createdAt, tables.guests);
+      if (users.builtIn && quirks.name === "postgres") {
+        await db.schema
+          .createIndex(prefix)
+          .ifNotExists()
+          .on(users.table)
+          .expression(sql`(lower(${sql.ref(users.username)}) collate "C"), ${sql.ref(users.id)}`)
+          .execute();
+      }
+    },
+    async down(db: Kysely<unknown>) {
+      if (users.builtIn && quirks.name === "postgres") await dropIndex(db, prefix, users.table);
+      await db.schema
+        .createIndex(createdAt)
+        .ifNotExists()
+        .on(tables.guests)
+        .column("created_at")
+        .execute();
+      await dropIndex(db, keyset, tables.guests);
+    },
+  };
+}

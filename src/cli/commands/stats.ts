@@ -20,10 +20,12 @@ export async function stats({
   io,
 }: CommandContext): Promise<number> {
   assertSqliteFileExists(database);
-  const [{ guests, expired }, funnel] = await Promise.all([
-    guestUsers.stats({ maxAge: options.maxAge }),
-    guestUsers.funnel(),
-  ]).catch((error: unknown) => {
+  // One after the other: before `migrate`, the error always names the guests table.
+  const read = async () => {
+    const counts = await guestUsers.stats({ maxAge: options.maxAge });
+    return { ...counts, funnel: await guestUsers.funnel() };
+  };
+  const { guests, expired, funnel } = await read().catch((error: unknown) => {
     throw explainMissingSchema(error);
   });
   writeLine(

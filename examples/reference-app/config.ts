@@ -25,7 +25,7 @@
  * An empty variable counts as unset.
  */
 import proxyAddr from "proxy-addr";
-import { type OperationsConfig, readOperations } from "./operations-config.ts";
+import { isUrlOf, type OperationsConfig, readOperations } from "./operations-config.ts";
 
 export type { OidcConfig, OperationsConfig } from "./operations-config.ts";
 
@@ -175,7 +175,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
   const rawStore = value("GUEST_USER_LIMIT_STORE");
   const prefix = value("GUEST_USER_LIMIT_PREFIX");
   if (rawStore !== undefined && rawStore.toLowerCase() !== "memory") {
-    if (isRedisUrl(rawStore)) limitStore = { kind: "redis", url: rawStore, prefix };
+    if (isUrlOf(rawStore, ["redis:", "rediss:"]))
+      limitStore = { kind: "redis", url: rawStore, prefix };
     else {
       problems.push(
         `GUEST_USER_LIMIT_STORE: expected memory or a redis:// (rediss://) URL; got ${JSON.stringify(rawStore)}`,
@@ -236,15 +237,6 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     trustProxy,
     expireBy,
   };
-}
-
-function isRedisUrl(raw: string): boolean {
-  try {
-    const url = new URL(raw);
-    return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
 }
 
 /** An address, a CIDR range or a proxy-addr name, as Express's `trust proxy` takes them. */

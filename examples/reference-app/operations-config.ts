@@ -65,7 +65,7 @@ export function readOperations(
     const missing = OIDC.filter((name) => value(name) === undefined);
     if (missing.length > 0) {
       problems.push(`${missing.join(", ")}: required with the other GUEST_USER_OIDC_* variables`);
-    } else if (!isHttpUrl(issuer as string)) {
+    } else if (!isUrlOf(issuer as string, ["http:", "https:"])) {
       problems.push(
         `GUEST_USER_OIDC_ISSUER: expected an http(s) URL such as https://accounts.example.com; got ${JSON.stringify(issuer)}`,
       );
@@ -93,10 +93,18 @@ export function readOperations(
   };
 }
 
-function isHttpUrl(raw: string): boolean {
+/**
+ * True when `raw` is a URL with a host and one of `protocols` (e.g. `["http:", "https:"]`).
+ *
+ * @example
+ * ```ts
+ * isUrlOf("redis://cache:6379", ["redis:", "rediss:"]); // true
+ * ```
+ */
+export function isUrlOf(raw: string, protocols: readonly string[]): boolean {
   try {
     const url = new URL(raw);
-    return (url.protocol === "https:" || url.protocol === "http:") && url.hostname !== "";
+    return protocols.includes(url.protocol) && url.hostname !== "";
   } catch {
     return false;
   }

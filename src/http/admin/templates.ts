@@ -1,8 +1,7 @@
 import type { AdminGuest, GuestFilter } from "../../core/admin.ts";
 import type { FunnelDay, FunnelTotals } from "../../core/funnel.ts";
 import type { UserId } from "../../core/types.ts";
-import { CSRF_FIELD } from "../csrf.ts";
-import { escapeHtml } from "../views/html.ts";
+import { escapeHtml, htmlDocument, logOutForm } from "../views/html.ts";
 import type { ErrorPageContext, LayoutContext } from "../views/templates.ts";
 import { confirmDeleteTemplate } from "./confirm-template.ts";
 import { funnelTemplate } from "./funnel-template.ts";
@@ -101,30 +100,14 @@ export interface AdminTemplates {
 /** The built-in admin templates: a wide layout with a dark top bar, cards and tables. */
 export const defaultAdminTemplates: AdminTemplates = {
   layout: ({ title, body, user, csrfToken, logoutUrl }) => {
-    const logOut =
-      csrfToken && logoutUrl
-        ? ` · <form method="post" action="${escapeHtml(logoutUrl)}"><input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(csrfToken)}"><button type="submit">Log out</button></form>`
-        : "";
     const who = user
-      ? `<span class="who">Signed in as <strong>${escapeHtml(user.username)}</strong>${logOut}</span>`
+      ? `<span class="who">Signed in as <strong>${escapeHtml(user.username)}</strong>${logOutForm(csrfToken, logoutUrl)}</span>`
       : "";
-    return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<link rel="icon" href="data:,">
-<style>${ADMIN_STYLE}</style>
-</head>
-<body>
-<div class="top"><strong>Guest admin</strong>${who}</div>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+    return htmlDocument({
+      title,
+      style: ADMIN_STYLE,
+      body: `<div class="top"><strong>Guest admin</strong>${who}</div>\n<main>\n${body}\n</main>`,
+    });
   },
   guestList: guestListTemplate,
   funnel: funnelTemplate,

@@ -4,36 +4,12 @@ import {
   OAuthError,
   type OAuthProvider,
   optionalPeer,
+  type PresetOptions,
   text,
 } from "./provider.ts";
 
 /** Options of {@link githubProvider} (an OAuth App or GitHub App's client id and secret). */
-export interface GithubProviderOptions {
-  /** @example process.env.GITHUB_CLIENT_ID */
-  readonly clientId: string;
-  /** @example process.env.GITHUB_CLIENT_SECRET */
-  readonly clientSecret: string;
-  /**
-   * The provider's name in this app (route segment, identities' `provider`).
-   * @default "github"
-   */
-  readonly name?: string;
-  /**
-   * What the visitor sees.
-   * @default "GitHub"
-   */
-  readonly label?: string;
-  /**
-   * The scopes asked for.
-   * @default ["read:user", "user:email"]
-   */
-  readonly scopes?: readonly string[];
-  /**
-   * The registered callback URL, when not `<origin><prefix><name>/callback/`.
-   * @default undefined
-   */
-  readonly redirectUri?: string;
-}
+export type GithubProviderOptions = PresetOptions;
 
 const AUTHORIZE = "https://github.com/login/oauth/authorize";
 const TOKEN = "https://github.com/login/oauth/access_token";

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { sameText } from "./flow-cookie.ts";
 import { identityOf } from "./oidc-provider.ts";
 import {
   checkClient,
@@ -6,44 +6,14 @@ import {
   OAuthError,
   type OAuthProvider,
   optionalPeer,
+  type PresetOptions,
   type ProviderIdentity,
 } from "./provider.ts";
 
 /** Options of {@link googleProvider} (a Google Cloud "OAuth client ID" of type Web application). */
-export interface GoogleProviderOptions {
-  /** @example "1234-abc.apps.googleusercontent.com" */
-  readonly clientId: string;
-  /** @example process.env.GOOGLE_CLIENT_SECRET */
-  readonly clientSecret: string;
-  /**
-   * The provider's name in this app (route segment, identities' `provider`).
-   * @default "google"
-   */
-  readonly name?: string;
-  /**
-   * What the visitor sees.
-   * @default "Google"
-   */
-  readonly label?: string;
-  /**
-   * The scopes asked for.
-   * @default ["openid", "email", "profile"]
-   */
-  readonly scopes?: readonly string[];
-  /**
-   * The registered redirect URI, when not `<origin><prefix><name>/callback/`.
-   * @default undefined
-   */
-  readonly redirectUri?: string;
-}
+export type GoogleProviderOptions = PresetOptions;
 
 const ISSUERS = new Set(["https://accounts.google.com", "accounts.google.com"]);
-
-const same = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 /**
  * Checks the claims of an ID token received straight from Google's token endpoint over TLS
@@ -63,7 +33,7 @@ function checkedClaims(
       ? "audience"
       : typeof claims.exp !== "number" || claims.exp * 1000 < now
         ? "expiry"
-        : typeof claims.nonce !== "string" || !same(claims.nonce, nonce)
+        : typeof claims.nonce !== "string" || !sameText(claims.nonce, nonce)
           ? "nonce"
           : null;
   if (problem) throw new OAuthError(`Google's ID token failed the ${problem} check.`);

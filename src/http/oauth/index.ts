@@ -24,5 +24,6 @@ export {
   type CallbackInput,
   OAuthError,
   type OAuthProvider,
+  type PresetOptions,
   type ProviderIdentity,
 } from "./provider.ts";

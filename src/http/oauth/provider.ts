@@ -57,6 +57,43 @@ export interface OAuthProvider {
   identify(callback: CallbackInput): Promise<ProviderIdentity>;
 }
 
+/**
+ * The options every preset takes: the client the provider registered for this app. Each
+ * preset's defaults are its own (`githubProvider`: name "github", label "GitHub", scopes
+ * `["read:user", "user:email"]`; `googleProvider`: "google", "Google", `["openid", "email", "profile"]`).
+ *
+ * @example
+ * ```ts
+ * githubProvider({ clientId: process.env.GITHUB_CLIENT_ID ?? "", clientSecret: process.env.GITHUB_CLIENT_SECRET ?? "" });
+ * ```
+ */
+export interface PresetOptions {
+  /** The client id the provider gave you. @example process.env.GITHUB_CLIENT_ID */
+  readonly clientId: string;
+  /** The client secret the provider gave you. @example process.env.GITHUB_CLIENT_SECRET */
+  readonly clientSecret: string;
+  /**
+   * The provider's name in this app (route segment, identities' `provider`).
+   * @default the preset's ("github", "google")
+   */
+  readonly name?: string;
+  /**
+   * What the visitor sees.
+   * @default the preset's ("GitHub", "Google")
+   */
+  readonly label?: string;
+  /**
+   * The scopes asked for.
+   * @default the preset's
+   */
+  readonly scopes?: readonly string[];
+  /**
+   * The registered redirect URI, when not `<origin><prefix><name>/callback/`.
+   * @default undefined
+   */
+  readonly redirectUri?: string;
+}
+
 /** A provider's answer was unusable (no user id, a nonce mismatch...): code `OAUTH_FAILED`. */
 export class OAuthError extends GuestUserError {
   constructor(message: string, options?: ErrorOptions) {

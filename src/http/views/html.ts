@@ -1,3 +1,5 @@
+import { CSRF_FIELD } from "../csrf.ts";
+
 /**
  * Escapes a value for HTML text and attribute values (quoted with `"` or `'`): `&`, `<`, `>`,
  * `"` and `'` become entities. Anything that is not a string is converted with `String()`
@@ -21,3 +23,50 @@ const ENTITIES = {
   '"': "&quot;",
   "'": "&#39;",
 } as const;
+
+/**
+ * The log-out button of a page header: a POST form carrying the CSRF token, or `""` when
+ * either is missing (a bearer client, a page without a session).
+ *
+ * @example
+ * ```ts
+ * logOutForm(csrfToken, "/accounts/logout/"); // ' · <form method="post" ...><button ...>Log out</button></form>'
+ * ```
+ */
+export function logOutForm(
+  csrfToken: string | null | undefined,
+  logoutUrl: string | null | undefined,
+): string {
+  if (!csrfToken || !logoutUrl) return "";
+  return ` · <form method="post" action="${escapeHtml(logoutUrl)}"><input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(csrfToken)}"><button type="submit">Log out</button></form>`;
+}
+
+/**
+ * A whole HTML document: the head (charset, viewport, escaped title, inline style, no
+ * favicon request) and `body` as given (already HTML).
+ *
+ * @example
+ * ```ts
+ * htmlDocument({ title: "Guests", style: "body{margin:0}", body: "<main>...</main>" });
+ * ```
+ */
+export function htmlDocument(page: {
+  readonly title: string;
+  readonly style: string;
+  readonly body: string;
+}): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)}</title>
+<link rel="icon" href="data:,">
+<style>${page.style}</style>
+</head>
+<body>
+${page.body}
+</body>
+</html>
+`;
+}

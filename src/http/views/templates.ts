@@ -2,7 +2,7 @@ import type { TermsOptions } from "../../core/options.ts";
 import type { FormField, User } from "../../core/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
 import { CSRF_FIELD } from "../csrf.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeHtml, htmlDocument, logOutForm } from "./html.ts";
 import { type ProfileTemplates, profileTemplates } from "./profile-templates.ts";
 import {
   ACCEPT_TERMS_FIELD,
@@ -180,28 +180,10 @@ ${context.terms ? termsCheckbox(context.terms, context.errors) : ""}<button type
 export const defaultTemplates: Templates = {
   layout: ({ title, body, user, csrfToken, logoutUrl, profileUrl }) => {
     const name = user && `<strong>${escapeHtml(user.username)}</strong>`;
-    const logOut =
-      csrfToken && logoutUrl
-        ? ` · <form method="post" action="${escapeHtml(logoutUrl)}"><input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(csrfToken)}"><button type="submit">Log out</button></form>`
-        : "";
     const who = user
-      ? `<header>Signed in as ${profileUrl ? `<a href="${escapeHtml(profileUrl)}">${name}</a>` : name}${user.isGuest ? " (guest)" : ""}${logOut}</header>\n`
+      ? `<header>Signed in as ${profileUrl ? `<a href="${escapeHtml(profileUrl)}">${name}</a>` : name}${user.isGuest ? " (guest)" : ""}${logOutForm(csrfToken, logoutUrl)}</header>\n`
       : "";
-    return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-${who}<main>
-${body}
-</main>
-</body>
-</html>
-`;
+    return htmlDocument({ title, style: STYLE, body: `${who}<main>\n${body}\n</main>` });
   },
 
   convertForm: (context) => `<h1>Save your account</h1>

@@ -1,4 +1,11 @@
-import { type ColumnDataType, type Expression, type Kysely, type Migration, sql } from "kysely";
+import {
+  type ColumnDataType,
+  type CreateTableBuilder,
+  type Expression,
+  type Kysely,
+  type Migration,
+  sql,
+} from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
 
@@ -11,6 +18,26 @@ export function userIdType(
   if (users.idColumnType) return sql.raw(users.idColumnType);
   if (users.idType === "string") return "varchar(255)";
   return quirks.name === "sqlite" ? "integer" : "bigint";
+}
+
+/**
+ * The foreign key from `table.user_id` to the users table, ON DELETE CASCADE (a user's rows
+ * in our tables go with the user), named `<table>_user_fk`. For `.$call()`.
+ *
+ * @example
+ * ```ts
+ * db.schema.createTable(tables.guests).addColumn("user_id", idType).$call(userForeignKey(tables, tables.guests));
+ * ```
+ */
+export function userForeignKey(tables: Tables, table: string) {
+  return <TB extends string, C extends string>(builder: CreateTableBuilder<TB, C | "user_id">) =>
+    builder.addForeignKeyConstraint(
+      `${table}_user_fk`,
+      ["user_id"],
+      tables.users.table,
+      [tables.users.id],
+      (c) => c.onDelete("cascade"),
+    );
 }
 
 /**
@@ -50,13 +77,7 @@ export function initialMigration(tables: Tables, quirks: DialectQuirks): Migrati
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addColumn("last_seen_at", "bigint", (c) => c.notNull())
         .addColumn("data", sql.raw(quirks.jsonType))
-        .addForeignKeyConstraint(
-          `${tables.guests}_user_fk`,
-          ["user_id"],
-          users.table,
-          [users.id],
-          (c) => c.onDelete("cascade"),
-        )
+        .$call(userForeignKey(tables, tables.guests))
         .execute();
       await db.schema
         .createIndex(`${tables.guests}_created_at_idx`)
@@ -79,13 +100,7 @@ export function initialMigration(tables: Tables, quirks: DialectQuirks): Migrati
         .addColumn("user_id", idType, (c) => c.notNull())
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addColumn("expires_at", "bigint", (c) => c.notNull())
-        .addForeignKeyConstraint(
-          `${tables.sessions}_user_fk`,
-          ["user_id"],
-          users.table,
-          [users.id],
-          (c) => c.onDelete("cascade"),
-        )
+        .$call(userForeignKey(tables, tables.sessions))
         .execute();
       await db.schema
         .createIndex(`${tables.sessions}_user_id_idx`)

@@ -1,7 +1,7 @@
 import { type Kysely, type Migration, sql } from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
-import { userIdType } from "./001-initial.ts";
+import { userForeignKey, userIdType } from "./001-initial.ts";
 
 /**
  * The operations' tables:
@@ -12,7 +12,6 @@ import { userIdType } from "./001-initial.ts";
  * - terms-of-service acceptances: one row per user, the version accepted and when.
  */
 export function operationsMigration(tables: Tables, quirks: DialectQuirks): Migration {
-  const { users } = tables;
   const idType = userIdType(tables, quirks);
   return {
     async up(db: Kysely<unknown>) {
@@ -35,13 +34,7 @@ export function operationsMigration(tables: Tables, quirks: DialectQuirks): Migr
         .addColumn("email", "varchar(254)")
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addPrimaryKeyConstraint(`${tables.identities}_pk`, ["provider", "subject"])
-        .addForeignKeyConstraint(
-          `${tables.identities}_user_fk`,
-          ["user_id"],
-          users.table,
-          [users.id],
-          (c) => c.onDelete("cascade"),
-        )
+        .$call(userForeignKey(tables, tables.identities))
         .execute();
       await db.schema
         .createIndex(`${tables.identities}_user_id_idx`)
@@ -56,13 +49,7 @@ export function operationsMigration(tables: Tables, quirks: DialectQuirks): Migr
         .addColumn("user_id", idType, (c) => c.primaryKey().notNull())
         .addColumn("version", "varchar(64)", (c) => c.notNull())
         .addColumn("accepted_at", "bigint", (c) => c.notNull())
-        .addForeignKeyConstraint(
-          `${tables.termsAcceptances}_user_fk`,
-          ["user_id"],
-          users.table,
-          [users.id],
-          (c) => c.onDelete("cascade"),
-        )
+        .$call(userForeignKey(tables, tables.termsAcceptances))
         .execute();
     },
     async down(db: Kysely<unknown>) {

@@ -1,7 +1,15 @@
 import { memoryLimitStore } from "../limits/memory.ts";
-import type { RateLimit } from "../limits/types.ts";
 import { InvalidConfigError } from "../shared/errors.ts";
 import { resolveTables } from "../store/tables.ts";
+import {
+  check,
+  describe,
+  isBoolean,
+  isRateLimit,
+  isSeconds,
+  isUrl,
+  URL_EXPECTED,
+} from "./checks.ts";
 import type { Logger } from "./events.ts";
 import { userCreationForm } from "./forms/index.ts";
 import type { GuestUsersOptions, Settings } from "./options.ts";
@@ -21,37 +29,6 @@ export {
   type TermsOptions,
   TWO_WEEKS,
 } from "./options.ts";
-
-function check<T>(
-  option: string,
-  value: T | undefined,
-  fallback: T,
-  valid: (v: T) => boolean,
-  expected: string,
-): T {
-  if (value === undefined) return fallback;
-  if (!valid(value))
-    throw new InvalidConfigError(option, `expected ${expected}, got ${describe(value)}`);
-  return value;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "function") return "a function";
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-const isBoolean = (v: unknown) => typeof v === "boolean";
-const isSeconds = (v: number) => typeof v === "number" && Number.isFinite(v) && v > 0;
-const isUrl = (v: string) =>
-  typeof v === "string" && (/^\/(?![/\\])/.test(v) || /^https?:\/\/[^\s]+$/i.test(v));
-const isRateLimit = (v: RateLimit | null) =>
-  v === null ||
-  (typeof v === "object" && Number.isInteger(v.max) && v.max >= 1 && isSeconds(v.windowSeconds));
-const URL_EXPECTED = 'a path starting with "/" or an http(s) URL';
 
 /**
  * Checks the options and fills in the defaults. Throws {@link InvalidConfigError} naming the

@@ -1,7 +1,6 @@
 import type {
   Request as ExpressRequest,
   Response as ExpressResponse,
-  NextFunction,
   RequestHandler,
 } from "express";
 import type { GuestUsers } from "../../core/guest-users.ts";
@@ -18,10 +17,10 @@ import {
 } from "../../http/guards.ts";
 import { createGuestUserHttp, type GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
-import type { RequestState } from "../../http/request.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { passportBinding, type SessionBinding } from "./passport.ts";
-import { clientGone, httpRequestOf, webRequestOf } from "./request.ts";
+import { requestPlumbing } from "./plumbing.ts";
+import { httpRequestOf, webRequestOf } from "./request.ts";
 import { sendResponse } from "./response.ts";
 import { routesMiddleware } from "./router.ts";
 import { connectVisitor } from "./social-login.ts";
@@ -67,37 +66,7 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
       : { http: base, setsUser: true, resolve: (req) => base.resolve(httpRequestOf(req)) };
   const { http } = binding;
 
-  /** Puts the state where handlers and templates look, and moves pending cookies to `res`. */
-  const publish = (req: ExpressRequest, res: ExpressResponse, state: RequestState) => {
-    if (binding.setsUser) req.user = state.user ?? undefined;
-    req.isGuest = state.isGuest;
-    res.locals.user = req.user ?? null;
-    res.locals.isGuest = state.isGuest;
-    for (const cookie of state.setCookies) res.append("Set-Cookie", cookie);
-    state.setCookies.length = 0;
-  };
-
-  /**
-   * A failure's answer: 503 + Retry-After while the database is down (logged once per
-   * outage), nothing for a client that went away, Express's error handling for the rest.
-   */
-  const fail = async (
-    req: ExpressRequest,
-    res: ExpressResponse,
-    next: NextFunction,
-    error: unknown,
-  ) => {
-    if (clientGone(req, error)) return;
-    const response = http.failure(httpRequestOf(req), error);
-    if (response && !res.headersSent) await sendResponse(res, response);
-    else next(error);
-  };
-
-  const stateOf = async (req: ExpressRequest, res: ExpressResponse): Promise<RequestState> => {
-    req.guestUser ??= await binding.resolve(req);
-    publish(req, res, req.guestUser);
-    return req.guestUser;
-  };
+  const { publish, fail, stateOf } = requestPlumbing(binding);
 
   const guard =
     (check: Guard): RequestHandler =>

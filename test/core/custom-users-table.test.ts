@@ -10,17 +10,10 @@ import {
 } from "../../src/index.ts";
 import { accountsDdl, accountsUsers } from "../support/app-tables.ts";
 import { describeEachDatabase, testClock } from "../support/guest-users.ts";
+import { MIGRATIONS } from "../support/migrations.ts";
 
 const PASSWORD = "Zebra-Quantum-77!";
 const DAY = 86_400;
-/** Every migration, in the order they apply (unmigrate undoes them in reverse). */
-const MIGRATIONS = [
-  "001-initial",
-  "002-username-case",
-  "003-guest-creation-key",
-  "004-operations",
-  "005-admin-indexes",
-];
 const form = (username: string) => ({ username, password1: PASSWORD, password2: PASSWORD });
 
 interface Account {

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { expect, it } from "vitest";
 import type { GuestUserEvents, GuestUsers, UserId } from "../../src/index.ts";
 import { PASSWORD } from "../http/views/client.ts";
+import { notesTable } from "../support/app-tables.ts";
 import { describeEachDatabase, testClock } from "../support/guest-users.ts";
 
 const PERSON = { password1: PASSWORD, password2: PASSWORD };
@@ -18,25 +19,6 @@ async function funnelDeleted(gu: GuestUsers): Promise<number> {
   const { rows } = await sql<{ n: unknown }>`select coalesce(sum(deleted), 0) as n
     from ${sql.table(gu.settings.tables.funnel)}`.execute(gu.db);
   return Number(rows[0]?.n ?? 0);
-}
-
-/** An app table of notes owned by users, with ON DELETE CASCADE. */
-async function notesTable(gu: GuestUsers, dialect: string, prefix: string) {
-  const idType = dialect === "sqlite" ? "integer" : "bigint";
-  const table = `${prefix}notes`;
-  await sql`create table ${sql.table(table)} (
-    text varchar(100) not null,
-    user_id ${sql.raw(idType)} not null,
-    foreign key (user_id) references ${sql.table(`${prefix}users`)}(id) on delete cascade)`.execute(
-    gu.db,
-  );
-  return {
-    table,
-    add: (userId: UserId, text: string) =>
-      sql`insert into ${sql.table(table)} (text, user_id) values (${text}, ${userId})`.execute(
-        gu.db,
-      ),
-  };
 }
 
 /** Gives a user an identity row and a terms acceptance row (both cascade with the user). */

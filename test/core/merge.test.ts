@@ -1,41 +1,14 @@
 import { sql } from "kysely";
 import { expect, it } from "vitest";
-import { GuestUserError, type GuestUsers } from "../../src/index.ts";
+import { GuestUserError } from "../../src/index.ts";
 import { mysqlDatabase } from "../../src/store/dialects/mysql.ts";
 import { postgresDatabase } from "../../src/store/dialects/postgres.ts";
 import { sqliteDatabase } from "../../src/store/dialects/sqlite.ts";
 import { becomeGuest, PASSWORD, SECRET, setup } from "../http/views/client.ts";
+import { notesTable } from "../support/app-tables.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 
 const PERSON = { password1: PASSWORD, password2: PASSWORD };
-
-/** An app table of notes owned by users (ON DELETE CASCADE), in this test's own prefix. */
-async function notesTable(gu: GuestUsers, dialect: string, prefix: string) {
-  const idType = dialect === "sqlite" ? "integer" : "bigint";
-  const table = `${prefix}notes`;
-  await sql`create table ${sql.table(table)} (
-    text varchar(100) not null,
-    user_id ${sql.raw(idType)} not null,
-    foreign key (user_id) references ${sql.table(`${prefix}users`)}(id) on delete cascade)`.execute(
-    gu.db,
-  );
-  return {
-    add: (userId: unknown, text: string) =>
-      sql`insert into ${sql.table(table)} (text, user_id) values (${text}, ${userId})`.execute(
-        gu.db,
-      ),
-    of: async (userId: unknown) =>
-      (
-        await sql<{
-          text: string;
-        }>`select text from ${sql.table(table)} where user_id = ${userId} order by text`.execute(
-          gu.db,
-        )
-      ).rows.map((row) => row.text),
-    move: (db: GuestUsers["db"], from: unknown, to: unknown) =>
-      sql`update ${sql.table(table)} set user_id = ${to} where user_id = ${from}`.execute(db),
-  };
-}
 
 describeEachDatabase("merging a guest into an existing account", (fx) => {
   it("moves the guest's rows with the merged listener and deletes the guest, in one transaction", async () => {

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { expect, it } from "vitest";
 import { createGuestUsers, type GuestUsers, type GuestUsersOptions } from "../../src/index.ts";
 import { describeEachDatabase, FAST_HASHING, testClock } from "../support/guest-users.ts";
+import { MIGRATIONS } from "../support/migrations.ts";
 
 const PASSWORD = "Zebra-Quantum-77!";
 const DAY = 86_400;
@@ -14,14 +15,6 @@ const OUR_TABLES = [
   "sessions",
   "terms_acceptances",
   "users",
-];
-/** Every migration, in the order they apply (unmigrate undoes them in reverse). */
-const MIGRATIONS = [
-  "001-initial",
-  "002-username-case",
-  "003-guest-creation-key",
-  "004-operations",
-  "005-admin-indexes",
 ];
 
 describeEachDatabase("migrations", (fx) => {

@@ -11,29 +11,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
 import {
-  CHROMIUM,
   launchChromium,
-  ROOT,
-  type RunningDemo,
   requireChromium,
   skipBrowserTests,
-  startDemo,
-} from "./support.ts";
+  warnBrowserTestSkipped,
+} from "../support/browser.ts";
+import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
+import { ROOT, type RunningDemo, startDemo } from "./support.ts";
 
 const SHOTS = join(ROOT, "test-results/demo");
 const USERNAME = "ada_lovelace";
 const PASSWORD = "analytical-engine-1843";
 
-const skip = skipBrowserTests;
-if (skip) {
-  console.warn(
-    `demo browser test skipped: ${CHROMIUM} not found. Install it with: apt-get install -y chromium`,
-  );
-}
+if (skipBrowserTests) warnBrowserTestSkipped("demo");
 
-describe.skipIf(skip)("the demo app in Chromium", () => {
+describe.skipIf(skipBrowserTests)("the demo app in Chromium", () => {
   let demo: RunningDemo;
   let browser: Browser;
   let context: BrowserContext;

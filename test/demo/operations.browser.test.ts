@@ -13,15 +13,9 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_ID, CLIENT_SECRET, type MockIssuer, startIssuer } from "../http/oauth/support.ts";
+import { launchChromium, requireChromium, skipBrowserTests } from "../support/browser.ts";
 import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
-import {
-  launchChromium,
-  ROOT,
-  type RunningDemo,
-  requireChromium,
-  skipBrowserTests,
-  startDemo,
-} from "./support.ts";
+import { ROOT, type RunningDemo, startDemo } from "./support.ts";
 
 const SHOTS = join(ROOT, "test-results/demo-operations");
 const ADMIN_SHOT = join(ROOT, "test-results/demo-admin.png");

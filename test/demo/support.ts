@@ -1,35 +1,12 @@
 /**
  * Starting the demo app as `npm start` does (a child process running
- * `examples/demo/server.ts`) and the Chromium it is driven with, for the demo's browser tests.
+ * `examples/demo/server.ts`), for the demo's browser tests.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Browser, chromium } from "playwright-core";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const CHROMIUM = "/usr/bin/chromium";
-export const hasChromium = existsSync(CHROMIUM);
-/** Skipped without Chromium outside CI; in CI a missing browser fails the suite. */
-export const skipBrowserTests = !hasChromium && !process.env.CI;
-
-/** Throws (in CI) when Chromium is missing; call first in `beforeAll`. */
-export function requireChromium(): void {
-  if (!hasChromium) {
-    throw new Error(
-      `${CHROMIUM} not found, and CI needs the browser tests: install it with apt-get install -y chromium`,
-    );
-  }
-}
-
-/** Headless Chromium, as every browser test of this repository starts it. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
-}
-
 /** The demo, started as `npm start` starts it, on a free port and a fresh SQLite file. */
 export interface RunningDemo {
   readonly url: string;

@@ -1,5 +1,3 @@
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import express from "express";
 import Fastify from "fastify";
 import { Hono } from "hono";
@@ -11,6 +9,12 @@ import { createGuestUserHttp } from "../../src/http/guest-user-http.ts";
 import { userJson } from "../../src/http/request.ts";
 import type { GuestUsers } from "../../src/index.ts";
 import { memoryLimitStore } from "../../src/limits/memory.ts";
+import {
+  listenExpress,
+  listenFastify,
+  listenHono,
+  type TestServer,
+} from "../support/adapter-servers.ts";
 import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
 import { describeEachDatabase, testClock } from "../support/guest-users.ts";
 
@@ -50,7 +54,7 @@ describe("memoryLimitStore", () => {
   });
 });
 
-type Start = (gu: GuestUsers) => Promise<{ url: string; close(): Promise<void> }>;
+type Start = (gu: GuestUsers) => Promise<TestServer>;
 
 const servers: Record<string, Start> = {
   async express(gu) {
@@ -59,25 +63,13 @@ const servers: Record<string, Start> = {
     app.get("/page/", guestUser.allowGuestUser(), (req, res) => {
       res.json(userJson(req.user ?? null));
     });
-    const server = app.listen(0);
-    await new Promise((resolve) => server.once("listening", resolve));
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () => new Promise((done) => server.close(() => done())),
-    };
+    return listenExpress(app);
   },
   async hono(gu) {
     const guestUser = guestUserHono(gu);
     const app = new Hono<GuestUserEnv>();
     app.get("/page/", guestUser.allowGuestUser(), (c) => c.json(userJson(c.var.user)));
-    return new Promise((resolve) => {
-      const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
-        resolve({
-          url: `http://127.0.0.1:${info.port}`,
-          close: () => new Promise((done) => server.close(() => done())),
-        }),
-      );
-    });
+    return listenHono(app);
   },
   async fastify(gu) {
     const guestUser = guestUserFastify(gu);
@@ -86,11 +78,7 @@ const servers: Record<string, Start> = {
     app.get("/page/", { preHandler: guestUser.allowGuestUser() }, async (request) =>
       userJson(request.user),
     );
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    return {
-      url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-      close: () => app.close(),
-    };
+    return listenFastify(app);
   },
 };
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { GuestUsers } from "../../src/index.ts";
-import { adapterServers, type TestServer } from "../support/adapter-servers.ts";
-import { type CookieJar, cookieHeader, storeSetCookies } from "../support/cookies.ts";
+import { adapterServers, serverPerTest, uniquePrefix } from "../support/adapter-servers.ts";
+import { cookieClient, cookieHeader } from "../support/cookies.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 
 const SECRET = "s".repeat(40);
@@ -14,14 +13,7 @@ interface PageBody {
 
 /** A browser: keeps cookies, sends them back. */
 function browser(base: string) {
-  const jar: CookieJar = new Map();
-  const send = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (jar.size > 0) headers.set("cookie", cookieHeader(jar));
-    const response = await fetch(`${base}${path}`, { ...init, headers, redirect: "manual" });
-    storeSetCookies(jar, response);
-    return response;
-  };
+  const { jar, send } = cookieClient(base);
   return {
     jar,
     send,
@@ -41,24 +33,11 @@ function browser(base: string) {
 describeEachDatabase("createGuests: onWrite", (fx) => {
   for (const [name, start] of Object.entries(adapterServers)) {
     describe(name, () => {
-      const withServer = async (
-        body: (server: TestServer, gu: GuestUsers) => Promise<void>,
-        options: Parameters<typeof fx.open>[0] = {},
-      ) => {
-        const gu = await fx.open({
-          secret: SECRET,
-          createGuests: "onWrite",
-          tablePrefix: `lazy_${name}_${Math.random().toString(36).slice(2, 8)}_`,
-          ...options,
-        });
-        const server = await start(gu);
-        try {
-          await body(server, gu);
-        } finally {
-          await server.close();
-          await gu.close(); // one pool per test: MariaDB's max_connections is finite
-        }
-      };
+      const withServer = serverPerTest(fx, start, () => ({
+        secret: SECRET,
+        createGuests: "onWrite",
+        tablePrefix: uniquePrefix(`lazy_${name}`),
+      }));
 
       it("an anonymous GET runs the page anonymously, writes nothing and sets no session", () =>
         withServer(async (server, gu) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GuestUserEvents, GuestUsers } from "../../src/index.ts";
-import { adapterServers, type TestServer } from "../support/adapter-servers.ts";
-import { type CookieJar, cookieHeader, storeSetCookies } from "../support/cookies.ts";
+import { adapterServers, serverPerTest, uniquePrefix } from "../support/adapter-servers.ts";
+import { cookieClient } from "../support/cookies.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 
 const SECRET = "p".repeat(40);
@@ -21,14 +21,7 @@ function formToken(html: string, action: string): string {
 
 /** A browser: keeps cookies, sends them back, never follows redirects. */
 function browser(base: string) {
-  const jar: CookieJar = new Map();
-  const send = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (jar.size > 0) headers.set("cookie", cookieHeader(jar));
-    const response = await fetch(`${base}${path}`, { ...init, headers, redirect: "manual" });
-    storeSetCookies(jar, response);
-    return response;
-  };
+  const { jar, send } = cookieClient(base);
   const post = (path: string, form: Record<string, string>, headers: HeadersInit = {}) =>
     send(path, {
       method: "POST",
@@ -59,23 +52,10 @@ function browser(base: string) {
 describeEachDatabase("the account page and self-service deletion", (fx) => {
   for (const [name, start] of Object.entries(adapterServers)) {
     describe(name, () => {
-      const withServer = async (
-        body: (server: TestServer, gu: GuestUsers) => Promise<void>,
-        options: Parameters<typeof fx.open>[0] = {},
-      ) => {
-        const gu = await fx.open({
-          secret: SECRET,
-          tablePrefix: `prof_${name}_${Math.random().toString(36).slice(2, 8)}_`,
-          ...options,
-        });
-        const server = await start(gu);
-        try {
-          await body(server, gu);
-        } finally {
-          await server.close();
-          await gu.close(); // one pool per test: MariaDB's max_connections is finite
-        }
-      };
+      const withServer = serverPerTest(fx, start, () => ({
+        secret: SECRET,
+        tablePrefix: uniquePrefix(`prof_${name}`),
+      }));
       const register = (gu: GuestUsers, username: string) =>
         gu.createUser({ username, password1: PASSWORD, password2: PASSWORD });
 

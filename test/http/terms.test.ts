@@ -1,5 +1,3 @@
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import express from "express";
 import Fastify from "fastify";
 import { Hono } from "hono";
@@ -20,7 +18,15 @@ import {
   TermsRequiredMixin,
   View,
 } from "../../src/index.ts";
-import { type CookieJar, cookieHeader, storeSetCookies } from "../support/cookies.ts";
+import {
+  listenExpress,
+  listenFastify,
+  listenHono,
+  serverPerTest,
+  type TestServer,
+  uniquePrefix,
+} from "../support/adapter-servers.ts";
+import { cookieClient } from "../support/cookies.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 
 const SECRET = "t".repeat(40);
@@ -39,13 +45,8 @@ class TermsPage extends TermsRequiredMixin(View) {
   override get = async (_request: Request, { state }: HandlerContext) => Response.json(who(state));
 }
 
-interface Server {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
 /** The same app on each framework: the account views, `/dashboard/` behind termsRequired(), `/mixin/`. */
-const servers: Record<"express" | "hono" | "fastify", (gu: GuestUsers) => Promise<Server>> = {
+const servers: Record<"express" | "hono" | "fastify", (gu: GuestUsers) => Promise<TestServer>> = {
   async express(gu) {
     const guestUser = guestUserExpress(gu);
     const app = express();
@@ -55,12 +56,7 @@ const servers: Record<"express" | "hono" | "fastify", (gu: GuestUsers) => Promis
       res.json(who(req.guestUser));
     });
     app.all("/mixin/", guestUser.mount(TermsPage.asView()));
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () => new Promise((done) => server.close(() => done())),
-    };
+    return listenExpress(app);
   },
   async hono(gu) {
     const guestUser = guestUserHono(gu);
@@ -69,14 +65,7 @@ const servers: Record<"express" | "hono" | "fastify", (gu: GuestUsers) => Promis
     app.use(guestUser.routes(accountViews(guestUser.http)));
     app.get("/dashboard/", guestUser.termsRequired(), (c) => c.json(who(c.var.guestUser)));
     app.get("/mixin/", guestUser.mount(TermsPage.asView()));
-    return new Promise((resolve) => {
-      const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
-        resolve({
-          url: `http://127.0.0.1:${info.port}`,
-          close: () => new Promise((done) => server.close(() => done())),
-        }),
-      );
-    });
+    return listenHono(app);
   },
   async fastify(gu) {
     const guestUser = guestUserFastify(gu);
@@ -87,24 +76,13 @@ const servers: Record<"express" | "hono" | "fastify", (gu: GuestUsers) => Promis
       who(request.guestUser),
     );
     app.get("/mixin/", guestUser.mount(TermsPage.asView()));
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    return {
-      url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-      close: () => app.close(),
-    };
+    return listenFastify(app);
   },
 };
 
 /** A browser over real HTTP: keeps cookies, follows no redirect. */
 function browser(base: string) {
-  const jar: CookieJar = new Map();
-  const send = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (jar.size > 0) headers.set("cookie", cookieHeader(jar));
-    const response = await fetch(`${base}${path}`, { ...init, headers, redirect: "manual" });
-    storeSetCookies(jar, response);
-    return response;
-  };
+  const { jar, send } = cookieClient(base);
   const postForm = (path: string, fields: Record<string, string>) =>
     send(path, {
       method: "POST",
@@ -149,20 +127,19 @@ const location = (response: Response) => [response.status, response.headers.get(
 describeEachDatabase("terms of service over HTTP", (fx) => {
   for (const [framework, start] of Object.entries(servers)) {
     describe(framework, () => {
-      const withServer = async (
+      const serve = serverPerTest(fx, start, () => ({
+        secret: SECRET,
+        tablePrefix: uniquePrefix(`tos_${framework}`),
+        terms: TERMS,
+      }));
+      const withServer = (
         body: (client: Browser, gu: GuestUsers, prefix: string) => Promise<void>,
         options: GuestUsersOptions = {},
-      ) => {
-        const prefix = `tos_${framework}_${Math.random().toString(36).slice(2, 8)}_`;
-        const gu = await fx.open({ secret: SECRET, tablePrefix: prefix, terms: TERMS, ...options });
-        const server = await start(gu);
-        try {
-          await body(browser(server.url), gu, prefix);
-        } finally {
-          await server.close();
-          await gu.close(); // one pool per test: MariaDB's max_connections is finite
-        }
-      };
+      ) =>
+        serve(
+          (server, gu, opened) => body(browser(server.url), gu, opened.tablePrefix as string),
+          options,
+        );
 
       it("sends a registered user to the accept page and back; accepting needs CSRF and the box", () =>
         withServer(async (client, gu) => {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import express from "express";
-import Fastify from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import { Hono } from "hono";
 import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
@@ -11,14 +11,78 @@ import {
   AllowGuestUserMixin,
   accountViews,
   type GuestUsers,
+  type GuestUsersOptions,
   type HandlerContext,
   View,
 } from "../../src/index.ts";
+import type { DatabaseFixture } from "./guest-users.ts";
 
 /** A started test server. */
 export interface TestServer {
   readonly url: string;
   close(): Promise<void>;
+}
+
+/** Serves an Express app on a free port of 127.0.0.1. */
+export async function listenExpress(app: ReturnType<typeof express>): Promise<TestServer> {
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}
+
+/** Serves a Hono app (on @hono/node-server) on a free port of 127.0.0.1. */
+export function listenHono(app: Pick<Parameters<typeof serve>[0], "fetch">): Promise<TestServer> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        close: () => new Promise((done) => server.close(() => done())),
+      }),
+    );
+  });
+}
+
+/** Serves a Fastify app on a free port of 127.0.0.1. */
+export async function listenFastify(app: FastifyInstance): Promise<TestServer> {
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  return {
+    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    close: () => app.close(),
+  };
+}
+
+/** A table prefix of its own: `${label}_` and a random suffix. */
+export const uniquePrefix = (label: string) =>
+  `${label}_${Math.random().toString(36).slice(2, 8)}_`;
+
+/**
+ * A server per test: `withServer(body, options?)` opens a GuestUsers of `fx` with `defaults()`
+ * overridden by `options`, serves it with `start`, runs `body(server, gu, opened)` (`opened`:
+ * the options it opened with), then closes the server and the GuestUsers: one pool per test,
+ * as MariaDB's max_connections is finite.
+ */
+export function serverPerTest(
+  fx: DatabaseFixture,
+  start: (gu: GuestUsers) => Promise<TestServer>,
+  defaults: () => GuestUsersOptions,
+) {
+  return async (
+    body: (server: TestServer, gu: GuestUsers, opened: GuestUsersOptions) => Promise<void>,
+    options: GuestUsersOptions = {},
+  ): Promise<void> => {
+    const opened = { ...defaults(), ...options };
+    const gu = await fx.open(opened);
+    const server = await start(gu);
+    try {
+      await body(server, gu, opened);
+    } finally {
+      await server.close();
+      await gu.close();
+    }
+  };
 }
 
 /** What the test pages answer: who is asking, and whether a guest is pending. */
@@ -71,12 +135,7 @@ export const adapterServers: Record<
       await guestUser.ensureGuest(req, res);
       res.json(stateJson(req.guestUser));
     });
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () => new Promise((done) => server.close(() => done())),
-    };
+    return listenExpress(app);
   },
   async hono(gu, options = {}) {
     const guestUser = guestUserHono(gu, { trustProxy: options.trustProxy });
@@ -89,14 +148,7 @@ export const adapterServers: Record<
       await guestUser.ensureGuest(c);
       return c.json(stateJson(c.var.guestUser));
     });
-    return new Promise((resolve) => {
-      const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
-        resolve({
-          url: `http://127.0.0.1:${info.port}`,
-          close: () => new Promise((done) => server.close(() => done())),
-        }),
-      );
-    });
+    return listenHono(app);
   },
   async fastify(gu, options = {}) {
     const guestUser = guestUserFastify(gu);
@@ -119,10 +171,6 @@ export const adapterServers: Record<
       await guestUser.ensureGuest(request, reply);
       return stateJson(request.guestUser ?? undefined);
     });
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    return {
-      url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-      close: () => app.close(),
-    };
+    return listenFastify(app);
   },
 };

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from "kysely";
-import type { GuestUsersOptions } from "../../src/index.ts";
+import type { GuestUsers, GuestUsersOptions } from "../../src/index.ts";
 import type { DialectName } from "./databases.ts";
 
 /** An auto-increment integer primary key, as each database spells it. */
@@ -30,3 +30,34 @@ export const accountsUsers = (table: string): GuestUsersOptions["users"] => ({
     lastLoginAt: null,
   },
 });
+
+/**
+ * An app table `<prefix>notes(text, user_id)` of notes owned by our users (ON DELETE CASCADE,
+ * so deleting a user deletes its notes).
+ */
+export async function notesTable(gu: GuestUsers, dialect: string, prefix: string) {
+  const idType = dialect === "sqlite" ? "integer" : "bigint";
+  const table = `${prefix}notes`;
+  await sql`create table ${sql.table(table)} (
+    text varchar(100) not null,
+    user_id ${sql.raw(idType)} not null,
+    foreign key (user_id) references ${sql.table(`${prefix}users`)}(id) on delete cascade)`.execute(
+    gu.db,
+  );
+  return {
+    table,
+    add: (userId: unknown, text: string) =>
+      sql`insert into ${sql.table(table)} (text, user_id) values (${text}, ${userId})`.execute(
+        gu.db,
+      ),
+    /** The texts of a user's notes, sorted. */
+    of: async (userId: unknown) =>
+      (
+        await sql<{ text: string }>`select text from ${sql.table(table)} where user_id = ${userId}
+          order by text`.execute(gu.db)
+      ).rows.map((row) => row.text),
+    /** Moves a user's notes to another user (on `db`, e.g. a merge's transaction). */
+    move: (db: GuestUsers["db"], from: unknown, to: unknown) =>
+      sql`update ${sql.table(table)} set user_id = ${to} where user_id = ${from}`.execute(db),
+  };
+}

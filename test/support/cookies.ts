@@ -17,3 +17,19 @@ export function storeSetCookies(jar: CookieJar, response: Response): void {
     else jar.set(name, value);
   }
 }
+
+/**
+ * A browser's fetch on one app at `base`: keeps the cookies in `jar`, sends them back, never
+ * follows a redirect. `send(path, init)` fetches `${base}${path}`.
+ */
+export function cookieClient(base: string) {
+  const jar: CookieJar = new Map();
+  const send = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (jar.size > 0) headers.set("cookie", cookieHeader(jar));
+    const response = await fetch(`${base}${path}`, { ...init, headers, redirect: "manual" });
+    storeSetCookies(jar, response);
+    return response;
+  };
+  return { jar, send };
+}

@@ -6,12 +6,18 @@
  * Needs `/usr/bin/chromium` (`apt-get install -y chromium`): without it the suite is skipped
  * outside CI and fails in CI. Runs on the sources (no build needed), Express, SQLite.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGuestUsers, type GuestUsers, type User } from "../../../src/index.ts";
+import {
+  launchChromium,
+  requireChromium,
+  skipBrowserTests,
+  warnBrowserTestSkipped,
+} from "../../support/browser.ts";
 import { BROWSER_USER_AGENT } from "../../support/browser-fetch.ts";
 import { FAST_HASHING, testClock } from "../../support/guest-users.ts";
 import {
@@ -25,16 +31,9 @@ import {
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const SHOTS = join(ROOT, "test-results");
-const CHROMIUM = "/usr/bin/chromium";
 const DAY = 86_400;
 
-const hasChromium = existsSync(CHROMIUM);
-const skip = !hasChromium && !process.env.CI;
-if (skip) {
-  console.warn(
-    `admin browser test skipped: ${CHROMIUM} not found. Install it with: apt-get install -y chromium`,
-  );
-}
+if (skipBrowserTests) warnBrowserTestSkipped("admin");
 
 /** Four weeks of a small site: guests every day, some converting, some merging, clean-ups. */
 async function seedMonth(gu: GuestUsers, clock: ReturnType<typeof testClock>) {
@@ -61,7 +60,7 @@ async function seedMonth(gu: GuestUsers, clock: ReturnType<typeof testClock>) {
   }
 }
 
-describe.skipIf(skip)("the guest admin in Chromium", () => {
+describe.skipIf(skipBrowserTests)("the guest admin in Chromium", () => {
   let workDir: string;
   let gu: GuestUsers;
   let app: AdminApp;
@@ -70,10 +69,7 @@ describe.skipIf(skip)("the guest admin in Chromium", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium)
-      throw new Error(
-        `${CHROMIUM} not found, and CI needs the browser tests: apt-get install -y chromium`,
-      );
+    requireChromium();
     mkdirSync(SHOTS, { recursive: true });
     workDir = mkdtempSync(join(tmpdir(), "guest-user-admin-"));
     const clock = testClock(Date.now() - 28 * DAY * 1000);
@@ -89,10 +85,7 @@ describe.skipIf(skip)("the guest admin in Chromium", () => {
     await seedMonth(gu, clock);
     await registered(gu, "root_admin");
     app = await startAdminApp("express", gu, { canAccess });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({
       viewport: { width: 1200, height: 900 },
       userAgent: BROWSER_USER_AGENT,

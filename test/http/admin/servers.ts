@@ -19,7 +19,7 @@ import {
   type User,
   type WebRoute,
 } from "../../../src/index.ts";
-import { type CookieJar, cookieHeader, storeSetCookies } from "../../support/cookies.ts";
+import { cookieClient } from "../../support/cookies.ts";
 
 export const FRAMEWORKS = ["express", "hono", "fastify"] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
@@ -90,14 +90,7 @@ export async function startAdminApp(
 
 /** A browser on one app: cookies kept, redirects not followed. */
 export function client(base: string) {
-  const jar: CookieJar = new Map();
-  const send = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (jar.size > 0) headers.set("cookie", cookieHeader(jar));
-    const response = await fetch(`${base}${path}`, { ...init, headers, redirect: "manual" });
-    storeSetCookies(jar, response);
-    return response;
-  };
+  const { jar, send } = cookieClient(base);
   const self = {
     jar,
     send,

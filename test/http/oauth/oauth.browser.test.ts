@@ -4,32 +4,24 @@
  * with the SAME user id and its note. Needs `/usr/bin/chromium` (skipped outside CI without
  * it). Screenshots go to `test-results/oauth/`.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import express from "express";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guestUserExpress } from "../../../src/adapters/express/index.ts";
 import { oauthStartPath, oauthViews, oidcProvider } from "../../../src/http/oauth/index.ts";
 import { createGuestUsers, escapeHtml, type GuestUsers } from "../../../src/index.ts";
 import { listen, type RunningServer } from "../../adapters/express/harness.ts";
+import { notesTable } from "../../support/app-tables.ts";
+import { launchChromium, skipBrowserTests } from "../../support/browser.ts";
 import { BROWSER_USER_AGENT } from "../../support/browser-fetch.ts";
 import { type IsolatedDatabase, isolatedDatabase } from "../../support/databases.ts";
 import { FAST_HASHING } from "../../support/guest-users.ts";
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  type MockIssuer,
-  notesTable,
-  SECRET,
-  startIssuer,
-} from "./support.ts";
+import { CLIENT_ID, CLIENT_SECRET, type MockIssuer, SECRET, startIssuer } from "./support.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(resolve(import.meta.dirname, "../../.."), "test-results/oauth");
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-
-const suite = skip ? describe.skip : describe;
+const suite = skipBrowserTests ? describe.skip : describe;
 suite("social login in Chromium", () => {
   let gu: GuestUsers;
   let issuer: MockIssuer;
@@ -73,10 +65,7 @@ suite("social login in Chromium", () => {
         <ul>${(await notes.of(user.id)).map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>${link}`);
     });
     server = await listen(app);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });
   afterAll(async () => {

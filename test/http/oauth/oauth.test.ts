@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GuestUsers, UserId } from "../../../src/index.ts";
+import { notesTable } from "../../support/app-tables.ts";
 import { describeEachDatabase } from "../../support/guest-users.ts";
 import {
   client,
   FRAMEWORKS,
   type MockIssuer,
-  notesTable,
   type OAuthApp,
   SECRET,
   startApp,

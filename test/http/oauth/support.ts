@@ -4,11 +4,9 @@
  * framework with the OAuth views, for the social-login tests.
  */
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import express from "express";
 import Fastify from "fastify";
 import { Hono } from "hono";
-import { sql } from "kysely";
 import { OAuth2Server } from "oauth2-mock-server";
 import { guestUserExpress } from "../../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../../src/adapters/fastify/index.ts";
@@ -16,6 +14,7 @@ import { type GuestUserEnv, guestUserHono } from "../../../src/adapters/hono/ind
 import { oauthViews, oidcProvider } from "../../../src/http/oauth/index.ts";
 import { userJson } from "../../../src/http/request.ts";
 import type { GuestUsers, UserId } from "../../../src/index.ts";
+import { listenExpress, listenFastify, listenHono } from "../../support/adapter-servers.ts";
 import { type CookieJar, cookieHeader, storeSetCookies } from "../../support/cookies.ts";
 
 export const SECRET = "s".repeat(40);
@@ -105,12 +104,7 @@ export async function startApp(
     app.get("/whoami/", (req, res) => {
       res.json(userJson(req.guestUser?.user ?? null));
     });
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () => new Promise((done) => server.close(() => done())),
-    };
+    return listenExpress(app);
   }
   if (framework === "hono") {
     const guestUser = guestUserHono(gu);
@@ -121,14 +115,7 @@ export async function startApp(
       c.json(userJson(c.var.guestUser?.user ?? null)),
     );
     app.get("/whoami/", (c) => c.json(userJson(c.var.guestUser?.user ?? null)));
-    return new Promise((resolve) => {
-      const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
-        resolve({
-          url: `http://127.0.0.1:${info.port}`,
-          close: () => new Promise((done) => server.close(() => done())),
-        }),
-      );
-    });
+    return listenHono(app);
   }
   const guestUser = guestUserFastify(gu);
   const app = Fastify();
@@ -138,11 +125,7 @@ export async function startApp(
     userJson(request.guestUser?.user ?? null),
   );
   app.get("/whoami/", async (request) => userJson(request.guestUser?.user ?? null));
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  return {
-    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-    close: () => app.close(),
-  };
+  return listenFastify(app);
 }
 
 export interface AnswerUser {
@@ -189,26 +172,4 @@ export function client(base: string) {
     },
   };
   return self;
-}
-
-/** A small table of the app's own rows owned by users (ON DELETE CASCADE). */
-export async function notesTable(gu: GuestUsers, dialect: string, prefix: string) {
-  const idType = dialect === "sqlite" ? "integer" : "bigint";
-  const table = sql.table(`${prefix}notes`);
-  await sql`create table ${table} (text varchar(100) not null,
-    user_id ${sql.raw(idType)} not null,
-    foreign key (user_id) references ${sql.table(`${prefix}users`)}(id) on delete cascade)`.execute(
-    gu.db,
-  );
-  return {
-    add: (userId: UserId, text: string) =>
-      sql`insert into ${table} (text, user_id) values (${text}, ${userId})`.execute(gu.db),
-    of: async (userId: UserId) =>
-      (
-        await sql<{ text: string }>`select text from ${table} where user_id = ${userId}
-          order by text`.execute(gu.db)
-      ).rows.map((row) => row.text),
-    move: (db: GuestUsers["db"], from: UserId, to: UserId) =>
-      sql`update ${table} set user_id = ${to} where user_id = ${from}`.execute(db),
-  };
 }

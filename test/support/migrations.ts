@@ -1,0 +1,8 @@
+/** Every migration of ours, in the order they apply (unmigrate undoes them in reverse). */
+export const MIGRATIONS = [
+  "001-initial",
+  "002-username-case",
+  "003-guest-creation-key",
+  "004-operations",
+  "005-admin-indexes",
+];

@@ -11,6 +11,7 @@ export default defineConfig({
     "src/adapters/express/index.ts",
     "src/adapters/hono/index.ts",
     "src/adapters/fastify/index.ts",
+    "src/adapters/next/index.ts",
     "src/limits/redis.ts",
     "src/http/oauth/index.ts",
   ],

@@ -58,7 +58,7 @@ export type { ConvertForm, Credentials, Identity, User, UserId } from "./core/ty
 export { DEFAULT_BLOCKED_USER_AGENTS, userAgentMatcher } from "./core/user-agents.ts";
 export * from "./core/usernames/index.ts";
 export * from "./http/admin/index.ts";
-export { CSRF_FIELD, sameOriginRequest } from "./http/csrf.ts";
+export { CSRF_FIELD, csrfField, csrfInput, sameOriginRequest } from "./http/csrf.ts";
 export {
   allowGuestUser,
   type Guard,
@@ -110,6 +110,13 @@ export * from "./http/views/index.ts";
 export { type MemoryLimitStoreOptions, memoryLimitStore } from "./limits/memory.ts";
 export type { LimitStore, LimitVerdict, RateLimit } from "./limits/types.ts";
 export {
+  type GuestUserMetrics,
+  INSTRUMENTS,
+  METER_NAME,
+  type MetricsMeter,
+} from "./metrics/index.ts";
+export {
+  type DatabaseProblem,
   DatabaseUnavailableError,
   type FieldErrors,
   GuestUserError,

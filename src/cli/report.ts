@@ -1,9 +1,11 @@
 import { GuestUserError } from "../index.ts";
+import { hideCredentials } from "../shared/errors.ts";
 import { UsageError } from "./args.ts";
 import { EXIT, type Output, writeLine } from "./io.ts";
 
+/** One line, with the password of any URL in it hidden (a mistyped `--database` URL, say). */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").trim();
+  return hideCredentials(text.replace(/\s*\n\s*/g, " ").trim());
 }
 
 /**

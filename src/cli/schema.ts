@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { type DatabaseSource, DEFAULT_DATABASE } from "../index.ts";
+import { dirname, resolve } from "node:path";
+import { type DatabaseSource, DatabaseUnavailableError, DEFAULT_DATABASE } from "../index.ts";
+import { sqliteDirectoryMissing } from "../shared/errors.ts";
 
 /** The library's tables are not there: `delete-expired` and `stats` never create them. */
 export class SchemaMissingError extends Error {
@@ -65,7 +66,14 @@ export function assertSqliteFileExists(database: DatabaseSource = DEFAULT_DATABA
   if (scheme === undefined) return;
   const path = database.slice(scheme.length + 1).replace(/^\/\//, "");
   if (path === "" || path === ":memory:") return;
-  if (!existsSync(path)) {
-    throw new SchemaMissingError(`no SQLite database at ${resolve(path)}`);
+  if (existsSync(path)) return;
+  const directory = dirname(resolve(path));
+  if (!existsSync(directory)) {
+    // The same error `migrate` gives: creating the directory comes before migrating.
+    throw new DatabaseUnavailableError(null, {
+      reason: "directory-missing",
+      message: sqliteDirectoryMissing(directory),
+    });
   }
+  throw new SchemaMissingError(`no SQLite database at ${resolve(path)}`);
 }

@@ -261,6 +261,7 @@ export function adminManager(context: Context) {
           return gone.map((row) => toUser(row, true));
         }),
       );
+      context.metrics.deleted(deleted.length, by);
       for (const user of deleted) await events.emit("deleted", { user, by });
       return deleted.length;
     },

@@ -1,5 +1,5 @@
 import type { RateLimit } from "../limits/types.ts";
-import { InvalidConfigError } from "../shared/errors.ts";
+import { hideCredentials, InvalidConfigError } from "../shared/errors.ts";
 
 /**
  * An option's value, or `fallback` when it is undefined; `INVALID_CONFIG` naming the option and
@@ -15,21 +15,29 @@ export function check<T>(
   fallback: T,
   valid: (v: T) => boolean,
   expected: string,
+  show: (value: unknown) => string = describe,
 ): T {
   if (value === undefined) return fallback;
   if (!valid(value))
-    throw new InvalidConfigError(option, `expected ${expected}, got ${describe(value)}`);
+    throw new InvalidConfigError(option, `expected ${expected}, got ${show(value)}`);
   return value;
 }
 
-/** A rejected value as an error message shows it (functions by kind only). */
+/** A rejected value as an error message shows it (functions by kind only, URLs without password). */
 export function describe(value: unknown): string {
   if (typeof value === "function") return "a function";
   try {
-    return JSON.stringify(value) ?? String(value);
+    return hideCredentials(JSON.stringify(value) ?? String(value));
   } catch {
-    return String(value);
+    return hideCredentials(String(value));
   }
+}
+
+/** A rejected secret as an error message shows it: its kind and length, never its characters. */
+export function describeSecret(value: unknown): string {
+  if (typeof value === "string") return `a string of ${value.length} characters`;
+  if (value === null) return "null";
+  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
 }
 
 export const isBoolean = (v: unknown) => typeof v === "boolean";

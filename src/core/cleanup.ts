@@ -131,6 +131,7 @@ export function cleanupManager(context: Context) {
             ...hooks,
           });
           deleted += batch;
+          context.metrics.deleted(batch, "cleanup");
           if (batch > 0) options.onProgress?.({ deleted, total: Math.max(expired, deleted) });
           if (batch === 0) break;
           // Let the event loop breathe between batches: better-sqlite3 is synchronous, and a

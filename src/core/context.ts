@@ -1,3 +1,4 @@
+import type { GuestUserMetrics } from "../metrics/types.ts";
 import { DatabaseUnavailableError, GuestUserError } from "../shared/errors.ts";
 import type { Db, DialectQuirks } from "../store/dialect.ts";
 import { type FunnelQueries, funnelQueries } from "../store/funnel-store.ts";
@@ -19,6 +20,8 @@ export interface Context {
   /** The funnel's daily counters: bump them in the event's own transaction. */
   readonly funnel: FunnelQueries;
   readonly events: Events;
+  /** Metrics (the `metrics` option): one call where each event happens, after commit. */
+  readonly metrics: GuestUserMetrics;
 }
 
 /** Builds the context from an open database and the checked settings. */
@@ -38,6 +41,7 @@ export function createContext(
     sessions: sessionQueries(settings.tables),
     funnel: funnelQueries(settings.tables, quirks.name),
     events: new Events(settings.logger),
+    metrics: settings.metrics,
   };
 }
 

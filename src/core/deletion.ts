@@ -135,6 +135,7 @@ export function deletionManager(context: Context) {
         }),
       );
       if (!deleted) return false;
+      context.metrics.deleted(1, by, deleted.isGuest);
       await events.emit("deleted", { user: deleted, by });
       return true;
     },

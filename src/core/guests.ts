@@ -120,6 +120,7 @@ export function guestManager(context: Context) {
 
   async function create(input: CreateGuestUserInput, withSession: boolean) {
     const created = await withDatabase(context, () => insertGuest(input, withSession));
+    if (created.created) context.metrics.created();
     if (created.created && input.request && events.has("guestCreated")) {
       const request = typeof input.request === "function" ? input.request() : input.request;
       await events.emit("guestCreated", { user: created.user, request });
@@ -224,6 +225,7 @@ export function guestManager(context: Context) {
         if (!row) throw new NotGuestError(id);
         return toUser(row, false);
       });
+      context.metrics.converted("form");
       await events.emit("converted", { user: converted });
       return converted;
     },

@@ -113,6 +113,7 @@ export function identityManager(context: Context) {
         if (!user) throw new NotGuestError(id);
         return user;
       });
+      context.metrics.converted("social");
       await events.emit("converted", { user: converted });
       await events.emit("convertedSocialAccount", { user: converted, identity: checked });
       return converted;

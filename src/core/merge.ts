@@ -71,6 +71,7 @@ export async function mergeGuestInto(context: Context, guest: User, into: User):
         await context.funnel.bump(trx, "merged", 1, context.settings.clock());
       }),
     );
+    context.metrics.merged();
     return true;
   } catch (error) {
     if (error instanceof GuestUserError) throw error;

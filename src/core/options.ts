@@ -1,4 +1,5 @@
 import type { LimitStore, RateLimit } from "../limits/types.ts";
+import type { GuestUserMetrics, MetricsMeter } from "../metrics/types.ts";
 import type { UserId } from "../shared/ids.ts";
 import type { DatabaseSource } from "../store/connect.ts";
 import type { Db } from "../store/dialect.ts";
@@ -187,6 +188,19 @@ export interface GuestUsersOptions extends TableOptions {
    * ```
    */
   readonly beforeDelete?: ((event: BeforeDeleteEvent) => void | Promise<void>) | null;
+  /**
+   * Metrics through the OpenTelemetry API: counters `guest_user.guests.created`,
+   * `guest_user.guests.refused` (`reason`: bot, limit, veto, disabled),
+   * `guest_user.guests.converted` (`method`: form, social), `guest_user.guests.merged`,
+   * `guest_user.users.deleted` (`by`: cleanup, self, admin; `kind`: guest, registered), and
+   * the histogram `guest_user.session.lookup.duration` (seconds; `result`: hit, miss), each
+   * recorded after its transaction commits. A `Meter` is used as given; `true` takes the
+   * global meter `"guest-user"` of `@opentelemetry/api` (an optional peer: `DRIVER_MISSING`
+   * when it is not installed; register your MeterProvider before the first request).
+   * @default false (off: nothing recorded, nothing loaded)
+   * @example metrics: meterProvider.getMeter("guest-user")
+   */
+  readonly metrics?: MetricsMeter | boolean;
 }
 
 /** The terms of service users accept. */
@@ -244,6 +258,8 @@ export interface Settings {
   readonly limitStore: LimitStore;
   readonly terms: TermsOptions | null;
   readonly beforeDelete: ((event: BeforeDeleteEvent) => void | Promise<void>) | null;
+  /** The recorder of the `metrics` option (no-ops when off). */
+  readonly metrics: GuestUserMetrics;
   readonly cookie: {
     readonly name: string;
     readonly secure: boolean | "auto";

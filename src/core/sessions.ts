@@ -63,30 +63,32 @@ export function sessionManager(context: Context) {
     async validateSession(token: string | null | undefined): Promise<ValidatedSession | null> {
       const parsed = token ? parseToken(token) : null;
       if (!parsed) return null;
-      return withDatabase(context, async () => {
-        const found = await sessions.lookup(db, parsed.id);
-        if (!found || !secretMatches(parsed.secret, found.session.secretHash)) return null;
-        const now = settings.clock();
-        if (found.session.expiresAt <= now) {
-          await sessions.delete(db, parsed.id);
-          return null;
-        }
-        const { maxAge, refreshInterval } = settings.session;
-        let expiresAt = found.session.expiresAt;
-        const refreshed = expiresAt - now < (maxAge - refreshInterval) * 1000;
-        if (refreshed) {
-          expiresAt = now + maxAge * 1000;
-          await Promise.all([
-            sessions.extend(db, parsed.id, expiresAt),
-            found.isGuest ? guests.touch(db, found.user.id, now) : undefined,
-          ]);
-        }
-        return {
-          user: toUser(found.user, found.isGuest),
-          session: { token: token as string, expiresAt },
-          refreshed,
-        };
-      });
+      return context.metrics.sessionLookup(() =>
+        withDatabase(context, async () => {
+          const found = await sessions.lookup(db, parsed.id);
+          if (!found || !secretMatches(parsed.secret, found.session.secretHash)) return null;
+          const now = settings.clock();
+          if (found.session.expiresAt <= now) {
+            await sessions.delete(db, parsed.id);
+            return null;
+          }
+          const { maxAge, refreshInterval } = settings.session;
+          let expiresAt = found.session.expiresAt;
+          const refreshed = expiresAt - now < (maxAge - refreshInterval) * 1000;
+          if (refreshed) {
+            expiresAt = now + maxAge * 1000;
+            await Promise.all([
+              sessions.extend(db, parsed.id, expiresAt),
+              found.isGuest ? guests.touch(db, found.user.id, now) : undefined,
+            ]);
+          }
+          return {
+            user: toUser(found.user, found.isGuest),
+            session: { token: token as string, expiresAt },
+            refreshed,
+          };
+        }),
+      );
     },
 
     /** Ends one session (logout). Unknown or malformed tokens are ignored. */

@@ -1,9 +1,11 @@
 import { memoryLimitStore } from "../limits/memory.ts";
+import { resolveMetrics } from "../metrics/resolve.ts";
 import { InvalidConfigError } from "../shared/errors.ts";
 import { resolveTables } from "../store/tables.ts";
 import {
   check,
   describe,
+  describeSecret,
   isBoolean,
   isRateLimit,
   isSeconds,
@@ -150,7 +152,8 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
     options.secret,
     null as string | null,
     (v) => typeof v === "string" && v.length >= 32,
-    "a random string of at least 32 characters",
+    "a random string of at least 32 characters (e.g. from `openssl rand -base64 32`)",
+    describeSecret,
   );
   const logger = check(
     "logger",
@@ -281,6 +284,7 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
       (v) => typeof v === "function",
       "a function",
     ),
+    metrics: resolveMetrics(options.metrics),
     cookie: resolvedCookie,
     clock: check(
       "clock",

@@ -1,9 +1,56 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { readCookie } from "./cookies.ts";
+import type { GuestUserHttp } from "./guest-user-http.ts";
 import type { HttpRequest, RequestState } from "./request.ts";
 
 /** The hidden form field that carries the token. */
 export const CSRF_FIELD = "csrf_token";
+
+const ATTRIBUTE_ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/**
+ * The hidden input carrying a CSRF token you already have (e.g. a layout's `csrfToken`), its
+ * value HTML-escaped: `<input type="hidden" name="csrf_token" value="...">`.
+ *
+ * @example
+ * ```ts
+ * const logOut = `<form method="post" action="/accounts/logout/">${csrfInput(token)}<button>Log out</button></form>`;
+ * ```
+ */
+export function csrfInput(token: string): string {
+  const value = token.replace(/[&<>"']/g, (char) => ATTRIBUTE_ENTITIES[char] ?? char);
+  return `<input type="hidden" name="${CSRF_FIELD}" value="${value}">`;
+}
+
+/**
+ * The hidden `csrf_token` input of your own POST forms, for framework-free code on Web
+ * requests (the adapters have `guestUser.csrfField(...)`). The token is tied to this browser
+ * and its current session; when the browser has no CSRF cookie yet, one is queued in
+ * `state.setCookies`: the adapters' `mount()` and `guarded()` send it with the page (else use
+ * `withCookies(response, state)`). The views (logout, convert...) and `http.verifyCsrf` accept it.
+ *
+ * @example
+ * ```ts
+ * const page: WebHandler = async (request, { http, state }) =>
+ *   new Response(
+ *     `<form method="post" action="/accounts/logout/">${csrfField(http, request, state)}<button>Log out</button></form>`,
+ *     { headers: { "content-type": "text/html; charset=utf-8" } },
+ *   );
+ * ```
+ */
+export function csrfField(
+  http: Pick<GuestUserHttp, "csrfToken">,
+  request: HttpRequest,
+  state: RequestState,
+): string {
+  return csrfInput(http.csrfToken(request, state));
+}
 
 /**
  * CSRF protection for HTML forms: a random seed in its own HttpOnly cookie, and a token that

@@ -89,14 +89,124 @@ export class ValidationError extends GuestUserError {
   }
 }
 
-/** Wraps a database failure (server down, connection refused) with a message that says what to check. */
-export class DatabaseUnavailableError extends GuestUserError {
-  constructor(cause: unknown) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    super(
-      "DATABASE_UNAVAILABLE",
-      `The database could not be reached (${detail}): check that the server runs and that the \`database\` option or DATABASE_URL points at it.`,
-      { cause },
-    );
+/**
+ * Why the database cannot be used, as {@link DatabaseUnavailableError.reason}:
+ * - `unreachable`: the server is down, unreachable, or went away mid-query;
+ * - `database-missing`: the server answers but the database named in the URL does not exist
+ *   (PostgreSQL 3D000, MySQL/MariaDB ER_BAD_DB_ERROR 1049);
+ * - `access-denied`: the server refused the login (an unknown role or user, a wrong password:
+ *   PostgreSQL 28000/28P01, MySQL/MariaDB 1044/1045);
+ * - `directory-missing`: the directory of a SQLite file does not exist.
+ */
+export type DatabaseProblem =
+  | "unreachable"
+  | "database-missing"
+  | "access-denied"
+  | "directory-missing";
+
+/** A reason and the message that names its fix. */
+export interface DatabaseDiagnosis {
+  readonly reason: DatabaseProblem;
+  readonly message: string;
+}
+
+const WHERE = "the `database` option or DATABASE_URL";
+
+/** The first `code`/`errno` and message along an error's `cause` chain (and an AggregateError's errors). */
+function driverFacts(error: unknown): {
+  code?: unknown;
+  errno?: unknown;
+  sqlState?: unknown;
+  message: string;
+} {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (typeof current !== "object") break;
+    const { code, errno, sqlState, message, cause, errors } = current as Record<string, unknown>;
+    if (code !== undefined || errno !== undefined) {
+      return { code, errno, sqlState, message: typeof message === "string" ? message : "" };
+    }
+    current = Array.isArray(errors) && errors.length > 0 ? errors[0] : cause;
   }
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Tells why a driver error keeps us from the database and what to do about it; never repeats
+ * the connection URL (it may hold a password), only the driver's own message.
+ *
+ * @example
+ * ```ts
+ * diagnoseDatabaseError(pgError).message;
+ * // 'The database "app" does not exist: create it with `createdb app`, ...'
+ * ```
+ */
+export function diagnoseDatabaseError(cause: unknown): DatabaseDiagnosis {
+  const { code, errno, sqlState, message } = driverFacts(cause);
+  if (code === "3D000" || code === "ER_BAD_DB_ERROR" || errno === 1049) {
+    const name = /database "([^"]+)"|Unknown database '([^']+)'/i.exec(message);
+    const database = name?.[1] ?? name?.[2] ?? "<name>";
+    const create =
+      code === "3D000" ? `\`createdb ${database}\`` : `\`CREATE DATABASE ${database}\``;
+    return {
+      reason: "database-missing",
+      message: `The database "${database}" does not exist: create it with ${create}, or point ${WHERE} at an existing one.`,
+    };
+  }
+  if (code === "28000" || code === "28P01") {
+    const role = /role "([^"]+)" does not exist/.exec(message)?.[1];
+    const fix = role ? `create the role with \`createuser ${role}\`, or ` : "";
+    return {
+      reason: "access-denied",
+      message: `The database server refused the login (${message}): ${fix}fix the user name and password in ${WHERE}.`,
+    };
+  }
+  // MySQL/MariaDB: 1044 no access to the database, 1045 refused, 1698 refused without a password.
+  if (sqlState === "28000" || errno === 1044 || errno === 1045 || errno === 1698) {
+    return {
+      reason: "access-denied",
+      message: `The database server refused the login (${message}): fix the user name and password in ${WHERE}, or create the user and grant it the database (CREATE USER, GRANT).`,
+    };
+  }
+  return {
+    reason: "unreachable",
+    message: `The database could not be reached (${message}): check that the server runs and that ${WHERE} points at it.`,
+  };
+}
+
+/** The message for a SQLite file whose directory does not exist. */
+export function sqliteDirectoryMissing(directory: string): string {
+  return `The directory ${directory} of the SQLite database does not exist: create it (\`mkdir -p ${directory}\`) or fix the path in ${WHERE}.`;
+}
+
+/**
+ * The database cannot be used: the server is down or unreachable, the database or the SQLite
+ * directory does not exist, or the server refused the login. `reason` tells which; the
+ * message names the fix and never contains the connection URL or its password.
+ */
+export class DatabaseUnavailableError extends GuestUserError {
+  /** Which of the failures it is. */
+  readonly reason: DatabaseProblem;
+
+  /**
+   * @param cause the driver's error
+   * @param diagnosis the reason and message when the caller knows better (a SQLite path)
+   * @default diagnosis diagnoseDatabaseError(cause)
+   */
+  constructor(cause: unknown, diagnosis: DatabaseDiagnosis = diagnoseDatabaseError(cause)) {
+    super("DATABASE_UNAVAILABLE", diagnosis.message, { cause });
+    this.reason = diagnosis.reason;
+  }
+}
+
+/**
+ * Hides the password of every URL in `text` (`postgres://app:hunter2@db/app` becomes
+ * `postgres://app:***@db/app`), for messages that repeat a value they were given.
+ *
+ * @example
+ * ```ts
+ * hideCredentials("redis://:pw@cache:6379"); // "redis://:***@cache:6379"
+ * ```
+ */
+export function hideCredentials(text: string): string {
+  return text.replace(/\/\/([^:/@\s"]*):[^@/\s"]*@/g, "//$1:***@");
 }

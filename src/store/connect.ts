@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { type DatabaseConnection, Kysely, type QueryExecutor } from "kysely";
-import { InvalidConfigError } from "../shared/errors.ts";
+import { hideCredentials, InvalidConfigError } from "../shared/errors.ts";
 import { type Db, type DialectName, type DialectQuirks, dialectOf } from "./dialect.ts";
 import { mysqlDatabase, mysqlQuirks } from "./dialects/mysql.ts";
 import { postgresDatabase, postgresQuirks } from "./dialects/postgres.ts";
@@ -122,7 +122,7 @@ function openUrl(url: string): Connection {
 
 /** Hides a password in a URL before it goes into an error message. */
 export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+  return hideCredentials(url);
 }
 
 /** A stretch of code during which queries through an outer Kysely instance are refused. */

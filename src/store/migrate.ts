@@ -30,21 +30,33 @@ function migrator(db: Db, tables: Tables, quirks: DialectQuirks): Migrator {
   });
 }
 
+/**
+ * The result of a run, or the error that explains its failure. Errors that are not a
+ * migration's fault keep their own code: a missing driver (`DRIVER_MISSING`) and our other
+ * errors pass unchanged, a server that cannot be used is rethrown for the caller to report as
+ * `DATABASE_UNAVAILABLE`. A migration's own failure is `MIGRATION_FAILED` naming it; a
+ * failure before any migration ran (creating the bookkeeping tables, taking the lock) says so.
+ */
 function unwrap(result: MigrationResultSet, quirks: DialectQuirks): MigrateResult {
-  if (result.error) {
-    if (quirks.isConnectionError(result.error)) throw result.error;
-    const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new GuestUserError(
-      "MIGRATION_FAILED",
-      `Migration ${failed} failed: ${result.error instanceof Error ? result.error.message : String(result.error)}. Fix the cause and run \`guest-user migrate\` again; applied migrations are not repeated.`,
-      { cause: result.error },
-    );
+  const { error } = result;
+  if (!error) {
+    return {
+      applied: (result.results ?? [])
+        .filter((r) => r.status === "Success")
+        .map((r) => r.migrationName),
+    };
   }
-  return {
-    applied: (result.results ?? [])
-      .filter((r) => r.status === "Success")
-      .map((r) => r.migrationName),
-  };
+  if (error instanceof GuestUserError || quirks.isConnectionError(error)) throw error;
+  const detail = error instanceof Error ? error.message : String(error);
+  const failed = result.results?.find((r) => r.status === "Error")?.migrationName;
+  const what = failed
+    ? `Migration ${failed} failed`
+    : "Preparing the migrations failed (creating or locking the migration tables)";
+  throw new GuestUserError(
+    "MIGRATION_FAILED",
+    `${what}: ${detail}. Fix the cause and run \`guest-user migrate\` again; applied migrations are not repeated.`,
+    { cause: error },
+  );
 }
 
 /**
@@ -62,6 +74,7 @@ export async function migrateToLatest(
     const result = await migrator(db, tables, quirks).migrateToLatest();
     if (
       !result.error ||
+      result.error instanceof GuestUserError ||
       quirks.name !== "sqlite" ||
       attempt >= 10 ||
       quirks.isConnectionError(result.error)

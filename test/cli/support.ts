@@ -100,6 +100,15 @@ export function writeConfig(
   return path;
 }
 
+/** `base` naming another database, and optionally another user and password. */
+export function urlWith(base: string, database: string, user?: string, password?: string): string {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  if (user !== undefined) url.username = user;
+  if (password !== undefined) url.password = password;
+  return url.toString();
+}
+
 const DAY = 86_400_000;
 
 /** The users {@link seed} made. */

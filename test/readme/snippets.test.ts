@@ -6,31 +6,81 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WORK = join(ROOT, ".readme-snippets");
+const NEXT_APP = join(ROOT, "examples", "next");
+const NEXT_WORK = join(NEXT_APP, ".readme-snippets");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+const nextInstalled = existsSync(join(NEXT_APP, "node_modules", "next"));
 
-/** The `ts` blocks of a Markdown text, with the line each starts on (1-based). */
-export function tsBlocks(markdown: string): { line: number; code: string }[] {
-  const blocks: { line: number; code: string }[] = [];
+/** A `ts` block: the README line it starts on (1-based), its code, the section it is in. */
+interface Block {
+  readonly line: number;
+  readonly code: string;
+  readonly section: string;
+}
+
+/** The `ts` blocks of a Markdown text. */
+function tsBlocks(markdown: string): Block[] {
+  const blocks: Block[] = [];
   const lines = markdown.split("\n");
+  let section = "";
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i]?.trim() !== "```ts") continue;
+    const text = lines[i] ?? "";
+    if (/^#{1,4} /.test(text)) section = text.replace(/^#+ /, "");
+    if (text.trim() !== "```ts") continue;
     const start = i + 1;
     let end = start;
     while (end < lines.length && lines[end]?.trim() !== "```") end++;
-    blocks.push({ line: start + 1, code: lines.slice(start, end).join("\n") });
+    blocks.push({ line: start + 1, code: lines.slice(start, end).join("\n"), section });
     i = end;
   }
   return blocks;
 }
 
+/**
+ * Writes each block as a module of `dir` (at the path its first line names, `// lib/x.ts`,
+ * so that blocks importing each other resolve; else `readme-NN.ts`), type-checks the folder
+ * with `tsconfig`, and answers tsc's complaints with README line numbers ("" when none).
+ */
+async function compile(
+  blocks: readonly Block[],
+  dir: string,
+  tsconfig: Record<string, unknown>,
+): Promise<string> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const lineOf = new Map<string, number>();
+  blocks.forEach(({ line, code }, index) => {
+    const named = /^\/\/ ((?:[\w.[\]-]+\/)*[\w.[\]-]+\.ts)\b/.exec(code)?.[1];
+    const file = named ?? `readme-${String(index + 1).padStart(2, "0")}.ts`;
+    lineOf.set(file, line);
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    // `export {}`: every snippet is a module of its own (top-level await, no shared names).
+    writeFileSync(join(dir, file), `${code}\nexport {};\n`);
+  });
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+  const output = await promisify(execFile)(process.execPath, [TSC, "-p", dir], { cwd: ROOT }).then(
+    () => "",
+    (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ""}${error.stderr ?? ""}`,
+  );
+  // Name README lines, not temp files: "README.md:62: error TS2304: ..."
+  return output.replace(
+    /^(?:.*\.readme-snippets\/)?([\w./[\]-]+\.ts)\((\d+),\d+\)/gm,
+    (all, file: string, row: string) =>
+      lineOf.has(file) ? `README.md:${(lineOf.get(file) ?? 0) + Number(row) - 1}` : all,
+  );
+}
+
 describe("the README's TypeScript snippets", () => {
-  afterAll(() => rmSync(WORK, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(WORK, { recursive: true, force: true });
+    rmSync(NEXT_WORK, { recursive: true, force: true });
+  });
 
   it("compile under --strict against the built package", async () => {
     expect(
@@ -39,47 +89,42 @@ describe("the README's TypeScript snippets", () => {
     ).toBe(true);
     const blocks = tsBlocks(readFileSync(join(ROOT, "README.md"), "utf8"));
     expect(blocks.length).toBeGreaterThan(10);
-    rmSync(WORK, { recursive: true, force: true });
-    mkdirSync(WORK, { recursive: true });
-    const names = new Map<string, number>();
-    blocks.forEach(({ line, code }, index) => {
-      const name = `readme-${String(index + 1).padStart(2, "0")}.ts`;
-      names.set(name, line);
-      // `export {}`: every snippet is a module of its own (top-level await, no shared names).
-      writeFileSync(join(WORK, name), `${code}\nexport {};\n`);
+    const plain = blocks.filter((block) => !block.section.startsWith("Next.js"));
+    const report = await compile(plain, WORK, {
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: "es2022",
+        lib: ["es2023", "dom", "dom.iterable"],
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        types: ["node"],
+        skipLibCheck: true,
+      },
+      include: ["**/*.ts"],
     });
-    writeFileSync(
-      join(WORK, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: "es2022",
-          lib: ["es2023", "dom", "dom.iterable"],
-          module: "nodenext",
-          moduleResolution: "nodenext",
-          types: ["node"],
-          skipLibCheck: true,
-          experimentalDecorators: false,
-        },
-        include: ["*.ts"],
-      }),
-    );
-    const result = await promisify(execFile)(process.execPath, [TSC, "-p", WORK], {
-      cwd: ROOT,
-    }).then(
-      () => ({ ok: true, output: "" }),
-      (error: { stdout?: string; stderr?: string }) => ({
-        ok: false,
-        output: `${error.stdout ?? ""}${error.stderr ?? ""}`,
-      }),
-    );
-    // Name README lines, not temp files: "README.md:62 (+3): error TS2304: ..."
-    const report = result.output.replace(
-      /(?:\.readme-snippets\/)?(readme-\d+\.ts)\((\d+),(\d+)\)/g,
-      (_all, file: string, row: string) => `README.md:${(names.get(file) ?? 0) + Number(row) - 1}`,
-    );
     expect(report, "README snippets that do not compile").toBe("");
-    expect(result.ok).toBe(true);
   }, 120_000);
+
+  // The Next.js blocks need `next`, installed in examples/next only (`.ci/run` installs it).
+  it.skipIf(!nextInstalled && !process.env.CI)(
+    "of the Next.js section compile inside examples/next (needs: cd examples/next && npm ci)",
+    async () => {
+      const blocks = tsBlocks(readFileSync(join(ROOT, "README.md"), "utf8")).filter((block) =>
+        block.section.startsWith("Next.js"),
+      );
+      expect(blocks.length).toBeGreaterThan(3);
+      expect(
+        nextInstalled,
+        "examples/next/node_modules is missing: cd examples/next && npm ci",
+      ).toBe(true);
+      const report = await compile(blocks, NEXT_WORK, {
+        extends: "../tsconfig.json",
+        compilerOptions: { incremental: false, noEmit: true },
+        include: ["**/*.ts"],
+      });
+      expect(report, "README Next.js snippets that do not compile").toBe("");
+    },
+    120_000,
+  );
 });

@@ -18,6 +18,7 @@ import {
 import { createGuestUserHttp, type GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import { accountViews } from "../../http/views/index.ts";
+import { csrfHelpers } from "./csrf.ts";
 import { passportBinding, type SessionBinding } from "./passport.ts";
 import { requestPlumbing } from "./plumbing.ts";
 import { httpRequestOf, webRequestOf } from "./request.ts";
@@ -66,7 +67,9 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
       : { http: base, setsUser: true, resolve: (req) => base.resolve(httpRequestOf(req)) };
   const { http } = binding;
 
-  const { publish, fail, stateOf } = requestPlumbing(binding);
+  const plumbing = requestPlumbing(binding);
+  const { publish, fail, stateOf } = plumbing;
+  const csrf = csrfHelpers(http, plumbing);
 
   const guard =
     (check: Guard): RequestHandler =>
@@ -197,19 +200,31 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
     },
 
     /**
-     * The token for the hidden `csrf_token` field of your own forms; the cookie it may need
-     * goes on `res`.
+     * The token for the hidden `csrf_token` field of your own POST forms (tied to this
+     * browser and its session; the CSRF cookie it may need goes on `res`). Also sets
+     * `res.locals.csrfToken` for templates rendered after it: never computed unless asked.
      * @example
      * ```ts
-     * res.send(`<form method="post"><input type="hidden" name="csrf_token" value="${await guestUser.csrfToken(req, res)}">…`);
+     * app.get("/api/csrf/", async (req, res) => {
+     *   res.json({ csrfToken: await guestUser.csrfToken(req, res) });
+     * });
      * ```
      */
-    async csrfToken(req: ExpressRequest, res: ExpressResponse): Promise<string> {
-      const state = await stateOf(req, res);
-      const token = http.csrfToken(httpRequestOf(req), state);
-      publish(req, res, state);
-      return token;
-    },
+    csrfToken: csrf.csrfToken,
+
+    /**
+     * The hidden input of your own POST forms, HTML-escaped (and `res.locals.csrfToken`):
+     * `<input type="hidden" name="csrf_token" value="...">`. A log-out button posts it to the
+     * logout view (default `/accounts/logout/`), which ends the session and redirects (302).
+     * @example
+     * ```ts
+     * app.get("/", guestUser.allowGuestUser(), async (req, res) => {
+     *   const field = await guestUser.csrfField(req, res);
+     *   res.send(`<form method="post" action="/accounts/logout/">${field}<button>Log out</button></form>`);
+     * });
+     * ```
+     */
+    csrfField: csrf.csrfField,
 
     /**
      * Checks the `csrf_token` your own form posted (answer 403 when false).
@@ -218,13 +233,7 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
      * if (!(await guestUser.verifyCsrf(req, res, req.body.csrf_token))) return res.sendStatus(403);
      * ```
      */
-    async verifyCsrf(
-      req: ExpressRequest,
-      res: ExpressResponse,
-      submitted: unknown,
-    ): Promise<boolean> {
-      return http.verifyCsrf(httpRequestOf(req), await stateOf(req, res), submitted);
-    },
+    verifyCsrf: csrf.verifyCsrf,
 
     /**
      * True when the visitor is a guest. Pass `res` when `session()` is not mounted, so a

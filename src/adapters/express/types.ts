@@ -14,6 +14,17 @@ export interface GuestUserLocals {
   user?: Express.User | null;
   /** True when the current user is a guest. @default undefined until resolved */
   isGuest?: boolean;
+  /**
+   * The CSRF token for your own forms, set once `guestUser.csrfToken(req, res)` or
+   * `guestUser.csrfField(req, res)` ran in this request (never computed unless asked).
+   * @default undefined until one of them ran
+   * @example
+   * ```ts
+   * app.get("/", async (req, res) => { await guestUser.csrfToken(req, res); res.render("home"); });
+   * // home.ejs: <input type="hidden" name="csrf_token" value="<%= csrfToken %>">
+   * ```
+   */
+  csrfToken?: string;
 }
 
 /**

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 import type { GuestUsers } from "../../core/guest-users.ts";
 import type { User } from "../../core/types.ts";
+import { csrfField } from "../../http/csrf.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import { type WebHandler, withCookies } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
+import { accountViews } from "../../http/views/index.ts";
 import type { GuestUserFastify, GuestUserFastifyOptions, GuestUserPreHandler } from "./types.ts";
 import { addFormBodyParser, httpRequestOf, sendResponse, toWebRequest } from "./web.ts";
 
@@ -83,14 +85,15 @@ export function guestUserFastify(
         const response = await handler(toWebRequest(request), { http, state });
         return sendResponse(reply, withCookies(response, state));
       });
-  const create =
-    (make: (request: HttpRequest, state: RequestState) => Promise<User | null>) =>
-    async (request: FastifyRequest, reply: FastifyReply) => {
+  /** A helper on the state: publishes it after and puts its pending cookies on `reply`. */
+  const withRequest =
+    <T>(make: (request: HttpRequest, state: RequestState) => T | Promise<T>) =>
+    async (request: FastifyRequest, reply: FastifyReply): Promise<T> => {
       const state = await ensure(request);
-      const user = await make(viewOf(request), state);
+      const result = await make(viewOf(request), state);
       publish(request, state);
       flush(reply, state);
-      return user;
+      return result;
     };
   const plugin: FastifyPluginAsync = async (app) => {
     if (app.hasRequestDecorator("guestUser")) return;
@@ -118,18 +121,25 @@ export function guestUserFastify(
     guestUserRequired: (options) => guard(guards.guestUserRequired(options)),
     regularUserRequired: (options) => guard(guards.regularUserRequired(options)),
     termsRequired: (options) => guard(guards.termsRequired(options)),
-    maybeCreateGuestUser: create(http.maybeCreateGuestUser),
-    ensureGuest: create(http.ensureGuest),
+    maybeCreateGuestUser: withRequest<User | null>(http.maybeCreateGuestUser),
+    ensureGuest: withRequest<User | null>(http.ensureGuest),
+    csrfToken: withRequest(http.csrfToken),
+    csrfField: withRequest((request, state) => csrfField(http, request, state)),
+    async verifyCsrf(request, submitted) {
+      return http.verifyCsrf(viewOf(request), await ensure(request), submitted);
+    },
     isGuestUser(target) {
       if (!target) return false;
       return "raw" in target ? target.isGuest === true : target.isGuest;
     },
     mount,
-    routes: (routes) => async (app) => {
-      if (options.formBody !== false) addFormBodyParser(app);
-      for (const route of routes) {
-        app.route({ method: [...route.methods], url: route.path, handler: mount(route.handler) });
-      }
-    },
+    routes:
+      (routes = accountViews(http)) =>
+      async (app) => {
+        if (options.formBody !== false) addFormBodyParser(app);
+        for (const route of routes) {
+          app.route({ method: [...route.methods], url: route.path, handler: mount(route.handler) });
+        }
+      },
   };
 }

@@ -63,8 +63,9 @@ export interface GuestUserFastifyOptions {
 }
 
 /**
- * The Fastify adapter: an app-wide plugin, the three guards as `preHandler` hooks, and
- * mounting of Web handlers and routes. Guards and `mount()` also work without the plugin.
+ * The Fastify adapter: an app-wide plugin, the three guards as `preHandler` hooks, CSRF
+ * helpers for your own forms, and mounting of Web handlers and routes. Guards and `mount()`
+ * also work without the plugin.
  *
  * @example
  * ```ts
@@ -149,6 +150,44 @@ export interface GuestUserFastify {
    */
   ensureGuest(request: FastifyRequest, reply: FastifyReply): Promise<User | null>;
   /**
+   * The token for the hidden `csrf_token` field of your own POST forms (tied to this browser
+   * and its session; the CSRF cookie it may need goes on `reply`). Computed only when called.
+   * The built-in views and {@link verifyCsrf} accept it.
+   * @example
+   * ```ts
+   * app.get("/api/csrf/", async (request, reply) => ({ csrfToken: await guestUser.csrfToken(request, reply) }));
+   * ```
+   */
+  csrfToken(request: FastifyRequest, reply: FastifyReply): Promise<string>;
+  /**
+   * The whole hidden input for your own POST forms, HTML-escaped:
+   * `<input type="hidden" name="csrf_token" value="...">`. A log-out button posts it to the
+   * logout view (default `/accounts/logout/`), which ends the session and redirects (302).
+   * @example
+   * ```ts
+   * app.get("/", { preHandler: guestUser.allowGuestUser() }, async (request, reply) => {
+   *   const field = await guestUser.csrfField(request, reply);
+   *   return reply.type("text/html").send(
+   *     `<form method="post" action="/accounts/logout/">${field}<button>Log out</button></form>`,
+   *   );
+   * });
+   * ```
+   */
+  csrfField(request: FastifyRequest, reply: FastifyReply): Promise<string>;
+  /**
+   * Checks the `csrf_token` your own form posted (answer 403 when false). The plugin parses
+   * URL-encoded forms (see `formBody`).
+   * @example
+   * ```ts
+   * app.post("/notes/", async (request, reply) => {
+   *   const { csrf_token } = request.body as { csrf_token?: string };
+   *   if (!(await guestUser.verifyCsrf(request, csrf_token))) return reply.code(403).send("Forbidden");
+   *   // ... save the note
+   * });
+   * ```
+   */
+  verifyCsrf(request: FastifyRequest, submitted: unknown): Promise<boolean>;
+  /**
    * The reference's `is_guest_user`: true for a guest, false for registered users and
    * anonymous visitors. Takes the request or a user.
    * @example
@@ -168,10 +207,11 @@ export interface GuestUserFastify {
   mount(handler: WebHandler): RouteHandlerMethod;
   /**
    * A plugin registering the given routes (HEAD comes with GET, as Fastify does).
+   * @default routes accountViews(http): convert, login, logout, sign-up, the account page
    * @example
    * ```ts
    * await app.register(guestUser.routes(accountViews(guestUser.http)));
    * ```
    */
-  routes(routes: readonly WebRoute[]): FastifyPluginAsync;
+  routes(routes?: readonly WebRoute[]): FastifyPluginAsync;
 }

@@ -2,11 +2,13 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { GuestUsers } from "../../core/guest-users.ts";
 import type { User } from "../../core/types.ts";
 import { isClientAbort } from "../../http/client-abort.ts";
+import { csrfField } from "../../http/csrf.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import { type WebHandler, withCookies } from "../../http/handler.ts";
 import { compileTrust, webRequestView } from "../../http/proxy.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
+import { accountViews } from "../../http/views/index.ts";
 import type { GuestUserEnv, GuestUserHono, GuestUserHonoOptions } from "./types.ts";
 
 export type {
@@ -22,7 +24,7 @@ export type {
  * @example
  * ```ts
  * const guestUser = guestUserHono(createGuestUsers({ secret: process.env.GUEST_USER_SECRET }));
- * const app = new Hono<GuestUserEnv>();
+ * const app = new Hono<GuestUserEnv>(); // types c.var (or chain: new Hono().use(guestUser.session()))
  * app.use(guestUser.session());
  * app.use(guestUser.routes(accountViews(guestUser.http)));
  * app.get("/editor/", guestUser.allowGuestUser(), (c) => c.json({ id: c.var.user?.id }));
@@ -104,15 +106,16 @@ export function guestUserHono(
         const state = await stateOf(c);
         return withCookies(await handler(c.req.raw, { http, state }), state);
       }) as Promise<Response>;
-  const create =
-    (make: (request: HttpRequest, state: RequestState) => Promise<User | null>) =>
-    async (c: Context<GuestUserEnv>) => {
+  /** A helper on the state: publishes it after, and flushes its cookies when no `session()` will. */
+  const withContext =
+    <T>(make: (request: HttpRequest, state: RequestState) => T | Promise<T>) =>
+    async (c: Context): Promise<T> => {
       const hasSession = c.get("guestUser") !== undefined;
       const state = await stateOf(c);
-      const user = await make(requestOf(c), state);
+      const result = await make(requestOf(c), state);
       publish(c, state);
       if (!hasSession) flush(c, state);
-      return user;
+      return result;
     };
 
   return {
@@ -126,15 +129,20 @@ export function guestUserHono(
     guestUserRequired: (options) => guard(guards.guestUserRequired(options)),
     regularUserRequired: (options) => guard(guards.regularUserRequired(options)),
     termsRequired: (options) => guard(guards.termsRequired(options)),
-    maybeCreateGuestUser: create(http.maybeCreateGuestUser),
-    ensureGuest: create(http.ensureGuest),
+    maybeCreateGuestUser: withContext<User | null>(http.maybeCreateGuestUser),
+    ensureGuest: withContext<User | null>(http.ensureGuest),
+    csrfToken: withContext(http.csrfToken),
+    csrfField: withContext((request, state) => csrfField(http, request, state)),
+    async verifyCsrf(c, submitted) {
+      return http.verifyCsrf(requestOf(c), await stateOf(c), submitted);
+    },
     isGuestUser(target) {
       if (!target) return false;
       if ("req" in target) return target.get("isGuest") === true;
       return target.isGuest;
     },
     mount,
-    routes(routes) {
+    routes(routes = accountViews(http)) {
       const table = new Map<string, MiddlewareHandler<GuestUserEnv>>();
       for (const route of routes) {
         const handler = mount(route.handler);

@@ -28,12 +28,18 @@ export interface GuestUserVariables {
 }
 
 /**
- * The Hono `Env` of apps using the adapter: `new Hono<GuestUserEnv>()` types `c.var.user`.
+ * The Hono `Env` of apps using the adapter: it types `c.var.user`, `c.var.isGuest` and
+ * `c.var.guestUser`. `session()` and the guards are `MiddlewareHandler<GuestUserEnv>`, so
+ * Hono infers it wherever they are in the chain: `new Hono().use(guestUser.session())` (one
+ * expression) or a route with a guard. A separate `app.use(guestUser.session())` statement
+ * cannot change the type of `app` (TypeScript types do not change after a declaration): for
+ * that style, declare the app as `new Hono<GuestUserEnv>()`.
  *
  * @example
  * ```ts
- * const app = new Hono<GuestUserEnv>();
- * app.get("/", guestUser.allowGuestUser(), (c) => c.text(c.var.user?.username ?? "anonymous"));
+ * const app = new Hono<GuestUserEnv>(); // or: new Hono().use(guestUser.session())
+ * app.use(guestUser.session());
+ * app.get("/", (c) => c.text(c.var.user?.username ?? "anonymous"));
  * ```
  */
 export type GuestUserEnv = { Variables: GuestUserVariables };
@@ -67,12 +73,13 @@ export interface GuestUserHonoOptions {
 }
 
 /**
- * The Hono adapter: a session middleware, the three guards as middlewares, and mounting of
- * Web handlers and routes. Guards and `mount()` also work on apps without `session()`.
+ * The Hono adapter: a session middleware, the three guards as middlewares, CSRF helpers for
+ * your own forms, and mounting of Web handlers and routes. Guards and `mount()` also work on
+ * apps without `session()`; the helpers taking `c` accept any app's context, typed or not.
  *
  * @example
  * ```ts
- * app.use(guestUser.session());
+ * const app = new Hono().use(guestUser.session()); // c.var.user, c.var.isGuest are typed
  * app.get("/editor/", guestUser.allowGuestUser(), (c) => c.json({ id: c.var.user?.id }));
  * ```
  */
@@ -141,7 +148,7 @@ export interface GuestUserHono {
    * app.post("/cart/", async (c) => { await guestUser.maybeCreateGuestUser(c); ... });
    * ```
    */
-  maybeCreateGuestUser(c: Context<GuestUserEnv>): Promise<User | null>;
+  maybeCreateGuestUser(c: Context): Promise<User | null>;
   /**
    * Makes an anonymous visitor a guest NOW, on any method and in either `createGuests` mode
    * (for handlers that write on GET), when the gate admits it (crawlers, limits, the veto);
@@ -151,7 +158,7 @@ export interface GuestUserHono {
    * app.get("/start/", async (c) => c.json({ id: (await guestUser.ensureGuest(c))?.id ?? null }));
    * ```
    */
-  ensureGuest(c: Context<GuestUserEnv>): Promise<User | null>;
+  ensureGuest(c: Context): Promise<User | null>;
   /**
    * The reference's `is_guest_user`: true for a guest, false for registered users and
    * anonymous visitors. Takes the context or a user.
@@ -160,7 +167,43 @@ export interface GuestUserHono {
    * if (guestUser.isGuestUser(c)) return c.redirect("/convert/");
    * ```
    */
-  isGuestUser(target: Context<GuestUserEnv> | User | null | undefined): boolean;
+  isGuestUser(target: Context | User | null | undefined): boolean;
+  /**
+   * The token for the hidden `csrf_token` field of your own POST forms (tied to this browser
+   * and its session; the CSRF cookie it may need is sent with the response). Computed only
+   * when called. The built-in views and {@link verifyCsrf} accept it.
+   * @example
+   * ```ts
+   * app.get("/api/csrf/", async (c) => c.json({ csrfToken: await guestUser.csrfToken(c) }));
+   * ```
+   */
+  csrfToken(c: Context): Promise<string>;
+  /**
+   * The whole hidden input for your own POST forms, HTML-escaped:
+   * `<input type="hidden" name="csrf_token" value="...">`. A log-out button posts it to the
+   * logout view (default `/accounts/logout/`), which ends the session and redirects (302).
+   * @example
+   * ```ts
+   * app.get("/", guestUser.allowGuestUser(), async (c) =>
+   *   c.html(`<p>Hi ${c.var.user?.username}</p>
+   *     <form method="post" action="/accounts/logout/">${await guestUser.csrfField(c)}<button>Log out</button></form>`),
+   * );
+   * ```
+   */
+  csrfField(c: Context): Promise<string>;
+  /**
+   * Checks the `csrf_token` your own form posted (answer 403 when false). Parse the body
+   * first; the token of an anonymous page still counts on the request that made the guest.
+   * @example
+   * ```ts
+   * app.post("/notes/", async (c) => {
+   *   const form = await c.req.parseBody();
+   *   if (!(await guestUser.verifyCsrf(c, form.csrf_token))) return c.text("Forbidden", 403);
+   *   // ... save the note
+   * });
+   * ```
+   */
+  verifyCsrf(c: Context, submitted: unknown): Promise<boolean>;
   /**
    * A Hono handler running a {@link WebHandler}; its Response gets the pending cookies.
    * @example
@@ -172,10 +215,11 @@ export interface GuestUserHono {
   /**
    * A middleware answering the given routes by exact path and method (HEAD as GET), passing
    * every other request on. Needs no runtime import of hono.
+   * @default routes accountViews(http): convert, login, logout, sign-up, the account page
    * @example
    * ```ts
    * app.use(guestUser.routes(accountViews(guestUser.http)));
    * ```
    */
-  routes(routes: readonly WebRoute[]): MiddlewareHandler<GuestUserEnv>;
+  routes(routes?: readonly WebRoute[]): MiddlewareHandler<GuestUserEnv>;
 }

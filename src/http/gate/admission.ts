@@ -84,7 +84,7 @@ export function guestAdmission(guestUsers: GuestUsers) {
     }
   };
 
-  return async (request: HttpRequest, state: RequestState): Promise<GuestAdmission> => {
+  const decide = async (request: HttpRequest, state: RequestState): Promise<GuestAdmission> => {
     if (!settings.enabled) return refuse("disabled");
     if (request.method.toUpperCase() === "HEAD") return refuse("method");
     if (!guestUsers.canCreateGuest(request)) return refuse("crawler");
@@ -92,5 +92,11 @@ export function guestAdmission(guestUsers: GuestUsers) {
     if (overLimit) return overLimit;
     if (await vetoed(request, state)) return refuse("vetoed");
     return ALLOWED;
+  };
+
+  return async (request: HttpRequest, state: RequestState): Promise<GuestAdmission> => {
+    const verdict = await decide(request, state);
+    if (!verdict.allowed) settings.metrics.refused(verdict.reason);
+    return verdict;
   };
 }

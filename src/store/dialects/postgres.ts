@@ -44,6 +44,12 @@ export function postgresDatabase(source: string | Pool, options: { readonly max?
   return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
 }
 
+/**
+ * The server cannot be used: connection exceptions (08xxx), an administrator's shutdown
+ * (57P01), a missing database (3D000), a refused login (28000 unknown role, 28P01 password).
+ */
+const UNUSABLE = /^(08...|57P01|3D000|28000|28P01)$/;
+
 /** PostgreSQL's differences: several cleaners share the work with FOR UPDATE SKIP LOCKED. */
 export const postgresQuirks: DialectQuirks = {
   name: "postgres",
@@ -52,10 +58,7 @@ export const postgresQuirks: DialectQuirks = {
   isUniqueViolation: (error) => errorCode(error) === "23505",
   isConnectionError(error) {
     const code = errorCode(error);
-    return (
-      isNetworkError(error) ||
-      (typeof code === "string" && (code.startsWith("08") || code === "57P01" || code === "3D000"))
-    );
+    return isNetworkError(error) || (typeof code === "string" && UNUSABLE.test(code));
   },
   // One array parameter, whatever the length (the driver sends a JS array as a PG array).
   inList: (column, ids) => sql`${column} = any(${ids})`,

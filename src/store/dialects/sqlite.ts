@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Database as BetterSqliteDatabase, Statement } from "better-sqlite3";
 import {
   CompiledQuery,
@@ -7,7 +9,11 @@ import {
   SqliteDialect,
   sql,
 } from "kysely";
-import { GuestUserError } from "../../shared/errors.ts";
+import {
+  DatabaseUnavailableError,
+  GuestUserError,
+  sqliteDirectoryMissing,
+} from "../../shared/errors.ts";
 import type { UserId } from "../../shared/ids.ts";
 import { type Db, type DialectQuirks, deleteGuestUsers, errorCode } from "../dialect.ts";
 
@@ -38,7 +44,7 @@ export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<un
         { cause },
       );
     });
-    return withStatementCache(new module.default(source));
+    return withStatementCache(openFile(module.default, source));
   };
   const kysely = new Kysely<unknown>({
     dialect: new SqliteDialect({
@@ -48,6 +54,26 @@ export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<un
     }),
   });
   return kysely;
+}
+
+/**
+ * Opens the file, explaining a missing directory (better-sqlite3 says only "the directory does
+ * not exist", with no code and no path).
+ */
+function openFile(
+  Database: new (path: string) => BetterSqliteDatabase,
+  path: string,
+): BetterSqliteDatabase {
+  try {
+    return new Database(path);
+  } catch (cause) {
+    const directory = dirname(resolve(path));
+    if (path === ":memory:" || existsSync(directory)) throw cause;
+    throw new DatabaseUnavailableError(cause, {
+      reason: "directory-missing",
+      message: sqliteDirectoryMissing(directory),
+    });
+  }
 }
 
 /** The better-sqlite3 handle behind each Kysely instance {@link sqliteDatabase} made. */

@@ -21,9 +21,7 @@ const COOKIE = "guest_user_session";
 const GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
 
 describeEachDatabase("express guards over HTTP", (fx) => {
-  const suite = fx.dialect === "mysql" ? describe.skip : describe;
-
-  suite.each(EXPRESS_VERSIONS)("Express %s", (_version, express) => {
+  describe.each(EXPRESS_VERSIONS)("Express %s", (_version, express) => {
     let guestUsers: GuestUsers;
     let guestUser: GuestUserExpress;
     let server: RunningServer;

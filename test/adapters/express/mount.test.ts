@@ -123,9 +123,7 @@ describe("a failing database", () => {
 });
 
 describeEachDatabase("express mount and router over HTTP", (fx) => {
-  const suite = fx.dialect === "mysql" ? describe.skip : describe;
-
-  suite.each(EXPRESS_VERSIONS)("Express %s", (_version, express) => {
+  describe.each(EXPRESS_VERSIONS)("Express %s", (_version, express) => {
     let guestUser: GuestUserExpress;
     let server: RunningServer;
 

@@ -46,9 +46,7 @@ const logoutRoute: WebRoute = {
 };
 
 describeEachDatabase("express with express-session + Passport", (fx) => {
-  const suite = fx.dialect === "mysql" ? describe.skip : describe;
-
-  suite.each(EXPRESS_VERSIONS)("Express %s", (_version, express) => {
+  describe.each(EXPRESS_VERSIONS)("Express %s", (_version, express) => {
     let guestUsers: GuestUsers;
     let server: RunningServer;
     let unconfigured: RunningServer;

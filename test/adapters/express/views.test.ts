@@ -52,9 +52,7 @@ async function postForm(client: Browser, path: string, fields: Record<string, st
 }
 
 describeEachDatabase("express with the built-in views over HTTP", (fx) => {
-  const suite = fx.dialect === "mysql" ? describe.skip : describe;
-
-  suite.each(EXPRESS_VERSIONS)("Express %s", (_version, express) => {
+  describe.each(EXPRESS_VERSIONS)("Express %s", (_version, express) => {
     describe.each(["cookie", "passport"] as const)("%s sessions", (mode) => {
       const sessionCookie = mode === "cookie" ? "guest_user_session" : "connect.sid";
       let guestUsers: GuestUsers;

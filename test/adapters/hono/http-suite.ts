@@ -124,7 +124,7 @@ export async function guestClient(base: string) {
 
 /**
  * Runs the SPEC section 3 table (and the adapter basics) against servers made by `start`,
- * on SQLite and PostgreSQL.
+ * on SQLite, PostgreSQL and MariaDB.
  */
 export function describeAdapter(
   name: string,
@@ -132,10 +132,6 @@ export function describeAdapter(
   extra?: (server: () => RunningServer, guestUsers: () => GuestUsers) => void,
 ) {
   describeEachDatabase(name, (fx) => {
-    if (fx.dialect === "mysql") {
-      it.skip("adapter tests run on sqlite and postgres only", () => {});
-      return;
-    }
     let guestUsers: GuestUsers;
     let server: RunningServer;
     const servers: RunningServer[] = [];

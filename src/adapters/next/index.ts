@@ -1,0 +1,124 @@
+import type { GuestUsers } from "../../core/guest-users.ts";
+import type { User } from "../../core/types.ts";
+import * as guards from "../../http/guards.ts";
+import { createGuestUserHttp } from "../../http/guest-user-http.ts";
+import type { HttpRequest, RequestState } from "../../http/request.ts";
+import { nextProxy } from "./proxy.ts";
+import { headersRequest, lastForwardedFor, writeCookies } from "./request.ts";
+import { guardedRouteHandler, routeHandlers } from "./route-handlers.ts";
+import type { GuestUserNext, GuestUserNextOptions, NextHeaderList } from "./types.ts";
+
+export type { GuestUserProxyOptions, NextResponseApi } from "./proxy.ts";
+export { lastForwardedFor, parseSetCookie } from "./request.ts";
+export type {
+  GuardedRouteHandler,
+  GuestUserNext,
+  GuestUserNextOptions,
+  NextCookieOptions,
+  NextCookieStore,
+  NextCurrentUser,
+  NextHandlerContext,
+  NextHeaderList,
+  NextHeadersApi,
+  NextRouteHandler,
+  NextRouteHandlers,
+} from "./types.ts";
+
+/** One request's resolved visitor, shared by `currentUser()` and the server actions. */
+interface Resolved {
+  readonly view: HttpRequest;
+  readonly state: RequestState;
+}
+
+/**
+ * Creates the Next.js (App Router) adapter. Pass `cookies` and `headers` from `next/headers`:
+ * the library never imports `next` (an optional peer), so it resolves to your app's copy.
+ *
+ * @example
+ * ```ts
+ * // lib/guest-user.ts
+ * import { createGuestUsers } from "guest-user";
+ * import { guestUserNext } from "guest-user/next";
+ * import { cookies, headers } from "next/headers";
+ *
+ * export const guestUsers = createGuestUsers({ database: "sqlite:app.sqlite3", secret: process.env.GUEST_USER_SECRET });
+ * export const guestUser = guestUserNext(guestUsers, { cookies, headers });
+ * ```
+ */
+export function guestUserNext(
+  guestUsers: GuestUsers,
+  options: GuestUserNextOptions,
+): GuestUserNext {
+  const http = options.http ?? createGuestUserHttp(guestUsers);
+  const addressOf = options.clientAddress ?? lastForwardedFor;
+  // `headers()` hands out one object per request: the visitor is resolved once per request,
+  // and a server action's new guest is what the page re-rendered after it sees.
+  const perRequest = new WeakMap<NextHeaderList, Promise<Resolved>>();
+
+  const resolving = (headers: NextHeaderList, method: string): Promise<Resolved> => {
+    const known = perRequest.get(headers);
+    if (known) return known;
+    const view = headersRequest(method, headers, addressOf(headers));
+    const resolved = http.resolve(view).then(
+      (state) => ({ view, state }),
+      (error: unknown) => {
+        perRequest.delete(headers);
+        http.failure(view, error); // one log line per database outage
+        throw error;
+      },
+    );
+    perRequest.set(headers, resolved);
+    return resolved;
+  };
+
+  /** Runs `body` in a server action (cookies writable), then writes the pending cookies. */
+  const inAction = async <T>(body: (resolved: Resolved) => Promise<T>): Promise<T> => {
+    const [headers, store] = await Promise.all([options.headers(), options.cookies()]);
+    const resolved = await resolving(headers, "POST");
+    // A server action is a POST (the view of a page's render says GET): the gate and the
+    // "onWrite" mode's same-origin check must see the write.
+    const view =
+      resolved.view.method === "POST" ? resolved.view : { ...resolved.view, method: "POST" };
+    try {
+      return await body({ view, state: resolved.state });
+    } finally {
+      writeCookies(store, resolved.state.setCookies);
+    }
+  };
+
+  const ensureGuest = () =>
+    inAction(async ({ view, state }): Promise<User | null> => {
+      if (!state.user) await http.maybeCreateGuestUser(view, state);
+      return state.user;
+    });
+
+  return {
+    http,
+    async currentUser() {
+      const headers = await options.headers();
+      const { view, state } = await resolving(headers, "GET");
+      const canBecomeGuest =
+        !state.user && guestUsers.settings.enabled && guestUsers.canCreateGuest(view);
+      return { user: state.user, isGuest: state.isGuest, canBecomeGuest };
+    },
+    ensureGuest,
+    withGuest:
+      (action) =>
+      async (...args) =>
+        action(await ensureGuest(), ...args),
+    logOut: () =>
+      inAction(async ({ view, state }) => {
+        await http.logOut(view, state);
+      }),
+    allowGuestUser: (handler) =>
+      guardedRouteHandler(http, guards.allowGuestUser(), handler, addressOf),
+    guestUserRequired: (handler, guardOptions) =>
+      guardedRouteHandler(http, guards.guestUserRequired(guardOptions), handler, addressOf),
+    regularUserRequired: (handler, guardOptions) =>
+      guardedRouteHandler(http, guards.regularUserRequired(guardOptions), handler, addressOf),
+    termsRequired: (handler, guardOptions) =>
+      guardedRouteHandler(http, guards.termsRequired(guardOptions), handler, addressOf),
+    routeHandlers: (routes) => routeHandlers(http, routes, addressOf),
+    proxy: (responses, proxyOptions = {}) => nextProxy(http, responses, addressOf, proxyOptions),
+  };
+}

@@ -1,0 +1,78 @@
+import type { GuestUserHttp } from "../../http/guest-user-http.ts";
+import { compileTrust, webRequestView } from "../../http/proxy.ts";
+import { parseSetCookie } from "./request.ts";
+import type { NextHeaderList } from "./types.ts";
+
+/** What the proxy uses of `NextResponse` from `next/server` (passed in: no import of next). */
+export interface NextResponseApi {
+  next(init?: { request?: { headers?: Headers } }): Response;
+}
+
+/** Options of `guestUser.proxy()`. */
+export interface GuestUserProxyOptions {
+  /**
+   * Also make anonymous visitors guests here, as `allowGuestUser` does (in `"onWrite"` mode
+   * only on a same-origin write), for every path the proxy's `matcher` covers. Off: the
+   * proxy only re-sends the cookie of sessions whose expiry it extended.
+   * @default false
+   * @example allowGuestUser: true
+   */
+  readonly allowGuestUser?: boolean;
+}
+
+/**
+ * The request's `Cookie` header with the pending `Set-Cookie` values applied (a deleted
+ * cookie removed), so that the page rendered after the proxy sees the new session.
+ */
+export function applyToCookieHeader(header: string | null, setCookies: readonly string[]): string {
+  const jar = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const index = part.indexOf("=");
+    if (index > 0) jar.set(part.slice(0, index).trim(), part.slice(index + 1).trim());
+  }
+  for (const value of setCookies) {
+    const cookie = parseSetCookie(value);
+    if (cookie.options.maxAge === 0) jar.delete(cookie.name);
+    else jar.set(cookie.name, cookie.value);
+  }
+  return [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+}
+
+const NO_PROXY = compileTrust(false);
+
+/**
+ * Next's `proxy` (Next 16's `proxy.ts`, `middleware.ts` before): resolves the visitor, and
+ * when cookies must change (a refreshed session, a new guest, a stale cookie) sets them on the
+ * response AND on this request, so that its server components see them.
+ *
+ * @example
+ * ```ts
+ * export const proxy = nextProxy(http, NextResponse, lastForwardedFor, {});
+ * ```
+ */
+export function nextProxy(
+  http: GuestUserHttp,
+  responses: NextResponseApi,
+  addressOf: (headers: NextHeaderList) => string | null,
+  options: GuestUserProxyOptions,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const view = webRequestView(request, addressOf(request.headers), NO_PROXY);
+    let setCookies: string[];
+    try {
+      const state = await http.resolve(view);
+      if (options.allowGuestUser) await http.maybeCreateGuestUser(view, state);
+      setCookies = state.setCookies.splice(0);
+    } catch (error) {
+      const response = http.failure(view, error);
+      if (!response) throw error;
+      return response;
+    }
+    if (setCookies.length === 0) return responses.next();
+    const headers = new Headers(request.headers);
+    headers.set("cookie", applyToCookieHeader(request.headers.get("cookie"), setCookies));
+    const response = responses.next({ request: { headers } });
+    for (const cookie of setCookies) response.headers.append("set-cookie", cookie);
+    return response;
+  };
+}

@@ -1,0 +1,97 @@
+import type { HttpRequest } from "../../http/request.ts";
+import type { NextCookieOptions, NextCookieStore, NextHeaderList } from "./types.ts";
+
+/**
+ * The last address of `X-Forwarded-For`: the one the nearest hop (Next itself, which fills the
+ * header from the socket when the client sent none, or an appending proxy) saw. The default
+ * `clientAddress` of `guestUserNext()`.
+ *
+ * @example
+ * ```ts
+ * lastForwardedFor(new Headers({ "x-forwarded-for": "198.51.100.1, 203.0.113.7" })); // "203.0.113.7"
+ * ```
+ */
+export function lastForwardedFor(headers: NextHeaderList): string | null {
+  const list = headers.get("x-forwarded-for");
+  if (!list) return null;
+  const last = list.split(",").pop()?.trim();
+  return last || null;
+}
+
+/**
+ * The {@link HttpRequest} of a server component or server action, which gets no `Request`:
+ * its headers, and a URL of the origin Next itself uses (`X-Forwarded-Proto` and `-Host`,
+ * which Next fills in when absent). The path is unknown there, so it is `/`.
+ */
+export function headersRequest(
+  method: string,
+  headers: NextHeaderList,
+  clientAddress: string | null,
+): HttpRequest {
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
+  const host =
+    headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host") || "localhost";
+  return {
+    method,
+    url: `${proto === "https" ? "https" : "http"}://${host}/`,
+    headers,
+    clientAddress,
+  };
+}
+
+/** One `Set-Cookie` value of ours, taken apart for `cookies().set()`. */
+export interface ParsedCookie {
+  readonly name: string;
+  readonly value: string;
+  readonly options: NextCookieOptions;
+}
+
+/**
+ * Takes apart a `Set-Cookie` value the web layer wrote (`serializeCookie`): name, value and
+ * the attributes it uses.
+ *
+ * @example
+ * ```ts
+ * parseSetCookie("sid=abc; Max-Age=60; Path=/; HttpOnly; SameSite=Lax");
+ * // { name: "sid", value: "abc", options: { maxAge: 60, path: "/", httpOnly: true, sameSite: "lax" } }
+ * ```
+ */
+export function parseSetCookie(header: string): ParsedCookie {
+  const [pair = "", ...attributes] = header.split(";");
+  const index = pair.indexOf("=");
+  const options: {
+    -readonly [K in keyof NextCookieOptions]: NextCookieOptions[K];
+  } = {};
+  for (const attribute of attributes) {
+    const [key = "", raw = ""] = attribute.trim().split("=");
+    switch (key.toLowerCase()) {
+      case "max-age":
+        options.maxAge = Number(raw);
+        break;
+      case "path":
+        options.path = raw;
+        break;
+      case "domain":
+        options.domain = raw;
+        break;
+      case "httponly":
+        options.httpOnly = true;
+        break;
+      case "secure":
+        options.secure = true;
+        break;
+      case "samesite":
+        options.sameSite = raw.toLowerCase() as NonNullable<NextCookieOptions["sameSite"]>;
+        break;
+    }
+  }
+  return { name: pair.slice(0, index).trim(), value: pair.slice(index + 1).trim(), options };
+}
+
+/** Writes (and consumes) pending `Set-Cookie` values through Next's `cookies().set`. */
+export function writeCookies(store: NextCookieStore, setCookies: string[]): void {
+  for (const header of setCookies.splice(0)) {
+    const { name, value, options } = parseSetCookie(header);
+    store.set(name, value, options);
+  }
+}

@@ -1,0 +1,104 @@
+import { isClientAbort } from "../../http/client-abort.ts";
+import type { Guard } from "../../http/guards.ts";
+import type { GuestUserHttp } from "../../http/guest-user-http.ts";
+import { applyGuards, type WebHandler, type WebRoute, withCookies } from "../../http/handler.ts";
+import { compileTrust, webRequestView } from "../../http/proxy.ts";
+import type { HttpRequest, RequestState } from "../../http/request.ts";
+import { accountViews } from "../../http/views/index.ts";
+import type {
+  GuardedRouteHandler,
+  NextHeaderList,
+  NextRouteHandler,
+  NextRouteHandlers,
+} from "./types.ts";
+
+type AddressOf = (headers: NextHeaderList) => string | null;
+
+const NO_PROXY = compileTrust(false);
+
+/**
+ * Resolves the visitor of a route handler's `Request`, runs `body`, and adds the pending
+ * cookies to its response; a database outage answers 503 (`Retry-After`, one log line).
+ */
+async function running(
+  http: GuestUserHttp,
+  request: Request,
+  addressOf: AddressOf,
+  body: (view: HttpRequest, state: RequestState) => Promise<Response>,
+): Promise<Response> {
+  // Next builds `request.url` from `X-Forwarded-Proto`/`-Host` (filled in when absent).
+  const view = webRequestView(request, addressOf(request.headers), NO_PROXY);
+  try {
+    const state = await http.resolve(view);
+    return withCookies(await body(view, state), state);
+  } catch (error) {
+    if (request.signal.aborted || isClientAbort(error)) return new Response(null, { status: 400 });
+    const response = http.failure(view, error);
+    if (!response) throw error;
+    return response;
+  }
+}
+
+/**
+ * A Next route handler running `guard`, then `handler` with the visitor; a guard's redirect
+ * answers instead (302 with the cookies).
+ *
+ * @example
+ * ```ts
+ * export const GET = guardedRouteHandler(http, guards.regularUserRequired(), handler, lastForwardedFor);
+ * ```
+ */
+export function guardedRouteHandler(
+  http: GuestUserHttp,
+  guard: Guard,
+  handler: GuardedRouteHandler,
+  addressOf: AddressOf,
+): NextRouteHandler {
+  return (request, next) =>
+    running(http, request, addressOf, async (view, state) => {
+      const redirect = await applyGuards([guard], view, { http, state });
+      if (redirect) return redirect;
+      return handler(request, { user: state.user, isGuest: state.isGuest, state, http, next });
+    });
+}
+
+/** `/accounts/login/` and `/accounts/login` are the same route (Next drops the slash by default). */
+function normalize(path: string): string {
+  return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+}
+
+/**
+ * `GET`/`POST`/`HEAD` route handlers serving `routes` by path and method (HEAD as GET): an
+ * unknown path answers 404, a known path with another method 405 with `Allow`.
+ *
+ * @default routes accountViews(http)
+ * @example
+ * ```ts
+ * // app/accounts/[...path]/route.ts
+ * export const { GET, POST } = routeHandlers(http, accountViews(http), lastForwardedFor);
+ * ```
+ */
+export function routeHandlers(
+  http: GuestUserHttp,
+  routes: readonly WebRoute[] = accountViews(http),
+  addressOf: AddressOf,
+): NextRouteHandlers {
+  const table = new Map<string, Map<string, WebHandler>>();
+  for (const route of routes) {
+    const path = normalize(route.path);
+    const methods = table.get(path) ?? new Map<string, WebHandler>();
+    for (const method of route.methods) methods.set(method, route.handler);
+    table.set(path, methods);
+  }
+  const handle: NextRouteHandler = async (request) => {
+    const methods = table.get(normalize(new URL(request.url).pathname));
+    if (!methods) return new Response("Not Found", { status: 404 });
+    const handler = methods.get(request.method === "HEAD" ? "GET" : request.method);
+    if (!handler) {
+      const allow = [...methods.keys()].join(", ");
+      return new Response("Method Not Allowed", { status: 405, headers: { allow } });
+    }
+    return running(http, request, addressOf, (_view, state) => handler(request, { http, state }));
+  };
+  return { GET: handle, POST: handle, HEAD: handle };
+}

@@ -1,0 +1,46 @@
+import { createRequire } from "node:module";
+import { GuestUserError } from "../shared/errors.ts";
+import type { MetricsMeter } from "./types.ts";
+
+/** What `metrics: true` needs of `@opentelemetry/api`. */
+interface OpenTelemetryApi {
+  readonly metrics: { getMeter(name: string, version?: string): MetricsMeter };
+}
+
+/** The meter's name: the instrumentation scope every instrument is reported under. */
+export const METER_NAME = "guest-user";
+
+/**
+ * Loads `@opentelemetry/api` (an optional peer) at start-up, synchronously, and returns a
+ * function giving the global `guest-user` meter. Throws `DRIVER_MISSING` naming the install
+ * command when the package is not installed.
+ *
+ * @example
+ * ```ts
+ * const getMeter = globalMeter(); // metrics: true
+ * ```
+ */
+export function globalMeter(load: (id: string) => unknown = createRequire(import.meta.url)) {
+  let api: OpenTelemetryApi;
+  try {
+    api = load("@opentelemetry/api") as OpenTelemetryApi;
+  } catch (cause) {
+    throw new GuestUserError(
+      "DRIVER_MISSING",
+      'The option `metrics: true` needs the "@opentelemetry/api" package: run `npm i @opentelemetry/api`, or pass a Meter as `metrics`.',
+      { cause },
+    );
+  }
+  const version = packageVersion(load);
+  return (): MetricsMeter => api.metrics.getMeter(METER_NAME, version);
+}
+
+/** This package's version (src/metrics and dist/metrics are both two levels down). */
+function packageVersion(load: (id: string) => unknown): string | undefined {
+  try {
+    const { version } = load("../../package.json") as { version?: unknown };
+    return typeof version === "string" ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,101 @@
+import type {
+  DeletedBy,
+  GateRefusal,
+  GuestUserMetrics,
+  MetricAttributes,
+  MetricsMeter,
+} from "./types.ts";
+
+/** The instrument names, as OpenTelemetry spells them (Prometheus: dots become `_`). */
+export const INSTRUMENTS = {
+  created: "guest_user.guests.created",
+  refused: "guest_user.guests.refused",
+  converted: "guest_user.guests.converted",
+  merged: "guest_user.guests.merged",
+  deleted: "guest_user.users.deleted",
+  lookup: "guest_user.session.lookup.duration",
+} as const;
+
+/** Session lookups take a fraction of a millisecond to a few: buckets in seconds. */
+const LOOKUP_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+];
+
+/** The `reason` attribute of each counted refusal; a HEAD request is not one. */
+const REFUSAL_REASONS: Readonly<Record<GateRefusal, string | null>> = {
+  crawler: "bot",
+  limited: "limit",
+  vetoed: "veto",
+  disabled: "disabled",
+  method: null,
+};
+
+function instruments(meter: MetricsMeter) {
+  const counter = (name: string, description: string, unit: string) =>
+    meter.createCounter(name, { description, unit });
+  return {
+    created: counter(INSTRUMENTS.created, "Guests created.", "{guest}"),
+    refused: counter(
+      INSTRUMENTS.refused,
+      "Visitors refused a guest (reason: bot, limit, veto, disabled).",
+      "{guest}",
+    ),
+    converted: counter(
+      INSTRUMENTS.converted,
+      "Guests converted to registered users (method: form, social).",
+      "{guest}",
+    ),
+    merged: counter(INSTRUMENTS.merged, "Guests merged into an existing account.", "{guest}"),
+    deleted: counter(
+      INSTRUMENTS.deleted,
+      "Users deleted (by: cleanup, self, admin; kind: guest, registered).",
+      "{user}",
+    ),
+    lookup: meter.createHistogram(INSTRUMENTS.lookup, {
+      description: "Session lookups by token (result: hit, miss).",
+      unit: "s",
+      advice: { explicitBucketBoundaries: LOOKUP_BUCKETS },
+    }),
+  };
+}
+
+const HIT: MetricAttributes = { result: "hit" };
+const MISS: MetricAttributes = { result: "miss" };
+
+/**
+ * Records to the meter `getMeter` returns, asked for on the first measurement (so a global
+ * MeterProvider registered after `createGuestUsers()`, but before the first request, is used).
+ *
+ * @example
+ * ```ts
+ * const recorder = meterMetrics(() => meterProvider.getMeter("guest-user"));
+ * recorder.created();
+ * ```
+ */
+export function meterMetrics(getMeter: () => MetricsMeter): GuestUserMetrics {
+  let made: ReturnType<typeof instruments> | null = null;
+  const use = () => {
+    made ??= instruments(getMeter());
+    return made;
+  };
+  return {
+    enabled: true,
+    created: () => use().created.add(1),
+    refused(reason) {
+      const counted = REFUSAL_REASONS[reason];
+      if (counted) use().refused.add(1, { reason: counted });
+    },
+    converted: (method) => use().converted.add(1, { method }),
+    merged: () => use().merged.add(1),
+    deleted(count: number, by: DeletedBy, guest = true) {
+      if (count > 0) use().deleted.add(count, { by, kind: guest ? "guest" : "registered" });
+    },
+    async sessionLookup(lookup) {
+      const started = performance.now();
+      const result = await lookup();
+      const seconds = (performance.now() - started) / 1000;
+      use().lookup.record(seconds, result === null ? MISS : HIT);
+      return result;
+    },
+  };
+}

@@ -4,7 +4,7 @@ import type {
   RequestHandler,
 } from "express";
 import type { GuestUsers } from "../../core/guest-users.ts";
-import type { Identity, User } from "../../core/types.ts";
+import type { User } from "../../core/types.ts";
 import {
   allowGuestUser,
   type Guard,
@@ -24,7 +24,7 @@ import { requestPlumbing } from "./plumbing.ts";
 import { httpRequestOf, webRequestOf } from "./request.ts";
 import { sendResponse } from "./response.ts";
 import { routesMiddleware } from "./router.ts";
-import { connectVisitor } from "./social-login.ts";
+import { socialLoginOf } from "./social-login.ts";
 
 export {
   type PassportProfile,
@@ -277,20 +277,7 @@ export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpre
      *   }));
      * ```
      */
-    async socialLogin(req: ExpressRequest, identity: Identity): Promise<User> {
-      const res = req.res as ExpressResponse | undefined;
-      if (!res) throw new TypeError("socialLogin needs an Express request (req.res is missing).");
-      const state = await stateOf(req, res);
-      const user = await connectVisitor(
-        http,
-        httpRequestOf(req),
-        state,
-        identity,
-        binding.setsUser,
-      );
-      publish(req, res, state);
-      return user;
-    },
+    socialLogin: socialLoginOf(binding, plumbing),
 
     /**
      * One middleware answering Web routes by exact path and method (relative to where it is

@@ -1,6 +1,10 @@
+import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
 import type { Identity, User } from "../../core/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
+import type { SessionBinding } from "./passport.ts";
+import type { requestPlumbing } from "./plumbing.ts";
+import { httpRequestOf } from "./request.ts";
 
 /**
  * What a Passport strategy's verify callback gets as `profile` (passport-github2,
@@ -59,4 +63,34 @@ export async function connectVisitor(
   const { user } = await http.guestUsers.connectIdentity(identity, { current: state.user });
   if (cookieMode) await http.logIn(request, state, user);
   return user;
+}
+
+/**
+ * The adapter's `socialLogin(req, identity)`: resolves the visitor, connects the identity
+ * (sign in, convert, link or create: {@link connectVisitor}) and publishes the new state.
+ *
+ * @example
+ * ```ts
+ * const socialLogin = socialLoginOf(binding, requestPlumbing(binding));
+ * const user = await socialLogin(req, passportIdentity(profile));
+ * ```
+ */
+export function socialLoginOf(
+  binding: SessionBinding,
+  { stateOf, publish }: ReturnType<typeof requestPlumbing>,
+) {
+  return async (req: ExpressRequest, identity: Identity): Promise<User> => {
+    const res = req.res as ExpressResponse | undefined;
+    if (!res) throw new TypeError("socialLogin needs an Express request (req.res is missing).");
+    const state = await stateOf(req, res);
+    const user = await connectVisitor(
+      binding.http,
+      httpRequestOf(req),
+      state,
+      identity,
+      binding.setsUser,
+    );
+    publish(req, res, state);
+    return user;
+  };
 }

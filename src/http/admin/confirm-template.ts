@@ -1,4 +1,4 @@
-import { CSRF_FIELD } from "../csrf.ts";
+import { csrfInput } from "../csrf.ts";
 import { escapeHtml } from "../views/html.ts";
 import { adminTabs, expiryText, GUEST_HEADERS, guestCells, guestsText } from "./parts.ts";
 import type { ConfirmDeleteContext } from "./templates.ts";
@@ -39,7 +39,7 @@ ${context.guests.map((guest) => `<tr>${guestCells(guest, now)}</tr>`).join("\n")
     count === 0
       ? `<div class="actions">${back}</div>`
       : `<form method="post" action="${escapeHtml(context.action)}">
-<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(csrfToken)}"><input type="hidden" name="confirm" value="1">${ids}
+${csrfInput(csrfToken)}<input type="hidden" name="confirm" value="1">${ids}
 <div class="actions"><button type="submit" class="danger">Delete ${escapeHtml(guestsText(count))}</button>${back}</div>
 </form>`;
   return `${adminTabs(paths, "list")}

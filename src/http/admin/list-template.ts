@@ -1,4 +1,4 @@
-import { CSRF_FIELD } from "../csrf.ts";
+import { csrfInput } from "../csrf.ts";
 import { escapeHtml } from "../views/html.ts";
 import { adminTabs, expiryText, GUEST_HEADERS, guestCells } from "./parts.ts";
 import type { GuestListContext } from "./templates.ts";
@@ -12,7 +12,7 @@ const FILTER_LABELS = { all: "All", active: "Active", expired: "Expired" } as co
  */
 export function guestListTemplate(context: GuestListContext): string {
   const { guests, filter, q, paths, csrfToken, now } = context;
-  const csrf = `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(csrfToken)}">`;
+  const csrf = `${csrfInput(csrfToken)}`;
   const pills = (Object.keys(FILTER_LABELS) as (keyof typeof FILTER_LABELS)[])
     .map(
       (name) =>

@@ -1,28 +1,7 @@
-import { CSRF_FIELD } from "../csrf.ts";
+import { csrfInput } from "../csrf.ts";
+import { escapeHtml } from "../escape.ts";
 
-/**
- * Escapes a value for HTML text and attribute values (quoted with `"` or `'`): `&`, `<`, `>`,
- * `"` and `'` become entities. Anything that is not a string is converted with `String()`
- * first, and `null`/`undefined` become the empty string, so no value can slip into a template
- * unescaped by accident.
- *
- * @example
- * ```ts
- * escapeHtml('<script>alert("x")</script>'); // "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
- * ```
- */
-export function escapeHtml(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  return String(value).replace(/[&<>"']/g, (char) => ENTITIES[char as keyof typeof ENTITIES]);
-}
-
-const ENTITIES = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-} as const;
+export { escapeHtml } from "../escape.ts";
 
 /**
  * The log-out button of a page header: a POST form carrying the CSRF token, or `""` when
@@ -38,7 +17,7 @@ export function logOutForm(
   logoutUrl: string | null | undefined,
 ): string {
   if (!csrfToken || !logoutUrl) return "";
-  return ` · <form method="post" action="${escapeHtml(logoutUrl)}"><input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(csrfToken)}"><button type="submit">Log out</button></form>`;
+  return ` · <form method="post" action="${escapeHtml(logoutUrl)}">${csrfInput(csrfToken)}<button type="submit">Log out</button></form>`;
 }
 
 /**

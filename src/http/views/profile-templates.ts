@@ -1,6 +1,6 @@
 import type { User } from "../../core/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
-import { CSRF_FIELD } from "../csrf.ts";
+import { csrfInput } from "../csrf.ts";
 import { escapeHtml } from "./html.ts";
 
 /** Where the account page's buttons and links lead. */
@@ -57,9 +57,6 @@ export function formatDate(millis: number): string {
   }).format(millis);
   return `<time datetime="${escapeHtml(new Date(millis).toISOString())}">${escapeHtml(text)} UTC</time>`;
 }
-
-const csrfInput = (token: string) =>
-  `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(token)}">`;
 
 function errorList(messages: readonly string[] | undefined, id: string): string {
   if (!messages || messages.length === 0) return "";

@@ -1,7 +1,7 @@
 import type { TermsOptions } from "../../core/options.ts";
 import type { FormField, User } from "../../core/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
-import { CSRF_FIELD } from "../csrf.ts";
+import { csrfInput } from "../csrf.ts";
 import { escapeHtml, htmlDocument, logOutForm } from "./html.ts";
 import { type ProfileTemplates, profileTemplates } from "./profile-templates.ts";
 import {
@@ -170,7 +170,7 @@ function form(context: FormContext, submit: string): string {
     ? `\n<input type="hidden" name="next" value="${escapeHtml(context.next)}">`
     : "";
   return `<form method="post" action="${escapeHtml(context.action)}">
-${formErrors(context)}<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(context.csrfToken)}">${next}
+${formErrors(context)}${csrfInput(context.csrfToken)}${next}
 ${context.fields.map((field) => fieldHtml(field, context)).join("\n")}
 ${context.terms ? termsCheckbox(context.terms, context.errors) : ""}<button type="submit">${escapeHtml(submit)}</button>
 </form>`;

@@ -1,7 +1,7 @@
 import type { TermsOptions } from "../../core/options.ts";
 import type { User } from "../../core/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
-import { CSRF_FIELD } from "../csrf.ts";
+import { csrfInput } from "../csrf.ts";
 import { escapeHtml } from "./html.ts";
 
 /** The field of the "I accept the terms of service" checkbox, on every form that has one. */
@@ -79,7 +79,7 @@ export const termsTemplates: TermsTemplates = {
     return `<h1>Terms of service</h1>
 ${intro(context)}
 <form method="post" action="${escapeHtml(context.action)}">
-${errorList(Object.values(others).flat(), "id_terms_errors")}<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(context.csrfToken)}">${next}
+${errorList(Object.values(others).flat(), "id_terms_errors")}${csrfInput(context.csrfToken)}${next}
 <input type="hidden" name="version" value="${escapeHtml(context.version)}">
 ${termsCheckbox({ version: context.version, url: context.url }, context.errors)}
 <button type="submit">I accept</button>

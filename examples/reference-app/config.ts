@@ -179,7 +179,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
       limitStore = { kind: "redis", url: rawStore, prefix };
     else {
       problems.push(
-        `GUEST_USER_LIMIT_STORE: expected memory or a redis:// (rediss://) URL; got ${JSON.stringify(rawStore)}`,
+        `GUEST_USER_LIMIT_STORE: expected memory or a redis:// (rediss://) URL; got ${JSON.stringify(rawStore.replace(/\/\/[^@/]*@/, "//***@"))}`,
       );
     }
   } else if (prefix !== undefined) {

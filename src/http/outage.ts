@@ -1,6 +1,14 @@
 import type { Logger } from "../core/events.ts";
-import type { DatabaseUnavailableError } from "../shared/errors.ts";
+import type { DatabaseProblem, DatabaseUnavailableError } from "../shared/errors.ts";
 import type { HttpRequest } from "./request.ts";
+
+/** The first words of the outage's log line, by what is wrong. */
+const PROBLEMS: { readonly [Reason in DatabaseProblem]: string } = {
+  unreachable: "the database is unreachable",
+  "database-missing": "the database does not exist",
+  "access-denied": "the database server refused the login",
+  "directory-missing": "the SQLite database's directory is missing",
+};
 
 /** Seconds a client is asked to wait while the database is unreachable. */
 export const OUTAGE_RETRY_AFTER_SECONDS = 5;
@@ -27,7 +35,7 @@ export function outageMonitor(logger: Logger) {
       if (down) return;
       down = true;
       logger.error(
-        `guest-user: the database is unreachable; answering 503 with Retry-After until it is back. ${error.message}`,
+        `guest-user: ${PROBLEMS[error.reason]}; answering 503 with Retry-After until it is back. ${error.message}`,
       );
     },
     recovered(): void {

@@ -168,6 +168,13 @@ describe("readConfig", () => {
     expect(() => readConfig({ GUEST_USER_CREATION_LIMIT: "5" })).toThrow(
       /GUEST_USER_CREATION_LIMIT/,
     );
+    // A mistyped store URL is repeated without its password.
+    expect(() =>
+      readConfig({ GUEST_USER_LIMIT_STORE: "rediss//:hunter2-pw@cache:6379" }),
+    ).not.toThrow(/hunter2/);
+    expect(() =>
+      readConfig({ GUEST_USER_LIMIT_STORE: "memcache://app:hunter2-pw@cache:11211" }),
+    ).toThrow('got "memcache://***@cache:11211"');
     expect(() => readConfig({ GUEST_USER_CREATION_LIMIT: "off" })).toThrow(
       /GUEST_USER_CREATION_LIMIT/,
     );

@@ -11,6 +11,7 @@
  * @module
  */
 
+export type { RedisPubSubClient } from "./cache/redis-pubsub.ts";
 export type {
   AdminGuest,
   DeleteGuestsOptions,
@@ -44,7 +45,11 @@ export {
   type ScryptParams,
   verifyPassword,
 } from "./core/passwords.ts";
-export type { Session, ValidatedSession } from "./core/sessions.ts";
+export type {
+  SessionCacheInvalidation,
+  SessionCacheOptions,
+} from "./core/session-cache-options.ts";
+export type { Session, SessionCacheStatus, ValidatedSession } from "./core/sessions.ts";
 export {
   type GuestCreationContext,
   type GuestUsersOptions,

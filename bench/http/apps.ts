@@ -20,6 +20,12 @@ export type ServerConfig =
       readonly database: DatabaseTarget;
       /** `"onWrite"`: the lazy servers of the first-visit-lazy scenario. @default "onVisit" */
       readonly createGuests?: "onVisit" | "onWrite";
+      /**
+       * The servers of the returning-guest-cached scenario: `sessionCache` on (PostgreSQL:
+       * revocations over LISTEN/NOTIFY; SQLite: `invalidation: "local"`, one process).
+       * @default false
+       */
+      readonly sessionCache?: boolean;
     }
   | { readonly kind: "bare"; readonly framework: Framework }
   | { readonly kind: "better-auth"; readonly database: DatabaseTarget };
@@ -123,16 +129,17 @@ async function fastifyApp(guestUsers: GuestUsers | null): Promise<RunningApp> {
 const FRAMEWORK_APPS = { express: expressApp, hono: honoApp, fastify: fastifyApp } as const;
 
 async function guestUserApp(
-  framework: Framework,
-  database: DatabaseTarget,
-  createGuests: "onVisit" | "onWrite",
+  config: Extract<ServerConfig, { kind: "guest-user" }>,
 ): Promise<RunningApp> {
+  const { framework, database } = config;
   const { createGuestUsers } = await fromSrc<typeof import("../../src/index.ts")>("index.ts");
+  const invalidation = database.kind === "sqlite" ? "local" : "auto";
   const guestUsers = createGuestUsers({
     database: database.url,
     secret: BENCH_SECRET,
     logger: { warn() {}, error() {} },
-    createGuests,
+    createGuests: config.createGuests ?? "onVisit",
+    sessionCache: config.sessionCache ? { invalidation } : null,
   });
   await guestUsers.migrate(); // already done by the bench: a no-op, and it opens the pool
   const app = await FRAMEWORK_APPS[framework](guestUsers);
@@ -201,5 +208,5 @@ async function betterAuthApp(database: DatabaseTarget): Promise<RunningApp> {
 export function startApp(config: ServerConfig): Promise<RunningApp> {
   if (config.kind === "better-auth") return betterAuthApp(config.database);
   if (config.kind === "bare") return FRAMEWORK_APPS[config.framework](null);
-  return guestUserApp(config.framework, config.database, config.createGuests ?? "onVisit");
+  return guestUserApp(config);
 }

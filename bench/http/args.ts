@@ -6,6 +6,7 @@ export const SCENARIOS = [
   "first-visit",
   "first-visit-lazy",
   "returning-guest",
+  "returning-guest-cached",
   "registered-user",
 ] as const;
 
@@ -35,7 +36,8 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   --db sqlite,postgres           databases (default: both)
   --framework express,hono,fastify  frameworks for guest-user and bare (default: all three)
-  --scenario first-visit,first-visit-lazy,returning-guest,registered-user  (default: all four)
+  --scenario first-visit,first-visit-lazy,returning-guest,returning-guest-cached,registered-user
+                                 (default: all five)
   --runs N                       measured runs per scenario, median reported (default 3)
   --duration S                   seconds per run (default 5)
   --warmup S                     warm-up seconds per server and scenario (default 3)

@@ -1,9 +1,8 @@
 /**
  * The database floor of the hot path, without HTTP: what guest-user's two hot operations cost
- * through the library, against the same statements on the bare driver, and against the
- * changes proposed for src/store (a statement cache for SQLite; one precompiled lookup; one
- * statement instead of a five-round-trip transaction and named prepared statements on
- * PostgreSQL). Prints µs of CPU per operation (this process, plus PostgreSQL's processes).
+ * through the library (SQLite: against the same statements on the bare driver; PostgreSQL:
+ * with `preparedStatements` off and on, and with the `sessionCache`). Prints µs of CPU per
+ * operation (this process, plus PostgreSQL's processes).
  *
  * @example
  * ```sh
@@ -14,7 +13,7 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { CompiledQuery, sql } from "kysely";
-import { createGuestUsers, type GuestUsers } from "../../src/index.ts";
+import { createGuestUsers, type GuestUsers, type GuestUsersOptions } from "../../src/index.ts";
 import { withStatementCache } from "../../src/store/dialects/sqlite.ts";
 import { userColumns } from "../../src/store/user-store.ts";
 import { DATABASES, type DatabaseKind } from "./args.ts";
@@ -59,8 +58,13 @@ function lookupSql(guestUsers: GuestUsers): string {
   return query.compile(guestUsers.db).sql;
 }
 
-const open = (database: string | object) =>
-  createGuestUsers({ database, secret: "x".repeat(40), logger: { warn() {}, error() {} } });
+const open = (database: string | object, options: GuestUsersOptions = {}) =>
+  createGuestUsers({
+    database,
+    secret: "x".repeat(40),
+    logger: { warn() {}, error() {} },
+    ...options,
+  });
 
 async function sqliteFloor(target: DatabaseTarget, ops: number) {
   const { default: Database } = await import("better-sqlite3");
@@ -104,6 +108,11 @@ async function sqliteFloor(target: DatabaseTarget, ops: number) {
 
   await time("validateSession() as is", ops, null, () => plain.validateSession(token));
   await time("validateSession(), statement cache", ops, null, () => cached.validateSession(token));
+  const memory = open(target.url, { sessionCache: { invalidation: "local" } });
+  await time("validateSession(), sessionCache (local)", ops, null, () =>
+    memory.validateSession(token),
+  );
+  await memory.close();
   const compiled = lookupSql(plain);
   await time("the lookup precompiled once (Kysely executeQuery) + cache", ops, null, () =>
     cached.db.executeQuery(CompiledQuery.raw(compiled, [id])),
@@ -116,49 +125,28 @@ async function sqliteFloor(target: DatabaseTarget, ops: number) {
 
 async function postgresFloor(target: DatabaseTarget, ops: number) {
   const pgName = new URL(target.url).pathname.slice(1);
-  const { default: pg } = await import("pg");
-  const plain = open(target.url);
+  const plain = open(target.url, { preparedStatements: false });
   await plain.migrate();
-  const pool = new pg.Pool({ connectionString: target.url, max: CONCURRENCY });
+  const prepared = open(target.url);
+  const cached = open(target.url, { sessionCache: { ttlMs: 60_000 } });
   const token = (await plain.createGuestSession()).session.token;
-  const id = token.split(".")[0] as string;
 
-  await time("createGuestSession() as is (BEGIN, 3 INSERT, COMMIT)", ops, pgName, () =>
+  await time("createGuestSession(), preparedStatements: false", ops, pgName, () =>
     plain.createGuestSession(),
   );
-  const cte = `with u as (
-      insert into guest_user_users (username, password, email, created_at)
-      values ($1, null, null, $2) returning id),
-    g as (insert into guest_user_guests (user_id, created_at, last_seen_at, data)
-      select id, $2, $2, null from u)
-    insert into guest_user_sessions (id, secret_hash, user_id, created_at, expires_at)
-      select $3, $4, id, $2, $5 from u returning user_id`;
-  const values = () => {
-    const now = Date.now();
-    return [
-      `raw-${randomBytes(8).toString("hex")}`,
-      now,
-      randomBytes(16).toString("base64url"),
-      "h".repeat(64),
-      now + 1e9,
-    ];
-  };
-  await time("one statement (CTE), pg unnamed", ops, pgName, () => pool.query(cte, values()));
-  await time("one statement (CTE), pg named (prepared)", ops, pgName, () =>
-    pool.query({ name: "gu_create", text: cte, values: values() }),
+  await time("createGuestSession() (default: one named statement)", ops, pgName, () =>
+    prepared.createGuestSession(),
   );
-
-  await time("validateSession() as is", ops, pgName, () => plain.validateSession(token));
-  const compiled = lookupSql(plain);
-  await time("the lookup precompiled once (Kysely executeQuery)", ops, pgName, () =>
-    plain.db.executeQuery(CompiledQuery.raw(compiled, [id])),
+  await time("validateSession(), preparedStatements: false", ops, pgName, () =>
+    plain.validateSession(token),
   );
-  await time("the lookup, pg unnamed", ops, pgName, () => pool.query(compiled, [id]));
-  await time("the lookup, pg named (prepared)", ops, pgName, () =>
-    pool.query({ name: "gu_lookup", text: compiled, values: [id] }),
+  await time("validateSession() (default: named lookup)", ops, pgName, () =>
+    prepared.validateSession(token),
   );
-  await pool.end();
-  await plain.close();
+  await time("validateSession(), sessionCache (LISTEN/NOTIFY)", ops, pgName, () =>
+    cached.validateSession(token),
+  );
+  await Promise.all([plain.close(), prepared.close(), cached.close()]);
 }
 
 async function main() {

@@ -14,6 +14,8 @@
  *      `createGuests: "onWrite"`: the page runs for the anonymous visitor and writes nothing
  *      (checked: no new row); Better Auth: the same sign-in/anonymous as for 1;
  *   3. returning guest: `GET /page` with that guest's cookie; Better Auth: get-session;
+ *      `returning-guest-cached`: the same on servers built with `sessionCache` (compared with
+ *      the same get-session);
  *   4. registered user: `GET /page` with a createUser() + createSession() cookie; Better
  *      Auth: get-session of a signed-up user.
  * The bare framework serves the same page without guest-user (measured in the returning-guest
@@ -57,6 +59,7 @@ import {
 } from "./scenarios.ts";
 
 const LAZY: Scenario = "first-visit-lazy";
+const CACHED: Scenario = "returning-guest-cached";
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const pct = (share: number) => `${Math.round(share * 100)}%`;
 const noise = new Set<string>();
@@ -82,12 +85,14 @@ function largestProfile(dir: string): string {
 function participants(options: BenchOptions, kind: DatabaseKind, db: Probe, results: Results) {
   const database = db.target;
   const all: Participant[] = [];
-  const bareRound: Scenario = options.scenarios.includes("returning-guest")
-    ? "returning-guest"
-    : (options.scenarios[0] as Scenario);
-  // The lazy scenario needs servers built with createGuests: "onWrite"; the others, the default.
-  const eager = options.scenarios.filter((scenario) => scenario !== LAZY);
+  const bareRound: Scenario =
+    options.scenarios.find((s) => s === "returning-guest" || s === CACHED) ??
+    (options.scenarios[0] as Scenario);
+  // The lazy scenario needs servers built with createGuests: "onWrite", the cached one servers
+  // with a sessionCache; the others, the defaults.
+  const eager = options.scenarios.filter((scenario) => scenario !== LAZY && scenario !== CACHED);
   const lazy = options.scenarios.filter((scenario) => scenario === LAZY);
+  const cached = options.scenarios.filter((scenario) => scenario === CACHED);
   for (const framework of options.frameworks) {
     all.push({
       label: `${kind}/bare/${framework}`,
@@ -96,27 +101,39 @@ function participants(options: BenchOptions, kind: DatabaseKind, db: Probe, resu
       prepare: (port) => prepareBare(port),
       record: (_scenario, result) => results.bare.set(key(kind, framework), result),
     });
-    const guestUser = (label: string, scenarios: Scenario[], createGuests: "onVisit" | "onWrite") =>
+    const guestUser = (
+      label: string,
+      scenarios: Scenario[],
+      variant: { createGuests?: "onWrite"; sessionCache?: true },
+    ) =>
       all.push({
         label: `${kind}/${label}/${framework}`,
-        config: { kind: "guest-user", framework, database, createGuests },
+        config: { kind: "guest-user", framework, database, ...variant },
         scenarios,
         prepare: (port, scenario) => prepareGuestUser(port, scenario, db),
         record: (scenario, result) => results.guestUser.set(key(kind, framework, scenario), result),
       });
-    if (eager.length > 0) guestUser("guest-user", eager, "onVisit");
-    if (lazy.length > 0) guestUser("guest-user-onWrite", lazy, "onWrite");
+    if (eager.length > 0) guestUser("guest-user", eager, {});
+    if (lazy.length > 0) guestUser("guest-user-onWrite", lazy, { createGuests: "onWrite" });
+    if (cached.length > 0) guestUser("guest-user-sessionCache", cached, { sessionCache: true });
   }
   if (options.betterAuth) {
     all.push({
       label: `${kind}/better-auth/node-http`,
       config: { kind: "better-auth", database },
-      scenarios: options.scenarios,
+      // The cached returning guest is compared with the same get-session as the uncached one.
+      scenarios: betterAuthScenarios(options.scenarios),
       prepare: (port, scenario) => prepareBetterAuth(port, scenario),
       record: (scenario, result) => results.betterAuth.set(key(kind, scenario), result),
     });
   }
   return all;
+}
+
+/** Better Auth's scenarios: returning-guest-cached reuses the returning-guest measurement. */
+function betterAuthScenarios(scenarios: readonly Scenario[]): Scenario[] {
+  const mapped = scenarios.map((scenario) => (scenario === CACHED ? "returning-guest" : scenario));
+  return [...new Set(mapped)];
 }
 
 /** One scenario on every server that takes part: prepare, warm up, interleaved runs. */

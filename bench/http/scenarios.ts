@@ -57,11 +57,12 @@ export async function prepareGuestUser(
   if (first.status !== 200 || json(first.json).user?.isGuest !== true || !first.cookie)
     fail(`first visit: expected 200, a guest and a cookie; got ${first.status} ${first.text}`);
   if (scenario === "first-visit") return { spec: page, expect: "one-guest-per-2xx" };
-  const cookie = scenario === "returning-guest" ? first.cookie : await db.registeredCookie();
+  const returning = scenario !== "registered-user";
+  const cookie = returning ? first.cookie : await db.registeredCookie();
   const spec: RequestSpec = { ...page, headers: { ...page.headers, cookie } };
   const again = await probe(port, spec);
   const isGuest = json(again.json).user?.isGuest;
-  if (again.status !== 200 || isGuest !== (scenario === "returning-guest") || again.cookie)
+  if (again.status !== 200 || isGuest !== returning || again.cookie)
     fail(
       `${scenario}: unexpected answer ${again.status} ${again.text} (set-cookie: ${again.cookie})`,
     );

@@ -261,6 +261,10 @@ export function adminManager(context: Context) {
           return gone.map((row) => toUser(row, true));
         }),
       );
+      // Their sessions went by cascade: drop them from every server's session cache.
+      const revoked = { users: deleted.map((user) => user.id) };
+      if (deleted.length > 0)
+        await withDatabase(context, async () => context.sessionCache?.revoke(db, revoked));
       context.metrics.deleted(deleted.length, by);
       for (const user of deleted) await events.emit("deleted", { user, by });
       return deleted.length;

@@ -131,6 +131,8 @@ export function cleanupManager(context: Context) {
             ...hooks,
           });
           deleted += batch;
+          // The batch's sessions went by cascade, ids unknown here: every server's cache drops all.
+          if (batch > 0) await context.sessionCache?.revoke(db, { everything: true });
           context.metrics.deleted(batch, "cleanup");
           if (batch > 0) options.onProgress?.({ deleted, total: Math.max(expired, deleted) });
           if (batch === 0) break;

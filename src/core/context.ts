@@ -6,6 +6,7 @@ import { type GuestQueries, guestQueries } from "../store/guest-store.ts";
 import { type SessionQueries, sessionQueries } from "../store/session-store.ts";
 import { tableUserStore, type UserRow, type UserStore } from "../store/user-store.ts";
 import { Events } from "./events.ts";
+import type { SessionCacheRuntime } from "./revocations.ts";
 import type { Settings } from "./settings.ts";
 import type { User } from "./types.ts";
 
@@ -15,6 +16,11 @@ export interface Context {
   readonly quirks: DialectQuirks;
   readonly settings: Settings;
   readonly users: UserStore;
+  /**
+   * True when `users` is the default table store (no custom `userStore`): PostgreSQL then
+   * writes a guest in one statement instead of a transaction.
+   */
+  readonly tableUsers: boolean;
   readonly guests: GuestQueries;
   readonly sessions: SessionQueries;
   /** The funnel's daily counters: bump them in the event's own transaction. */
@@ -22,6 +28,8 @@ export interface Context {
   readonly events: Events;
   /** Metrics (the `metrics` option): one call where each event happens, after commit. */
   readonly metrics: GuestUserMetrics;
+  /** The session cache (the `sessionCache` option); absent or null when off. */
+  readonly sessionCache?: SessionCacheRuntime | null;
 }
 
 /** Builds the context from an open database and the checked settings. */
@@ -37,6 +45,7 @@ export function createContext(
     quirks,
     settings,
     users: typeof userStore === "function" ? userStore(defaults) : (userStore ?? defaults),
+    tableUsers: userStore === undefined,
     guests: guestQueries(settings.tables),
     sessions: sessionQueries(settings.tables),
     funnel: funnelQueries(settings.tables, quirks.name),

@@ -10,6 +10,8 @@ import type { GuestUserEvents, Listener } from "./events.ts";
 import { funnelManager } from "./funnel.ts";
 import { guestManager } from "./guests.ts";
 import { identityManager } from "./identities.ts";
+import { createSessionCacheRuntime } from "./revocations.ts";
+import { withRevocations } from "./revoking-stores.ts";
 import { sessionManager } from "./sessions.ts";
 import { type GuestUsersOptions, resolveSettings, type Settings } from "./settings.ts";
 import { termsManager } from "./terms.ts";
@@ -68,13 +70,21 @@ export interface GuestUsers
  */
 export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
   const settings = resolveSettings(options);
-  const connection = openDatabase(options.database);
-  const context: Context = createContext(
+  const connection = openDatabase(options.database, {
+    preparedStatements: settings.preparedStatements,
+    logger: settings.logger,
+  });
+  const sessionCache = createSessionCacheRuntime(settings, {
+    dialect: connection.quirks.name,
+    postgresSource: connection.postgresSource,
+  });
+  const bare: Context = createContext(
     connection.db,
     connection.quirks,
     settings,
     options.userStore,
   );
+  const context = sessionCache ? withRevocations(bare, sessionCache) : bare;
   const { db, quirks } = connection;
   return {
     settings,
@@ -95,6 +105,7 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
     off: (name, listener) => context.events.off(name, listener),
     hasListeners: (name) => context.events.has(name),
     async close() {
+      await sessionCache?.close();
       if (connection.owned) await db.destroy();
     },
   };

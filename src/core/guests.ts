@@ -2,6 +2,7 @@ import { GuestUserError, NotGuestError, ValidationError } from "../shared/errors
 import type { GuestData, GuestRecord } from "../store/guest-store.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
 import { validateInput } from "./forms/index.ts";
+import { guestWriter } from "./guest-writes.ts";
 import { mergeGuestInto } from "./merge.ts";
 import { hashPassword } from "./passwords.ts";
 import { insertSession, type Session } from "./sessions.ts";
@@ -51,30 +52,8 @@ export function guestManager(context: Context) {
       ? settings.generateName({ maxLength, attempt })
       : uuidNameGenerator({ maxLength, attempt });
 
-  /** Writes user, guest and (optionally) session in ONE transaction. */
-  const writeGuest = (
-    username: string,
-    input: CreateGuestUserInput,
-    creationKey: string | null,
-    withSession: boolean,
-  ) => {
-    const now = settings.clock();
-    return db.transaction().execute(async (trx) => {
-      const id = await users.insertUser(trx, { username, passwordHash: null, email: null, now });
-      await guests.insert(trx, id, now, input.data ?? null, creationKey);
-      const session = withSession ? await insertSession(context, trx, id) : null;
-      await context.funnel.bump(trx, "created", 1, now);
-      const user: User = {
-        id,
-        username,
-        email: null,
-        isGuest: true,
-        createdAt: now,
-        lastLoginAt: null,
-      };
-      return { user, session, created: true };
-    });
-  };
+  /** User, guest, optional session and funnel count: one statement or one transaction. */
+  const writeGuest = guestWriter(context);
 
   /** The guest an earlier request of the same browser made with `key`, with a new session. */
   const converge = async (key: string, withSession: boolean) => {
@@ -94,7 +73,7 @@ export function guestManager(context: Context) {
     let key = input.creationKey ?? null;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await writeGuest(username, input, key, withSession);
+        return await writeGuest(username, input.data ?? null, key, withSession);
       } catch (error) {
         if (!quirks.isUniqueViolation(error)) throw error;
         if (key) {
@@ -130,10 +109,10 @@ export function guestManager(context: Context) {
 
   return {
     /**
-     * Creates a guest: the user row (no usable password) and its guest row, in ONE
-     * transaction. A taken username is replaced by a generated one (at most
-     * {@link USERNAME_ATTEMPTS} tries, then `USERNAME_EXHAUSTED`). Fires `guestCreated` when
-     * a request is given.
+     * Creates a guest: the user row (no usable password) and its guest row, all or nothing
+     * (ONE statement on PostgreSQL with the default users store, else one transaction). A
+     * taken username is replaced by a generated one (at most {@link USERNAME_ATTEMPTS} tries,
+     * then `USERNAME_EXHAUSTED`). Fires `guestCreated` when a request is given.
      * @example
      * ```ts
      * const user = await guestUsers.createGuestUser({ request });
@@ -144,8 +123,9 @@ export function guestManager(context: Context) {
     },
 
     /**
-     * Creates a guest AND its first session in one transaction: what `maybeCreateGuestUser`
-     * does for a visitor. Put `session.token` in the cookie.
+     * Creates a guest AND its first session, all or nothing (one statement on PostgreSQL,
+     * see {@link createGuestUser}): what `maybeCreateGuestUser` does for a visitor. Put
+     * `session.token` in the cookie.
      * @example
      * ```ts
      * const { user, session } = await guestUsers.createGuestSession({ request });

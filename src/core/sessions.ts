@@ -1,4 +1,5 @@
 import type { Db } from "../store/dialect.ts";
+import type { SessionLookup } from "../store/session-store.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
 import { issueToken, parseToken, secretMatches } from "./tokens.ts";
 import type { User, UserId } from "./types.ts";
@@ -9,6 +10,16 @@ export interface Session {
   readonly token: string;
   /** Milliseconds since the epoch. */
   readonly expiresAt: number;
+}
+
+/** What {@link sessionManager}'s `sessionCacheStatus()` reports. */
+export interface SessionCacheStatus {
+  /** How revocations travel: `"postgres"` (LISTEN/NOTIFY), `"redis"` (pub/sub) or `"local"`. */
+  readonly invalidation: "postgres" | "redis" | "local";
+  /** True while revocations are surely received, so sessions are served from memory. */
+  readonly listening: boolean;
+  /** Sessions in memory now. */
+  readonly size: number;
 }
 
 /** A valid session and who it belongs to. */
@@ -40,6 +51,28 @@ export async function insertSession(context: Context, db: Db, userId: UserId): P
  */
 export function sessionManager(context: Context) {
   const { settings, sessions, guests, db } = context;
+  /** True when the expiry is due to move on (at most once per `session.refreshInterval`). */
+  const refreshDue = (expiresAt: number, now: number) => {
+    const { maxAge, refreshInterval } = settings.session;
+    return expiresAt - now < (maxAge - refreshInterval) * 1000;
+  };
+  /** The sliding-expiry write (and a guest's `last_seen_at`). */
+  const refresh = async (id: string, found: SessionLookup, expiresAt: number, now: number) => {
+    await Promise.all([
+      sessions.extend(db, id, expiresAt),
+      found.isGuest ? guests.touch(db, found.user.id, now) : undefined,
+    ]);
+  };
+  const validated = (
+    found: SessionLookup,
+    token: string,
+    expiresAt: number,
+    refreshed: boolean,
+  ): ValidatedSession => ({
+    user: toUser(found.user, found.isGuest),
+    session: { token, expiresAt },
+    refreshed,
+  });
   return {
     /**
      * Starts a new session for a user (on login or conversion: never reuse the old one).
@@ -53,7 +86,9 @@ export function sessionManager(context: Context) {
 
     /**
      * Looks a cookie's token up: null for malformed, unknown, forged or expired tokens (never
-     * an error). Extends the expiry at most once per `session.refreshInterval`.
+     * an error). Extends the expiry at most once per `session.refreshInterval`. With the
+     * `sessionCache` option a session looked up less than `ttlMs` ago is served from memory,
+     * without a query (the secret and the expiry are still checked).
      * @example
      * ```ts
      * const current = await guestUsers.validateSession(cookies.get("guest_user_session"));
@@ -63,8 +98,30 @@ export function sessionManager(context: Context) {
     async validateSession(token: string | null | undefined): Promise<ValidatedSession | null> {
       const parsed = token ? parseToken(token) : null;
       if (!parsed) return null;
+      const cached = context.sessionCache?.usable() ? context.sessionCache.cache : null;
       return context.metrics.sessionLookup(() =>
         withDatabase(context, async () => {
+          const entry = cached?.get(parsed.id, settings.clock());
+          if (entry) {
+            // Served from memory: the same checks as below, no query unless a refresh is due.
+            if (!secretMatches(parsed.secret, entry.lookup.session.secretHash)) return null;
+            const now = settings.clock();
+            if (entry.expiresAt > now) {
+              const due = refreshDue(entry.expiresAt, now);
+              if (due) {
+                entry.expiresAt = now + settings.session.maxAge * 1000;
+                try {
+                  await refresh(parsed.id, entry.lookup, entry.expiresAt, now);
+                } catch (error) {
+                  cached?.evict(parsed.id);
+                  throw error;
+                }
+              }
+              return validated(entry.lookup, token as string, entry.expiresAt, due);
+            }
+            cached?.evict(parsed.id);
+          }
+          const generation = cached?.generation ?? 0;
           const found = await sessions.lookup(db, parsed.id);
           if (!found || !secretMatches(parsed.secret, found.session.secretHash)) return null;
           const now = settings.clock();
@@ -72,23 +129,34 @@ export function sessionManager(context: Context) {
             await sessions.delete(db, parsed.id);
             return null;
           }
-          const { maxAge, refreshInterval } = settings.session;
           let expiresAt = found.session.expiresAt;
-          const refreshed = expiresAt - now < (maxAge - refreshInterval) * 1000;
-          if (refreshed) {
-            expiresAt = now + maxAge * 1000;
-            await Promise.all([
-              sessions.extend(db, parsed.id, expiresAt),
-              found.isGuest ? guests.touch(db, found.user.id, now) : undefined,
-            ]);
+          const due = refreshDue(expiresAt, now);
+          if (due) {
+            expiresAt = now + settings.session.maxAge * 1000;
+            await refresh(parsed.id, found, expiresAt, now);
           }
-          return {
-            user: toUser(found.user, found.isGuest),
-            session: { token: token as string, expiresAt },
-            refreshed,
-          };
+          // Not if a revocation arrived meanwhile (generation moved): the answer may be stale.
+          cached?.set(parsed.id, found, expiresAt, now, generation);
+          return validated(found, token as string, expiresAt, due);
         }),
       );
+    },
+
+    /**
+     * The session cache's state, for health checks: null when the `sessionCache` option is
+     * off. `listening` false means every lookup goes to the database (the channel is not
+     * started yet, is reconnecting, or is down); `size` is the number of sessions in memory.
+     * @example
+     * ```ts
+     * const cache = guestUsers.sessionCacheStatus();
+     * if (cache && !cache.listening) log.warn("session cache bypassed");
+     * ```
+     */
+    sessionCacheStatus(): SessionCacheStatus | null {
+      const runtime = context.sessionCache;
+      return runtime
+        ? { invalidation: runtime.kind, listening: runtime.listening, size: runtime.cache.size }
+        : null;
     },
 
     /** Ends one session (logout). Unknown or malformed tokens are ignored. */

@@ -17,6 +17,7 @@ import { userCreationForm } from "./forms/index.ts";
 import type { GuestUsersOptions, Settings } from "./options.ts";
 import { TWO_WEEKS } from "./options.ts";
 import { DEFAULT_SCRYPT } from "./passwords.ts";
+import { resolveSessionCache } from "./session-cache-options.ts";
 import type { ConvertForm } from "./types.ts";
 import { DEFAULT_BLOCKED_USER_AGENTS } from "./user-agents.ts";
 import { type NameGenerator, resolveNameGenerator } from "./usernames/index.ts";
@@ -215,6 +216,7 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
     blockedUserAgents: blocked,
     detectBots: check("detectBots", options.detectBots, true, isBoolean, "true or false"),
     session: { maxAge: sessionMaxAge, refreshInterval },
+    sessionCache: resolveSessionCache(options.sessionCache),
     passwordHashing: check(
       "passwordHashing",
       options.passwordHashing,
@@ -285,6 +287,13 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
       "a function",
     ),
     metrics: resolveMetrics(options.metrics),
+    preparedStatements: check(
+      "preparedStatements",
+      options.preparedStatements,
+      true,
+      isBoolean,
+      "true or false",
+    ),
     cookie: resolvedCookie,
     clock: check(
       "clock",

@@ -5,6 +5,7 @@ import { type Db, type DialectName, type DialectQuirks, dialectOf } from "./dial
 import { mysqlDatabase, mysqlQuirks } from "./dialects/mysql.ts";
 import { postgresDatabase, postgresQuirks } from "./dialects/postgres.ts";
 import { sqliteDatabase, sqliteQuirks } from "./dialects/sqlite.ts";
+import type { PreparedStatementWarner } from "./prepared-statements.ts";
 
 /**
  * Where the data lives. One of:
@@ -24,6 +25,16 @@ export interface Connection {
   readonly quirks: DialectQuirks;
   /** True when we opened it and so must close it; false for the app's own pool or Kysely. */
   readonly owned: boolean;
+  /** PostgreSQL only: the URL or the app's `pg` Pool it came from (for a LISTEN connection). */
+  readonly postgresSource?: string | object;
+}
+
+/** How pools we wrap behave (PostgreSQL, MySQL): see `preparedStatements` of createGuestUsers(). */
+export interface DriverOptions {
+  /** Run the hot statements as prepared statements. @default true */
+  readonly preparedStatements?: boolean;
+  /** Where the one warning about a pooler that drops them goes. @default console */
+  readonly logger?: PreparedStatementWarner;
 }
 
 /** The default database: a SQLite file in the working directory. */
@@ -44,14 +55,17 @@ const QUIRKS: Record<DialectName, DialectQuirks> = {
  * const { db, quirks } = openDatabase("postgres://localhost/app");
  * ```
  */
-export function openDatabase(source: DatabaseSource = DEFAULT_DATABASE): Connection {
-  const connection = open(source);
+export function openDatabase(
+  source: DatabaseSource = DEFAULT_DATABASE,
+  options: DriverOptions = {},
+): Connection {
+  const connection = open(source, options);
   guardOuterQueries(connection.db);
   return connection;
 }
 
-function open(source: DatabaseSource): Connection {
-  if (typeof source === "string") return openUrl(source);
+function open(source: DatabaseSource, options: DriverOptions): Connection {
+  if (typeof source === "string") return openUrl(source, options);
   if (source instanceof Kysely) {
     const db = source as Db;
     return { db, quirks: QUIRKS[dialectOf(db)], owned: false };
@@ -66,16 +80,17 @@ function open(source: DatabaseSource): Connection {
   }
   if (typeof driver.getConnection === "function" || isPromisePool(driver)) {
     return {
-      db: mysqlDatabase(source as Parameters<typeof mysqlDatabase>[0]),
+      db: mysqlDatabase(source as Parameters<typeof mysqlDatabase>[0], options),
       quirks: mysqlQuirks,
       owned: false,
     };
   }
   if (typeof driver.connect === "function" && typeof driver.query === "function") {
     return {
-      db: postgresDatabase(source as Parameters<typeof postgresDatabase>[0]),
+      db: postgresDatabase(source as Parameters<typeof postgresDatabase>[0], options),
       quirks: postgresQuirks,
       owned: false,
+      postgresSource: source,
     };
   }
   throw new InvalidConfigError(
@@ -89,7 +104,7 @@ function isPromisePool(driver: Record<string, unknown>): boolean {
   return typeof inner === "object" && inner !== null && typeof inner.getConnection === "function";
 }
 
-function openUrl(url: string): Connection {
+function openUrl(url: string, options: DriverOptions): Connection {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
     case "sqlite":
@@ -104,11 +119,16 @@ function openUrl(url: string): Connection {
     }
     case "postgres":
     case "postgresql":
-      return { db: postgresDatabase(url), quirks: postgresQuirks, owned: true };
+      return {
+        db: postgresDatabase(url, options),
+        quirks: postgresQuirks,
+        owned: true,
+        postgresSource: url,
+      };
     case "mysql":
     case "mariadb":
       return {
-        db: mysqlDatabase(url.replace(/^mariadb:/i, "mysql:")),
+        db: mysqlDatabase(url.replace(/^mariadb:/i, "mysql:"), options),
         quirks: mysqlQuirks,
         owned: true,
       };

@@ -21,11 +21,31 @@ export const FUNNEL_SHARDS = 8;
 /** The UTC day of a time in milliseconds since the epoch, as `YYYY-MM-DD`. */
 export const dayOf = (millis: number): string => new Date(millis).toISOString().slice(0, 10);
 
+/** A random shard of today's counter row: parallel bumps mostly lock different rows. */
+export const randomShard = (): number => Math.floor(Math.random() * FUNNEL_SHARDS);
+
 const COLUMNS: readonly FunnelEvent[] = ["created", "converted", "merged", "deleted"];
 
 /** Funnel counters on the configured tables. */
 export function funnelQueries(tables: Tables, dialect: DialectName) {
   const table = sql.table(tables.funnel);
+  /**
+   * `insert ... values (day, shard, count)` with this dialect's upsert: the statement behind
+   * {@link bumpQuery} for a number, and (with placeholders for `day` and `shard`) a part of
+   * statements compiled once, such as PostgreSQL's one-statement guest creation.
+   */
+  const upsertQuery = (
+    event: FunnelEvent,
+    day: unknown,
+    shard: unknown,
+    count: unknown,
+  ): RawBuilder<unknown> => {
+    const column = sql.ref(event);
+    const insert = sql`insert into ${table} (day, shard, ${column}) values (${day}, ${shard}, ${count})`;
+    if (dialect === "mysql")
+      return sql`${insert} on duplicate key update ${column} = ${column} + ${count}`;
+    return sql`${insert} on conflict (day, shard) do update set ${column} = ${table}.${column} + excluded.${column}`;
+  };
   /**
    * The statement that adds `count` to today's `event` counter, for a caller that runs it
    * itself inside the event's transaction (say synchronously, or as part of one statement);
@@ -39,21 +59,20 @@ export function funnelQueries(tables: Tables, dialect: DialectName) {
     now: number,
   ): RawBuilder<unknown> | null => {
     if (typeof count === "number" && !(count > 0)) return null;
-    const column = sql.ref(event);
     const day = dayOf(now);
-    const shard = Math.floor(Math.random() * FUNNEL_SHARDS);
+    const shard = randomShard();
+    if (dialect === "mysql" || typeof count === "number")
+      return upsertQuery(event, day, shard, count);
+    const column = sql.ref(event);
     const insert = sql`insert into ${table} (day, shard, ${column})`;
-    if (dialect === "mysql")
-      return sql`${insert} values (${day}, ${shard}, ${count}) on duplicate key update ${column} = ${column} + ${count}`;
     const upsert = sql`on conflict (day, shard) do update set ${column} = ${table}.${column} + excluded.${column}`;
-    if (typeof count === "number")
-      return sql`${insert} values (${day}, ${shard}, ${count}) ${upsert}`;
     return sql`${insert} select cast(${day} as varchar(10)), cast(${shard} as integer), n
       from (select ${count} as n) as counted where n > 0 ${upsert}`;
   };
 
   return {
     bumpQuery,
+    upsertQuery,
 
     /**
      * Adds `count` to today's `event` counter. Call it with the transaction that does the

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
 import type { Db } from "./dialect.ts";
+import { preparedQuery } from "./prepared-statements.ts";
 import type { Tables } from "./tables.ts";
 import { toMillis, toUserId } from "./user-store.ts";
 
@@ -46,6 +47,11 @@ export function guestQueries(tables: Tables) {
     lastSeenAt: toMillis(raw.last_seen_at) ?? 0,
     data: parseData(raw.data),
   });
+  // The session refresh's guest update, compiled once per Kysely instance, prepared.
+  const touchQuery = preparedQuery(
+    (userId: UserId, now: number) =>
+      sql`update ${guests} set last_seen_at = ${now} where user_id = ${userId}`,
+  );
   return {
     /**
      * Inserts a guest row. `creationKey` (a hash tied to one browser) is unique: a second
@@ -101,7 +107,7 @@ export function guestQueries(tables: Tables) {
     },
 
     async touch(db: Db, userId: UserId, now: number): Promise<void> {
-      await sql`update ${guests} set last_seen_at = ${now} where user_id = ${userId}`.execute(db);
+      await db.executeQuery(touchQuery(db, [userId, now]));
     },
 
     /** The number of guests and of expired guests, in one query. */

@@ -1,6 +1,7 @@
-import { CompiledQuery, sql } from "kysely";
+import { sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
 import type { Db } from "./dialect.ts";
+import { preparedQuery } from "./prepared-statements.ts";
 import type { Tables } from "./tables.ts";
 import {
   type RawUserColumns,
@@ -38,33 +39,35 @@ interface RawLookup extends RawUserColumns {
 export function sessionQueries(tables: Tables) {
   const sessions = sql.table(tables.sessions);
   const { users } = tables;
-  // The hot path's query, built and compiled once per Kysely instance instead of per request.
-  const lookupSql = new WeakMap<Db, string>();
-  const compiledLookup = (db: Db, id: string) => {
-    let text = lookupSql.get(db);
-    if (text === undefined) {
-      text = sql`
+  // The hot path's queries, each compiled once per Kysely instance (not per request) and run
+  // as a prepared statement where the pool allows it.
+  const lookupQuery = preparedQuery(
+    (id: string) => sql<RawLookup>`
         select s.id as session_id, s.secret_hash, s.created_at as session_created_at, s.expires_at,
           g.user_id as guest_user_id, ${userColumns(tables, "u")}
         from ${sessions} as s
         join ${sql.table(users.table)} as u on ${sql.ref(`u.${users.id}`)} = s.user_id
         left join ${sql.table(tables.guests)} as g on g.user_id = s.user_id
-        where s.id = ${""}`.compile(db).sql;
-      lookupSql.set(db, text);
-    }
-    return CompiledQuery.raw(text, [id]);
-  };
+        where s.id = ${id}`,
+  );
+  const insertQuery = preparedQuery(
+    (id: string, secretHash: string, userId: UserId, createdAt: number, expiresAt: number) =>
+      sql`insert into ${sessions} (id, secret_hash, user_id, created_at, expires_at)
+        values (${id}, ${secretHash}, ${userId}, ${createdAt}, ${expiresAt})`,
+  );
+  const extendQuery = preparedQuery(
+    (id: string, expiresAt: number) =>
+      sql`update ${sessions} set expires_at = ${expiresAt} where id = ${id}`,
+  );
   return {
     async insert(db: Db, row: SessionRow): Promise<void> {
-      await sql`insert into ${sessions} (id, secret_hash, user_id, created_at, expires_at)
-        values (${row.id}, ${row.secretHash}, ${row.userId}, ${row.createdAt}, ${row.expiresAt})`.execute(
-        db,
-      );
+      const { id, secretHash, userId, createdAt, expiresAt } = row;
+      await db.executeQuery(insertQuery(db, [id, secretHash, userId, createdAt, expiresAt]));
     },
 
     /** ONE query: session joined to its user, left-joined to the guest row. */
     async lookup(db: Db, id: string): Promise<SessionLookup | undefined> {
-      const { rows } = await db.executeQuery<RawLookup>(compiledLookup(db, id));
+      const { rows } = await db.executeQuery(lookupQuery(db, [id]));
       const raw = rows[0];
       if (!raw) return undefined;
       const user = toUserRow(raw, tables);
@@ -82,7 +85,7 @@ export function sessionQueries(tables: Tables) {
     },
 
     async extend(db: Db, id: string, expiresAt: number): Promise<void> {
-      await sql`update ${sessions} set expires_at = ${expiresAt} where id = ${id}`.execute(db);
+      await db.executeQuery(extendQuery(db, [id, expiresAt]));
     },
 
     async delete(db: Db, id: string): Promise<void> {

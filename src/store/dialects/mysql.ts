@@ -1,4 +1,4 @@
-import { Kysely, MysqlDialect, sql } from "kysely";
+import { Kysely, MysqlDialect, type MysqlPool, sql } from "kysely";
 import type { Pool } from "mysql2";
 import { GuestUserError } from "../../shared/errors.ts";
 import {
@@ -8,9 +8,37 @@ import {
   errorCode,
   isNetworkError,
 } from "../dialect.ts";
+import type { PreparedStatementWarner } from "../prepared-statements.ts";
+import { preparedStatementMysqlPool } from "./mysql-prepared.ts";
 
 /** A mysql2 pool, callback flavour (`mysql2`) or promise flavour (`mysql2/promise`). */
 export type MysqlPoolSource = Pool | { readonly pool: Pool };
+
+export { preparedStatementMysqlPool };
+
+/** What {@link mysqlDatabase} takes besides the source. */
+export interface MysqlDatabaseOptions {
+  /**
+   * The most connections of a pool made from a URL (a pool you pass keeps its own).
+   * @default 10
+   * @example max: 20
+   */
+  readonly max?: number;
+  /**
+   * Run the hot statements (session lookup and refresh, guest creation) through mysql2's
+   * `execute`: server-side prepared statements, parsed once per connection. If the server or
+   * a proxy refuses them, they switch themselves off with one warning.
+   * @default true
+   * @example preparedStatements: false
+   */
+  readonly preparedStatements?: boolean;
+  /**
+   * Where the one warning goes.
+   * @default console
+   * @example logger: { warn: (message) => log.warn(message) }
+   */
+  readonly logger?: PreparedStatementWarner;
+}
 
 /**
  * Connects to MySQL or MariaDB through a `mysql2` pool: pass a connection URL, or a pool you
@@ -25,10 +53,13 @@ export type MysqlPoolSource = Pool | { readonly pool: Pool };
  */
 export function mysqlDatabase(
   source: string | MysqlPoolSource,
-  options: { readonly max?: number } = {},
+  options: MysqlDatabaseOptions = {},
 ) {
-  const pool = async (): Promise<Pool> => {
-    if (typeof source !== "string") return "pool" in source ? source.pool : source;
+  const { preparedStatements = true, logger } = options;
+  const wrap = (pool: Pool): MysqlPool =>
+    preparedStatements ? preparedStatementMysqlPool(pool, logger ? { logger } : {}) : pool;
+  const pool = async (): Promise<MysqlPool> => {
+    if (typeof source !== "string") return wrap("pool" in source ? source.pool : source);
     const mysql = await import("mysql2").catch((cause: unknown) => {
       throw new GuestUserError(
         "DRIVER_MISSING",
@@ -38,11 +69,13 @@ export function mysqlDatabase(
         },
       );
     });
-    return mysql.createPool({
-      uri: source,
-      connectionLimit: options.max ?? 10,
-      supportBigNumbers: true,
-    });
+    return wrap(
+      mysql.createPool({
+        uri: source,
+        connectionLimit: options.max ?? 10,
+        supportBigNumbers: true,
+      }),
+    );
   };
   return new Kysely<unknown>({ dialect: new MysqlDialect({ pool }) });
 }

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, type PostgresPool, sql } from "kysely";
 import type { Pool } from "pg";
 import { GuestUserError } from "../../shared/errors.ts";
 import type { UserId } from "../../shared/ids.ts";
@@ -9,6 +9,35 @@ import {
   errorCode,
   isNetworkError,
 } from "../dialect.ts";
+import type { PreparedStatementWarner } from "../prepared-statements.ts";
+import { type PreparedStatementPoolOptions, preparedStatementPool } from "./postgres-prepared.ts";
+
+export { type PreparedStatementPoolOptions, preparedStatementPool };
+
+/** What {@link postgresDatabase} takes besides the source. */
+export interface PostgresDatabaseOptions {
+  /**
+   * The most connections of a pool made from a URL (a `Pool` you pass keeps its own).
+   * @default 10
+   * @example max: 20
+   */
+  readonly max?: number;
+  /**
+   * Run the hot statements (session lookup and refresh, guest creation) as named prepared
+   * statements: parsed and planned once per connection instead of on every request. Safe
+   * behind PgBouncer: if it does not keep prepared statements, they switch themselves off
+   * with one warning (see `preparedStatements` of createGuestUsers()).
+   * @default true
+   * @example preparedStatements: false
+   */
+  readonly preparedStatements?: boolean;
+  /**
+   * Where the one warning about a pooler goes.
+   * @default console
+   * @example logger: { warn: (message) => log.warn(message) }
+   */
+  readonly logger?: PreparedStatementWarner;
+}
 
 /**
  * Connects to PostgreSQL through a `pg` pool: pass a connection URL, or a `Pool` you made
@@ -21,9 +50,12 @@ import {
  * const guestUsers = createGuestUsers({ database: postgresDatabase(process.env.DATABASE_URL!) });
  * ```
  */
-export function postgresDatabase(source: string | Pool, options: { readonly max?: number } = {}) {
-  const pool = async (): Promise<Pool> => {
-    if (typeof source !== "string") return source;
+export function postgresDatabase(source: string | Pool, options: PostgresDatabaseOptions = {}) {
+  const { preparedStatements = true, logger } = options;
+  const wrap = (pool: Pool): PostgresPool =>
+    preparedStatements ? preparedStatementPool(pool, logger ? { logger } : {}) : pool;
+  const pool = async (): Promise<PostgresPool> => {
+    if (typeof source !== "string") return wrap(source);
     const pg = await import("pg").catch((cause: unknown) => {
       throw new GuestUserError(
         "DRIVER_MISSING",
@@ -39,7 +71,7 @@ export function postgresDatabase(source: string | Pool, options: { readonly max?
     // A client losing its server mid-transaction emits "error" too: without a listener Node
     // would crash the process. The query itself already rejected (DATABASE_UNAVAILABLE).
     created.on("connect", (client) => client.on("error", () => {}));
-    return created;
+    return wrap(created);
   };
   return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
 }

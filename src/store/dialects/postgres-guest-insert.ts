@@ -1,0 +1,100 @@
+import { CompiledQuery, type RawBuilder, sql } from "kysely";
+import type { UserId } from "../../shared/ids.ts";
+import type { Db } from "../dialect.ts";
+import { dayOf, funnelQueries, randomShard } from "../funnel-store.ts";
+import type { GuestData } from "../guest-store.ts";
+import { preparedStatement } from "../prepared-statements.ts";
+import type { Tables } from "../tables.ts";
+import { toUserId } from "../user-store.ts";
+
+/** What one guest creation writes: its user, guest and (optionally) session rows. */
+export interface NewGuest {
+  readonly username: string;
+  /** Milliseconds since the epoch: the user's, guest's and session's creation time. */
+  readonly now: number;
+  readonly data: GuestData | null;
+  /** The browser's creation key (unique among guests), or null. */
+  readonly creationKey: string | null;
+  /** The session row to write with it (the token's public id and secret hash), or null. */
+  readonly session: {
+    readonly id: string;
+    readonly secretHash: string;
+    readonly expiresAt: number;
+  } | null;
+}
+
+/** A placeholder: the texts are compiled once, the values passed per call. */
+const param = sql`${""}`;
+
+/**
+ * PostgreSQL, users written by the default table store (the built-in users table or the
+ * app's own, `tables.users`): a guest's user, guest and session rows and the funnel's
+ * `created` counter in ONE statement of data-modifying CTEs (one round trip instead of BEGIN,
+ * four statements and COMMIT). A statement is atomic: a unique violation (a taken username, a
+ * creation key in use) aborts all of it, nothing half-written. Each text is compiled once per
+ * Kysely instance and marked as a prepared statement.
+ *
+ * @example
+ * ```ts
+ * const insertGuest = postgresGuestInsert(tables);
+ * const id = await insertGuest(db, { username, now, data: null, creationKey: null, session: null });
+ * ```
+ */
+export function postgresGuestInsert(tables: Tables) {
+  const { users } = tables;
+  const funnel = funnelQueries(tables, "postgres");
+  // The users columns we fill, those the app's table lacks (null) left out, as insertUser does.
+  const userColumns: [string | null, "username" | "null" | "now"][] = [
+    [users.username, "username"],
+    [users.password, "null"],
+    [users.email, "null"],
+    [users.createdAt, "now"],
+  ];
+  const present = userColumns.filter((c): c is [string, "username" | "null" | "now"] => !!c[0]);
+
+  const build = (withSession: boolean): RawBuilder<unknown> => {
+    const values = present.map(([, value]) => (value === "null" ? sql`null` : param));
+    const columns = present.map(([column]) => sql.ref(column));
+    const tail = withSession
+      ? sql`insert into ${sql.table(tables.sessions)} (id, secret_hash, user_id, created_at, expires_at)
+        values (${param}, ${param}, (select id from u), ${param}, ${param}) returning user_id as id`
+      : sql`select id from u`;
+    return sql`with u as (
+        insert into ${sql.table(users.table)} (${sql.join(columns)}) values (${sql.join(values)})
+        returning ${sql.ref(users.id)} as id),
+      g as (insert into ${sql.table(tables.guests)} (user_id, created_at, last_seen_at, data, creation_key)
+        values ((select id from u), ${param}, ${param}, ${param}, ${param})),
+      f as (${funnel.upsertQuery("created", param, param, sql`1`)})
+      ${tail}`;
+  };
+  const texts = { true: new WeakMap<Db, string>(), false: new WeakMap<Db, string>() };
+  const textFor = (db: Db, withSession: boolean) => {
+    const compiled = texts[`${withSession}`];
+    let text = compiled.get(db);
+    if (text === undefined) {
+      text = preparedStatement(build(withSession).compile(db).sql);
+      compiled.set(db, text);
+    }
+    return text;
+  };
+
+  /**
+   * Writes the guest in one statement; returns the new user's id. Lets the driver's unique
+   * violation through (nothing written then).
+   */
+  return async function insertGuest(db: Db, guest: NewGuest): Promise<UserId> {
+    const { now, session } = guest;
+    const params = present.flatMap(([, value]): unknown[] =>
+      value === "username" ? [guest.username] : value === "now" ? [now] : [],
+    );
+    const json = guest.data === null ? null : JSON.stringify(guest.data);
+    params.push(now, now, json, guest.creationKey, dayOf(now), randomShard());
+    if (session) params.push(session.id, session.secretHash, now, session.expiresAt);
+    const text = textFor(db, session !== null);
+    const { rows } = await db.executeQuery<{ id: unknown }>(CompiledQuery.raw(text, params));
+    return toUserId(rows[0]?.id, users.idType);
+  };
+}
+
+/** The one-statement guest insert bound to one set of tables. */
+export type PostgresGuestInsert = ReturnType<typeof postgresGuestInsert>;

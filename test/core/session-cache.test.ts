@@ -1,37 +1,11 @@
-import Database from "better-sqlite3";
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from "kysely";
-import { createPool } from "mysql2";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { decodeRevocation, encodeRevocation } from "../../src/core/revocations.ts";
 import { SessionCache } from "../../src/core/session-cache.ts";
 import { createGuestUsers, type GuestUsers, type GuestUsersOptions } from "../../src/index.ts";
-import type { DialectName } from "../support/databases.ts";
+import { countingKysely } from "../support/counting-kysely.ts";
 import { describeEachDatabase, FAST_HASHING, testClock } from "../support/guest-users.ts";
-
-/** A Kysely instance on the test database that records the queries it runs. */
-function countingKysely(dialect: DialectName, url: string) {
-  const queries: string[] = [];
-  const log = (event: { query: { sql: string } }) => {
-    queries.push(event.query.sql);
-  };
-  const kysely =
-    dialect === "sqlite"
-      ? new Kysely<unknown>({
-          dialect: new SqliteDialect({ database: new Database(url.slice("sqlite:".length)) }),
-          log,
-        })
-      : dialect === "postgres"
-        ? new Kysely<unknown>({
-            dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }),
-            log,
-          })
-        : new Kysely<unknown>({
-            dialect: new MysqlDialect({ pool: createPool({ uri: url }) }),
-            log,
-          });
-  return { kysely, queries };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

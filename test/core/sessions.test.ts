@@ -1,34 +1,7 @@
-import Database from "better-sqlite3";
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from "kysely";
-import { createPool } from "mysql2";
-import pg from "pg";
+import { sql } from "kysely";
 import { expect, it } from "vitest";
-import type { DialectName } from "../support/databases.ts";
+import { countingKysely } from "../support/counting-kysely.ts";
 import { describeEachDatabase, testClock } from "../support/guest-users.ts";
-
-/** A Kysely instance on the test database that counts the queries it runs. */
-function countingKysely(dialect: DialectName, url: string) {
-  const counter = { queries: [] as string[] };
-  const log = (event: { query: { sql: string } }) => {
-    counter.queries.push(event.query.sql);
-  };
-  const kysely =
-    dialect === "sqlite"
-      ? new Kysely<unknown>({
-          dialect: new SqliteDialect({ database: new Database(url.slice("sqlite:".length)) }),
-          log,
-        })
-      : dialect === "postgres"
-        ? new Kysely<unknown>({
-            dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }),
-            log,
-          })
-        : new Kysely<unknown>({
-            dialect: new MysqlDialect({ pool: createPool({ uri: url }) }),
-            log,
-          });
-  return { kysely, counter };
-}
 
 describeEachDatabase("sessions", (fx) => {
   it("stores only a hash of the token's secret", async () => {
@@ -68,14 +41,14 @@ describeEachDatabase("sessions", (fx) => {
   });
 
   it("looks a returning visitor up in ONE query, guest flag included", async () => {
-    const { kysely, counter } = countingKysely(fx.dialect, fx.database().url);
+    const { kysely, queries } = countingKysely(fx.dialect, fx.database().url);
     const gu = await fx.open({ database: kysely });
     const { user, session } = await gu.createGuestSession();
-    counter.queries.length = 0;
+    queries.length = 0;
     const current = await gu.validateSession(session.token);
     expect(current?.user).toMatchObject({ id: user.id, username: user.username, isGuest: true });
     expect(current?.refreshed).toBe(false);
-    expect(counter.queries).toHaveLength(1);
+    expect(queries).toHaveLength(1);
     await kysely.destroy();
   });
 

@@ -51,7 +51,25 @@ export function guestUserHono(
     holder[VIEW] ??= webRequestView(c.req.raw, addressOf(c), trust);
     return holder[VIEW];
   };
+  /**
+   * Adds the state's pending cookies to the response. Before the handler has answered they go
+   * into Hono's prepared headers, so `c.json()` & co. build the response with them (no copy of
+   * the response afterwards: @hono/node-server keeps its fast path); they are remembered, and
+   * re-added after `next()` if the handler returned a Response of its own (which drops them).
+   */
   const flush = (c: Context<GuestUserEnv>, state: RequestState) => {
+    const holder = c as Context<GuestUserEnv> & { [EARLY]?: string[] };
+    if (!c.finalized) {
+      for (const cookie of state.setCookies.splice(0)) {
+        c.header("Set-Cookie", cookie, { append: true });
+        (holder[EARLY] ??= []).push(cookie);
+      }
+      return;
+    }
+    const early = holder[EARLY]?.splice(0) ?? [];
+    const sent = early.length > 0 ? new Set(c.res.headers.getSetCookie()) : null;
+    for (const cookie of early)
+      if (!sent?.has(cookie)) c.header("Set-Cookie", cookie, { append: true });
     for (const cookie of state.setCookies.splice(0))
       c.header("Set-Cookie", cookie, { append: true });
   };
@@ -95,8 +113,11 @@ export function guestUserHono(
       withState(c, async (state) => {
         const location = await check(http, requestOf(c), state);
         publish(c, state);
-        if (location === null) await next();
-        else c.res = c.redirect(location, 302);
+        if (location === null) {
+          flush(c, state); // into the prepared headers: see flush
+          await next();
+          flush(c, state); // what the handler's own Response dropped, and later cookies
+        } else c.res = c.redirect(location, 302);
         return undefined;
       });
   const mount =
@@ -158,6 +179,8 @@ export function guestUserHono(
 }
 
 const VIEW = Symbol("guest-user.requestView");
+/** The cookies flushed into Hono's prepared headers before the handler ran. */
+const EARLY = Symbol("guest-user.earlyCookies");
 
 /** The remote address of @hono/node-server's incoming message, when running on it. */
 function nodeServerAddress(c: Context<GuestUserEnv>): string | null {

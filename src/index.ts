@@ -45,6 +45,7 @@ export {
   type ScryptParams,
   verifyPassword,
 } from "./core/passwords.ts";
+export type { KeepIf, Retention, RetentionOptions } from "./core/retention-options.ts";
 export type {
   SessionCacheInvalidation,
   SessionCacheOptions,

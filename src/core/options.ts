@@ -7,6 +7,7 @@ import type { TableOptions, Tables } from "../store/tables.ts";
 import type { UserStore } from "../store/user-store.ts";
 import type { Logger } from "./events.ts";
 import type { ScryptParams } from "./passwords.ts";
+import type { Retention, RetentionOptions } from "./retention-options.ts";
 import type { ResolvedSessionCache, SessionCacheOptions } from "./session-cache-options.ts";
 import type { ConvertForm } from "./types.ts";
 import type { NameGenerator, NameGeneratorSetting } from "./usernames/index.ts";
@@ -70,6 +71,13 @@ export interface GuestUsersOptions extends TableOptions {
    * @default "createdAt"
    */
   readonly expireBy?: "createdAt" | "lastSeenAt";
+  /**
+   * Retention rules: guests matching `keepIf` (an SQL predicate, say "owns a note") live
+   * `maxAgeIfKept` (or forever) instead of `maxAge`. See {@link RetentionOptions}.
+   * @default null (every guest expires after `maxAge`, as in the reference)
+   * @example retention: { keepIf: (userId) => sql`exists (select 1 from notes where notes.user_id = ${userId})` }
+   */
+  readonly retention?: RetentionOptions | null;
   /** The form that converts a guest. @default userCreationForm() */
   readonly convertForm?: ConvertForm<unknown>;
   /** Pre-fill the convert form with the guest's generated username. @default false */
@@ -258,6 +266,8 @@ export interface Settings {
   readonly generateName: NameGenerator;
   readonly maxAge: number;
   readonly expireBy: "createdAt" | "lastSeenAt";
+  /** The retention rules; `retention.maxAge` is `maxAge`. */
+  readonly retention: Retention;
   readonly convertForm: ConvertForm<unknown>;
   readonly convertPrefillUsername: boolean;
   readonly convertUrl: string;

@@ -17,6 +17,7 @@ import { userCreationForm } from "./forms/index.ts";
 import type { GuestUsersOptions, Settings } from "./options.ts";
 import { TWO_WEEKS } from "./options.ts";
 import { DEFAULT_SCRYPT } from "./passwords.ts";
+import { resolveRetention } from "./retention-options.ts";
 import { resolveSessionCache } from "./session-cache-options.ts";
 import type { ConvertForm } from "./types.ts";
 import { DEFAULT_BLOCKED_USER_AGENTS } from "./user-agents.ts";
@@ -164,16 +165,19 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
     "an object with error() and warn()",
   );
 
+  const maxAge = check(
+    "maxAge",
+    options.maxAge,
+    sessionMaxAge,
+    isSeconds,
+    "a positive number of seconds",
+  );
+  const retention = resolveRetention(options.retention, maxAge, options.maxAge !== undefined);
   return {
     enabled: check("enabled", options.enabled, true, isBoolean, "true or false"),
     generateName,
-    maxAge: check(
-      "maxAge",
-      options.maxAge,
-      sessionMaxAge,
-      isSeconds,
-      "a positive number of seconds",
-    ),
+    maxAge: retention.maxAge,
+    retention,
     expireBy: check(
       "expireBy",
       options.expireBy,

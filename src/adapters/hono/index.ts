@@ -60,9 +60,11 @@ export function guestUserHono(
   const flush = (c: Context<GuestUserEnv>, state: RequestState) => {
     const holder = c as Context<GuestUserEnv> & { [EARLY]?: string[] };
     if (!c.finalized) {
+      const early = holder[EARLY] ?? [];
+      holder[EARLY] = early;
       for (const cookie of state.setCookies.splice(0)) {
         c.header("Set-Cookie", cookie, { append: true });
-        (holder[EARLY] ??= []).push(cookie);
+        early.push(cookie);
       }
       return;
     }

@@ -20,12 +20,17 @@ export type {
   ListGuestsOptions,
 } from "./core/admin.ts";
 export type { CleanupProgress, DeleteExpiredOptions, DeleteExpiredResult } from "./core/cleanup.ts";
+export type { CleanupStatus } from "./core/cleanup-schedule.ts";
+export type {
+  CleanupSchedule,
+  CleanupScheduleOptions,
+} from "./core/cleanup-schedule-options.ts";
 export {
   type DeleteUserOptions,
   outerDatabaseInBeforeDeleteError,
 } from "./core/deletion.ts";
 export type { GuestUserEvents, Listener, Logger } from "./core/events.ts";
-export { guestExpiresAt, isGuestExpired } from "./core/expiry.ts";
+export { type GuestTimes, guestExpiresAt, isGuestExpired } from "./core/expiry.ts";
 export * from "./core/forms/index.ts";
 export type { Funnel, FunnelDay, FunnelOptions, FunnelTotals } from "./core/funnel.ts";
 export { createGuestUsers, type GuestUsers } from "./core/guest-users.ts";
@@ -102,7 +107,7 @@ export {
   type ViewConstructor,
 } from "./http/mixins.ts";
 export type { TrustProxy } from "./http/proxy.ts";
-export type { HttpRequest, RequestState } from "./http/request.ts";
+export type { HttpRequest, RequestState, UserJson } from "./http/request.ts";
 export { userJson } from "./http/request.ts";
 export { nextValue, safeNext, withNext } from "./http/safe-next.ts";
 export {
@@ -133,7 +138,7 @@ export {
 } from "./shared/errors.ts";
 export { type DatabaseSource, DEFAULT_DATABASE } from "./store/connect.ts";
 export type { DialectName } from "./store/dialect.ts";
-export type { GuestData, GuestRecord } from "./store/guest-store.ts";
+export type { GuestCounts, GuestData, GuestRecord } from "./store/guest-store.ts";
 export type { MigrateResult } from "./store/migrate.ts";
 export type { TableOptions, UsersTableOptions } from "./store/tables.ts";
 export { type NewUser, tableUserStore, type UserRow, type UserStore } from "./store/user-store.ts";

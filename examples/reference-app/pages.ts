@@ -71,7 +71,9 @@ export function userPage(
   const { http, state } = context;
   if (wantsJson(request)) {
     return withCookies(
-      Response.json(userJson(state.user), { headers: { "cache-control": "no-store" } }),
+      Response.json(userJson(state.user, state.expiresAt), {
+        headers: { "cache-control": "no-store" },
+      }),
       state,
     );
   }

@@ -35,11 +35,13 @@ export const OPTION_HELP: Readonly<Record<OptionName, { value?: string; text: st
   },
   "max-age": {
     value: "SECONDS",
-    text: `age after which a guest is expired (default: the config's, ${TWO_WEEKS} = 14 days)`,
+    text: `age after which a guest is expired (default: the config's, ${TWO_WEEKS} = 14 days; the config's retention.keepIf guests keep their maxAgeIfKept)`,
   },
   "batch-size": { value: "N", text: "users deleted per statement (default: 1000)" },
   "dry-run": { text: "count the expired guests, delete nothing" },
-  json: { text: 'print JSON: {"guests":N,"expired":M,"funnel":{"days":[...],"totals":{...}}}' },
+  json: {
+    text: 'print JSON: {"guests":N,"expired":M,"kept":K,"funnel":{"days":[...],"totals":{...}}}',
+  },
   help: { text: "show this help" },
   version: { text: "print the version" },
 };

@@ -46,7 +46,7 @@ export function usage(): string {
     ...options,
     "",
     "Configuration:",
-    "  The app's createGuestUsers options (expireBy, maxAge, users, tablePrefix, database...)",
+    "  The app's createGuestUsers options (expireBy, maxAge, retention, users, database...)",
     "  come from --config FILE, else from guest-user.config.ts, .js or .mjs in the working",
     "  directory (its default export: the options, or a function returning them; .ts needs",
     "  jiti). Flags override them.",

@@ -22,7 +22,10 @@ export interface AdminGuest {
   readonly createdAt: number;
   /** Milliseconds since the epoch of its last request (updated at most once per session refresh). */
   readonly lastSeenAt: number;
-  /** True when clean-up may delete it (`maxAge` and `expireBy`, as `isExpired()`). */
+  /**
+   * True when clean-up may delete it (the retention rule: `maxAge`, `keepIf` and
+   * `maxAgeIfKept`, and `expireBy`, as `isExpired()`).
+   */
   readonly expired: boolean;
   /** Bytes of its extra JSON data as stored (0 without data). */
   readonly dataSize: number;
@@ -156,13 +159,9 @@ export function adminManager(context: Context) {
   const queries = adminQueries(settings.tables, quirks);
   const { idType } = settings.tables.users;
 
-  const toGuests = (rows: readonly AdminGuestRow[]): AdminGuest[] => {
-    const { column, cutoff } = expiryCutoff(settings);
-    return rows.map((row) => ({
-      ...row,
-      expired: (column === "created_at" ? row.createdAt : row.lastSeenAt) < cutoff,
-    }));
-  };
+  // The rows carry their `expired` flag, computed by the query with the retention rule.
+  const toGuests = (rows: readonly AdminGuestRow[]): AdminGuest[] =>
+    rows.map((row) => ({ ...row }));
 
   return {
     /**
@@ -219,7 +218,9 @@ export function adminManager(context: Context) {
      */
     async getGuests(ids: readonly unknown[]): Promise<AdminGuest[]> {
       const checked = userIds(ids, idType);
-      return toGuests(await withDatabase(context, () => queries.find(db, checked)));
+      return toGuests(
+        await withDatabase(context, () => queries.find(db, checked, expiryCutoff(settings))),
+      );
     },
 
     /**

@@ -47,7 +47,7 @@ export function createContext(
     users: typeof userStore === "function" ? userStore(defaults) : (userStore ?? defaults),
     tableUsers: userStore === undefined,
     guests: guestQueries(settings.tables),
-    sessions: sessionQueries(settings.tables),
+    sessions: sessionQueries(settings.tables, settings.retention.keepIf),
     funnel: funnelQueries(settings.tables, quirks.name),
     events: new Events(settings.logger),
     metrics: settings.metrics,

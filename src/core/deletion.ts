@@ -98,9 +98,29 @@ export function deletionManager(context: Context) {
     if (typeof guest === "object" && (guest as Partial<User>).isGuest === false) return null;
     return withDatabase(context, async () => (await guests.find(db, idOf(guest))) ?? null);
   };
+  /**
+   * The guest row and whether the `retention.keepIf` rule matches it: with a rule, ONE query
+   * (a given row keeps its times, the query only tells whether it is kept, or that it
+   * converted meanwhile); without one, as {@link guestRow}. Null for non-guests.
+   */
+  const guestState = async (
+    guest: GuestRecord | UserRef,
+  ): Promise<{ readonly row: GuestRecord; readonly kept: boolean } | null> => {
+    const { keepIf } = settings.retention;
+    if (!keepIf) {
+      const row = await guestRow(guest);
+      return row && { row, kept: false };
+    }
+    const given = isGuestRecord(guest) ? guest : null;
+    if (!given && typeof guest === "object" && (guest as Partial<User>).isGuest === false)
+      return null;
+    const id = given ? given.userId : idOf(guest as UserRef);
+    const found = await withDatabase(context, () => guests.findWithKept(db, id, keepIf));
+    return found ? { row: given ?? found.guest, kept: found.kept } : null;
+  };
   const expiresAt = async (guest: GuestRecord | UserRef): Promise<number | null> => {
-    const row = await guestRow(guest);
-    return row ? guestExpiresAt(row, settings) : null;
+    const state = await guestState(guest);
+    return state ? guestExpiresAt(state.row, settings, state.kept) : null;
   };
 
   return {
@@ -141,23 +161,27 @@ export function deletionManager(context: Context) {
     },
 
     /**
-     * The reference's `Guest.is_expired()`: true when the guest is older than `maxAge`,
-     * counted from its creation (`expireBy: "createdAt"`, the default) or from its last
-     * request (`"lastSeenAt"`), the same rule clean-up deletes by. Takes a guest row (no
-     * query) or a user or id (one query); false for registered users and unknown ids.
+     * The reference's `Guest.is_expired()`: true when the guest is older than `maxAge`
+     * (`retention.maxAgeIfKept` when the `retention.keepIf` rule matches it; never for a
+     * guest kept forever), counted from its creation (`expireBy: "createdAt"`, the default)
+     * or from its last request (`"lastSeenAt"`), the same rule clean-up deletes by. Takes a
+     * guest row (no query without a `keepIf` rule) or a user or id (one query); false for
+     * registered users and unknown ids.
      * @example
      * ```ts
      * if (await guestUsers.isExpired(user)) showWarning("This guest account is about to go.");
      * ```
      */
     async isExpired(guest: GuestRecord | UserRef): Promise<boolean> {
-      const row = await guestRow(guest);
-      return row !== null && isGuestExpired(row, settings);
+      const state = await guestState(guest);
+      return state !== null && isGuestExpired(state.row, settings, state.kept);
     },
 
     /**
      * When a guest expires (and clean-up may delete it), in milliseconds since the epoch;
-     * null for registered users and unknown ids. With `expireBy: "lastSeenAt"` the date moves
+     * null for registered users, unknown ids, and guests the `retention.keepIf` rule keeps
+     * forever (`maxAgeIfKept: null`): none of them ever expires. One query at most (the
+     * rule, when set, runs in it). With `expireBy: "lastSeenAt"` the date moves
      * on with each visit (at most once per `session.refreshInterval`).
      * @example
      * ```ts

@@ -4,6 +4,7 @@ import { type MigrateResult, migrateDown, migrateToLatest } from "../store/migra
 import { accountManager } from "./accounts.ts";
 import { adminManager } from "./admin.ts";
 import { cleanupManager } from "./cleanup.ts";
+import { type CleanupStatus, scheduleCleanup, UNSCHEDULED } from "./cleanup-schedule.ts";
 import { type Context, createContext, withDatabase } from "./context.ts";
 import { deletionManager } from "./deletion.ts";
 import type { GuestUserEvents, Listener } from "./events.ts";
@@ -50,7 +51,20 @@ export interface GuestUsers
    * ```
    */
   hasListeners(name: keyof GuestUserEvents): boolean;
-  /** Closes the database connection if we opened it (a pool or handle you passed stays open). */
+  /**
+   * What the `cleanup` schedule of this process did lately (for a health check); with the
+   * option off, `scheduled: false` and nothing else.
+   * @example
+   * ```ts
+   * const { lastRunAt, lastResult, lastError, running } = guestUsers.cleanupStatus();
+   * ```
+   */
+  cleanupStatus(): CleanupStatus;
+  /**
+   * Stops the `cleanup` schedule (a round under way ends after its current batch, and is
+   * waited for), then closes the database connection if we opened it (a pool or handle you
+   * passed stays open).
+   */
   close(): Promise<void>;
 }
 
@@ -86,7 +100,8 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
   );
   const context = sessionCache ? withRevocations(bare, sessionCache) : bare;
   const { db, quirks } = connection;
-  return {
+  const cleanup = scheduleCleanup(context);
+  const guestUsers: GuestUsers = {
     settings,
     db,
     dialect: quirks.name,
@@ -104,9 +119,13 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
     on: (name, listener) => context.events.on(name, listener),
     off: (name, listener) => context.events.off(name, listener),
     hasListeners: (name) => context.events.has(name),
+    cleanupStatus: () => cleanup.runner?.status() ?? UNSCHEDULED,
     async close() {
+      await cleanup.runner?.stop();
       await sessionCache?.close();
       if (connection.owned) await db.destroy();
     },
   };
+  cleanup.attach(guestUsers);
+  return guestUsers;
 }

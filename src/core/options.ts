@@ -5,6 +5,7 @@ import type { DatabaseSource } from "../store/connect.ts";
 import type { Db } from "../store/dialect.ts";
 import type { TableOptions, Tables } from "../store/tables.ts";
 import type { UserStore } from "../store/user-store.ts";
+import type { CleanupSchedule, CleanupScheduleOptions } from "./cleanup-schedule-options.ts";
 import type { Logger } from "./events.ts";
 import type { ScryptParams } from "./passwords.ts";
 import type { Retention, RetentionOptions } from "./retention-options.ts";
@@ -78,6 +79,14 @@ export interface GuestUsersOptions extends TableOptions {
    * @example retention: { keepIf: (userId) => sql`exists (select 1 from notes where notes.user_id = ${userId})` }
    */
   readonly retention?: RetentionOptions | null;
+  /**
+   * Run the clean-up (`deleteExpired()`) on a schedule inside the app instead of from cron:
+   * each round, one server takes a database lock and runs it, the others skip that round.
+   * See {@link CleanupScheduleOptions}.
+   * @default null (no schedule: run `guest-user delete-expired` from cron, or call deleteExpired())
+   * @example cleanup: { every: "1h" }
+   */
+  readonly cleanup?: CleanupScheduleOptions | null;
   /** The form that converts a guest. @default userCreationForm() */
   readonly convertForm?: ConvertForm<unknown>;
   /** Pre-fill the convert form with the guest's generated username. @default false */
@@ -268,6 +277,8 @@ export interface Settings {
   readonly expireBy: "createdAt" | "lastSeenAt";
   /** The retention rules; `retention.maxAge` is `maxAge`. */
   readonly retention: Retention;
+  /** The checked `cleanup` option; null when no schedule. */
+  readonly cleanup: CleanupSchedule | null;
   readonly convertForm: ConvertForm<unknown>;
   readonly convertPrefillUsername: boolean;
   readonly convertUrl: string;

@@ -1,6 +1,7 @@
 import type { Db } from "../store/dialect.ts";
 import type { SessionLookup } from "../store/session-store.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
+import { guestExpiresAt } from "./expiry.ts";
 import { issueToken, parseToken, secretMatches } from "./tokens.ts";
 import type { User, UserId } from "./types.ts";
 
@@ -28,6 +29,14 @@ export interface ValidatedSession {
   readonly session: Session;
   /** True when this validation extended the expiry: send the cookie again with the new date. */
   readonly refreshed: boolean;
+  /**
+   * For a guest: when it expires (and clean-up may delete it), in milliseconds since the
+   * epoch, by the retention rule (`retention.maxAge`, or `maxAgeIfKept` when `keepIf` matches;
+   * null = never), read by the session lookup's one query. With `expireBy: "lastSeenAt"` it
+   * includes this request's refresh. null for a registered user. From the `sessionCache` it
+   * may be up to `ttlMs` old (a note just saved may not count yet).
+   */
+  readonly guestExpiresAt: number | null;
 }
 
 /** Inserts a new session for a user, inside the given transaction or on the pool. */
@@ -56,12 +65,13 @@ export function sessionManager(context: Context) {
     const { maxAge, refreshInterval } = settings.session;
     return expiresAt - now < (maxAge - refreshInterval) * 1000;
   };
-  /** The sliding-expiry write (and a guest's `last_seen_at`). */
+  /** The sliding-expiry write (and a guest's `last_seen_at`, in the lookup too). */
   const refresh = async (id: string, found: SessionLookup, expiresAt: number, now: number) => {
     await Promise.all([
       sessions.extend(db, id, expiresAt),
       found.isGuest ? guests.touch(db, found.user.id, now) : undefined,
     ]);
+    if (found.guest) found.guest.lastSeenAt = now;
   };
   const validated = (
     found: SessionLookup,
@@ -72,6 +82,8 @@ export function sessionManager(context: Context) {
     user: toUser(found.user, found.isGuest),
     session: { token, expiresAt },
     refreshed,
+    guestExpiresAt:
+      found.isGuest && found.guest ? guestExpiresAt(found.guest, settings, found.guest.kept) : null,
   });
   return {
     /**

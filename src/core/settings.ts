@@ -12,6 +12,7 @@ import {
   isUrl,
   URL_EXPECTED,
 } from "./checks.ts";
+import { resolveCleanupSchedule } from "./cleanup-schedule-options.ts";
 import type { Logger } from "./events.ts";
 import { userCreationForm } from "./forms/index.ts";
 import type { GuestUsersOptions, Settings } from "./options.ts";
@@ -178,6 +179,7 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
     generateName,
     maxAge: retention.maxAge,
     retention,
+    cleanup: resolveCleanupSchedule(options.cleanup),
     expireBy: check(
       "expireBy",
       options.expireBy,

@@ -1,3 +1,4 @@
+import { guestExpiresAt } from "../core/expiry.ts";
 import type { GuestUsers } from "../core/guest-users.ts";
 import type { Session } from "../core/sessions.ts";
 import type { User } from "../core/types.ts";
@@ -102,9 +103,11 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
   const csrf = csrfProtection(secret, `${cookie.name}${CSRF_COOKIE_SUFFIX}`, cookieFor);
   const admitGuest = guestAdmission(guestUsers);
 
-  const setUser = (state: RequestState, user: User, session: Session) => {
+  /** `expiresAt`: the guest's deadline (see {@link RequestState.expiresAt}); null otherwise. */
+  const setUser = (state: RequestState, user: User, session: Session, expiresAt: number | null) => {
     state.user = user;
     state.isGuest = user.isGuest;
+    state.expiresAt = user.isGuest ? expiresAt : null;
     state.token = session.token;
     state.via = state.via === "bearer" ? "bearer" : "cookie";
   };
@@ -117,7 +120,10 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
         creationKey: creationKeyOf(secret, csrf.seed(request, state)),
       }),
     );
-    setUser(state, user, session);
+    // Made now (or by this browser's parallel first write a moment ago): nothing kept yet.
+    const since = user.createdAt ?? settings.clock();
+    const times = { createdAt: since, lastSeenAt: since };
+    setUser(state, user, session, guestExpiresAt(times, settings, false));
     state.guestPending = false;
     state.guestCreatedHere = true;
     if (state.via !== "bearer") state.setCookies.push(sessionCookie(state, session));
@@ -162,7 +168,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
         return state;
       }
       state.via = viaBearer ? "bearer" : "cookie";
-      setUser(state, found.user, found.session);
+      setUser(state, found.user, found.session, found.guestExpiresAt);
       if (found.refreshed && !viaBearer) state.setCookies.push(sessionCookie(state, found.session));
       return state;
     },
@@ -175,14 +181,16 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     async logIn(_request, state, user) {
       if (state.token) await guestUsers.invalidateSession(state.token);
       const session = await reaching(guestUsers.createSession(user.id));
-      setUser(state, user, session);
+      // Views log in registered users; a guest (an app's own flow) costs one query.
+      const expiresAt = user.isGuest ? await reaching(guestUsers.expiresAt(user)) : null;
+      setUser(state, user, session, expiresAt);
       if (state.via !== "bearer") state.setCookies.push(sessionCookie(state, session));
       return session;
     },
 
     async logOut(_request, state) {
       if (state.token) await reaching(guestUsers.invalidateSession(state.token));
-      Object.assign(state, { user: null, isGuest: false, token: null });
+      Object.assign(state, { user: null, isGuest: false, expiresAt: null, token: null });
       state.setCookies.push(cookieFor(state, cookie.name, "", 0));
       // A new CSRF seed for the next visitor of this browser: the old one is also the key that
       // let parallel first writes find the guest just made, which must not outlive the log-out.

@@ -27,6 +27,21 @@ export interface RequestState {
   user: User | null;
   /** True when the current user is a guest. */
   isGuest: boolean;
+  /**
+   * For a guest: when it expires and clean-up may delete it with everything it made, in
+   * milliseconds since the epoch (`retention.maxAge` after its creation, or after its last
+   * visit with `expireBy: "lastSeenAt"`; `maxAgeIfKept` when `retention.keepIf` matches),
+   * read by the session lookup itself (no extra query). null for registered users, anonymous
+   * visitors and guests kept forever (`maxAgeIfKept: null`). A guest made in this request
+   * gets `now + maxAge`.
+   * @default null
+   * @example
+   * ```ts
+   * if (state.isGuest && state.expiresAt !== null)
+   *   notice(`Your work is kept until ${new Date(state.expiresAt).toLocaleDateString()}`);
+   * ```
+   */
+  expiresAt: number | null;
   /** The session token in use, or null. */
   token: string | null;
   /** How the token came: the cookie (browsers) or `Authorization: Bearer` (SPA, mobile). */
@@ -58,6 +73,7 @@ export function anonymousState(clientAddress: string | null = null): RequestStat
   return {
     user: null,
     isGuest: false,
+    expiresAt: null,
     token: null,
     via: null,
     setCookies: [],
@@ -70,7 +86,34 @@ export function anonymousState(clientAddress: string | null = null): RequestStat
   };
 }
 
-/** The `{ user }` JSON the views answer with. */
-export function userJson(user: User | null) {
-  return { user: user && { id: user.id, username: user.username, isGuest: user.isGuest } };
+/** The user of {@link userJson}: `expiresAt` (ISO 8601, or null for never) for guests only. */
+export interface UserJson {
+  readonly id: User["id"];
+  readonly username: string;
+  readonly isGuest: boolean;
+  readonly expiresAt?: string | null;
+}
+
+/**
+ * The `{ user }` JSON the views answer with: `{ id, username, isGuest }`, plus, for a guest
+ * when its deadline is given (the request state's `expiresAt`), `expiresAt` as an ISO 8601
+ * string (null: kept until it converts). Registered users keep the three keys.
+ *
+ * @default expiresAt undefined (no `expiresAt` key)
+ * @example
+ * ```ts
+ * return Response.json(userJson(state.user, state.expiresAt));
+ * // { user: { id: 7, username: "guest-ab12", isGuest: true, expiresAt: "2026-12-12T10:00:00.000Z" } }
+ * ```
+ */
+export function userJson(
+  user: User | null,
+  expiresAt?: number | null,
+): { readonly user: UserJson | null } {
+  if (!user) return { user: null };
+  const json: UserJson = { id: user.id, username: user.username, isGuest: user.isGuest };
+  if (!user.isGuest || expiresAt === undefined) return { user: json };
+  return {
+    user: { ...json, expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString() },
+  };
 }

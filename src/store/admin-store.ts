@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import type { Expiry } from "./guest-store.ts";
+import { expiredCondition } from "./retention.ts";
 import type { Tables } from "./tables.ts";
 import {
   type RawUserColumns,
@@ -25,6 +26,8 @@ export interface AdminGuestRow {
   readonly lastSeenAt: number;
   /** Bytes of the guest's JSON data as stored (0 without data). */
   readonly dataSize: number;
+  /** True when clean-up may delete it: the retention rule, evaluated in the same query. */
+  readonly expired: boolean;
 }
 
 /**
@@ -58,6 +61,7 @@ interface RawRow {
   created_at: unknown;
   last_seen_at: unknown;
   data_size: unknown;
+  expired: unknown;
   sort_key?: unknown;
 }
 
@@ -80,14 +84,19 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
       : quirks.name === "sqlite"
         ? sql`coalesce(length(cast(g.data as blob)), 0)`
         : sql`coalesce(length(g.data), 0)`;
-  const columns = sql`g.user_id as id, ${username} as username, g.created_at, g.last_seen_at,
-    ${dataSize} as data_size`;
+  /** The retention rule on the aliased guest row (`g`), the app's `keepIf` included. */
+  const isExpired = (expiry: Expiry) =>
+    expiredCondition(expiry, sql.ref("g.user_id"), sql.ref(`g.${expiry.column}`));
+  const columns = (expiry: Expiry) => sql`g.user_id as id, ${username} as username, g.created_at,
+    g.last_seen_at, ${dataSize} as data_size,
+    case when ${isExpired(expiry)} then 1 else 0 end as expired`;
   const toRow = (raw: RawRow): AdminGuestRow => ({
     id: toUserId(raw.id, users.idType),
     username: raw.username,
     createdAt: toMillis(raw.created_at) ?? 0,
     lastSeenAt: toMillis(raw.last_seen_at) ?? 0,
     dataSize: Number(raw.data_size ?? 0),
+    expired: Number(raw.expired) === 1,
   });
 
   /**
@@ -108,16 +117,24 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
       ? sql`${sortKey} >= ${prefix} and ${sortKey} < ${prefix + MAX_CHAR}`
       : sql`${sortKey} like ${likePrefix(prefix)}`;
 
-  const filterCondition = ({ column, cutoff }: Expiry, filter: GuestFilter) => {
-    const col = sql.ref(`g.${column}`);
-    if (filter === "active") return sql`${col} >= ${cutoff}`;
+  const filterCondition = (expiry: Expiry, filter: GuestFilter) => {
+    const { column, cutoff, keepIf, keptCutoff } = expiry;
     if (filter === "all") return null;
-    // A guest's last request is never before its creation (it is first written an hour or
-    // more later, at a session refresh), so an expired guest is also created before the
-    // cutoff: that bound lets the list walk the (created_at, user_id) index from there.
-    return column === "last_seen_at"
-      ? sql`${col} < ${cutoff} and g.created_at < ${cutoff}`
-      : sql`${col} < ${cutoff}`;
+    const col = sql.ref(`g.${column}`);
+    if (!keepIf) {
+      if (filter === "active") return sql`${col} >= ${cutoff}`;
+      // A guest's last request is never before its creation (it is first written an hour or
+      // more later, at a session refresh), so an expired guest is also created before the
+      // cutoff: that bound lets the list walk the (created_at, user_id) index from there.
+      return column === "last_seen_at"
+        ? sql`${col} < ${cutoff} and g.created_at < ${cutoff}`
+        : sql`${col} < ${cutoff}`;
+    }
+    const expired = isExpired(expiry);
+    if (filter === "active") return sql`not (${expired})`;
+    // No expired guest is younger than the later cutoff (see the bound above).
+    const later = keptCutoff === null ? cutoff : Math.max(cutoff, keptCutoff);
+    return column === "last_seen_at" ? sql`${expired} and g.created_at < ${later}` : expired;
   };
 
   return {
@@ -148,15 +165,15 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
         ? sql`order by ${sortKey}, ${userId}`
         : sql`order by g.created_at desc, g.user_id desc`;
       const { rows } =
-        await sql<RawRow>`select ${columns}, ${prefix ? sortKey : sql`''`} as sort_key
+        await sql<RawRow>`select ${columns(query.expiry)}, ${prefix ? sortKey : sql`''`} as sort_key
         from ${joined} ${where} ${order} limit ${query.limit}`.execute(db);
       return rows.map((row) => ({ ...toRow(row), sortKey: String(row.sort_key ?? "") }));
     },
 
     /** The guests among `ids` (registered users and unknown ids are left out), newest first. */
-    async find(db: Db, ids: readonly UserId[]): Promise<AdminGuestRow[]> {
+    async find(db: Db, ids: readonly UserId[], expiry: Expiry): Promise<AdminGuestRow[]> {
       if (ids.length === 0) return [];
-      const { rows } = await sql<RawRow>`select ${columns} from ${joined}
+      const { rows } = await sql<RawRow>`select ${columns(expiry)} from ${joined}
         where ${quirks.inList(sql.ref("g.user_id"), ids)}
         order by g.created_at desc, g.user_id desc`.execute(db);
       return rows.map(toRow);

@@ -8,6 +8,7 @@ import {
 } from "kysely";
 import { InvalidConfigError } from "../shared/errors.ts";
 import type { UserId } from "../shared/ids.ts";
+import type { RetentionCutoffs } from "./retention.ts";
 import type { Tables } from "./tables.ts";
 
 /** The databases we support. */
@@ -36,14 +37,52 @@ export interface DeletionHooks {
     | null;
 }
 
-/** One batch of the clean-up: which guests, by which column, older than what. */
+/** One batch of the clean-up: which guests (the retention rule's cutoffs), how many at most. */
 export interface ExpiredBatch extends DeletionHooks {
   readonly tables: Tables;
-  /** `created_at` or `last_seen_at` of the guests table. */
-  readonly column: "created_at" | "last_seen_at";
-  /** Milliseconds since the epoch: guests strictly older are expired. */
-  readonly cutoff: number;
+  /**
+   * The retention rule of this run: the column, the cutoffs, the app's `keepIf`. Pick the
+   * batch with `expiredGuestsCondition(cutoffs, tables.guests)`, order it by `cutoffs.column`.
+   */
+  readonly cutoffs: RetentionCutoffs;
   readonly limit: number;
+  /**
+   * Where this run's previous batch stopped (its {@link ExpiredBatchResult.last}): pick only
+   * guests whose `cutoffs.column` is at or above it; null scans from the oldest. Deleted rows
+   * stay in PostgreSQL's and InnoDB's indexes until vacuum or purge removes them, so a batch
+   * that always started from the oldest would step over every row the run already deleted
+   * (at a million guests, most of the clean-up's time).
+   * @default null
+   */
+  readonly after?: number | null;
+}
+
+/** What one clean-up batch did. */
+export interface ExpiredBatchResult {
+  /** Users deleted. */
+  readonly deleted: number;
+  /**
+   * The largest `cutoffs.column` value among the guests the batch picked (the next batch's
+   * `after`), or null when it picked none: nothing expired is left at or above `after`.
+   */
+  readonly last: number | null;
+}
+
+/** `and column >= after` when the batch resumes a scan, else nothing (see `ExpiredBatch.after`). */
+export function resumeAfter(batch: ExpiredBatch): RawBuilder<unknown> {
+  const { after } = batch;
+  if (after === undefined || after === null) return sql``;
+  return sql`and ${sql.ref(`${batch.tables.guests}.${batch.cutoffs.column}`)} >= ${after}`;
+}
+
+/** The largest of the positions a batch picked, or null for none (see `ExpiredBatchResult`). */
+export function lastPosition(positions: readonly unknown[]): number | null {
+  let last: number | null = null;
+  for (const position of positions) {
+    const value = Number(position);
+    if (last === null || value > last) last = value;
+  }
+  return last;
 }
 
 /**
@@ -62,9 +101,9 @@ export interface DialectQuirks {
    * Deletes up to `limit` expired guest USERS (their guest rows and sessions cascade) in ONE
    * transaction: picks their ids (skipping guests that a concurrent conversion holds), runs
    * `beforeDelete` with them, deletes them, runs `afterDelete` with the count; returns how
-   * many users went. Never touches a user without a guest row.
+   * many users went and where the scan stopped. Never touches a user without a guest row.
    */
-  deleteExpiredBatch(db: Db, batch: ExpiredBatch): Promise<number>;
+  deleteExpiredBatch(db: Db, batch: ExpiredBatch): Promise<ExpiredBatchResult>;
   /**
    * `column IN (ids)` in this database's cheapest form for a list of any length (PostgreSQL:
    * one array parameter; SQLite: one JSON parameter; MySQL: a parameter per id). An empty

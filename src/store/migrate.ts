@@ -6,6 +6,7 @@ import { usernameCaseMigration } from "./migrations/002-username-case.ts";
 import { guestCreationKeyMigration } from "./migrations/003-guest-creation-key.ts";
 import { operationsMigration } from "./migrations/004-operations.ts";
 import { adminIndexesMigration } from "./migrations/005-admin-indexes.ts";
+import { leasesMigration } from "./migrations/006-leases.ts";
 import type { Tables } from "./tables.ts";
 
 /** The names of the migrations that were applied by this call, oldest first. */
@@ -25,6 +26,7 @@ function migrator(db: Db, tables: Tables, quirks: DialectQuirks): Migrator {
         "003-guest-creation-key": guestCreationKeyMigration(tables, quirks),
         "004-operations": operationsMigration(tables, quirks),
         "005-admin-indexes": adminIndexesMigration(tables, quirks),
+        "006-leases": leasesMigration(tables, quirks),
       }),
     },
   });

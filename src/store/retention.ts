@@ -4,7 +4,10 @@ import { type Expression, type RawBuilder, sql } from "kysely";
  * The app's "keep this guest" rule as SQL: given the guest's user id (a column reference),
  * an expression that is true for the guests to keep longer, e.g. "owns a note". It runs
  * inside the clean-up's, the stats' and the admin's queries, so it must be a plain boolean
- * SQL expression (an `exists (...)` subquery is the usual shape).
+ * SQL expression (an `exists (...)` subquery is the usual shape) that is never NULL (a NULL
+ * makes the guest neither kept nor, between the two cutoffs, expired). `userId` is qualified
+ * with the guests table (or its alias), so an unqualified `user_id` in your subquery is your
+ * table's own. It runs once per guest the clean-up looks at: index your table's user id.
  *
  * @example
  * ```ts
@@ -53,4 +56,25 @@ export function expiredCondition(
   // Between the two cutoffs only the guests the later cutoff applies to are expired.
   const between = keptCutoff > cutoff ? keep : sql`not (${keep})`;
   return sql`(${column} < ${later} and (${column} < ${earlier} or ${between}))`;
+}
+
+/**
+ * {@link expiredCondition} for the guests table as the FROM of the query, unaliased: the
+ * references are qualified with the table name, so that the app's `keepIf` subquery (which
+ * may have a `user_id` column of its own) sees the guest's id, not its own.
+ *
+ * @example
+ * ```ts
+ * sql`delete from ${sql.table(guests)} where ${expiredGuestsCondition(cutoffs, guests)}`;
+ * ```
+ */
+export function expiredGuestsCondition(
+  cutoffs: RetentionCutoffs,
+  guestsTable: string,
+): RawBuilder<unknown> {
+  return expiredCondition(
+    cutoffs,
+    sql.ref(`${guestsTable}.user_id`),
+    sql.ref(`${guestsTable}.${cutoffs.column}`),
+  );
 }

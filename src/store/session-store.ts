@@ -1,7 +1,8 @@
-import { sql } from "kysely";
+import { CompiledQuery, type RawBuilder, sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
 import type { Db } from "./dialect.ts";
-import { preparedQuery } from "./prepared-statements.ts";
+import { preparedQuery, preparedStatement } from "./prepared-statements.ts";
+import type { KeepIf } from "./retention.ts";
 import type { Tables } from "./tables.ts";
 import {
   type RawUserColumns,
@@ -20,11 +21,22 @@ export interface SessionRow {
   readonly expiresAt: number;
 }
 
+/** What the hot path's query read of a guest row: its times and the keep rule's answer. */
+export interface SessionGuest {
+  readonly createdAt: number;
+  /** The row's `last_seen_at`; moved on by the sliding-expiry write that follows a lookup. */
+  lastSeenAt: number;
+  /** What the `keepIf` rule said at lookup time; false when no rule is configured. */
+  readonly kept: boolean;
+}
+
 /** The answer of the hot path's one query: the session, its user, and whether it is a guest. */
 export interface SessionLookup {
   readonly session: SessionRow;
   readonly user: UserRow;
   readonly isGuest: boolean;
+  /** The guest row's times (null for a registered user; absent in hand-made lookups). */
+  readonly guest?: SessionGuest | null;
 }
 
 interface RawLookup extends RawUserColumns {
@@ -33,18 +45,56 @@ interface RawLookup extends RawUserColumns {
   session_created_at: unknown;
   expires_at: unknown;
   guest_user_id: unknown;
+  guest_created_at: unknown;
+  guest_last_seen_at: unknown;
+  guest_kept?: unknown;
 }
 
-/** Session queries on the configured tables. */
-export function sessionQueries(tables: Tables) {
+/** Stands for the session id while the lookup is compiled. */
+const SESSION_ID = Object.freeze({ sessionId: true });
+
+/**
+ * The lookup, compiled once per Kysely instance and marked as a prepared statement, like
+ * `preparedQuery`, except that the app's `keepIf` may bind values of its own: then the rule
+ * is built and compiled on each call (as the clean-up's queries call it on each run), its
+ * values bound as parameters; the first text is the prepared one.
+ */
+function lookupStatement(build: (id: unknown) => RawBuilder<RawLookup>) {
+  const compiled = new WeakMap<Db, { text: string; constants: boolean }>();
+  return (db: Db, id: string): CompiledQuery<RawLookup> => {
+    const entry = compiled.get(db);
+    if (entry && !entry.constants)
+      return CompiledQuery.raw(entry.text, [id]) as CompiledQuery<RawLookup>;
+    const query = build(SESSION_ID).compile(db);
+    const constants = query.parameters.some((value) => value !== SESSION_ID);
+    if (!constants && query.parameters.length !== 1)
+      throw new Error("lookupStatement: the session id must appear once");
+    if (!entry) compiled.set(db, { text: preparedStatement(query.sql), constants });
+    const parameters = query.parameters.map((value) => (value === SESSION_ID ? id : value));
+    return CompiledQuery.raw(query.sql, parameters) as CompiledQuery<RawLookup>;
+  };
+}
+
+/**
+ * Session queries on the configured tables. With `keepIf` (the `retention.keepIf` option) the
+ * lookup also says whether a guest is kept: the rule runs for guests only, in the same query.
+ */
+export function sessionQueries(tables: Tables, keepIf: KeepIf | null = null) {
   const sessions = sql.table(tables.sessions);
   const { users } = tables;
+  const guestUserId = sql.ref("g.user_id");
+  // Registered users (no guest row) never evaluate the rule.
+  const kept = (rule: KeepIf | null) =>
+    rule
+      ? sql`, case when g.user_id is null then null when (${rule(guestUserId)}) then 1 else 0 end as guest_kept`
+      : sql``;
   // The hot path's queries, each compiled once per Kysely instance (not per request) and run
   // as a prepared statement where the pool allows it.
-  const lookupQuery = preparedQuery(
-    (id: string) => sql<RawLookup>`
+  const lookupQuery = lookupStatement(
+    (id) => sql<RawLookup>`
         select s.id as session_id, s.secret_hash, s.created_at as session_created_at, s.expires_at,
-          g.user_id as guest_user_id, ${userColumns(tables, "u")}
+          g.user_id as guest_user_id, g.created_at as guest_created_at,
+          g.last_seen_at as guest_last_seen_at${kept(keepIf)}, ${userColumns(tables, "u")}
         from ${sessions} as s
         join ${sql.table(users.table)} as u on ${sql.ref(`u.${users.id}`)} = s.user_id
         left join ${sql.table(tables.guests)} as g on g.user_id = s.user_id
@@ -65,12 +115,16 @@ export function sessionQueries(tables: Tables) {
       await db.executeQuery(insertQuery(db, [id, secretHash, userId, createdAt, expiresAt]));
     },
 
-    /** ONE query: session joined to its user, left-joined to the guest row. */
+    /**
+     * ONE query: session joined to its user, left-joined to the guest row (its times, and the
+     * `keepIf` rule's answer when one is configured).
+     */
     async lookup(db: Db, id: string): Promise<SessionLookup | undefined> {
-      const { rows } = await db.executeQuery(lookupQuery(db, [id]));
+      const { rows } = await db.executeQuery(lookupQuery(db, id));
       const raw = rows[0];
       if (!raw) return undefined;
       const user = toUserRow(raw, tables);
+      const isGuest = raw.guest_user_id !== null && raw.guest_user_id !== undefined;
       return {
         session: {
           id: raw.session_id,
@@ -80,7 +134,14 @@ export function sessionQueries(tables: Tables) {
           expiresAt: toMillis(raw.expires_at) ?? 0,
         },
         user,
-        isGuest: raw.guest_user_id !== null && raw.guest_user_id !== undefined,
+        isGuest,
+        guest: isGuest
+          ? {
+              createdAt: toMillis(raw.guest_created_at) ?? 0,
+              lastSeenAt: toMillis(raw.guest_last_seen_at) ?? 0,
+              kept: Number(raw.guest_kept ?? 0) === 1,
+            }
+          : null,
       };
     },
 

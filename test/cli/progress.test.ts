@@ -49,13 +49,13 @@ describe("cli progress", () => {
   });
 
   it("summarises a run", () => {
-    expect(summary({ deleted: 10000, expired: 10000, sessionsDeleted: 3, dryRun: false })).toBe(
-      "Deleted 10000 expired guests (and 3 expired sessions).",
-    );
-    expect(summary({ deleted: 1, expired: 1, sessionsDeleted: 1, dryRun: false })).toBe(
+    expect(
+      summary({ deleted: 10000, expired: 10000, kept: 0, sessionsDeleted: 3, dryRun: false }),
+    ).toBe("Deleted 10000 expired guests (and 3 expired sessions).");
+    expect(summary({ deleted: 1, expired: 1, kept: 0, sessionsDeleted: 1, dryRun: false })).toBe(
       "Deleted 1 expired guest (and 1 expired session).",
     );
-    expect(summary({ deleted: 0, expired: 10000, sessionsDeleted: 0, dryRun: true })).toBe(
+    expect(summary({ deleted: 0, expired: 10000, kept: 0, sessionsDeleted: 0, dryRun: true })).toBe(
       "Dry run: 10000 expired guests would be deleted.",
     );
   });

@@ -25,7 +25,7 @@ describeEachDatabase("cli stats: the funnel", (fx) => {
 
     const before = JSON.parse((await cli(["stats", ...args, "--json"])).stdout);
     expect(before).toMatchObject({ guests: 3, expired: 0 });
-    expect(Object.keys(before)).toEqual(["guests", "expired", "funnel"]);
+    expect(Object.keys(before)).toEqual(["guests", "expired", "kept", "funnel"]);
     expect(before.funnel.days).toHaveLength(30);
     expect(before.funnel.days.at(-1).day).toBe(dayOf(Date.now()));
     expect(before.funnel.days.find((d: { day: string }) => d.day === dayOf(made))).toEqual({

@@ -143,13 +143,13 @@ export async function seed(fx: DatabaseFixture, tablePrefix: string): Promise<Se
 }
 
 /**
- * What `stats --json` prints for these counts: `{"guests":N,"expired":M,"funnel":{...}}` (the
- * funnel's own numbers are checked by the stats tests).
+ * What `stats --json` prints for these counts: `{"guests":N,"expired":M,"kept":K,"funnel":{...}}`
+ * (the funnel's own numbers are checked by the stats tests).
  */
-export const statsJson = (guests: number, expired: number): string =>
+export const statsJson = (guests: number, expired: number, kept = 0): string =>
   expect.stringMatching(
     new RegExp(
-      `^\\{"guests":${guests},"expired":${expired},"funnel":\\{"days":\\[.*\\],"totals":\\{.*\\}\\}\\}\\n$`,
+      `^\\{"guests":${guests},"expired":${expired},"kept":${kept},"funnel":\\{"days":\\[.*\\],"totals":\\{.*\\}\\}\\}\\n$`,
     ),
   );
 

@@ -15,6 +15,7 @@ import type { Db, DialectQuirks } from "../../src/store/dialect.ts";
 import { mysqlQuirks } from "../../src/store/dialects/mysql.ts";
 import { postgresQuirks } from "../../src/store/dialects/postgres.ts";
 import { sqliteQuirks } from "../../src/store/dialects/sqlite.ts";
+import { convertWhileCleaning } from "../support/conversion-race.ts";
 import type { DialectName } from "../support/databases.ts";
 import { describeEachDatabase, testClock } from "../support/guest-users.ts";
 
@@ -131,7 +132,7 @@ describeEachDatabase("deleteExpired", (fx) => {
     expect(await gu.deleteExpired()).toMatchObject({ deleted: 2, expired: 2 });
     expect(await ids(gu, tables.users.table, "id")).toEqual(sorted([ancient.id, member.id]));
     expect(await ids(gu, notesTable, "user_id")).toEqual(sorted([ancient.id, member.id]));
-    expect(await gu.stats()).toEqual({ guests: 0, expired: 0 });
+    expect(await gu.stats()).toEqual({ guests: 0, expired: 0, kept: 0 });
   });
 
   it("works in batches, reporting progress after each", async () => {
@@ -153,7 +154,7 @@ describeEachDatabase("deleteExpired", (fx) => {
       { deleted: 20, total: 25 },
       { deleted: 25, total: 25 },
     ]);
-    expect(await gu.stats()).toEqual({ guests: 2, expired: 0 });
+    expect(await gu.stats()).toEqual({ guests: 2, expired: 0, kept: 0 });
     expect(await ids(gu, gu.settings.tables.users.table, "id")).toEqual(
       sorted(fresh.map((u) => u.id)),
     );
@@ -169,10 +170,10 @@ describeEachDatabase("deleteExpired", (fx) => {
 
     const result = await gu.deleteExpired({ dryRun: true, onProgress: (p) => progress.push(p) });
 
-    expect(result).toEqual({ deleted: 0, expired: 5, sessionsDeleted: 0, dryRun: true });
+    expect(result).toEqual({ deleted: 0, expired: 5, kept: 0, sessionsDeleted: 0, dryRun: true });
     expect(progress).toEqual([]);
     expect(await count(gu, gu.settings.tables.users.table)).toBe(7);
-    expect(await gu.stats()).toEqual({ guests: 7, expired: 5 });
+    expect(await gu.stats()).toEqual({ guests: 7, expired: 5, kept: 0 });
     expect((await gu.deleteExpired()).deleted).toBe(5);
   });
 
@@ -197,8 +198,8 @@ describeEachDatabase("deleteExpired", (fx) => {
     clock.advance(DAY / 2);
 
     // Measured from creation both are expired; from the last request only the idle one is.
-    expect(await byCreation.stats()).toEqual({ guests: 2, expired: 2 });
-    expect(await byLastSeen.stats()).toEqual({ guests: 2, expired: 1 });
+    expect(await byCreation.stats()).toEqual({ guests: 2, expired: 2, kept: 0 });
+    expect(await byLastSeen.stats()).toEqual({ guests: 2, expired: 1, kept: 0 });
     const listed = [];
     for await (const guest of byLastSeen.filterExpired()) listed.push(guest.userId);
     expect(listed).toEqual([idle.user.id]);
@@ -220,7 +221,7 @@ describeEachDatabase("deleteExpired", (fx) => {
 
     expect(await gu.deleteExpired()).toMatchObject({ deleted: 0, expired: 0 });
     expect(await gu.deleteExpired({ maxAge: 3 * DAY })).toMatchObject({ deleted: 0, expired: 0 });
-    expect(await gu.stats({ maxAge: DAY })).toEqual({ guests: 4, expired: 4 });
+    expect(await gu.stats({ maxAge: DAY })).toEqual({ guests: 4, expired: 4, kept: 0 });
     for (const batchSize of [0, 1.5, -3, Number.NaN]) {
       const error = await gu.deleteExpired({ batchSize, maxAge: DAY }).catch((e: unknown) => e);
       expect(error, String(batchSize)).toBeInstanceOf(GuestUserError);
@@ -233,10 +234,10 @@ describeEachDatabase("deleteExpired", (fx) => {
       });
     }
     // None of the refused calls deleted anything.
-    expect(await gu.stats()).toEqual({ guests: 4, expired: 0 });
+    expect(await gu.stats()).toEqual({ guests: 4, expired: 0, kept: 0 });
 
     expect(await gu.deleteExpired({ maxAge: DAY })).toMatchObject({ deleted: 4, expired: 4 });
-    expect(await gu.stats()).toEqual({ guests: 0, expired: 0 });
+    expect(await gu.stats()).toEqual({ guests: 0, expired: 0, kept: 0 });
   });
 
   it("filterExpired yields every expired guest exactly once across pages; stats counts", async () => {
@@ -253,7 +254,7 @@ describeEachDatabase("deleteExpired", (fx) => {
     }
     expect(listed).toHaveLength(10);
     expect(sorted(listed)).toEqual(sorted(old.map((u) => u.id)));
-    expect(await gu.stats()).toEqual({ guests: 14, expired: 10 });
+    expect(await gu.stats()).toEqual({ guests: 14, expired: 10, kept: 0 });
     // A page size that divides the count exactly still ends, and finds them all.
     const byFive: UserId[] = [];
     for await (const guest of gu.filterExpired({ pageSize: 5 })) byFive.push(guest.userId);
@@ -276,7 +277,7 @@ describeEachDatabase("deleteExpired", (fx) => {
     const results = await Promise.all(cleaners.map((gu) => gu.deleteExpired({ batchSize: 7 })));
 
     expect(results.reduce((sum, r) => sum + r.deleted, 0)).toBe(60);
-    expect(await first.stats()).toEqual({ guests: 0, expired: 0 });
+    expect(await first.stats()).toEqual({ guests: 0, expired: 0, kept: 0 });
     expect(await count(first, first.settings.tables.users.table)).toBe(0);
   });
 
@@ -284,31 +285,16 @@ describeEachDatabase("deleteExpired", (fx) => {
     const clock = testClock();
     const gu = await fx.open({ tablePrefix: freshPrefix(), clock: clock.now, maxAge: DAY });
     const registered = new Map<UserId, string>();
-    const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     let won = 0;
     let lost = 0;
     // The cleaner starts later each round, so that both sides win some of the races.
     for (const [round, cleanerDelay] of [0, 2, 5, 10, 20].entries()) {
       const batch = await guests(gu, 40);
       clock.advance(2 * DAY);
-      const converting = batch
-        .filter((_, i) => i % 2 === 0)
-        .map(async (guest, i) => {
-          await wait(i % 4);
-          const username = `round${round}_user${i}`;
-          try {
-            await gu.convert(guest, form(username));
-            return { guest, username };
-          } catch (error) {
-            expect(error).toMatchObject({ code: "NOT_GUEST" });
-            return null;
-          }
-        });
-      const cleaning = wait(cleanerDelay).then(() => gu.deleteExpired({ batchSize: 5 }));
-      const [cleaned, ...converted] = await Promise.all([cleaning, ...converting]);
-      const converts = converted.filter((c) => c !== null);
+      const toConvert = batch.filter((_, i) => i % 2 === 0);
+      const { cleaned, converts } = await convertWhileCleaning(gu, toConvert, round, cleanerDelay);
       won += converts.length;
-      lost += converted.length - converts.length;
+      lost += toConvert.length - converts.length;
 
       expect(cleaned.deleted + converts.length).toBe(40);
       for (const { guest, username } of converts) {
@@ -321,7 +307,7 @@ describeEachDatabase("deleteExpired", (fx) => {
       for (const guest of batch) {
         if (!registered.has(guest.id)) expect(await gu.getUser(guest)).toBeNull();
       }
-      expect(await gu.stats()).toEqual({ guests: 0, expired: 0 });
+      expect(await gu.stats()).toEqual({ guests: 0, expired: 0, kept: 0 });
       expect(await ids(gu, gu.settings.tables.users.table, "id")).toEqual(
         sorted([...registered.keys()]),
       );
@@ -382,7 +368,7 @@ describeEachDatabase("deleteExpired", (fx) => {
         expect(await count(gu, tables.guests)).toBe(0);
         expect(await count(gu, tables.sessions)).toBe(0);
         // The broken instance's pool recovers: its next queries run on a new connection.
-        expect(await broken.stats()).toEqual({ guests: 0, expired: 0 });
+        expect(await broken.stats()).toEqual({ guests: 0, expired: 0, kept: 0 });
         expect((await gu.createGuestUser()).isGuest).toBe(true);
       } finally {
         await end();
@@ -433,7 +419,7 @@ describeEachDatabase("deleteExpired", (fx) => {
       expect(code).toBe(0);
       const report = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
       expect(report.failed).toBe(true);
-      expect(report.stats).toEqual({ guests: 0, expired: 0 });
+      expect(report.stats).toEqual({ guests: 0, expired: 0, kept: 0 });
     });
   });
 });

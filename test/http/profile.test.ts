@@ -107,7 +107,7 @@ describeEachDatabase("the account page and self-service deletion", (fx) => {
             const json = await client.json(PROFILE);
             expect(json.status).toBe(200);
             expect(await json.json()).toEqual({
-              user: { id: user.id, username: user.username, isGuest: true },
+              user: { id: user.id, username: user.username, isGuest: true, expiresAt },
               isGuest: true,
               createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
               expiresAt,

@@ -51,6 +51,7 @@ describeEachDatabase("guest-user/next", (fx) => {
     expect(await guestUser.currentUser()).toEqual({
       user: null,
       isGuest: false,
+      expiresAt: null,
       canBecomeGuest: true,
     });
     expect((await gu.stats()).guests).toBe(0);
@@ -83,6 +84,8 @@ describeEachDatabase("guest-user/next", (fx) => {
     const next = await guestUserNext(gu, later.api).currentUser();
     expect(next).toMatchObject({ isGuest: true, canBecomeGuest: false });
     expect(next.user?.id).toBe(guest?.id);
+    // Its deadline, read by the same lookup: the clean-up's rule.
+    expect(next.expiresAt).toBe(await gu.expiresAt(guest?.id as number));
   });
 
   it("withGuest() hands the guest to the action, before its own arguments", async () => {

@@ -5,4 +5,5 @@ export const MIGRATIONS = [
   "003-guest-creation-key",
   "004-operations",
   "005-admin-indexes",
+  "006-leases",
 ];

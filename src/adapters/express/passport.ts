@@ -1,4 +1,5 @@
 import type { Request as ExpressRequest } from "express";
+import { guestExpiresAt } from "../../core/expiry.ts";
 import type { User } from "../../core/types.ts";
 import { webRequestOf } from "../../http/gate/admission.ts";
 import { createsGuestNow } from "../../http/gate/lazy.ts";
@@ -49,7 +50,9 @@ const promised = (call: (done: Done) => void) =>
  * Logins kept by express-session + Passport instead of our cookie: a new, converted or
  * logged-in user is stored with `req.login(user)` (Passport >= 0.6 regenerates the session),
  * the current one is Passport's `req.user` (anything with an `id`). Our view of that user, with
- * its guest flag, is cached in `req.session.guestUser`: only a new login costs a query. The
+ * its guest flag, is cached in `req.session.guestUser`: only a new login costs a query, and a
+ * guest's request one more for its deadline (`state.expiresAt`: Passport's session is not
+ * ours, so no lookup of ours reads it). The
  * returned `http` (give it to the views) finds the Express request from the state it resolved.
  * Its `resolve()` throws: requests are resolved by the adapter's middlewares.
  *
@@ -66,12 +69,15 @@ export function passportBinding(base: GuestUserHttp): SessionBinding {
     if (!req) throw new InvalidConfigError("login", `${SETUP} Use the state the adapter resolved.`);
     return req;
   };
-  const logIn = async (state: RequestState, user: User) => {
+  const logIn = async (state: RequestState, user: User, expiresAt: number | null) => {
     const req = requestOf(state);
     await promised((done) => req.login(user, done));
     req.session.guestUser = user;
-    Object.assign(state, { user, isGuest: user.isGuest, token: null, via: "cookie" });
+    Object.assign(state, { user, isGuest: user.isGuest, expiresAt, token: null, via: "cookie" });
   };
+  /** A guest's deadline (one query), null for anyone else. */
+  const deadlineOf = (user: User) =>
+    user.isGuest ? guestUsers.expiresAt(user) : Promise.resolve(null);
   const http: GuestUserHttp = {
     ...base,
     resolve() {
@@ -89,7 +95,9 @@ export function passportBinding(base: GuestUserHttp): SessionBinding {
         return null;
       }
       const user = await guestUsers.createGuestUser({ request: () => webRequestOf(request) });
-      await logIn(state, user);
+      const since = user.createdAt ?? guestUsers.settings.clock();
+      const times = { createdAt: since, lastSeenAt: since };
+      await logIn(state, user, guestExpiresAt(times, guestUsers.settings, false));
       state.guestCreatedHere = true;
       return user;
     },
@@ -98,7 +106,7 @@ export function passportBinding(base: GuestUserHttp): SessionBinding {
       return http.ensureGuest(request, state);
     },
     async logIn(_request, state, user) {
-      await logIn(state, user);
+      await logIn(state, user, await deadlineOf(user));
       // No token of ours: the express-session cookie carries the login.
       const expires = requestOf(state).session.cookie?.expires?.getTime();
       return { token: "", expiresAt: expires ?? Number.POSITIVE_INFINITY };
@@ -106,7 +114,7 @@ export function passportBinding(base: GuestUserHttp): SessionBinding {
     async logOut(_request, state) {
       const req = requestOf(state);
       await promised((done) => req.logout(done));
-      Object.assign(state, { user: null, isGuest: false, token: null, via: null });
+      Object.assign(state, { user: null, isGuest: false, expiresAt: null, token: null, via: null });
     },
   };
   return {
@@ -125,7 +133,8 @@ export function passportBinding(base: GuestUserHttp): SessionBinding {
         req.session.guestUser = found;
       }
       const user = req.session.guestUser;
-      return Object.assign(state, { user, isGuest: user.isGuest, via: "cookie" });
+      const expiresAt = await deadlineOf(user);
+      return Object.assign(state, { user, isGuest: user.isGuest, expiresAt, via: "cookie" });
     },
   };
 }

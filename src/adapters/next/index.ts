@@ -99,7 +99,8 @@ export function guestUserNext(
       const { view, state } = await resolving(headers, "GET");
       const canBecomeGuest =
         !state.user && guestUsers.settings.enabled && guestUsers.canCreateGuest(view);
-      return { user: state.user, isGuest: state.isGuest, canBecomeGuest };
+      const { user, isGuest, expiresAt } = state;
+      return { user, isGuest, expiresAt, canBecomeGuest };
     },
     ensureGuest,
     withGuest:

@@ -107,6 +107,16 @@ export interface NextCurrentUser {
   /** True when the current user is a guest. */
   readonly isGuest: boolean;
   /**
+   * A guest's deadline in milliseconds since the epoch (the request state's `expiresAt`):
+   * null for registered users, anonymous visitors and guests kept forever.
+   * @example
+   * ```tsx
+   * const { isGuest, expiresAt } = await guestUser.currentUser();
+   * if (isGuest && expiresAt) return <p>Kept until {new Date(expiresAt).toLocaleDateString()}</p>;
+   * ```
+   */
+  readonly expiresAt: number | null;
+  /**
    * True when a server action or a route handler behind `allowGuestUser` would make this
    * visitor a guest (guests enabled, User-Agent not a crawler's).
    */

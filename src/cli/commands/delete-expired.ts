@@ -9,23 +9,30 @@ function plural(count: number, word: string): string {
 }
 
 /**
- * The closing line, e.g. `Deleted 10000 expired guests (and 3 expired sessions).`
+ * The closing line, e.g. `Deleted 10000 expired guests (and 3 expired sessions).`, followed
+ * by ` 40 guests match retention.keepIf.` when the retention rule matched some.
  * @example
  * ```ts
- * summary({ deleted: 0, expired: 4, sessionsDeleted: 0, dryRun: true });
+ * summary({ deleted: 0, expired: 4, kept: 0, sessionsDeleted: 0, dryRun: true });
  * // "Dry run: 4 expired guests would be deleted."
  * ```
  */
 export function summary(result: DeleteExpiredResult): string {
+  const kept =
+    result.kept > 0
+      ? ` ${plural(result.kept, "guest")} ${result.kept === 1 ? "matches" : "match"} retention.keepIf.`
+      : "";
   if (result.dryRun) {
-    return `Dry run: ${plural(result.expired, "expired guest")} would be deleted.`;
+    return `Dry run: ${plural(result.expired, "expired guest")} would be deleted.${kept}`;
   }
-  return `Deleted ${plural(result.deleted, "expired guest")} (and ${plural(result.sessionsDeleted, "expired session")}).`;
+  return `Deleted ${plural(result.deleted, "expired guest")} (and ${plural(result.sessionsDeleted, "expired session")}).${kept}`;
 }
 
 /**
- * `guest-user delete-expired`: deletes expired guests in batches, with a progress bar on a
- * terminal's stderr, and prints a summary. Never creates tables.
+ * `guest-user delete-expired`: deletes expired guests in batches (the retention rule of the
+ * options: `maxAge`, or `maxAgeIfKept` for the guests `keepIf` matches; `--max-age` replaces
+ * `maxAge` only), with a progress bar on a terminal's stderr, and prints a summary. Never
+ * creates tables.
  * @example
  * ```ts
  * await deleteExpired({ guestUsers, database, options: { batchSize: 500, dryRun: false, json: false }, io });

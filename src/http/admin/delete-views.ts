@@ -5,6 +5,7 @@ import { readSubmission, type Submission } from "../views/submission.ts";
 import { adminError } from "./answers.ts";
 import type { AdminKit } from "./kit.ts";
 import { guestJson } from "./list-view.ts";
+import { expiryRuleOf } from "./parts.ts";
 
 const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
@@ -43,10 +44,7 @@ const afterDeletion = (admin: AdminKit, deleted: number) =>
     headers: { location: `${admin.paths.list}?deleted=${deleted}`, "cache-control": "no-store" },
   });
 
-const expiryOf = (admin: AdminKit) => ({
-  maxAge: admin.view.settings.maxAge,
-  expireBy: admin.view.settings.expireBy,
-});
+const expiryOf = (admin: AdminKit) => expiryRuleOf(admin.view.settings);
 
 /** A ValidationError (malformed ids) as a 400 answer. */
 function invalidIds(exchange: Exchange, error: ValidationError): Response {

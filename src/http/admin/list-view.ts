@@ -4,7 +4,7 @@ import type { Exchange } from "../views/kit.ts";
 import { jsonResponse, pageResponse } from "../views/respond.ts";
 import { adminError } from "./answers.ts";
 import type { AdminKit } from "./kit.ts";
-import { guestsText } from "./parts.ts";
+import { expiryRuleOf, guestsText } from "./parts.ts";
 
 const FILTERS: readonly GuestFilter[] = ["all", "active", "expired"];
 
@@ -92,7 +92,7 @@ export async function listGuestsPage(exchange: Exchange, admin: AdminKit): Promi
     notice: deleted && /^\d{1,9}$/.test(deleted) ? `Deleted ${guestsText(Number(deleted))}.` : null,
     csrfToken: admin.view.http.csrfToken(exchange.request, exchange.state),
     paths: admin.paths,
-    expiry: { maxAge: settings.maxAge, expireBy: settings.expireBy },
+    expiry: expiryRuleOf(settings),
     now: settings.clock(),
   });
   return pageResponse(exchange, 200, "Guests · Guest admin", body);

@@ -32,10 +32,28 @@ export function guestCells(guest: AdminGuest, now: number): string {
 export const GUEST_HEADERS =
   '<th scope="col">Username</th><th scope="col">Created</th><th scope="col">Last seen</th><th scope="col">Status</th><th scope="col" class="num">Data</th>';
 
-/** "older than 14 days (counted from creation)". */
+/** "older than 14 days, counted from their creation" (and what the retention rule keeps). */
 export function expiryText(expiry: ExpiryRule): string {
   const from = expiry.expireBy === "lastSeenAt" ? "their last visit" : "their creation";
-  return `older than ${formatDuration(expiry.maxAge)}, counted from ${from}`;
+  const kept =
+    expiry.maxAgeIfKept === undefined
+      ? ""
+      : expiry.maxAgeIfKept === null
+        ? " (except the guests the retention rule keeps)"
+        : ` (${formatDuration(expiry.maxAgeIfKept)} for the guests the retention rule keeps)`;
+  return `older than ${formatDuration(expiry.maxAge)}${kept}, counted from ${from}`;
+}
+
+/** The admin's {@link ExpiryRule} from the settings. */
+export function expiryRuleOf(settings: {
+  readonly maxAge: number;
+  readonly expireBy: "createdAt" | "lastSeenAt";
+  readonly retention: { readonly keepIf: unknown; readonly maxAgeIfKept: number | null };
+}): ExpiryRule {
+  const { maxAge, expireBy, retention } = settings;
+  return retention.keepIf
+    ? { maxAge, expireBy, maxAgeIfKept: retention.maxAgeIfKept }
+    : { maxAge, expireBy };
 }
 
 /** "1 guest", "3 guests". */

@@ -25,6 +25,12 @@ export interface ExpiryRule {
   /** Seconds. */
   readonly maxAge: number;
   readonly expireBy: "createdAt" | "lastSeenAt";
+  /**
+   * With a `retention.keepIf` rule: the seconds a kept guest lives, or null (forever);
+   * undefined without a rule.
+   * @default undefined
+   */
+  readonly maxAgeIfKept?: number | null;
 }
 
 /** What {@link AdminTemplates.guestList} gets. */

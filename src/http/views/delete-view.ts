@@ -30,7 +30,7 @@ function confirmation(
       ? [{ name: "password", label: "Your password", type: "password" }]
       : [];
     const csrfToken = state.via === "bearer" ? null : kit.http.csrfToken(request, state);
-    return jsonResponse(200, { ...userJson(user), csrfToken, fields });
+    return jsonResponse(200, { ...userJson(user, state.expiresAt), csrfToken, fields });
   }
   const body = kit.templates.deleteConfirm({
     user,

@@ -29,11 +29,12 @@ export function loginFirst(exchange: Exchange): Response | null {
  * The account page, mounted at `profilePath` (default `/accounts/profile/`, the default
  * `loginRedirectUrl`). Shows who is signed in (username, guest or registered, created), a
  * log-out button (POST + CSRF to `logoutPath`); for a guest a "save your account" link to
- * `convertUrl` and the date it expires ("kept until ..."); for a registered user a "delete my
- * account" form (password) posting to `deletePath`. Anonymous visitors go to `loginUrl` with
- * `next`. JSON: `{ user: { id, username, isGuest }, isGuest, createdAt, expiresAt, csrfToken }`
- * (`user` as every other view answers it; times as ISO strings or null, `expiresAt` null for
- * registered users; `csrfToken` null for bearer clients).
+ * `convertUrl` and the date it expires ("kept until ...", the request state's `expiresAt`); for
+ * a registered user a "delete my account" form (password) posting to `deletePath`. Anonymous
+ * visitors go to `loginUrl` with `next`. JSON: `{ user: { id, username, isGuest }, isGuest,
+ * createdAt, expiresAt, csrfToken }` (`user` as every other view answers it, with `expiresAt`
+ * for a guest; times as ISO strings or null, `expiresAt` null for registered users and guests
+ * kept forever; `csrfToken` null for bearer clients).
  *
  * @example
  * ```ts
@@ -49,10 +50,11 @@ export function profileView(http: GuestUserHttp, options: AccountViewsOptions = 
       if (refused) return refused;
       const { request, state } = exchange;
       const user = state.user as User;
-      const expiresAt = user.isGuest ? await http.guestUsers.expiresAt(user) : null;
+      // Read by the session lookup (or set when this request made the guest): no query.
+      const expiresAt = user.isGuest ? state.expiresAt : null;
       if (exchange.json) {
         return jsonResponse(200, {
-          ...userJson(user),
+          ...userJson(user, expiresAt),
           isGuest: user.isGuest,
           createdAt: iso(user.createdAt),
           expiresAt: iso(expiresAt),

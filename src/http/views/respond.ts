@@ -56,7 +56,7 @@ export function redirectAnswer(exchange: Exchange, location: string, refusal: Re
     return jsonResponse(status, {
       error: { code, message },
       redirect: location,
-      ...userJson(exchange.state.user),
+      ...userJson(exchange.state.user, exchange.state.expiresAt),
     });
   }
   return new Response(null, { status: 302, headers: { location, ...NO_STORE } });
@@ -74,7 +74,8 @@ export function successAnswer(exchange: Exchange, location: string, session?: Se
     session && exchange.state.via === "bearer"
       ? { token: session.token, expiresAt: session.expiresAt }
       : {};
-  return jsonResponse(200, { ...userJson(exchange.state.user), redirect: location, ...token });
+  const { user, expiresAt } = exchange.state;
+  return jsonResponse(200, { ...userJson(user, expiresAt), redirect: location, ...token });
 }
 
 /** What a form page shows. */
@@ -118,7 +119,7 @@ export function formAnswer(exchange: Exchange, page: FormPage): Response {
     // A bearer client needs no CSRF token (nor its cookie): it carries no ambient credential.
     const csrfToken = state.via === "bearer" ? null : http.csrfToken(request, state);
     return jsonResponse(200, {
-      ...userJson(state.user),
+      ...userJson(state.user, state.expiresAt),
       csrfToken,
       fields,
       ...(terms && { terms }),

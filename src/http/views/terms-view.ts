@@ -106,7 +106,8 @@ export function termsView(http: GuestUserHttp, options: AccountViewsOptions = {}
     if (exchange.json) {
       const csrfToken = state.via === "bearer" ? null : http.csrfToken(request, state);
       const { version, url } = terms;
-      return jsonResponse(200, { ...userJson(user), version, url, accepted, csrfToken });
+      const who = userJson(user, state.expiresAt);
+      return jsonResponse(200, { ...who, version, url, accepted, csrfToken });
     }
     const body = kit.templates.termsForm({
       version: terms.version,

@@ -7,8 +7,11 @@ import {
   deleteGuestUsers,
   errorCode,
   isNetworkError,
+  lastPosition,
+  resumeAfter,
 } from "../dialect.ts";
 import type { PreparedStatementWarner } from "../prepared-statements.ts";
+import { expiredGuestsCondition } from "../retention.ts";
 import { preparedStatementMysqlPool } from "./mysql-prepared.ts";
 
 /** A mysql2 pool, callback flavour (`mysql2`) or promise flavour (`mysql2/promise`). */
@@ -107,23 +110,29 @@ export const mysqlQuirks: DialectQuirks = {
     ids.length === 0 ? sql`0 = 1` : sql`${column} in (${sql.join([...ids])})`,
   async lockForWrite() {},
   deleteExpiredBatch(db: Db, batch) {
-    const { tables, column, cutoff, limit } = batch;
+    const { tables, cutoffs, limit } = batch;
+    const { column } = cutoffs;
     return db.transaction().execute(async (trx) => {
-      const picked = await sql<{ user_id: number | string }>`
-        select user_id from ${sql.table(tables.guests)} where ${sql.ref(column)} < ${cutoff}
+      const picked = await sql<{ user_id: number | string; scan_at: unknown }>`
+        select user_id, ${sql.ref(column)} as scan_at from ${sql.table(tables.guests)}
+        where ${expiredGuestsCondition(cutoffs, tables.guests)} ${resumeAfter(batch)}
         order by ${sql.ref(column)} limit ${limit} for update skip locked`.execute(trx);
       const ids = picked.rows.map((row) =>
         tables.users.idType === "integer" ? Number(row.user_id) : String(row.user_id),
       );
-      if (ids.length === 0) return 0;
-      if (batch.beforeDelete) return deleteGuestUsers(trx, mysqlQuirks, tables, ids, batch);
+      const last = lastPosition(picked.rows.map((row) => row.scan_at));
+      if (ids.length === 0) return { deleted: 0, last };
+      if (batch.beforeDelete) {
+        const deleted = await deleteGuestUsers(trx, mysqlQuirks, tables, ids, batch);
+        return { deleted, last };
+      }
       // The rows are locked: they are guests until we commit. Delete exactly those users.
       const { users } = tables;
       const result = await sql`delete from ${sql.table(users.table)}
         where ${mysqlQuirks.inList(sql.ref(users.id), ids)}`.execute(trx);
       const deleted = Number(result.numAffectedRows ?? 0n);
       await batch.afterDelete?.(deleted)?.execute(trx);
-      return deleted;
+      return { deleted, last };
     });
   },
 };

@@ -8,8 +8,11 @@ import {
   deleteGuestUsers,
   errorCode,
   isNetworkError,
+  lastPosition,
+  resumeAfter,
 } from "../dialect.ts";
 import type { PreparedStatementWarner } from "../prepared-statements.ts";
+import { expiredGuestsCondition } from "../retention.ts";
 import { type PreparedStatementPoolOptions, preparedStatementPool } from "./postgres-prepared.ts";
 
 export { type PreparedStatementPoolOptions, preparedStatementPool };
@@ -96,24 +99,34 @@ export const postgresQuirks: DialectQuirks = {
   inList: (column, ids) => sql`${column} = any(${ids})`,
   async lockForWrite() {},
   async deleteExpiredBatch(db: Db, batch) {
-    const { tables, column, cutoff, limit } = batch;
+    const { tables, cutoffs, limit } = batch;
+    const { column } = cutoffs;
     const { users, guests } = tables;
-    const expired = sql`select user_id from ${sql.table(guests)} where ${sql.ref(column)} < ${cutoff}
+    const expired = sql`select user_id, ${sql.ref(column)} as scan_at from ${sql.table(guests)}
+      where ${expiredGuestsCondition(cutoffs, guests)} ${resumeAfter(batch)}
       order by ${sql.ref(column)} limit ${limit} for update skip locked`;
     if (!batch.beforeDelete) {
       // Fast path: ONE statement picks, deletes and counts (a data-modifying CTE always
-      // runs to completion, and the statement is atomic).
+      // runs to completion, and the statement is atomic). `picked` is read twice, so it is
+      // evaluated (and its rows locked) once.
       const bump = batch.afterDelete?.(sql`(select count(*) from deleted_users)`);
-      const { rows } = await sql<{ n: unknown }>`with deleted_users as (
-          delete from ${sql.table(users.table)} where ${sql.ref(users.id)} = any(array(${expired}))
+      const { rows } = await sql<{ n: unknown; last: unknown }>`with picked as (${expired}),
+        deleted_users as (
+          delete from ${sql.table(users.table)} where ${sql.ref(users.id)} = any(array(select user_id from picked))
           returning 1)${bump ? sql`, counted as (${bump})` : sql``}
-        select count(*) as n from deleted_users`.execute(db);
-      return Number(rows[0]?.n ?? 0);
+        select (select count(*) from deleted_users) as n,
+          (select max(scan_at) from picked) as last`.execute(db);
+      const last = rows[0]?.last;
+      return {
+        deleted: Number(rows[0]?.n ?? 0),
+        last: last === null || last === undefined ? null : Number(last),
+      };
     }
     return db.transaction().execute(async (trx) => {
-      const { rows } = await expired.$castTo<{ user_id: unknown }>().execute(trx);
+      const { rows } = await expired.$castTo<{ user_id: unknown; scan_at: unknown }>().execute(trx);
       const ids = rows.map((row) => toId(row.user_id, tables.users.idType));
-      return deleteGuestUsers(trx, postgresQuirks, tables, ids, batch);
+      const deleted = await deleteGuestUsers(trx, postgresQuirks, tables, ids, batch);
+      return { deleted, last: lastPosition(rows.map((row) => row.scan_at)) };
     });
   },
 };

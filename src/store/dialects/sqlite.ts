@@ -15,7 +15,15 @@ import {
   sqliteDirectoryMissing,
 } from "../../shared/errors.ts";
 import type { UserId } from "../../shared/ids.ts";
-import { type Db, type DialectQuirks, deleteGuestUsers, errorCode } from "../dialect.ts";
+import {
+  type Db,
+  type DialectQuirks,
+  deleteGuestUsers,
+  errorCode,
+  lastPosition,
+  resumeAfter,
+} from "../dialect.ts";
+import { expiredGuestsCondition } from "../retention.ts";
 
 /**
  * Opens an embedded SQLite database through better-sqlite3 12, in WAL mode with a busy
@@ -171,18 +179,24 @@ export const sqliteQuirks: DialectQuirks = {
     );
   },
   async deleteExpiredBatch(db: Db, batch) {
-    const { tables, column, cutoff, limit } = batch;
+    const { tables, cutoffs, limit } = batch;
+    const { column } = cutoffs;
     const { users, guests } = tables;
-    const expired = sql`select user_id from ${sql.table(guests)} where ${sql.ref(column)} < ${cutoff}
+    const pick = (columns: RawBuilder<unknown>) => sql`select ${columns} from ${sql.table(guests)}
+      where ${expiredGuestsCondition(cutoffs, guests)} ${resumeAfter(batch)}
       order by ${sql.ref(column)} limit ${limit}`;
-    const remove = sql`delete from ${sql.table(users.table)} where ${sql.ref(users.id)} in (${expired})`;
+    const expired = pick(sql`user_id, ${sql.ref(column)} as scan_at`);
+    // SQLite takes deleted rows out of its indexes at once: the next batch has nothing to step
+    // over, so the one-statement DELETE returns no resume position (last: null). Reading one
+    // (a second pick per batch) cost 20% at 1,000,000 guests.
+    const remove = sql`delete from ${sql.table(users.table)} where ${sql.ref(users.id)} in (${pick(sql`user_id`)})`;
     if (!batch.beforeDelete) {
       // Fast path: one DELETE and the counter, synchronously (see runSynchronously).
       const done = await runSynchronously(db, (run) => {
         const deleted = run(remove);
         const after = batch.afterDelete?.(deleted);
         if (after) run(after);
-        return deleted;
+        return { deleted, last: null };
       });
       if (done !== undefined) return done;
     }
@@ -191,17 +205,13 @@ export const sqliteQuirks: DialectQuirks = {
         const result = await remove.execute(trx);
         const deleted = Number(result.numAffectedRows ?? 0n);
         await batch.afterDelete?.(deleted)?.execute(trx);
-        return deleted;
+        return { deleted, last: null };
       }
       await sqliteQuirks.lockForWrite(trx, tables);
-      const { rows } = await expired.$castTo<{ user_id: UserId }>().execute(trx);
-      return deleteGuestUsers(
-        trx,
-        sqliteQuirks,
-        tables,
-        rows.map((row) => row.user_id),
-        batch,
-      );
+      const { rows } = await expired.$castTo<{ user_id: UserId; scan_at: unknown }>().execute(trx);
+      const ids = rows.map((row) => row.user_id);
+      const deleted = await deleteGuestUsers(trx, sqliteQuirks, tables, ids, batch);
+      return { deleted, last: lastPosition(rows.map((row) => row.scan_at)) };
     });
   },
 };

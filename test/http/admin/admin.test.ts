@@ -351,7 +351,7 @@ describeEachDatabase("the guest admin over HTTP", (fx) => {
           const page = await ask.text();
           expect(page).toContain("Delete all expired guests?");
           expect(page).toContain("3 guests");
-          expect(await gu.stats()).toEqual({ guests: 4, expired: 3 });
+          expect(await gu.stats()).toEqual({ guests: 4, expired: 3, kept: 0 });
 
           const done = await admin.postForm(DELETE_EXPIRED, {
             csrf_token: csrfOf(page),
@@ -359,7 +359,7 @@ describeEachDatabase("the guest admin over HTTP", (fx) => {
           });
           expect(done.status).toBe(303);
           expect(done.headers.get("location")).toBe("/admin/guests/?deleted=3");
-          expect(await gu.stats()).toEqual({ guests: 1, expired: 0 });
+          expect(await gu.stats()).toEqual({ guests: 1, expired: 0, kept: 0 });
           expect(await gu.getUser(fresh)).toMatchObject({ isGuest: true });
 
           const none = await admin.postJson(DELETE_EXPIRED, {});

@@ -33,7 +33,12 @@ describeEachDatabase("JSON mode of the views", (fx) => {
     });
     const guest = await becomeGuest(client, gu);
     const convert = await (await client.get("/convert/", { headers: ACCEPT_JSON })).json();
-    expect(convert.user).toEqual({ id: guest.id, username: guest.username, isGuest: true });
+    expect(convert.user).toEqual({
+      id: guest.id,
+      username: guest.username,
+      isGuest: true,
+      expiresAt: new Date((await gu.expiresAt(guest.id)) as number).toISOString(),
+    });
     expect(convert.fields.map((field: { name: string }) => field.name)).toEqual([
       "username",
       "password1",

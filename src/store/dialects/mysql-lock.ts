@@ -1,0 +1,47 @@
+import { type RawBuilder, sql } from "kysely";
+import type { Db } from "../dialect.ts";
+import type { LockOutcome } from "../locks.ts";
+
+/**
+ * The server-wide name of a lock: `GET_LOCK` names are shared by every database of a server,
+ * so the current database goes into it; hashed to stay within the 64 characters allowed.
+ */
+function lockName(name: string): RawBuilder<string> {
+  return sql<string>`concat('guest-user:', sha1(concat(coalesce(database(), ''), '/', ${name})))`;
+}
+
+/**
+ * Runs `body` if the named lock `name` is free: `GET_LOCK(..., 0)` (no wait) on one held
+ * connection, `RELEASE_LOCK` on the same connection afterwards. The server frees it when
+ * that connection ends, so a crashed holder blocks nobody. `body` runs on other connections.
+ *
+ * @example
+ * ```ts
+ * const outcome = await withMysqlLock(db, "guest_user_guests:cleanup", () => work());
+ * ```
+ */
+export async function withMysqlLock<T>(
+  db: Db,
+  name: string,
+  body: () => Promise<T>,
+): Promise<LockOutcome<T>> {
+  return db.connection().execute(async (connection) => {
+    const { rows } = await sql<{
+      locked: number | string | null;
+    }>`select get_lock(${lockName(name)}, 0) as locked`.execute(connection);
+    if (Number(rows[0]?.locked) !== 1) return { acquired: false };
+    let value: T;
+    try {
+      value = await body();
+    } catch (error) {
+      await sql`select release_lock(${lockName(name)})`.execute(connection).catch(() => undefined);
+      throw error;
+    }
+    try {
+      await sql`select release_lock(${lockName(name)})`.execute(connection);
+      return { acquired: true, value };
+    } catch (releaseError) {
+      return { acquired: true, value, releaseError };
+    }
+  });
+}

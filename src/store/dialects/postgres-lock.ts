@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+import { sql } from "kysely";
+import type { Db } from "../dialect.ts";
+import type { LockOutcome } from "../locks.ts";
+
+/**
+ * The advisory-lock key of a lock name: the first 64 bits of its SHA-256, as the signed
+ * decimal `bigint` PostgreSQL takes. Advisory locks are per database, so the name need not
+ * say which.
+ *
+ * @example
+ * ```ts
+ * await sql`select pg_try_advisory_lock(${postgresLockKey("guest_user_guests:cleanup")}::bigint)`.execute(db);
+ * ```
+ */
+export function postgresLockKey(name: string): string {
+  return createHash("sha256").update(`guest-user:${name}`).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * Runs `body` if the advisory lock of `name` is free. The lock is TRANSACTION-scoped and
+ * taken in a transaction of its own, which stays open (idle, no row touched, no snapshot
+ * held) on one connection while `body` runs on others; its end releases the lock, so no
+ * pooled connection can ever keep it by accident, and the transaction pins the connection
+ * behind PgBouncer's transaction pooling too. A connection that dies frees it at once.
+ * `body`'s own writes are NOT in this transaction: they commit as they go.
+ *
+ * @example
+ * ```ts
+ * const outcome = await withPostgresLock(db, "guest_user_guests:cleanup", () => work());
+ * ```
+ */
+export async function withPostgresLock<T>(
+  db: Db,
+  name: string,
+  body: () => Promise<T>,
+): Promise<LockOutcome<T>> {
+  const key = postgresLockKey(name);
+  let outcome: LockOutcome<T> | undefined;
+  try {
+    await db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{
+        locked: boolean;
+      }>`select pg_try_advisory_xact_lock(${key}::bigint) as locked`.execute(trx);
+      if (rows[0]?.locked !== true) {
+        outcome = { acquired: false };
+        return;
+      }
+      outcome = { acquired: true, value: await body() };
+    });
+  } catch (error) {
+    // The body ran; only the COMMIT that ends the lock failed: the lock went with its connection.
+    if (outcome?.acquired === true) return { ...outcome, releaseError: error };
+    throw error;
+  }
+  return outcome as LockOutcome<T>;
+}

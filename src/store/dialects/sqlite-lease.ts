@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import type { Db } from "../dialect.ts";
+import type { LockOutcome } from "../locks.ts";
+
+/** How long a lease lasts without renewal: a crashed holder blocks the others this long at most. */
+export const DEFAULT_LEASE_MS = 60_000;
+
+/** Which lease, in which table, for how long. */
+export interface Lease {
+  /** The leases table (`<prefix>leases`). */
+  readonly table: string;
+  /** The lease's name, e.g. `"cleanup"`. */
+  readonly name: string;
+  /** Milliseconds the lease lasts from its last renewal. */
+  readonly leaseMs: number;
+}
+
+/**
+ * Takes the lease for `holder` if nobody holds it or its holder's expired: ONE upsert, which
+ * SQLite runs under its single write lock, so of two processes racing exactly one gets it.
+ * Returns whether `holder` has it now. Times are the wall clock, shared by every process of
+ * the machine that can open the file.
+ *
+ * @example
+ * ```ts
+ * if (await tryAcquireLease(db, lease, "holder-1")) { ...; await releaseLease(db, lease, "holder-1"); }
+ * ```
+ */
+export async function tryAcquireLease(
+  db: Db,
+  lease: Lease,
+  holder: string,
+  now = Date.now(),
+): Promise<boolean> {
+  const { table, name, leaseMs } = lease;
+  const result = await sql`insert into ${sql.table(table)} (name, holder, expires_at)
+    values (${name}, ${holder}, ${now + leaseMs})
+    on conflict (name) do update set holder = excluded.holder, expires_at = excluded.expires_at
+    where ${sql.ref(`${table}.expires_at`)} <= ${now}`.execute(db);
+  return Number(result.numAffectedRows ?? 0n) === 1;
+}
+
+/** Extends `holder`'s lease; false when it is no longer theirs (it lapsed and was taken). */
+export async function renewLease(
+  db: Db,
+  lease: Lease,
+  holder: string,
+  now = Date.now(),
+): Promise<boolean> {
+  const { table, name, leaseMs } = lease;
+  const result = await sql`update ${sql.table(table)} set expires_at = ${now + leaseMs}
+    where name = ${name} and holder = ${holder}`.execute(db);
+  return Number(result.numAffectedRows ?? 0n) === 1;
+}
+
+/** Gives the lease up (only if `holder` still has it). */
+export async function releaseLease(db: Db, lease: Lease, holder: string): Promise<void> {
+  await sql`delete from ${sql.table(lease.table)}
+    where name = ${lease.name} and holder = ${holder}`.execute(db);
+}
+
+/**
+ * Runs `body` if the lease is free (or lapsed), renewing it every third of `leaseMs` while
+ * `body` runs and releasing it afterwards. Why a lease and not a lock: SQLite has no lock
+ * that outlives a statement but a write transaction, which would block `body`'s own writes
+ * from the other connections; and every process on the machine shares the file, so a row in
+ * it is a lock they all see. A holder that crashes stops renewing; its lease lapses.
+ *
+ * @example
+ * ```ts
+ * await withSqliteLease(db, { table: "guest_user_leases", name: "cleanup", leaseMs: 60_000 }, work);
+ * ```
+ */
+export async function withSqliteLease<T>(
+  db: Db,
+  lease: Lease,
+  body: () => Promise<T>,
+): Promise<LockOutcome<T>> {
+  const holder = randomUUID();
+  if (!(await tryAcquireLease(db, lease, holder))) return { acquired: false };
+  let renewalError: unknown;
+  const renew = () => {
+    renewLease(db, lease, holder).then(
+      (held) => {
+        if (!held) renewalError ??= new Error("the lease lapsed and another process took it");
+      },
+      (error: unknown) => {
+        renewalError ??= error;
+      },
+    );
+  };
+  const heartbeat = setInterval(renew, Math.max(1, Math.floor(lease.leaseMs / 3)));
+  heartbeat.unref();
+  let value: T;
+  try {
+    value = await body();
+  } catch (error) {
+    await releaseLease(db, lease, holder).catch(() => undefined);
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+  }
+  await releaseLease(db, lease, holder).catch((error: unknown) => {
+    renewalError ??= error;
+  });
+  return renewalError === undefined
+    ? { acquired: true, value }
+    : { acquired: true, value, releaseError: renewalError };
+}

@@ -1,17 +1,17 @@
 import type { LimitStore, RateLimit } from "../limits/types.ts";
-import type { GuestUserMetrics, MetricsMeter } from "../metrics/types.ts";
+import type { MetricsMeter } from "../metrics/types.ts";
 import type { UserId } from "../shared/ids.ts";
 import type { DatabaseSource } from "../store/connect.ts";
 import type { Db } from "../store/dialect.ts";
-import type { TableOptions, Tables } from "../store/tables.ts";
+import type { TableOptions } from "../store/tables.ts";
 import type { UserStore } from "../store/user-store.ts";
-import type { CleanupSchedule, CleanupScheduleOptions } from "./cleanup-schedule-options.ts";
+import type { CleanupScheduleOptions } from "./cleanup-schedule-options.ts";
 import type { Logger } from "./events.ts";
 import type { ScryptParams } from "./passwords.ts";
-import type { Retention, RetentionOptions } from "./retention-options.ts";
-import type { ResolvedSessionCache, SessionCacheOptions } from "./session-cache-options.ts";
+import type { RetentionOptions } from "./retention-options.ts";
+import type { SessionCacheOptions } from "./session-cache-options.ts";
 import type { ConvertForm } from "./types.ts";
-import type { NameGenerator, NameGeneratorSetting } from "./usernames/index.ts";
+import type { NameGeneratorSetting } from "./usernames/index.ts";
 
 /** Django's SESSION_COOKIE_AGE, which the reference's MAX_AGE defaults to: 14 days. */
 export const TWO_WEEKS = 1_209_600;
@@ -267,53 +267,4 @@ export interface GuestCreationContext {
   readonly request: Request;
   /** The client's address as the adapter determined it (trusted proxies applied), or null. */
   readonly clientAddress: string | null;
-}
-
-/** The options after checking, with every default filled in. */
-export interface Settings {
-  readonly enabled: boolean;
-  readonly generateName: NameGenerator;
-  readonly maxAge: number;
-  readonly expireBy: "createdAt" | "lastSeenAt";
-  /** The retention rules; `retention.maxAge` is `maxAge`. */
-  readonly retention: Retention;
-  /** The checked `cleanup` option; null when no schedule. */
-  readonly cleanup: CleanupSchedule | null;
-  readonly convertForm: ConvertForm<unknown>;
-  readonly convertPrefillUsername: boolean;
-  readonly convertUrl: string;
-  readonly convertRedirectUrl: string;
-  readonly requiredAnonUrl: string;
-  readonly requiredUserUrl: string;
-  readonly loginUrl: string;
-  readonly loginRedirectUrl: string;
-  readonly blockedUserAgents: readonly (string | RegExp)[];
-  readonly detectBots: boolean;
-  readonly session: Required<SessionOptions>;
-  /** The checked `sessionCache` option; null when off. */
-  readonly sessionCache: ResolvedSessionCache | null;
-  readonly passwordHashing: ScryptParams;
-  readonly tables: Tables;
-  readonly logger: Logger;
-  readonly clock: () => number;
-  readonly secret: string | null;
-  readonly guestCreationLimit: RateLimit | null;
-  readonly createGuests: "onVisit" | "onWrite";
-  readonly beforeGuestCreated:
-    | ((context: GuestCreationContext) => boolean | Promise<boolean>)
-    | null;
-  readonly loginLimit: RateLimit | null;
-  readonly limitStore: LimitStore;
-  readonly terms: TermsOptions | null;
-  readonly beforeDelete: ((event: BeforeDeleteEvent) => void | Promise<void>) | null;
-  /** The recorder of the `metrics` option (no-ops when off). */
-  readonly metrics: GuestUserMetrics;
-  /** The `preparedStatements` option. */
-  readonly preparedStatements: boolean;
-  readonly cookie: {
-    readonly name: string;
-    readonly secure: boolean | "auto";
-    readonly domain: string | null;
-    readonly path: string;
-  };
 }

@@ -9,7 +9,7 @@ import {
 } from "../cache/types.ts";
 import { InvalidConfigError } from "../shared/errors.ts";
 import type { Db, DialectName } from "../store/dialect.ts";
-import type { Settings } from "./options.ts";
+import type { Settings } from "./resolved-settings.ts";
 import { type Revocation, SessionCache } from "./session-cache.ts";
 import type { ResolvedSessionCache } from "./session-cache-options.ts";
 

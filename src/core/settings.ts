@@ -15,14 +15,15 @@ import {
 import { resolveCleanupSchedule } from "./cleanup-schedule-options.ts";
 import type { Logger } from "./events.ts";
 import { userCreationForm } from "./forms/index.ts";
-import type { GuestUsersOptions, Settings } from "./options.ts";
+import type { GuestUsersOptions } from "./options.ts";
 import { TWO_WEEKS } from "./options.ts";
 import { DEFAULT_SCRYPT } from "./passwords.ts";
+import type { Settings } from "./resolved-settings.ts";
 import { resolveRetention } from "./retention-options.ts";
 import { resolveSessionCache } from "./session-cache-options.ts";
+import { resolveCookie, resolveGenerator } from "./settings-parts.ts";
 import type { ConvertForm } from "./types.ts";
 import { DEFAULT_BLOCKED_USER_AGENTS } from "./user-agents.ts";
-import { type NameGenerator, resolveNameGenerator } from "./usernames/index.ts";
 
 export {
   type BeforeDeleteEvent,
@@ -30,10 +31,10 @@ export {
   type GuestCreationContext,
   type GuestUsersOptions,
   type SessionOptions,
-  type Settings,
   type TermsOptions,
   TWO_WEEKS,
 } from "./options.ts";
+export type { Settings } from "./resolved-settings.ts";
 
 /**
  * Checks the options and fills in the defaults. Throws {@link InvalidConfigError} naming the
@@ -43,31 +44,7 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
   if (typeof options !== "object" || options === null) {
     throw new InvalidConfigError("options", `expected an object, got ${describe(options)}`);
   }
-  const prefix = check(
-    "namePrefix",
-    options.namePrefix,
-    "Guest",
-    (v) => typeof v === "string" && /^[\w.@+-]{0,100}$/.test(v),
-    "letters, digits or @.+-_ (at most 100)",
-  );
-  const digits = check(
-    "nameSuffixDigits",
-    options.nameSuffixDigits,
-    4,
-    (v) => Number.isInteger(v) && v >= 1 && v <= 12,
-    "an integer from 1 to 12",
-  );
-  const nameSetting = options.nameGenerator ?? "uuid";
-  let generateName: NameGenerator;
-  try {
-    generateName = resolveNameGenerator(nameSetting, { prefix, digits });
-  } catch (cause) {
-    if (cause instanceof InvalidConfigError) throw cause;
-    throw new InvalidConfigError(
-      "nameGenerator",
-      `expected "uuid", "numbered", "friendly" or a function, got ${describe(nameSetting)}`,
-    );
-  }
+  const generateName = resolveGenerator(options);
   const session = options.session ?? {};
   const sessionMaxAge = check(
     "session.maxAge",
@@ -119,37 +96,7 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
       );
     }
   }
-  const cookie = options.cookie ?? {};
-  const resolvedCookie = {
-    name: check(
-      "cookie.name",
-      cookie.name,
-      "guest_user_session",
-      (v) => typeof v === "string" && /^[\w-]{1,64}$/.test(v),
-      "letters, digits, _ or - (at most 64)",
-    ),
-    secure: check(
-      "cookie.secure",
-      cookie.secure,
-      "auto" as boolean | "auto",
-      (v) => v === "auto" || typeof v === "boolean",
-      'true, false or "auto"',
-    ),
-    domain: check(
-      "cookie.domain",
-      cookie.domain,
-      null as string | null,
-      (v) => typeof v === "string" && /^[a-z0-9.-]+$/i.test(v),
-      "a host name",
-    ),
-    path: check(
-      "cookie.path",
-      cookie.path,
-      "/",
-      (v) => typeof v === "string" && /^\/[\w\-./~]*$/.test(v),
-      'a path starting with "/"',
-    ),
-  };
+  const resolvedCookie = resolveCookie(options.cookie);
   const secret = check(
     "secret",
     options.secret,

@@ -3,10 +3,13 @@ import { defineConfig } from "tsdown";
 export default defineConfig({
   entry: [
     "src/index.ts",
+    "src/forms.ts",
+    "src/templates.ts",
+    "src/admin.ts",
     "src/http/decorators.ts",
-    "src/store/dialects/sqlite.ts",
-    "src/store/dialects/postgres.ts",
-    "src/store/dialects/mysql.ts",
+    "src/sqlite.ts",
+    "src/postgres.ts",
+    "src/mysql.ts",
     "src/cli/main.ts",
     "src/adapters/express/index.ts",
     "src/adapters/hono/index.ts",

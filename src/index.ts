@@ -2,6 +2,12 @@
  * guest-user: let visitors use your app at once as real, temporary guest users, and keep
  * everything when they sign up.
  *
+ * The root holds what an app writes: `createGuestUsers`, the web layer, the guards, mixins and
+ * `View`, the account views, the error classes and the types of their options. Helpers live in
+ * subpaths: `guest-user/forms` (validators, `userCreationForm`, password hashing, name
+ * generators), `guest-user/templates` (the built-in templates and HTML helpers),
+ * `guest-user/admin` (the guest admin), and one per adapter and database.
+ *
  * @example
  * ```ts
  * import { createGuestUsers } from "guest-user";
@@ -11,7 +17,8 @@
  * @module
  */
 
-export type { RedisPubSubClient } from "./cache/redis-pubsub.ts";
+// The core: createGuestUsers() and the types of its options and answers.
+export type { RedisPubSubClient, RedisSubscriber } from "./cache/redis-pubsub.ts";
 export type {
   AdminGuest,
   DeleteGuestsOptions,
@@ -25,51 +32,44 @@ export type {
   CleanupSchedule,
   CleanupScheduleOptions,
 } from "./core/cleanup-schedule-options.ts";
-export {
-  type DeleteUserOptions,
-  outerDatabaseInBeforeDeleteError,
-} from "./core/deletion.ts";
+export type { DeleteUserOptions } from "./core/deletion.ts";
 export type { GuestUserEvents, Listener, Logger } from "./core/events.ts";
-export { type GuestTimes, guestExpiresAt, isGuestExpired } from "./core/expiry.ts";
-export * from "./core/forms/index.ts";
 export type { Funnel, FunnelDay, FunnelOptions, FunnelTotals } from "./core/funnel.ts";
 export { createGuestUsers, type GuestUsers } from "./core/guest-users.ts";
 export type { CreateGuestUserInput, UserRef } from "./core/guests.ts";
-export { USERNAME_ATTEMPTS } from "./core/guests.ts";
 export {
   type ConnectOutcome,
   IdentityTakenError,
   type LinkedIdentity,
   NotRegisteredError,
 } from "./core/identities.ts";
-export { identityUsername } from "./core/identity-usernames.ts";
-export {
-  DEFAULT_SCRYPT,
-  hashPassword,
-  needsRehash,
-  type ScryptParams,
-  verifyPassword,
-} from "./core/passwords.ts";
+export type { BeforeDeleteEvent, CookieOptions } from "./core/options.ts";
+export type { ScryptParams } from "./core/passwords.ts";
 export type { KeepIf, Retention, RetentionOptions } from "./core/retention-options.ts";
 export type {
+  ResolvedSessionCache,
   SessionCacheInvalidation,
   SessionCacheOptions,
 } from "./core/session-cache-options.ts";
 export type { Session, SessionCacheStatus, ValidatedSession } from "./core/sessions.ts";
-export {
-  type GuestCreationContext,
-  type GuestUsersOptions,
-  type SessionOptions,
-  type Settings,
-  type TermsOptions,
-  TWO_WEEKS,
+export type {
+  GuestCreationContext,
+  GuestUsersOptions,
+  SessionOptions,
+  Settings,
+  TermsOptions,
 } from "./core/settings.ts";
 export type { AcceptTermsOption, TermsAcceptance } from "./core/terms.ts";
-export type { ConvertForm, Credentials, Identity, User, UserId } from "./core/types.ts";
-export { DEFAULT_BLOCKED_USER_AGENTS, userAgentMatcher } from "./core/user-agents.ts";
-export * from "./core/usernames/index.ts";
-export * from "./http/admin/index.ts";
-export { CSRF_FIELD, csrfField, csrfInput, sameOriginRequest } from "./http/csrf.ts";
+export type { ConvertForm, Credentials, FormField, Identity, User, UserId } from "./core/types.ts";
+export { DEFAULT_BLOCKED_USER_AGENTS } from "./core/user-agents.ts";
+export type {
+  NameGenerator,
+  NameGeneratorContext,
+  NameGeneratorName,
+  NameGeneratorSetting,
+} from "./core/usernames/index.ts";
+// The web layer: framework-free, on Web Request/Response.
+export { csrfField } from "./http/csrf.ts";
 export {
   allowGuestUser,
   type Guard,
@@ -78,12 +78,10 @@ export {
   type LoginRequiredOptions,
   loginRequired,
   type RegularUserRequiredOptions,
-  redirectResponse,
   regularUserRequired,
   type TermsRequiredOptions,
   termsRequired,
 } from "./http/guards.ts";
-// The web layer: framework-free, on Web Request/Response.
 export {
   createGuestUserHttp,
   type GuestAdmission,
@@ -97,7 +95,6 @@ export {
   type HandlerContext,
   type WebHandler,
   type WebRoute,
-  withCookies,
 } from "./http/handler.ts";
 export {
   AllowGuestUserMixin,
@@ -107,26 +104,35 @@ export {
   type ViewConstructor,
 } from "./http/mixins.ts";
 export type { TrustProxy } from "./http/proxy.ts";
-export type { HttpRequest, RequestState, UserJson } from "./http/request.ts";
-export { userJson } from "./http/request.ts";
-export { nextValue, safeNext, withNext } from "./http/safe-next.ts";
+export { type HttpRequest, type RequestState, type UserJson, userJson } from "./http/request.ts";
+export { safeNext } from "./http/safe-next.ts";
+export { type HttpMethodName, type MethodHandler, View, type ViewClass } from "./http/view.ts";
 export {
-  HTTP_METHOD_NAMES,
-  type HttpMethodName,
-  type MethodHandler,
-  View,
-  type ViewClass,
-} from "./http/view.ts";
-export * from "./http/views/index.ts";
+  type AccountViewsOptions,
+  accountViews,
+  convertSuccessView,
+  convertView,
+  deleteView,
+  guestView,
+  loginView,
+  logoutView,
+  profileView,
+  signupView,
+  termsView,
+} from "./http/views/index.ts";
 export { type MemoryLimitStoreOptions, memoryLimitStore } from "./limits/memory.ts";
 export type { LimitStore, LimitVerdict, RateLimit } from "./limits/types.ts";
+export type { GuestUserMetrics, MetricsMeter } from "./metrics/index.ts";
+export type {
+  DeletedBy,
+  GateRefusal,
+  InstrumentOptions,
+  MetricAttributes,
+  MetricsCounter,
+  MetricsHistogram,
+} from "./metrics/types.ts";
 export {
-  type GuestUserMetrics,
-  INSTRUMENTS,
-  METER_NAME,
-  type MetricsMeter,
-} from "./metrics/index.ts";
-export {
+  type DatabaseDiagnosis,
   type DatabaseProblem,
   DatabaseUnavailableError,
   type FieldErrors,
@@ -136,9 +142,10 @@ export {
   NotGuestError,
   ValidationError,
 } from "./shared/errors.ts";
-export { type DatabaseSource, DEFAULT_DATABASE } from "./store/connect.ts";
-export type { DialectName } from "./store/dialect.ts";
+export type { DatabaseSource } from "./store/connect.ts";
+export type { Db, DialectName } from "./store/dialect.ts";
 export type { GuestCounts, GuestData, GuestRecord } from "./store/guest-store.ts";
+export type { IdentityRecord } from "./store/identity-store.ts";
 export type { MigrateResult } from "./store/migrate.ts";
-export type { TableOptions, UsersTableOptions } from "./store/tables.ts";
-export { type NewUser, tableUserStore, type UserRow, type UserStore } from "./store/user-store.ts";
+export type { TableOptions, Tables, UsersTableOptions } from "./store/tables.ts";
+export type { NewUser, UserRow, UserStore } from "./store/user-store.ts";

@@ -1,4 +1,5 @@
-import { defaultTemplates, type FormContext, type Templates, type User } from "guest-user";
+import type { User } from "guest-user";
+import { defaultTemplates, type FormContext, type Templates } from "guest-user/templates";
 import { layout, type SignInLink, signInButtons } from "./layout.ts";
 
 /** What the demo's versions of the library's pages need to know. */

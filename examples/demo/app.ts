@@ -6,13 +6,13 @@ import express, {
 } from "express";
 import {
   accountViews,
-  CSRF_FIELD,
   createGuestUsers,
   type GuestUsers,
   type RequestState,
   type User,
 } from "guest-user";
 import { guestUserExpress } from "guest-user/express";
+import { CSRF_FIELD } from "guest-user/templates";
 import { accountTemplates } from "./account-pages.ts";
 import { layout, PATHS, type SignInLink } from "./layout.ts";
 import { checkNoteText, notesStore } from "./notes.ts";

@@ -1,4 +1,5 @@
-import { CSRF_FIELD, escapeHtml, type User } from "guest-user";
+import type { User } from "guest-user";
+import { CSRF_FIELD, escapeHtml } from "guest-user/templates";
 
 /** The account pages the demo links to: the library's defaults. */
 export const PATHS = {

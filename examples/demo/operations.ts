@@ -1,11 +1,6 @@
-import {
-  adminViews,
-  defaultAdminTemplates,
-  type GuestUserHttp,
-  type Templates,
-  type User,
-  type WebRoute,
-} from "guest-user";
+import type { GuestUserHttp, User, WebRoute } from "guest-user";
+import { adminViews, defaultAdminTemplates } from "guest-user/admin";
+import type { Templates } from "guest-user/templates";
 import { PATHS, type SignInLink } from "./layout.ts";
 
 /** One OpenID Connect provider for "Sign in with ...": `DEMO_OIDC_*` in `server.ts`. */

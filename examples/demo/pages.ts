@@ -1,4 +1,4 @@
-import { escapeHtml } from "guest-user";
+import { escapeHtml } from "guest-user/templates";
 import { csrfInput, PATHS } from "./layout.ts";
 import { MAX_NOTE_LENGTH, type Note } from "./notes.ts";
 

@@ -4,7 +4,8 @@
  * OpenID Connect provider `oidc` at `/accounts/oauth/oidc/start/` and `.../callback/`.
  * `guest-user/oauth` (and openid-client) is loaded only when a provider is configured.
  */
-import { adminViews, type GuestUserHttp, type User, type WebRoute } from "guest-user";
+import type { GuestUserHttp, User, WebRoute } from "guest-user";
+import { adminViews } from "guest-user/admin";
 import type { OperationsConfig } from "./operations-config.ts";
 
 /** Usernames compared the way the library compares them: NFKC, without regard to case. */

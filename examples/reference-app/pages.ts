@@ -10,17 +10,26 @@
  */
 import {
   AllowGuestUserMixin,
-  escapeHtml,
   GuestUserRequiredMixin,
   type HandlerContext,
   RegularUserRequiredMixin,
   userJson,
   View,
   type WebHandler,
-  wantsJson,
-  withCookies,
 } from "guest-user";
+import { escapeHtml } from "guest-user/templates";
 import type { OperationsConfig, TrustProxyConfig } from "./config.ts";
+
+/**
+ * True when the client asks for JSON (an `Accept` naming JSON, or a JSON body), as the
+ * library's account views decide. The adapters, `View` and `fetchHandler` add the pending
+ * cookies (a new guest's session) to whatever Response a page returns.
+ */
+function wantsJson(request: Request): boolean {
+  const accept = request.headers.get("accept") ?? "";
+  const contentType = request.headers.get("content-type") ?? "";
+  return /\bjson\b/i.test(accept) || /^application\/([\w.-]+\+)?json\b/i.test(contentType);
+}
 
 /** The three function guards of every adapter, by the name the adapters give them. */
 export type GuardName =
@@ -70,12 +79,9 @@ export function userPage(
 ): Response {
   const { http, state } = context;
   if (wantsJson(request)) {
-    return withCookies(
-      Response.json(userJson(state.user, state.expiresAt), {
-        headers: { "cache-control": "no-store" },
-      }),
-      state,
-    );
+    return Response.json(userJson(state.user, state.expiresAt), {
+      headers: { "cache-control": "no-store" },
+    });
   }
   const { user } = state;
   const who = user
@@ -105,12 +111,9 @@ ${links}
 </body>
 </html>
 `;
-  return withCookies(
-    new Response(html, {
-      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
-    }),
-    state,
-  );
+  return new Response(html, {
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+  });
 }
 
 /** A Web handler showing {@link userPage}. */

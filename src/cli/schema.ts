@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type DatabaseSource, DatabaseUnavailableError, DEFAULT_DATABASE } from "../index.ts";
+import { type DatabaseSource, DatabaseUnavailableError } from "../index.ts";
 import { sqliteDirectoryMissing } from "../shared/errors.ts";
+import { DEFAULT_DATABASE } from "../store/connect.ts";
 
 /** The library's tables are not there: `delete-expired` and `stats` never create them. */
 export class SchemaMissingError extends Error {

@@ -1,4 +1,5 @@
 import { InvalidConfigError } from "../shared/errors.ts";
+import type { KeysOf } from "../shared/option-keys.ts";
 import { describe } from "./checks.ts";
 import type { DeleteExpiredResult } from "./cleanup.ts";
 
@@ -23,7 +24,10 @@ export interface CleanupScheduleOptions {
    * restarted together do not all knock at once.
    */
   readonly every: string | number;
-  /** Users deleted per statement (see `deleteExpired()`): from 1 to 50,000. @default 1000 */
+  /**
+   * Users deleted per statement (see `deleteExpired()`): from 1 to 50,000.
+   * @default deleteExpired()'s: 5000 on PostgreSQL, 1000 on MySQL/MariaDB, time-budgeted on SQLite
+   */
   readonly batchSize?: number;
   /**
    * Called with the error of a failed round (the next round runs as planned). The error may
@@ -41,11 +45,20 @@ export interface CleanupScheduleOptions {
   readonly onRun?: ((result: DeleteExpiredResult) => void) | null;
 }
 
+/** The keys of {@link CleanupScheduleOptions}, for the unknown-option check (every key listed). */
+export const CLEANUP_SCHEDULE_OPTION_KEYS = {
+  every: true,
+  batchSize: true,
+  onError: true,
+  onRun: true,
+} as const satisfies KeysOf<CleanupScheduleOptions>;
+
 /** {@link CleanupScheduleOptions} checked, defaults filled in. */
 export interface CleanupSchedule {
   /** Milliseconds between the end of a round and the start of the next (before the jitter). */
   readonly everyMs: number;
-  readonly batchSize: number;
+  /** null: `deleteExpired()`'s own default. */
+  readonly batchSize: number | null;
   readonly onError: ((error: unknown) => void) | null;
   readonly onRun: ((result: DeleteExpiredResult) => void) | null;
 }
@@ -83,7 +96,7 @@ export function parseInterval(value: unknown): number | null {
  *
  * @example
  * ```ts
- * resolveCleanupSchedule({ every: "1h" }); // { everyMs: 3600000, batchSize: 1000, onError: null, onRun: null }
+ * resolveCleanupSchedule({ every: "1h" }); // { everyMs: 3600000, batchSize: null, onError: null, onRun: null }
  * resolveCleanupSchedule(undefined); // null (no schedule)
  * ```
  */
@@ -103,8 +116,8 @@ export function resolveCleanupSchedule(
       "cleanup.every",
       `expected ${EVERY_EXPECTED}, got ${describe(option.every)}`,
     );
-  const batchSize = option.batchSize ?? 1000;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000)
+  const batchSize = option.batchSize ?? null;
+  if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000))
     throw new InvalidConfigError(
       "cleanup.batchSize",
       `expected an integer from 1 to 50000, got ${describe(option.batchSize)}`,

@@ -149,7 +149,8 @@ export function startCleanupSchedule(parts: CleanupRunnerParts): CleanupRunner {
     try {
       outcome = await tryLock(() => {
         status = { ...status, lastRunAt: new Date() };
-        return deleteExpired({ batchSize: schedule.batchSize, onProgress });
+        const { batchSize } = schedule;
+        return deleteExpired({ ...(batchSize === null ? {} : { batchSize }), onProgress });
       });
     } catch (error) {
       if (error instanceof StopRequested) return { outcome: "stopped", deleted };

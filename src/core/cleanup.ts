@@ -18,9 +18,9 @@ export interface CleanupProgress {
 export interface DeleteExpiredOptions {
   /**
    * Users deleted per statement (at most 50,000). Unset on SQLite, each batch is sized to
-   * take about 8 ms (between 100 and 10,000 users, starting at 1,000): better-sqlite3 runs
+   * take about 6 ms (between 100 and 10,000 users, starting at 250): better-sqlite3 runs
    * it on the event loop, and a server running the clean-up in-process keeps answering.
-   * @default 1000
+   * @default 5000 on PostgreSQL (1,000,000 guests: 4.8 s, against 5.8 s by 1000), 1000 on MySQL/MariaDB
    */
   readonly batchSize?: number;
   /** Count only; delete nothing. @default false */
@@ -50,8 +50,11 @@ export interface DeleteExpiredResult {
   readonly dryRun: boolean;
 }
 
+/** The first SQLite batch when `batchSize` is not given; later ones follow the time budget. */
+const SQLITE_FIRST_BATCH = 250;
+
 /** How long one SQLite batch may hold the event loop when `batchSize` is not given. */
-const SQLITE_BATCH_MS = 8;
+const SQLITE_BATCH_MS = 6;
 
 /** The next SQLite batch size: scaled towards {@link SQLITE_BATCH_MS}, at most 2x per step. */
 function nextBatchSize(size: number, elapsedMs: number): number {
@@ -86,11 +89,34 @@ export function guestDeletionHooks(context: Context): DeletionHooks {
   };
 }
 
+/** Guests counted per slice on SQLite: about 5 ms of the event loop at a time. */
+const SQLITE_COUNT_SLICE = 30_000;
+
 /** Expired guests: listing, counting and deleting, in constant memory. */
 export function cleanupManager(context: Context) {
   const { db, quirks, settings, guests, sessions } = context;
   const hooks = guestDeletionHooks(context);
   const expiry = (maxAge: number | undefined): Expiry => expiryCutoff(settings, maxAge);
+  const breathe = () => new Promise((resolve) => setImmediate(resolve));
+
+  /**
+   * The guest counts. better-sqlite3 runs on the event loop, where one count of a million
+   * guests would hold it for 50-150 ms: on SQLite, count in slices with a breath between.
+   */
+  async function countGuests(limits: Expiry): Promise<GuestCounts> {
+    if (quirks.name !== "sqlite") return guests.count(db, limits);
+    const total = { guests: 0, expired: 0, kept: 0 };
+    let after: UserId | null = null;
+    for (;;) {
+      const slice = await guests.countSlice(db, limits, after, SQLITE_COUNT_SLICE);
+      total.guests += slice.guests;
+      total.expired += slice.expired;
+      total.kept += slice.kept;
+      if (slice.guests < SQLITE_COUNT_SLICE || slice.last === null) return total;
+      after = slice.last;
+      await breathe();
+    }
+  }
 
   return {
     /**
@@ -127,7 +153,7 @@ export function cleanupManager(context: Context) {
      * ```
      */
     stats: (options: { readonly maxAge?: number } = {}): Promise<GuestCounts> =>
-      withDatabase(context, () => guests.count(db, expiry(options.maxAge))),
+      withDatabase(context, () => countGuests(expiry(options.maxAge))),
 
     /**
      * Deletes expired guests' USERS in batches (their guest rows, sessions and every app row
@@ -142,18 +168,20 @@ export function cleanupManager(context: Context) {
      * ```
      */
     async deleteExpired(options: DeleteExpiredOptions = {}): Promise<DeleteExpiredResult> {
-      const batchSize = positiveInteger("batchSize", options.batchSize, 1000);
+      const fallback = quirks.name === "postgres" ? 5000 : 1000;
+      const batchSize = positiveInteger("batchSize", options.batchSize, fallback);
       const limits = expiry(options.maxAge);
       return withDatabase(context, async () => {
-        const { expired, kept } = await guests.count(db, limits);
+        const { expired, kept } = await countGuests(limits);
         if (options.dryRun) return { deleted: 0, expired, kept, sessionsDeleted: 0, dryRun: true };
         let deleted = 0;
         // Each batch resumes where the previous one stopped (see ExpiredBatch.after); when a
         // batch finds nothing there, one more pass from the oldest picks up the guests that a
         // conversion held (SKIP LOCKED) and then let go.
         let after: number | null = null;
-        let limit = batchSize;
         const sized = options.batchSize === undefined && quirks.name === "sqlite";
+        // Sized batches start small (the first ones run on a cold cache) and grow.
+        let limit = sized ? SQLITE_FIRST_BATCH : batchSize;
         for (;;) {
           const started = performance.now();
           const batch = await quirks.deleteExpiredBatch(db, {
@@ -174,7 +202,7 @@ export function cleanupManager(context: Context) {
           after = batch.deleted === 0 ? null : batch.last;
           // Let the event loop breathe between batches: better-sqlite3 is synchronous, and a
           // web server running the clean-up in-process must keep answering.
-          await new Promise((resolve) => setImmediate(resolve));
+          await breathe();
         }
         const sessionsDeleted = await sessions.deleteExpired(db, settings.clock());
         return { deleted, expired, kept, sessionsDeleted, dryRun: false };

@@ -1,5 +1,5 @@
-import { type Connection, openDatabase } from "../store/connect.ts";
-import type { Db } from "../store/dialect.ts";
+import { openDatabase } from "../store/connect.ts";
+import type { Db, DialectName } from "../store/dialect.ts";
 import { type MigrateResult, migrateDown, migrateToLatest } from "../store/migrate.ts";
 import { accountManager } from "./accounts.ts";
 import { adminManager } from "./admin.ts";
@@ -33,7 +33,7 @@ export interface GuestUsers
   /** The Kysely instance in use (for your own queries on the same database). */
   readonly db: Db;
   /** `"sqlite"`, `"postgres"` or `"mysql"`. */
-  readonly dialect: Connection["quirks"]["name"];
+  readonly dialect: DialectName;
   /** Creates or updates our tables; safe to call from many servers at once. */
   migrate(): Promise<MigrateResult>;
   /** Drops our tables (never an app's own users table). For tests and uninstalls. */

@@ -1,4 +1,5 @@
 import { InvalidConfigError } from "../shared/errors.ts";
+import type { KeysOf } from "../shared/option-keys.ts";
 import type { KeepIf } from "../store/retention.ts";
 import { describe } from "./checks.ts";
 
@@ -41,6 +42,13 @@ export interface RetentionOptions {
    */
   readonly maxAgeIfKept?: number | null;
 }
+
+/** The keys of {@link RetentionOptions}, for the unknown-option check (every key listed). */
+export const RETENTION_OPTION_KEYS = {
+  maxAge: true,
+  keepIf: true,
+  maxAgeIfKept: true,
+} as const satisfies KeysOf<RetentionOptions>;
 
 /** {@link RetentionOptions} checked, defaults filled in. */
 export interface Retention {

@@ -4,15 +4,24 @@ import type { UserStore } from "../store/user-store.ts";
 import type { Context } from "./context.ts";
 import type { SessionCacheRuntime } from "./revocations.ts";
 
-/** `target` with some methods replaced; every other property read from it, methods bound to it. */
+/**
+ * `target` with some methods replaced, built once (the lookup path reads these stores on
+ * every request): every other method bound to `target` (a class instance's private fields
+ * keep working), every other property read from it when read.
+ */
 function override<T extends object>(target: T, overrides: Partial<T>): T {
-  return new Proxy(target, {
-    get(object, property) {
-      if (Object.hasOwn(overrides, property)) return overrides[property as keyof T];
-      const value: unknown = Reflect.get(object, property);
-      return typeof value === "function" ? value.bind(object) : value;
-    },
-  });
+  const wrapped: Record<PropertyKey, unknown> = {};
+  for (let level: object | null = target; level && level !== Object.prototype; ) {
+    for (const key of Reflect.ownKeys(level)) {
+      if (key === "constructor" || Object.hasOwn(wrapped, key) || Object.hasOwn(overrides, key))
+        continue;
+      const value: unknown = Reflect.get(target, key);
+      if (typeof value === "function") wrapped[key] = value.bind(target);
+      else Object.defineProperty(wrapped, key, { get: () => Reflect.get(target, key) });
+    }
+    level = Object.getPrototypeOf(level) as object | null;
+  }
+  return Object.assign(wrapped, overrides) as T;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { RedisPubSubClient } from "../cache/redis-pubsub.ts";
 import { InvalidConfigError } from "../shared/errors.ts";
+import type { KeysOf } from "../shared/option-keys.ts";
 import { describe } from "./checks.ts";
 
 /** How revocations reach the other servers' caches. */
@@ -55,6 +56,18 @@ export interface SessionCacheOptions {
    */
   readonly channel?: string;
 }
+
+/**
+ * The keys of {@link SessionCacheOptions}, for the unknown-option check (every key listed;
+ * `redis` is the app's client, never looked into).
+ */
+export const SESSION_CACHE_OPTION_KEYS = {
+  ttlMs: true,
+  max: true,
+  invalidation: true,
+  redis: true,
+  channel: true,
+} as const satisfies KeysOf<SessionCacheOptions>;
 
 /** {@link SessionCacheOptions} checked, defaults filled in. */
 export interface ResolvedSessionCache {

@@ -1,6 +1,7 @@
 import { memoryLimitStore } from "../limits/memory.ts";
 import { resolveMetrics } from "../metrics/resolve.ts";
 import { InvalidConfigError } from "../shared/errors.ts";
+import { checkOptionKeys } from "../shared/option-keys.ts";
 import { resolveTables } from "../store/tables.ts";
 import {
   check,
@@ -15,6 +16,7 @@ import {
 import { resolveCleanupSchedule } from "./cleanup-schedule-options.ts";
 import type { Logger } from "./events.ts";
 import { userCreationForm } from "./forms/index.ts";
+import { GUEST_USERS_OPTION_KEYS } from "./option-keys.ts";
 import type { GuestUsersOptions } from "./options.ts";
 import { TWO_WEEKS } from "./options.ts";
 import { DEFAULT_SCRYPT } from "./passwords.ts";
@@ -38,12 +40,15 @@ export type { Settings } from "./resolved-settings.ts";
 
 /**
  * Checks the options and fills in the defaults. Throws {@link InvalidConfigError} naming the
- * first bad option, so a misconfigured app fails at start-up, not on a visitor's request.
+ * first bad option, so a misconfigured app fails at start-up, not on a visitor's request. An
+ * unknown key, at any level (`databse`, `session.maxAgee`), is a bad option too: the error
+ * names the closest known key.
  */
 export function resolveSettings(options: GuestUsersOptions = {}): Settings {
   if (typeof options !== "object" || options === null) {
     throw new InvalidConfigError("options", `expected an object, got ${describe(options)}`);
   }
+  checkOptionKeys(options, GUEST_USERS_OPTION_KEYS, "createGuestUsers()");
   const generateName = resolveGenerator(options);
   const session = options.session ?? {};
   const sessionMaxAge = check(

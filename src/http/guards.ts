@@ -1,4 +1,11 @@
+import { checkOptionKeys } from "../shared/option-keys.ts";
 import type { GuestUserHttp } from "./guest-user-http.ts";
+import {
+  GUEST_USER_REQUIRED_OPTION_KEYS,
+  LOGIN_REQUIRED_OPTION_KEYS,
+  REGULAR_USER_REQUIRED_OPTION_KEYS,
+  TERMS_REQUIRED_OPTION_KEYS,
+} from "./option-keys.ts";
 import type { HttpRequest, RequestState } from "./request.ts";
 import { nextValue, withNext } from "./safe-next.ts";
 
@@ -57,6 +64,7 @@ export function allowGuestUser(): Guard {
  * ```
  */
 export function guestUserRequired(options: GuestUserRequiredOptions = {}): Guard {
+  checkOptionKeys(options, GUEST_USER_REQUIRED_OPTION_KEYS, "guestUserRequired()");
   return async (http, _request, state) => {
     const { settings } = http.guestUsers;
     if (!state.user) return options.anonymousUrl ?? settings.requiredAnonUrl;
@@ -76,6 +84,7 @@ export function guestUserRequired(options: GuestUserRequiredOptions = {}): Guard
  * ```
  */
 export function regularUserRequired(options: RegularUserRequiredOptions = {}): Guard {
+  checkOptionKeys(options, REGULAR_USER_REQUIRED_OPTION_KEYS, "regularUserRequired()");
   const field = options.redirectFieldName ?? "next";
   return async (http, request, state) => {
     const { settings } = http.guestUsers;
@@ -113,6 +122,7 @@ export interface LoginRequiredOptions {
  * ```
  */
 export function loginRequired(options: LoginRequiredOptions = {}): Guard {
+  checkOptionKeys(options, LOGIN_REQUIRED_OPTION_KEYS, "loginRequired()");
   const field = options.redirectFieldName ?? "next";
   return async (http, request, state) => {
     if (state.user) return null;
@@ -157,6 +167,7 @@ export interface TermsRequiredOptions {
  * ```
  */
 export function termsRequired(options: TermsRequiredOptions = {}): Guard {
+  checkOptionKeys(options, TERMS_REQUIRED_OPTION_KEYS, "termsRequired()");
   const field = options.redirectFieldName ?? "next";
   const target = options.acceptUrl ?? DEFAULT_TERMS_PATH;
   const acceptPath = new URL(target, "http://localhost").pathname;

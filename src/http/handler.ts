@@ -1,6 +1,8 @@
+import { checkOptionKeys } from "../shared/option-keys.ts";
 import type { Guard } from "./guards.ts";
 import { redirectResponse } from "./guards.ts";
 import type { GuestUserHttp } from "./guest-user-http.ts";
+import { FETCH_HANDLER_OPTION_KEYS } from "./option-keys.ts";
 import { compileTrust, type TrustProxy, webRequestView } from "./proxy.ts";
 import type { HttpRequest, RequestState } from "./request.ts";
 
@@ -106,6 +108,7 @@ export function fetchHandler<Extra extends unknown[] = unknown[]>(
   handler: WebHandler,
   options: FetchHandlerOptions<Extra> = {},
 ) {
+  checkOptionKeys(options, FETCH_HANDLER_OPTION_KEYS, "fetchHandler()");
   const trust = compileTrust(options.trustProxy);
   return async (request: Request, ...extra: Extra): Promise<Response> => {
     const view = webRequestView(request, options.clientAddress?.(request, ...extra) ?? null, trust);

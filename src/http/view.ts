@@ -8,11 +8,11 @@ import { withCookies } from "./handler.ts";
  * @example
  * ```ts
  * class ReadOnly extends View {
- *   override httpMethodNames = HTTP_METHOD_NAMES.filter((name) => name !== "delete");
+ *   override httpMethodNames: readonly HttpMethodName[] = ["get", "head", "options"];
  * }
  * ```
  */
-export const HTTP_METHOD_NAMES = [
+export const HTTP_METHOD_NAMES: readonly HttpMethodName[] = [
   "get",
   "post",
   "put",
@@ -20,7 +20,7 @@ export const HTTP_METHOD_NAMES = [
   "delete",
   "head",
   "options",
-] as const;
+];
 
 /**
  * A lower-case HTTP method name a {@link View} may define a handler for.
@@ -30,7 +30,7 @@ export const HTTP_METHOD_NAMES = [
  * const name: HttpMethodName = "get";
  * ```
  */
-export type HttpMethodName = (typeof HTTP_METHOD_NAMES)[number];
+export type HttpMethodName = "get" | "post" | "put" | "patch" | "delete" | "head" | "options";
 
 /**
  * A view's method handler: the request and the {@link HandlerContext} (web layer and who is

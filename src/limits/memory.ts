@@ -1,3 +1,4 @@
+import { checkOptionKeys, type KeysOf } from "../shared/option-keys.ts";
 import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
 
 /** Options of {@link memoryLimitStore}. */
@@ -7,6 +8,12 @@ export interface MemoryLimitStoreOptions {
   /** Keys tracked at most; past it the oldest go first. @default 200000 */
   readonly maxKeys?: number;
 }
+
+/** The keys of {@link MemoryLimitStoreOptions}, for the unknown-option check. */
+const MEMORY_LIMIT_STORE_OPTION_KEYS = {
+  clock: true,
+  maxKeys: true,
+} as const satisfies KeysOf<MemoryLimitStoreOptions>;
 
 const SWEEP_ABOVE = 10_000;
 
@@ -29,6 +36,7 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): LimitSt
   /** How many keys are tracked now. */
   readonly size: number;
 } {
+  checkOptionKeys(options, MEMORY_LIMIT_STORE_OPTION_KEYS, "memoryLimitStore()");
   const clock = options.clock ?? Date.now;
   const maxKeys = options.maxKeys ?? 200_000;
   const windows = new Map<string, Window>();

@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { Logger } from "../shared/logger.ts";
+import { checkOptionKeys, type KeysOf } from "../shared/option-keys.ts";
 import { memoryLimitStore } from "./memory.ts";
 import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
 
@@ -34,6 +35,15 @@ export interface RedisLimitStoreOptions {
   readonly logger?: Logger;
 }
 
+/** The keys of {@link RedisLimitStoreOptions} (`client` and `logger` are never looked into). */
+const REDIS_LIMIT_STORE_OPTION_KEYS = {
+  client: true,
+  prefix: true,
+  onUnavailable: true,
+  timeoutMs: true,
+  logger: true,
+} as const satisfies KeysOf<RedisLimitStoreOptions>;
+
 /** The statuses in which ioredis cannot send a command now (it would queue it). */
 const DOWN = new Set(["reconnecting", "close", "end"]);
 
@@ -63,6 +73,7 @@ class Unavailable extends Error {}
  * ```
  */
 export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
+  checkOptionKeys(options, REDIS_LIMIT_STORE_OPTION_KEYS, "redisLimitStore()");
   const { client } = options;
   if (typeof client?.eval !== "function" || typeof client.defineCommand !== "function") {
     throw new TypeError("redisLimitStore: `client` must be an ioredis 5 Redis or Cluster client");

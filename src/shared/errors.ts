@@ -47,8 +47,16 @@ export class InvalidConfigError extends GuestUserError {
   /** The name of the offending option, e.g. `maxAge` or `users.columns.username`. */
   readonly option: string;
 
-  constructor(option: string, message: string, options?: ErrorOptions) {
-    super("INVALID_CONFIG", `Invalid option \`${option}\`: ${message}`, options);
+  /**
+   * @param options `unknown: true` for a key no option has ("Unknown option `databse`: ...").
+   */
+  constructor(
+    option: string,
+    message: string,
+    options?: ErrorOptions & { readonly unknown?: boolean },
+  ) {
+    const kind = options?.unknown ? "Unknown" : "Invalid";
+    super("INVALID_CONFIG", `${kind} option \`${option}\`: ${message}`, options);
     this.option = option;
   }
 }

@@ -148,6 +148,42 @@ export function guestQueries(tables: Tables) {
       };
     },
 
+    /**
+     * {@link count} over the next `limit` guests by user id after `after` (null: from the
+     * first), with the last id seen (null when there were none): counting a large SQLite
+     * table in slices lets the event loop run between them.
+     */
+    async countSlice(
+      db: Db,
+      expiry: Expiry,
+      after: UserId | null,
+      limit: number,
+    ): Promise<GuestCounts & { readonly last: UserId | null }> {
+      const expired = expiredGuestsCondition(expiry, tables.guests);
+      const kept = expiry.keepIf
+        ? sql`coalesce(sum(case when ${expiry.keepIf(userIdRef)} then 1 else 0 end), 0)`
+        : sql`0`;
+      // The slice keeps the table's name as its alias: the conditions refer to it by name.
+      const { rows } = await sql<{
+        guests: unknown;
+        expired: unknown;
+        kept: unknown;
+        last: unknown;
+      }>`
+        select count(*) as guests, coalesce(sum(case when ${expired} then 1 else 0 end), 0) as expired,
+          ${kept} as kept, max(user_id) as last
+        from (select * from ${guests} ${after === null ? sql`` : sql`where user_id > ${after}`}
+          order by user_id limit ${limit}) as ${guests}`.execute(db);
+      const row = rows[0];
+      const last = row?.last ?? null;
+      return {
+        guests: Number(row?.guests ?? 0),
+        expired: Number(row?.expired ?? 0),
+        kept: Number(row?.kept ?? 0),
+        last: last === null ? null : toUserId(last, tables.users.idType),
+      };
+    },
+
     /** One page of expired guests, keyset-paginated by user id (constant memory for any size). */
     async listExpired(
       db: Db,

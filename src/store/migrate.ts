@@ -7,6 +7,8 @@ import { guestCreationKeyMigration } from "./migrations/003-guest-creation-key.t
 import { operationsMigration } from "./migrations/004-operations.ts";
 import { adminIndexesMigration } from "./migrations/005-admin-indexes.ts";
 import { leasesMigration } from "./migrations/006-leases.ts";
+import { oneUsernameIndexMigration } from "./migrations/007-one-username-index.ts";
+import { setBasedCascadeMigration } from "./migrations/008-set-based-cascade.ts";
 import type { Tables } from "./tables.ts";
 
 /** The names of the migrations that were applied by this call, oldest first. */
@@ -27,6 +29,8 @@ function migrator(db: Db, tables: Tables, quirks: DialectQuirks): Migrator {
         "004-operations": operationsMigration(tables, quirks),
         "005-admin-indexes": adminIndexesMigration(tables, quirks),
         "006-leases": leasesMigration(tables, quirks),
+        "007-one-username-index": oneUsernameIndexMigration(tables, quirks),
+        "008-set-based-cascade": setBasedCascadeMigration(tables, quirks),
       }),
     },
   });

@@ -1,16 +1,20 @@
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import express from "express";
 import session from "express-session";
 import Fastify from "fastify";
 import { Hono } from "hono";
 import passport from "passport";
-import { expect, it, onTestFinished } from "vitest";
+import { expect, it } from "vitest";
 import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
 import { type GuestUserEnv, guestUserHono } from "../../src/adapters/hono/index.ts";
 import { accountViews } from "../../src/http/views/index.ts";
 import { type GuestUsers, type RequestState, type UserId, userJson } from "../../src/index.ts";
+import {
+  closedAfterTest,
+  listenExpress,
+  listenFastify,
+  listenHono,
+} from "../support/adapter-servers.ts";
 import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
 import { describeEachDatabase, testClock } from "../support/guest-users.ts";
 import { FRAMEWORKS, type Framework, SESSION } from "./frameworks.ts";
@@ -52,14 +56,7 @@ async function startPassport(gu: GuestUsers): Promise<string> {
   app.get("/allow/", guestUser.allowGuestUser(), (req, res) => {
     res.json(answer(req.guestUser));
   });
-  const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-    const started = app.listen(0, "127.0.0.1", () => resolve(started));
-  });
-  onTestFinished(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return closedAfterTest(await listenExpress(app));
 }
 
 /** An app with the session middleware, an `allowGuestUser` route and the account views. */
@@ -73,14 +70,7 @@ async function start(framework: Framework, gu: GuestUsers): Promise<string> {
       res.json({ ...answer(req.guestUser), expiresAt });
     });
     app.use(guestUser.router(accountViews(guestUser.http)));
-    const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-      const started = app.listen(0, "127.0.0.1", () => resolve(started));
-    });
-    onTestFinished(() => {
-      server.closeAllConnections();
-      server.close();
-    });
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return closedAfterTest(await listenExpress(app));
   }
   if (framework === "hono") {
     const guestUser = guestUserHono(gu);
@@ -91,13 +81,7 @@ async function start(framework: Framework, gu: GuestUsers): Promise<string> {
       return c.json({ ...answer(c.var.guestUser), expiresAt });
     });
     app.use(guestUser.routes(accountViews(guestUser.http)));
-    const server = await new Promise<{ port: number; close: () => void }>((resolve) => {
-      const running = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
-        resolve({ port: info.port, close: () => running.close() }),
-      );
-    });
-    onTestFinished(() => server.close());
-    return `http://127.0.0.1:${server.port}`;
+    return closedAfterTest(await listenHono(app));
   }
   const guestUser = guestUserFastify(gu);
   const app = Fastify();
@@ -107,9 +91,7 @@ async function start(framework: Framework, gu: GuestUsers): Promise<string> {
     return { ...answer(request.guestUser), expiresAt };
   });
   await app.register(guestUser.routes(accountViews(guestUser.http)));
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  onTestFinished(() => app.close());
-  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return closedAfterTest(await listenFastify(app));
 }
 
 interface Answer {

@@ -56,7 +56,7 @@ describe("the cleanup option", () => {
     const onRun = () => {};
     expect(resolveSettings({ cleanup: { every: "1h", onRun } }).cleanup).toEqual({
       everyMs: 3_600_000,
-      batchSize: 1000,
+      batchSize: null,
       onError: null,
       onRun,
     });
@@ -204,6 +204,24 @@ describe("the schedule", () => {
     expect(errors).toEqual([boom]);
     expect(results).toEqual([{ ...RESULT, deleted: 10 }]);
     expect(logged).toEqual([]);
+  });
+
+  it("leaves the batch size to deleteExpired() unless one is given (SQLite's time budget)", async () => {
+    const seen: DeleteExpiredOptions[] = [];
+    const schedule = { everyMs: 60_000, onError: null, onRun: null };
+    for (const batchSize of [null, 300]) {
+      const { runner } = fakeRunner({
+        schedule: { ...schedule, batchSize },
+        deleteExpired: async (options: DeleteExpiredOptions) => {
+          seen.push(options);
+          return RESULT;
+        },
+      });
+      await runner.tick();
+      await runner.stop();
+    }
+    expect(seen.map((options) => options.batchSize)).toEqual([undefined, 300]);
+    expect("batchSize" in (seen[0] as object)).toBe(false);
   });
 
   it("never keeps the process alive", () => {

@@ -6,7 +6,6 @@ import {
   type CleanupProgress,
   GuestUserError,
   type GuestUsers,
-  tableUserStore,
   type User,
   type UserId,
   type UserStore,
@@ -15,6 +14,7 @@ import type { Db, DialectQuirks } from "../../src/store/dialect.ts";
 import { mysqlQuirks } from "../../src/store/dialects/mysql.ts";
 import { postgresQuirks } from "../../src/store/dialects/postgres.ts";
 import { sqliteQuirks } from "../../src/store/dialects/sqlite.ts";
+import { tableUserStore } from "../../src/store/user-store.ts";
 import { convertWhileCleaning } from "../support/conversion-race.ts";
 import type { DialectName } from "../support/databases.ts";
 import { describeEachDatabase, testClock } from "../support/guest-users.ts";
@@ -427,7 +427,8 @@ describeEachDatabase("deleteExpired", (fx) => {
 const CHILD_SCRIPT = `
 import { sql } from "kysely";
 const env = process.env;
-const { createGuestUsers, tableUserStore } = await import(env.GU_INDEX);
+const { createGuestUsers } = await import(env.GU_INDEX);
+const { tableUserStore } = await import(env.GU_USER_STORE);
 const quirks = (await import(env.GU_QUIRKS_MODULE))[env.GU_QUIRKS];
 const options = { database: env.GU_URL, tablePrefix: env.GU_PREFIX, logger: { warn() {}, error() {} } };
 const plain = createGuestUsers(options);
@@ -463,6 +464,7 @@ function runChild(
       env: {
         ...process.env,
         GU_INDEX: source("src/index.ts"),
+        GU_USER_STORE: source("src/store/user-store.ts"),
         GU_QUIRKS_MODULE: source(`src/store/dialects/${dialect}.ts`),
         GU_QUIRKS: `${dialect}Quirks`,
         GU_DIALECT: dialect,

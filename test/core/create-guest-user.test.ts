@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { type GuestUserError, USERNAME_ATTEMPTS } from "../../src/index.ts";
+import { USERNAME_ATTEMPTS } from "../../src/core/guests.ts";
+import type { GuestUserError } from "../../src/index.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 
 const request = () =>

@@ -1,12 +1,7 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import {
-  GuestUserError,
-  type GuestUsers,
-  type Identity,
-  identityUsername,
-  type User,
-} from "../../src/index.ts";
+import { identityUsername } from "../../src/core/identity-usernames.ts";
+import { GuestUserError, type GuestUsers, type Identity, type User } from "../../src/index.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 
 const PASSWORD = "Zebra-Quantum-77!";

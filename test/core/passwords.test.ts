@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashPassword, needsRehash, verifyPassword } from "../../src/index.ts";
+import { hashPassword, needsRehash, verifyPassword } from "../../src/forms.ts";
 
 const FAST = { logN: 10, r: 8, p: 1 };
 

@@ -1,12 +1,8 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { guestExpiresAt } from "../../src/core/expiry.ts";
 import { resolveSettings } from "../../src/core/settings.ts";
-import {
-  createGuestUsers,
-  type GuestUsersOptions,
-  guestExpiresAt,
-  type KeepIf,
-} from "../../src/index.ts";
+import { createGuestUsers, type GuestUsersOptions, type KeepIf } from "../../src/index.ts";
 
 // The `retention` option checked at start-up (INVALID_CONFIG naming the field), its defaults,
 // and guestExpiresAt's `kept` flag. The rule on the databases: retention.test.ts.

@@ -1,14 +1,13 @@
 import { sql } from "kysely";
 import { expect, it } from "vitest";
-import {
-  type GuestUsers,
-  type GuestUsersOptions,
-  guestExpiresAt,
-  isGuestExpired,
-  type KeepIf,
-  type RetentionOptions,
-  type User,
-  type UserId,
+import { guestExpiresAt, isGuestExpired } from "../../src/core/expiry.ts";
+import type {
+  GuestUsers,
+  GuestUsersOptions,
+  KeepIf,
+  RetentionOptions,
+  User,
+  UserId,
 } from "../../src/index.ts";
 import { notesTable } from "../support/app-tables.ts";
 import { convertWhileCleaning } from "../support/conversion-race.ts";

@@ -4,6 +4,9 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { decodeRevocation, encodeRevocation } from "../../src/core/revocations.ts";
 import { SessionCache } from "../../src/core/session-cache.ts";
 import { createGuestUsers, type GuestUsers, type GuestUsersOptions } from "../../src/index.ts";
+import type { UserId } from "../../src/shared/ids.ts";
+import type { Db } from "../../src/store/dialect.ts";
+import type { NewUser, UserStore } from "../../src/store/user-store.ts";
 import { countingKysely } from "../support/counting-kysely.ts";
 import { describeEachDatabase, FAST_HASHING, testClock } from "../support/guest-users.ts";
 
@@ -149,6 +152,59 @@ describeEachDatabase("session cache", (fx) => {
     const { deleted } = await gu.deleteExpired({ maxAge: 3600 });
     expect(deleted).toBeGreaterThanOrEqual(1);
     expect(await gu.validateSession(s.token)).toBeNull();
+  });
+
+  it("works with a userStore written as a class with private fields, whose writes revoke", async () => {
+    /** An app's store: a class delegating to the built-in one through a private field. */
+    class AuditedStore implements UserStore {
+      readonly #base: UserStore;
+      readonly logins: UserId[] = [];
+      constructor(base: UserStore) {
+        this.#base = base;
+      }
+      insertUser(db: Db, user: NewUser) {
+        return this.#base.insertUser(db, user);
+      }
+      findById(db: Db, id: UserId) {
+        return this.#base.findById(db, id);
+      }
+      findByUsername(db: Db, username: string) {
+        return this.#base.findByUsername(db, username);
+      }
+      setCredentials(db: Db, id: UserId, credentials: Omit<NewUser, "now">) {
+        return this.#base.setCredentials(db, id, credentials);
+      }
+      async recordLogin(db: Db, id: UserId, now: number) {
+        this.logins.push(id);
+        await this.#base.recordLogin(db, id, now);
+      }
+      deleteUser(db: Db, id: UserId) {
+        return this.#base.deleteUser(db, id);
+      }
+    }
+    let store: AuditedStore | undefined;
+    const gu = await fx.open({
+      sessionCache: cacheOptions(),
+      userStore: (defaults) => {
+        store = new AuditedStore(defaults);
+        return store;
+      },
+    });
+    const user = await gu.createGuestUser();
+    const { token } = await gu.createSession(user.id);
+    await listening(gu, token);
+    const password = "correct horse battery staple";
+    await gu.convert(user, {
+      username: `grace${fx.dialect}`,
+      password1: password,
+      password2: password,
+    });
+    // The conversion went through the class and revoked the guest's cached session.
+    expect(await gu.validateSession(token)).toBeNull();
+    expect(await gu.authenticate({ username: `grace${fx.dialect}`, password })).toMatchObject({
+      id: user.id,
+    });
+    expect(store?.logins).toEqual([user.id]);
   });
 
   it("listens on its own connection, not a slot of the app's pg Pool", async () => {

@@ -29,6 +29,8 @@ export async function startDemo(
 ): Promise<RunningDemo> {
   for (const built of [
     "dist/index.js",
+    "dist/templates.js",
+    "dist/admin.js",
     "dist/adapters/express/index.js",
     "dist/http/oauth/index.js",
   ]) {

@@ -4,10 +4,10 @@ import {
   allowGuestUser,
   createGuestUserHttp,
   csrfField,
-  csrfInput,
   fetchHandler,
   type GuestUsers,
 } from "../../src/index.ts";
+import { csrfInput } from "../../src/templates.ts";
 import { listenHono, type TestServer } from "../support/adapter-servers.ts";
 import { cookieClient } from "../support/cookies.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";

@@ -4,7 +4,8 @@
  * call), route handlers get Web Requests. The browser test runs the real thing.
  */
 import { describe, expect, it } from "vitest";
-import { guestUserNext, parseSetCookie } from "../../src/adapters/next/index.ts";
+import { guestUserNext } from "../../src/adapters/next/index.ts";
+import { parseSetCookie } from "../../src/adapters/next/request.ts";
 import type { NextCookieOptions } from "../../src/adapters/next/types.ts";
 import type { GuestUsersOptions } from "../../src/index.ts";
 import { uniquePrefix } from "../support/adapter-servers.ts";

@@ -1,16 +1,13 @@
 import { sql } from "kysely";
 import type { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createGuestUsers,
-  type GuestUsers,
-  type GuestUsersOptions,
-  USERNAME_ATTEMPTS,
-} from "../../src/index.ts";
+import { USERNAME_ATTEMPTS } from "../../src/core/guests.ts";
+import { createGuestUsers, type GuestUsers, type GuestUsersOptions } from "../../src/index.ts";
 import { preparedStatementName } from "../../src/store/prepared-statements.ts";
 import { accountsDdl, accountsUsers } from "../support/app-tables.ts";
 import {
   availableDialects,
+  endsQuietly,
   type IsolatedDatabase,
   isolatedDatabase,
 } from "../support/databases.ts";
@@ -22,7 +19,7 @@ const MAX_AGE = 3600;
 /** A pg Pool that records the text of every query its clients run (named or not). */
 async function countingPool(url: string) {
   const { default: pg } = await import("pg");
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const pool = endsQuietly(new pg.Pool({ connectionString: url, max: 4 }));
   const texts: string[] = [];
   pool.on("connect", (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;

@@ -7,6 +7,7 @@ import { mysqlDatabase } from "../../src/store/dialects/mysql.ts";
 import { postgresDatabase } from "../../src/store/dialects/postgres.ts";
 import {
   availableDialects,
+  endsQuietly,
   type IsolatedDatabase,
   isolatedDatabase,
 } from "../support/databases.ts";
@@ -99,7 +100,7 @@ const PG_NAMES =
           database: postgresDatabase(database.url, { max: 1, preparedStatements }),
         });
       } else {
-        const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+        const pool = endsQuietly(new pg.Pool({ connectionString: database.url, max: 1 }));
         pools.push(pool);
         gu = createGuestUsers({ ...common, database: pool, preparedStatements });
       }

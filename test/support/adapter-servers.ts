@@ -3,6 +3,7 @@ import { serve } from "@hono/node-server";
 import express from "express";
 import Fastify, { type FastifyInstance } from "fastify";
 import { Hono } from "hono";
+import { onTestFinished } from "vitest";
 import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
 import { type GuestUserEnv, guestUserHono } from "../../src/adapters/hono/index.ts";
@@ -29,8 +30,18 @@ export async function listenExpress(app: ReturnType<typeof express>): Promise<Te
   await new Promise((resolve) => server.once("listening", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((done) => server.close(() => done())),
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
   };
+}
+
+/** The server's URL; the server closes when the current test finishes. */
+export function closedAfterTest(server: TestServer): string {
+  onTestFinished(() => server.close());
+  return server.url;
 }
 
 /** Serves a Hono app (on @hono/node-server) on a free port of 127.0.0.1. */

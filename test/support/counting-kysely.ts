@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from "kysely";
 import { createPool } from "mysql2";
 import pg from "pg";
-import type { DialectName } from "./databases.ts";
+import { type DialectName, endsQuietly } from "./databases.ts";
 
 /**
  * A Kysely instance on a test database that records the SQL of every query it runs, so a
@@ -21,7 +21,9 @@ export function countingKysely(dialect: DialectName, url: string) {
         })
       : dialect === "postgres"
         ? new Kysely<unknown>({
-            dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }),
+            dialect: new PostgresDialect({
+              pool: endsQuietly(new pg.Pool({ connectionString: url })),
+            }),
             log,
           })
         : new Kysely<unknown>({

@@ -86,3 +86,21 @@ export async function isolatedDatabase(dialect: DialectName): Promise<IsolatedDa
     },
   };
 }
+
+/**
+ * `pool`, with the errors of its idle clients ignored. pg-pool's `end()` resolves before its
+ * clients' sockets have closed, and the test's database is then dropped `with (force)`: an
+ * idle client still closing hears "terminating connection due to administrator command",
+ * which a pool without an "error" listener throws as an uncaught exception.
+ *
+ * @example
+ * ```ts
+ * const pool = endsQuietly(new pg.Pool({ connectionString: database.url }));
+ * ```
+ */
+export function endsQuietly<P extends { on(event: "error", listener: () => void): unknown }>(
+  pool: P,
+): P {
+  pool.on("error", () => {});
+  return pool;
+}

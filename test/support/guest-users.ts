@@ -40,8 +40,13 @@ export interface DatabaseFixture {
  * });
  * ```
  */
-export function describeEachDatabase(name: string, body: (fixture: DatabaseFixture) => void) {
-  const all: DialectName[] = ["sqlite", "postgres", "mysql"];
+export function describeEachDatabase(
+  name: string,
+  body: (fixture: DatabaseFixture) => void,
+  /** The databases this suite is about (what it tests does not exist on the others). */
+  only: readonly DialectName[] = ["sqlite", "postgres", "mysql"],
+) {
+  const all = only;
   const available = availableDialects();
   for (const dialect of all) {
     const run = available.includes(dialect) ? describe : describe.skip;

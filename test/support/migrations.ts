@@ -6,4 +6,6 @@ export const MIGRATIONS = [
   "004-operations",
   "005-admin-indexes",
   "006-leases",
+  "007-one-username-index",
+  "008-set-based-cascade",
 ];

@@ -4,9 +4,9 @@ import {
   createGuestUserHttp,
   createGuestUsers,
   csrfField,
-  csrfInput,
   fetchHandler,
 } from "guest-user";
+import { csrfInput } from "guest-user/templates";
 
 const http = createGuestUserHttp(createGuestUsers({ secret: process.env.GUEST_USER_SECRET }));
 

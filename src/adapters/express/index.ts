@@ -18,6 +18,7 @@ import {
 import { createGuestUserHttp, type GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import { accountViews } from "../../http/views/index.ts";
+import { checkAdapterOptions } from "../option-keys.ts";
 import { csrfHelpers } from "./csrf.ts";
 import { passportBinding, type SessionBinding } from "./passport.ts";
 import { requestPlumbing } from "./plumbing.ts";
@@ -60,6 +61,7 @@ export interface GuestUserExpressOptions {
  * ```
  */
 export function guestUserExpress(guestUsers: GuestUsers, options: GuestUserExpressOptions = {}) {
+  checkAdapterOptions("guestUserExpress()", options);
   const base = options.http ?? createGuestUserHttp(guestUsers);
   const binding: SessionBinding =
     options.login === "passport"

@@ -7,11 +7,11 @@ import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import { type WebHandler, withCookies } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { accountViews } from "../../http/views/index.ts";
+import { checkAdapterOptions } from "../option-keys.ts";
 import type { GuestUserFastify, GuestUserFastifyOptions, GuestUserPreHandler } from "./types.ts";
 import { addFormBodyParser, httpRequestOf, sendResponse, toWebRequest } from "./web.ts";
 
 export type { GuestUserFastify, GuestUserFastifyOptions, GuestUserPreHandler } from "./types.ts";
-export { absoluteUrl, addFormBodyParser, sendResponse, toWebRequest } from "./web.ts";
 
 const VIEW = Symbol("guest-user.requestView");
 
@@ -31,6 +31,7 @@ export function guestUserFastify(
   guestUsers: GuestUsers,
   options: GuestUserFastifyOptions = {},
 ): GuestUserFastify {
+  checkAdapterOptions("guestUserFastify()", options);
   const http = options.http ?? createGuestUserHttp(guestUsers);
   /** One view per request, kept on it (a WeakMap per request costs the garbage collector more). */
   const viewOf = (request: FastifyRequest) => {

@@ -9,6 +9,7 @@ import { type WebHandler, withCookies } from "../../http/handler.ts";
 import { compileTrust, webRequestView } from "../../http/proxy.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { accountViews } from "../../http/views/index.ts";
+import { checkAdapterOptions } from "../option-keys.ts";
 import type { GuestUserEnv, GuestUserHono, GuestUserHonoOptions } from "./types.ts";
 
 export type {
@@ -35,6 +36,7 @@ export function guestUserHono(
   guestUsers: GuestUsers,
   options: GuestUserHonoOptions = {},
 ): GuestUserHono {
+  checkAdapterOptions("guestUserHono()", options);
   const http = options.http ?? createGuestUserHttp(guestUsers);
   const trust = compileTrust(options.trustProxy);
   const addressOf = options.clientAddress ?? nodeServerAddress;

@@ -3,13 +3,13 @@ import type { User } from "../../core/types.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
+import { checkAdapterOptions } from "../option-keys.ts";
 import { nextProxy } from "./proxy.ts";
 import { headersRequest, lastForwardedFor, writeCookies } from "./request.ts";
 import { guardedRouteHandler, routeHandlers } from "./route-handlers.ts";
 import type { GuestUserNext, GuestUserNextOptions, NextHeaderList } from "./types.ts";
 
 export type { GuestUserProxyOptions, NextResponseApi } from "./proxy.ts";
-export { lastForwardedFor, parseSetCookie } from "./request.ts";
 export type {
   GuardedRouteHandler,
   GuestUserNext,
@@ -49,6 +49,7 @@ export function guestUserNext(
   guestUsers: GuestUsers,
   options: GuestUserNextOptions,
 ): GuestUserNext {
+  checkAdapterOptions("guestUserNext()", options);
   const http = options.http ?? createGuestUserHttp(guestUsers);
   const addressOf = options.clientAddress ?? lastForwardedFor;
   // `headers()` hands out one object per request: the visitor is resolved once per request,

@@ -1,5 +1,6 @@
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import { compileTrust, webRequestView } from "../../http/proxy.ts";
+import { checkAdapterOptions } from "../option-keys.ts";
 import { parseSetCookie } from "./request.ts";
 import type { NextHeaderList } from "./types.ts";
 
@@ -56,6 +57,7 @@ export function nextProxy(
   addressOf: (headers: NextHeaderList) => string | null,
   options: GuestUserProxyOptions,
 ): (request: Request) => Promise<Response> {
+  checkAdapterOptions("guestUser.proxy()", options);
   return async (request) => {
     const view = webRequestView(request, addressOf(request.headers), NO_PROXY);
     let setCookies: string[];

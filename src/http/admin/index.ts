@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { adminViews } from "guest-user";
+ * import { adminViews } from "guest-user/admin";
  * const routes = adminViews(http, { canAccess: (user) => user.username === "ada" });
  * ```
  * @module

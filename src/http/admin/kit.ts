@@ -1,6 +1,8 @@
 import type { User } from "../../core/types.ts";
 import { InvalidConfigError } from "../../shared/errors.ts";
+import { checkOptionKeys } from "../../shared/option-keys.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
+import { ADMIN_VIEWS_OPTION_KEYS } from "../option-keys.ts";
 import { createViewKit, type ViewKit } from "../views/kit.ts";
 import { type AdminPaths, type AdminTemplates, resolveAdminTemplates } from "./templates.ts";
 
@@ -49,6 +51,7 @@ export interface AdminKit {
 
 /** Checks the options (a bad one throws `INVALID_CONFIG`, naming it) and fills in defaults. */
 export function createAdminKit(http: GuestUserHttp, options: AdminViewsOptions): AdminKit {
+  checkOptionKeys(options, ADMIN_VIEWS_OPTION_KEYS, "adminViews()");
   if (typeof options?.canAccess !== "function") {
     throw new InvalidConfigError(
       "canAccess",

@@ -1,3 +1,5 @@
+import { checkOptionKeys } from "../../shared/option-keys.ts";
+import { PRESET_PROVIDER_OPTION_KEYS } from "../option-keys.ts";
 import {
   checkClient,
   codeOf,
@@ -41,6 +43,7 @@ async function api(path: string, accessToken: string): Promise<unknown> {
  * ```
  */
 export function githubProvider(options: GithubProviderOptions): OAuthProvider {
+  checkOptionKeys(options, PRESET_PROVIDER_OPTION_KEYS, "githubProvider()");
   checkClient(options);
   const scopes = [...(options.scopes ?? ["read:user", "user:email"])];
   const clientFor = async (redirectUri: string) => {

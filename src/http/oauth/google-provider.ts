@@ -1,3 +1,5 @@
+import { checkOptionKeys } from "../../shared/option-keys.ts";
+import { PRESET_PROVIDER_OPTION_KEYS } from "../option-keys.ts";
 import { sameText } from "./flow-cookie.ts";
 import { identityOf } from "./oidc-provider.ts";
 import {
@@ -53,6 +55,7 @@ function checkedClaims(
  * ```
  */
 export function googleProvider(options: GoogleProviderOptions): OAuthProvider {
+  checkOptionKeys(options, PRESET_PROVIDER_OPTION_KEYS, "googleProvider()");
   checkClient(options);
   const scopes = [...(options.scopes ?? ["openid", "email", "profile"])];
   const load = () => optionalPeer("arctic", () => import("arctic"));

@@ -14,7 +14,6 @@
  * @module
  */
 
-export { FLOW_MAX_AGE_SECONDS } from "./flow-cookie.ts";
 export { type GithubProviderOptions, githubProvider } from "./github-provider.ts";
 export { type GoogleProviderOptions, googleProvider } from "./google-provider.ts";
 export { type OAuthViewsOptions, oauthStartPath, oauthViews } from "./oauth-views.ts";

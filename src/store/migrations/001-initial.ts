@@ -60,8 +60,10 @@ export function initialMigration(tables: Tables, quirks: DialectQuirks): Migrati
                 )
               : create.addColumn(users.id, "bigint", (c) => c.primaryKey().autoIncrement());
         await create
+          // Unique here on MySQL/MariaDB only (a case-insensitive collation: THE username
+          // index); SQLite and PostgreSQL get a unique `lower(username)` index in migration 002.
           .addColumn(users.username, `varchar(${users.usernameMaxLength})`, (c) =>
-            c.notNull().unique(),
+            quirks.name === "mysql" ? c.notNull().unique() : c.notNull(),
           )
           .addColumn(users.password, "varchar(255)")
           .addColumn(users.email ?? "email", "varchar(254)")

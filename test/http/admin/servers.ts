@@ -11,14 +11,8 @@ import { Hono } from "hono";
 import { guestUserExpress } from "../../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../../src/adapters/fastify/index.ts";
 import { type GuestUserEnv, guestUserHono } from "../../../src/adapters/hono/index.ts";
-import {
-  type AdminViewsOptions,
-  accountViews,
-  adminViews,
-  type GuestUsers,
-  type User,
-  type WebRoute,
-} from "../../../src/index.ts";
+import { type AdminViewsOptions, adminViews } from "../../../src/admin.ts";
+import { accountViews, type GuestUsers, type User, type WebRoute } from "../../../src/index.ts";
 import { cookieClient } from "../../support/cookies.ts";
 
 export const FRAMEWORKS = ["express", "hono", "fastify"] as const;

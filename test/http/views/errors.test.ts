@@ -1,7 +1,8 @@
 import { expect, it, vi } from "vitest";
+import { userCreationForm } from "../../../src/forms.ts";
 import { createGuestUserHttp } from "../../../src/http/guest-user-http.ts";
 import { accountViews } from "../../../src/http/views/index.ts";
-import { createGuestUsers, type GuestUsers, userCreationForm } from "../../../src/index.ts";
+import { createGuestUsers, type GuestUsers } from "../../../src/index.ts";
 import { describeEachDatabase } from "../../support/guest-users.ts";
 import { becomeGuest, browser, convertForm, csrfOf, ORIGIN, SECRET, setup } from "./client.ts";
 

@@ -1,0 +1,24 @@
+/**
+ * `guest-user/admin`: the guest admin (the guest list, the conversion funnel, deleting
+ * guests) as routes for any adapter, its templates and the funnel chart they draw.
+ *
+ * @example
+ * ```ts
+ * import { adminViews } from "guest-user/admin";
+ * const routes = adminViews(http, { canAccess: (user) => user.username === "ada" });
+ * ```
+ * @module
+ */
+
+export { adminViews } from "./http/admin/admin-views.ts";
+export { funnelChart } from "./http/admin/chart.ts";
+export type { AdminViewsOptions } from "./http/admin/kit.ts";
+export {
+  type AdminPaths,
+  type AdminTemplates,
+  type ConfirmDeleteContext,
+  defaultAdminTemplates,
+  type ExpiryRule,
+  type FunnelPageContext,
+  type GuestListContext,
+} from "./http/admin/templates.ts";

@@ -1,0 +1,108 @@
+import type { RateLimit } from "../limits/types.ts";
+import type { KeysOf } from "../shared/option-keys.ts";
+import type { UsersTableOptions } from "../store/tables.ts";
+import { CLEANUP_SCHEDULE_OPTION_KEYS } from "./cleanup-schedule-options.ts";
+import type { CookieOptions, GuestUsersOptions, SessionOptions, TermsOptions } from "./options.ts";
+import type { ScryptParams } from "./passwords.ts";
+import { RETENTION_OPTION_KEYS } from "./retention-options.ts";
+import { SESSION_CACHE_OPTION_KEYS } from "./session-cache-options.ts";
+
+/**
+ * The option keys `createGuestUsers()` knows, at every level: an unknown one (`databse`,
+ * `session.maxAgee`) fails at start-up with `INVALID_CONFIG` and the closest known key. Each
+ * spec `satisfies KeysOf<...>` its option type, so an option added to a type without its key
+ * here does not compile. `true` marks values taken as they are (scalars, functions, arrays,
+ * and user objects: a Kysely instance or pool, a user store, a logger, a limit store, a meter,
+ * a form), which are never looked into.
+ */
+
+/** The keys of {@link SessionOptions}. */
+export const SESSION_OPTION_KEYS = {
+  maxAge: true,
+  refreshInterval: true,
+} as const satisfies KeysOf<SessionOptions>;
+
+/** The keys of {@link CookieOptions}. */
+export const COOKIE_OPTION_KEYS = {
+  name: true,
+  secure: true,
+  domain: true,
+  path: true,
+} as const satisfies KeysOf<CookieOptions>;
+
+/** The keys of {@link TermsOptions}. */
+export const TERMS_OPTION_KEYS = {
+  version: true,
+  url: true,
+} as const satisfies KeysOf<TermsOptions>;
+
+/** The keys of a {@link RateLimit} (`guestCreationLimit`, `loginLimit`). */
+export const RATE_LIMIT_KEYS = {
+  max: true,
+  windowSeconds: true,
+} as const satisfies KeysOf<RateLimit>;
+
+/** The keys of {@link ScryptParams} (`passwordHashing`). */
+export const SCRYPT_PARAMS_KEYS = {
+  logN: true,
+  r: true,
+  p: true,
+} as const satisfies KeysOf<ScryptParams>;
+
+/** The keys of {@link UsersTableOptions} (`users`), its `columns` included. */
+export const USERS_TABLE_OPTION_KEYS = {
+  table: true,
+  columns: {
+    id: true,
+    username: true,
+    password: true,
+    email: true,
+    createdAt: true,
+    lastLoginAt: true,
+  } satisfies KeysOf<NonNullable<UsersTableOptions["columns"]>>,
+  idType: true,
+  idColumnType: true,
+  usernameMaxLength: true,
+} as const satisfies KeysOf<UsersTableOptions>;
+
+/** The keys of {@link GuestUsersOptions}, nested option bags with their own specs. */
+export const GUEST_USERS_OPTION_KEYS = {
+  database: true,
+  enabled: true,
+  nameGenerator: true,
+  namePrefix: true,
+  nameSuffixDigits: true,
+  maxAge: true,
+  expireBy: true,
+  retention: RETENTION_OPTION_KEYS,
+  cleanup: CLEANUP_SCHEDULE_OPTION_KEYS,
+  convertForm: true,
+  convertPrefillUsername: true,
+  convertUrl: true,
+  convertRedirectUrl: true,
+  requiredAnonUrl: true,
+  requiredUserUrl: true,
+  loginUrl: true,
+  loginRedirectUrl: true,
+  blockedUserAgents: true,
+  detectBots: true,
+  session: SESSION_OPTION_KEYS,
+  sessionCache: SESSION_CACHE_OPTION_KEYS,
+  passwordHashing: SCRYPT_PARAMS_KEYS,
+  userStore: true,
+  logger: true,
+  clock: true,
+  secret: true,
+  cookie: COOKIE_OPTION_KEYS,
+  guestCreationLimit: RATE_LIMIT_KEYS,
+  createGuests: true,
+  beforeGuestCreated: true,
+  loginLimit: RATE_LIMIT_KEYS,
+  limitStore: true,
+  terms: TERMS_OPTION_KEYS,
+  beforeDelete: true,
+  metrics: true,
+  preparedStatements: true,
+  tablePrefix: true,
+  users: USERS_TABLE_OPTION_KEYS,
+} as const satisfies KeysOf<GuestUsersOptions>;

@@ -99,24 +99,34 @@ interface Answer {
   readonly expiresAt?: unknown;
 }
 
+const headers = { "user-agent": BROWSER_USER_AGENT, accept: "application/json" };
+
 describeEachDatabase("the guest's deadline through the adapters", (fx) => {
+  /** A server on guests that live 3 days, and a first visit to `/allow/` that makes one. */
+  async function firstVisit(tablePrefix: string, startServer: (gu: GuestUsers) => Promise<string>) {
+    const clock = testClock();
+    const gu = await fx.open({
+      secret: "x".repeat(40),
+      clock: clock.now,
+      maxAge: 3 * DAY,
+      tablePrefix,
+    });
+    const url = await startServer(gu);
+    const first = await fetch(`${url}/allow/`, { headers });
+    const deadline = clock.now() + 3 * DAY * 1000;
+    const made = (await first.json()) as Answer;
+    expect(made.user?.isGuest).toBe(true);
+    expect(made.expiresAt).toBe(deadline);
+    expect(made.user?.expiresAt).toBe(new Date(deadline).toISOString());
+    return { gu, clock, url, first, made, deadline };
+  }
+
   for (const framework of FRAMEWORKS) {
     it(`${framework}: the state and the JSON user carry expiresAt`, async () => {
-      const clock = testClock();
-      const gu = await fx.open({
-        secret: "x".repeat(40),
-        clock: clock.now,
-        maxAge: 3 * DAY,
-        tablePrefix: `dla_${framework}_`,
-      });
-      const url = await start(framework, gu);
-      const headers = { "user-agent": BROWSER_USER_AGENT, accept: "application/json" };
-      const first = await fetch(`${url}/allow/`, { headers });
-      const deadline = clock.now() + 3 * DAY * 1000;
-      const made = (await first.json()) as Answer;
-      expect(made.user?.isGuest).toBe(true);
-      expect(made.expiresAt).toBe(deadline);
-      expect(made.user?.expiresAt).toBe(new Date(deadline).toISOString());
+      const { gu, clock, url, first, made, deadline } = await firstVisit(
+        `dla_${framework}_`,
+        (gu) => start(framework, gu),
+      );
       const cookie = cookieOf(first, SESSION);
       clock.advance(30);
       const again = (await (
@@ -132,21 +142,7 @@ describeEachDatabase("the guest's deadline through the adapters", (fx) => {
   }
 
   it("express with Passport: the state carries the deadline (one query of its own)", async () => {
-    const clock = testClock();
-    const gu = await fx.open({
-      secret: "x".repeat(40),
-      clock: clock.now,
-      maxAge: 3 * DAY,
-      tablePrefix: "dla_passport_",
-    });
-    const url = await startPassport(gu);
-    const headers = { "user-agent": BROWSER_USER_AGENT, accept: "application/json" };
-    const first = await fetch(`${url}/allow/`, { headers });
-    const deadline = clock.now() + 3 * DAY * 1000;
-    const made = (await first.json()) as Answer;
-    expect(made.user?.isGuest).toBe(true);
-    expect(made.expiresAt).toBe(deadline);
-    expect(made.user?.expiresAt).toBe(new Date(deadline).toISOString());
+    const { clock, url, first, made } = await firstVisit("dla_passport_", startPassport);
     clock.advance(30);
     const cookie = cookieOf(first, "connect.sid");
     const again = await fetch(`${url}/allow/`, { headers: { ...headers, cookie } });

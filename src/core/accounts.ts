@@ -1,8 +1,10 @@
 import { ValidationError } from "../shared/errors.ts";
+import { checkOptionKeys } from "../shared/option-keys.ts";
 import { normalizeUsername } from "../store/username-case.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
 import { validateInput } from "./forms/index.ts";
 import { idOf, type UserRef } from "./guests.ts";
+import { ACCEPT_TERMS_OPTION_KEYS } from "./option-keys.ts";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 import type { Credentials, User } from "./types.ts";
@@ -65,6 +67,7 @@ export function accountManager(context: Context) {
      * ```
      */
     async createUser(input: unknown, options: AcceptTermsOption = {}): Promise<User> {
+      checkOptionKeys(options, ACCEPT_TERMS_OPTION_KEYS, "guestUsers.createUser()");
       const termsVersion = termsVersionOf(options);
       const form = settings.convertForm;
       const result = await validateInput(form.schema, input);

@@ -1,4 +1,5 @@
 import { ValidationError } from "../shared/errors.ts";
+import { checkOptionKeys } from "../shared/option-keys.ts";
 import {
   type AdminGuestRow,
   adminQueries,
@@ -10,6 +11,7 @@ import { usernameKey } from "../store/username-case.ts";
 import { guestDeletionHooks } from "./cleanup.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
 import { expiryCutoff } from "./expiry.ts";
+import { DELETE_GUESTS_OPTION_KEYS, LIST_GUESTS_OPTION_KEYS } from "./option-keys.ts";
 import type { User, UserId } from "./types.ts";
 
 export type { GuestFilter } from "../store/admin-store.ts";
@@ -179,6 +181,7 @@ export function adminManager(context: Context) {
      * ```
      */
     async listGuests(options: ListGuestsOptions = {}): Promise<GuestPage> {
+      checkOptionKeys(options, LIST_GUESTS_OPTION_KEYS, "guestUsers.listGuests()");
       const filter = options.filter ?? "all";
       if (!FILTERS.includes(filter))
         throw invalid("filter", `Expected "all", "active" or "expired", got ${String(filter)}.`);
@@ -236,6 +239,7 @@ export function adminManager(context: Context) {
      * ```
      */
     async deleteGuests(ids: readonly unknown[], options: DeleteGuestsOptions = {}) {
+      checkOptionKeys(options, DELETE_GUESTS_OPTION_KEYS, "guestUsers.deleteGuests()");
       const checked = userIds(ids, idType);
       if (checked.length === 0) return 0;
       const by = options.by ?? "admin";

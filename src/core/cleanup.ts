@@ -1,9 +1,15 @@
 import { InvalidConfigError } from "../shared/errors.ts";
+import { checkOptionKeys } from "../shared/option-keys.ts";
 import type { DeletionHooks } from "../store/dialect.ts";
 import type { Expiry, GuestCounts, GuestRecord } from "../store/guest-store.ts";
 import { type Context, withDatabase } from "./context.ts";
 import { runBeforeDelete } from "./deletion.ts";
 import { expiryCutoff } from "./expiry.ts";
+import {
+  DELETE_EXPIRED_OPTION_KEYS,
+  FILTER_EXPIRED_OPTION_KEYS,
+  STATS_OPTION_KEYS,
+} from "./option-keys.ts";
 import type { UserId } from "./types.ts";
 
 /** Progress of a clean-up, reported after every batch. */
@@ -130,6 +136,7 @@ export function cleanupManager(context: Context) {
     async *filterExpired(
       options: { readonly maxAge?: number; readonly pageSize?: number } = {},
     ): AsyncGenerator<GuestRecord> {
+      checkOptionKeys(options, FILTER_EXPIRED_OPTION_KEYS, "guestUsers.filterExpired()");
       const limits = expiry(options.maxAge);
       const pageSize = positiveInteger("pageSize", options.pageSize, 500);
       let after: UserId | null = null;
@@ -152,8 +159,10 @@ export function cleanupManager(context: Context) {
      * const { guests, expired, kept } = await guestUsers.stats();
      * ```
      */
-    stats: (options: { readonly maxAge?: number } = {}): Promise<GuestCounts> =>
-      withDatabase(context, () => countGuests(expiry(options.maxAge))),
+    stats: async (options: { readonly maxAge?: number } = {}): Promise<GuestCounts> => {
+      checkOptionKeys(options, STATS_OPTION_KEYS, "guestUsers.stats()");
+      return withDatabase(context, () => countGuests(expiry(options.maxAge)));
+    },
 
     /**
      * Deletes expired guests' USERS in batches (their guest rows, sessions and every app row
@@ -168,6 +177,7 @@ export function cleanupManager(context: Context) {
      * ```
      */
     async deleteExpired(options: DeleteExpiredOptions = {}): Promise<DeleteExpiredResult> {
+      checkOptionKeys(options, DELETE_EXPIRED_OPTION_KEYS, "guestUsers.deleteExpired()");
       const fallback = quirks.name === "postgres" ? 5000 : 1000;
       const batchSize = positiveInteger("batchSize", options.batchSize, fallback);
       const limits = expiry(options.maxAge);

@@ -1,11 +1,13 @@
 import { sql } from "kysely";
 import { GuestUserError } from "../shared/errors.ts";
+import { checkOptionKeys } from "../shared/option-keys.ts";
 import { blockOuterQueries } from "../store/connect.ts";
 import type { Db } from "../store/dialect.ts";
 import type { GuestRecord } from "../store/guest-store.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
 import { guestExpiresAt, isGuestExpired } from "./expiry.ts";
 import { idOf, type UserRef } from "./guests.ts";
+import { DELETE_USER_OPTION_KEYS } from "./option-keys.ts";
 import type { User, UserId } from "./types.ts";
 
 /** Options of {@link deletionManager}'s `deleteUser`. */
@@ -139,6 +141,7 @@ export function deletionManager(context: Context) {
      * ```
      */
     async deleteUser(user: UserRef, options: DeleteUserOptions = {}): Promise<boolean> {
+      checkOptionKeys(options, DELETE_USER_OPTION_KEYS, "guestUsers.deleteUser()");
       const id = idOf(user);
       const by = options.by ?? "self";
       const deleted = await withDatabase(context, () =>

@@ -1,6 +1,8 @@
 import { InvalidConfigError } from "../shared/errors.ts";
+import { checkOptionKeys } from "../shared/option-keys.ts";
 import { dayOf, type FunnelDay } from "../store/funnel-store.ts";
 import { type Context, withDatabase } from "./context.ts";
+import { FUNNEL_OPTION_KEYS } from "./option-keys.ts";
 
 export type { FunnelDay } from "../store/funnel-store.ts";
 
@@ -62,6 +64,7 @@ export function funnelManager(context: Context) {
      * ```
      */
     async funnel(options: FunnelOptions = {}): Promise<Funnel> {
+      checkOptionKeys(options, FUNNEL_OPTION_KEYS, "guestUsers.funnel()");
       const count = options.days ?? 30;
       if (!Number.isInteger(count) || count < 1 || count > MAX_FUNNEL_DAYS) {
         throw new InvalidConfigError(

@@ -1,9 +1,11 @@
 import { GuestUserError, NotGuestError, ValidationError } from "../shared/errors.ts";
+import { checkOptionKeys } from "../shared/option-keys.ts";
 import type { GuestData, GuestRecord } from "../store/guest-store.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
 import { validateInput } from "./forms/index.ts";
 import { guestWriter } from "./guest-writes.ts";
 import { mergeGuestInto } from "./merge.ts";
+import { ACCEPT_TERMS_OPTION_KEYS, CREATE_GUEST_OPTION_KEYS } from "./option-keys.ts";
 import { hashPassword } from "./passwords.ts";
 import { insertSession, type Session } from "./sessions.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
@@ -119,6 +121,7 @@ export function guestManager(context: Context) {
      * ```
      */
     async createGuestUser(input: CreateGuestUserInput = {}): Promise<User> {
+      checkOptionKeys(input, CREATE_GUEST_OPTION_KEYS, "guestUsers.createGuestUser()");
       return (await create(input, false)).user;
     },
 
@@ -134,6 +137,7 @@ export function guestManager(context: Context) {
     async createGuestSession(
       input: CreateGuestUserInput = {},
     ): Promise<{ user: User; session: Session }> {
+      checkOptionKeys(input, CREATE_GUEST_OPTION_KEYS, "guestUsers.createGuestSession()");
       const { user, session } = await create(input, true);
       return { user, session: session as Session };
     },
@@ -166,6 +170,7 @@ export function guestManager(context: Context) {
      * ```
      */
     async convert(user: UserRef, input: unknown, options: AcceptTermsOption = {}): Promise<User> {
+      checkOptionKeys(options, ACCEPT_TERMS_OPTION_KEYS, "guestUsers.convert()");
       const id = idOf(user);
       const termsVersion = termsVersionOf(options);
       const form = settings.convertForm;

@@ -1,4 +1,5 @@
 import { GuestUserError, NotGuestError } from "../shared/errors.ts";
+import { checkOptionKeys } from "../shared/option-keys.ts";
 import type { Db } from "../store/dialect.ts";
 import { type IdentityRecord, identityQueries } from "../store/identity-store.ts";
 import { usernameKey } from "../store/username-case.ts";
@@ -7,6 +8,7 @@ import { idOf, type UserRef } from "./guests.ts";
 import { checkIdentity, IdentityTakenError, NotRegisteredError } from "./identity-checks.ts";
 import { freeUsername, identityUsername } from "./identity-usernames.ts";
 import { mergeGuestInto } from "./merge.ts";
+import { CURRENT_USER_OPTION_KEYS } from "./option-keys.ts";
 import type { Identity, User, UserId } from "./types.ts";
 
 /** An identity linked to a user (a row of the identities table). */
@@ -169,6 +171,7 @@ export function identityManager(context: Context) {
       identity: Identity,
       options: { readonly current?: User | null } = {},
     ): Promise<User | null> {
+      checkOptionKeys(options, CURRENT_USER_OPTION_KEYS, "guestUsers.signInWithIdentity()");
       const checked = checkIdentity(identity);
       const current = options.current ?? null;
       const found = await withDatabase(context, async () => {
@@ -252,6 +255,7 @@ export function identityManager(context: Context) {
       identity: Identity,
       options: { readonly current?: User | null } = {},
     ): Promise<{ user: User; outcome: ConnectOutcome }> {
+      checkOptionKeys(options, CURRENT_USER_OPTION_KEYS, "guestUsers.connectIdentity()");
       const current = options.current ?? null;
       for (let attempt = 1; ; attempt++) {
         const signedIn = await manager.signInWithIdentity(identity, { current });

@@ -1,11 +1,18 @@
 import type { RateLimit } from "../limits/types.ts";
 import type { KeysOf } from "../shared/option-keys.ts";
 import type { UsersTableOptions } from "../store/tables.ts";
+import type { DeleteGuestsOptions, ListGuestsOptions } from "./admin.ts";
+import type { DeleteExpiredOptions } from "./cleanup.ts";
 import { CLEANUP_SCHEDULE_OPTION_KEYS } from "./cleanup-schedule-options.ts";
+import type { DeleteUserOptions } from "./deletion.ts";
+import type { FunnelOptions } from "./funnel.ts";
+import type { GuestUsers } from "./guest-users.ts";
+import type { CreateGuestUserInput } from "./guests.ts";
 import type { CookieOptions, GuestUsersOptions, SessionOptions, TermsOptions } from "./options.ts";
 import type { ScryptParams } from "./passwords.ts";
 import { RETENTION_OPTION_KEYS } from "./retention-options.ts";
 import { SESSION_CACHE_OPTION_KEYS } from "./session-cache-options.ts";
+import type { AcceptTermsOption } from "./terms.ts";
 
 /**
  * The option keys `createGuestUsers()` knows, at every level: an unknown one (`databse`,
@@ -106,3 +113,69 @@ export const GUEST_USERS_OPTION_KEYS = {
   tablePrefix: true,
   users: USERS_TABLE_OPTION_KEYS,
 } as const satisfies KeysOf<GuestUsersOptions>;
+
+/**
+ * The option keys of the GuestUsers methods that take an options object, checked on each
+ * call (a few keys: cheap) before anything is read or written: `deleteExpired({ dryrun:
+ * true })` fails with `INVALID_CONFIG` and deletes nothing.
+ */
+
+/** The first parameter of a GuestUsers method, `undefined` left out. */
+type OptionsOf<Name extends keyof GuestUsers, Index extends number = 0> = NonNullable<
+  GuestUsers[Name] extends (...args: infer Args) => unknown ? Args[Index] : never
+>;
+
+/** The keys of {@link DeleteExpiredOptions} (`deleteExpired()`). */
+export const DELETE_EXPIRED_OPTION_KEYS = {
+  batchSize: true,
+  dryRun: true,
+  maxAge: true,
+  onProgress: true,
+} as const satisfies KeysOf<DeleteExpiredOptions>;
+
+/** The keys of `filterExpired()`'s options. */
+export const FILTER_EXPIRED_OPTION_KEYS = {
+  maxAge: true,
+  pageSize: true,
+} as const satisfies KeysOf<OptionsOf<"filterExpired">>;
+
+/** The keys of `stats()`'s options. */
+export const STATS_OPTION_KEYS = { maxAge: true } as const satisfies KeysOf<OptionsOf<"stats">>;
+
+/** The keys of {@link FunnelOptions} (`funnel()`). */
+export const FUNNEL_OPTION_KEYS = { days: true } as const satisfies KeysOf<FunnelOptions>;
+
+/** The keys of {@link ListGuestsOptions} (`listGuests()`). */
+export const LIST_GUESTS_OPTION_KEYS = {
+  filter: true,
+  q: true,
+  after: true,
+  limit: true,
+} as const satisfies KeysOf<ListGuestsOptions>;
+
+/** The keys of {@link DeleteGuestsOptions} (`deleteGuests()`). */
+export const DELETE_GUESTS_OPTION_KEYS = {
+  by: true,
+} as const satisfies KeysOf<DeleteGuestsOptions>;
+
+/** The keys of {@link DeleteUserOptions} (`deleteUser()`). */
+export const DELETE_USER_OPTION_KEYS = { by: true } as const satisfies KeysOf<DeleteUserOptions>;
+
+/** The keys of {@link AcceptTermsOption} (`convert()`, `createUser()`). */
+export const ACCEPT_TERMS_OPTION_KEYS = {
+  acceptTerms: true,
+} as const satisfies KeysOf<AcceptTermsOption>;
+
+/** The keys of {@link CreateGuestUserInput} (`createGuestUser()`, `createGuestSession()`). */
+export const CREATE_GUEST_OPTION_KEYS = {
+  request: true,
+  username: true,
+  data: true,
+  creationKey: true,
+} as const satisfies KeysOf<CreateGuestUserInput>;
+
+/** The keys of `signInWithIdentity()`'s and `connectIdentity()`'s options. */
+export const CURRENT_USER_OPTION_KEYS = { current: true } as const satisfies KeysOf<
+  OptionsOf<"signInWithIdentity", 1>
+> &
+  KeysOf<OptionsOf<"connectIdentity", 1>>;

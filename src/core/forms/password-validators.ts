@@ -1,4 +1,5 @@
 import { InvalidConfigError } from "../../shared/errors.ts";
+import { checkOptionKeys, type KeysOf } from "../../shared/option-keys.ts";
 import { isCommonPassword } from "./common-passwords.ts";
 
 /**
@@ -42,6 +43,11 @@ export interface MinimumLengthOptions {
   readonly minLength?: number;
 }
 
+/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
+const MINIMUM_LENGTH_OPTION_KEYS = {
+  minLength: true,
+} as const satisfies KeysOf<MinimumLengthOptions>;
+
 /**
  * Rejects passwords shorter than `minLength` characters.
  *
@@ -52,6 +58,7 @@ export interface MinimumLengthOptions {
  * ```
  */
 export function minimumLengthValidator(options: MinimumLengthOptions = {}): PasswordValidator {
+  checkOptionKeys(options, MINIMUM_LENGTH_OPTION_KEYS, "minimumLengthValidator()");
   const { minLength = 8 } = options;
   if (!Number.isInteger(minLength) || minLength < 1) {
     throw new InvalidConfigError(
@@ -91,6 +98,12 @@ export interface UserAttributeSimilarityOptions {
   readonly maxSimilarity?: number;
 }
 
+/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
+const SIMILARITY_OPTION_KEYS = {
+  attributes: true,
+  maxSimilarity: true,
+} as const satisfies KeysOf<UserAttributeSimilarityOptions>;
+
 /**
  * How alike two strings are, ignoring order: twice the number of characters they share
  * (counted as multisets) divided by their total length. 1 means the same characters.
@@ -126,6 +139,7 @@ function characterOverlap(a: readonly string[], b: readonly string[]): number {
 export function userAttributeSimilarityValidator(
   options: UserAttributeSimilarityOptions = {},
 ): PasswordValidator {
+  checkOptionKeys(options, SIMILARITY_OPTION_KEYS, "userAttributeSimilarityValidator()");
   const { attributes = ["username", "email"], maxSimilarity = 0.7 } = options;
   if (typeof maxSimilarity !== "number" || !(maxSimilarity >= 0.1 && maxSimilarity <= 1)) {
     throw new InvalidConfigError(
@@ -174,6 +188,11 @@ export interface CommonPasswordOptions {
   readonly passwords?: Iterable<string>;
 }
 
+/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
+const COMMON_PASSWORD_OPTION_KEYS = {
+  passwords: true,
+} as const satisfies KeysOf<CommonPasswordOptions>;
+
 /**
  * Rejects passwords that are on a list of common passwords (lower-cased and trimmed first).
  *
@@ -183,6 +202,7 @@ export interface CommonPasswordOptions {
  * ```
  */
 export function commonPasswordValidator(options: CommonPasswordOptions = {}): PasswordValidator {
+  checkOptionKeys(options, COMMON_PASSWORD_OPTION_KEYS, "commonPasswordValidator()");
   const own =
     options.passwords === undefined
       ? undefined

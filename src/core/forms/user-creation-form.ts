@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { InvalidConfigError } from "../../shared/errors.ts";
+import { checkOptionKeys, type KeysOf } from "../../shared/option-keys.ts";
 import type { ConvertForm, FormField } from "../types.ts";
 import {
   commonPasswordValidator,
@@ -49,6 +50,13 @@ export interface UserCreationFormOptions {
    */
   readonly passwordValidators?: readonly PasswordValidator[];
 }
+
+/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
+const USER_CREATION_FORM_OPTION_KEYS = {
+  minPasswordLength: true,
+  usernameMaxLength: true,
+  passwordValidators: true,
+} as const satisfies KeysOf<UserCreationFormOptions>;
 
 /**
  * No text field accepts more than this many UTF-16 code units, whatever its own limit: a
@@ -164,6 +172,7 @@ function positiveInteger(option: string, value: number): number {
 export function userCreationForm(
   options: UserCreationFormOptions = {},
 ): ConvertForm<UserCreationData> {
+  checkOptionKeys(options, USER_CREATION_FORM_OPTION_KEYS, "userCreationForm()");
   const minPasswordLength = positiveInteger("minPasswordLength", options.minPasswordLength ?? 8);
   const usernameMaxLength = positiveInteger("usernameMaxLength", options.usernameMaxLength ?? 150);
   if (options.passwordValidators !== undefined && !Array.isArray(options.passwordValidators)) {

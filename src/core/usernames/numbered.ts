@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { InvalidConfigError } from "../../shared/errors.ts";
+import { checkOptionKeys, type KeysOf } from "../../shared/option-keys.ts";
 import { attemptOf, cutToMaxLength, type NameGenerator } from "./name-generator.ts";
 
 /** The largest `digits` value: `10 ** digits` must stay below `randomInt`'s 2^48 range. */
@@ -20,6 +21,12 @@ export interface NumberedNameOptions {
    */
   readonly digits?: number;
 }
+
+/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
+const NUMBERED_NAME_OPTION_KEYS = {
+  prefix: true,
+  digits: true,
+} as const satisfies KeysOf<NumberedNameOptions>;
 
 /**
  * How many digits the number has on a given attempt: `digits` for the first two names of a
@@ -55,6 +62,7 @@ export function digitsForAttempt(digits: number, attempt: number): number {
  * ```
  */
 export function numberedNameGenerator(options: NumberedNameOptions = {}): NameGenerator {
+  checkOptionKeys(options, NUMBERED_NAME_OPTION_KEYS, "numberedNameGenerator()");
   const { prefix = "Guest", digits = 4 } = options;
   if (typeof prefix !== "string") {
     throw new InvalidConfigError("prefix", `expected a string, got ${typeof prefix}.`);

@@ -7,6 +7,7 @@ import type {
 } from "kysely";
 import type { Pool } from "mysql2";
 import { GuestUserError } from "../../shared/errors.ts";
+import { checkOptionKeys, type KeysOf } from "../../shared/option-keys.ts";
 import { errorCode } from "../dialect.ts";
 import {
   PreparedStatementGate,
@@ -40,6 +41,11 @@ const POOLER_ERRORS = new Set<unknown>([
 const FIX =
   "Pass `preparedStatements: false` to createGuestUsers() to silence this warning, or raise the server's max_prepared_stmt_count.";
 
+/** The keys of `preparedStatementMysqlPool()`'s options. */
+const POOL_OPTION_KEYS = { logger: true } as const satisfies KeysOf<
+  NonNullable<Parameters<typeof preparedStatementMysqlPool>[1]>
+>;
+
 /**
  * Wraps a mysql2 pool for Kysely's `MysqlDialect` so guest-user's hot statements run through
  * mysql2's `execute` (server-side prepared statements, cached per connection); every other
@@ -60,6 +66,7 @@ export function preparedStatementMysqlPool(
   pool: Pool,
   options: { readonly logger?: PreparedStatementWarner } = {},
 ): MysqlPool {
+  checkOptionKeys(options, POOL_OPTION_KEYS, "preparedStatementMysqlPool()");
   const gate = new PreparedStatementGate(true, options.logger ?? console, FIX);
   // One wrapper per connection: Kysely keys its connection objects by what it gets.
   const wrappers = new WeakMap<object, MysqlPoolConnection>();

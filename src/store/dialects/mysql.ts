@@ -1,6 +1,7 @@
 import { Kysely, MysqlDialect, type MysqlPool, sql } from "kysely";
 import type { Pool } from "mysql2";
 import { GuestUserError } from "../../shared/errors.ts";
+import { checkOptionKeys, type KeysOf } from "../../shared/option-keys.ts";
 import {
   type Db,
   type DialectQuirks,
@@ -43,6 +44,13 @@ export interface MysqlDatabaseOptions {
   readonly logger?: PreparedStatementWarner;
 }
 
+/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
+const DATABASE_OPTION_KEYS = {
+  max: true,
+  preparedStatements: true,
+  logger: true,
+} as const satisfies KeysOf<MysqlDatabaseOptions>;
+
 /**
  * Connects to MySQL or MariaDB through a `mysql2` pool: pass a connection URL, or a pool you
  * made (we then never end it).
@@ -58,6 +66,7 @@ export function mysqlDatabase(
   source: string | MysqlPoolSource,
   options: MysqlDatabaseOptions = {},
 ) {
+  checkOptionKeys(options, DATABASE_OPTION_KEYS, "mysqlDatabase()");
   const { preparedStatements = true, logger } = options;
   const wrap = (pool: Pool): MysqlPool =>
     preparedStatements ? preparedStatementMysqlPool(pool, logger ? { logger } : {}) : pool;

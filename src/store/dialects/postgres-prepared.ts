@@ -1,6 +1,7 @@
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from "kysely";
 import type { Pool } from "pg";
 import { GuestUserError } from "../../shared/errors.ts";
+import { checkOptionKeys, type KeysOf } from "../../shared/option-keys.ts";
 import { errorCode } from "../dialect.ts";
 import {
   PreparedStatementGate,
@@ -17,6 +18,9 @@ export interface PreparedStatementPoolOptions {
    */
   readonly logger?: PreparedStatementWarner;
 }
+
+/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
+const POOL_OPTION_KEYS = { logger: true } as const satisfies KeysOf<PreparedStatementPoolOptions>;
 
 /** What we call on a pg client: pg's named statements, plain queries, Kysely's cursors. */
 interface PgClient {
@@ -64,6 +68,7 @@ export function preparedStatementPool(
   pool: Pool,
   options: PreparedStatementPoolOptions = {},
 ): PostgresPool {
+  checkOptionKeys(options, POOL_OPTION_KEYS, "preparedStatementPool()");
   const gate = new PreparedStatementGate(true, options.logger ?? console, FIX);
   // One wrapper per pg client: Kysely keys its connection objects by the client it gets.
   const wrappers = new WeakMap<object, PreparedStatementClient>();

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, type PostgresPool, sql } from "kysely";
 import type { Pool } from "pg";
 import { GuestUserError } from "../../shared/errors.ts";
 import type { UserId } from "../../shared/ids.ts";
+import { checkOptionKeys, type KeysOf } from "../../shared/option-keys.ts";
 import {
   type Db,
   type DialectQuirks,
@@ -42,6 +43,13 @@ export interface PostgresDatabaseOptions {
   readonly logger?: PreparedStatementWarner;
 }
 
+/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
+const DATABASE_OPTION_KEYS = {
+  max: true,
+  preparedStatements: true,
+  logger: true,
+} as const satisfies KeysOf<PostgresDatabaseOptions>;
+
 /**
  * Connects to PostgreSQL through a `pg` pool: pass a connection URL, or a `Pool` you made
  * (we then never end it: that stays yours).
@@ -54,6 +62,7 @@ export interface PostgresDatabaseOptions {
  * ```
  */
 export function postgresDatabase(source: string | Pool, options: PostgresDatabaseOptions = {}) {
+  checkOptionKeys(options, DATABASE_OPTION_KEYS, "postgresDatabase()");
   const { preparedStatements = true, logger } = options;
   const wrap = (pool: Pool): PostgresPool =>
     preparedStatements ? preparedStatementPool(pool, logger ? { logger } : {}) : pool;

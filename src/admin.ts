@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { adminViews } from "guest-user/admin";
- * const routes = adminViews(http, { canAccess: (user) => user.username === "ada" });
+ * const routes = adminViews(http); // for staff: `guest-user staff grant <username>`
  * ```
  * @module
  */

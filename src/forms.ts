@@ -43,6 +43,10 @@ export {
   type ScryptParams,
   verifyPassword,
 } from "./core/passwords.ts";
+export {
+  DEFAULT_RESERVED_USERNAMES,
+  RESERVED_USERNAME_MESSAGE,
+} from "./core/reserved-usernames.ts";
 export type { ConvertForm, Credentials, FormField } from "./core/types.ts";
 export { friendlyNameGenerator } from "./core/usernames/friendly.ts";
 export type { NameGenerator, NameGeneratorContext } from "./core/usernames/name-generator.ts";

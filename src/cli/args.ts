@@ -1,5 +1,13 @@
 import { parseArgs } from "node:util";
-import { COMMANDS, type CommandName, isCommand, OPTIONS, type OptionName } from "./spec.ts";
+import { closest } from "../shared/option-keys.ts";
+import {
+  COMMANDS,
+  type CommandName,
+  type CommandSpec,
+  isCommand,
+  OPTIONS,
+  type OptionName,
+} from "./spec.ts";
 
 /** A mistake on the command line: reported in one line, exit code 2. */
 export class UsageError extends Error {
@@ -17,6 +25,10 @@ export interface CommandOptions {
   readonly batchSize?: number;
   readonly dryRun: boolean;
   readonly json: boolean;
+  /** The action of a command that takes one (`staff grant ada`: `"grant"`). */
+  readonly action?: string;
+  /** The argument after the action (`staff grant ada`: `"ada"`). */
+  readonly operand?: string;
 }
 
 /** What the command line asks for. */
@@ -71,6 +83,37 @@ function parseError(error: unknown): UsageError {
   return new UsageError(message.split("\n")[0] ?? message);
 }
 
+/** ` (did you mean "x"?)` when one of `candidates` is close to `input`, else "". */
+function didYouMean(input: string, candidates: readonly string[]): string {
+  const guess = closest(input, candidates);
+  return guess === null ? "" : ` (did you mean "${guess}"?)`;
+}
+
+/** The action and operand of a command that takes them; none for the others. */
+function commandArguments(
+  name: CommandName,
+  extra: readonly string[],
+): { action?: string; operand?: string } {
+  const spec: CommandSpec = COMMANDS[name];
+  const { actions, operand: what = "VALUE" } = spec;
+  if (!actions) {
+    if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    return {};
+  }
+  const form = `guest-user ${name} ${actions.join("|")} ${what}`;
+  const [action, operand, ...rest] = extra;
+  if (action === undefined) throw new UsageError(`${name} needs an action: ${form}`);
+  if (!actions.includes(action)) {
+    throw new UsageError(
+      `unknown ${name} action ${JSON.stringify(action)}${didYouMean(action, actions)}: ${form}`,
+    );
+  }
+  if (operand === undefined || operand.trim() === "")
+    throw new UsageError(`${name} ${action} needs a ${what}: ${form}`);
+  if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
+  return { action, operand };
+}
+
 function tokenize(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -97,11 +140,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   const [name, ...extra] = positionals;
   if (name === undefined) return { kind: "missing-command" };
   if (!isCommand(name)) {
+    const names = Object.keys(COMMANDS);
     throw new UsageError(
-      `unknown command ${JSON.stringify(name)} (commands: ${Object.keys(COMMANDS).join(", ")})`,
+      `unknown command ${JSON.stringify(name)}${didYouMean(name, names)} (commands: ${names.join(", ")})`,
     );
   }
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  const positional = commandArguments(name, extra);
   const accepted: readonly OptionName[] = COMMANDS[name].options;
   for (const option of Object.keys(values) as OptionName[]) {
     if (!accepted.includes(option)) throw new UsageError(`${name} does not take --${option}`);
@@ -117,6 +161,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       batchSize: count("--batch-size", values["batch-size"]),
       dryRun: values["dry-run"] ?? false,
       json: values.json ?? false,
+      ...positional,
     },
   };
 }

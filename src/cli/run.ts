@@ -4,6 +4,7 @@ import { parseCommandLine } from "./args.ts";
 import type { Command } from "./commands/context.ts";
 import { deleteExpired } from "./commands/delete-expired.ts";
 import { migrate } from "./commands/migrate.ts";
+import { staff } from "./commands/staff.ts";
 import { stats } from "./commands/stats.ts";
 import { loadConfig } from "./config.ts";
 import { type CliIo, EXIT, writeLine } from "./io.ts";
@@ -18,6 +19,7 @@ const COMMANDS: Readonly<Record<CommandName, Command>> = {
   migrate,
   "delete-expired": deleteExpired,
   stats,
+  staff,
 };
 
 /**

@@ -4,13 +4,18 @@ import { type DatabaseSource, DatabaseUnavailableError } from "../index.ts";
 import { sqliteDirectoryMissing } from "../shared/errors.ts";
 import { DEFAULT_DATABASE } from "../store/connect.ts";
 
-/** The library's tables are not there: `delete-expired` and `stats` never create them. */
+/**
+ * The library's tables are not there, or lack a column a later migration adds: the commands
+ * other than `migrate` never create or change them.
+ */
 export class SchemaMissingError extends Error {
   override readonly name = "SchemaMissingError";
 
-  constructor(detail: string, options?: ErrorOptions) {
+  /** @param outdated true when the tables exist but lack a column (a migration not applied) */
+  constructor(detail: string, options?: ErrorOptions & { readonly outdated?: boolean }) {
+    const state = options?.outdated ? "out of date" : "missing";
     super(
-      `the guest-user tables are missing (${detail}): run \`guest-user migrate\` first`,
+      `the guest-user tables are ${state} (${detail}): run \`guest-user migrate\` first`,
       options,
     );
   }
@@ -18,6 +23,20 @@ export class SchemaMissingError extends Error {
 
 const MISSING_TABLE_CODES = new Set<unknown>(["42P01", "ER_NO_SUCH_TABLE", 1146]);
 const MISSING_TABLE_MESSAGE = /no such table|relation .* does not exist|table .* doesn't exist/i;
+const MISSING_COLUMN_CODES = new Set<unknown>(["42703", "ER_BAD_FIELD_ERROR", 1054]);
+const MISSING_COLUMN_MESSAGE = /no such column|column .* does not exist|unknown column/i;
+
+/** True when a driver error along the `cause` chain has one of `codes` or matches `message`. */
+function driverSays(error: unknown, codes: ReadonlySet<unknown>, pattern: RegExp): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (typeof current !== "object") return false;
+    const { code, errno, message, cause } = current as Record<string, unknown>;
+    if (codes.has(code) || codes.has(errno)) return true;
+    if (typeof message === "string" && pattern.test(message)) return true;
+    current = cause;
+  }
+  return false;
+}
 
 /**
  * True when a driver error says a table does not exist (SQLite `no such table`, PostgreSQL
@@ -28,27 +47,37 @@ const MISSING_TABLE_MESSAGE = /no such table|relation .* does not exist|table .*
  * ```
  */
 export function isMissingTable(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    if (typeof current !== "object") return false;
-    const { code, errno, message, cause } = current as Record<string, unknown>;
-    if (MISSING_TABLE_CODES.has(code) || MISSING_TABLE_CODES.has(errno)) return true;
-    if (typeof message === "string" && MISSING_TABLE_MESSAGE.test(message)) return true;
-    current = cause;
-  }
-  return false;
+  return driverSays(error, MISSING_TABLE_CODES, MISSING_TABLE_MESSAGE);
 }
 
 /**
- * Turns a missing-table error into a {@link SchemaMissingError}; other errors pass unchanged.
+ * True when a driver error says a column does not exist (SQLite `no such column`, PostgreSQL
+ * 42703, MySQL/MariaDB 1054): a migration that adds it was not applied.
+ * @example
+ * ```ts
+ * isMissingColumn(new Error("no such column: u.is_staff")); // true
+ * ```
+ */
+export function isMissingColumn(error: unknown): boolean {
+  return driverSays(error, MISSING_COLUMN_CODES, MISSING_COLUMN_MESSAGE);
+}
+
+/**
+ * Turns a missing-table or missing-column error into a {@link SchemaMissingError}; other
+ * errors pass unchanged.
  * @example
  * ```ts
  * await guestUsers.stats().catch((error) => { throw explainMissingSchema(error); });
  * ```
  */
 export function explainMissingSchema(error: unknown): unknown {
-  if (!isMissingTable(error)) return error;
+  const table = isMissingTable(error);
+  if (!table && !isMissingColumn(error)) return error;
   const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
-  return new SchemaMissingError(detail ?? "a table does not exist", { cause: error });
+  return new SchemaMissingError(detail || "a table or column does not exist", {
+    cause: error,
+    outdated: !table,
+  });
 }
 
 /**

@@ -52,7 +52,11 @@ export const OPTION_HELP: Readonly<Record<OptionName, { value?: string; text: st
 /** The options every command takes. */
 const CONNECTION: readonly OptionName[] = ["config", "database", "table-prefix"];
 
-/** The commands, with a one-line summary and the options each accepts. */
+/**
+ * The commands, with a one-line summary and the options each accepts. A command with
+ * `actions` takes one of them and then one `operand` (`staff grant ada`); the others take
+ * no argument.
+ */
 export const COMMANDS = {
   migrate: {
     summary: "create or update the library's tables",
@@ -66,7 +70,23 @@ export const COMMANDS = {
     summary: "count guests and expired guests; the conversion funnel of the last 30 days",
     options: [...CONNECTION, "max-age", "json"],
   },
-} as const satisfies Record<string, { summary: string; options: readonly OptionName[] }>;
+  staff: {
+    summary: "give a registered user the staff flag (the guest admin), or take it away",
+    options: CONNECTION,
+    actions: ["grant", "revoke"],
+    operand: "USERNAME",
+  },
+} as const satisfies Record<string, CommandSpec>;
+
+/** What {@link COMMANDS} says of one command. */
+export interface CommandSpec {
+  readonly summary: string;
+  readonly options: readonly OptionName[];
+  /** The actions it takes as its first argument (`grant`, `revoke`). @default none */
+  readonly actions?: readonly string[];
+  /** The name of the argument after the action, as the usage shows it. @default none */
+  readonly operand?: string;
+}
 
 /** A command's name. */
 export type CommandName = keyof typeof COMMANDS;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { COMMANDS, OPTION_HELP, type OptionName } from "./spec.ts";
+import { COMMANDS, type CommandSpec, OPTION_HELP, type OptionName } from "./spec.ts";
 
 function table(rows: readonly (readonly [string, string])[]): string[] {
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
@@ -29,7 +29,12 @@ function commandsTaking(name: OptionName): string {
  * ```
  */
 export function usage(): string {
-  const commands = table(Object.entries(COMMANDS).map(([name, spec]) => [name, spec.summary]));
+  const commands = table(
+    Object.entries(COMMANDS).map(([name, spec]: [string, CommandSpec]) => [
+      spec.actions ? `${name} ${spec.actions.join("|")} ${spec.operand ?? "VALUE"}` : name,
+      spec.summary,
+    ]),
+  );
   const options = table(
     (Object.keys(OPTION_HELP) as OptionName[]).map((name) => [
       optionLabel(name),
@@ -56,6 +61,7 @@ export function usage(): string {
     "  guest-user migrate --database postgres://localhost/app",
     "  DATABASE_URL=mysql://localhost/app guest-user delete-expired --dry-run",
     "  guest-user stats --max-age 86400 --json",
+    "  guest-user staff grant ada --config ./src/guest-user.config.mjs",
     "",
   ].join("\n");
 }

@@ -6,6 +6,7 @@ import { validateInput } from "./forms/index.ts";
 import { idOf, type UserRef } from "./guests.ts";
 import { ACCEPT_TERMS_OPTION_KEYS } from "./option-keys.ts";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
+import { refuseReserved } from "./reserved-usernames.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 import type { Credentials, User } from "./types.ts";
 
@@ -58,7 +59,7 @@ export function accountManager(context: Context) {
      * Creates a registered user from sign-up input, validated with the convert form (same
      * fields, same password rules). The username is stored NFKC-normalized; one that differs
      * from an existing username only in case is taken. Throws `VALIDATION_FAILED` for bad
-     * input or a taken name. `options.acceptTerms` records that terms version as accepted in
+     * input, a taken name, or a name in `reservedUsernames` ("This username is reserved."). `options.acceptTerms` records that terms version as accepted in
      * the same transaction as the new user.
      * @default options {} (no terms acceptance recorded)
      * @example
@@ -73,6 +74,7 @@ export function accountManager(context: Context) {
       const result = await validateInput(form.schema, input);
       if (!result.ok) throw new ValidationError(result.fieldErrors);
       const credentials = form.getCredentials(result.value);
+      refuseReserved(settings.reservedUsernames, credentials.username);
       const username = normalizeUsername(credentials.username);
       const taken = () => new ValidationError({ username: [TAKEN] });
       if (await withDatabase(context, () => users.findByUsername(db, username))) throw taken();
@@ -99,6 +101,7 @@ export function accountManager(context: Context) {
               passwordHash,
               createdAt: now,
               lastLoginAt: null,
+              isStaff: false,
             },
             false,
           );
@@ -121,6 +124,22 @@ export function accountManager(context: Context) {
       return withDatabase(context, async () => {
         const [row, guest] = await Promise.all([users.findById(db, id), guests.find(db, id)]);
         return row ? toUser(row, guest !== undefined) : null;
+      });
+    },
+
+    /**
+     * Loads a user by username, compared as logins compare it (NFKC, without regard to
+     * case: `"ADA"` finds `"ada"`), with a fresh guest flag; null when no user has it.
+     * @example
+     * ```ts
+     * const ada = await guestUsers.getUserByUsername("ada");
+     * ```
+     */
+    async getUserByUsername(username: string): Promise<User | null> {
+      if (typeof username !== "string" || username === "") return null;
+      return withDatabase(context, async () => {
+        const row = await users.findByUsername(db, username);
+        return row ? toUser(row, (await guests.find(db, row.id)) !== undefined) : null;
       });
     },
   };

@@ -78,5 +78,8 @@ export function toUser(row: UserRow, isGuest: boolean): User {
     isGuest,
     createdAt: row.createdAt,
     lastLoginAt: row.lastLoginAt,
+    // A guest is never staff, whatever its row says.
+    isStaff: row.isStaff && !isGuest,
+    hasPassword: row.passwordHash !== null,
   };
 }

@@ -15,6 +15,7 @@ import { createSessionCacheRuntime } from "./revocations.ts";
 import { withRevocations } from "./revoking-stores.ts";
 import { sessionManager } from "./sessions.ts";
 import { type GuestUsersOptions, resolveSettings, type Settings } from "./settings.ts";
+import { staffManager } from "./staff.ts";
 import { termsManager } from "./terms.ts";
 
 /** Everything the library does, bound to one database and one set of settings. */
@@ -27,7 +28,8 @@ export interface GuestUsers
     ReturnType<typeof adminManager>,
     ReturnType<typeof identityManager>,
     ReturnType<typeof deletionManager>,
-    ReturnType<typeof termsManager> {
+    ReturnType<typeof termsManager>,
+    ReturnType<typeof staffManager> {
   /** The checked settings, defaults filled in. */
   readonly settings: Settings;
   /** The Kysely instance in use (for your own queries on the same database). */
@@ -114,6 +116,7 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
     ...identityManager(context),
     ...termsManager(context),
     ...deletionManager(context),
+    ...staffManager(context),
     migrate: () => withDatabase(context, () => migrateToLatest(db, settings.tables, quirks)),
     unmigrate: () => withDatabase(context, () => migrateDown(db, settings.tables, quirks)),
     on: (name, listener) => context.events.on(name, listener),

@@ -43,6 +43,8 @@ export function guestWriter(context: Context): GuestWriter {
     isGuest: true,
     createdAt: now,
     lastLoginAt: null,
+    isStaff: false,
+    hasPassword: false,
   });
 
   if (quirks.name === "postgres" && context.tableUsers) {

@@ -7,6 +7,7 @@ import { guestWriter } from "./guest-writes.ts";
 import { mergeGuestInto } from "./merge.ts";
 import { ACCEPT_TERMS_OPTION_KEYS, CREATE_GUEST_OPTION_KEYS } from "./option-keys.ts";
 import { hashPassword } from "./passwords.ts";
+import { refuseReserved } from "./reserved-usernames.ts";
 import { insertSession, type Session } from "./sessions.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 import type { User, UserId } from "./types.ts";
@@ -158,9 +159,9 @@ export function guestManager(context: Context) {
      * Converts a guest to a registered user: validates `input` with the convert form, then in
      * ONE transaction removes the guest row (none: `NOT_GUEST`), sets username and password
      * on the SAME user row and ends all its sessions. Fires `converted` after commit.
-     * Throws `VALIDATION_FAILED` (nothing changed) for invalid input or a taken username; a
-     * username is taken when one differing only in case or NFKC form exists (`"ada"` after
-     * `"Ada"`). It is stored NFKC-normalized. `options.acceptTerms` records that terms version
+     * Throws `VALIDATION_FAILED` (nothing changed) for invalid input, a taken username (one
+     * differing only in case or NFKC form exists: `"ada"` after `"Ada"`) or one in
+     * `reservedUsernames` ("This username is reserved."). It is stored NFKC-normalized. `options.acceptTerms` records that terms version
      * as accepted in the same transaction.
      * @default options {} (no terms acceptance recorded)
      * @example
@@ -177,6 +178,7 @@ export function guestManager(context: Context) {
       const result = await validateInput(form.schema, input);
       if (!result.ok) throw new ValidationError(result.fieldErrors);
       const credentials = form.getCredentials(result.value);
+      refuseReserved(settings.reservedUsernames, credentials.username);
       // Stored NFKC-normalized (normalizeUsername), whatever form produced it; "taken" is
       // decided without regard to case (findByUsername), so "ada" is refused next to "Ada".
       const username = credentials.username.normalize("NFKC");

@@ -42,7 +42,8 @@ export function identityManager(context: Context) {
     write: (username: string) => Promise<T>,
   ): Promise<T> => {
     const base = identityUsername(identity, maxLength);
-    const avoid = new Set<string>();
+    // Reserved names are skipped like taken ones: "admin" becomes "admin2".
+    const avoid = new Set<string>(settings.reservedUsernames);
     for (let attempt = 1; ; attempt++) {
       const username = await freeUsername(db, identities, base, maxLength, avoid);
       try {
@@ -83,7 +84,8 @@ export function identityManager(context: Context) {
      * SAME user id keeps all its data. In ONE transaction the guest row is removed (none:
      * `NOT_GUEST`), the user gets the identity's username (preferred username, else the
      * e-mail's local part, else `<provider>user`; NFKC-normalized, cut to
-     * `usernameMaxLength`, with the first free numeric suffix when taken: "Rufus3") and
+     * `usernameMaxLength`, with the first free numeric suffix when taken or in
+     * `reservedUsernames`: "Rufus3", "admin2") and
      * e-mail, and no usable password (it can never log in by password), the identity is
      * linked (already linked to someone: `IDENTITY_TAKEN`, nothing changed), and every
      * session of the user ends. Fires `converted`, then `convertedSocialAccount`, after commit.

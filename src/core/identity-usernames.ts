@@ -59,8 +59,8 @@ const ROUNDS = 8;
 /**
  * The first free name of `base`, `base2`, `base3`... as the reference does ("Rufus3" when
  * "Rufus" and "Rufus2" are taken), found with one query per batch of candidates on the
- * username index (never one per name). Names in `avoid` (usernameKey form: ones that just
- * lost a race) are skipped. After some 4,000 taken names, a random six-to-nine-digit suffix.
+ * username index (never one per name). Names in `avoid` (usernameKey form: the reserved
+ * usernames, and ones that just lost a race) are skipped. After some 4,000 taken names, a random six-to-nine-digit suffix.
  */
 export async function freeUsername(
   db: Db,

@@ -89,6 +89,15 @@ export interface GuestUsersOptions extends TableOptions {
   readonly cleanup?: CleanupScheduleOptions | null;
   /** The form that converts a guest. @default userCreationForm() */
   readonly convertForm?: ConvertForm<unknown>;
+  /**
+   * Usernames nobody gets: sign-up and convert refuse them ("This username is reserved."),
+   * and a name derived from a social identity (`preferred_username`, GitHub `login`) that is
+   * one of them gets the next free numeric suffix instead ("admin2"). Compared as usernames
+   * are: NFKC, without regard to case. Existing users keep their names. `[]` reserves none.
+   * @default DEFAULT_RESERVED_USERNAMES (admin, administrator, root, staff, support, ...; from guest-user/forms)
+   * @example reservedUsernames: [...DEFAULT_RESERVED_USERNAMES, "billing", "ceo"]
+   */
+  readonly reservedUsernames?: readonly string[];
   /** Pre-fill the convert form with the guest's generated username. @default false */
   readonly convertPrefillUsername?: boolean;
   /** Where guests go when a page needs a registered user. @default "/convert/" */

@@ -26,6 +26,8 @@ export interface Settings {
   /** The checked `cleanup` option; null when no schedule. */
   readonly cleanup: CleanupSchedule | null;
   readonly convertForm: ConvertForm<unknown>;
+  /** The `reservedUsernames`, as keys (NFKC, lower case): compare with `usernameKey()`. */
+  readonly reservedUsernames: ReadonlySet<string>;
   readonly convertPrefillUsername: boolean;
   readonly convertUrl: string;
   readonly convertRedirectUrl: string;

@@ -20,6 +20,7 @@ import { GUEST_USERS_OPTION_KEYS } from "./option-keys.ts";
 import type { GuestUsersOptions } from "./options.ts";
 import { TWO_WEEKS } from "./options.ts";
 import { DEFAULT_SCRYPT } from "./passwords.ts";
+import { resolveReservedUsernames } from "./reserved-usernames.ts";
 import type { Settings } from "./resolved-settings.ts";
 import { resolveRetention } from "./retention-options.ts";
 import { resolveSessionCache } from "./session-cache-options.ts";
@@ -140,6 +141,7 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
       '"createdAt" or "lastSeenAt"',
     ),
     convertForm,
+    reservedUsernames: resolveReservedUsernames(options.reservedUsernames),
     convertPrefillUsername: check(
       "convertPrefillUsername",
       options.convertPrefillUsername,

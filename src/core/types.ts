@@ -18,6 +18,17 @@ export interface User {
   readonly createdAt: number | null;
   /** Milliseconds since the epoch of the last password login; `null` if never. */
   readonly lastLoginAt: number | null;
+  /**
+   * True for staff: who may use the guest admin by default (`adminViews` without
+   * `canAccess`). Set with `guest-user staff grant <username>` or `guestUsers.setStaff()`;
+   * never true for a guest. False when the app's own users table maps no `isStaff` column.
+   */
+  readonly isStaff: boolean;
+  /**
+   * True when the user can log in with a password (signed up or converted with a form);
+   * false for guests and for accounts made only through a social identity.
+   */
+  readonly hasPassword: boolean;
 }
 
 /**

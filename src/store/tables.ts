@@ -49,6 +49,15 @@ export interface UsersTableOptions {
     readonly createdAt?: string | null;
     /** Optional: milliseconds since the epoch. @default "last_login_at" */
     readonly lastLoginAt?: string | null;
+    /**
+     * Optional: the staff flag (who may use the guest admin by default; `guest-user staff
+     * grant|revoke`, `guestUsers.setStaff()`): a `boolean` column on PostgreSQL, a boolean,
+     * `tinyint(1)` or 0/1 integer column on SQLite, MySQL and MariaDB, NOT NULL.
+     * The built-in table has it (migration 009); on your own table, unmapped means nobody
+     * is staff (give the admin a `canAccess` of your own, or map your column here).
+     * @default "is_staff" on the built-in table; null (nobody is staff) on your own table
+     */
+    readonly isStaff?: string | null;
   };
   /**
    * How ids come back to JavaScript: `"integer"` (auto-increment keys, returned as numbers)
@@ -78,6 +87,8 @@ export interface Tables {
     readonly email: string | null;
     readonly createdAt: string | null;
     readonly lastLoginAt: string | null;
+    /** The staff flag's column; null when the app's own table has none (nobody is staff). */
+    readonly isStaff: string | null;
     readonly idType: "integer" | "string";
     readonly idColumnType: string | null;
     readonly usernameMaxLength: number;
@@ -168,6 +179,11 @@ export function resolveTables(options: TableOptions = {}): Tables {
         "users.columns.lastLoginAt",
         columns.lastLoginAt,
         "last_login_at",
+      ),
+      isStaff: optionalIdentifier(
+        "users.columns.isStaff",
+        columns.isStaff === undefined && !builtIn ? null : columns.isStaff,
+        "is_staff",
       ),
       idType,
       idColumnType: users.idColumnType ?? null,

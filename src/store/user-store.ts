@@ -13,6 +13,8 @@ export interface UserRow {
   readonly passwordHash: string | null;
   readonly createdAt: number | null;
   readonly lastLoginAt: number | null;
+  /** The staff flag; false when the app's own table maps no such column. */
+  readonly isStaff: boolean;
 }
 
 /** The user fields the library writes. */
@@ -72,6 +74,14 @@ export function toMillis(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
 
+/**
+ * A flag column as JavaScript: PostgreSQL answers `true`/`false`, SQLite and MySQL/MariaDB
+ * 0/1 (a number, a bigint, or a string for some column types); NULL is false.
+ */
+export function toFlag(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n || value === "1" || value === "t";
+}
+
 /** `alias.col as name` for each user column, NULL for the ones the app's table lacks. */
 export function userColumns(tables: Tables, alias: string): RawBuilder<unknown> {
   const { users } = tables;
@@ -86,6 +96,7 @@ export function userColumns(tables: Tables, alias: string): RawBuilder<unknown> 
     column(users.password, "password_hash"),
     column(users.createdAt, "created_at"),
     column(users.lastLoginAt, "last_login_at"),
+    column(users.isStaff, "is_staff"),
   ]);
 }
 
@@ -97,6 +108,7 @@ export interface RawUserColumns {
   password_hash: string | null;
   created_at: unknown;
   last_login_at: unknown;
+  is_staff: unknown;
 }
 
 /** Maps the raw columns to a {@link UserRow}. */
@@ -108,6 +120,7 @@ export function toUserRow(raw: RawUserColumns, tables: Tables): UserRow {
     passwordHash: raw.password_hash ?? null,
     createdAt: toMillis(raw.created_at),
     lastLoginAt: toMillis(raw.last_login_at),
+    isStaff: toFlag(raw.is_staff),
   };
 }
 

@@ -47,6 +47,8 @@ async function startPassport(gu: GuestUsers): Promise<string> {
       isGuest: false,
       createdAt: null,
       lastLoginAt: null,
+      isStaff: false,
+      hasPassword: true,
     }),
   );
   const app = express();

@@ -274,6 +274,7 @@ describe("session cache internals", () => {
       passwordHash: null,
       createdAt: 0,
       lastLoginAt: null,
+      isStaff: false,
     },
     isGuest: true,
   });

@@ -60,12 +60,15 @@ describeEachDatabase("the username's one unique index", (fx) => {
     await sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_username_key`)}
         unique (username)`.execute(gu.db);
     await sql`delete from ${sql.table(gu.settings.tables.migrations)}
-        where name in ('007-one-username-index', '008-set-based-cascade')`.execute(gu.db);
+        where name in ('007-one-username-index', '008-set-based-cascade', '009-staff')`.execute(
+      gu.db,
+    );
     expect(await usernameUniqueIndexes(gu)).toHaveLength(2);
 
     expect((await gu.migrate()).applied).toEqual([
       "007-one-username-index",
       "008-set-based-cascade",
+      "009-staff",
     ]);
     expect(await usernameUniqueIndexes(gu)).toEqual([`${table}_username_lower_idx`]);
     await insertUser(gu, "Ada");

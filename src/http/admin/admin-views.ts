@@ -27,17 +27,21 @@ const admitted =
  *
  * Each answers HTML, or JSON when the client asks for it (`Accept: application/json`) or
  * posts JSON (then `confirm: true` skips the confirmation step). Anonymous visitors go to
- * `loginUrl` with `next` (JSON: 401); guests and users `canAccess` refuses get 403. Every
+ * `loginUrl` with `next` (JSON: 401); guests and users `canAccess` refuses (by default:
+ * everyone but staff, see `guest-user staff grant <username>`) get 403. Every
  * POST needs the CSRF token (or a same-origin JSON request, or a bearer token): 403 without.
  * Neither action can delete a registered user, even if its id is posted. No add or edit.
  *
  * @example
  * ```ts
- * const admins = new Set(["ada"]);
- * app.use(guestUser.router(adminViews(guestUser.http, { canAccess: (user) => admins.has(user.username) })));
+ * // For staff: `npx guest-user staff grant ada` first.
+ * app.use(guestUser.router(adminViews(guestUser.http)));
  * ```
  */
-export function adminViews(http: GuestUserHttp, options: AdminViewsOptions): readonly WebRoute[] {
+export function adminViews(
+  http: GuestUserHttp,
+  options: AdminViewsOptions = {},
+): readonly WebRoute[] {
   const admin = createAdminKit(http, options);
   const { paths, view } = admin;
   return [

@@ -11,9 +11,14 @@ export interface AdminViewsOptions {
   /**
    * Who may use the admin: called with each signed-in REGISTERED user (guests never may);
    * true lets them in, false answers 403. Anonymous visitors go to the login page first.
-   * @example canAccess: (user) => ["ada", "grace"].includes(user.username)
+   * The default admits staff (`user.isStaff`: `guest-user staff grant <username>`,
+   * `guestUsers.setStaff()`). Prefer the flag, or another property no visitor can choose,
+   * to usernames: a name can be claimed by whoever signs up (or signs in with a social
+   * identity) first.
+   * @default (user) => user.isStaff
+   * @example canAccess: async (user) => user.isStaff && (await isOnVpn(user))
    */
-  readonly canAccess: (user: User) => boolean | Promise<boolean>;
+  readonly canAccess?: (user: User) => boolean | Promise<boolean>;
   /**
    * Where the admin is mounted: the list at the prefix, the funnel at `<prefix>funnel/`,
    * the actions at `<prefix>delete/` and `<prefix>delete-expired/`. Starts and ends with `/`.
@@ -39,23 +44,27 @@ export interface AdminViewsOptions {
   readonly templates?: Partial<AdminTemplates>;
 }
 
+/** The default `canAccess`: the staff flag. */
+const isStaff = (user: User): boolean => user.isStaff;
+
 /** Everything the admin views share, checked once by `adminViews()`. */
 export interface AdminKit {
   /** The account views' kit, its layout and error page replaced by the admin's. */
   readonly view: ViewKit;
   readonly templates: AdminTemplates;
-  readonly canAccess: AdminViewsOptions["canAccess"];
+  readonly canAccess: NonNullable<AdminViewsOptions["canAccess"]>;
   readonly paths: AdminPaths;
   readonly pageSize: number;
 }
 
 /** Checks the options (a bad one throws `INVALID_CONFIG`, naming it) and fills in defaults. */
-export function createAdminKit(http: GuestUserHttp, options: AdminViewsOptions): AdminKit {
+export function createAdminKit(http: GuestUserHttp, options: AdminViewsOptions = {}): AdminKit {
   checkOptionKeys(options, ADMIN_VIEWS_OPTION_KEYS, "adminViews()");
-  if (typeof options?.canAccess !== "function") {
+  const canAccess = options.canAccess ?? isStaff;
+  if (typeof canAccess !== "function") {
     throw new InvalidConfigError(
       "canAccess",
-      "adminViews() needs a function that says who may use the admin, e.g. canAccess: (user) => admins.includes(user.username)",
+      "expected a function that says who may use the admin, e.g. canAccess: (user) => user.isStaff (the default)",
     );
   }
   const prefix = options.prefix ?? "/admin/guests/";
@@ -79,7 +88,7 @@ export function createAdminKit(http: GuestUserHttp, options: AdminViewsOptions):
       ...(options.logoutPath === undefined ? {} : { logoutPath: options.logoutPath }),
     }),
     templates,
-    canAccess: options.canAccess,
+    canAccess,
     pageSize,
     paths: {
       list: prefix,

@@ -72,6 +72,8 @@ describeEachDatabase("express with express-session + Passport", (fx) => {
           isGuest: false,
           createdAt: null,
           lastLoginAt: null,
+          isStaff: false,
+          hasPassword: true,
         });
       });
 

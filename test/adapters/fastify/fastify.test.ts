@@ -164,6 +164,8 @@ describeAdapter("fastify adapter", start, (_server, guestUsers) => {
       isGuest: true,
       createdAt: null,
       lastLoginAt: null,
+      isStaff: false,
+      hasPassword: false,
     };
     expect(guestUser.isGuestUser(user)).toBe(true);
     expect(guestUser.isGuestUser(null)).toBe(false);

@@ -138,6 +138,8 @@ describeAdapter("hono adapter", start, (_server, guestUsers) => {
       isGuest: true,
       createdAt: null,
       lastLoginAt: null,
+      isStaff: false,
+      hasPassword: false,
     };
     expect(guestUser.isGuestUser(user)).toBe(true);
     expect(guestUser.isGuestUser({ ...user, isGuest: false })).toBe(false);

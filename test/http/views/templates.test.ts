@@ -19,6 +19,8 @@ const user = (username: string, isGuest = false): User => ({
   isGuest,
   createdAt: null,
   lastLoginAt: null,
+  isStaff: false,
+  hasPassword: !isGuest,
 });
 
 const context = (overrides: Partial<FormContext> = {}): FormContext => ({

@@ -17,7 +17,6 @@ export const DEFAULT_RESERVED_USERNAMES: readonly string[] = [
   "staff",
   "support",
   "moderator",
-  "owner",
   "system",
   "security",
   "help",

@@ -4,7 +4,7 @@
  *
  * | variable | default | meaning |
  * |---|---|---|
- * | `GUEST_USER_ADMIN_USERS` | none (no admin) | comma-separated usernames allowed into `/admin/guests/` |
+ * | `GUEST_USER_ADMIN_USERS` | none (staff only) | comma-separated usernames of password accounts also allowed into `/admin/guests/` |
  * | `GUEST_USER_OIDC_ISSUER` | none | an OpenID Connect issuer URL: adds the provider `oidc` |
  * | `GUEST_USER_OIDC_CLIENT_ID` | none | its client id (required with the issuer) |
  * | `GUEST_USER_OIDC_CLIENT_SECRET` | none | its client secret (required with the issuer) |
@@ -20,7 +20,10 @@ export interface OidcConfig {
 
 /** The operations part of the configuration. `undefined`: off. */
 export interface OperationsConfig {
-  /** Usernames of the admins (compared as stored: NFKC, case-insensitive). */
+  /**
+   * Usernames of the admins besides staff (compared as stored: NFKC, case-insensitive);
+   * only accounts with a password are admitted by name (see operations.ts).
+   */
   readonly adminUsers: readonly string[] | undefined;
   readonly oidc: OidcConfig | undefined;
   readonly termsVersion: string | undefined;

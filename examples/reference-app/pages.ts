@@ -54,7 +54,7 @@ const LINKS: readonly (readonly [string, string])[] = [
   ["/accounts/login/", "log in"],
   ["/accounts/signup/", "sign up"],
   ["/accounts/oauth/oidc/start/", "sign in with OIDC (when configured)"],
-  ["/admin/guests/", "admin (when configured)"],
+  ["/admin/guests/", "admin (staff, and GUEST_USER_ADMIN_USERS)"],
 ];
 
 /** What a page shows besides the user. */

@@ -159,7 +159,7 @@ function describeSettings(guestUsers: GuestUsers, config: AppConfig): string {
     `expireBy=${settings.expireBy}`,
     `maxAge=${settings.maxAge}`,
     `terms=${settings.terms?.version ?? "off"}`,
-    `admin=${config.adminUsers ? config.adminUsers.length : "off"}`,
+    `admin=staff${config.adminUsers ? `+${config.adminUsers.length}` : ""}`,
     `oidc=${config.oidc ? "on" : "off"}`,
   ].join(" ");
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADAPTERS } from "../../examples/reference-app/config.ts";
+import { cli } from "../cli/support.ts";
 import { CLIENT_ID, CLIENT_SECRET, type MockIssuer, startIssuer } from "../http/oauth/support.ts";
 import {
   assertBuilt,
@@ -20,6 +21,8 @@ import {
 } from "./harness.ts";
 
 const ADMIN = "ada";
+/** The other name GUEST_USER_ADMIN_USERS lists: claimed through OpenID Connect below. */
+const CLAIMED = "someone-else";
 
 /** Signs up through the HTML form, accepting the terms the form asks for. */
 async function signUp(base: string, username = uniqueName()) {
@@ -42,7 +45,7 @@ describe.each(ADAPTERS)("the reference app's operations on %s", (adapter) => {
   const env = (version: string) => ({
     ADAPTER: adapter,
     DATABASE_URL: database,
-    GUEST_USER_ADMIN_USERS: `${ADMIN.toUpperCase()}, someone-else`,
+    GUEST_USER_ADMIN_USERS: `${ADMIN.toUpperCase()}, ${CLAIMED}`,
     GUEST_USER_OIDC_ISSUER: issuer.url,
     GUEST_USER_OIDC_CLIENT_ID: CLIENT_ID,
     GUEST_USER_OIDC_CLIENT_SECRET: CLIENT_SECRET,
@@ -64,7 +67,7 @@ describe.each(ADAPTERS)("the reference app's operations on %s", (adapter) => {
   });
 
   it("says what is on at start", () => {
-    expect(app.process.stdout).toContain("terms=2026-11 admin=2 oidc=on");
+    expect(app.process.stdout).toContain("terms=2026-11 admin=staff+2 oidc=on");
   });
 
   it("mounts the admin for the named users only", async () => {
@@ -93,6 +96,30 @@ describe.each(ADAPTERS)("the reference app's operations on %s", (adapter) => {
     expect(Object.keys(days.at(-1) ?? {})).toEqual(
       expect.arrayContaining(["day", "created", "converted", "merged", "deleted"]),
     );
+  });
+
+  it("never admits a listed name taken through OpenID Connect; staff granted by the CLI get in", async () => {
+    // Probe finding 4: a visitor signs in with preferred_username = a listed admin name.
+    const client = new Client(app.url);
+    issuer.claims = { sub: uniqueName("sub"), preferred_username: CLAIMED };
+    const start = await client.fetch("/accounts/oauth/oidc/start/?next=/");
+    const approved = await fetch(new URL(start.headers.get("location") ?? ""), {
+      redirect: "manual",
+    });
+    const callback = new URL(approved.headers.get("location") ?? "");
+    expect((await client.fetch(`${callback.pathname}${callback.search}`)).status).toBe(302);
+    expect(await client.whoami()).toMatchObject({ username: CLAIMED, isGuest: false });
+    expect((await client.fetch("/admin/guests/")).status).toBe(403);
+
+    // The operator's way: the staff flag, set from the command line on the app's database.
+    const granted = await cli(["staff", "grant", CLAIMED.toUpperCase(), "--database", database]);
+    expect(granted).toMatchObject({
+      code: 0,
+      stdout: `"${CLAIMED}" is now staff: they may use the guest admin.\n`,
+    });
+    expect((await client.fetch("/admin/guests/")).status).toBe(200);
+    expect((await cli(["staff", "revoke", CLAIMED, "--database", database])).code).toBe(0);
+    expect((await client.fetch("/admin/guests/")).status).toBe(403);
   });
 
   it("converts a guest through the oidc provider, keeping its id", async () => {

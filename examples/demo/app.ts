@@ -30,8 +30,8 @@ export interface DemoOptions {
   /** Where to log; `console` by default. */
   readonly logger?: Pick<Console, "log" | "warn" | "error">;
   /**
-   * The usernames that may use the guest admin at `/admin/guests/` (registered users only;
-   * compared without case). None: the admin is not mounted.
+   * The usernames that may use the guest admin at `/admin/guests/` (accounts with a password
+   * only; compared without case), besides staff. None: the admin is not mounted.
    * @default []
    * @example ["ada"]
    */

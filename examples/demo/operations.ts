@@ -20,12 +20,17 @@ export interface DemoOidcOptions {
 const nameKey = (name: string) => name.normalize("NFKC").trim().toLowerCase();
 
 /**
- * Who may use the admin: the REGISTERED users named in `usernames` (a guest never may, even
- * one whose generated name is on the list).
+ * Who may use the admin: staff (`guest-user staff grant <username>`), and the accounts WITH A
+ * PASSWORD named in `usernames`. A guest never may, even one whose generated name is on the
+ * list; nor may an account made through "Sign in with ...", which takes the provider's
+ * `preferred_username` when it is free: a name is whatever its first taker chose.
  */
 export function adminAccess(usernames: readonly string[]): (user: User | null) => boolean {
   const names = new Set(usernames.map(nameKey).filter((name) => name !== ""));
-  return (user) => user !== null && !user.isGuest && names.has(nameKey(user.username));
+  return (user) =>
+    user !== null &&
+    !user.isGuest &&
+    (user.isStaff || (user.hasPassword && names.has(nameKey(user.username))));
 }
 
 /**

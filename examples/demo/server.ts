@@ -7,7 +7,9 @@
  *
  * - `DEMO_ADMIN_USERS`: comma-separated usernames (e.g. `ada,grace`) that may open the guest
  *   admin at `/admin/guests/` (the guest list and the conversion funnel) once they have
- *   signed up and logged in; their header shows an "Admin" link. Unset: no admin.
+ *   signed up with a password and logged in (an account made through "Sign in with ..." is
+ *   never admitted by name), as may staff (`guest-user staff grant <username>`); their
+ *   header shows an "Admin" link. Unset: no admin.
  * - `DEMO_OIDC_ISSUER`, `DEMO_OIDC_CLIENT_ID`, `DEMO_OIDC_CLIENT_SECRET` (all three, or none):
  *   an OpenID Connect provider for the "Sign in with ..." buttons (guest banner, login and
  *   convert pages); register `http://localhost:<PORT>/accounts/oauth/oidc/callback/` as its

@@ -129,14 +129,17 @@ export function accountManager(context: Context) {
 
     /**
      * Loads a user by username, compared as logins compare it (NFKC, without regard to
-     * case: `"ADA"` finds `"ada"`), with a fresh guest flag; null when no user has it.
+     * case: `"ADA"` finds `"ada"`), with a fresh guest flag; null when no user has it
+     * (an empty name, or one with a NUL character, included).
      * @example
      * ```ts
      * const ada = await guestUsers.getUserByUsername("ada");
      * ```
      */
     async getUserByUsername(username: string): Promise<User | null> {
-      if (typeof username !== "string" || username === "") return null;
+      // No username holds a NUL (PostgreSQL would refuse the query): nobody has such a name.
+      if (typeof username !== "string" || username === "" || username.includes("\u0000"))
+        return null;
       return withDatabase(context, async () => {
         const row = await users.findByUsername(db, username);
         return row ? toUser(row, (await guests.find(db, row.id)) !== undefined) : null;

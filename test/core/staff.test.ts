@@ -119,6 +119,7 @@ describeEachDatabase("the staff flag", (fx) => {
     });
     expect(await gu.getUserByUsername("nobody")).toBeNull();
     expect(await gu.getUserByUsername("")).toBeNull();
+    expect(await gu.getUserByUsername("Gr\u0000ace")).toBeNull();
   });
 });
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `guest-user` executable: `guest-user <migrate|delete-expired|stats> [options]`.
+ * The `guest-user` executable: `guest-user <migrate|delete-expired|stats|staff> [options]`.
  * Run `guest-user --help` for the options. The app's options are read from `--config` or a
  * `guest-user.config.{ts,js,mjs}` in the working directory.
  *

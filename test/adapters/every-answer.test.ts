@@ -58,10 +58,19 @@ describeEachDatabase("every request gets an answer", (fx) => {
             expect(await errorCode(response)).toBe("BODY_TOO_DEEP");
           }
         }
-        // An HTML client gets a page saying what is wrong, not a stack trace.
-        const html = await post(`${app.url}/n/allow/`, "application/json", DEEP_OBJECT, "text/html");
-        expect(html.status).toBe(400);
-        expect(await html.text()).toMatch(/nested deeper than 64 levels/);
+        const deep = await post(`${app.url}/n/allow/`, "application/json", DEEP_OBJECT);
+        expect(await deep.json()).toEqual({
+          error: {
+            code: "BODY_TOO_DEEP",
+            message:
+              "The JSON body is nested deeper than 64 levels: send the fields as a flatter object.",
+          },
+        });
+        // A body the page cannot take, from an HTML client: a page saying what is wrong.
+        const html = await post(`${app.url}/n/allow/`, "text/plain", "hello", "text/html");
+        expect(html.status).toBe(415);
+        expect(html.headers.get("content-type")).toMatch(/^text\/html/);
+        expect(await html.text()).toMatch(/Send the fields as application\/x-www-form-urlencoded/);
         // 64 levels are taken.
         const fine = await post(
           `${app.url}/n/allow/`,

@@ -87,6 +87,7 @@ export type BodyErrorCode =
 export class BodyError extends GuestUserError {
   /** 400 (malformed or too deep), 413 (too large) or 415 (unsupported type). */
   readonly status: 400 | 413 | 415;
+  /** Which of the refusals it is: `MALFORMED_BODY`, `BODY_TOO_DEEP`, `BODY_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
   declare readonly code: BodyErrorCode;
 
   constructor(status: BodyError["status"], code: BodyErrorCode, message: string) {

@@ -58,7 +58,7 @@ describe.each(EXPRESS_VERSIONS)(
         const response = await request(`${server.url}/fails/`);
         expect([response.status, await response.text()]).toEqual([500, "Internal Server Error"]);
         expect(lines).toHaveLength(1);
-        expect((lines[0]?.[0] as Error).message).toBe("a failure of ours");
+        expect(lines[0]?.[0]).toMatchObject({ message: "a failure of ours" });
       } finally {
         await server.close();
       }

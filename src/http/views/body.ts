@@ -93,6 +93,8 @@ function parseJson(text: string): Record<string, unknown> {
  * empty body without a Content-Type is an empty form; any other type is refused with 415.
  * Every refusal is a {@link BodyError}, which every adapter answers with its status.
  *
+ * @param limit the most bytes read
+ * @default limit 65536 (`MAX_BODY_BYTES`)
  * @example
  * ```ts
  * const { kind, fields } = await readBody(request);

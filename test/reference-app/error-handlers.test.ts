@@ -1,12 +1,16 @@
 /**
- * The reference app's Express error handler (examples/reference-app/express-errors.ts) on
- * Express 4 and 5 over real HTTP: a body parser's refusal keeps its status (nothing logged),
- * a failure of ours is a 500 with ONE log line. (The app process itself, with aborted uploads
- * and the probe's bodies: body-suite.ts.)
+ * The reference app's error handlers over real HTTP, Express's (express-errors.ts, on Express
+ * 4 and 5) and Fastify's (fastify-errors.ts): a body parser's refusal keeps its status
+ * (nothing logged), a failure of ours is a 500 with ONE log line. (The app process itself,
+ * with aborted uploads and the probe's bodies: body-suite.ts.)
  */
+
+import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 import { expressErrorHandler } from "../../examples/reference-app/express-errors.ts";
+import { fastifyErrorHandler } from "../../examples/reference-app/fastify-errors.ts";
 import { EXPRESS_VERSIONS, listen } from "../adapters/express/harness.ts";
+import { listenFastify } from "../support/adapter-servers.ts";
 
 describe.each(EXPRESS_VERSIONS)(
   "the reference app's Express error handler (Express %s)",
@@ -65,3 +69,35 @@ describe.each(EXPRESS_VERSIONS)(
     });
   },
 );
+
+describe("the reference app's Fastify error handler", () => {
+  it("Fastify's 400, 413 and 415 keep their status, unlogged; anything else: 500 and exactly one log line", async () => {
+    const lines: unknown[][] = [];
+    const app = Fastify({ bodyLimit: 1000 });
+    app.post("/json/", async () => "parsed");
+    app.get("/fails/", async () => {
+      throw new Error("a failure of ours");
+    });
+    app.setErrorHandler(fastifyErrorHandler({ error: (...args: unknown[]) => lines.push(args) }));
+    const server = await listenFastify(app);
+    const request = (path: string, init: RequestInit = {}) =>
+      fetch(`${server.url}${path}`, { ...init, signal: AbortSignal.timeout(5_000) });
+    const post = (body: string, type: string) =>
+      request("/json/", { method: "POST", headers: { "content-type": type }, body });
+    try {
+      const statuses = [
+        (await post('{"a":', "application/json")).status,
+        (await post(`{"a":"${"x".repeat(2000)}"}`, "application/json")).status,
+        (await post("<a/>", "application/xml")).status,
+      ];
+      expect(statuses).toEqual([400, 413, 415]);
+      expect(lines).toEqual([]);
+      const failed = await request("/fails/");
+      expect([failed.status, await failed.text()]).toEqual([500, "Internal Server Error"]);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]?.[0]).toMatchObject({ message: "a failure of ours" });
+    } finally {
+      await server.close();
+    }
+  });
+});

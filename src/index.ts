@@ -117,6 +117,8 @@ export {
   loginView,
   logoutView,
   profileView,
+  type RequestBody,
+  readBody,
   signupView,
   termsView,
 } from "./http/views/index.ts";
@@ -132,6 +134,8 @@ export type {
   MetricsHistogram,
 } from "./metrics/types.ts";
 export {
+  BodyError,
+  type BodyErrorCode,
   type DatabaseDiagnosis,
   type DatabaseProblem,
   DatabaseUnavailableError,

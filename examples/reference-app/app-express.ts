@@ -1,9 +1,10 @@
 /** The reference app on Express. */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import express, { type ErrorRequestHandler } from "express";
+import express from "express";
 import type { GuestUsers } from "guest-user";
 import { guestUserExpress } from "guest-user/express";
+import { expressErrorHandler } from "./express-errors.ts";
 import { operationRoutes } from "./operations.ts";
 import {
   guardedPages,
@@ -35,11 +36,8 @@ export async function start(guestUsers: GuestUsers, options: ListenOptions): Pro
     app.all(page.path, guestUser.mount(page.handler));
   }
   for (const page of plainPages) app.all(page.path, guestUser.mount(page.handler));
-  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
-    console.error(error);
-    res.status(500).type("text/plain").send("Internal Server Error");
-  };
-  app.use(onError);
+  // Body-parser refusals keep their 4xx, aborted uploads are not logged, the rest is a 500.
+  app.use(expressErrorHandler());
 
   const server = await new Promise<Server>((resolve, reject) => {
     // Express 5 hands a listen error (EADDRINUSE...) to the callback.

@@ -2,6 +2,7 @@
 import Fastify from "fastify";
 import { accountViews, type GuestUsers } from "guest-user";
 import { guestUserFastify } from "guest-user/fastify";
+import { fastifyErrorHandler } from "./fastify-errors.ts";
 import { operationRoutes } from "./operations.ts";
 import {
   guardedPages,
@@ -37,6 +38,8 @@ export async function start(guestUsers: GuestUsers, options: ListenOptions): Pro
   }
   for (const page of [...viewPages, ...plainPages])
     app.all(page.path, guestUser.mount(page.handler));
+  // Fastify's refusals keep their 4xx; a failure of ours is a 500 and one log line.
+  app.setErrorHandler(fastifyErrorHandler());
 
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();

@@ -13,6 +13,7 @@ import {
   GuestUserRequiredMixin,
   type HandlerContext,
   RegularUserRequiredMixin,
+  readBody,
   userJson,
   View,
   type WebHandler,
@@ -116,11 +117,22 @@ ${links}
   });
 }
 
-/** A Web handler showing {@link userPage}. */
+/**
+ * A POST page reads what it was sent with the library's `readBody` (a form or a JSON object,
+ * within the account views' limits: 64 KiB, 64 levels of JSON), so a body it cannot take
+ * gets the same 400/413/415 on every adapter: they answer a thrown `BodyError` with its status.
+ */
+async function readPosted(request: Request): Promise<void> {
+  if (request.method === "POST") await readBody(request);
+}
+
+/** A Web handler showing {@link userPage} (after reading a POSTed body). */
 export const showUser =
   (title: string, options?: PageOptions): WebHandler =>
-  async (request, context) =>
-    userPage(title, request, context, options);
+  async (request, context) => {
+    await readPosted(request);
+    return userPage(title, request, context, options);
+  };
 
 /**
  * The function-guard pages: each adapter mounts `handler` behind its own `guard()` for
@@ -170,6 +182,7 @@ export class AllowGuestUserView extends AllowGuestUserMixin(View) {
   }
 
   override async post(request: Request, context: HandlerContext) {
+    await readPosted(request);
     return this.get(request, context);
   }
 }

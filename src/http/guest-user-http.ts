@@ -2,7 +2,8 @@ import { guestExpiresAt } from "../core/expiry.ts";
 import type { GuestUsers } from "../core/guest-users.ts";
 import type { Session } from "../core/sessions.ts";
 import type { User } from "../core/types.ts";
-import { DatabaseUnavailableError, InvalidConfigError } from "../shared/errors.ts";
+import { BodyError, DatabaseUnavailableError, InvalidConfigError } from "../shared/errors.ts";
+import { bodyErrorResponse } from "./body-failure.ts";
 import { readCookie, serializeCookie } from "./cookies.ts";
 import { csrfProtection } from "./csrf.ts";
 import { type GuestAdmission, guestAdmission, webRequestOf } from "./gate/admission.ts";
@@ -53,8 +54,11 @@ export interface GuestUserHttp {
   /** Checks a submitted `csrf_token`. */
   verifyCsrf(request: HttpRequest, state: RequestState, submitted: unknown): boolean;
   /**
-   * The answer to a failure of a database call: a 503 with `Retry-After` (one log line per
-   * outage) for `DATABASE_UNAVAILABLE`, null for anything else (rethrow it).
+   * The answer to a failure every adapter answers the same way: a 503 with `Retry-After` (one
+   * log line per outage) for `DATABASE_UNAVAILABLE`; the error's own status (400, 413, 415,
+   * nothing logged) for a body that could not be taken (`BodyError`: malformed, too large, too
+   * deep, unsupported); null for anything else (rethrow it: 500 from the framework's error
+   * handling).
    */
   failure(request: HttpRequest, error: unknown): Response | null;
 }
@@ -201,6 +205,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     verifyCsrf: (request, state, submitted) => csrf.verify(request, state, submitted),
 
     failure(request, error) {
+      if (error instanceof BodyError) return bodyErrorResponse(request, error);
       if (!(error instanceof DatabaseUnavailableError)) return null;
       outage.failed(error);
       return unavailableResponse(request);

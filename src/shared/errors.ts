@@ -25,7 +25,8 @@ export type GuestUserErrorCode =
   | "CSRF_FAILED"
   | "IDENTITY_TAKEN"
   | "NOT_REGISTERED"
-  | "OAUTH_FAILED";
+  | "OAUTH_FAILED"
+  | BodyErrorCode;
 
 /** The base class of every error the library throws on purpose. */
 export class GuestUserError extends Error {
@@ -58,6 +59,40 @@ export class InvalidConfigError extends GuestUserError {
     const kind = options?.unknown ? "Unknown" : "Invalid";
     super("INVALID_CONFIG", `${kind} option \`${option}\`: ${message}`, options);
     this.option = option;
+  }
+}
+
+/** The codes of a {@link BodyError}. */
+export type BodyErrorCode =
+  | "MALFORMED_BODY"
+  | "BODY_TOO_LARGE"
+  | "BODY_TOO_DEEP"
+  | "UNSUPPORTED_MEDIA_TYPE";
+
+/**
+ * A request body the library reads (the account views, `readBody`) or re-encodes (a body
+ * Express's or Fastify's parser already parsed, for a mounted Web handler) cannot be taken.
+ * Nothing was changed; every adapter answers `status` (JSON clients get
+ * `{ error: { code, message } }`) and logs nothing:
+ * - 400 `MALFORMED_BODY`: not valid JSON, or JSON that is not an object of fields;
+ * - 400 `BODY_TOO_DEEP`: JSON nested deeper than 64 arrays or objects;
+ * - 413 `BODY_TOO_LARGE`: more bytes than the limit (64 KiB for the views);
+ * - 415 `UNSUPPORTED_MEDIA_TYPE`: neither a form nor JSON.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof BodyError) return new Response(error.message, { status: error.status });
+ * ```
+ */
+export class BodyError extends GuestUserError {
+  /** 400 (malformed or too deep), 413 (too large) or 415 (unsupported type). */
+  readonly status: 400 | 413 | 415;
+  /** Which of the refusals it is: `MALFORMED_BODY`, `BODY_TOO_DEEP`, `BODY_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+  declare readonly code: BodyErrorCode;
+
+  constructor(status: BodyError["status"], code: BodyErrorCode, message: string) {
+    super(code, message);
+    this.status = status;
   }
 }
 

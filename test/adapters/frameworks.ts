@@ -9,29 +9,34 @@
  * - the built-in account views (`/accounts/login/`, ...) at the root, mounted with the
  *   adapter's router, without the session middleware
  * - `POST /echo/`: a mounted Web handler answering the body it read
+ * - `POST /s/allow/`, `POST /n/allow/`: behind allowGuestUser (Express parses JSON and forms
+ *   first, as apps do), a mounted page that reads the body with `readBody` and answers `{ user }`
+ * - `POST /boom/`: the same, but the page throws after reading the body (an unexpected failure)
  *
  * Errors reaching the app's own error handler are kept in `appErrors`.
  *
  * Each answers JSON `{ user }` (or the guard's redirect). One adapter instance (so one web
  * layer) per app.
  */
-import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
-import { connect } from "node:net";
 import { serve } from "@hono/node-server";
-import express, { type ErrorRequestHandler, type Router } from "express";
+import express5, { type ErrorRequestHandler, type Router } from "express";
+import express4 from "express4";
 import Fastify, { type FastifyInstance } from "fastify";
 import { Hono } from "hono";
 import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
+import { addFormBodyParser } from "../../src/adapters/fastify/web.ts";
 import { type GuestUserEnv, guestUserHono } from "../../src/adapters/hono/index.ts";
+import type { WebHandler } from "../../src/http/handler.ts";
 import { userJson } from "../../src/http/request.ts";
-import { accountViews } from "../../src/http/views/index.ts";
+import { accountViews, readBody } from "../../src/http/views/index.ts";
 import type { GuestUsers } from "../../src/index.ts";
-import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
 
 export const FRAMEWORKS = ["express", "hono", "fastify"] as const;
-export type Framework = (typeof FRAMEWORKS)[number];
+/** The frameworks, Express 4 (`"express4"`) beside Express 5 (`"express"`). */
+export const EVERY_FRAMEWORK = ["express4", ...FRAMEWORKS] as const;
+export type Framework = (typeof EVERY_FRAMEWORK)[number];
 
 /** The session cookie's default name. */
 export const SESSION = "guest_user_session";
@@ -54,11 +59,29 @@ export interface RunningApp {
 /** A mounted Web handler: answers the body it read. */
 const echo = async (request: Request) => new Response(await request.text());
 
+/** A mounted POST page: reads the body as the account views do, answers `{ user }`. */
+const postPage: WebHandler = async (request, { state }) => {
+  await readBody(request);
+  return Response.json(userJson(state.user));
+};
+
+/** A mounted page failing after it read the body: an unexpected error. */
+const boom: WebHandler = async (request) => {
+  await request.text();
+  throw new Error("boom after the body");
+};
+
 const GUARDED = ["allow", "guest-only", "regular"] as const;
 
-async function startExpress(gu: GuestUsers, options: AppOptions): Promise<RunningApp> {
+async function startExpress(
+  gu: GuestUsers,
+  options: AppOptions,
+  framework: "express" | "express4",
+): Promise<RunningApp> {
   const guestUser = guestUserExpress(gu);
+  const express = framework === "express4" ? express4 : express5;
   const app = express();
+  const parsers = [express.json(), express.urlencoded({ extended: false })];
   if (options.trustProxy) app.set("trust proxy", 1);
   const routes = (router: Router) => {
     router.get("/plain/", (req, res) => {
@@ -67,6 +90,7 @@ async function startExpress(gu: GuestUsers, options: AppOptions): Promise<Runnin
     router.get("/allow/", guestUser.allowGuestUser(), (req, res) => {
       res.json(userJson(req.guestUser?.user ?? null));
     });
+    router.post("/allow/", ...parsers, guestUser.allowGuestUser(), guestUser.mount(postPage));
     router.get("/guest-only/", guestUser.guestUserRequired(), (req, res) => {
       res.json(userJson(req.guestUser?.user ?? null));
     });
@@ -79,6 +103,7 @@ async function startExpress(gu: GuestUsers, options: AppOptions): Promise<Runnin
   app.use("/n", routes(express.Router()));
   app.use(guestUser.router(accountViews(guestUser.http)));
   app.post("/echo/", guestUser.mount(echo));
+  app.post("/boom/", ...parsers, guestUser.allowGuestUser(), guestUser.mount(boom));
   const appErrors: unknown[] = [];
   app.use(((error, _req, res, _next) => {
     appErrors.push(error);
@@ -89,7 +114,7 @@ async function startExpress(gu: GuestUsers, options: AppOptions): Promise<Runnin
   });
   const { port } = server.address() as AddressInfo;
   return {
-    framework: "express",
+    framework,
     url: `http://127.0.0.1:${port}`,
     port,
     appErrors,
@@ -108,6 +133,7 @@ async function startHono(gu: GuestUsers, options: AppOptions): Promise<RunningAp
   for (const prefix of ["/s", "/n"]) {
     app.get(`${prefix}/plain/`, (c) => c.json(userJson(c.var.user ?? null)));
     app.get(`${prefix}/allow/`, guestUser.allowGuestUser(), (c) => c.json(userJson(c.var.user)));
+    app.post(`${prefix}/allow/`, guestUser.allowGuestUser(), guestUser.mount(postPage));
     app.get(`${prefix}/guest-only/`, guestUser.guestUserRequired(), (c) =>
       c.json(userJson(c.var.user)),
     );
@@ -117,6 +143,7 @@ async function startHono(gu: GuestUsers, options: AppOptions): Promise<RunningAp
   }
   app.use(guestUser.routes(accountViews(guestUser.http)));
   app.post("/echo/", guestUser.mount(echo));
+  app.post("/boom/", guestUser.allowGuestUser(), guestUser.mount(boom));
   const appErrors: unknown[] = [];
   app.onError((error, c) => {
     appErrors.push(error);
@@ -142,11 +169,13 @@ async function startHono(gu: GuestUsers, options: AppOptions): Promise<RunningAp
 async function startFastify(gu: GuestUsers, options: AppOptions): Promise<RunningApp> {
   const guestUser = guestUserFastify(gu);
   const app: FastifyInstance = Fastify(options.trustProxy ? { trustProxy: true } : {});
+  addFormBodyParser(app); // forms on every route, also those without the session plugin
   const routes = async (child: FastifyInstance) => {
     const json = async (request: { user?: Parameters<typeof userJson>[0] }) =>
       userJson(request.user ?? null);
     child.get("/plain/", json);
     child.get("/allow/", { preHandler: guestUser.allowGuestUser() }, json);
+    child.post("/allow/", { preHandler: guestUser.allowGuestUser() }, guestUser.mount(postPage));
     child.get("/guest-only/", { preHandler: guestUser.guestUserRequired() }, json);
     child.get("/regular/", { preHandler: guestUser.regularUserRequired() }, json);
   };
@@ -160,6 +189,7 @@ async function startFastify(gu: GuestUsers, options: AppOptions): Promise<Runnin
   await app.register(routes, { prefix: "/n" });
   await app.register(guestUser.routes(accountViews(guestUser.http)));
   app.post("/echo/", guestUser.mount(echo));
+  app.post("/boom/", { preHandler: guestUser.allowGuestUser() }, guestUser.mount(boom));
   const appErrors: unknown[] = [];
   app.setErrorHandler((error, _request, reply) => {
     appErrors.push(error);
@@ -182,69 +212,14 @@ export function startApp(
   gu: GuestUsers,
   options: AppOptions = {},
 ): Promise<RunningApp> {
-  if (framework === "express") return startExpress(gu, options);
+  if (framework === "express" || framework === "express4")
+    return startExpress(gu, options, framework);
   if (framework === "hono") return startHono(gu, options);
   return startFastify(gu, options);
 }
 
 /** The paths of the guards, with and without the session middleware. */
 export const GUARD_PATHS = GUARDED.flatMap((name) => [`/s/${name}/`, `/n/${name}/`]);
-
-/** What {@link rawRequest} read back. */
-export interface RawAnswer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly setCookies: string[];
-  readonly body: string;
-}
-
-/**
- * A request through node:http, which (unlike fetch) lets a test set `Host`. A browser's
- * User-Agent unless `headers` names one.
- */
-export function rawRequest(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<RawAnswer> {
-  const headers: Record<string, string> = { "user-agent": BROWSER_USER_AGENT, ...options.headers };
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? "GET", headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          setCookies: res.headers["set-cookie"] ?? [],
-          body: Buffer.concat(chunks).toString("utf8"),
-        }),
-      );
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(options.body);
-  });
-}
-
-/**
- * Writes `head` (request line and headers, CRLF-separated, without the final blank line) to
- * the port as raw bytes and reads the whole answer (the request says `Connection: close`).
- */
-export function rawHttp(port: number, head: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => {
-      socket.write(`${head}\r\nConnection: close\r\n\r\n`);
-    });
-    const chunks: Buffer[] = [];
-    socket.on("data", (chunk) => chunks.push(chunk));
-    socket.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    socket.on("error", reject);
-    socket.setTimeout(10_000, () => {
-      socket.destroy();
-      reject(new Error("no answer within 10 s"));
-    });
-  });
-}
 
 /** The session cookie line among Set-Cookie values, if any. */
 export function sessionCookieOf(setCookies: readonly string[]): string | undefined {

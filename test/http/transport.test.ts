@@ -4,7 +4,6 @@
  * believed (client address and protocol), absolute-form request targets, clients that hang up
  * mid-body.
  */
-import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allowGuestUser } from "../../src/http/guards.ts";
 import { createGuestUserHttp } from "../../src/http/guest-user-http.ts";
@@ -17,12 +16,11 @@ import {
   collectingLogger,
   FRAMEWORKS,
   type RunningApp,
-  rawHttp,
-  rawRequest,
   SESSION,
   sessionCookieOf,
   startApp,
 } from "../adapters/frameworks.ts";
+import { hangUp, rawHttp, rawRequest } from "../adapters/raw-http.ts";
 import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 
@@ -222,27 +220,6 @@ describeEachDatabase("transport over real HTTP", (fx) => {
       }
     });
 
-    /** Sends the head and part of a body, then hangs up; resolves once the socket closed. */
-    const hangUp = (port: number, path: string, contentType: string, partial: string) =>
-      new Promise<void>((resolve) => {
-        const socket = connect(port, "127.0.0.1", () => {
-          socket.write(
-            [
-              `POST ${path} HTTP/1.1`,
-              `Host: 127.0.0.1:${port}`,
-              `User-Agent: ${BROWSER_USER_AGENT}`,
-              `Origin: http://127.0.0.1:${port}`,
-              `Content-Type: ${contentType}`,
-              "Content-Length: 4000",
-              "",
-              partial,
-            ].join("\r\n"),
-          );
-          setTimeout(() => socket.destroy(), 25);
-        });
-        socket.on("error", () => {});
-        socket.on("close", () => resolve());
-      });
     const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
     it("clients that hang up mid-body (30 aborted POSTs to a mounted Web handler): nothing logged, no next(err), still serving", async () => {

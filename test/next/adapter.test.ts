@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { guestUserNext } from "../../src/adapters/next/index.ts";
 import { parseSetCookie } from "../../src/adapters/next/request.ts";
 import type { NextCookieOptions } from "../../src/adapters/next/types.ts";
-import type { GuestUsersOptions } from "../../src/index.ts";
+import { type GuestUsersOptions, readBody } from "../../src/index.ts";
 import { uniquePrefix } from "../support/adapter-servers.ts";
 import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
@@ -179,6 +179,32 @@ describeEachDatabase("guest-user/next", (fx) => {
     );
     expect(forged.status).toBe(403);
     expect((await gu.stats()).guests).toBe(0);
+  });
+
+  it("route handlers: a JSON body nested 5,000 levels deep is a 400 BODY_TOO_DEEP, in the views and in a handler reading it with readBody", async () => {
+    const errors: unknown[] = [];
+    const gu = await open({ logger: { warn() {}, error: (...args) => errors.push(args) } });
+    const guestUser = guestUserNext(gu, nextRequest().api);
+    const deep = `{"username":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    const jsonPost = (path: string) =>
+      new Request(`${ORIGIN}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: ORIGIN },
+        body: deep,
+      });
+    const { POST } = guestUser.routeHandlers();
+    const notes = guestUser.allowGuestUser(async (request) => {
+      const { fields } = await readBody(request);
+      return Response.json(fields);
+    });
+    for (const response of [
+      await POST(jsonPost("/accounts/login/")),
+      await notes(jsonPost("/notes")),
+    ]) {
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: "BODY_TOO_DEEP" } });
+    }
+    expect(errors).toEqual([]);
   });
 });
 

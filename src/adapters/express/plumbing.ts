@@ -28,7 +28,8 @@ export function requestPlumbing(binding: SessionBinding) {
 
   /**
    * A failure's answer: 503 + Retry-After while the database is down (logged once per
-   * outage), nothing for a client that went away, Express's error handling for the rest.
+   * outage), the status of a body we cannot take (400, 413, 415), nothing for a client that
+   * went away, Express's error handling (`next(error)`) for the rest.
    */
   const fail = async (
     req: ExpressRequest,
@@ -36,7 +37,7 @@ export function requestPlumbing(binding: SessionBinding) {
     next: NextFunction,
     error: unknown,
   ) => {
-    if (clientGone(req, error)) return;
+    if (clientGone(req, res, error)) return;
     const response = http.failure(httpRequestOf(req), error);
     if (response && !res.headersSent) await sendResponse(res, response);
     else next(error);

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
-import type { Request as ExpressRequest } from "express";
+import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
+import { assertJsonDepth } from "../../http/body-depth.ts";
 import { isClientAbort } from "../../http/client-abort.ts";
 import { parsedField } from "../../http/gate/lazy.ts";
 import type { HttpRequest } from "../../http/request.ts";
@@ -105,7 +106,11 @@ function appendField(form: URLSearchParams, key: string, value: unknown): void {
   else if (value !== undefined && value !== null) form.append(key, String(value));
 }
 
-/** The body for a Web `Request`: the raw stream if still unread, else `req.body` re-encoded. */
+/**
+ * The body for a Web `Request`: the raw stream if still unread, else `req.body` re-encoded. A
+ * parsed body nested deeper than 64 levels is refused (`BODY_TOO_DEEP`) before the re-encoding
+ * recurses through it; its size was already limited by the body parser.
+ */
 function bodyOf(req: ExpressRequest, headers: Headers): BodyInit | null {
   if (!req.readableEnded) return Readable.toWeb(req) as ReadableStream<Uint8Array>;
   const parsed: unknown = req.body;
@@ -114,6 +119,7 @@ function bodyOf(req: ExpressRequest, headers: Headers): BodyInit | null {
   if (parsed === undefined || parsed === null) return null;
   if (typeof parsed === "string") return parsed;
   if (Buffer.isBuffer(parsed)) return new Uint8Array(parsed);
+  assertJsonDepth(parsed);
   if (/\bjson\b/i.test(headers.get("content-type") ?? "")) return JSON.stringify(parsed);
   const form = new URLSearchParams();
   for (const [name, value] of Object.entries(parsed)) appendField(form, name, value);
@@ -140,7 +146,18 @@ export function webRequestOf(req: ExpressRequest): Request {
   return new Request(urlOf(req), init);
 }
 
-/** True when the client went away before we answered: nothing to answer, nothing to log. */
-export function clientGone(req: ExpressRequest, error: unknown): boolean {
-  return req.destroyed || isClientAbort(error);
+/**
+ * True when the client went away before we answered: nothing to answer, nothing to log. It
+ * asks the connection (its socket closed, or the response closed before it finished), never
+ * `req.destroyed`: Node sets that as soon as a body parser has read the whole body.
+ *
+ * @example
+ * ```ts
+ * if (clientGone(req, res, error)) return; // else answer the failure
+ * ```
+ */
+export function clientGone(req: ExpressRequest, res: ExpressResponse, error: unknown): boolean {
+  if (isClientAbort(error)) return true;
+  if (res.writableFinished) return false;
+  return req.socket?.destroyed !== false || res.destroyed;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { assertJsonDepth } from "../../http/body-depth.ts";
 import { parsedField } from "../../http/gate/lazy.ts";
 import type { HttpRequest } from "../../http/request.ts";
 
@@ -54,12 +55,17 @@ export function httpRequestOf(request: FastifyRequest): HttpRequest {
   };
 }
 
-/** Re-encodes a body Fastify already parsed: forms as URL-encoded, other objects as JSON. */
+/**
+ * Re-encodes a body Fastify already parsed: forms as URL-encoded, other objects as JSON. A
+ * body nested deeper than 64 levels is refused (`BODY_TOO_DEEP`) before `JSON.stringify`
+ * recurses through it; its size was already limited by Fastify's `bodyLimit`.
+ */
 function encodeBody(request: FastifyRequest): BodyInit | null {
   const { body } = request;
   if (request.method === "GET" || request.method === "HEAD" || body == null) return null;
   if (typeof body === "string") return body;
   if (body instanceof Uint8Array) return new Uint8Array(body);
+  assertJsonDepth(body);
   if (
     typeof body === "object" &&
     String(request.headers["content-type"]).toLowerCase().startsWith(FORM)

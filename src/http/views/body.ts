@@ -1,4 +1,8 @@
+import { BodyError } from "../../shared/errors.ts";
+import { assertJsonDepth } from "../body-depth.ts";
 import { isJsonContentType } from "./negotiate.ts";
+
+export { BodyError } from "../../shared/errors.ts";
 
 /**
  * The largest request body the views read: 64 KiB is far more than any account form needs.
@@ -15,21 +19,6 @@ export interface RequestBody {
    * files as `File`). Plain objects suit every Standard Schema validator (zod, valibot...).
    */
   readonly fields: Readonly<Record<string, unknown>>;
-}
-
-/** Why a body was refused; the views answer with `status`, never with a stack trace. */
-export class BodyError extends Error {
-  /** 400 (malformed), 413 (too large) or 415 (unsupported type). */
-  readonly status: 400 | 413 | 415;
-  /** A stable code for JSON clients: `MALFORMED_BODY`, `BODY_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
-  readonly code: "MALFORMED_BODY" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE";
-
-  constructor(status: BodyError["status"], code: BodyError["code"], message: string) {
-    super(message);
-    this.name = "BodyError";
-    this.status = status;
-    this.code = code;
-  }
 }
 
 const tooLarge = (limit: number) =>
@@ -86,6 +75,7 @@ function parseJson(text: string): Record<string, unknown> {
     const detail = error instanceof Error ? error.message : String(error);
     throw new BodyError(400, "MALFORMED_BODY", `The request body is not valid JSON (${detail}).`);
   }
+  assertJsonDepth(value);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new BodyError(
       400,
@@ -98,10 +88,13 @@ function parseJson(text: string): Record<string, unknown> {
 
 /**
  * Reads a POST body of at most `limit` bytes (413 beyond, whatever Content-Length says):
- * JSON (`application/json`, which must hold an object; 400 when malformed), urlencoded or
- * multipart forms. An empty body without a Content-Type is an empty form; any other type
- * is refused with 415.
+ * JSON (`application/json`, which must hold an object; 400 `MALFORMED_BODY` when malformed,
+ * 400 `BODY_TOO_DEEP` when nested deeper than 64 levels), urlencoded or multipart forms. An
+ * empty body without a Content-Type is an empty form; any other type is refused with 415.
+ * Every refusal is a {@link BodyError}, which every adapter answers with its status.
  *
+ * @param limit the most bytes read
+ * @default limit 65536 (`MAX_BODY_BYTES`)
  * @example
  * ```ts
  * const { kind, fields } = await readBody(request);

@@ -1,5 +1,5 @@
 import type { Settings } from "../../core/settings.ts";
-import { InvalidConfigError } from "../../shared/errors.ts";
+import { BodyError, InvalidConfigError } from "../../shared/errors.ts";
 import { checkOptionKeys } from "../../shared/option-keys.ts";
 import { isClientAbort } from "../client-abort.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
@@ -186,9 +186,10 @@ export function defineView(
       // A client that hung up mid-body is no server failure: nothing to log, nobody to answer.
       if (request.signal.aborted || isClientAbort(error))
         return new Response(null, { status: 400 });
-      // A database outage: 503 + Retry-After, logged once per outage (not per request).
+      // A database outage: 503 + Retry-After, logged once per outage (not per request). A body
+      // the view could not take gets the view's own error page (errorResponse), not the bare one.
       response =
-        kit.http.failure(request, error) ??
+        (error instanceof BodyError ? null : kit.http.failure(request, error)) ??
         lastResort(exchange, () => errorResponse(exchange, error));
     }
     return withCookies(response, state);

@@ -1,9 +1,13 @@
 import type { Session } from "../../core/sessions.ts";
 import type { FormField } from "../../core/types.ts";
-import { GuestUserError, InvalidConfigError, ValidationError } from "../../shared/errors.ts";
+import {
+  BodyError,
+  GuestUserError,
+  InvalidConfigError,
+  ValidationError,
+} from "../../shared/errors.ts";
 import { userJson } from "../request.ts";
 import { withNext } from "../safe-next.ts";
-import { BodyError } from "./body.ts";
 import type { Exchange } from "./kit.ts";
 import type { AccountLinks, Templates } from "./templates.ts";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BodyError, MAX_BODY_BYTES, readBody } from "../../../src/http/views/index.ts";
+import { GuestUserError } from "../../../src/shared/errors.ts";
 import { describeEachDatabase } from "../../support/guest-users.ts";
 import { becomeGuest, convertForm, ORIGIN, SECRET, setup } from "./client.ts";
 
@@ -71,6 +72,21 @@ describe("readBody", () => {
     expect(xml?.status).toBe(415);
     const plain = await failure(readBody(post("username=x", "text/plain")));
     expect(plain?.status).toBe(415);
+  });
+
+  it("takes JSON nested 64 levels deep, refuses 65 (and 5,000 in 10 KB) with 400 BODY_TOO_DEEP", async () => {
+    const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+    expect((await readBody(post(nested(64), "application/json"))).kind).toBe("json");
+    for (const text of [
+      nested(65),
+      `{"username":${"[".repeat(5000)}${"]".repeat(5000)}}`,
+      `${"[".repeat(5000)}${"]".repeat(5000)}`,
+    ]) {
+      const error = await failure(readBody(post(text, "application/json")));
+      expect(error).toBeInstanceOf(BodyError);
+      expect(error).toBeInstanceOf(GuestUserError);
+      expect([error?.status, error?.code]).toEqual([400, "BODY_TOO_DEEP"]);
+    }
   });
 });
 

@@ -59,6 +59,7 @@ export type {
   Settings,
   TermsOptions,
 } from "./core/settings.ts";
+export type { SignInStatus } from "./core/sign-in-status.ts";
 export type { AcceptTermsOption, TermsAcceptance } from "./core/terms.ts";
 export type { ConvertForm, Credentials, FormField, Identity, User, UserId } from "./core/types.ts";
 export { DEFAULT_BLOCKED_USER_AGENTS } from "./core/user-agents.ts";

@@ -20,11 +20,14 @@
 
 export { CSRF_FIELD, csrfInput } from "./http/csrf.ts";
 export { escapeHtml } from "./http/escape.ts";
-export type {
-  DeleteContext,
-  ProfileContext,
-  ProfileLinks,
-  ProfileTemplates,
+export {
+  type DeleteContext,
+  type ProfileContext,
+  type ProfileLinks,
+  type ProfileTemplates,
+  type SignInAgain,
+  type SignInLink,
+  signInAgainMessage,
 } from "./http/views/profile-templates.ts";
 export {
   type AccountLinks,

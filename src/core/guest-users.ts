@@ -15,6 +15,7 @@ import { createSessionCacheRuntime } from "./revocations.ts";
 import { withRevocations } from "./revoking-stores.ts";
 import { sessionManager } from "./sessions.ts";
 import { type GuestUsersOptions, resolveSettings, type Settings } from "./settings.ts";
+import { signInStatusManager } from "./sign-in-status.ts";
 import { staffManager } from "./staff.ts";
 import { termsManager } from "./terms.ts";
 
@@ -23,6 +24,7 @@ export interface GuestUsers
   extends ReturnType<typeof guestManager>,
     ReturnType<typeof accountManager>,
     ReturnType<typeof sessionManager>,
+    ReturnType<typeof signInStatusManager>,
     ReturnType<typeof cleanupManager>,
     ReturnType<typeof funnelManager>,
     ReturnType<typeof adminManager>,
@@ -110,6 +112,7 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
     ...guestManager(context),
     ...accountManager(context),
     ...sessionManager(context),
+    ...signInStatusManager(context),
     ...cleanupManager(context),
     ...funnelManager(context),
     ...adminManager(context),

@@ -108,6 +108,7 @@ export const GUEST_USERS_OPTION_KEYS = {
   beforeGuestCreated: true,
   loginLimit: RATE_LIMIT_KEYS,
   limitStore: true,
+  ipv6Subnet: true,
   terms: TERMS_OPTION_KEYS,
   beforeDelete: true,
   metrics: true,

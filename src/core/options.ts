@@ -160,7 +160,8 @@ export interface GuestUsersOptions extends TableOptions {
   /** The session cookie. */
   readonly cookie?: CookieOptions;
   /**
-   * At most `max` guests per client address every `windowSeconds` (in memory, per process):
+   * At most `max` guests per client address (an IPv6 client by its `ipv6Subnet` network)
+   * every `windowSeconds` (in memory, per process):
    * past it, `allowGuestUser` serves the visitor anonymously, as for a blocked crawler. Stops
    * cookie-dropping clients and unlisted crawlers from creating guests without bound.
    * @default null (no limit)
@@ -204,6 +205,16 @@ export interface GuestUsersOptions extends TableOptions {
    * @example limitStore: redisLimitStore({ client: new Redis(process.env.REDIS_URL) })
    */
   readonly limitStore?: LimitStore;
+  /**
+   * The IPv6 prefix length by which `guestCreationLimit` and `loginLimit` count a client: an
+   * IPv6 address counts as its network of this many bits (the default /64 is what one home or
+   * server gets, so rotating through it gains nothing; 128 counts each address apart). An
+   * IPv4-mapped address (`::ffff:10.0.0.1`) always counts as its IPv4 address. The request
+   * state's `clientAddress` and the `beforeGuestCreated` hook still see the real address.
+   * @default 64
+   * @example ipv6Subnet: 56
+   */
+  readonly ipv6Subnet?: number;
   /**
    * Terms of service (the reference's django-tos integration): registered users who have not
    * accepted `version` are sent by `termsRequired()` to the accept page (guests pass), and the

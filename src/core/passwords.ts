@@ -69,15 +69,36 @@ export async function verifyPassword(
   password: string,
   dummyParams: ScryptParams = DEFAULT_SCRYPT,
 ): Promise<boolean> {
-  const parts = hash ? HASH_FORMAT.exec(hash) : null;
+  const parts = usableParts(hash);
   const stored = parts && { logN: Number(parts[1]), r: Number(parts[2]), p: Number(parts[3]) };
-  if (!parts || !stored || stored.logN < 1 || stored.logN > 22) {
+  if (!parts || !stored) {
     await derive(password, DUMMY_SALT, dummyParams);
     return false;
   }
   const expected = Buffer.from(parts[5] as string, "base64");
   const actual = await derive(password, Buffer.from(parts[4] as string, "base64"), stored);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** The parts of a hash {@link verifyPassword} can check, or null (none, malformed, absurd cost). */
+function usableParts(hash: string | null): RegExpExecArray | null {
+  const parts = hash ? HASH_FORMAT.exec(hash) : null;
+  const logN = Number(parts?.[1]);
+  return parts && logN >= 1 && logN <= 22 ? parts : null;
+}
+
+/**
+ * True when a user with this hash has a password they can type ({@link verifyPassword} can
+ * match it); false for `null` (guests, accounts made through a social identity) and for a
+ * malformed hash.
+ *
+ * @example
+ * ```ts
+ * const confirmWith = hasUsablePassword(row.passwordHash) ? "password" : "a recent sign-in";
+ * ```
+ */
+export function hasUsablePassword(hash: string | null): boolean {
+  return usableParts(hash) !== null;
 }
 
 /** True when a hash was made with weaker parameters than `params` (rehash it on next login). */

@@ -52,6 +52,8 @@ export interface Settings {
     | null;
   readonly loginLimit: RateLimit | null;
   readonly limitStore: LimitStore;
+  /** The `ipv6Subnet` option: the prefix length IPv6 clients count by in rate limits. */
+  readonly ipv6Subnet: number;
   readonly terms: TermsOptions | null;
   readonly beforeDelete: ((event: BeforeDeleteEvent) => void | Promise<void>) | null;
   /** The recorder of the `metrics` option (no-ops when off). */

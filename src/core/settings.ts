@@ -1,3 +1,4 @@
+import { DEFAULT_IPV6_SUBNET } from "../limits/address-key.ts";
 import { memoryLimitStore } from "../limits/memory.ts";
 import { resolveMetrics } from "../metrics/resolve.ts";
 import { InvalidConfigError } from "../shared/errors.ts";
@@ -231,6 +232,13 @@ export function resolveSettings(options: GuestUsersOptions = {}): Settings {
         typeof v.peek === "function" &&
         typeof v.reset === "function",
       "a LimitStore: { hit, peek, reset }",
+    ),
+    ipv6Subnet: check(
+      "ipv6Subnet",
+      options.ipv6Subnet,
+      DEFAULT_IPV6_SUBNET,
+      (v) => Number.isInteger(v) && v >= 1 && v <= 128,
+      "an integer from 1 to 128 (the IPv6 prefix length, such as 64)",
     ),
     terms: check(
       "terms",

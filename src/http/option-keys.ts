@@ -60,6 +60,7 @@ export const ACCOUNT_VIEWS_OPTION_KEYS = {
   guestPath: true,
   profilePath: true,
   deletePath: true,
+  recentSignInSeconds: true,
   templates: leafKeys(Object.keys(defaultTemplates)),
   maxBodyBytes: true,
 } as const satisfies KeysOf<AccountViewsOptions>;

@@ -18,8 +18,8 @@ export interface LimitVerdict {
 
 /**
  * Where rate-limit counters live: in memory (one process, the default) or in Redis (shared by
- * every server). Keys are opaque strings the library builds (`guest:<address>`, ...); a store
- * adds its own prefix.
+ * every server). Keys are opaque strings the library builds (`guest:<address>`, ...; the
+ * address as `addressKey()` counts it: an IPv6 client by its /64); a store adds its own prefix.
  *
  * @example
  * ```ts

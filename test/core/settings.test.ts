@@ -21,6 +21,7 @@ describe("settings", () => {
       requiredAnonUrl: "/accounts/login/",
       requiredUserUrl: "/accounts/profile/",
       session: { maxAge: 1_209_600, refreshInterval: 3600 },
+      ipv6Subnet: 64,
     });
     expect(DEFAULT_BLOCKED_USER_AGENTS).toHaveLength(12);
     expect(gu.settings.generateName({ maxLength: 150 })).toMatch(/^[0-9a-f]{32}$/);
@@ -76,6 +77,10 @@ describe("settings", () => {
     [{ database: "redis://localhost" }, "database"],
     [{ database: 42 as unknown as string }, "database"],
     [{ database: "sqlite:" }, "database"],
+    [{ ipv6Subnet: 0 }, "ipv6Subnet"],
+    [{ ipv6Subnet: 129 }, "ipv6Subnet"],
+    [{ ipv6Subnet: 63.5 }, "ipv6Subnet"],
+    [{ ipv6Subnet: "64" as unknown as number }, "ipv6Subnet"],
   ];
   for (const [options, option] of bad) {
     it(`fails at start-up, naming \`${option}\`, for ${JSON.stringify(options)}`, () => {

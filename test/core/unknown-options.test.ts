@@ -68,6 +68,7 @@ describe("unknown options of createGuestUsers()", () => {
       "users.columns.username",
     ],
     [{ tablePrefx: "app_" }, "tablePrefx", "tablePrefix"],
+    [{ ipv6Subnets: 48 }, "ipv6Subnets", "ipv6Subnet"],
   ])("%j: names `%s` and suggests `%s`", (options, path, suggestion) => {
     const error = refusal(options);
     expect(error.code).toBe("INVALID_CONFIG");
@@ -142,6 +143,7 @@ describe("unknown options of createGuestUsers()", () => {
         beforeGuestCreated: () => true,
         loginLimit: { max: 10, windowSeconds: 900 },
         limitStore: memoryLimitStore(),
+        ipv6Subnet: 56,
         terms: { version: "2026-11", url: "/legal/terms/" },
         beforeDelete: null,
         metrics: false,

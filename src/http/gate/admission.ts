@@ -1,4 +1,5 @@
 import type { GuestUsers } from "../../core/guest-users.ts";
+import { addressKey } from "../../limits/address-key.ts";
 import { GuestUserError } from "../../shared/errors.ts";
 import type { HttpRequest, RequestState } from "../request.ts";
 
@@ -32,7 +33,8 @@ export function webRequestOf(request: HttpRequest): Request {
  * The ONE place that decides whether a request may get a guest, in this order: guests
  * enabled; not a HEAD request; a User-Agent that is present and no crawler's; the client
  * address under `guestCreationLimit` (counted in `limitStore`, shared by every server when
- * that store is Redis); the app's `beforeGuestCreated` veto. Every path that creates a guest
+ * that store is Redis; by {@link addressKey}: an IPv6 client by its `ipv6Subnet` network);
+ * the app's `beforeGuestCreated` veto. Every path that creates a guest
  * (guards, mixins, decorators, mounted views, the JSON guest endpoint, `ensureGuest`) asks it.
  *
  * @example
@@ -60,11 +62,13 @@ export function guestAdmission(guestUsers: GuestUsers) {
       }
       return null;
     }
-    const verdict = await settings.limitStore.hit(`guest:${address}`, limit);
+    // Counted by the address's key: IPv4-mapped as IPv4, IPv6 by its `ipv6Subnet` network.
+    const key = addressKey(address, settings.ipv6Subnet);
+    const verdict = await settings.limitStore.hit(`guest:${key}`, limit);
     if (verdict.allowed) return null;
     if (verdict.firstRefusal) {
       logger.warn(
-        `guest-user: guestCreationLimit reached for ${address}; no more guests for it for ${verdict.retryAfterSeconds} s.`,
+        `guest-user: guestCreationLimit reached for ${key}; no more guests for it for ${verdict.retryAfterSeconds} s.`,
       );
     }
     return refuse("limited", verdict.retryAfterSeconds);

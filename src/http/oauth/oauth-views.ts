@@ -4,6 +4,7 @@ import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebRoute } from "../handler.ts";
 import { OAUTH_VIEWS_OPTION_KEYS } from "../option-keys.ts";
 import { safeNext, withNext } from "../safe-next.ts";
+import { registerSignInRoute } from "../sign-in-routes.ts";
 import { createViewKit, defineView, type Exchange } from "../views/kit.ts";
 import { jsonResponse, pageResponse, successAnswer } from "../views/respond.ts";
 import type { Templates } from "../views/templates.ts";
@@ -131,6 +132,12 @@ export function oauthViews(http: GuestUserHttp, options: OAuthViewsOptions): rea
   return providers.flatMap((provider) => {
     const base = `${prefix}${provider.name}/`;
     const paths = { start: `${base}start/`, callback: `${base}callback/` };
+    // So that the delete view can ask a user without a password to sign in again here.
+    registerSignInRoute(http.guestUsers, {
+      provider: provider.name,
+      label: provider.label,
+      startPath: paths.start,
+    });
     return [
       {
         methods: ["GET"],

@@ -3,7 +3,9 @@ import type { FieldErrors } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
+import { type DeletionProof, deletionProof } from "./deletion-proof.ts";
 import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
+import { type SignInAgain, signInAgainMessage } from "./profile-templates.ts";
 import { loginFirst } from "./profile-view.ts";
 import { jsonResponse, pageResponse } from "./respond.ts";
 import { nextOf, readSubmission } from "./submission.ts";
@@ -18,23 +20,32 @@ export const WRONG_PASSWORD = "Your password was not correct. Nothing was delete
 function confirmation(
   exchange: Exchange,
   user: User,
+  proof: DeletionProof,
   next: string | null,
   errors: FieldErrors = {},
+  refused = false,
 ): Response {
   const { kit, request, state } = exchange;
-  const status = Object.keys(errors).length > 0 ? 400 : 200;
-  const needsPassword = !user.isGuest;
+  const signInAgain = proof.kind === "signInAgain" ? proof.signInAgain : null;
+  const status = refused ? 403 : Object.keys(errors).length > 0 ? 400 : 200;
+  const needsPassword = proof.kind === "password";
   if (exchange.json) {
     if (status === 400) return jsonResponse(400, { errors });
     const fields = needsPassword
       ? [{ name: "password", label: "Your password", type: "password" }]
       : [];
     const csrfToken = state.via === "bearer" ? null : kit.http.csrfToken(request, state);
-    return jsonResponse(200, { ...userJson(user, state.expiresAt), csrfToken, fields });
+    return jsonResponse(200, {
+      ...userJson(user, state.expiresAt),
+      csrfToken,
+      fields,
+      signInAgain: signInAgain && signInAgainJson(signInAgain),
+    });
   }
   const body = kit.templates.deleteConfirm({
     user,
     needsPassword,
+    signInAgain,
     errors,
     csrfToken: kit.http.csrfToken(request, state),
     next,
@@ -42,6 +53,26 @@ function confirmation(
     cancelUrl: kit.profilePath,
   });
   return pageResponse(exchange, status, TITLE, body);
+}
+
+/** The JSON of a {@link SignInAgain}: its links, and the message the page shows. */
+function signInAgainJson(signInAgain: SignInAgain) {
+  return { ...signInAgain, message: signInAgainMessage(signInAgain) };
+}
+
+/**
+ * 403 `REAUTHENTICATION_REQUIRED` to a POST that may not delete: the account has no password
+ * and its sign-in is not recent. HTML: the page telling where to sign in again.
+ */
+function signInFirst(exchange: Exchange, user: User, signInAgain: SignInAgain): Response {
+  if (exchange.json) {
+    const message = signInAgainMessage(signInAgain);
+    return jsonResponse(403, {
+      error: { code: "REAUTHENTICATION_REQUIRED", message },
+      signInAgain: signInAgainJson(signInAgain),
+    });
+  }
+  return confirmation(exchange, user, { kind: "signInAgain", signInAgain }, null, {}, true);
 }
 
 /**
@@ -53,7 +84,13 @@ function confirmation(
  * `{ deleted: true, user: null, redirect }`). A guest needs no password (it has none); a
  * registered user confirms with the current password, checked like a login (constant time,
  * counted against `loginLimit`): a wrong one answers 400 with a `password` error and deletes
- * nothing. Anonymous visitors go to `loginUrl` with `next`.
+ * nothing. An account without a password (made through a social identity) confirms with the
+ * button alone when its session began within `recentSignInSeconds` (10 minutes); past that
+ * the page asks it to sign in again, linking its provider's sign-in when `oauthViews()` are
+ * mounted (coming back here), and a POST answers 403 `REAUTHENTICATION_REQUIRED` (JSON:
+ * `{ error, signInAgain: { withinMinutes, links, message } }`), deleting nothing. The GET's
+ * JSON: `{ user, csrfToken, fields, signInAgain }`. Anonymous visitors go to `loginUrl` with
+ * `next`.
  *
  * @example
  * ```ts
@@ -68,7 +105,8 @@ export function deleteView(http: GuestUserHttp, options: AccountViewsOptions = {
     async GET(exchange) {
       const refused = loginFirst(exchange);
       if (refused) return refused;
-      return confirmation(exchange, exchange.state.user as User, nextOf(exchange));
+      const user = exchange.state.user as User;
+      return confirmation(exchange, user, await deletionProof(exchange, user), nextOf(exchange));
     },
 
     async POST(exchange) {
@@ -76,7 +114,9 @@ export function deleteView(http: GuestUserHttp, options: AccountViewsOptions = {
       if (refused) return refused;
       const submission = await readSubmission(exchange);
       const user = exchange.state.user as User;
-      if (!user.isGuest) {
+      const proof = await deletionProof(exchange, user);
+      if (proof.kind === "signInAgain") return signInFirst(exchange, user, proof.signInAgain);
+      if (proof.kind === "password") {
         const attempt = await credentialAttempt(exchange, user.username);
         if (attempt.refused) return attempt.refused;
         const { password } = submission.input;
@@ -86,7 +126,9 @@ export function deleteView(http: GuestUserHttp, options: AccountViewsOptions = {
             : null;
         if (confirmed?.id !== user.id) {
           await attempt.failed();
-          return confirmation(exchange, user, submission.next, { password: [WRONG_PASSWORD] });
+          return confirmation(exchange, user, proof, submission.next, {
+            password: [WRONG_PASSWORD],
+          });
         }
         await attempt.succeeded();
       }

@@ -51,6 +51,15 @@ export interface AccountViewsOptions {
    */
   readonly deletePath?: string;
   /**
+   * How recent, in seconds, the sign-in of an account without a password (made through a
+   * social identity) must be for it to delete itself at `deletePath` by confirming: it has no
+   * password to confirm with, so a session older than this is asked to sign in again first
+   * (with its provider, linked when `oauthViews()` are mounted).
+   * @default 600 (10 minutes)
+   * @example recentSignInSeconds: 300
+   */
+  readonly recentSignInSeconds?: number;
+  /**
    * Templates replacing the built-in ones; the others stay.
    * @default {} (all built-in)
    * @example { layout: ({ title, body }) => myShell(title, body) }
@@ -74,6 +83,7 @@ export interface ViewKit {
   readonly guestPath: string;
   readonly profilePath: string;
   readonly deletePath: string;
+  readonly recentSignInSeconds: number;
   readonly maxBodyBytes: number;
 }
 
@@ -118,6 +128,13 @@ export function createViewKit(http: GuestUserHttp, options: AccountViewsOptions 
       `expected a positive whole number of bytes, got ${String(maxBodyBytes)}`,
     );
   }
+  const recentSignInSeconds = options.recentSignInSeconds ?? 600;
+  if (!Number.isInteger(recentSignInSeconds) || recentSignInSeconds < 1) {
+    throw new InvalidConfigError(
+      "recentSignInSeconds",
+      `expected a positive whole number of seconds, such as 600, got ${String(recentSignInSeconds)}`,
+    );
+  }
   return {
     http,
     settings: http.guestUsers.settings,
@@ -128,6 +145,7 @@ export function createViewKit(http: GuestUserHttp, options: AccountViewsOptions 
     guestPath: checkPath("guestPath", options.guestPath, "/accounts/guest/"),
     profilePath: checkPath("profilePath", options.profilePath, "/accounts/profile/"),
     deletePath: checkPath("deletePath", options.deletePath, "/accounts/delete/"),
+    recentSignInSeconds,
     maxBodyBytes,
   };
 }

@@ -22,14 +22,64 @@ export interface ProfileContext {
   /** The value of the hidden `csrf_token` input of the log-out and delete forms. */
   readonly csrfToken: string;
   readonly links: ProfileLinks;
+  /**
+   * True when the user has a password: the account page's delete form asks for it. A
+   * registered user without one (made through a social identity) gets a link to the delete
+   * page instead; a guest, its own link.
+   */
+  readonly hasPassword: boolean;
+}
+
+/** A link to sign in again with one provider. */
+export interface SignInLink {
+  /** The provider's name, as identities record it (`"github"`). */
+  readonly provider: string;
+  /** Its name for people (`"GitHub"`). */
+  readonly label: string;
+  /** Its sign-in, coming back to the delete page: `/accounts/oauth/github/start/?next=/accounts/delete/`. */
+  readonly url: string;
+}
+
+/** How an account without a password signs in again before it may delete itself. */
+export interface SignInAgain {
+  /** How recent the sign-in must be, in minutes (the views' `recentSignInSeconds`, rounded up). */
+  readonly withinMinutes: number;
+  /** The sign-in of each of the account's providers that `oauthViews()` mounted; may be empty. */
+  readonly links: readonly SignInLink[];
+}
+
+/**
+ * What a user without a password is told when its sign-in is not recent enough to delete
+ * the account (the page, and the JSON `message`).
+ *
+ * @example
+ * ```ts
+ * signInAgainMessage({ withinMinutes: 10, links: [] });
+ * ```
+ */
+export function signInAgainMessage({ withinMinutes, links }: SignInAgain): string {
+  const minutes = withinMinutes === 1 ? "minute" : `${withinMinutes} minutes`;
+  const how =
+    links.length > 0
+      ? `Sign in again with ${links.map((link) => link.label).join(" or ")}`
+      : "Log out and sign in again the way you signed up";
+  return `Your account has no password, so deleting it needs a sign-in within the last ${minutes}. ${how}, then delete it. Nothing was deleted.`;
 }
 
 /** What {@link ProfileTemplates.deleteConfirm} gets: the "delete my account" confirmation. */
 export interface DeleteContext {
   /** Who is about to be deleted. */
   readonly user: User;
-  /** True for registered users: they confirm with their current password (guests have none). */
+  /**
+   * True for users with a password: they confirm with it. Guests and accounts made through a
+   * social identity have none: they confirm with the button alone (CSRF-checked).
+   */
   readonly needsPassword: boolean;
+  /**
+   * For an account without a password whose sign-in is older than `recentSignInSeconds`: how
+   * to sign in again (show it instead of the form: its POST would be refused). Else null.
+   */
+  readonly signInAgain: SignInAgain | null;
   /** Messages per field after a refused POST (`password`, or `""` for the whole form). */
   readonly errors: FieldErrors;
   /** The value of the hidden `csrf_token` input. */
@@ -97,9 +147,22 @@ ${context.needsPassword ? passwordField(context.errors) : ""}
 </form>`;
 }
 
+/** Instead of the delete form: why the account must sign in again, and where. */
+function signInAgainNotice(signInAgain: SignInAgain): string {
+  const links = signInAgain.links
+    .map(
+      (link) =>
+        `<li><a href="${escapeHtml(link.url)}">Sign in again with ${escapeHtml(link.label)}</a></li>`,
+    )
+    .join("");
+  return `<p class="notice" role="alert">${escapeHtml(signInAgainMessage(signInAgain))}</p>${
+    links ? `\n<ul class="sign-in-again">${links}</ul>` : ""
+  }`;
+}
+
 /** The built-in account page and deletion confirmation. */
 export const profileTemplates: ProfileTemplates = {
-  profilePage: ({ user, expiresAt, csrfToken, links }) => {
+  profilePage: ({ user, expiresAt, csrfToken, links, hasPassword }) => {
     const created =
       user.createdAt === null ? "" : `\n<dt>Created</dt><dd>${formatDate(user.createdAt)}</dd>`;
     const kind = user.isGuest ? "Guest (temporary)" : "Registered";
@@ -110,7 +173,11 @@ export const profileTemplates: ProfileTemplates = {
 <p><a href="${escapeHtml(links.delete)}">Delete this guest account now</a></p>`
       : `<h2>Delete my account</h2>
 <p>This deletes your account and everything in it at once. It cannot be undone.</p>
-${deleteForm({ needsPassword: true, errors: {}, csrfToken, next: null, action: links.delete })}`;
+${
+  hasPassword
+    ? deleteForm({ needsPassword: true, errors: {}, csrfToken, next: null, action: links.delete })
+    : `<p><a href="${escapeHtml(links.delete)}">Delete my account</a></p>`
+}`;
     return `<h1>Your account</h1>
 <dl>
 <dt>Username</dt><dd><strong>${escapeHtml(user.username)}</strong></dd>
@@ -123,12 +190,14 @@ ${csrfInput(csrfToken)}
 ${guest}`;
   },
 
-  deleteConfirm: (context) => `<h1>Delete your account?</h1>
-<p>${
-    context.needsPassword
-      ? `This deletes the account <strong>${escapeHtml(context.user.username)}</strong> and everything in it. It cannot be undone. Enter your password to confirm.`
-      : `This deletes the guest account <strong>${escapeHtml(context.user.username)}</strong> and everything you did with it. It cannot be undone.`
-  }</p>
-${deleteForm(context)}
-<p><a href="${escapeHtml(context.cancelUrl)}">Cancel</a></p>`,
+  deleteConfirm: (context) => {
+    const name = `<strong>${escapeHtml(context.user.username)}</strong>`;
+    const what = context.user.isGuest
+      ? `This deletes the guest account ${name} and everything you did with it. It cannot be undone.`
+      : `This deletes the account ${name} and everything in it. It cannot be undone.${context.needsPassword ? " Enter your password to confirm." : ""}`;
+    return `<h1>Delete your account?</h1>
+<p>${what}</p>
+${context.signInAgain ? signInAgainNotice(context.signInAgain) : deleteForm(context)}
+<p><a href="${escapeHtml(context.cancelUrl)}">Cancel</a></p>`;
+  },
 };

@@ -30,7 +30,8 @@ export function loginFirst(exchange: Exchange): Response | null {
  * `loginRedirectUrl`). Shows who is signed in (username, guest or registered, created), a
  * log-out button (POST + CSRF to `logoutPath`); for a guest a "save your account" link to
  * `convertUrl` and the date it expires ("kept until ...", the request state's `expiresAt`); for
- * a registered user a "delete my account" form (password) posting to `deletePath`. Anonymous
+ * a registered user a "delete my account" form (password) posting to `deletePath` (without a
+ * password: a link to `deletePath`, which asks for a recent sign-in instead). Anonymous
  * visitors go to `loginUrl` with `next`. JSON: `{ user: { id, username, isGuest }, isGuest,
  * createdAt, expiresAt, csrfToken }` (`user` as every other view answers it, with `expiresAt`
  * for a guest; times as ISO strings or null, `expiresAt` null for registered users and guests
@@ -61,11 +62,14 @@ export function profileView(http: GuestUserHttp, options: AccountViewsOptions = 
           csrfToken: state.via === "bearer" ? null : http.csrfToken(request, state),
         });
       }
+      // A registered user's delete form asks for the password it has (one query), else links.
+      const status = user.isGuest ? null : await http.guestUsers.signInStatus(state.token);
       const body = templates.profilePage({
         user,
         expiresAt,
         csrfToken: http.csrfToken(request, state),
         links: { logout: kit.logoutPath, convert: settings.convertUrl, delete: kit.deletePath },
+        hasPassword: status?.hasPassword ?? false,
       });
       return pageResponse(exchange, 200, TITLE, body);
     },

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Settings } from "../../core/settings.ts";
+import { addressKey } from "../../limits/address-key.ts";
 import type { LimitVerdict, RateLimit } from "../../limits/types.ts";
 import type { Exchange } from "./kit.ts";
 import { tooManyRequests } from "./respond.ts";
@@ -40,6 +41,10 @@ function addressPart(address: string | null): string {
   return address === null ? "unknown" : encodeURIComponent(address);
 }
 
+/**
+ * What the client counts as ({@link addressKey}: IPv4-mapped as IPv4, IPv6 by its
+ * `ipv6Subnet` network), or null without a client address (warned about once).
+ */
 function addressOf(exchange: Exchange): string | null {
   const { settings } = exchange.kit;
   const address = exchange.state.clientAddress || null;
@@ -49,7 +54,7 @@ function addressOf(exchange: Exchange): string | null {
       "guest-user: a login came without a client address (configure your framework's trusted proxies, or the adapter's clientAddress): failed logins are counted per username only, and sign-ups are not limited per address.",
     );
   }
-  return address;
+  return address === null ? null : addressKey(address, settings.ipv6Subnet);
 }
 
 /** A hit that also logs the first refusal of a window. */
@@ -87,11 +92,11 @@ export async function credentialAttempt(exchange: Exchange, username: unknown): 
   const address = addressOf(exchange);
   const name = throttleName(username);
   const userKey = `login:user:${addressPart(address)}/${name}`;
-  const addressKey = address === null ? null : `login:address:${addressPart(address)}`;
+  const perAddressKey = address === null ? null : `login:address:${addressPart(address)}`;
   // "allowed" after a hit means room for one more: refused once max × 5 failures are in.
   const addressLimit = { max: limit.max * ADDRESS_FACTOR - 1, windowSeconds: limit.windowSeconds };
-  if (addressKey) {
-    const verdict = await store.peek(addressKey, addressLimit);
+  if (perAddressKey) {
+    const verdict = await store.peek(perAddressKey, addressLimit);
     if (!verdict.allowed) return refusal(exchange, verdict);
   }
   // Counted before the password is checked, so parallel guesses cannot slip past the limit.
@@ -105,10 +110,10 @@ export async function credentialAttempt(exchange: Exchange, username: unknown): 
   return {
     refused: null,
     async failed() {
-      if (!addressKey) return;
+      if (!perAddressKey) return;
       await hit(
         exchange,
-        addressKey,
+        perAddressKey,
         addressLimit,
         `${addressLimit.max + 1} failed logins from ${address}`,
       );

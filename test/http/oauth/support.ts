@@ -11,8 +11,10 @@ import { OAuth2Server } from "oauth2-mock-server";
 import { guestUserExpress } from "../../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../../src/adapters/fastify/index.ts";
 import { type GuestUserEnv, guestUserHono } from "../../../src/adapters/hono/index.ts";
+import type { GuestUserHttp } from "../../../src/http/guest-user-http.ts";
 import { oauthViews, oidcProvider } from "../../../src/http/oauth/index.ts";
 import { userJson } from "../../../src/http/request.ts";
+import { accountViews } from "../../../src/http/views/index.ts";
 import type { GuestUsers, UserId } from "../../../src/index.ts";
 import { listenExpress, listenFastify, listenHono } from "../../support/adapter-servers.ts";
 import { type CookieJar, cookieHeader, storeSetCookies } from "../../support/cookies.ts";
@@ -79,24 +81,34 @@ export interface OAuthApp {
   close(): Promise<void>;
 }
 
+/** Options of {@link startApp}. */
+export interface AppOptions {
+  /** Also mount the account views (profile, delete, login...). @default false */
+  readonly accountViews?: boolean;
+}
+
 /**
  * The app: the OAuth views for one `oidc` provider, `GET /page/` behind allowGuestUser and
- * `GET /whoami/` (no guard), both answering `{ user }`.
+ * `GET /whoami/` (no guard), both answering `{ user }`; the account views with
+ * `accountViews: true`.
  */
 export async function startApp(
   framework: Framework,
   gu: GuestUsers,
   issuer: MockIssuer,
+  options: AppOptions = {},
 ): Promise<OAuthApp> {
   const provider = oidcProvider({
     issuer: issuer.url,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
   });
+  const accounts = (http: GuestUserHttp) => (options.accountViews ? accountViews(http) : []);
   if (framework === "express") {
     const guestUser = guestUserExpress(gu);
     const app = express();
     app.use(guestUser.session());
+    app.use(guestUser.router(accounts(guestUser.http)));
     app.use(guestUser.router(oauthViews(guestUser.http, { providers: [provider] })));
     app.get("/page/", guestUser.allowGuestUser(), (req, res) => {
       res.json(userJson(req.guestUser?.user ?? null));
@@ -110,6 +122,7 @@ export async function startApp(
     const guestUser = guestUserHono(gu);
     const app = new Hono<GuestUserEnv>();
     app.use(guestUser.session());
+    app.use(guestUser.routes(accounts(guestUser.http)));
     app.use(guestUser.routes(oauthViews(guestUser.http, { providers: [provider] })));
     app.get("/page/", guestUser.allowGuestUser(), (c) =>
       c.json(userJson(c.var.guestUser?.user ?? null)),
@@ -120,6 +133,7 @@ export async function startApp(
   const guestUser = guestUserFastify(gu);
   const app = Fastify();
   await app.register(guestUser.session());
+  await app.register(guestUser.routes(accounts(guestUser.http)));
   await app.register(guestUser.routes(oauthViews(guestUser.http, { providers: [provider] })));
   app.get("/page/", { preHandler: guestUser.allowGuestUser() }, async (request) =>
     userJson(request.guestUser?.user ?? null),

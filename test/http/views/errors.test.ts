@@ -133,5 +133,7 @@ describeEachDatabase("errors in the views", (fx) => {
     expect(() => accountViews(http, { logoutPath: "//evil/" })).toThrow(/logoutPath/);
     expect(() => accountViews(http, { signupPath: "signup" })).toThrow(/signupPath/);
     expect(() => accountViews(http, { maxBodyBytes: 0 })).toThrow(/maxBodyBytes/);
+    for (const recentSignInSeconds of [0, 1.5, "600" as unknown as number])
+      expect(() => accountViews(http, { recentSignInSeconds })).toThrow(/recentSignInSeconds/);
   });
 });

@@ -1,0 +1,51 @@
+import { createHash } from "node:crypto";
+import ipaddr from "ipaddr.js";
+
+/**
+ * The IPv6 prefix length clients count by when `ipv6Subnet` is not set: a /64 is what one
+ * home or one server usually gets, and all of it is one client's to rotate through.
+ */
+export const DEFAULT_IPV6_SUBNET = 64;
+
+/** Longer text than any address (with a zone) is hashed, to keep keys short. */
+const LONGEST_ADDRESS = 64;
+
+/**
+ * What a client address counts as in rate limits (the guest creation limit, the log-in
+ * throttle, any quota): an IPv4 address as itself, an IPv4-mapped IPv6 address
+ * (`::ffff:10.0.0.1`, what a dual-stack socket reports) as its IPv4 address, and an IPv6
+ * address as its network of `ipv6Subnet` bits in RFC 5952 form (`2001:db8:1:2::/64`; at 128
+ * the address itself), without a zone. So one client cannot rotate through the addresses of
+ * its /64 to get a fresh count for each, and `2001:DB8::1` and `2001:db8:0::1` count as one.
+ * Text that is no IP address (an odd proxy's value) counts as itself, hashed when long: it
+ * never throws. The request state's `clientAddress` stays the real address; only counts use
+ * this key.
+ *
+ * @default ipv6Subnet 64
+ * @example
+ * ```ts
+ * addressKey("::ffff:10.0.0.1"); // "10.0.0.1"
+ * addressKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd"); // "2001:db8:1:2::/64"
+ * addressKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd", 128); // "2001:db8:1:2:aaaa:bbbb:cccc:dddd"
+ * ```
+ */
+export function addressKey(address: string, ipv6Subnet: number = DEFAULT_IPV6_SUBNET): string {
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    // process(): an IPv4-mapped IPv6 address becomes the IPv4 address.
+    parsed = ipaddr.process(address.trim());
+  } catch {
+    return asText(address);
+  }
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  const mask = ipaddr.IPv6.subnetMaskFromPrefixLength(ipv6Subnet).toByteArray();
+  const bytes = parsed.toByteArray().map((byte, i) => byte & (mask[i] ?? 0));
+  const network = (ipaddr.fromByteArray(bytes) as ipaddr.IPv6).toRFC5952String();
+  return ipv6Subnet >= 128 ? network : `${network}/${ipv6Subnet}`;
+}
+
+/** Text that is no address, as a key: itself, or `#<sha256>` when longer than an address. */
+function asText(address: string): string {
+  if (address.length <= LONGEST_ADDRESS) return address;
+  return `#${createHash("sha256").update(address).digest("hex")}`;
+}

@@ -6,6 +6,7 @@ import { type GuestQueries, guestQueries } from "../store/guest-store.ts";
 import { type SessionQueries, sessionQueries } from "../store/session-store.ts";
 import { tableUserStore, type UserRow, type UserStore } from "../store/user-store.ts";
 import { Events } from "./events.ts";
+import { hasUsablePassword } from "./passwords.ts";
 import type { SessionCacheRuntime } from "./revocations.ts";
 import type { Settings } from "./settings.ts";
 import type { User } from "./types.ts";
@@ -80,6 +81,6 @@ export function toUser(row: UserRow, isGuest: boolean): User {
     lastLoginAt: row.lastLoginAt,
     // A guest is never staff, whatever its row says.
     isStaff: row.isStaff && !isGuest,
-    hasPassword: row.passwordHash !== null,
+    hasPassword: hasUsablePassword(row.passwordHash),
   };
 }

@@ -20,8 +20,14 @@ import { cutToMaxLength, uuidNameGenerator } from "./usernames/index.ts";
  */
 export const USERNAME_ATTEMPTS = 10;
 
-/** How long parallel first writes of one browser may converge on the guest its key made. */
-const CREATION_KEY_WINDOW_MS = 5 * 60 * 1000;
+/**
+ * How long after a guest was made with a creation key a clashing insert with the same key is
+ * handed that guest: the insert race of one page's parallel first writes (they arrive within
+ * milliseconds; seconds under load), not longer. Past it the key is spent: it never reaches
+ * the guest again, and the late write gets a guest of its own, made without the key. The
+ * clocks of the app servers must agree to well within this (NTP does).
+ */
+const CREATION_KEY_WINDOW_MS = 5 * 1000;
 
 /** What {@link createGuestUser} takes; every field optional. */
 export interface CreateGuestUserInput {
@@ -32,9 +38,12 @@ export interface CreateGuestUserInput {
   /** Extra data stored on the guest row (JSON). @default null */
   readonly data?: GuestData | null;
   /**
-   * A secret tied to the browser asking (the web layer passes a hash of its CSRF seed): a
-   * second creation with the same key within five minutes returns the SAME guest (with a new
-   * session) instead of a second one. Never a value a visitor could guess or read.
+   * A secret tied to the browser asking (the web layer passes an HMAC of its signed CSRF seed
+   * and of the page token the write proved): a second creation with the same key within
+   * 5 seconds (the insert race of parallel first writes) returns
+   * the SAME guest (with a new session) instead of a second one; later, never (a new guest
+   * without the key), nor after the guest's session is ended (`invalidateSession`). Never a
+   * value a visitor could guess or read: whoever can replay it during the race gets the guest.
    * @default null (every call makes a new guest)
    */
   readonly creationKey?: string | null;
@@ -58,14 +67,17 @@ export function guestManager(context: Context) {
   /** User, guest, optional session and funnel count: one statement or one transaction. */
   const writeGuest = guestWriter(context);
 
-  /** The guest an earlier request of the same browser made with `key`, with a new session. */
+  /**
+   * The guest that holds `key`, with a new session, when it was made during this insert race
+   * (within {@link CREATION_KEY_WINDOW_MS}): a parallel first write of the same page. "spent"
+   * when an older guest holds it (a replay, or a copy of the key: it is never handed over
+   * then), null when no guest holds it (the clash was the username, or the guest is gone).
+   */
   const converge = async (key: string, withSession: boolean) => {
-    const guest = await guests.findByCreationKey(
-      db,
-      key,
-      settings.clock() - CREATION_KEY_WINDOW_MS,
-    );
-    const row = guest && (await users.findById(db, guest.userId));
+    const guest = await guests.findByCreationKey(db, key);
+    if (!guest) return null;
+    if (guest.createdAt < settings.clock() - CREATION_KEY_WINDOW_MS) return "spent" as const;
+    const row = await users.findById(db, guest.userId);
     if (!row) return null;
     const session = withSession ? await insertSession(context, db, row.id) : null;
     return { user: toUser(row, true), session, created: false };
@@ -80,11 +92,14 @@ export function guestManager(context: Context) {
       } catch (error) {
         if (!quirks.isUniqueViolation(error)) throw error;
         if (key) {
-          // The clash may be this browser's key: a parallel first write made the guest.
+          // The clash may be this key: a parallel first write of the same page made the guest.
           const existing = await converge(key, withSession);
+          if (existing === "spent") {
+            // An older guest holds the key: this write gets a guest of its own, without it.
+            key = null;
+            continue;
+          }
           if (existing) return existing;
-          // An old guest still holds the key: free it, so this browser gets a new guest.
-          await guests.releaseCreationKey(db, key);
         }
         if (attempt > USERNAME_ATTEMPTS + 3) {
           // Unreachable in practice (UUID names): a non-unique-username violation, say.

@@ -171,10 +171,17 @@ export function sessionManager(context: Context) {
         : null;
     },
 
-    /** Ends one session (logout). Unknown or malformed tokens are ignored. */
+    /**
+     * Ends one session (logout). Unknown or malformed tokens are ignored. A guest's creation
+     * key ends with it (see `CreateGuestUserInput.creationKey`): a log-out is final.
+     */
     async invalidateSession(token: string | null | undefined): Promise<void> {
       const parsed = token ? parseToken(token) : null;
-      if (parsed) await withDatabase(context, () => sessions.delete(db, parsed.id));
+      if (!parsed) return;
+      await withDatabase(context, async () => {
+        await guests.endCreationKeyOfSession(db, parsed.id);
+        await sessions.delete(db, parsed.id);
+      });
     },
 
     /** Ends every session of a user (a password change, "log out everywhere"); returns how many. */

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { readCookie } from "./cookies.ts";
+import { signedSeeds } from "./csrf-seed.ts";
 import { escapeHtml } from "./escape.ts";
 import type { GuestUserHttp } from "./guest-user-http.ts";
 import type { HttpRequest, RequestState } from "./request.ts";
@@ -44,33 +45,55 @@ export function csrfField(
   return csrfInput(http.csrfToken(request, state));
 }
 
+/** A token's random part: 16 bytes, 22 base64url characters, new for each request. */
+const NONCE_BYTES = 16;
+const NONCE_CHARS = 22;
+/** `<nonce><HMAC-SHA256>`: 22 + 43 characters. */
+const TOKEN_CHARS = NONCE_CHARS + 43;
+
 /**
- * CSRF protection for HTML forms: a random seed in its own HttpOnly cookie, and a token that
- * is an HMAC of the seed AND the session id, so it is tied to the session: after a login or a
- * conversion (a new session), old forms no longer post.
+ * CSRF protection for HTML forms: a signed random seed in its own HttpOnly cookie (see
+ * {@link signedSeeds}: a seed we did not issue is replaced, never trusted), and a token that
+ * is a random nonce (new for each request that renders one) with an HMAC of the seed, the
+ * session id and that nonce: tied to the browser AND the session, so after a login or a
+ * conversion (a new session) old forms no longer post. The nonce also tells one page's token
+ * from another's: lazy guest creation binds its creation key to the page that proved itself
+ * (see `creationKeyOf`), which a client holding only the seed cookie cannot name.
  */
 export function csrfProtection(
   secret: string,
   cookieName: string,
   cookieFor: (state: RequestState, name: string, value: string) => string,
 ) {
-  const sign = (seed: string, sessionId: string) =>
-    createHmac("sha256", secret).update(`${seed}|${sessionId}`).digest("base64url");
+  const seeds = signedSeeds(secret);
+  const sign = (seed: string, sessionId: string, nonce: string) =>
+    createHmac("sha256", secret).update(`csrf|${seed}|${sessionId}|${nonce}`).digest("base64url");
   const sessionIdOf = (state: RequestState) => state.token?.split(".")[0] ?? "";
+  /** The nonce of the tokens this request renders (one per request, for every form on it). */
+  const nonces = new WeakMap<RequestState, string>();
+  /** The nonce of the anonymous page token this request proved (lazy creation reads it). */
+  const proofs = new WeakMap<RequestState, string>();
   const seedOf = (request: HttpRequest, state: RequestState) => {
     if (state.csrfSeed) return state.csrfSeed;
-    const seed = readCookie(request.headers.get("cookie"), cookieName);
-    state.csrfSeed = seed && /^[\w-]{22,64}$/.test(seed) ? seed : null;
+    state.csrfSeed = seeds.check(readCookie(request.headers.get("cookie"), cookieName));
     return state.csrfSeed;
   };
   const newSeed = (state: RequestState) => {
-    const seed = randomBytes(24).toString("base64url");
+    const seed = seeds.issue();
     state.csrfSeed = seed;
     state.setCookies.push(cookieFor(state, cookieName, seed));
     return seed;
   };
+  const nonceOf = (state: RequestState) => {
+    let nonce = nonces.get(state);
+    if (!nonce) {
+      nonce = randomBytes(NONCE_BYTES).toString("base64url");
+      nonces.set(state, nonce);
+    }
+    return nonce;
+  };
   return {
-    /** This browser's seed (from its cookie), or null. */
+    /** This browser's seed (from its cookie, when we signed it), or null. */
     seed: seedOf,
     /** Gives this browser a new seed (on log-out): forms and creation keys of the old one end. */
     rotate(state: RequestState): void {
@@ -79,7 +102,8 @@ export function csrfProtection(
     /** The token to put in a form's hidden `csrf_token` field (sets the seed cookie if needed). */
     token(request: HttpRequest, state: RequestState): string {
       const seed = seedOf(request, state) ?? newSeed(state);
-      return sign(seed, sessionIdOf(state));
+      const nonce = nonceOf(state);
+      return `${nonce}${sign(seed, sessionIdOf(state), nonce)}`;
     },
     /**
      * True when a submitted token matches this browser's seed and current session. When this
@@ -87,13 +111,26 @@ export function csrfProtection(
      */
     verify(request: HttpRequest, state: RequestState, submitted: unknown): boolean {
       const seed = seedOf(request, state);
-      if (!seed || typeof submitted !== "string" || submitted.length > 128) return false;
-      const actual = Buffer.from(submitted);
+      if (!seed || typeof submitted !== "string" || submitted.length !== TOKEN_CHARS) return false;
+      const nonce = submitted.slice(0, NONCE_CHARS);
+      const actual = Buffer.from(submitted.slice(NONCE_CHARS));
       const matches = (sessionId: string) => {
-        const expected = Buffer.from(sign(seed, sessionId));
+        const expected = Buffer.from(sign(seed, sessionId, nonce));
         return expected.length === actual.length && timingSafeEqual(expected, actual);
       };
-      return matches(sessionIdOf(state)) || (state.guestCreatedHere && matches(""));
+      const sessionId = sessionIdOf(state);
+      if (matches(sessionId)) {
+        if (sessionId === "") proofs.set(state, nonce);
+        return true;
+      }
+      return state.guestCreatedHere && matches("");
+    },
+    /**
+     * The nonce of the anonymous page token this request proved with {@link verify}, or null
+     * (none was submitted, or the request passed on its headers alone).
+     */
+    provenPage(state: RequestState): string | null {
+      return proofs.get(state) ?? null;
     },
   };
 }

@@ -121,7 +121,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     const { user, session } = await reaching(
       guestUsers.createGuestSession({
         request: () => webRequestOf(request),
-        creationKey: creationKeyOf(secret, csrf.seed(request, state)),
+        creationKey: creationKeyOf(secret, csrf.seed(request, state), csrf.provenPage(state)),
       }),
     );
     // Made now (or by this browser's parallel first write a moment ago): nothing kept yet.
@@ -196,8 +196,9 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       if (state.token) await reaching(guestUsers.invalidateSession(state.token));
       Object.assign(state, { user: null, isGuest: false, expiresAt: null, token: null });
       state.setCookies.push(cookieFor(state, cookie.name, "", 0));
-      // A new CSRF seed for the next visitor of this browser: the old one is also the key that
-      // let parallel first writes find the guest just made, which must not outlive the log-out.
+      // A new CSRF seed for the next visitor of this browser: the old one went into the key
+      // that let parallel first writes find the guest just made (which `invalidateSession`
+      // has ended too), and its forms must not outlive the log-out.
       csrf.rotate(state);
     },
 

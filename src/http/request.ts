@@ -48,7 +48,7 @@ export interface RequestState {
   via: "cookie" | "bearer" | null;
   /** Set-Cookie values the response must carry (new session, refreshed expiry, CSRF cookie). */
   readonly setCookies: string[];
-  /** The CSRF cookie's value, once read or made. */
+  /** The CSRF cookie's value (a seed this app signed; any other is ignored), once read or made. */
   csrfSeed: string | null;
   /**
    * The client's address as the adapter determined it (its trusted proxies applied), or null

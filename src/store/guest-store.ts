@@ -49,6 +49,7 @@ function parseData(value: unknown): GuestData | null {
 /** Guest queries on the configured tables. */
 export function guestQueries(tables: Tables) {
   const guests = sql.table(tables.guests);
+  const sessions = sql.table(tables.sessions);
   // The guest's id as the app's `keepIf` sees it: qualified, so that a subquery on a table
   // with its own `user_id` column still compares with the guest's.
   const userIdRef = sql.ref(`${tables.guests}.user_id`);
@@ -80,22 +81,21 @@ export function guestQueries(tables: Tables) {
         values (${userId}, ${now}, ${now}, ${json}, ${creationKey})`.execute(db);
     },
 
-    /** The guest made with this creation key at or after `since`, if any. */
-    async findByCreationKey(
-      db: Db,
-      creationKey: string,
-      since: number,
-    ): Promise<GuestRecord | undefined> {
+    /** The guest that holds this creation key, if any (`createdAt` says when it was made). */
+    async findByCreationKey(db: Db, creationKey: string): Promise<GuestRecord | undefined> {
       const { rows } = await sql<RawGuest>`select user_id, created_at, last_seen_at, data
-        from ${guests} where creation_key = ${creationKey} and created_at >= ${since}`.execute(db);
+        from ${guests} where creation_key = ${creationKey}`.execute(db);
       return rows[0] && toRecord(rows[0]);
     },
 
-    /** Frees a creation key held by an older guest (so the browser may get a new one). */
-    async releaseCreationKey(db: Db, creationKey: string): Promise<void> {
-      await sql`update ${guests} set creation_key = null where creation_key = ${creationKey}`.execute(
-        db,
-      );
+    /**
+     * Ends the creation key of the guest a session belongs to (its log-out): the key can no
+     * longer reach that guest. Nothing for a registered user's session or an unknown id.
+     */
+    async endCreationKeyOfSession(db: Db, sessionId: string): Promise<void> {
+      await sql`update ${guests} set creation_key = null
+        where creation_key is not null
+          and user_id = (select user_id from ${sessions} where id = ${sessionId})`.execute(db);
     },
 
     /** Deletes the guest row; 0 means the user was not (or no longer) a guest. */

@@ -28,16 +28,43 @@ describe("csrfProtection", () => {
     const first = stateWith("abc.secret");
     const token = csrf.token(request(), first);
     expect(first.setCookies).toHaveLength(1);
-    expect(token).toMatch(/^[\w-]{43}$/);
-    expect(csrf.token(request(), first)).toBe(token);
+    expect(seedOf(first)).toMatch(/^[\w-]{44}$/);
+    expect(token).toMatch(/^[\w-]{65}$/);
+    expect(csrf.token(request(), first)).toBe(token); // every form of one page: one token
     expect(first.setCookies).toHaveLength(1);
 
     const seed = seedOf(first);
     const next = stateWith("abc.secret");
     const sameBrowser = request({ cookie: `${COOKIE}=${seed}` });
     expect(csrf.verify(sameBrowser, next, token)).toBe(true);
-    expect(csrf.token(sameBrowser, next)).toBe(token);
+    // The next page has a token of its own (another nonce), which verifies as well.
+    const nextToken = csrf.token(sameBrowser, next);
+    expect(nextToken).not.toBe(token);
+    expect(csrf.verify(sameBrowser, stateWith("abc.secret"), nextToken)).toBe(true);
     expect(next.setCookies).toHaveLength(0);
+  });
+
+  it("names the anonymous page a request proved (lazy creation keys bind to it), and only that", () => {
+    const page = stateWith(null);
+    const token = csrf.token(request(), page);
+    const cookie = { cookie: `${COOKIE}=${seedOf(page)}` };
+    const proving = stateWith(null);
+    expect(csrf.provenPage(proving)).toBeNull();
+    expect(csrf.verify(request(cookie), proving, token)).toBe(true);
+    expect(csrf.provenPage(proving)).toBe(token.slice(0, 22));
+    // Another page of the same browser: another nonce.
+    const other = stateWith(null);
+    expect(csrf.verify(request(cookie), other, csrf.token(request(cookie), stateWith(null)))).toBe(
+      true,
+    );
+    expect(csrf.provenPage(other)).not.toBe(csrf.provenPage(proving));
+    // A session's token proves no anonymous page; a failed check proves nothing.
+    const session = stateWith("abc.secret");
+    expect(csrf.verify(request(cookie), session, csrf.token(request(cookie), session))).toBe(true);
+    expect(csrf.provenPage(session)).toBeNull();
+    const failed = stateWith(null);
+    expect(csrf.verify(request(cookie), failed, `${token.slice(0, 64)}x`)).toBe(false);
+    expect(csrf.provenPage(failed)).toBeNull();
   });
 
   it("ties the token to the session id: a new session (login, conversion) invalidates it", () => {
@@ -83,8 +110,25 @@ describe("csrfProtection", () => {
     expect(otherSecret.verify(request(cookie), stateWith("abc.secret"), token)).toBe(false);
   });
 
-  it("ignores a malformed seed cookie and makes a fresh one", () => {
-    for (const seed of ["short", "a".repeat(65), "bad seed with spaces", "x;y"]) {
+  it("replaces a seed it did not sign (forged, planted, unsigned from older versions, malformed) and never trusts it", () => {
+    const issued = stateWith(null);
+    csrf.token(request(), issued);
+    const real = seedOf(issued);
+    const flipped = `${real.slice(0, 43)}${real.endsWith("A") ? "B" : "A"}`;
+    const otherSecret = stateWith(null);
+    csrfProtection("t".repeat(40), COOKIE, cookieFor).token(request(), otherSecret);
+    for (const seed of [
+      "f".repeat(32), // any value the old regex took
+      "f".repeat(44), // the right shape, no valid signature
+      flipped, // a real seed's signature altered
+      `${"a".repeat(22)}${real.slice(22)}`, // a real signature on another random part
+      seedOf(otherSecret), // signed with another secret
+      "short",
+      "a".repeat(65),
+      "bad seed with spaces",
+      "x;y",
+    ]) {
+      expect(csrf.seed(request({ cookie: `${COOKIE}=${seed}` }), stateWith(null)), seed).toBeNull();
       const state = stateWith(null);
       const token = csrf.token(request({ cookie: `${COOKIE}=${seed}` }), state);
       expect(state.setCookies, seed).toHaveLength(1);

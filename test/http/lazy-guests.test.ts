@@ -1,34 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { adapterServers, serverPerTest, uniquePrefix } from "../support/adapter-servers.ts";
-import { cookieClient, cookieHeader } from "../support/cookies.ts";
+import { cookieHeader } from "../support/cookies.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
+import { pageBrowser as browser, type PageBody } from "../support/page-browser.ts";
 
 const SECRET = "s".repeat(40);
 const SESSION = "guest_user_session";
-
-interface PageBody {
-  user: { id: number | string; username: string; isGuest: boolean } | null;
-  guestPending: boolean;
-}
-
-/** A browser: keeps cookies, sends them back. */
-function browser(base: string) {
-  const { jar, send } = cookieClient(base);
-  return {
-    jar,
-    send,
-    /** The CSRF token an anonymous page would embed (the login form's, as JSON). */
-    async csrfToken(): Promise<string> {
-      const response = await send("/accounts/login/", { headers: { accept: "application/json" } });
-      return ((await response.json()) as { csrfToken: string }).csrfToken;
-    },
-    async page(method: string, init: RequestInit = {}): Promise<PageBody> {
-      const response = await send("/page/", { ...init, method });
-      expect(response.status).toBe(200);
-      return (await response.json()) as PageBody;
-    },
-  };
-}
 
 describeEachDatabase("createGuests: onWrite", (fx) => {
   for (const [name, start] of Object.entries(adapterServers)) {

@@ -30,6 +30,7 @@ import {
   type UserJson,
   uniqueName,
 } from "./harness.ts";
+import { lazyKeyChecks } from "./lazy-key-checks.ts";
 import { describeDatabases } from "./suite.ts";
 
 const redisDown = await redisProblem();
@@ -166,6 +167,8 @@ export function describeSettings(adapter: AdapterName) {
         const allow = `${prefix}/allow_guest_user/`;
 
         describe(`GUEST_USER_CREATE_ON=write (${allow})`, () => {
+          lazyKeyChecks(() => lazy, allow);
+
           it("GET answers {user: null} and writes nothing (at most the CSRF cookie)", async () => {
             const before = await lazyRows.rows();
             const client = new Client(lazy.url);

@@ -57,33 +57,53 @@ export function parsedField(body: unknown, name: string): unknown {
 
 /**
  * True when an unsafe request may create a guest in `"onWrite"` mode: it passes the CSRF
- * check without a session. Accepted: a browser's own word that it is same-origin
- * (`Sec-Fetch-Site`, else `Origin`), an API client asking for bearer tokens (a custom header
- * cannot be sent cross-site without a preflight), or a valid `csrf_token` (header
- * `X-CSRF-Token`, or the form or JSON field) for this browser's seed. A cross-site POST makes
- * no guest.
+ * check without a session. Accepted: a valid `csrf_token` (header `X-CSRF-Token`, or the form
+ * or JSON field) for this browser's seed, a browser's own word that it is same-origin
+ * (`Sec-Fetch-Site`, else `Origin`), or an API client asking for bearer tokens (a custom
+ * header cannot be sent cross-site without a preflight). A cross-site POST makes no guest.
+ * The token is looked for first, even when the headers alone would pass: verifying it binds
+ * the creation key to the page it came from (see {@link creationKeyOf}).
  */
 export async function lazyWritePasses(
   request: HttpRequest,
   verify: (submitted: unknown) => boolean,
 ): Promise<boolean> {
-  if (sameOriginRequest(request)) return true;
-  if (request.headers.get("x-session-transport")?.toLowerCase() === "bearer") return true;
   if (verify(request.headers.get("x-csrf-token"))) return true;
   const field = request.formField
     ? await request.formField(CSRF_FIELD)
     : request instanceof Request
       ? await bodyField(request, CSRF_FIELD)
       : null;
-  return verify(field);
+  if (verify(field)) return true;
+  if (sameOriginRequest(request)) return true;
+  return request.headers.get("x-session-transport")?.toLowerCase() === "bearer";
 }
 
 /**
- * The creation key of a browser: an HMAC of its CSRF seed, so parallel first writes of one
- * browser converge on one guest, and nobody without the (HttpOnly) seed cookie can name it.
+ * The creation key of a browser's first write: an HMAC of its (signed) CSRF seed and of the
+ * nonce of the page token the write proved (`page`; null when it passed on its headers), so
+ * that parallel first writes of one page converge on one guest while nobody holding only the
+ * (HttpOnly) seed cookie can name it: a token they derive from the seed has a nonce of its
+ * own, hence another key. Without a seed, no key (every write makes its own guest).
+ *
+ * The core hands the guest of a key over only during the insert race (a few seconds, see
+ * `CREATION_KEY_WINDOW_MS`), never afterwards, and a log-out ends the key.
+ *
+ * @example
+ * ```ts
+ * creationKeyOf(secret, csrf.seed(request, state), csrf.provenPage(state));
+ * ```
  */
-export function creationKeyOf(secret: string, seed: string | null): string | null {
-  return seed ? createHmac("sha256", secret).update(`guest-creation|${seed}`).digest("hex") : null;
+export function creationKeyOf(
+  secret: string,
+  seed: string | null,
+  page: string | null,
+): string | null {
+  return seed
+    ? createHmac("sha256", secret)
+        .update(`guest-creation|${seed}|${page ?? ""}`)
+        .digest("hex")
+    : null;
 }
 
 /** What {@link createsGuestNow} needs of the web layer. */

@@ -106,8 +106,9 @@ function describe(error: unknown): string {
 /**
  * The social-login routes for each provider: `GET <prefix><name>/start/?next=...` sends the
  * visitor to the provider (Authorization Code + PKCE, `state` and `nonce` kept in a
- * ten-minute, encrypted, HttpOnly, SameSite=Lax cookie scoped to the callback path, the safe
- * `next` carried through), and `GET <prefix><name>/callback/` finishes: a known identity logs
+ * ten-minute, encrypted, HttpOnly, SameSite=Lax cookie scoped to the callback path and bound
+ * to this browser's CSRF seed and session, the safe `next` carried through), and
+ * `GET <prefix><name>/callback/` finishes (in the browser that started): a known identity logs
  * its user in (a current guest merged into it through `merged`); else the current guest is
  * converted with the identity (same id), a registered user links it, or an anonymous visitor
  * gets a new user. Always with a NEW session; then to `next`, or `convertRedirectUrl` after a
@@ -163,7 +164,7 @@ async function start(
   origin: string | null,
 ) {
   const { url, state } = exchange;
-  const { settings } = exchange.kit;
+  const { http, settings } = exchange.kit;
   const redirectUri = provider.redirectUri ?? `${origin ?? url.origin}${paths.callback}`;
   const flow = {
     provider: provider.name,
@@ -190,6 +191,7 @@ async function start(
       `Sign-in with ${provider.label} is unavailable right now. Please try again in a moment.`,
     );
   }
+  http.csrfToken(exchange.request, state); // the browser's CSRF seed, which the flow is bound to
   cookies.write(state, paths.callback, flow);
   if (exchange.json) return jsonResponse(200, { redirect: location.href });
   return new Response(null, {
@@ -206,7 +208,8 @@ async function callback(
 ) {
   const { url, request, state } = exchange;
   const { http, settings } = exchange.kit;
-  const flow = cookies.read(request.headers.get("cookie"), settings.clock());
+  http.csrfToken(request, state); // the browser's CSRF seed: a flow of another browser fails
+  const flow = cookies.read(request.headers.get("cookie"), state, settings.clock());
   if (flow) cookies.clear(state, paths.callback); // one use
   const again = withNext(paths.start, "next", flow?.next ?? "/");
   const refused = url.searchParams.get("error");

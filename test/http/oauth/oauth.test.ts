@@ -14,6 +14,7 @@ import {
 
 const SESSION = "guest_user_session";
 const FLOW = "guest_user_session_oauth";
+const CSRF = "guest_user_session_csrf";
 
 let issuer: MockIssuer;
 beforeAll(async () => {
@@ -134,6 +135,41 @@ describeEachDatabase("social login over HTTP", (fx) => {
         await gu.signInWithIdentity({ provider: "oidc", subject: sub("stateful") }),
       ).toBeNull();
       expect(await gu.isGuestUser(guest.id)).toBe(true);
+    });
+
+    it("refuses a flow cookie planted from another browser (with its seed too): the guest is never converted", async () => {
+      issuer.claims = { sub: sub("planter"), preferred_username: "Planter" };
+      const attacker = client(app.url);
+      const { callbackUrl } = await attacker.authorize();
+      const victim = client(app.url);
+      const guest = await victim.guest();
+      for (const names of [[FLOW], [FLOW, CSRF]]) {
+        for (const name of names) {
+          const value = attacker.jar.get(name);
+          if (value !== undefined) victim.jar.set(name, value);
+        }
+        const answer = await victim.get(callbackUrl, { accept: "application/json" });
+        expect(answer.status, names.join()).toBe(400);
+        expect(await answer.json()).toMatchObject({ error: { code: "OAUTH_STATE_INVALID" } });
+      }
+      expect(await victim.user()).toEqual(guest);
+      expect(await gu.isGuestUser(guest.id)).toBe(true);
+      expect(await gu.signInWithIdentity({ provider: "oidc", subject: sub("planter") })).toBeNull();
+      // The same flow in the browser that started it: signed in.
+      expect((await attacker.get(callbackUrl)).status).toBe(302);
+    });
+
+    it("refuses a flow started before this browser's session changed (a guest made meanwhile)", async () => {
+      issuer.claims = { sub: sub("meanwhile"), preferred_username: "Meanwhile" };
+      const browser = client(app.url);
+      const { callbackUrl } = await browser.authorize();
+      const guest = await browser.guest();
+      const answer = await browser.get(callbackUrl);
+      expect(answer.status).toBe(400);
+      expect(await browser.user()).toEqual(guest);
+      const { callbackUrl: fresh } = await browser.authorize();
+      expect((await browser.get(fresh)).status).toBe(302);
+      expect(await browser.user()).toMatchObject({ id: guest.id, isGuest: false });
     });
 
     it("answers 400 when the provider refuses, changing nothing", async () => {

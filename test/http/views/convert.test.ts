@@ -118,8 +118,12 @@ describeEachDatabase("convert view (SPEC 5)", (fx) => {
     expect(client.jar.get(SESSION)).toBe(token);
     expect(await gu.isGuestUser(guest)).toBe(true);
     expect(await gu.getUser(guest.id)).toMatchObject({ username: guest.username });
-    // The token still works: the session did not change.
-    expect(csrfOf(html)).toBe(csrf);
+    // The tokens still work, the page's and the re-rendered form's: the session did not change.
+    for (const csrf_token of [csrf, csrfOf(html)]) {
+      const again = await client.post("/convert/", { username: "bob", csrf_token });
+      expect(again.status).toBe(200);
+      expect(await again.text()).toContain('aria-invalid="true"');
+    }
   });
 
   it("refuses a taken username with a field error", async () => {

@@ -8,7 +8,6 @@ import {
   type ListPosition,
 } from "../store/admin-store.ts";
 import { deleteGuestUsers } from "../store/dialect.ts";
-import { usernameKey } from "../store/username-case.ts";
 import { guestDeletionHooks } from "./cleanup.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
 import { expiryCutoff } from "./expiry.ts";
@@ -205,7 +204,7 @@ export function adminManager(context: Context) {
         queries.list(db, {
           expiry: expiryCutoff(settings),
           filter,
-          prefix: search ? usernameKey(q) : null,
+          prefix: search ? q : null,
           after,
           limit: limit + 1,
         }),

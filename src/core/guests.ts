@@ -2,6 +2,7 @@ import { GuestUserError, NotGuestError, ValidationError } from "../shared/errors
 import { checkOptionKeys } from "../shared/option-keys.ts";
 import { checkFormText, checkJsonText, checkText } from "../shared/storable-text.ts";
 import type { GuestData, GuestRecord } from "../store/guest-store.ts";
+import { normalizeUsername } from "../store/username-case.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
 import { checkCredentialText } from "./credential-text.ts";
 import { validateInput } from "./forms/index.ts";
@@ -73,7 +74,10 @@ export function guestManager(context: Context) {
   };
 
   async function insertGuest(input: CreateGuestUserInput, withSession: boolean) {
-    let username = input.username ? cutToMaxLength(input.username, maxLength) : nameFor(1);
+    // Stored NFKC-normalized, as every username.
+    let username = input.username
+      ? cutToMaxLength(normalizeUsername(input.username), maxLength)
+      : nameFor(1);
     let key = input.creationKey ?? null;
     for (let attempt = 1; ; attempt++) {
       try {

@@ -9,6 +9,7 @@ import { adminIndexesMigration } from "./migrations/005-admin-indexes.ts";
 import { leasesMigration } from "./migrations/006-leases.ts";
 import { oneUsernameIndexMigration } from "./migrations/007-one-username-index.ts";
 import { setBasedCascadeMigration } from "./migrations/008-set-based-cascade.ts";
+import { usernameFoldMigration } from "./migrations/010-username-fold.ts";
 import type { Tables } from "./tables.ts";
 
 /** The names of the migrations that were applied by this call, oldest first. */
@@ -31,6 +32,8 @@ function migrator(db: Db, tables: Tables, quirks: DialectQuirks): Migrator {
         "006-leases": leasesMigration(tables, quirks),
         "007-one-username-index": oneUsernameIndexMigration(tables, quirks),
         "008-set-based-cascade": setBasedCascadeMigration(tables, quirks),
+        // 009 is taken by a migration made in parallel (009-staff).
+        "010-username-fold": usernameFoldMigration(tables, quirks),
       }),
     },
   });

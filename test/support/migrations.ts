@@ -8,4 +8,5 @@ export const MIGRATIONS = [
   "006-leases",
   "007-one-username-index",
   "008-set-based-cascade",
+  "010-username-fold",
 ];

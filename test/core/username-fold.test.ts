@@ -136,3 +136,23 @@ describeEachDatabase("usernames with full Unicode case folding", (fx) => {
     expect(await fieldErrors(gu.createUser(form("STRASSE")))).toEqual(TAKEN);
   });
 });
+
+it("usernameKey: full case folding (CaseFolding.txt C + F) after NFKC", () => {
+  const same = [
+    ["straße", "STRASSE", "strasse"],
+    ["ẞ", "ss", "ss"], // capital sharp s: lower case first, then upper
+    ["ΣΊΣ", "σίσ", "σίσ"], // the final sigma folds to sigma
+    ["İ", "i̇", "i̇"], // dotted capital I: i with a combining dot
+    ["ΐ", "ΐ", "ΐ"], // decomposed and composed: one NFKC form
+    ["ﬁ", "FI", "fi"], // the ligature's NFKC letters
+    ["ᏸ", "Ᏸ", "ᏸ"], // Cherokee: one name (folded to lower case, not upper)
+  ];
+  for (const [a, b, key] of same) {
+    expect(usernameKey(a as string), a).toBe(key);
+    expect(usernameKey(b as string), b).toBe(key);
+    expect(usernameKey(key as string)).toBe(key);
+  }
+  expect(usernameKey("ı")).not.toBe(usernameKey("i")); // Turkic folding only
+  expect(usernameKey("Öland").startsWith(usernameKey("ö"))).toBe(true);
+  expect(usernameKey("σίς").startsWith(usernameKey("Σ"))).toBe(true);
+});

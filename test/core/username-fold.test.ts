@@ -119,7 +119,17 @@ describeEachDatabase("usernames with full Unicode case folding", (fx) => {
     await sql`update fold_d_users set username = 'Strasse2' where username = 'STRASSE'`.execute(
       gu.db,
     );
+    // More names beyond ASCII than one batch of the back-fill takes (1,000).
+    const many = Array.from({ length: 1100 }, (_, i) => sql`(${`Ñ${i}`}, 0)`);
+    await sql`insert into fold_d_users (username, created_at) values ${sql.join(many)}`.execute(
+      gu.db,
+    );
     expect((await gu.migrate()).applied).toEqual(["010-username-fold"]);
+    const { rows: keyed } = await sql<{ username: string; username_key: string }>`
+      select username, username_key from fold_d_users where username like ${"Ñ%"}`.execute(gu.db);
+    expect(keyed).toHaveLength(1100);
+    for (const row of keyed) expect(row.username_key).toBe(row.username.replace("Ñ", "ñ"));
+    await sql`delete from fold_d_users where username like ${"Ñ%"}`.execute(gu.db);
     const { rows } = await sql<{ username: string; username_key: string }>`
       select username, username_key from fold_d_users order by username_key`.execute(gu.db);
     expect(rows).toEqual([

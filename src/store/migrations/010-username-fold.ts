@@ -52,9 +52,17 @@ export function usernameFoldMigration(tables: Tables, quirks: DialectQuirks): Mi
         ? sql`octet_length(${username}) = char_length(${username})`
         : sql`length(${username}) = char_length(${username})`;
 
+  // ASCII letters only, whatever the locale or collation (a Turkish one lowers I to ı).
+  const asciiLower =
+    quirks.name === "postgres"
+      ? sql`lower(${username} collate "C")`
+      : quirks.name === "mysql"
+        ? sql`lower(convert(${username} using ascii))`
+        : sql`lower(${username})`;
+
   /** Fills every missing key: ASCII names in the database, the others in JavaScript. */
   const backfill = async (db: Kysely<unknown>) => {
-    await sql`update ${table} set ${key} = lower(${username}) where ${key} is null and ${ascii}`.execute(
+    await sql`update ${table} set ${key} = ${asciiLower} where ${key} is null and ${ascii}`.execute(
       db,
     );
     const id = sql.ref(users.id);

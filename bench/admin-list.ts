@@ -78,10 +78,13 @@ async function seed(guestUsers: GuestUsers, dialect: Dialect, count: number, now
   const data = sql`case when n % 10 = 0 then '{"cart":["tea","milk"],"visits":' || n || '}' end`;
   await db.connection().execute(async (conn) => {
     if (dialect === "sqlite") await sql`pragma synchronous = off`.execute(conn);
-    await sql`insert into ${users} (username, password, email, created_at)
-      select ${hex}, null, null, ${createdAt} from (${series(dialect, count)}) as s`.execute(conn);
-    await sql`insert into ${users} (username, password, email, created_at)
-      select ${sql.lit("member_")} || n, 'scrypt$placeholder', null, ${sql.lit(now - span)}
+    // ASCII lower-case names: each is its own folded key (username_key, migration 010).
+    await sql`insert into ${users} (username, username_key, password, email, created_at)
+      select h, h, null, null, ${createdAt}
+      from (select ${hex} as h, n from (${series(dialect, count)}) as s0) as s`.execute(conn);
+    await sql`insert into ${users} (username, username_key, password, email, created_at)
+      select ${sql.lit("member_")} || n, ${sql.lit("member_")} || n, 'scrypt$placeholder', null,
+        ${sql.lit(now - span)}
       from (${series(dialect, REGISTERED)}) as s`.execute(conn);
     const dataColumn = dialect === "postgres" ? sql`(${data})::jsonb` : data;
     await sql`insert into ${guests} (user_id, created_at, last_seen_at, data)

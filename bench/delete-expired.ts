@@ -136,9 +136,10 @@ async function seed(guestUsers: GuestUsers, count: number, kept: number, now: nu
     if (dialect === "mysql")
       await sql`set session max_recursive_iterations = 4294967295`.execute(conn);
     const addUsers = (prefix: string, n: number, password: string | null, createdAt: number) =>
-      sql`insert into ${users} (username, password, email, created_at)
-        select concat(${sql.lit(prefix)}, n), ${password === null ? sql`null` : sql.lit(password)},
-          null, ${sql.lit(createdAt)} - n
+      // ASCII lower-case names: each is its own folded key (username_key, migration 010).
+      sql`insert into ${users} (username, username_key, password, email, created_at)
+        select concat(${sql.lit(prefix)}, n), concat(${sql.lit(prefix)}, n),
+          ${password === null ? sql`null` : sql.lit(password)}, null, ${sql.lit(createdAt)} - n
         from (${series(dialect, n)}) as s`.execute(conn);
     await addUsers("expired-", count, null, now - 30 * DAY);
     await addUsers("member-", REGISTERED, "scrypt$placeholder", now - 30 * DAY);

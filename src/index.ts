@@ -144,6 +144,8 @@ export {
   GuestUserError,
   type GuestUserErrorCode,
   InvalidConfigError,
+  InvalidInputError,
+  type InvalidInputReason,
   NotGuestError,
   ValidationError,
 } from "./shared/errors.ts";

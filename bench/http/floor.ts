@@ -80,7 +80,7 @@ async function sqliteFloor(target: DatabaseTarget, ops: number) {
   await time("createGuestSession() as is", ops, null, () => plain.createGuestSession());
   await time("createGuestSession(), statement cache", ops, null, () => cached.createGuestSession());
   const insertUser = raw.prepare(
-    "insert into guest_user_users (username, password, email, created_at) values (?, null, null, ?) returning id",
+    "insert into guest_user_users (username, username_key, password, email, created_at) values (?, ?, null, null, ?) returning id",
   );
   const insertGuest = raw.prepare(
     "insert into guest_user_guests (user_id, created_at, last_seen_at, data) values (?, ?, ?, null)",
@@ -90,7 +90,8 @@ async function sqliteFloor(target: DatabaseTarget, ops: number) {
   );
   const create = raw.transaction(() => {
     const now = Date.now();
-    const { id: userId } = insertUser.get(`raw-${randomBytes(8).toString("hex")}`, now) as {
+    const name = `raw-${randomBytes(8).toString("hex")}`; // its own folded key
+    const { id: userId } = insertUser.get(name, name, now) as {
       id: number;
     };
     insertGuest.run(userId, now, now);

@@ -1,7 +1,9 @@
 import { ValidationError } from "../shared/errors.ts";
 import { checkOptionKeys } from "../shared/option-keys.ts";
+import { checkFormText, checkText } from "../shared/storable-text.ts";
 import { normalizeUsername } from "../store/username-case.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
+import { checkCredentialText } from "./credential-text.ts";
 import { validateInput } from "./forms/index.ts";
 import { idOf, type UserRef } from "./guests.ts";
 import { ACCEPT_TERMS_OPTION_KEYS } from "./option-keys.ts";
@@ -20,7 +22,8 @@ export function accountManager(context: Context) {
      * Checks a username and password; returns the user, or null when either is wrong. The
      * username is compared without regard to case or NFKC form (`"ADA"` logs in as `"ada"`).
      * Always costs one password hash, so timing does not reveal which usernames exist.
-     * Guests have no usable password and can never log in this way.
+     * Guests have no usable password and can never log in this way. A username no database
+     * can look up (a NUL character, a lone surrogate) throws `INVALID_INPUT` before any query.
      * @example
      * ```ts
      * const user = await guestUsers.authenticate({ username, password });
@@ -33,6 +36,7 @@ export function accountManager(context: Context) {
     }: Pick<Credentials, "username" | "password">): Promise<User | null> {
       if (typeof username !== "string" || typeof password !== "string" || password.length > 4096)
         return null;
+      checkText("username", username);
       const row = await withDatabase(context, () => users.findByUsername(db, username));
       const matches = await verifyPassword(
         row?.passwordHash ?? null,
@@ -59,7 +63,8 @@ export function accountManager(context: Context) {
      * Creates a registered user from sign-up input, validated with the convert form (same
      * fields, same password rules). The username is stored NFKC-normalized; one that differs
      * from an existing username only in case is taken. Throws `VALIDATION_FAILED` for bad
-     * input, a taken name, or a name in `reservedUsernames` ("This username is reserved."). `options.acceptTerms` records that terms version as accepted in
+     * input, a taken name or one in `reservedUsernames` ("This username is reserved."), `INVALID_INPUT` (before any query) for a field no database can
+     * store (a NUL character, a lone surrogate, a username or e-mail longer than its column). `options.acceptTerms` records that terms version as accepted in
      * the same transaction as the new user.
      * @default options {} (no terms acceptance recorded)
      * @example
@@ -71,9 +76,11 @@ export function accountManager(context: Context) {
       checkOptionKeys(options, ACCEPT_TERMS_OPTION_KEYS, "guestUsers.createUser()");
       const termsVersion = termsVersionOf(options);
       const form = settings.convertForm;
+      checkFormText(input);
       const result = await validateInput(form.schema, input);
       if (!result.ok) throw new ValidationError(result.fieldErrors);
       const credentials = form.getCredentials(result.value);
+      checkCredentialText(credentials, settings.tables.users.usernameMaxLength);
       refuseReserved(settings.reservedUsernames, credentials.username);
       const username = normalizeUsername(credentials.username);
       const taken = () => new ValidationError({ username: [TAKEN] });

@@ -1,5 +1,6 @@
 import { ValidationError } from "../shared/errors.ts";
 import { checkOptionKeys } from "../shared/option-keys.ts";
+import { checkText, textProblem } from "../shared/storable-text.ts";
 import {
   type AdminGuestRow,
   adminQueries,
@@ -7,7 +8,6 @@ import {
   type ListPosition,
 } from "../store/admin-store.ts";
 import { deleteGuestUsers } from "../store/dialect.ts";
-import { usernameKey } from "../store/username-case.ts";
 import { guestDeletionHooks } from "./cleanup.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
 import { expiryCutoff } from "./expiry.ts";
@@ -108,10 +108,12 @@ function decodeCursor(cursor: string, idType: "integer" | "string", search: bool
   }
   if (!Array.isArray(value)) throw bad();
   const id: unknown = value.at(-1);
-  if (idType === "integer" ? !Number.isSafeInteger(id) : typeof id !== "string") throw bad();
+  if (idType === "integer" ? !Number.isSafeInteger(id) : typeof id !== "string" || textProblem(id))
+    throw bad();
   if (search) {
     const [tag, key] = value as unknown[];
-    if (value.length !== 3 || tag !== "k" || typeof key !== "string") throw bad();
+    if (value.length !== 3 || tag !== "k" || typeof key !== "string" || textProblem(key))
+      throw bad();
     return { key, id: id as UserId };
   }
   const [createdAt] = value as unknown[];
@@ -122,7 +124,8 @@ function decodeCursor(cursor: string, idType: "integer" | "string", search: bool
 /**
  * Checks and de-duplicates user ids from a request (form fields are strings): integers for
  * integer ids, non-empty strings otherwise. `VALIDATION_FAILED` for anything else, or for
- * more than {@link MAX_IDS}.
+ * more than {@link MAX_IDS}; `INVALID_INPUT` for a string id no database can store (a NUL
+ * character, a lone surrogate).
  *
  * @example
  * ```ts
@@ -139,6 +142,7 @@ export function userIds(ids: readonly unknown[], idType: "integer" | "string"): 
         throw invalid("ids", `${JSON.stringify(raw)} is not a user id: ids are whole numbers.`);
       unique.add(id);
     } else {
+      checkText("ids", text);
       if (text === "" || text.length > 255)
         throw invalid("ids", `${JSON.stringify(raw)} is not a user id.`);
       unique.add(text);
@@ -173,7 +177,9 @@ export function adminManager(context: Context) {
      * however many names match. Keyset pagination: pass the page's `next` as `after` for
      * the following page; rows created meanwhile never shift a page, and the millionth row
      * is as fast to reach as the first.
-     * Throws `VALIDATION_FAILED` (naming the option) for a bad filter, limit or cursor.
+     * Throws `VALIDATION_FAILED` (naming the option) for a bad filter, limit or cursor, and
+     * `INVALID_INPUT` (before any query) for a `q` no database can search for (a NUL
+     * character, a lone surrogate).
      * @example
      * ```ts
      * let page = await guestUsers.listGuests({ filter: "expired", limit: 100 });
@@ -189,6 +195,7 @@ export function adminManager(context: Context) {
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
         throw invalid("limit", `Expected a whole number from 1 to ${MAX_PAGE_SIZE}.`);
       const q = typeof options.q === "string" ? options.q.trim() : "";
+      checkText("q", q);
       if (q.length > settings.tables.users.usernameMaxLength)
         throw invalid("q", "The search is longer than any username.");
       const search = q !== "";
@@ -197,7 +204,7 @@ export function adminManager(context: Context) {
         queries.list(db, {
           expiry: expiryCutoff(settings),
           filter,
-          prefix: search ? usernameKey(q) : null,
+          prefix: search ? q : null,
           after,
           limit: limit + 1,
         }),

@@ -1,7 +1,10 @@
 import { GuestUserError, NotGuestError, ValidationError } from "../shared/errors.ts";
 import { checkOptionKeys } from "../shared/option-keys.ts";
+import { checkFormText, checkJsonText, checkText } from "../shared/storable-text.ts";
 import type { GuestData, GuestRecord } from "../store/guest-store.ts";
+import { normalizeUsername } from "../store/username-case.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
+import { checkCredentialText } from "./credential-text.ts";
 import { validateInput } from "./forms/index.ts";
 import { guestWriter } from "./guest-writes.ts";
 import { mergeGuestInto } from "./merge.ts";
@@ -84,7 +87,10 @@ export function guestManager(context: Context) {
   };
 
   async function insertGuest(input: CreateGuestUserInput, withSession: boolean) {
-    let username = input.username ? cutToMaxLength(input.username, maxLength) : nameFor(1);
+    // Stored NFKC-normalized, as every username.
+    let username = input.username
+      ? cutToMaxLength(normalizeUsername(input.username), maxLength)
+      : nameFor(1);
     let key = input.creationKey ?? null;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -116,6 +122,8 @@ export function guestManager(context: Context) {
   }
 
   async function create(input: CreateGuestUserInput, withSession: boolean) {
+    checkText("username", input.username);
+    if (input.data) checkJsonText("data", input.data);
     const created = await withDatabase(context, () => insertGuest(input, withSession));
     if (created.created) context.metrics.created();
     if (created.created && input.request && events.has("guestCreated")) {
@@ -130,7 +138,9 @@ export function guestManager(context: Context) {
      * Creates a guest: the user row (no usable password) and its guest row, all or nothing
      * (ONE statement on PostgreSQL with the default users store, else one transaction). A
      * taken username is replaced by a generated one (at most {@link USERNAME_ATTEMPTS} tries,
-     * then `USERNAME_EXHAUSTED`). Fires `guestCreated` when a request is given.
+     * then `USERNAME_EXHAUSTED`). Fires `guestCreated` when a request is given. A `username` or
+     * `data` string no database can store (a NUL character, a lone surrogate) throws
+     * `INVALID_INPUT` before any query.
      * @example
      * ```ts
      * const user = await guestUsers.createGuestUser({ request });
@@ -174,9 +184,11 @@ export function guestManager(context: Context) {
      * Converts a guest to a registered user: validates `input` with the convert form, then in
      * ONE transaction removes the guest row (none: `NOT_GUEST`), sets username and password
      * on the SAME user row and ends all its sessions. Fires `converted` after commit.
-     * Throws `VALIDATION_FAILED` (nothing changed) for invalid input, a taken username (one
-     * differing only in case or NFKC form exists: `"ada"` after `"Ada"`) or one in
-     * `reservedUsernames` ("This username is reserved."). It is stored NFKC-normalized. `options.acceptTerms` records that terms version
+     * Throws `VALIDATION_FAILED` (nothing changed) for invalid input, a taken username or one in `reservedUsernames` ("This username is reserved."),
+     * `INVALID_INPUT` (before any query) for a field no database can store (a NUL character, a
+     * lone surrogate, a username or e-mail longer than its column); a
+     * username is taken when one differing only in case or NFKC form exists (`"ada"` after
+     * `"Ada"`). It is stored NFKC-normalized. `options.acceptTerms` records that terms version
      * as accepted in the same transaction.
      * @default options {} (no terms acceptance recorded)
      * @example
@@ -190,9 +202,11 @@ export function guestManager(context: Context) {
       const id = idOf(user);
       const termsVersion = termsVersionOf(options);
       const form = settings.convertForm;
+      checkFormText(input);
       const result = await validateInput(form.schema, input);
       if (!result.ok) throw new ValidationError(result.fieldErrors);
       const credentials = form.getCredentials(result.value);
+      checkCredentialText(credentials, maxLength);
       refuseReserved(settings.reservedUsernames, credentials.username);
       // Stored NFKC-normalized (normalizeUsername), whatever form produced it; "taken" is
       // decided without regard to case (findByUsername), so "ada" is refused next to "Ada".
@@ -271,8 +285,13 @@ export function guestManager(context: Context) {
       return withDatabase(context, async () => (await guests.find(db, idOf(user))) ?? null);
     },
 
-    /** Replaces a guest's extra JSON data; throws `NOT_GUEST` for a non-guest. */
+    /**
+     * Replaces a guest's extra JSON data; throws `NOT_GUEST` for a non-guest, `INVALID_INPUT`
+     * (nothing changed) for a string in it that no database can store (a NUL character, a
+     * lone surrogate).
+     */
     async setGuestData(user: UserRef, data: GuestData | null): Promise<void> {
+      if (data) checkJsonText("data", data);
       const updated = await withDatabase(context, () => guests.setData(db, idOf(user), data));
       if (updated === 0) throw new NotGuestError(idOf(user));
     },

@@ -1,4 +1,5 @@
 import { GuestUserError, ValidationError } from "../shared/errors.ts";
+import { checkText, textProblem } from "../shared/storable-text.ts";
 import type { Identity, UserId } from "./types.ts";
 
 /**
@@ -27,7 +28,9 @@ const invalid = (message: string) => new ValidationError({ identity: [message] }
 
 /**
  * Checks an identity from a provider (`VALIDATION_FAILED` for a bad provider name or
- * subject); an e-mail that does not fit the table (254) or has no "@" is dropped.
+ * subject, `INVALID_INPUT` for a subject no database can store: a NUL character, a lone
+ * surrogate); an e-mail that does not fit the table (254), has no "@" or holds such a
+ * character is dropped.
  */
 export function checkIdentity(identity: Identity): Identity {
   const { provider, subject } = identity ?? {};
@@ -35,10 +38,11 @@ export function checkIdentity(identity: Identity): Identity {
     throw invalid("The provider name must be 1 to 64 letters, digits, '_', '.' or '-'.");
   if (typeof subject !== "string" || subject.length === 0 || subject.length > 255)
     throw invalid("The subject (the provider's user id) must be 1 to 255 characters.");
+  checkText("subject", subject);
   const email =
     typeof identity.email === "string" &&
-    identity.email.length <= 254 &&
-    identity.email.includes("@")
+    identity.email.includes("@") &&
+    textProblem(identity.email, 254) === null
       ? identity.email
       : null;
   return { ...identity, email };

@@ -16,6 +16,7 @@ export type GuestUserErrorCode =
   | "NOT_GUEST"
   | "USERNAME_EXHAUSTED"
   | "VALIDATION_FAILED"
+  | "INVALID_INPUT"
   | "USER_NOT_FOUND"
   | "DATABASE_UNAVAILABLE"
   | "MIGRATION_FAILED"
@@ -130,6 +131,60 @@ export class ValidationError extends GuestUserError {
     );
     this.fieldErrors = fieldErrors;
   }
+}
+
+/**
+ * Why a text value cannot reach a database, as {@link InvalidInputError.reason}:
+ * - `nul`: it holds a NUL character (U+0000), which PostgreSQL refuses in text;
+ * - `lone-surrogate`: it is not well-formed Unicode (half of a UTF-16 surrogate pair), which
+ *   the drivers would silently store as U+FFFD, a different value;
+ * - `too-long`: it has more characters than its column holds.
+ */
+export type InvalidInputReason = "nul" | "lone-surrogate" | "too-long";
+
+/**
+ * A value sent to the library (a form field, a search, a username, an identity) can never be
+ * stored or compared by the database as it is: code `INVALID_INPUT`, found before any query,
+ * nothing changed. A kind of {@link ValidationError}, so code that shows `fieldErrors` beside
+ * the inputs handles it too; the message names the field and the fix, never the value.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await guestUsers.authenticate({ username: "a\u0000b", password });
+ * } catch (error) {
+ *   if (error instanceof InvalidInputError) console.log(error.field, error.reason); // "username" "nul"
+ * }
+ * ```
+ */
+export class InvalidInputError extends ValidationError {
+  /** Always `INVALID_INPUT` (not the `VALIDATION_FAILED` of other validation errors). */
+  override readonly code: GuestUserErrorCode = "INVALID_INPUT";
+  /** The offending field, e.g. `username` or `q`. */
+  readonly field: string;
+  /** What is wrong with it. */
+  readonly reason: InvalidInputReason;
+
+  /**
+   * @param field the field's name
+   * @param reason what is wrong with its value
+   * @param maxLength the field's limit, named in the message of a `too-long` value
+   */
+  constructor(field: string, reason: InvalidInputReason, maxLength?: number) {
+    const message = invalidInputMessage(reason, maxLength);
+    super({ [field]: [message] });
+    this.message = `The field \`${field}\` cannot be stored: ${message}`;
+    this.field = field;
+    this.reason = reason;
+  }
+}
+
+function invalidInputMessage(reason: InvalidInputReason, maxLength?: number): string {
+  if (reason === "nul")
+    return "This value contains a NUL character (U+0000): remove it and send it again.";
+  if (reason === "lone-surrogate")
+    return "This value is not well-formed Unicode (a lone UTF-16 surrogate): send valid text.";
+  return `This value is longer than ${maxLength ?? "its column's"} characters: shorten it.`;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type UserRow,
   userColumns,
 } from "./user-store.ts";
+import { normalizeUsername, USERNAME_KEY_COLUMN, usernameKey } from "./username-case.ts";
 
 /** Which guests a list shows: all, the active ones, or the expired ones. */
 export type GuestFilter = "all" | "active" | "expired";
@@ -49,7 +50,7 @@ export interface ListedGuest extends AdminGuestRow {
 export interface GuestListQuery {
   readonly expiry: Expiry;
   readonly filter: GuestFilter;
-  /** A username prefix, already lower-cased; null for no search. */
+  /** The search, a username prefix as typed (trimmed); null for no search. */
   readonly prefix: string | null;
   readonly after: ListPosition | null;
   readonly limit: number;
@@ -100,20 +101,24 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
   });
 
   /**
-   * A search's order and prefix range, on an index in each database: SQLite the
-   * `lower(username)` index of migration 002 (BINARY order, so the range is exact),
-   * PostgreSQL `lower(username) collate "C"` (migration 005; LIKE 'ab%' is a range on it),
+   * A search's order and prefix range, on an index in each database. The built-in table: its
+   * unique `username_key` (migration 010: full case folding, so `ö` finds `Öland` on SQLite
+   * too; code point order on every database: BINARY, `collate "C"`, `utf8mb4_bin`), a range.
+   * An app's table: SQLite `lower(username)` (its index, BINARY order, so the range is exact),
+   * PostgreSQL `lower(username) collate "C"` (LIKE 'ab%' is a range on such an index),
    * MySQL/MariaDB the username's own case-insensitive index.
    */
-  const sortKey =
-    quirks.name === "mysql"
+  const keyed = users.builtIn;
+  const sortKey = keyed
+    ? sql.ref(`u.${USERNAME_KEY_COLUMN}`)
+    : quirks.name === "mysql"
       ? username
       : quirks.name === "postgres"
         ? sql`(lower(${username}) collate "C")`
         : sql`lower(${username})`;
   const userId = sql.ref(`u.${users.id}`);
   const prefixCondition = (prefix: string): RawBuilder<unknown> =>
-    quirks.name === "sqlite"
+    keyed || quirks.name === "sqlite"
       ? sql`${sortKey} >= ${prefix} and ${sortKey} < ${prefix + MAX_CHAR}`
       : sql`${sortKey} like ${likePrefix(prefix)}`;
 
@@ -148,11 +153,18 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
       const conditions: RawBuilder<unknown>[] = [];
       const filter = filterCondition(query.expiry, query.filter);
       if (filter) conditions.push(filter);
-      const { after, prefix } = query;
+      const { after } = query;
+      // Folded as the keys are; lower case as the database's lower() for an app's table.
+      const search = query.prefix;
+      const prefix =
+        search && (keyed ? usernameKey(search) : normalizeUsername(search).toLowerCase());
       if (prefix) conditions.push(prefixCondition(prefix));
       if (after && "key" in after) {
+        // The key is unique: after it is simply above it.
         conditions.push(
-          sql`${sortKey} >= ${after.key} and (${sortKey} > ${after.key} or ${userId} > ${after.id})`,
+          keyed
+            ? sql`${sortKey} > ${after.key}`
+            : sql`${sortKey} >= ${after.key} and (${sortKey} > ${after.key} or ${userId} > ${after.id})`,
         );
       } else if (after) {
         const { createdAt, id } = after;
@@ -162,7 +174,9 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
       }
       const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
       const order = prefix
-        ? sql`order by ${sortKey}, ${userId}`
+        ? keyed
+          ? sql`order by ${sortKey}`
+          : sql`order by ${sortKey}, ${userId}`
         : sql`order by g.created_at desc, g.user_id desc`;
       const { rows } =
         await sql<RawRow>`select ${columns(query.expiry)}, ${prefix ? sortKey : sql`''`} as sort_key

@@ -3,7 +3,7 @@ import type { UserId } from "../shared/ids.ts";
 import type { Db, DialectName } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
 import { toMillis, toUserId } from "./user-store.ts";
-import { usernameKey, usernameSpellings } from "./username-case.ts";
+import { USERNAME_KEY_COLUMN, usernameKey, usernameSpellings } from "./username-case.ts";
 
 /** A row of the identities table: one social-login identity linked to one user. */
 export interface IdentityRecord {
@@ -70,16 +70,17 @@ export function identityQueries(tables: Tables, dialect: DialectName) {
     /**
      * Which of `candidates` are taken in the users table, compared as usernames are (NFKC,
      * without regard to case), as {@link usernameKey} keys: ONE query on the username index
-     * for the whole batch. (MySQL/MariaDB compare by the column's collation, which may fold
-     * accents too: a name it matches that we see as different is not reported, and the
+     * for the whole batch (the built-in table's `username_key`). (On an app's table
+     * MySQL/MariaDB compare by the column's collation, which may fold accents too: a name it matches that we see as different is not reported, and the
      * unique index refuses the write instead; the caller then tries the next candidate.)
      */
     async takenUsernames(db: Db, candidates: readonly string[]): Promise<Set<string>> {
       const { users } = tables;
       if (candidates.length === 0) return new Set();
       const column = sql.ref(users.username);
-      const where =
-        dialect === "mysql"
+      const where = users.builtIn
+        ? sql`${sql.ref(USERNAME_KEY_COLUMN)} in (${sql.join(candidates.map((name) => sql`${usernameKey(name)}`))})`
+        : dialect === "mysql"
           ? sql`${column} in (${sql.join(candidates.map((name) => sql`${name.normalize("NFKC")}`))})`
           : sql`lower(${column}) in (${sql.join(
               [...new Set(candidates.flatMap(usernameSpellings))].map((s) => sql`lower(${s})`),

@@ -10,6 +10,7 @@ import { leasesMigration } from "./migrations/006-leases.ts";
 import { oneUsernameIndexMigration } from "./migrations/007-one-username-index.ts";
 import { setBasedCascadeMigration } from "./migrations/008-set-based-cascade.ts";
 import { staffMigration } from "./migrations/009-staff.ts";
+import { usernameFoldMigration } from "./migrations/010-username-fold.ts";
 import type { Tables } from "./tables.ts";
 
 /** The names of the migrations that were applied by this call, oldest first. */
@@ -33,6 +34,7 @@ function migrator(db: Db, tables: Tables, quirks: DialectQuirks): Migrator {
         "007-one-username-index": oneUsernameIndexMigration(tables, quirks),
         "008-set-based-cascade": setBasedCascadeMigration(tables, quirks),
         "009-staff": staffMigration(tables, quirks),
+        "010-username-fold": usernameFoldMigration(tables, quirks),
       }),
     },
   });

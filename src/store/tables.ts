@@ -6,8 +6,10 @@ import { InvalidConfigError } from "../shared/errors.ts";
  *
  * Usernames are unique without regard to case or NFKC form (`"Ada"`, `"ada"` and `"ＡＤＡ"`
  * are one username) and stored NFKC-normalized. On the built-in table our migrations enforce
- * it (a unique index on `lower(username)`; on MySQL/MariaDB the column's case-insensitive
- * collation). Your own table needs the same to be safe from two sign-ups in the same
+ * it with full Unicode case folding (`"straße"` is `"STRASSE"`): a unique `username_key`
+ * column (migration 010). Your own table has no such column: names compare as its
+ * database's `lower()` or collation does (so `"straße"` and `"STRASSE"` stay two names), and
+ * it needs a case-insensitive unique index to be safe from two sign-ups in the same
  * instant, and to keep the case-insensitive lookup of login and sign-up on an index:
  * - PostgreSQL / SQLite: `create unique index accounts_login_lower_idx on accounts (lower(login))`
  *   (on SQLite `lower()` folds ASCII letters only: the library itself still refuses

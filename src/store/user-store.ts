@@ -2,7 +2,12 @@ import { type RawBuilder, sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
-import { normalizeUsername, usernameKey, usernameSpellings } from "./username-case.ts";
+import {
+  normalizeUsername,
+  USERNAME_KEY_COLUMN,
+  usernameKey,
+  usernameSpellings,
+} from "./username-case.ts";
 
 /** A users row, in the library's words, whatever the app's column names. */
 export interface UserRow {
@@ -51,9 +56,10 @@ export interface UserStore {
   findById(db: Db, id: UserId): Promise<UserRow | undefined>;
   /**
    * The user with this username compared WITHOUT regard to case or NFKC form (`"ADA"`,
-   * `"ＡＤＡ"` and `"ada"` find the same user); login and the "username taken" check rely on
-   * it. When several rows match (only possible in a table without a case-insensitive unique
-   * index), the one spelled exactly as given wins.
+   * `"ＡＤＡ"` and `"ada"` find the same user; on the built-in table with full case folding,
+   * `"STRASSE"` finds `"straße"`); login and the "username taken" check rely on it. When
+   * several rows match (only possible in a table without a case-insensitive unique index),
+   * the one spelled exactly as given wins.
    */
   findByUsername(db: Db, username: string): Promise<UserRow | undefined>;
   /** Sets the username, the password hash and (when given) the email of one user. */
@@ -133,15 +139,19 @@ export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore
       where ${sql.ref(`u.${column}`)} = ${value}`.execute(db);
     return rows[0] && toUserRow(rows[0], tables);
   };
+  // The built-in table keeps each name's folded key (migration 010); an app's table has none.
+  const keyColumn = users.builtIn ? USERNAME_KEY_COLUMN : null;
   /**
-   * Case-insensitive and on the `lower(username)` index: `lower(col) in (lower(?), ...)` on
-   * SQLite and PostgreSQL (see usernameSpellings for why several spellings), the column's
+   * Without regard to case, on an index: the built-in table by its unique `username_key`
+   * (full case folding, every database); an app's table by `lower(col) in (lower(?), ...)` on
+   * SQLite and PostgreSQL (see usernameSpellings for why several spellings), by the column's
    * case-insensitive collation on MySQL/MariaDB (an index on lower() would not be used there).
    */
   const byUsername = async (db: Db, username: string) => {
     const column = sql.ref(`u.${users.username}`);
-    const where =
-      quirks.name === "mysql"
+    const where = keyColumn
+      ? sql`${sql.ref(`u.${keyColumn}`)} = ${usernameKey(username)}`
+      : quirks.name === "mysql"
         ? sql`${column} = ${normalizeUsername(username)}`
         : sql`lower(${column}) in (${sql.join(usernameSpellings(username).map((s) => sql`lower(${s})`))})`;
     const { rows } = await sql<RawUserColumns>`select ${userColumns(tables, "u")} from ${table} as u
@@ -159,6 +169,7 @@ export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore
       sql`${sql.ref(users.username)} = ${credentials.username}`,
       sql`${sql.ref(users.password)} = ${credentials.passwordHash}`,
     ];
+    if (keyColumn) set.push(sql`${sql.ref(keyColumn)} = ${usernameKey(credentials.username)}`);
     if (users.email && credentials.email !== null)
       set.push(sql`${sql.ref(users.email)} = ${credentials.email}`);
     return sql.join(set);
@@ -168,6 +179,7 @@ export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore
     async insertUser(db, user) {
       const fields: [string | null, unknown][] = [
         [users.username, user.username],
+        [keyColumn, usernameKey(user.username)],
         [users.password, user.passwordHash],
         [users.email, user.email],
         [users.createdAt, user.now],

@@ -1,6 +1,9 @@
 import { sql } from "kysely";
 import { expect, it } from "vitest";
 import type { GuestUsers } from "../../src/index.ts";
+import { postgresQuirks } from "../../src/store/dialects/postgres.ts";
+import { usernameFoldMigration } from "../../src/store/migrations/010-username-fold.ts";
+import { usernameKey } from "../../src/store/username-case.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 
 /** SQLite's, PostgreSQL's and MariaDB's words for a unique violation. */
@@ -33,14 +36,14 @@ async function usernameUniqueIndexes(gu: GuestUsers): Promise<string[]> {
   }
   const { rows } = await sql<{ name: string }>`select distinct index_name as name
     from information_schema.statistics where table_schema = database() and table_name = ${table}
-    and non_unique = 0 and column_name = 'username'`.execute(gu.db);
+    and non_unique = 0 and column_name in ('username', 'username_key')`.execute(gu.db);
   return rows.map((row) => row.name);
 }
 
 describeEachDatabase("the username's one unique index", (fx) => {
   const insertUser = (gu: GuestUsers, username: string) =>
-    sql`insert into ${sql.table(gu.settings.tables.users.table)} (username, created_at)
-      values (${username}, ${Date.now()})`.execute(gu.db);
+    sql`insert into ${sql.table(gu.settings.tables.users.table)} (username, username_key, created_at)
+      values (${username}, ${usernameKey(username)}, ${Date.now()})`.execute(gu.db);
 
   it("refuses the same username, as written or in another case, with one index", async () => {
     const gu = await fx.open({ tablePrefix: "one_" });
@@ -59,8 +62,10 @@ describeEachDatabase("the username's one unique index", (fx) => {
     // As migration 001 used to make it.
     await sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_username_key`)}
         unique (username)`.execute(gu.db);
+    // And without the folded key of migration 010: its lower(username) index back.
+    await usernameFoldMigration(gu.settings.tables, postgresQuirks).down?.(gu.db);
     await sql`delete from ${sql.table(gu.settings.tables.migrations)}
-        where name in ('007-one-username-index', '008-set-based-cascade', '009-staff')`.execute(
+        where name in ('007-one-username-index', '008-set-based-cascade', '009-staff', '010-username-fold')`.execute(
       gu.db,
     );
     expect(await usernameUniqueIndexes(gu)).toHaveLength(2);
@@ -69,8 +74,9 @@ describeEachDatabase("the username's one unique index", (fx) => {
       "007-one-username-index",
       "008-set-based-cascade",
       "009-staff",
+      "010-username-fold",
     ]);
-    expect(await usernameUniqueIndexes(gu)).toEqual([`${table}_username_lower_idx`]);
+    expect(await usernameUniqueIndexes(gu)).toEqual([`${table}_username_key_idx`]);
     await insertUser(gu, "Ada");
     await expect(insertUser(gu, "ada")).rejects.toThrow(UNIQUE_VIOLATION);
   });

@@ -9,4 +9,5 @@ export const MIGRATIONS = [
   "007-one-username-index",
   "008-set-based-cascade",
   "009-staff",
+  "010-username-fold",
 ];

@@ -46,10 +46,12 @@ const afterDeletion = (admin: AdminKit, deleted: number) =>
 
 const expiryOf = (admin: AdminKit) => expiryRuleOf(admin.view.settings);
 
-/** A ValidationError (malformed ids) as a 400 answer. */
+/** A ValidationError (malformed ids) as a 400 answer: `INVALID_IDS`, or `INVALID_INPUT`. */
 function invalidIds(exchange: Exchange, error: ValidationError): Response {
-  const message = Object.values(error.fieldErrors).flat().join(" ");
-  return adminError(exchange, 400, "INVALID_IDS", "Bad request", message, error.fieldErrors);
+  const invalidInput = error.code === "INVALID_INPUT";
+  const message = invalidInput ? error.message : Object.values(error.fieldErrors).flat().join(" ");
+  const code = invalidInput ? error.code : "INVALID_IDS";
+  return adminError(exchange, 400, code, "Bad request", message, error.fieldErrors);
 }
 
 /**

@@ -58,7 +58,8 @@ function listLink(
  * `GET <prefix>`: one page of guests, newest first. JSON (`Accept: application/json`):
  * `{ guests: [{ id, username, createdAt, lastSeenAt, expired }], next }`, times as ISO 8601
  * strings, `next` the cursor for `after=` (null on the last page). A bad `filter`, `limit`
- * (1 to 500) or `after` answers 400, saying which. HTML: the table, search, filters, pager.
+ * (1 to 500) or `after` answers 400 `INVALID_QUERY`, saying which; a `q` no database can
+ * search for (a NUL character, a lone surrogate) 400 `INVALID_INPUT`. HTML: the table, search, filters, pager.
  */
 export async function listGuestsPage(exchange: Exchange, admin: AdminKit): Promise<Response> {
   const parsed = listQuery(exchange.url, admin.pageSize);
@@ -70,8 +71,13 @@ export async function listGuestsPage(exchange: Exchange, admin: AdminKit): Promi
     page = await guestUsers.listGuests(query);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    const message = Object.values(error.fieldErrors).flat().join(" ");
-    return adminError(exchange, 400, "INVALID_QUERY", "Bad request", message, error.fieldErrors);
+    // A search no database can run (a NUL character...) keeps its own code: INVALID_INPUT.
+    const invalidInput = error.code === "INVALID_INPUT";
+    const message = invalidInput
+      ? error.message
+      : Object.values(error.fieldErrors).flat().join(" ");
+    const code = invalidInput ? error.code : "INVALID_QUERY";
+    return adminError(exchange, 400, code, "Bad request", message, error.fieldErrors);
   }
   if (exchange.json) {
     return jsonResponse(200, { guests: page.guests.map(guestJson), next: page.next });

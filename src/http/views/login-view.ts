@@ -1,10 +1,10 @@
-import type { FormField } from "../../core/types.ts";
-import type { FieldErrors } from "../../shared/errors.ts";
+import type { FormField, User } from "../../core/types.ts";
+import { type FieldErrors, InvalidInputError } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { type AccountViewsOptions, createViewKit, defineView } from "./kit.ts";
 import { echoValues, formAnswer, successAnswer } from "./respond.ts";
-import { nextOf, readSubmission } from "./submission.ts";
+import { nextOf, readSubmission, refusedForm } from "./submission.ts";
 import { credentialAttempt } from "./throttle.ts";
 
 /** The inputs of the login form. */
@@ -24,7 +24,9 @@ const TITLE = "Log in";
  * visitor may switch accounts). POST checks `username` (trimmed and NFKC-normalized, as at
  * sign-up) and `password` with `guestUsers.authenticate`, logs the user in with a NEW session
  * and redirects to the safe `next` or `loginRedirectUrl`. Wrong credentials: the form again
- * with {@link INVALID_LOGIN} (JSON: 400 `{ errors: { "": [...] } }`), nothing changed.
+ * with {@link INVALID_LOGIN} (JSON: 400 `{ errors: { "": [...] } }`), nothing changed. A
+ * username no database can look up (a NUL character, a lone surrogate) answers 400
+ * `INVALID_INPUT` (the form with the error; JSON `{ error: { code, message }, errors }`).
  * Throttled by `loginLimit`: after `max` failures of one username from one address (or
  * `max` × 5 from the address), 429 with `Retry-After` until the window ends, even for the right
  * password; a successful login clears that username's count.
@@ -57,10 +59,22 @@ export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}
       const errors: Record<string, string[]> = {};
       if (username === "") errors.username = [REQUIRED];
       if (typeof password !== "string" || password === "") errors.password = [REQUIRED];
-      const user =
-        Object.keys(errors).length === 0 && typeof password === "string"
-          ? await http.guestUsers.authenticate({ username, password })
-          : null;
+      let user: User | null = null;
+      try {
+        if (Object.keys(errors).length === 0 && typeof password === "string")
+          user = await http.guestUsers.authenticate({ username, password });
+      } catch (error) {
+        // A username no database can look up (a NUL character...): 400, nothing queried.
+        if (!(error instanceof InvalidInputError)) throw error;
+        await attempt.failed();
+        return formAnswer(exchange, {
+          template: "loginForm",
+          title: TITLE,
+          fields: LOGIN_FIELDS,
+          ...refusedForm(error, LOGIN_FIELDS, submission.fields),
+          next: submission.next,
+        });
+      }
       if (!user) {
         await attempt.failed();
         const fieldErrors: FieldErrors =

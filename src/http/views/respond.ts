@@ -4,6 +4,7 @@ import {
   BodyError,
   GuestUserError,
   InvalidConfigError,
+  InvalidInputError,
   ValidationError,
 } from "../../shared/errors.ts";
 import { userJson } from "../request.ts";
@@ -91,6 +92,11 @@ export interface FormPage {
   readonly values?: Readonly<Record<string, string>>;
   /** Present after an invalid POST. */
   readonly errors?: ValidationError["fieldErrors"];
+  /**
+   * Why the POST itself was refused (`INVALID_INPUT`: a value no database can store): the
+   * page answers 400, and the JSON answer carries it as `error` beside `errors`.
+   */
+  readonly refused?: { readonly code: string; readonly message: string };
   readonly next: string | null;
 }
 
@@ -111,13 +117,15 @@ const termsOf = (exchange: Exchange, page: FormPage) =>
 /**
  * A form (GET) or the form again with its errors (invalid POST). HTML: 200 with the page.
  * JSON: GET gives `{ user, csrfToken, fields }` (plus `terms: { version, url }` when the form
- * requires `accept_terms`); an invalid POST gives 400 `{ errors }`.
+ * requires `accept_terms`); an invalid POST gives 400 `{ errors }`, plus `error: { code,
+ * message }` when it was refused as `INVALID_INPUT` (the HTML page then answers 400 too).
  */
 export function formAnswer(exchange: Exchange, page: FormPage): Response {
   const { http, templates } = exchange.kit;
   const { request, state } = exchange;
   const terms = termsOf(exchange, page);
-  if (exchange.json && page.errors) return jsonResponse(400, { errors: page.errors });
+  if (exchange.json && page.errors)
+    return jsonResponse(400, { ...(page.refused && { error: page.refused }), errors: page.errors });
   if (exchange.json) {
     const fields = (page.fields ?? []).map((field) => ({ ...field, type: field.type ?? "text" }));
     // A bearer client needs no CSRF token (nor its cookie): it carries no ambient credential.
@@ -148,7 +156,7 @@ export function formAnswer(exchange: Exchange, page: FormPage): Response {
     user: state.user,
     mergesOnLogin: http.guestUsers.hasListeners("merged"),
   });
-  return pageResponse(exchange, 200, page.title, body);
+  return pageResponse(exchange, page.refused ? 400 : 200, page.title, body);
 }
 
 /** The field values an invalid form shows again: text of the non-password fields only. */
@@ -218,7 +226,7 @@ export function tooManyRequests(exchange: Exchange, retryAfterSeconds: number): 
 
 /**
  * Maps a throw to an answer without leaking internals: body problems 400/413/415,
- * `CSRF_FAILED` 403, `VALIDATION_FAILED` 400, `NOT_GUEST` (a conversion raced) a redirect
+ * `CSRF_FAILED` 403, `INVALID_INPUT` and `VALIDATION_FAILED` 400, `NOT_GUEST` (a conversion raced) a redirect
  * (JSON 409), `DATABASE_UNAVAILABLE` 503, anything else 500. Server-side failures are
  * logged to `settings.logger.error`.
  */
@@ -244,6 +252,14 @@ export function errorResponse(exchange: Exchange, error: unknown): Response {
         ? "CSRF check failed: send the csrf_token from the form (field or X-CSRF-Token header), make a same-origin request, or authenticate with a bearer token."
         : "This form has expired or was not sent from this site. Go back, reload the page and try again.",
     );
+  }
+  if (error instanceof InvalidInputError) {
+    if (exchange.json)
+      return jsonResponse(400, {
+        error: { code, message: error.message },
+        errors: error.fieldErrors,
+      });
+    return failure(exchange, 400, error.code, "Bad request", error.message);
   }
   if (error instanceof ValidationError && exchange.json) {
     return jsonResponse(400, { errors: error.fieldErrors });

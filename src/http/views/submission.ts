@@ -1,5 +1,5 @@
-import type { User } from "../../core/types.ts";
-import { GuestUserError, ValidationError } from "../../shared/errors.ts";
+import type { FormField, User } from "../../core/types.ts";
+import { GuestUserError, InvalidInputError, ValidationError } from "../../shared/errors.ts";
 import { CSRF_FIELD, sameOriginRequest } from "../csrf.ts";
 import { safeNext } from "../safe-next.ts";
 import { type RequestBody, readBody } from "./body.ts";
@@ -66,6 +66,28 @@ export async function readSubmission(exchange: Exchange): Promise<Submission> {
   return { kind: body.kind, fields: body.fields, input, next: nextOf(exchange, body.fields) };
 }
 
+/**
+ * What a form page shows after its POST failed with `error`: the field errors and the
+ * submitted values (passwords left out), and for an {@link InvalidInputError} the refusal
+ * (400, its code in JSON) without the refused value.
+ *
+ * @example
+ * ```ts
+ * return formAnswer(exchange, { template, title, fields, next, ...refusedForm(error, fields, submitted) });
+ * ```
+ */
+export function refusedForm(
+  error: ValidationError,
+  fields: readonly FormField[] | undefined,
+  submitted: Readonly<Record<string, unknown>>,
+): Pick<FormPage, "errors" | "refused" | "values"> {
+  const values = echoValues(fields, submitted);
+  if (!(error instanceof InvalidInputError)) return { errors: error.fieldErrors, values };
+  delete values[error.field];
+  const refused = { code: error.code, message: error.message };
+  return { errors: error.fieldErrors, refused, values };
+}
+
 /** What {@link submitForm} needs: the page to show again on errors, and what to do. */
 export interface FormSubmission {
   readonly template: FormPage["template"];
@@ -85,7 +107,7 @@ export interface FormSubmission {
 /**
  * The convert and sign-up POST: read the body, act, then log the user in with a fresh session
  * and redirect to the safe `next` (or the default); invalid input shows the form again with
- * its errors and changes nothing. Throttled by `loginLimit` (429 past it) before acting.
+ * its errors and changes nothing (400 for `INVALID_INPUT`, a value no database can store). Throttled by `loginLimit` (429 past it) before acting.
  */
 export async function submitForm(exchange: Exchange, form: FormSubmission): Promise<Response> {
   const submission = await readSubmission(exchange);
@@ -102,8 +124,7 @@ export async function submitForm(exchange: Exchange, form: FormSubmission): Prom
       template: form.template,
       title: form.title,
       fields: form.fields,
-      values: echoValues(form.fields, submission.fields),
-      errors: error.fieldErrors,
+      ...refusedForm(error, form.fields, submission.fields),
       next: submission.next,
     });
   }

@@ -6,6 +6,7 @@ import type { GuestData } from "../guest-store.ts";
 import { preparedStatement } from "../prepared-statements.ts";
 import type { Tables } from "../tables.ts";
 import { toUserId } from "../user-store.ts";
+import { USERNAME_KEY_COLUMN, usernameKey } from "../username-case.ts";
 
 /** What one guest creation writes: its user, guest and (optionally) session rows. */
 export interface NewGuest {
@@ -44,13 +45,16 @@ export function postgresGuestInsert(tables: Tables) {
   const { users } = tables;
   const funnel = funnelQueries(tables, "postgres");
   // The users columns we fill, those the app's table lacks (null) left out, as insertUser does.
-  const userColumns: [string | null, "username" | "null" | "now"][] = [
+  type Value = "username" | "key" | "null" | "now";
+  const userColumns: [string | null, Value][] = [
     [users.username, "username"],
+    // The built-in table's folded key (migration 010), as insertUser writes it.
+    [users.builtIn ? USERNAME_KEY_COLUMN : null, "key"],
     [users.password, "null"],
     [users.email, "null"],
     [users.createdAt, "now"],
   ];
-  const present = userColumns.filter((c): c is [string, "username" | "null" | "now"] => !!c[0]);
+  const present = userColumns.filter((c): c is [string, Value] => !!c[0]);
 
   const build = (withSession: boolean): RawBuilder<unknown> => {
     const values = present.map(([, value]) => (value === "null" ? sql`null` : param));
@@ -84,9 +88,11 @@ export function postgresGuestInsert(tables: Tables) {
    */
   return async function insertGuest(db: Db, guest: NewGuest): Promise<UserId> {
     const { now, session } = guest;
-    const params = present.flatMap(([, value]): unknown[] =>
-      value === "username" ? [guest.username] : value === "now" ? [now] : [],
-    );
+    const params = present.flatMap(([, value]): unknown[] => {
+      if (value === "username") return [guest.username];
+      if (value === "key") return [usernameKey(guest.username)];
+      return value === "now" ? [now] : [];
+    });
     const json = guest.data === null ? null : JSON.stringify(guest.data);
     params.push(now, now, json, guest.creationKey, dayOf(now), randomShard());
     if (session) params.push(session.id, session.secretHash, now, session.expiresAt);

@@ -4,6 +4,10 @@
  */
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { mysqlQuirks } from "../../src/store/dialects/mysql.ts";
+import { postgresQuirks } from "../../src/store/dialects/postgres.ts";
+import { sqliteQuirks } from "../../src/store/dialects/sqlite.ts";
+import { usernameFoldMigration } from "../../src/store/migrations/010-username-fold.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 import { cli } from "./support.ts";
 
@@ -60,18 +64,23 @@ describeEachDatabase("cli staff", (fx) => {
 
     const gu = await fx.open({ tablePrefix: "cs_old_" });
     await gu.createUser({ username: "ada", password1: PASSWORD, password2: PASSWORD });
-    // As a database migrated before 009-staff is.
+    // As a database migrated before 009-staff is (so before 010-username-fold too).
     const { table } = gu.settings.tables.users;
+    const quirks = { sqlite: sqliteQuirks, postgres: postgresQuirks, mysql: mysqlQuirks }[
+      fx.dialect
+    ];
+    await usernameFoldMigration(gu.settings.tables, quirks).down?.(gu.db);
     await sql`alter table ${sql.table(table)} drop column is_staff`.execute(gu.db);
-    await sql`delete from ${sql.table(gu.settings.tables.migrations)} where name = '009-staff'`.execute(
-      gu.db,
-    );
+    await sql`delete from ${sql.table(gu.settings.tables.migrations)}
+      where name in ('009-staff', '010-username-fold')`.execute(gu.db);
     const outdated = await cli(["staff", "grant", "ada", ...args("cs_old_")]);
     expect(outdated.code).toBe(1);
     expect(outdated.stderr).toMatch(
       /^error: the guest-user tables are out of date \(.*is_staff.*\): run `guest-user migrate` first\n$/,
     );
-    expect((await cli(["migrate", ...args("cs_old_")])).stdout).toBe("Applied 009-staff\n");
+    expect((await cli(["migrate", ...args("cs_old_")])).stdout).toBe(
+      "Applied 009-staff\nApplied 010-username-fold\n",
+    );
     expect((await cli(["staff", "grant", "ada", ...args("cs_old_")])).code).toBe(0);
   });
 });

@@ -78,7 +78,7 @@ export function initialMigration(tables: Tables, quirks: DialectQuirks): Migrati
         .addColumn("user_id", idType, (c) => c.primaryKey().notNull())
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addColumn("last_seen_at", "bigint", (c) => c.notNull())
-        .addColumn("data", sql.raw(quirks.jsonType))
+        .addColumn("data", sql.raw(quirks.columns.jsonType))
         .$call(userForeignKey(tables, tables.guests))
         .execute();
       await db.schema

@@ -9,6 +9,7 @@ import {
 import { InvalidConfigError } from "../shared/errors.ts";
 import type { UserId } from "../shared/ids.ts";
 import type { DialectLocks } from "./dialect-locks.ts";
+import type { DialectMigrations } from "./dialect-migrations.ts";
 import type { DialectUsernames } from "./dialect-usernames.ts";
 import type { RetentionCutoffs } from "./retention.ts";
 import type { Tables } from "./tables.ts";
@@ -127,6 +128,14 @@ export interface DialectQuirks {
   lockForWrite(trx: Db, tables: Tables): Promise<void>;
   /** `FOR UPDATE` (or nothing on SQLite, where the transaction holds the only write lock). */
   readonly forUpdate: RawBuilder<unknown>;
+  /**
+   * This database in the session cache's error when no channel can tell every server of a
+   * revocation: why it has no LISTEN/NOTIFY connection for us (PostgreSQL: only when the app
+   * passed a Kysely instance it built).
+   */
+  readonly withoutListen: string;
+  /** The DDL of our migrations that differs. */
+  readonly migrations: DialectMigrations;
   /** Row locks inside a transaction, and named locks across processes. */
   readonly locks: DialectLocks;
   /** How the clean-up sizes its batches and counts. */

@@ -14,6 +14,7 @@ import {
 import type { PreparedStatementWarner } from "../prepared-statements.ts";
 import { expiredGuestsCondition } from "../retention.ts";
 import { mysqlLocks } from "./mysql-lock.ts";
+import { mysqlMigrations } from "./mysql-migrations.ts";
 import { preparedStatementMysqlPool } from "./mysql-prepared.ts";
 import { onDuplicateKeyUpserts } from "./upserts.ts";
 import { mysqlUsernames } from "./username-collations.ts";
@@ -131,6 +132,8 @@ export const mysqlQuirks: DialectQuirks = {
     ids.length === 0 ? sql`0 = 1` : sql`${column} in (${sql.join([...ids])})`,
   async lockForWrite() {},
   locks: mysqlLocks,
+  migrations: mysqlMigrations,
+  withoutListen: "MySQL/MariaDB (no LISTEN/NOTIFY)",
   batches: { defaultDeleteSize: 1000, onEventLoop: false },
   upserts: onDuplicateKeyUpserts,
   guestInsert: null,

@@ -16,6 +16,7 @@ import type { PreparedStatementWarner } from "../prepared-statements.ts";
 import { expiredGuestsCondition } from "../retention.ts";
 import { postgresGuestInsert } from "./postgres-guest-insert.ts";
 import { postgresLocks } from "./postgres-lock.ts";
+import { postgresMigrations } from "./postgres-migrations.ts";
 import { type PreparedStatementPoolOptions, preparedStatementPool } from "./postgres-prepared.ts";
 import { returningId } from "./returning-id.ts";
 import { onConflictUpserts } from "./upserts.ts";
@@ -119,6 +120,8 @@ export const postgresQuirks: DialectQuirks = {
   inList: (column, ids) => sql`${column} = any(${ids})`,
   async lockForWrite() {},
   locks: postgresLocks,
+  migrations: postgresMigrations,
+  withoutListen: "a Kysely instance you built (we cannot open a LISTEN connection from it)",
   batches: { defaultDeleteSize: 5000, onEventLoop: false },
   upserts: onConflictUpserts,
   guestInsert: (tables) => postgresGuestInsert(tables, onConflictUpserts),

@@ -26,6 +26,7 @@ import {
 import { expiredGuestsCondition } from "../retention.ts";
 import { returningId } from "./returning-id.ts";
 import { sqliteLocks } from "./sqlite-lease.ts";
+import { sqliteMigrations } from "./sqlite-migrations.ts";
 import { onConflictUpserts } from "./upserts.ts";
 import { sqliteUsernames } from "./username-collations.ts";
 
@@ -186,6 +187,8 @@ export const sqliteQuirks: DialectQuirks = {
       ? sql`0 = 1`
       : sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`,
   locks: sqliteLocks,
+  migrations: sqliteMigrations,
+  withoutListen: "SQLite (no LISTEN/NOTIFY)",
   batches: { defaultDeleteSize: 1000, onEventLoop: true },
   upserts: onConflictUpserts,
   guestInsert: null,

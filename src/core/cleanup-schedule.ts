@@ -246,7 +246,7 @@ export function scheduleCleanup(context: Context): {
   const { settings, db, quirks } = context;
   const schedule = settings.cleanup;
   if (!schedule) return { runner: null, attach() {} };
-  const lock = databaseLock(db, quirks.name, settings.tables, "cleanup");
+  const lock = databaseLock(db, quirks, settings.tables, "cleanup");
   const { deleteExpired } = cleanupManager(context);
   const runner = startCleanupSchedule({
     schedule,

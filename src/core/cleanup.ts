@@ -107,10 +107,10 @@ export function cleanupManager(context: Context) {
 
   /**
    * The guest counts. better-sqlite3 runs on the event loop, where one count of a million
-   * guests would hold it for 50-150 ms: on SQLite, count in slices with a breath between.
+   * guests would hold it for 50-150 ms: there (SQLite), count in slices with a breath between.
    */
   async function countGuests(limits: Expiry): Promise<GuestCounts> {
-    if (quirks.name !== "sqlite") return guests.count(db, limits);
+    if (!quirks.batches.onEventLoop) return guests.count(db, limits);
     const total = { guests: 0, expired: 0, kept: 0 };
     let after: UserId | null = null;
     for (;;) {
@@ -178,7 +178,7 @@ export function cleanupManager(context: Context) {
      */
     async deleteExpired(options: DeleteExpiredOptions = {}): Promise<DeleteExpiredResult> {
       checkOptionKeys(options, DELETE_EXPIRED_OPTION_KEYS, "guestUsers.deleteExpired()");
-      const fallback = quirks.name === "postgres" ? 5000 : 1000;
+      const fallback = quirks.batches.defaultDeleteSize;
       const batchSize = positiveInteger("batchSize", options.batchSize, fallback);
       const limits = expiry(options.maxAge);
       return withDatabase(context, async () => {
@@ -189,7 +189,7 @@ export function cleanupManager(context: Context) {
         // batch finds nothing there, one more pass from the oldest picks up the guests that a
         // conversion held (SKIP LOCKED) and then let go.
         let after: number | null = null;
-        const sized = options.batchSize === undefined && quirks.name === "sqlite";
+        const sized = options.batchSize === undefined && quirks.batches.onEventLoop;
         // Sized batches start small (the first ones run on a cold cache) and grow.
         let limit = sized ? SQLITE_FIRST_BATCH : batchSize;
         for (;;) {

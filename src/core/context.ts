@@ -49,7 +49,7 @@ export function createContext(
     tableUsers: userStore === undefined,
     guests: guestQueries(settings.tables),
     sessions: sessionQueries(settings.tables, settings.retention.keepIf),
-    funnel: funnelQueries(settings.tables, quirks.name),
+    funnel: funnelQueries(settings.tables, quirks.upserts),
     events: new Events(settings.logger),
     metrics: settings.metrics,
   };

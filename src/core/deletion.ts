@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import { GuestUserError } from "../shared/errors.ts";
 import { checkOptionKeys } from "../shared/option-keys.ts";
 import { blockOuterQueries } from "../store/connect.ts";
@@ -71,17 +70,8 @@ export async function runBeforeDelete(
  * FOR UPDATE: a second deletion of the same user (a double click) waits, then finds nothing.
  */
 async function lockUser(context: Context, trx: Db, id: UserId): Promise<boolean> {
-  const { table, id: idColumn, username } = context.settings.tables.users;
-  const where = sql`${sql.ref(idColumn)} = ${id}`;
-  if (context.quirks.name === "sqlite") {
-    const result = await sql`update ${sql.table(table)} set ${sql.ref(username)} = ${sql.ref(
-      username,
-    )} where ${where}`.execute(trx);
-    return Number(result.numAffectedRows ?? 0n) > 0;
-  }
-  const { rows } = await sql`select ${sql.ref(idColumn)} from ${sql.table(table)}
-    where ${where} for update`.execute(trx);
-  return rows.length > 0;
+  const { table, id: key, username: touch } = context.settings.tables.users;
+  return context.quirks.locks.row(trx, { table, key, touch }, id);
 }
 
 /** True for a guest row (as opposed to a user or a user id). */

@@ -93,7 +93,7 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
     logger: settings.logger,
   });
   const sessionCache = createSessionCacheRuntime(settings, {
-    dialect: connection.quirks.name,
+    withoutListen: connection.quirks.withoutListen,
     postgresSource: connection.postgresSource,
   });
   const bare: Context = createContext(

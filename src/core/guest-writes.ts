@@ -1,4 +1,3 @@
-import { postgresGuestInsert } from "../store/dialects/postgres-guest-insert.ts";
 import type { GuestData } from "../store/guest-store.ts";
 import type { Context } from "./context.ts";
 import { insertSession, type Session } from "./sessions.ts";
@@ -47,8 +46,9 @@ export function guestWriter(context: Context): GuestWriter {
     hasPassword: false,
   });
 
-  if (quirks.name === "postgres" && context.tableUsers) {
-    const insertGuest = postgresGuestInsert(settings.tables);
+  // The one-statement creation (PostgreSQL) writes users as the default table store does.
+  const insertGuest = context.tableUsers ? quirks.guestInsert?.(settings.tables) : undefined;
+  if (insertGuest) {
     return async (username, data, creationKey, withSession) => {
       const now = settings.clock();
       const issued = withSession ? issueToken() : null;

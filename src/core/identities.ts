@@ -28,7 +28,7 @@ const USERNAME_RACES = 5;
  */
 export function identityManager(context: Context) {
   const { db, quirks, settings, users, guests, sessions, events } = context;
-  const identities = identityQueries(settings.tables, quirks.name);
+  const identities = identityQueries(settings.tables, quirks.usernames);
   const maxLength = settings.tables.users.usernameMaxLength;
 
   /**

@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import { GuestUserError, NotGuestError } from "../shared/errors.ts";
 import { blockOuterQueries } from "../store/connect.ts";
 import type { Db } from "../store/dialect.ts";
@@ -31,16 +30,8 @@ export function outerDatabaseInListenerError(): GuestUserError {
  * UPDATE: a concurrent conversion or merge of the same guest waits for us.
  */
 async function lockGuest(context: Context, trx: Db, id: UserId): Promise<boolean> {
-  const table = sql.table(context.settings.tables.guests);
-  if (context.quirks.name === "sqlite") {
-    const result = await sql`update ${table} set last_seen_at = last_seen_at
-      where user_id = ${id}`.execute(trx);
-    return Number(result.numAffectedRows ?? 0n) > 0;
-  }
-  const { rows } = await sql`select user_id from ${table} where user_id = ${id} for update`.execute(
-    trx,
-  );
-  return rows.length > 0;
+  const table = context.settings.tables.guests;
+  return context.quirks.locks.row(trx, { table, key: "user_id", touch: "last_seen_at" }, id);
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type RevocationChannel,
 } from "../cache/types.ts";
 import { InvalidConfigError } from "../shared/errors.ts";
-import type { Db, DialectName } from "../store/dialect.ts";
+import type { Db } from "../store/dialect.ts";
 import type { Settings } from "./resolved-settings.ts";
 import { type Revocation, SessionCache } from "./session-cache.ts";
 import type { ResolvedSessionCache } from "./session-cache-options.ts";
@@ -34,7 +34,8 @@ export interface SessionCacheRuntime {
 
 /** What the runtime needs to know of the database. */
 export interface CacheDatabase {
-  readonly dialect: DialectName;
+  /** The database in the error when no channel fits (see `DialectQuirks.withoutListen`). */
+  readonly withoutListen: string;
   /** The PostgreSQL URL or the app's pg Pool; undefined for other databases and Kysely instances. */
   readonly postgresSource?: string | object;
 }
@@ -142,12 +143,7 @@ function pickChannel(
       handlers,
       logger: settings.logger,
     });
-  const what =
-    database.dialect === "postgres"
-      ? "a Kysely instance you built (we cannot open a LISTEN connection from it)"
-      : database.dialect === "mysql"
-        ? "MySQL/MariaDB (no LISTEN/NOTIFY)"
-        : "SQLite (no LISTEN/NOTIFY)";
+  const what = database.withoutListen;
   throw new InvalidConfigError(
     "sessionCache",
     `revoked sessions must reach every server's cache, and with ${what} that needs Redis: pass \`sessionCache: { redis }\` (an ioredis client), or \`invalidation: "local"\` if this is the only process${mode === "postgres" ? ", or a PostgreSQL URL or pg Pool as `database`" : ""}`,
@@ -161,7 +157,7 @@ function pickChannel(
  *
  * @example
  * ```ts
- * const runtime = createSessionCacheRuntime(settings, { dialect: "postgres", postgresSource: url });
+ * const runtime = createSessionCacheRuntime(settings, { withoutListen: postgresQuirks.withoutListen, postgresSource: url });
  * ```
  */
 export function createSessionCacheRuntime(

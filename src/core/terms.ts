@@ -55,13 +55,18 @@ export async function recordTermsAcceptance(
   version: string,
   now: number,
 ): Promise<void> {
-  await termsQueries(context.settings.tables, context.quirks.name).upsert(db, userId, version, now);
+  await termsQueries(context.settings.tables, context.quirks.upserts).upsert(
+    db,
+    userId,
+    version,
+    now,
+  );
 }
 
 /** Terms of service (the reference's django-tos integration): acceptances per user. */
 export function termsManager(context: Context) {
   const { db, settings, users, guests } = context;
-  const terms = termsQueries(settings.tables, context.quirks.name);
+  const terms = termsQueries(settings.tables, context.quirks.upserts);
 
   return {
     /**

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
+import { prefixRange } from "./dialects/username-collations.ts";
 import type { Expiry } from "./guest-store.ts";
 import { expiredCondition } from "./retention.ts";
 import type { Tables } from "./tables.ts";
@@ -66,12 +67,6 @@ interface RawRow {
   sort_key?: unknown;
 }
 
-/** The largest code point: `p || MAX` is above every string that starts with `p`. */
-const MAX_CHAR = "\u{10FFFF}";
-
-/** Escapes LIKE's wildcards (and its escape character, the backslash: the default one). */
-const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** The admin's queries: the guest list (keyset-paginated), lookups and locks by id. */
 export function adminQueries(tables: Tables, quirks: DialectQuirks) {
   const { users } = tables;
@@ -79,12 +74,7 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
   const usersTable = sql.table(users.table);
   const username = sql.ref(`u.${users.username}`);
   const joined = sql`${guestsTable} as g join ${usersTable} as u on ${sql.ref(`u.${users.id}`)} = g.user_id`;
-  const dataSize =
-    quirks.name === "postgres"
-      ? sql`coalesce(octet_length(g.data::text), 0)`
-      : quirks.name === "sqlite"
-        ? sql`coalesce(length(cast(g.data as blob)), 0)`
-        : sql`coalesce(length(g.data), 0)`;
+  const dataSize = quirks.columns.jsonByteLength(sql`g.data`);
   /** The retention rule on the aliased guest row (`g`), the app's `keepIf` included. */
   const isExpired = (expiry: Expiry) =>
     expiredCondition(expiry, sql.ref("g.user_id"), sql.ref(`g.${expiry.column}`));
@@ -109,18 +99,10 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
    * MySQL/MariaDB the username's own case-insensitive index.
    */
   const keyed = users.builtIn;
-  const sortKey = keyed
-    ? sql.ref(`u.${USERNAME_KEY_COLUMN}`)
-    : quirks.name === "mysql"
-      ? username
-      : quirks.name === "postgres"
-        ? sql`(lower(${username}) collate "C")`
-        : sql`lower(${username})`;
+  const sortKey = keyed ? sql.ref(`u.${USERNAME_KEY_COLUMN}`) : quirks.usernames.sortKey(username);
   const userId = sql.ref(`u.${users.id}`);
   const prefixCondition = (prefix: string): RawBuilder<unknown> =>
-    keyed || quirks.name === "sqlite"
-      ? sql`${sortKey} >= ${prefix} and ${sortKey} < ${prefix + MAX_CHAR}`
-      : sql`${sortKey} like ${likePrefix(prefix)}`;
+    keyed ? prefixRange(sortKey, prefix) : quirks.usernames.startsWith(sortKey, prefix);
 
   const filterCondition = (expiry: Expiry, filter: GuestFilter) => {
     const { column, cutoff, keepIf, keptCutoff } = expiry;

@@ -47,6 +47,17 @@ const QUIRKS: Record<DialectName, DialectQuirks> = {
 };
 
 /**
+ * The differences of the database called `dialect`.
+ * @example
+ * ```ts
+ * const tryLock = databaseLock(db, dialectQuirks("postgres"), tables, "cleanup");
+ * ```
+ */
+export function dialectQuirks(dialect: DialectName): DialectQuirks {
+  return QUIRKS[dialect];
+}
+
+/**
  * Opens (lazily: nothing connects until the first query) the database described by `source`.
  * Throws {@link InvalidConfigError} for a source it cannot understand.
  *

@@ -8,6 +8,9 @@ import {
 } from "kysely";
 import { InvalidConfigError } from "../shared/errors.ts";
 import type { UserId } from "../shared/ids.ts";
+import type { DialectLocks } from "./dialect-locks.ts";
+import type { DialectMigrations } from "./dialect-migrations.ts";
+import type { DialectUsernames } from "./dialect-usernames.ts";
 import type { RetentionCutoffs } from "./retention.ts";
 import type { Tables } from "./tables.ts";
 
@@ -95,8 +98,15 @@ export interface DialectQuirks {
   isUniqueViolation(error: unknown): boolean;
   /** The server is down, unreachable, or went away mid-query. */
   isConnectionError(error: unknown): boolean;
-  /** The column type of the guests' extra data. */
-  readonly jsonType: string;
+  /** Column types and values. */
+  readonly columns: DialectColumns;
+  /** How an app's own users table compares usernames (collations, indexes). */
+  readonly usernames: DialectUsernames;
+  /**
+   * Runs `insert` (one row) and tells the new row's `idColumn`: by `RETURNING` where the
+   * database has it, else (MySQL) the auto-increment id the driver reports.
+   */
+  insertReturningId(db: Db, insert: RawBuilder<unknown>, idColumn: string): Promise<InsertedId>;
   /**
    * Deletes up to `limit` expired guest USERS (their guest rows and sessions cascade) in ONE
    * transaction: picks their ids (skipping guests that a concurrent conversion holds), runs
@@ -118,7 +128,99 @@ export interface DialectQuirks {
   lockForWrite(trx: Db, tables: Tables): Promise<void>;
   /** `FOR UPDATE` (or nothing on SQLite, where the transaction holds the only write lock). */
   readonly forUpdate: RawBuilder<unknown>;
+  /**
+   * This database in the session cache's error when no channel can tell every server of a
+   * revocation: why it has no LISTEN/NOTIFY connection for us (PostgreSQL: only when the app
+   * passed a Kysely instance it built).
+   */
+  readonly withoutListen: string;
+  /** The DDL of our migrations that differs. */
+  readonly migrations: DialectMigrations;
+  /** Row locks inside a transaction, and named locks across processes. */
+  readonly locks: DialectLocks;
+  /** How the clean-up sizes its batches and counts. */
+  readonly batches: DialectBatches;
+  /** Upserts: how an INSERT becomes an update of the row that has its key. */
+  readonly upserts: DialectUpserts;
+  /**
+   * The one-statement guest creation for users written by the default table store (user,
+   * guest and session rows and the funnel counter in ONE statement), or null where a
+   * transaction of several statements does it (SQLite, MySQL).
+   */
+  readonly guestInsert: ((tables: Tables) => GuestInsert) | null;
 }
+
+/** Column types and values that differ. */
+export interface DialectColumns {
+  /** The column type of the guests' extra data. */
+  readonly jsonType: string;
+  /** A boolean column's value: PostgreSQL a boolean, SQLite and MySQL/MariaDB 1 or 0. */
+  boolean(on: boolean): boolean | number;
+  /** The size in bytes of a JSON column's stored text, 0 for null. */
+  jsonByteLength(column: RawBuilder<unknown>): RawBuilder<unknown>;
+}
+
+/**
+ * The id of an inserted row: `returned` (the column's value, by `RETURNING`), or MySQL's
+ * `autoIncrement` id (undefined when the driver reports none).
+ */
+export type InsertedId =
+  | { readonly returned: unknown }
+  | { readonly autoIncrement: bigint | undefined };
+
+/** How the clean-up batches its work on a database. */
+export interface DialectBatches {
+  /** Guests deleted per batch when the caller gives no `batchSize`. */
+  readonly defaultDeleteSize: number;
+  /**
+   * The driver runs on the event loop (better-sqlite3): count guests in slices with a breath
+   * between, and size the deletion batches by how long they take (when no `batchSize` is
+   * given), so that a web server running the clean-up keeps answering.
+   */
+  readonly onEventLoop: boolean;
+}
+
+/** How an INSERT becomes an upsert on each database. */
+export interface DialectUpserts {
+  /**
+   * The clause after an INSERT that updates the row with the same unique `keys` instead:
+   * `on conflict (keys) do update set <set>`, or MySQL's `on duplicate key update <set>`
+   * (which takes the table's unique keys itself).
+   */
+  onConflict(keys: RawBuilder<unknown>, set: RawBuilder<unknown>): RawBuilder<unknown>;
+  /**
+   * In an upsert's `set`, `column` of `table` plus what the INSERT tried to write there:
+   * `excluded.column`, or `count` again on MySQL.
+   */
+  addInserted(
+    table: RawBuilder<unknown>,
+    column: RawBuilder<unknown>,
+    count: unknown,
+  ): RawBuilder<unknown>;
+}
+
+/** What one guest creation writes: its user, guest and (optionally) session rows. */
+export interface NewGuest {
+  readonly username: string;
+  /** Milliseconds since the epoch: the user's, guest's and session's creation time. */
+  readonly now: number;
+  /** The guest's extra data (`GuestData`), or null. */
+  readonly data: { readonly [key: string]: unknown } | null;
+  /** The browser's creation key (unique among guests), or null. */
+  readonly creationKey: string | null;
+  /** The session row to write with it (the token's public id and secret hash), or null. */
+  readonly session: {
+    readonly id: string;
+    readonly secretHash: string;
+    readonly expiresAt: number;
+  } | null;
+}
+
+/**
+ * Writes a guest in one statement; returns the new user's id. Lets the driver's unique
+ * violation through (nothing written then).
+ */
+export type GuestInsert = (db: Db, guest: NewGuest) => Promise<UserId>;
 
 /**
  * Deletes the users of `ids` that still have a guest row, inside the caller's transaction:
@@ -163,31 +265,4 @@ export function dialectOf(db: Db): DialectName {
   );
 }
 
-/** Reads a driver error's `code` or `errno` without trusting its shape. */
-export function errorCode(error: unknown): string | number | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const { code, errno } = error as { code?: unknown; errno?: unknown };
-  if (typeof code === "string") return code;
-  if (typeof errno === "number") return errno;
-  return undefined;
-}
-
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EHOSTUNREACH",
-]);
-
-/** Network-level failures common to every networked driver. */
-export function isNetworkError(error: unknown): boolean {
-  const code = errorCode(error);
-  if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
-  if (error instanceof AggregateError) return error.errors.some(isNetworkError);
-  return (
-    error instanceof Error &&
-    /Connection terminated|connection.*closed|Cannot enqueue/i.test(error.message)
-  );
-}
+export { errorCode, isNetworkError } from "./driver-errors.ts";

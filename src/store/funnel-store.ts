@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from "kysely";
-import type { Db, DialectName } from "./dialect.ts";
+import type { Db, DialectUpserts } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
 
 /** The events the funnel counts, one column each in the daily counters table. */
@@ -27,8 +27,14 @@ export const randomShard = (): number => Math.floor(Math.random() * FUNNEL_SHARD
 const COLUMNS: readonly FunnelEvent[] = ["created", "converted", "merged", "deleted"];
 
 /** Funnel counters on the configured tables. */
-export function funnelQueries(tables: Tables, dialect: DialectName) {
+export function funnelQueries(tables: Tables, upserts: DialectUpserts) {
   const table = sql.table(tables.funnel);
+  /** Adds what the INSERT tried to write to the day's shard row that is already there. */
+  const counterUpsert = (column: RawBuilder<unknown>, count: unknown): RawBuilder<unknown> =>
+    upserts.onConflict(
+      sql`day, shard`,
+      sql`${column} = ${upserts.addInserted(table, column, count)}`,
+    );
   /**
    * `insert ... values (day, shard, count)` with this dialect's upsert: the statement behind
    * {@link bumpQuery} for a number, and (with placeholders for `day` and `shard`) a part of
@@ -42,9 +48,7 @@ export function funnelQueries(tables: Tables, dialect: DialectName) {
   ): RawBuilder<unknown> => {
     const column = sql.ref(event);
     const insert = sql`insert into ${table} (day, shard, ${column}) values (${day}, ${shard}, ${count})`;
-    if (dialect === "mysql")
-      return sql`${insert} on duplicate key update ${column} = ${column} + ${count}`;
-    return sql`${insert} on conflict (day, shard) do update set ${column} = ${table}.${column} + excluded.${column}`;
+    return sql`${insert} ${counterUpsert(column, count)}`;
   };
   /**
    * The statement that adds `count` to today's `event` counter, for a caller that runs it
@@ -61,11 +65,10 @@ export function funnelQueries(tables: Tables, dialect: DialectName) {
     if (typeof count === "number" && !(count > 0)) return null;
     const day = dayOf(now);
     const shard = randomShard();
-    if (dialect === "mysql" || typeof count === "number")
-      return upsertQuery(event, day, shard, count);
+    if (typeof count === "number") return upsertQuery(event, day, shard, count);
     const column = sql.ref(event);
     const insert = sql`insert into ${table} (day, shard, ${column})`;
-    const upsert = sql`on conflict (day, shard) do update set ${column} = ${table}.${column} + excluded.${column}`;
+    const upsert = counterUpsert(column, sql`n`);
     return sql`${insert} select cast(${day} as varchar(10)), cast(${shard} as integer), n
       from (select ${count} as n) as counted where n > 0 ${upsert}`;
   };

@@ -1,9 +1,10 @@
 import { sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
-import type { Db, DialectName } from "./dialect.ts";
+import type { Db } from "./dialect.ts";
+import type { DialectUsernames } from "./dialect-usernames.ts";
 import type { Tables } from "./tables.ts";
 import { toMillis, toUserId } from "./user-store.ts";
-import { USERNAME_KEY_COLUMN, usernameKey, usernameSpellings } from "./username-case.ts";
+import { USERNAME_KEY_COLUMN, usernameKey } from "./username-case.ts";
 
 /** A row of the identities table: one social-login identity linked to one user. */
 export interface IdentityRecord {
@@ -26,7 +27,7 @@ interface RawIdentity {
 }
 
 /** Identity queries on the configured tables (plus the username look-up social sign-ups need). */
-export function identityQueries(tables: Tables, dialect: DialectName) {
+export function identityQueries(tables: Tables, usernames: DialectUsernames) {
   const identities = sql.table(tables.identities);
   const toRecord = (raw: RawIdentity): IdentityRecord => ({
     provider: raw.provider,
@@ -80,11 +81,7 @@ export function identityQueries(tables: Tables, dialect: DialectName) {
       const column = sql.ref(users.username);
       const where = users.builtIn
         ? sql`${sql.ref(USERNAME_KEY_COLUMN)} in (${sql.join(candidates.map((name) => sql`${usernameKey(name)}`))})`
-        : dialect === "mysql"
-          ? sql`${column} in (${sql.join(candidates.map((name) => sql`${name.normalize("NFKC")}`))})`
-          : sql`lower(${column}) in (${sql.join(
-              [...new Set(candidates.flatMap(usernameSpellings))].map((s) => sql`lower(${s})`),
-            )})`;
+        : usernames.anyOf(column, candidates);
       const { rows } = await sql<{ username: string }>`select ${column} as username
         from ${sql.table(users.table)} where ${where}`.execute(db);
       return new Set(rows.map((row) => usernameKey(row.username)));

@@ -7,8 +7,6 @@ import { guestCreationKeyMigration } from "./migrations/003-guest-creation-key.t
 import { operationsMigration } from "./migrations/004-operations.ts";
 import { adminIndexesMigration } from "./migrations/005-admin-indexes.ts";
 import { leasesMigration } from "./migrations/006-leases.ts";
-import { oneUsernameIndexMigration } from "./migrations/007-one-username-index.ts";
-import { setBasedCascadeMigration } from "./migrations/008-set-based-cascade.ts";
 import { staffMigration } from "./migrations/009-staff.ts";
 import { usernameFoldMigration } from "./migrations/010-username-fold.ts";
 import type { Tables } from "./tables.ts";
@@ -31,8 +29,8 @@ function migrator(db: Db, tables: Tables, quirks: DialectQuirks): Migrator {
         "004-operations": operationsMigration(tables, quirks),
         "005-admin-indexes": adminIndexesMigration(tables, quirks),
         "006-leases": leasesMigration(tables, quirks),
-        "007-one-username-index": oneUsernameIndexMigration(tables, quirks),
-        "008-set-based-cascade": setBasedCascadeMigration(tables, quirks),
+        "007-one-username-index": quirks.migrations.oneUsernameIndex(tables),
+        "008-set-based-cascade": quirks.migrations.setBasedCascade(tables),
         "009-staff": staffMigration(tables, quirks),
         "010-username-fold": usernameFoldMigration(tables, quirks),
       }),
@@ -85,7 +83,7 @@ export async function migrateToLatest(
     if (
       !result.error ||
       result.error instanceof GuestUserError ||
-      quirks.name !== "sqlite" ||
+      !quirks.migrations.retriesCollisions ||
       attempt >= 10 ||
       quirks.isConnectionError(result.error)
     ) {

@@ -14,7 +14,7 @@ export function staffQueries(tables: Tables, quirks: DialectQuirks) {
      * PostgreSQL gets a boolean, SQLite and MySQL/MariaDB 0 or 1.
      */
     async set(db: Db, column: string, id: UserId, on: boolean): Promise<number> {
-      const value = quirks.name === "postgres" ? on : on ? 1 : 0;
+      const value = quirks.columns.boolean(on);
       const flag = sql.ref(column);
       const result = await sql`update ${sql.table(users.table)} set ${flag} = ${value}
         where ${sql.ref(users.id)} = ${id} and (${flag} is null or ${flag} <> ${value})

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
-import type { Db, DialectName } from "./dialect.ts";
+import type { Db, DialectUpserts } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
 import { toMillis } from "./user-store.ts";
 
@@ -13,7 +13,7 @@ export interface TermsAcceptance {
 }
 
 /** Terms-of-service acceptances (one row per user) on the configured tables. */
-export function termsQueries(tables: Tables, dialect: DialectName) {
+export function termsQueries(tables: Tables, upserts: DialectUpserts) {
   const table = sql.table(tables.termsAcceptances);
   return {
     /**
@@ -22,10 +22,10 @@ export function termsQueries(tables: Tables, dialect: DialectName) {
      * the user.
      */
     async upsert(db: Db, userId: UserId, version: string, now: number): Promise<void> {
-      const update =
-        dialect === "mysql"
-          ? sql`on duplicate key update version = ${version}, accepted_at = ${now}`
-          : sql`on conflict (user_id) do update set version = ${version}, accepted_at = ${now}`;
+      const update = upserts.onConflict(
+        sql`user_id`,
+        sql`version = ${version}, accepted_at = ${now}`,
+      );
       await sql`insert into ${table} (user_id, version, accepted_at)
         values (${userId}, ${version}, ${now}) ${update}`.execute(db);
     },

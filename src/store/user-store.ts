@@ -2,12 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
-import {
-  normalizeUsername,
-  USERNAME_KEY_COLUMN,
-  usernameKey,
-  usernameSpellings,
-} from "./username-case.ts";
+import { normalizeUsername, USERNAME_KEY_COLUMN, usernameKey } from "./username-case.ts";
 
 /** A users row, in the library's words, whatever the app's column names. */
 export interface UserRow {
@@ -151,9 +146,7 @@ export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore
     const column = sql.ref(`u.${users.username}`);
     const where = keyColumn
       ? sql`${sql.ref(`u.${keyColumn}`)} = ${usernameKey(username)}`
-      : quirks.name === "mysql"
-        ? sql`${column} = ${normalizeUsername(username)}`
-        : sql`lower(${column}) in (${sql.join(usernameSpellings(username).map((s) => sql`lower(${s})`))})`;
+      : quirks.usernames.equals(column, username);
     const { rows } = await sql<RawUserColumns>`select ${userColumns(tables, "u")} from ${table} as u
       where ${where}`.execute(db);
     // The database may fold less (SQLite: ASCII only) or more (MariaDB: accents too) than we
@@ -188,17 +181,12 @@ export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore
       const columns = present.map(([column]) => column);
       const values = present.map(([, value]) => value);
       const insert = sql`insert into ${table} (${sql.join(columns.map((c) => sql.ref(c)))}) values (${sql.join(values)})`;
-      if (quirks.name !== "mysql") {
-        const { rows } = await sql<{
-          id: unknown;
-        }>`${insert} returning ${sql.ref(users.id)} as id`.execute(db);
-        return toUserId(rows[0]?.id, users.idType);
-      }
-      const result = await insert.execute(db);
-      if (users.idType === "integer" && result.insertId !== undefined)
-        return Number(result.insertId);
-      const inserted = await find(db, users.username, user.username);
-      return inserted?.id ?? 0;
+      const inserted = await quirks.insertReturningId(db, insert, users.id);
+      if ("returned" in inserted) return toUserId(inserted.returned, users.idType);
+      if (users.idType === "integer" && inserted.autoIncrement !== undefined)
+        return Number(inserted.autoIncrement);
+      const found = await find(db, users.username, user.username);
+      return found?.id ?? 0;
     },
     findById: (db, id) => find(db, users.id, id),
     findByUsername: byUsername,

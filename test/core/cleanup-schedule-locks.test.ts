@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, expect, it } from "vitest";
 import { type CleanupTick, startCleanupSchedule } from "../../src/core/cleanup-schedule.ts";
 import { createGuestUsers, type GuestUsers } from "../../src/index.ts";
+import { dialectQuirks } from "../../src/store/connect.ts";
 import type { Db } from "../../src/store/dialect.ts";
 import { tryAcquireLease, withSqliteLease } from "../../src/store/dialects/sqlite-lease.ts";
 import { databaseLock, leasesTable } from "../../src/store/locks.ts";
@@ -68,7 +69,7 @@ describeEachDatabase("the clean-up lock", (fx) => {
   const slowRunner = (gu: GuestUsers, holdMs: number) =>
     startCleanupSchedule({
       schedule: { everyMs: 3_600_000, batchSize: 1000, onError: null, onRun: null },
-      tryLock: databaseLock(gu.db, gu.dialect, gu.settings.tables, "cleanup"),
+      tryLock: databaseLock(gu.db, dialectQuirks(gu.dialect), gu.settings.tables, "cleanup"),
       deleteExpired: async (options) => {
         const result = await gu.deleteExpired(options);
         await sleep(holdMs);
@@ -104,8 +105,8 @@ describeEachDatabase("the clean-up lock", (fx) => {
     const a = await fx.open({ tablePrefix: prefix() });
     const b = await fx.open({ tablePrefix: prefix() });
     const held = gate();
-    const lockA = databaseLock(a.db, a.dialect, a.settings.tables, "cleanup");
-    const lockB = databaseLock(b.db, b.dialect, b.settings.tables, "cleanup");
+    const lockA = databaseLock(a.db, dialectQuirks(a.dialect), a.settings.tables, "cleanup");
+    const lockB = databaseLock(b.db, dialectQuirks(b.dialect), b.settings.tables, "cleanup");
     const holding = lockA(() => held.opened);
     await sleep(50);
     expect(await lockB(async () => "b ran")).toEqual({ acquired: true, value: "b ran" });
@@ -135,7 +136,7 @@ describeEachDatabase("the clean-up lock", (fx) => {
       const hang = gate();
       const holding = databaseLock(
         crashed.db,
-        crashed.dialect,
+        dialectQuirks(crashed.dialect),
         tables,
         "cleanup",
       )(() => hang.opened);

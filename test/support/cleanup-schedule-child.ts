@@ -10,6 +10,7 @@
  */
 import { startCleanupSchedule } from "../../src/core/cleanup-schedule.ts";
 import { createGuestUsers } from "../../src/index.ts";
+import { dialectQuirks } from "../../src/store/connect.ts";
 import { withSqliteLease } from "../../src/store/dialects/sqlite-lease.ts";
 import { databaseLock, leasesTable } from "../../src/store/locks.ts";
 
@@ -37,7 +38,7 @@ if (env("GU_MODE") === "hold") {
 } else {
   const runner = startCleanupSchedule({
     schedule: { everyMs: 3_600_000, batchSize: 1000, onError: null, onRun: null },
-    tryLock: databaseLock(gu.db, gu.dialect, gu.settings.tables, "cleanup"),
+    tryLock: databaseLock(gu.db, dialectQuirks(gu.dialect), gu.settings.tables, "cleanup"),
     deleteExpired: async (options) => {
       const result = await gu.deleteExpired(options);
       await new Promise((resolve) => setTimeout(resolve, Number(env("GU_HOLD_MS"))));

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Db } from "../dialect.ts";
-import type { LockOutcome } from "../locks.ts";
+import type { DialectLocks, LockOutcome } from "../dialect-locks.ts";
+import { selectForUpdateRowLock } from "./row-locks.ts";
 
 /**
  * The server-wide name of a lock: `GET_LOCK` names are shared by every database of a server,
@@ -45,3 +46,9 @@ export async function withMysqlLock<T>(
     }
   });
 }
+
+/** MySQL's and MariaDB's locks: rows by SELECT ... FOR UPDATE, names by `GET_LOCK`. */
+export const mysqlLocks: DialectLocks = {
+  row: selectForUpdateRowLock,
+  named: (db, tables, name) => (body) => withMysqlLock(db, `${tables.guests}:${name}`, body),
+};

@@ -13,7 +13,11 @@ import {
 } from "../dialect.ts";
 import type { PreparedStatementWarner } from "../prepared-statements.ts";
 import { expiredGuestsCondition } from "../retention.ts";
+import { mysqlLocks } from "./mysql-lock.ts";
+import { mysqlMigrations } from "./mysql-migrations.ts";
 import { preparedStatementMysqlPool } from "./mysql-prepared.ts";
+import { onDuplicateKeyUpserts } from "./upserts.ts";
+import { mysqlUsernames } from "./username-collations.ts";
 
 /** A mysql2 pool, callback flavour (`mysql2`) or promise flavour (`mysql2/promise`). */
 export type MysqlPoolSource = Pool | { readonly pool: Pool };
@@ -108,7 +112,16 @@ const CONNECTION_CODES = new Set([
  */
 export const mysqlQuirks: DialectQuirks = {
   name: "mysql",
-  jsonType: "json",
+  columns: {
+    jsonType: "json",
+    boolean: (on) => (on ? 1 : 0),
+    jsonByteLength: (column) => sql`coalesce(length(${column}), 0)`,
+  },
+  usernames: mysqlUsernames,
+  async insertReturningId(db, insert) {
+    const result = await insert.execute(db);
+    return { autoIncrement: result.insertId };
+  },
   forUpdate: sql`for update`,
   isUniqueViolation: (error) => errorCode(error) === "ER_DUP_ENTRY" || errorCode(error) === 1062,
   isConnectionError(error) {
@@ -118,6 +131,12 @@ export const mysqlQuirks: DialectQuirks = {
   inList: (column, ids) =>
     ids.length === 0 ? sql`0 = 1` : sql`${column} in (${sql.join([...ids])})`,
   async lockForWrite() {},
+  locks: mysqlLocks,
+  migrations: mysqlMigrations,
+  withoutListen: "MySQL/MariaDB (no LISTEN/NOTIFY)",
+  batches: { defaultDeleteSize: 1000, onEventLoop: false },
+  upserts: onDuplicateKeyUpserts,
+  guestInsert: null,
   deleteExpiredBatch(db: Db, batch) {
     const { tables, cutoffs, limit } = batch;
     const { column } = cutoffs;

@@ -1,28 +1,11 @@
 import { CompiledQuery, type RawBuilder, sql } from "kysely";
 import type { UserId } from "../../shared/ids.ts";
-import type { Db } from "../dialect.ts";
+import type { Db, DialectUpserts, GuestInsert, NewGuest } from "../dialect.ts";
 import { dayOf, funnelQueries, randomShard } from "../funnel-store.ts";
-import type { GuestData } from "../guest-store.ts";
 import { preparedStatement } from "../prepared-statements.ts";
 import type { Tables } from "../tables.ts";
 import { toUserId } from "../user-store.ts";
 import { USERNAME_KEY_COLUMN, usernameKey } from "../username-case.ts";
-
-/** What one guest creation writes: its user, guest and (optionally) session rows. */
-export interface NewGuest {
-  readonly username: string;
-  /** Milliseconds since the epoch: the user's, guest's and session's creation time. */
-  readonly now: number;
-  readonly data: GuestData | null;
-  /** The browser's creation key (unique among guests), or null. */
-  readonly creationKey: string | null;
-  /** The session row to write with it (the token's public id and secret hash), or null. */
-  readonly session: {
-    readonly id: string;
-    readonly secretHash: string;
-    readonly expiresAt: number;
-  } | null;
-}
 
 /** A placeholder: the texts are compiled once, the values passed per call. */
 const param = sql`${""}`;
@@ -41,9 +24,9 @@ const param = sql`${""}`;
  * const id = await insertGuest(db, { username, now, data: null, creationKey: null, session: null });
  * ```
  */
-export function postgresGuestInsert(tables: Tables) {
+export function postgresGuestInsert(tables: Tables, upserts: DialectUpserts): GuestInsert {
   const { users } = tables;
-  const funnel = funnelQueries(tables, "postgres");
+  const funnel = funnelQueries(tables, upserts);
   // The users columns we fill, those the app's table lacks (null) left out, as insertUser does.
   type Value = "username" | "key" | "null" | "now";
   const userColumns: [string | null, Value][] = [
@@ -102,5 +85,4 @@ export function postgresGuestInsert(tables: Tables) {
   };
 }
 
-/** The one-statement guest insert bound to one set of tables. */
-export type PostgresGuestInsert = ReturnType<typeof postgresGuestInsert>;
+export type { NewGuest };

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../dialect.ts";
-import type { LockOutcome } from "../locks.ts";
+import type { DialectLocks, LockOutcome } from "../dialect-locks.ts";
+import { selectForUpdateRowLock } from "./row-locks.ts";
 
 /**
  * The advisory-lock key of a lock name: the first 64 bits of its SHA-256, as the signed
@@ -55,3 +56,9 @@ export async function withPostgresLock<T>(
   }
   return outcome as LockOutcome<T>;
 }
+
+/** PostgreSQL's locks: rows by SELECT ... FOR UPDATE, names by transaction advisory locks. */
+export const postgresLocks: DialectLocks = {
+  row: selectForUpdateRowLock,
+  named: (db, tables, name) => (body) => withPostgresLock(db, `${tables.guests}:${name}`, body),
+};

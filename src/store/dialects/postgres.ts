@@ -14,7 +14,13 @@ import {
 } from "../dialect.ts";
 import type { PreparedStatementWarner } from "../prepared-statements.ts";
 import { expiredGuestsCondition } from "../retention.ts";
+import { postgresGuestInsert } from "./postgres-guest-insert.ts";
+import { postgresLocks } from "./postgres-lock.ts";
+import { postgresMigrations } from "./postgres-migrations.ts";
 import { type PreparedStatementPoolOptions, preparedStatementPool } from "./postgres-prepared.ts";
+import { returningId } from "./returning-id.ts";
+import { onConflictUpserts } from "./upserts.ts";
+import { postgresUsernames } from "./username-collations.ts";
 
 export { type PreparedStatementPoolOptions, preparedStatementPool };
 
@@ -97,7 +103,13 @@ const UNUSABLE = /^(08...|57P01|3D000|28000|28P01)$/;
 /** PostgreSQL's differences: several cleaners share the work with FOR UPDATE SKIP LOCKED. */
 export const postgresQuirks: DialectQuirks = {
   name: "postgres",
-  jsonType: "jsonb",
+  columns: {
+    jsonType: "jsonb",
+    boolean: (on) => on,
+    jsonByteLength: (column) => sql`coalesce(octet_length(${column}::text), 0)`,
+  },
+  usernames: postgresUsernames,
+  insertReturningId: returningId,
   forUpdate: sql`for update`,
   isUniqueViolation: (error) => errorCode(error) === "23505",
   isConnectionError(error) {
@@ -107,6 +119,12 @@ export const postgresQuirks: DialectQuirks = {
   // One array parameter, whatever the length (the driver sends a JS array as a PG array).
   inList: (column, ids) => sql`${column} = any(${ids})`,
   async lockForWrite() {},
+  locks: postgresLocks,
+  migrations: postgresMigrations,
+  withoutListen: "a Kysely instance you built (we cannot open a LISTEN connection from it)",
+  batches: { defaultDeleteSize: 5000, onEventLoop: false },
+  upserts: onConflictUpserts,
+  guestInsert: (tables) => postgresGuestInsert(tables, onConflictUpserts),
   async deleteExpiredBatch(db: Db, batch) {
     const { tables, cutoffs, limit } = batch;
     const { column } = cutoffs;

@@ -1,10 +1,23 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../dialect.ts";
-import type { LockOutcome } from "../locks.ts";
+import type { DialectLocks, LockOutcome } from "../dialect-locks.ts";
+import type { Tables } from "../tables.ts";
+import { touchRowLock } from "./row-locks.ts";
 
 /** How long a lease lasts without renewal: a crashed holder blocks the others this long at most. */
 export const DEFAULT_LEASE_MS = 60_000;
+
+/**
+ * The table of SQLite's leases (`<prefix>leases`, migration 006), next to our other tables.
+ * @example
+ * ```ts
+ * leasesTable(resolveTables({ tablePrefix: "app_" })); // "app_leases"
+ * ```
+ */
+export function leasesTable(tables: Tables): string {
+  return `${tables.migrations.slice(0, -"migrations".length)}leases`;
+}
 
 /** Which lease, in which table, for how long. */
 export interface Lease {
@@ -108,3 +121,13 @@ export async function withSqliteLease<T>(
     ? { acquired: true, value }
     : { acquired: true, value, releaseError: renewalError };
 }
+
+/** SQLite's locks: rows by a no-op UPDATE (the write lock), names by leases. */
+export const sqliteLocks: DialectLocks = {
+  row: touchRowLock,
+  named(db, tables, name, options) {
+    const table = leasesTable(tables);
+    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    return (body) => withSqliteLease(db, { table, name, leaseMs }, body);
+  },
+};

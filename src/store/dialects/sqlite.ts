@@ -24,6 +24,11 @@ import {
   resumeAfter,
 } from "../dialect.ts";
 import { expiredGuestsCondition } from "../retention.ts";
+import { returningId } from "./returning-id.ts";
+import { sqliteLocks } from "./sqlite-lease.ts";
+import { sqliteMigrations } from "./sqlite-migrations.ts";
+import { onConflictUpserts } from "./upserts.ts";
+import { sqliteUsernames } from "./username-collations.ts";
 
 /**
  * Opens an embedded SQLite database through better-sqlite3 12, in WAL mode with a busy
@@ -161,7 +166,13 @@ async function configureConnection(
 /** SQLite's differences: one writer at a time, so a transaction that writes first is never raced. */
 export const sqliteQuirks: DialectQuirks = {
   name: "sqlite",
-  jsonType: "text",
+  columns: {
+    jsonType: "text",
+    boolean: (on) => (on ? 1 : 0),
+    jsonByteLength: (column) => sql`coalesce(length(cast(${column} as blob)), 0)`,
+  },
+  usernames: sqliteUsernames,
+  insertReturningId: returningId,
   forUpdate: sql``,
   isUniqueViolation(error) {
     const code = errorCode(error);
@@ -175,6 +186,12 @@ export const sqliteQuirks: DialectQuirks = {
     ids.length === 0
       ? sql`0 = 1`
       : sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`,
+  locks: sqliteLocks,
+  migrations: sqliteMigrations,
+  withoutListen: "SQLite (no LISTEN/NOTIFY)",
+  batches: { defaultDeleteSize: 1000, onEventLoop: true },
+  upserts: onConflictUpserts,
+  guestInsert: null,
   async lockForWrite(trx, tables) {
     // A write that matches nothing still takes the database's write lock.
     await sql`update ${sql.table(tables.guests)} set last_seen_at = last_seen_at where 0 = 1`.execute(

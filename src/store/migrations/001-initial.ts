@@ -17,7 +17,7 @@ export function userIdType(
   const { users } = tables;
   if (users.idColumnType) return sql.raw(users.idColumnType);
   if (users.idType === "string") return "varchar(255)";
-  return quirks.name === "sqlite" ? "integer" : "bigint";
+  return quirks.migrations.integerIdType;
 }
 
 /**
@@ -50,20 +50,15 @@ export function initialMigration(tables: Tables, quirks: DialectQuirks): Migrati
   return {
     async up(db: Kysely<unknown>) {
       if (users.builtIn) {
-        let create = db.schema.createTable(users.table).ifNotExists();
-        create =
-          quirks.name === "sqlite"
-            ? create.addColumn(users.id, "integer", (c) => c.primaryKey().autoIncrement())
-            : quirks.name === "postgres"
-              ? create.addColumn(users.id, "bigint", (c) =>
-                  c.primaryKey().generatedByDefaultAsIdentity(),
-                )
-              : create.addColumn(users.id, "bigint", (c) => c.primaryKey().autoIncrement());
+        const create = quirks.migrations.addIdColumn(
+          db.schema.createTable(users.table).ifNotExists(),
+          users.id,
+        );
         await create
           // Unique here on MySQL/MariaDB only (a case-insensitive collation: THE username
           // index); SQLite and PostgreSQL get a unique `lower(username)` index in migration 002.
           .addColumn(users.username, `varchar(${users.usernameMaxLength})`, (c) =>
-            quirks.name === "mysql" ? c.notNull().unique() : c.notNull(),
+            quirks.migrations.uniqueUsernameColumn ? c.notNull().unique() : c.notNull(),
           )
           .addColumn(users.password, "varchar(255)")
           .addColumn(users.email ?? "email", "varchar(254)")
@@ -78,7 +73,7 @@ export function initialMigration(tables: Tables, quirks: DialectQuirks): Migrati
         .addColumn("user_id", idType, (c) => c.primaryKey().notNull())
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addColumn("last_seen_at", "bigint", (c) => c.notNull())
-        .addColumn("data", sql.raw(quirks.jsonType))
+        .addColumn("data", sql.raw(quirks.columns.jsonType))
         .$call(userForeignKey(tables, tables.guests))
         .execute();
       await db.schema

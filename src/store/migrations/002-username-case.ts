@@ -2,12 +2,6 @@ import { type Kysely, type Migration, sql } from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
 
-/** Collations that tell upper from lower case: binary ones, and MySQL 8's `_cs` ones. */
-const CASE_SENSITIVE = /(_bin|_cs)$|^binary$/i;
-
-/** The collation MariaDB/MySQL columns get when theirs is case-sensitive. */
-export const CASE_INSENSITIVE_COLLATION = "utf8mb4_unicode_ci";
-
 /**
  * Usernames unique without regard to case, in the database, for the built-in users table
  * (an app's own table is left alone; see `UsersTableOptions`):
@@ -20,7 +14,7 @@ export const CASE_INSENSITIVE_COLLATION = "utf8mb4_unicode_ci";
  *   `uca1400_ai_ci`, `utf8mb4_0900_ai_ci`) already compare without regard to case, so the
  *   existing unique index on `username` does the work (they also ignore accents: `"José"`
  *   and `"Jose"` are one username there). Only a case-sensitive column (`_bin`, `_cs`) is
- *   changed to {@link CASE_INSENSITIVE_COLLATION}.
+ *   changed to `utf8mb4_unicode_ci`.
  *
  * Fails, naming them, when usernames that differ only in case already exist: rename all but
  * one of each, then migrate again.
@@ -41,30 +35,11 @@ export function usernameCaseMigration(tables: Tables, quirks: DialectQuirks): Mi
           `usernames that differ only in case exist (${names}...): rename all but one of each in ${users.table}, then migrate again`,
         );
       }
-      if (quirks.name !== "mysql") {
-        await db.schema
-          .createIndex(index)
-          .ifNotExists()
-          .unique()
-          .on(users.table)
-          .expression(sql`lower(${username})`)
-          .execute();
-        return;
-      }
-      const { rows: columns } = await sql<{ collation: string | null }>`
-        select collation_name as collation from information_schema.columns
-        where table_schema = database() and table_name = ${users.table}
-        and column_name = ${users.username}`.execute(db);
-      const collation = columns[0]?.collation ?? "";
-      if (!CASE_SENSITIVE.test(collation)) return;
-      await sql`alter table ${sql.table(users.table)} modify ${username}
-        varchar(${sql.raw(String(users.usernameMaxLength))}) character set utf8mb4
-        collate ${sql.raw(CASE_INSENSITIVE_COLLATION)} not null`.execute(db);
+      await quirks.migrations.caseInsensitiveUsernames(db, users, index);
     },
     async down(db: Kysely<unknown>) {
-      // MySQL/MariaDB: a collation changed by up() stays (it is what the index needs anyway).
-      if (!users.builtIn || quirks.name === "mysql") return;
-      await db.schema.dropIndex(index).ifExists().execute();
+      if (!users.builtIn) return;
+      await quirks.migrations.dropCaseInsensitiveUsernames(db, users, index);
     },
   };
 }

@@ -22,7 +22,7 @@ export function guestCreationKeyMigration(tables: Tables, quirks: DialectQuirks)
     },
     async down(db: Kysely<unknown>) {
       const drop = db.schema.dropIndex(index);
-      await (quirks.name === "mysql" ? drop.on(tables.guests) : drop).execute();
+      await quirks.migrations.dropIndexOn(drop, tables.guests).execute();
       await db.schema.alterTable(tables.guests).dropColumn("creation_key").execute();
     },
   };

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, sql } from "kysely";
+import type { Kysely, Migration } from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
 
@@ -23,7 +23,7 @@ export function adminIndexesMigration(tables: Tables, quirks: DialectQuirks): Mi
   const prefix = `${users.table}_username_prefix_idx`;
   const dropIndex = (db: Kysely<unknown>, name: string, table: string) => {
     const drop = db.schema.dropIndex(name).ifExists();
-    return (quirks.name === "mysql" ? drop.on(table) : drop).execute();
+    return quirks.migrations.dropIndexOn(drop, table).execute();
   };
   return {
     async up(db: Kysely<unknown>) {
@@ -34,17 +34,10 @@ export function adminIndexesMigration(tables: Tables, quirks: DialectQuirks): Mi
         .columns(["created_at", "user_id"])
         .execute();
       await dropIndex(db, createdAt, tables.guests);
-      if (users.builtIn && quirks.name === "postgres") {
-        await db.schema
-          .createIndex(prefix)
-          .ifNotExists()
-          .on(users.table)
-          .expression(sql`(lower(${sql.ref(users.username)}) collate "C"), ${sql.ref(users.id)}`)
-          .execute();
-      }
+      if (users.builtIn) await quirks.migrations.createUsernamePrefixIndex(db, users, prefix);
     },
     async down(db: Kysely<unknown>) {
-      if (users.builtIn && quirks.name === "postgres") await dropIndex(db, prefix, users.table);
+      if (users.builtIn) await quirks.migrations.dropUsernamePrefixIndex(db, users, prefix);
       await db.schema
         .createIndex(createdAt)
         .ifNotExists()

@@ -2,25 +2,6 @@ import { type Kysely, type Migration, sql } from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
 
-/** True when `table` has `column` already (a run that collided with another, on SQLite). */
-async function hasColumn(
-  db: Kysely<unknown>,
-  quirks: DialectQuirks,
-  table: string,
-  column: string,
-): Promise<boolean> {
-  const query =
-    quirks.name === "sqlite"
-      ? sql`select 1 as found from pragma_table_info(${table}) where name = ${column}`
-      : quirks.name === "postgres"
-        ? sql`select 1 as found from pg_attribute where attrelid = to_regclass(${table})
-            and attname = ${column} and not attisdropped`
-        : sql`select 1 as found from information_schema.columns
-            where table_schema = database() and table_name = ${table} and column_name = ${column}`;
-  const { rows } = await query.execute(db);
-  return rows.length > 0;
-}
-
 /**
  * The staff flag on the built-in users table: `is_staff`, a boolean, NOT NULL, false for
  * every existing user (SQLite and MySQL/MariaDB store it as 0/1). Who has it may use the
@@ -34,14 +15,14 @@ export function staffMigration(tables: Tables, quirks: DialectQuirks): Migration
   const column = users.isStaff ?? "is_staff";
   return {
     async up(db: Kysely<unknown>) {
-      if (!users.builtIn || (await hasColumn(db, quirks, users.table, column))) return;
+      if (!users.builtIn || (await quirks.migrations.hasColumn(db, users.table, column))) return;
       await db.schema
         .alterTable(users.table)
         .addColumn(column, "boolean", (c) => c.notNull().defaultTo(sql`false`))
         .execute();
     },
     async down(db: Kysely<unknown>) {
-      if (!users.builtIn || !(await hasColumn(db, quirks, users.table, column))) return;
+      if (!users.builtIn || !(await quirks.migrations.hasColumn(db, users.table, column))) return;
       await db.schema.alterTable(users.table).dropColumn(column).execute();
     },
   };

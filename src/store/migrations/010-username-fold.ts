@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type RawBuilder, sql } from "kysely";
+import { type Kysely, type Migration, sql } from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
 import { USERNAME_KEY_COLUMN, usernameKey, usernameKeyLength } from "../username-case.ts";
@@ -35,30 +35,11 @@ export function usernameFoldMigration(tables: Tables, quirks: DialectQuirks): Mi
   const lowerIndex = `${users.table}_username_lower_idx`;
   const prefixIndex = `${users.table}_username_prefix_idx`;
   const length = usernameKeyLength(users.usernameMaxLength);
-  const keyType: RawBuilder<unknown> =
-    quirks.name === "postgres"
-      ? sql`varchar(${sql.lit(length)}) collate "C"`
-      : quirks.name === "mysql"
-        ? sql`varchar(${sql.lit(length)}) character set utf8mb4 collate utf8mb4_bin`
-        : sql`varchar(${sql.lit(length)})`;
-  const dropIndex = (db: Kysely<unknown>, name: string) => {
-    const drop = db.schema.dropIndex(name).ifExists();
-    return (quirks.name === "mysql" ? drop.on(users.table) : drop).execute();
-  };
-  const ascii =
-    quirks.name === "sqlite"
-      ? sql`length(cast(${username} as blob)) = length(${username})`
-      : quirks.name === "postgres"
-        ? sql`octet_length(${username}) = char_length(${username})`
-        : sql`length(${username}) = char_length(${username})`;
-
+  const { migrations } = quirks;
+  const keyType = migrations.foldedKeyType(length);
+  const ascii = migrations.isAscii(username);
   // ASCII letters only, whatever the locale or collation (a Turkish one lowers I to ı).
-  const asciiLower =
-    quirks.name === "postgres"
-      ? sql`lower(${username} collate "C")`
-      : quirks.name === "mysql"
-        ? sql`lower(convert(${username} using ascii))`
-        : sql`lower(${username})`;
+  const asciiLower = migrations.asciiLower(username);
 
   /** Fills every missing key: ASCII names in the database, the others in JavaScript. */
   const backfill = async (db: Kysely<unknown>) => {
@@ -79,31 +60,13 @@ export function usernameFoldMigration(tables: Tables, quirks: DialectQuirks): Mi
     }
   };
 
-  /** MySQL/MariaDB: the unique index on the username column alone (001's `unique()`). */
-  const mysqlUsernameIndexes = async (db: Kysely<unknown>) => {
-    const { rows } = await sql<{ name: string }>`
-      select index_name as name from information_schema.statistics
-      where table_schema = database() and table_name = ${users.table} and non_unique = 0
-        and index_name <> 'PRIMARY'
-      group by index_name having count(*) = 1 and max(column_name) = ${users.username}`.execute(db);
-    return rows.map((row) => row.name);
-  };
-
   /**
    * True when the key column is there already: a run that failed (names alike) on SQLite or
    * MySQL/MariaDB, whose migrations are not one transaction, left it.
    */
-  const keyColumnExists = async (db: Kysely<unknown>) => {
-    if (quirks.name === "postgres") return false; // transactional DDL: nothing was left
-    const { rows } =
-      quirks.name === "sqlite"
-        ? await sql<{ n: unknown }>`select count(*) as n from pragma_table_info(${users.table})
-            where name = ${USERNAME_KEY_COLUMN}`.execute(db)
-        : await sql<{ n: unknown }>`select count(*) as n from information_schema.columns
-            where table_schema = database() and table_name = ${users.table}
-              and column_name = ${USERNAME_KEY_COLUMN}`.execute(db);
-    return Number(rows[0]?.n) > 0;
-  };
+  const keyColumnExists = async (db: Kysely<unknown>) =>
+    !migrations.transactionalDdl &&
+    (await migrations.hasColumn(db, users.table, USERNAME_KEY_COLUMN));
 
   return {
     async up(db: Kysely<unknown>) {
@@ -124,10 +87,7 @@ export function usernameFoldMigration(tables: Tables, quirks: DialectQuirks): Mi
           `usernames that are the same with full case folding exist (${names}..., e.g. "Straße" and "STRASSE"): rename all but one of each in ${users.table}, then migrate again`,
         );
       }
-      if (quirks.name === "postgres")
-        await sql`alter table ${table} alter column ${key} set not null`.execute(db);
-      if (quirks.name === "mysql")
-        await sql`alter table ${table} modify ${key} ${keyType} not null`.execute(db);
+      await migrations.setNotNull(db, users, key, keyType);
       await db.schema
         .createIndex(keyIndex)
         .ifNotExists()
@@ -135,43 +95,15 @@ export function usernameFoldMigration(tables: Tables, quirks: DialectQuirks): Mi
         .on(users.table)
         .column(USERNAME_KEY_COLUMN)
         .execute();
-      if (quirks.name === "mysql") {
-        for (const name of await mysqlUsernameIndexes(db)) await dropIndex(db, name);
-        return;
-      }
-      await dropIndex(db, lowerIndex);
-      if (quirks.name === "postgres") await dropIndex(db, prefixIndex);
+      await migrations.dropCaseInsensitiveIndex(db, users, lowerIndex);
+      await migrations.dropUsernamePrefixIndex(db, users, prefixIndex);
     },
 
     async down(db: Kysely<unknown>) {
       if (!users.builtIn) return;
-      if (quirks.name === "mysql") {
-        // As migration 001 made it: THE username index (the column's collation folds case).
-        if ((await mysqlUsernameIndexes(db)).length === 0)
-          await db.schema
-            .createIndex(users.username)
-            .unique()
-            .on(users.table)
-            .column(users.username)
-            .execute();
-      } else {
-        await db.schema
-          .createIndex(lowerIndex)
-          .ifNotExists()
-          .unique()
-          .on(users.table)
-          .expression(sql`lower(${username})`)
-          .execute();
-      }
-      if (quirks.name === "postgres") {
-        await db.schema
-          .createIndex(prefixIndex)
-          .ifNotExists()
-          .on(users.table)
-          .expression(sql`(lower(${username}) collate "C"), ${sql.ref(users.id)}`)
-          .execute();
-      }
-      await dropIndex(db, keyIndex);
+      await migrations.restoreCaseInsensitiveIndex(db, users, lowerIndex);
+      await migrations.createUsernamePrefixIndex(db, users, prefixIndex);
+      await migrations.dropIndexOn(db.schema.dropIndex(keyIndex).ifExists(), users.table).execute();
       await sql`alter table ${table} drop column ${key}`.execute(db);
     },
   };

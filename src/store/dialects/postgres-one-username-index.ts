@@ -1,5 +1,4 @@
 import { type Kysely, type Migration, sql } from "kysely";
-import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
 
 /**
@@ -15,11 +14,11 @@ import type { Tables } from "../tables.ts";
  * which its foreign keys (ON DELETE CASCADE from every guest-user table) make unsafe in a
  * migration; it is only slower, never wrong. An app's own users table is left alone.
  */
-export function oneUsernameIndexMigration(tables: Tables, quirks: DialectQuirks): Migration {
+export function oneUsernameIndexMigration(tables: Tables): Migration {
   const { users } = tables;
   return {
     async up(db: Kysely<unknown>) {
-      if (!users.builtIn || quirks.name !== "postgres") return;
+      if (!users.builtIn) return;
       const { rows } = await sql<{ name: string }>`
         select con.conname as name from pg_constraint con
         join pg_attribute att on att.attrelid = con.conrelid and att.attnum = con.conkey[1]
@@ -31,7 +30,7 @@ export function oneUsernameIndexMigration(tables: Tables, quirks: DialectQuirks)
         );
     },
     async down(db: Kysely<unknown>) {
-      if (!users.builtIn || quirks.name !== "postgres") return;
+      if (!users.builtIn) return;
       await db.schema
         .createIndex(`${users.table}_${users.username}_key`.replace(/^.*\./, ""))
         .ifNotExists()

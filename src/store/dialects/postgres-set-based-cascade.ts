@@ -1,5 +1,4 @@
 import { type Kysely, type Migration, type RawBuilder, sql } from "kysely";
-import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
 
 /** Our tables that hold a user id, each kept in step with the users table. */
@@ -33,7 +32,7 @@ const baseName = (table: string) => table.slice(table.lastIndexOf(".") + 1);
  * (our tables keep their foreign keys to it), and SQLite and MySQL/MariaDB keep theirs:
  * SQLite has no statement-level triggers, InnoDB cascades inside the engine.
  */
-export function setBasedCascadeMigration(tables: Tables, quirks: DialectQuirks): Migration {
+export function setBasedCascadeMigration(tables: Tables): Migration {
   const { users } = tables;
   const usersTable = sql.table(users.table);
   const id = sql.ref(users.id);
@@ -43,7 +42,7 @@ export function setBasedCascadeMigration(tables: Tables, quirks: DialectQuirks):
   const checkUser = beside(users.table, `${prefix}_check_user`);
   const keepId = beside(users.table, `${prefix}_keep_id`);
   const children = childTables(tables);
-  const applies = users.builtIn && quirks.name === "postgres";
+  const applies = users.builtIn;
   const dropTriggers = async (db: Kysely<unknown>) => {
     for (const t of children)
       await sql`drop trigger if exists ${sql.id(`${baseName(t)}_check_user`)} on ${sql.table(t)}`.execute(

@@ -1,5 +1,5 @@
 import { GuestUserError } from "../index.ts";
-import { hideCredentials } from "../shared/errors.ts";
+import { hideCredentials } from "../shared/hide-credentials.ts";
 import { UsageError } from "./args.ts";
 import { EXIT, type Output, writeLine } from "./io.ts";
 

@@ -1,5 +1,6 @@
 import type { RateLimit } from "../limits/types.ts";
-import { hideCredentials, InvalidConfigError } from "../shared/errors.ts";
+import { InvalidConfigError } from "../shared/errors.ts";
+import { hideCredentials } from "../shared/hide-credentials.ts";
 
 /**
  * An option's value, or `fallback` when it is undefined; `INVALID_CONFIG` naming the option and

@@ -1,4 +1,4 @@
-import { hideCredentials } from "../shared/errors.ts";
+import { hideCredentials } from "../shared/hide-credentials.ts";
 import { databaseLock, type LockOutcome, type TryLock } from "../store/locks.ts";
 import { cleanupManager, type DeleteExpiredOptions, type DeleteExpiredResult } from "./cleanup.ts";
 import type { CleanupSchedule } from "./cleanup-schedule-options.ts";

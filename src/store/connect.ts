@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { type DatabaseConnection, Kysely, type QueryExecutor } from "kysely";
-import { hideCredentials, InvalidConfigError } from "../shared/errors.ts";
+import { InvalidConfigError } from "../shared/errors.ts";
+import { hideCredentials } from "../shared/hide-credentials.ts";
 import { type Db, type DialectName, type DialectQuirks, dialectOf } from "./dialect.ts";
 import { mysqlDatabase, mysqlQuirks } from "./dialects/mysql.ts";
 import { postgresDatabase, postgresQuirks } from "./dialects/postgres.ts";

@@ -11,7 +11,13 @@ import { checkAdapterOptions } from "../option-keys.ts";
 import type { GuestUserFastify, GuestUserFastifyOptions, GuestUserPreHandler } from "./types.ts";
 import { addFormBodyParser, httpRequestOf, sendResponse, toWebRequest } from "./web.ts";
 
-export type { GuestUserFastify, GuestUserFastifyOptions, GuestUserPreHandler } from "./types.ts";
+export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
+export type {
+  FastifyAdapterTypes,
+  GuestUserFastify,
+  GuestUserFastifyOptions,
+  GuestUserPreHandler,
+} from "./types.ts";
 
 const VIEW = Symbol("guest-user.requestView");
 

@@ -12,11 +12,13 @@ import { accountViews } from "../../http/views/index.ts";
 import { checkAdapterOptions } from "../option-keys.ts";
 import type { GuestUserEnv, GuestUserHono, GuestUserHonoOptions } from "./types.ts";
 
+export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 export type {
   GuestUserEnv,
   GuestUserHono,
   GuestUserHonoOptions,
   GuestUserVariables,
+  HonoAdapterTypes,
 } from "./types.ts";
 
 /**

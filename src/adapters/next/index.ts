@@ -9,11 +9,13 @@ import { headersRequest, lastForwardedFor, writeCookies } from "./request.ts";
 import { guardedRouteHandler, routeHandlers } from "./route-handlers.ts";
 import type { GuestUserNext, GuestUserNextOptions, NextHeaderList } from "./types.ts";
 
+export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 export type { GuestUserProxyOptions, NextResponseApi } from "./proxy.ts";
 export type {
   GuardedRouteHandler,
   GuestUserNext,
   GuestUserNextOptions,
+  NextAdapterTypes,
   NextCookieOptions,
   NextCookieStore,
   NextCurrentUser,

@@ -71,6 +71,7 @@ export type {
 } from "./core/usernames/index.ts";
 // The web layer: framework-free, on Web Request/Response.
 export { csrfField } from "./http/csrf.ts";
+export { type FetchHandlerOptions, fetchHandler } from "./http/fetch-handler.ts";
 export {
   allowGuestUser,
   type Guard,
@@ -90,8 +91,6 @@ export {
   type RefusalReason,
 } from "./http/guest-user-http.ts";
 export {
-  type FetchHandlerOptions,
-  fetchHandler,
   guarded,
   type HandlerContext,
   type WebHandler,

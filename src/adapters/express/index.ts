@@ -20,8 +20,8 @@ import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { checkAdapterOptions } from "../option-keys.ts";
 import { csrfHelpers } from "./csrf.ts";
+import { expressCore } from "./express-core.ts";
 import { passportBinding, type SessionBinding } from "./passport.ts";
-import { requestPlumbing } from "./plumbing.ts";
 import { httpRequestOf, webRequestOf } from "./request.ts";
 import { sendResponse } from "./response.ts";
 import { routesMiddleware } from "./router.ts";
@@ -74,43 +74,41 @@ export function guestUserExpress(
       : { http: base, setsUser: true, resolve: (req) => base.resolve(httpRequestOf(req)) };
   const { http } = binding;
 
-  const plumbing = requestPlumbing(binding);
-  const { publish, fail, stateOf } = plumbing;
-  const csrf = csrfHelpers(http, plumbing);
+  const core = expressCore(binding);
+  const { fail } = core;
+  const csrf = csrfHelpers(http, core);
 
-  const guard =
-    (check: Guard): RequestHandler =>
-    async (req, res, next) => {
+  const guard = (check: Guard): RequestHandler => {
+    const locate = core.guard(check);
+    return async (req, res, next) => {
       try {
-        const state = await stateOf(req, res);
-        const location = await check(http, httpRequestOf(req), state);
-        publish(req, res, state);
+        const location = await locate(req);
         if (location === null) next();
         else res.redirect(302, location);
       } catch (error) {
         await fail(req, res, next, error);
       }
     };
+  };
 
   const mount =
     (handler: WebHandler): RequestHandler =>
     async (req, res, next) => {
       try {
-        const state = await stateOf(req, res);
-        const response = await handler(webRequestOf(req), { http, state });
-        publish(req, res, state);
-        await sendResponse(res, response);
+        await sendResponse(res, await core.serve(handler, req, webRequestOf));
       } catch (error) {
         await fail(req, res, next, error);
       }
     };
+  const maybeCreateGuestUser = core.helper(http.maybeCreateGuestUser);
+  const ensureGuest = core.helper(http.ensureGuest);
 
   return {
     http,
 
     session: (): RequestHandler => async (req, res, next) => {
       try {
-        await stateOf(req, res);
+        await core.stateOf(req);
       } catch (error) {
         return fail(req, res, next, error);
       }
@@ -128,19 +126,11 @@ export function guestUserExpress(
     termsRequired: (options?: TermsRequiredOptions): RequestHandler =>
       guard(termsRequired(options)),
 
-    async maybeCreateGuestUser(req: ExpressRequest, res: ExpressResponse): Promise<User | null> {
-      const state = await stateOf(req, res);
-      const user = await http.maybeCreateGuestUser(httpRequestOf(req), state);
-      publish(req, res, state);
-      return user;
-    },
+    maybeCreateGuestUser: (req: ExpressRequest, _res: ExpressResponse): Promise<User | null> =>
+      maybeCreateGuestUser(req),
 
-    async ensureGuest(req: ExpressRequest, res: ExpressResponse): Promise<User | null> {
-      const state = await stateOf(req, res);
-      const user = await http.ensureGuest(httpRequestOf(req), state);
-      publish(req, res, state);
-      return user;
-    },
+    ensureGuest: (req: ExpressRequest, _res: ExpressResponse): Promise<User | null> =>
+      ensureGuest(req),
 
     csrfToken: csrf.csrfToken,
 
@@ -150,14 +140,14 @@ export function guestUserExpress(
 
     async isGuestUser(req: ExpressRequest, res?: ExpressResponse): Promise<boolean> {
       if (req.guestUser) return req.guestUser.isGuest;
-      if (res) return (await stateOf(req, res)).isGuest;
+      if (res) return (await core.stateOf(req)).isGuest;
       req.guestUser = await binding.resolve(req);
       return req.guestUser.isGuest;
     },
 
     mount,
 
-    socialLogin: socialLoginOf(binding, plumbing),
+    socialLogin: socialLoginOf(binding, core),
 
     router: (routes: readonly WebRoute[] = accountViews(http)): RequestHandler =>
       routesMiddleware(routes, mount),

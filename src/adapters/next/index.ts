@@ -1,5 +1,6 @@
 import type { GuestUsers } from "../../core/guest-users.ts";
 import type { User } from "../../core/types.ts";
+import { failureAnswer } from "../../http/adapter-core.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
@@ -66,7 +67,7 @@ export function guestUserNext(
       (state) => ({ view, state }),
       (error: unknown) => {
         perRequest.delete(headers);
-        http.failure(view, error); // one log line per database outage
+        failureAnswer(http, view, error, false); // one log line per database outage
         throw error;
       },
     );

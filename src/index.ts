@@ -70,7 +70,7 @@ export type {
   NameGeneratorSetting,
 } from "./core/usernames/index.ts";
 // The web layer: framework-free, on Web Request/Response.
-export { csrfField } from "./http/csrf.ts";
+export { csrfField } from "./http/csrf-field.ts";
 export { type FetchHandlerOptions, fetchHandler } from "./http/fetch-handler.ts";
 export {
   allowGuestUser,

@@ -51,7 +51,7 @@ export function expressCore(binding: SessionBinding): ExpressCore {
   return {
     ...core,
     async fail(req, res, next, error) {
-      const answer = core.failure(req, error, clientGone(req, res, error));
+      const answer = core.failure(req, error, clientGone(req, res));
       if (answer === CLIENT_GONE) return;
       if (answer && !res.headersSent) await sendResponse(res, answer);
       else next(error);

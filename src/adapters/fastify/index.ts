@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMeth
 import type { GuestUsers } from "../../core/guest-users.ts";
 import type { User } from "../../core/types.ts";
 import { adapterCore, CLIENT_GONE } from "../../http/adapter-core.ts";
-import { csrfField } from "../../http/csrf.ts";
+import { csrfField } from "../../http/csrf-field.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler } from "../../http/handler.ts";

@@ -103,9 +103,9 @@ export {
   TermsRequiredMixin,
   type ViewConstructor,
 } from "./http/mixins.ts";
-export type { TrustProxy } from "./http/proxy.ts";
 export { type HttpRequest, type RequestState, type UserJson, userJson } from "./http/request.ts";
 export { safeNext } from "./http/safe-next.ts";
+export type { TrustProxy } from "./http/trust-proxy.ts";
 export { type HttpMethodName, type MethodHandler, View, type ViewClass } from "./http/view.ts";
 export {
   type AccountViewsOptions,

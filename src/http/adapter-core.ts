@@ -88,7 +88,9 @@ export function adapterCore<Req>(http: GuestUserHttp, framework: FrameworkBindin
     guard:
       (check: Guard) =>
       async (req: Req): Promise<string | null> => {
-        const state = await stateOf(req);
+        // stateOf inlined: a returning visitor's guard awaits no more than before the core.
+        const state = framework.stored(req) ?? (await framework.resolve(req));
+        framework.publish(req, state);
         const location = await check(http, framework.view(req), state);
         framework.publish(req, state);
         return location;
@@ -97,7 +99,8 @@ export function adapterCore<Req>(http: GuestUserHttp, framework: FrameworkBindin
     helper:
       <T>(make: (request: HttpRequest, state: RequestState) => T | Promise<T>) =>
       async (req: Req): Promise<T> => {
-        const state = await stateOf(req);
+        const state = framework.stored(req) ?? (await framework.resolve(req));
+        framework.publish(req, state);
         const result = await make(framework.view(req), state);
         framework.publish(req, state);
         return result;

@@ -4,7 +4,7 @@ import type { Guard } from "./guards.ts";
 import type { GuestUserHttp } from "./guest-user-http.ts";
 import { applyGuards, type WebHandler } from "./handler.ts";
 import { FETCH_HANDLER_OPTION_KEYS } from "./option-keys.ts";
-import { compileTrust, type TrustProxy, webRequestView } from "./proxy.ts";
+import { compileTrust, type TrustProxy, webRequestView } from "./trust-proxy.ts";
 
 /** Options of {@link fetchHandler}. */
 export interface FetchHandlerOptions<Extra extends unknown[] = unknown[]> {

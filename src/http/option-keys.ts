@@ -1,5 +1,5 @@
 import { type KeysOf, leafKeys } from "../shared/option-keys.ts";
-import type { AdminViewsOptions } from "./admin/kit.ts";
+import type { AdminViewsOptions } from "./admin/admin-kit.ts";
 import { defaultAdminTemplates } from "./admin/templates.ts";
 import type { FetchHandlerOptions } from "./fetch-handler.ts";
 import type {
@@ -11,8 +11,8 @@ import type {
 import type { OAuthViewsOptions } from "./oauth/oauth-views.ts";
 import type { OidcProviderOptions } from "./oauth/oidc-provider.ts";
 import type { PresetOptions } from "./oauth/provider.ts";
-import type { AccountViewsOptions } from "./views/kit.ts";
 import { defaultTemplates } from "./views/templates.ts";
+import type { AccountViewsOptions } from "./views/view-kit.ts";
 
 /**
  * The option keys of the web layer's entry points (guards, views, the admin, social login,

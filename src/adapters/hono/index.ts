@@ -6,8 +6,8 @@ import { csrfField } from "../../http/csrf-field.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler } from "../../http/handler.ts";
-import { compileTrust, webRequestView } from "../../http/proxy.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
+import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { checkAdapterOptions } from "../option-keys.ts";
 import type { GuestUserEnv, GuestUserHono, GuestUserHonoOptions } from "./types.ts";
@@ -114,13 +114,18 @@ export function guestUserHono(
   const guard = (check: guards.Guard): MiddlewareHandler<GuestUserEnv> => {
     const locate = core.guard(check);
     return (c, next) =>
-      withState(c, async (state) => {
-        const location = await locate(c);
+      guarding(c, async () => {
+        const hasSession = c.get("guestUser") !== undefined;
+        const location = await locate(c); // resolves the state when no session() did
+        const state = c.get("guestUser");
         if (location === null) {
           flush(c, state); // into the prepared headers: see flush
           await next();
           flush(c, state); // what the handler's own Response dropped, and later cookies
-        } else c.res = c.redirect(location, 302);
+        } else {
+          c.res = c.redirect(location, 302);
+          if (!hasSession) flush(c, state);
+        }
         return undefined;
       });
   };

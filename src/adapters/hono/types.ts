@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { User } from "../../core/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
-import type { TrustProxy } from "../../http/proxy.ts";
 import type { RequestState } from "../../http/request.ts";
+import type { TrustProxy } from "../../http/trust-proxy.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 
 /**

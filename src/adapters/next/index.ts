@@ -5,13 +5,13 @@ import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { checkAdapterOptions } from "../option-keys.ts";
-import { nextProxy } from "./proxy.ts";
+import { nextProxy } from "./next-proxy.ts";
 import { headersRequest, lastForwardedFor, writeCookies } from "./request.ts";
 import { guardedRouteHandler, routeHandlers } from "./route-handlers.ts";
 import type { GuestUserNext, GuestUserNextOptions, NextHeaderList } from "./types.ts";
 
 export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
-export type { GuestUserProxyOptions, NextResponseApi } from "./proxy.ts";
+export type { GuestUserProxyOptions, NextResponseApi } from "./next-proxy.ts";
 export type {
   GuardedRouteHandler,
   GuestUserNext,

@@ -2,8 +2,8 @@ import { answerWebRequest } from "../../http/adapter-core.ts";
 import type { Guard } from "../../http/guards.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import { applyGuards, type WebHandler, type WebRoute } from "../../http/handler.ts";
-import { compileTrust, webRequestView } from "../../http/proxy.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
+import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { accountViews } from "../../http/views/index.ts";
 import type {
   GuardedRouteHandler,

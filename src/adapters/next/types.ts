@@ -3,7 +3,7 @@ import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import type { RequestState } from "../../http/request.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
-import type { GuestUserProxyOptions, NextResponseApi } from "./proxy.ts";
+import type { GuestUserProxyOptions, NextResponseApi } from "./next-proxy.ts";
 
 /** What the adapter reads of Next's `headers()`: a `Headers`-like object. */
 export interface NextHeaderList {

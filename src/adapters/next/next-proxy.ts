@@ -1,6 +1,6 @@
 import { answerWebRequest } from "../../http/adapter-core.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
-import { compileTrust, webRequestView } from "../../http/proxy.ts";
+import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { checkAdapterOptions } from "../option-keys.ts";
 import { parseSetCookie } from "./request.ts";
 import type { NextHeaderList } from "./types.ts";

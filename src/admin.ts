@@ -10,9 +10,9 @@
  * @module
  */
 
+export type { AdminViewsOptions } from "./http/admin/admin-kit.ts";
 export { adminViews } from "./http/admin/admin-views.ts";
 export { funnelChart } from "./http/admin/chart.ts";
-export type { AdminViewsOptions } from "./http/admin/kit.ts";
 export {
   type AdminPaths,
   type AdminTemplates,

@@ -70,7 +70,8 @@ export type {
   NameGeneratorSetting,
 } from "./core/usernames/index.ts";
 // The web layer: framework-free, on Web Request/Response.
-export { csrfField } from "./http/csrf.ts";
+export { csrfField } from "./http/csrf-field.ts";
+export { type FetchHandlerOptions, fetchHandler } from "./http/fetch-handler.ts";
 export {
   allowGuestUser,
   type Guard,
@@ -90,8 +91,6 @@ export {
   type RefusalReason,
 } from "./http/guest-user-http.ts";
 export {
-  type FetchHandlerOptions,
-  fetchHandler,
   guarded,
   type HandlerContext,
   type WebHandler,
@@ -104,9 +103,9 @@ export {
   TermsRequiredMixin,
   type ViewConstructor,
 } from "./http/mixins.ts";
-export type { TrustProxy } from "./http/proxy.ts";
 export { type HttpRequest, type RequestState, type UserJson, userJson } from "./http/request.ts";
 export { safeNext } from "./http/safe-next.ts";
+export type { TrustProxy } from "./http/trust-proxy.ts";
 export { type HttpMethodName, type MethodHandler, View, type ViewClass } from "./http/view.ts";
 export {
   type AccountViewsOptions,

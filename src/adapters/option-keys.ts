@@ -2,7 +2,7 @@ import { checkOptionKeys, type KeysOf } from "../shared/option-keys.ts";
 import type { GuestUserExpressOptions } from "./express/index.ts";
 import type { GuestUserFastifyOptions } from "./fastify/types.ts";
 import type { GuestUserHonoOptions } from "./hono/types.ts";
-import type { GuestUserProxyOptions } from "./next/proxy.ts";
+import type { GuestUserProxyOptions } from "./next/next-proxy.ts";
 import type { GuestUserNextOptions } from "./next/types.ts";
 
 /**

@@ -5,7 +5,7 @@ import { type IdentityRecord, identityQueries } from "../store/identity-store.ts
 import { usernameKey } from "../store/username-case.ts";
 import { type Context, toUser, withDatabase } from "./context.ts";
 import { idOf, type UserRef } from "./guests.ts";
-import { checkIdentity, IdentityTakenError, NotRegisteredError } from "./identity-checks.ts";
+import { checkIdentity, IdentityTakenError, NotRegisteredError } from "./identity-rules.ts";
 import { freeUsername, identityUsername } from "./identity-usernames.ts";
 import { mergeGuestInto } from "./merge.ts";
 import { CURRENT_USER_OPTION_KEYS } from "./option-keys.ts";
@@ -14,7 +14,7 @@ import type { Identity, User, UserId } from "./types.ts";
 /** An identity linked to a user (a row of the identities table). */
 export type LinkedIdentity = IdentityRecord;
 
-export { IdentityTakenError, NotRegisteredError } from "./identity-checks.ts";
+export { IdentityTakenError, NotRegisteredError } from "./identity-rules.ts";
 
 /** What {@link identityManager}'s `connectIdentity` did. */
 export type ConnectOutcome = "signedIn" | "converted" | "linked" | "created";

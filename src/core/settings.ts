@@ -15,6 +15,7 @@ import {
   URL_EXPECTED,
 } from "./checks.ts";
 import { resolveCleanupSchedule } from "./cleanup-schedule-options.ts";
+import { resolveCookie, resolveGenerator } from "./cookie-and-name-settings.ts";
 import type { Logger } from "./events.ts";
 import { userCreationForm } from "./forms/index.ts";
 import { GUEST_USERS_OPTION_KEYS } from "./option-keys.ts";
@@ -25,7 +26,6 @@ import { resolveReservedUsernames } from "./reserved-usernames.ts";
 import type { Settings } from "./resolved-settings.ts";
 import { resolveRetention } from "./retention-options.ts";
 import { resolveSessionCache } from "./session-cache-options.ts";
-import { resolveCookie, resolveGenerator } from "./settings-parts.ts";
 import type { ConvertForm } from "./types.ts";
 import { DEFAULT_BLOCKED_USER_AGENTS } from "./user-agents.ts";
 

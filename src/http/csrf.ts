@@ -2,7 +2,6 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { readCookie } from "./cookies.ts";
 import { signedSeeds } from "./csrf-seed.ts";
 import { escapeHtml } from "./escape.ts";
-import type { GuestUserHttp } from "./guest-user-http.ts";
 import type { HttpRequest, RequestState } from "./request.ts";
 
 /** The hidden form field that carries the token. */
@@ -19,30 +18,6 @@ export const CSRF_FIELD = "csrf_token";
  */
 export function csrfInput(token: string): string {
   return `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(token)}">`;
-}
-
-/**
- * The hidden `csrf_token` input of your own POST forms, for framework-free code on Web
- * requests (the adapters have `guestUser.csrfField(...)`). The token is tied to this browser
- * and its current session; when the browser has no CSRF cookie yet, one is queued in
- * `state.setCookies`: the adapters' `mount()` and `guarded()` send it with the page (else use
- * `withCookies(response, state)`). The views (logout, convert...) and `http.verifyCsrf` accept it.
- *
- * @example
- * ```ts
- * const page: WebHandler = async (request, { http, state }) =>
- *   new Response(
- *     `<form method="post" action="/accounts/logout/">${csrfField(http, request, state)}<button>Log out</button></form>`,
- *     { headers: { "content-type": "text/html; charset=utf-8" } },
- *   );
- * ```
- */
-export function csrfField(
-  http: Pick<GuestUserHttp, "csrfToken">,
-  request: HttpRequest,
-  state: RequestState,
-): string {
-  return csrfInput(http.csrfToken(request, state));
 }
 
 /** A token's random part: 16 bytes, 22 base64url characters, new for each request. */

@@ -7,7 +7,7 @@ import { bodyErrorResponse } from "./body-failure.ts";
 import { readCookie, serializeCookie } from "./cookies.ts";
 import { csrfProtection } from "./csrf.ts";
 import { type GuestAdmission, guestAdmission, webRequestOf } from "./gate/admission.ts";
-import { createsGuestNow, creationKeyOf } from "./gate/lazy.ts";
+import { creationKeyOf } from "./gate/lazy.ts";
 import { outageMonitor, unavailableResponse } from "./outage.ts";
 import { anonymousState, type HttpRequest, type RequestState } from "./request.ts";
 import { readBearer, secureCookieCheck } from "./transport.ts";
@@ -105,7 +105,10 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       Math.round((session.expiresAt - settings.clock()) / 1000),
     );
   const csrf = csrfProtection(secret, `${cookie.name}${CSRF_COOKIE_SUFFIX}`, cookieFor);
-  const admitGuest = guestAdmission(guestUsers);
+  const gate = guestAdmission(guestUsers, (request, state, submitted) =>
+    csrf.verify(request, state, submitted),
+  );
+  const admitGuest = gate.admit;
 
   /** `expiresAt`: the guest's deadline (see {@link RequestState.expiresAt}); null otherwise. */
   const setUser = (state: RequestState, user: User, session: Session, expiresAt: number | null) => {
@@ -134,14 +137,16 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     return user;
   };
 
+  /** Creates the guest the gate admitted, or keeps its refusal on the state. */
+  const admitted = (request: HttpRequest, state: RequestState, admission: GuestAdmission) => {
+    if (admission.allowed) return createGuest(request, state);
+    state.guestRefusal = admission;
+    return null;
+  };
+
   const ensureGuest = async (request: HttpRequest, state: RequestState) => {
     if (state.user) return state.user;
-    const admission = await admitGuest(request, state);
-    if (!admission.allowed) {
-      state.guestRefusal = admission;
-      return null;
-    }
-    return createGuest(request, state);
+    return admitted(request, state, await admitGuest(request, state));
   };
 
   /** Runs a database call; its success ends an outage the monitor saw (one log line). */
@@ -178,8 +183,9 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     },
 
     async maybeCreateGuestUser(request, state) {
-      if (!(await createsGuestNow(http, request, state))) return null;
-      return ensureGuest(request, state);
+      if (state.user) return null;
+      const admission = await gate.admitVisit(request, state);
+      return admission && admitted(request, state, admission);
     },
 
     async logIn(_request, state, user) {

@@ -1,9 +1,6 @@
-import { checkOptionKeys } from "../shared/option-keys.ts";
 import type { Guard } from "./guards.ts";
 import { redirectResponse } from "./guards.ts";
 import type { GuestUserHttp } from "./guest-user-http.ts";
-import { FETCH_HANDLER_OPTION_KEYS } from "./option-keys.ts";
-import { compileTrust, type TrustProxy, webRequestView } from "./proxy.ts";
 import type { HttpRequest, RequestState } from "./request.ts";
 
 /** What a Web handler gets besides the request: the web layer and who is asking. */
@@ -69,59 +66,4 @@ export async function applyGuards(
     if (location !== null) return redirectResponse(location, context.state);
   }
   return null;
-}
-
-/** Options of {@link fetchHandler}. */
-export interface FetchHandlerOptions<Extra extends unknown[] = unknown[]> {
-  /**
-   * The socket's address of the client (or of the nearest proxy), from the runtime: Bun's
-   * `server.requestIP(request)?.address`, Deno's `info.remoteAddr.hostname`. Limits need it.
-   * @default () => null (unknown: `guestCreationLimit` cannot apply)
-   * @example clientAddress: (request, server) => server.requestIP(request)?.address ?? null
-   */
-  readonly clientAddress?: (request: Request, ...extra: Extra) => string | null;
-  /**
-   * Which proxies to believe for the client's address and protocol (`X-Forwarded-For`,
-   * `X-Forwarded-Proto`): a hop count, addresses/CIDRs or proxy-addr names. Never by default.
-   * @default false
-   * @example trustProxy: "loopback"
-   */
-  readonly trustProxy?: TrustProxy;
-}
-
-/**
- * A complete fetch-style handler: resolves the state, then runs {@link guarded}. For
- * `Bun.serve`, Deno, Cloudflare-style runtimes or tests. Arguments after the request (Bun's
- * server, Deno's connection info) reach `options.clientAddress`. While the database is
- * unreachable it answers 503 with `Retry-After`.
- *
- * @example
- * ```ts
- * const fetch = fetchHandler(http, [allowGuestUser()], async (req, { state }) => new Response(state.user?.username), {
- *   clientAddress: (request, server: Bun.Server) => server.requestIP(request)?.address ?? null,
- * });
- * ```
- */
-export function fetchHandler<Extra extends unknown[] = unknown[]>(
-  http: GuestUserHttp,
-  guards: readonly Guard[],
-  handler: WebHandler,
-  options: FetchHandlerOptions<Extra> = {},
-) {
-  checkOptionKeys(options, FETCH_HANDLER_OPTION_KEYS, "fetchHandler()");
-  const trust = compileTrust(options.trustProxy);
-  return async (request: Request, ...extra: Extra): Promise<Response> => {
-    const view = webRequestView(request, options.clientAddress?.(request, ...extra) ?? null, trust);
-    try {
-      const context = { http, state: await http.resolve(view) };
-      return (
-        (await applyGuards(guards, view, context)) ??
-        withCookies(await handler(request, context), context.state)
-      );
-    } catch (error) {
-      const response = http.failure(view, error);
-      if (!response) throw error;
-      return response;
-    }
-  };
 }

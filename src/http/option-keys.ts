@@ -1,18 +1,18 @@
 import { type KeysOf, leafKeys } from "../shared/option-keys.ts";
-import type { AdminViewsOptions } from "./admin/kit.ts";
+import type { AdminViewsOptions } from "./admin/admin-kit.ts";
 import { defaultAdminTemplates } from "./admin/templates.ts";
+import type { FetchHandlerOptions } from "./fetch-handler.ts";
 import type {
   GuestUserRequiredOptions,
   LoginRequiredOptions,
   RegularUserRequiredOptions,
   TermsRequiredOptions,
 } from "./guards.ts";
-import type { FetchHandlerOptions } from "./handler.ts";
 import type { OAuthViewsOptions } from "./oauth/oauth-views.ts";
 import type { OidcProviderOptions } from "./oauth/oidc-provider.ts";
 import type { PresetOptions } from "./oauth/provider.ts";
-import type { AccountViewsOptions } from "./views/kit.ts";
 import { defaultTemplates } from "./views/templates.ts";
+import type { AccountViewsOptions } from "./views/view-kit.ts";
 
 /**
  * The option keys of the web layer's entry points (guards, views, the admin, social login,

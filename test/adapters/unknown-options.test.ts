@@ -12,8 +12,8 @@ import { guestUserHono } from "../../src/adapters/hono/index.ts";
 import { guestUserNext } from "../../src/adapters/next/index.ts";
 import { adminViews } from "../../src/http/admin/index.ts";
 import * as decorators from "../../src/http/decorators.ts";
+import { fetchHandler } from "../../src/http/fetch-handler.ts";
 import * as guards from "../../src/http/guards.ts";
-import { fetchHandler } from "../../src/http/handler.ts";
 import {
   githubProvider,
   googleProvider,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { crawlerDetector } from "../../src/core/user-agents.ts";
+import { fetchHandler } from "../../src/http/fetch-handler.ts";
 import { allowGuestUser } from "../../src/http/guards.ts";
 import { createGuestUserHttp } from "../../src/http/guest-user-http.ts";
-import { fetchHandler, guarded, type HandlerContext } from "../../src/http/handler.ts";
+import { guarded, type HandlerContext } from "../../src/http/handler.ts";
 import { AllowGuestUserMixin } from "../../src/http/mixins.ts";
 import { View } from "../../src/http/view.ts";
 import { guestView } from "../../src/http/views/guest-view.ts";

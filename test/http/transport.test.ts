@@ -5,9 +5,9 @@
  * mid-body.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fetchHandler } from "../../src/http/fetch-handler.ts";
 import { allowGuestUser } from "../../src/http/guards.ts";
 import { createGuestUserHttp } from "../../src/http/guest-user-http.ts";
-import { fetchHandler } from "../../src/http/handler.ts";
 import { userJson } from "../../src/http/request.ts";
 import type { GuestUsers, User } from "../../src/index.ts";
 import { memoryLimitStore } from "../../src/limits/memory.ts";

@@ -1,14 +1,8 @@
 import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
 import { csrfInput } from "../../http/csrf.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
-import type { RequestState } from "../../http/request.ts";
+import type { ExpressCore } from "./express-core.ts";
 import { httpRequestOf } from "./request.ts";
-
-/** How the helpers meet the request: the adapter's `stateOf` and `publish`. */
-interface Plumbing {
-  stateOf(req: ExpressRequest, res: ExpressResponse): Promise<RequestState>;
-  publish(req: ExpressRequest, res: ExpressResponse, state: RequestState): void;
-}
 
 /**
  * The CSRF helpers of the Express adapter, for an app's own POST forms (documented where
@@ -16,16 +10,14 @@ interface Plumbing {
  *
  * @example
  * ```ts
- * const csrf = csrfHelpers(http, requestPlumbing(binding));
+ * const csrf = csrfHelpers(http, expressCore(binding));
  * ```
  */
-export function csrfHelpers(http: GuestUserHttp, { stateOf, publish }: Plumbing) {
+export function csrfHelpers(http: GuestUserHttp, core: ExpressCore) {
+  const token = core.helper(http.csrfToken);
   const csrfToken = async (req: ExpressRequest, res: ExpressResponse): Promise<string> => {
-    const state = await stateOf(req, res);
-    const token = http.csrfToken(httpRequestOf(req), state);
-    publish(req, res, state);
-    res.locals.csrfToken = token;
-    return token;
+    res.locals.csrfToken = await token(req);
+    return res.locals.csrfToken;
   };
   return {
     csrfToken,
@@ -33,8 +25,8 @@ export function csrfHelpers(http: GuestUserHttp, { stateOf, publish }: Plumbing)
       csrfInput(await csrfToken(req, res)),
     verifyCsrf: async (
       req: ExpressRequest,
-      res: ExpressResponse,
+      _res: ExpressResponse,
       submitted: unknown,
-    ): Promise<boolean> => http.verifyCsrf(httpRequestOf(req), await stateOf(req, res), submitted),
+    ): Promise<boolean> => http.verifyCsrf(httpRequestOf(req), await core.stateOf(req), submitted),
   };
 }

@@ -1,10 +1,9 @@
 import type { Request as ExpressRequest } from "express";
 import { guestExpiresAt } from "../../core/expiry.ts";
 import type { User } from "../../core/types.ts";
-import { webRequestOf } from "../../http/gate/admission.ts";
-import { createsGuestNow } from "../../http/gate/lazy.ts";
+import { type GuestAdmission, guestAdmission, webRequestOf } from "../../http/gate/admission.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
-import { anonymousState, type RequestState } from "../../http/request.ts";
+import { anonymousState, type HttpRequest, type RequestState } from "../../http/request.ts";
 import { InvalidConfigError } from "../../shared/errors.ts";
 
 /**
@@ -78,6 +77,24 @@ export function passportBinding(base: GuestUserHttp): SessionBinding {
   /** A guest's deadline (one query), null for anyone else. */
   const deadlineOf = (user: User) =>
     user.isGuest ? guestUsers.expiresAt(user) : Promise.resolve(null);
+  const gate = guestAdmission(guestUsers, base.verifyCsrf);
+  /** Creates the guest the gate admitted and logs it in through Passport, or keeps the refusal. */
+  const admitted = async (
+    request: HttpRequest,
+    state: RequestState,
+    admission: GuestAdmission,
+  ): Promise<User | null> => {
+    if (!admission.allowed) {
+      state.guestRefusal = admission;
+      return null;
+    }
+    const user = await guestUsers.createGuestUser({ request: () => webRequestOf(request) });
+    const since = user.createdAt ?? guestUsers.settings.clock();
+    const times = { createdAt: since, lastSeenAt: since };
+    await logIn(state, user, guestExpiresAt(times, guestUsers.settings, false));
+    state.guestCreatedHere = true;
+    return user;
+  };
   const http: GuestUserHttp = {
     ...base,
     resolve() {
@@ -89,21 +106,14 @@ export function passportBinding(base: GuestUserHttp): SessionBinding {
     async ensureGuest(request, state) {
       if (state.user) return state.user;
       requestOf(state);
-      const admission = await base.admitGuest(request, state);
-      if (!admission.allowed) {
-        state.guestRefusal = admission;
-        return null;
-      }
-      const user = await guestUsers.createGuestUser({ request: () => webRequestOf(request) });
-      const since = user.createdAt ?? guestUsers.settings.clock();
-      const times = { createdAt: since, lastSeenAt: since };
-      await logIn(state, user, guestExpiresAt(times, guestUsers.settings, false));
-      state.guestCreatedHere = true;
-      return user;
+      return admitted(request, state, await gate.admit(request, state));
     },
     async maybeCreateGuestUser(request, state) {
-      if (!(await createsGuestNow(http, request, state))) return null;
-      return http.ensureGuest(request, state);
+      if (state.user) return null;
+      const admission = await gate.admitVisit(request, state);
+      if (!admission) return null;
+      requestOf(state);
+      return admitted(request, state, admission);
     },
     async logIn(_request, state, user) {
       await logIn(state, user, await deadlineOf(user));

@@ -1,7 +1,6 @@
 import { Readable } from "node:stream";
 import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
 import { assertJsonDepth } from "../../http/body-depth.ts";
-import { isClientAbort } from "../../http/client-abort.ts";
 import { parsedField } from "../../http/gate/lazy.ts";
 import type { HttpRequest } from "../../http/request.ts";
 
@@ -147,17 +146,17 @@ export function webRequestOf(req: ExpressRequest): Request {
 }
 
 /**
- * True when the client went away before we answered: nothing to answer, nothing to log. It
- * asks the connection (its socket closed, or the response closed before it finished), never
+ * True when the client went away before we answered: nothing to answer, nothing to log (an
+ * error that says so is recognised by the adapter core, see `failureAnswer`). It asks the
+ * connection (its socket closed, or the response closed before it finished), never
  * `req.destroyed`: Node sets that as soon as a body parser has read the whole body.
  *
  * @example
  * ```ts
- * if (clientGone(req, res, error)) return; // else answer the failure
+ * if (clientGone(req, res)) return; // else answer the failure
  * ```
  */
-export function clientGone(req: ExpressRequest, res: ExpressResponse, error: unknown): boolean {
-  if (isClientAbort(error)) return true;
+export function clientGone(req: ExpressRequest, res: ExpressResponse): boolean {
   if (res.writableFinished) return false;
   return req.socket?.destroyed !== false || res.destroyed;
 }

@@ -1,10 +1,9 @@
-import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
+import type { Request as ExpressRequest } from "express";
 import type { Identity, User } from "../../core/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
+import type { ExpressCore } from "./express-core.ts";
 import type { SessionBinding } from "./passport.ts";
-import type { requestPlumbing } from "./plumbing.ts";
-import { httpRequestOf } from "./request.ts";
 
 /**
  * What a Passport strategy's verify callback gets as `profile` (passport-github2,
@@ -71,26 +70,15 @@ export async function connectVisitor(
  *
  * @example
  * ```ts
- * const socialLogin = socialLoginOf(binding, requestPlumbing(binding));
+ * const socialLogin = socialLoginOf(binding, expressCore(binding));
  * const user = await socialLogin(req, passportIdentity(profile));
  * ```
  */
-export function socialLoginOf(
-  binding: SessionBinding,
-  { stateOf, publish }: ReturnType<typeof requestPlumbing>,
-) {
+export function socialLoginOf(binding: SessionBinding, core: ExpressCore) {
   return async (req: ExpressRequest, identity: Identity): Promise<User> => {
-    const res = req.res as ExpressResponse | undefined;
-    if (!res) throw new TypeError("socialLogin needs an Express request (req.res is missing).");
-    const state = await stateOf(req, res);
-    const user = await connectVisitor(
-      binding.http,
-      httpRequestOf(req),
-      state,
-      identity,
-      binding.setsUser,
-    );
-    publish(req, res, state);
-    return user;
+    if (!req.res) throw new TypeError("socialLogin needs an Express request (req.res is missing).");
+    return core.helper((request, state) =>
+      connectVisitor(binding.http, request, state, identity, binding.setsUser),
+    )(req);
   };
 }

@@ -1,5 +1,12 @@
-import type { User as GuestUser } from "../../core/types.ts";
+import type {
+  Request as ExpressRequest,
+  Response as ExpressResponse,
+  RequestHandler,
+} from "express";
+import type { User as GuestUser, Identity } from "../../core/types.ts";
+import type { WebRoute } from "../../http/handler.ts";
 import type { RequestState } from "../../http/request.ts";
+import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 
 /**
  * What the adapter puts in `res.locals` for templates.
@@ -55,4 +62,62 @@ declare global {
 
     interface Locals extends GuestUserLocals {}
   }
+}
+
+/** The Express shapes of {@link GuestUserAdapter}'s members. */
+export interface ExpressAdapterTypes extends AdapterTypes {
+  readonly session: RequestHandler;
+  readonly guardArgs: [];
+  readonly guard: RequestHandler;
+  readonly on: [req: ExpressRequest, res: ExpressResponse];
+  readonly verifyOn: [req: ExpressRequest, res: ExpressResponse];
+  /** Pass `res` when `session()` is not mounted, so that a refreshed cookie is not lost. */
+  readonly isGuestArgs: [req: ExpressRequest, res?: ExpressResponse];
+  readonly isGuestResult: Promise<boolean>;
+  readonly mounted: RequestHandler;
+  readonly routes: RequestHandler;
+}
+
+/**
+ * The Express adapter (4 and 5; see {@link GuestUserAdapter}): `session()` fills `req.guestUser`,
+ * `req.user`, `req.isGuest` and `res.locals.user`/`isGuest`; `csrfToken`/`csrfField` also set
+ * `res.locals.csrfToken` for templates; `mount()` re-encodes a body that express.json/urlencoded
+ * already parsed. Its routes middleware is `router()`, and it adds `socialLogin`.
+ *
+ * @example
+ * ```ts
+ * app.use(guestUser.session());
+ * app.use(guestUser.router()); // /convert/, /accounts/login/, ...
+ * app.get("/editor/", guestUser.allowGuestUser(), (req, res) => res.json({ id: req.user?.id }));
+ * ```
+ */
+export interface GuestUserExpress extends Omit<GuestUserAdapter<ExpressAdapterTypes>, "routes"> {
+  /**
+   * Social login through a Passport strategy (GitHub, Google, OpenID Connect...): call it in
+   * the strategy's verify callback (`passReqToCallback: true`) and pass the user it returns
+   * to `done(null, user)`. A known identity signs its user in (a current guest is merged
+   * into it through `merged`); else the current guest is converted with it (same id), a
+   * registered user links it, an anonymous visitor gets a new user. In `login: "passport"`
+   * mode Passport then logs the user in; in cookie mode (use `session: false` in
+   * `passport.authenticate`) it is logged in here with a new session.
+   * @example
+   * ```ts
+   * passport.use(new GitHubStrategy({ clientID, clientSecret, callbackURL, passReqToCallback: true },
+   *   (req, _at, _rt, profile, done) => {
+   *     guestUser.socialLogin(req, passportIdentity(profile)).then((user) => done(null, user), done);
+   *   }));
+   * ```
+   */
+  socialLogin(req: ExpressRequest, identity: Identity): Promise<GuestUser>;
+  /**
+   * One middleware answering Web routes by exact path and method (relative to where it is
+   * mounted, HEAD by GET); other requests go on to `next()`. No body parser is needed.
+   * @default routes accountViews(http): convert, convert success, login, logout, sign-up
+   * @example
+   * ```ts
+   * app.use(guestUser.router());
+   * app.use(guestUser.router(accountViews(guestUser.http, { signupPath: "/register/" })));
+   * ```
+   */
+  router(routes?: readonly WebRoute[]): RequestHandler;
 }

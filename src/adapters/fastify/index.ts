@@ -1,17 +1,24 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 import type { GuestUsers } from "../../core/guest-users.ts";
 import type { User } from "../../core/types.ts";
-import { csrfField } from "../../http/csrf.ts";
+import { adapterCore, CLIENT_GONE } from "../../http/adapter-core.ts";
+import { csrfField } from "../../http/csrf-field.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
-import { type WebHandler, withCookies } from "../../http/handler.ts";
+import type { WebHandler } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { checkAdapterOptions } from "../option-keys.ts";
 import type { GuestUserFastify, GuestUserFastifyOptions, GuestUserPreHandler } from "./types.ts";
 import { addFormBodyParser, httpRequestOf, sendResponse, toWebRequest } from "./web.ts";
 
-export type { GuestUserFastify, GuestUserFastifyOptions, GuestUserPreHandler } from "./types.ts";
+export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
+export type {
+  FastifyAdapterTypes,
+  GuestUserFastify,
+  GuestUserFastifyOptions,
+  GuestUserPreHandler,
+} from "./types.ts";
 
 const VIEW = Symbol("guest-user.requestView");
 
@@ -44,17 +51,17 @@ export function guestUserFastify(
     request.user = state.user;
     request.isGuest = state.isGuest;
   };
-  /** The request's state, resolved here when the plugin did not (guards then work alone). */
-  const ensure = async (request: FastifyRequest) => {
-    if (request.guestUser) return request.guestUser;
-    const state = await http.resolve(viewOf(request));
-    publish(request, state);
-    return state;
+  const core = adapterCore<FastifyRequest>(http, {
+    view: viewOf,
+    stored: (request) => request.guestUser,
+    resolve: (request) => http.resolve(viewOf(request)),
+    publish,
+  });
+  const flush = (reply: FastifyReply, state: RequestState | null) => {
+    if (state && state.setCookies.length > 0)
+      reply.header("set-cookie", state.setCookies.splice(0));
   };
-  const flush = (reply: FastifyReply, state: RequestState) => {
-    if (state.setCookies.length > 0) reply.header("set-cookie", state.setCookies.splice(0));
-  };
-  /** Runs `body`; a database outage answers 503 (logged once per outage) instead of a throw. */
+  /** Runs `body`; a failure gets the core's answer (503 for an outage...) or is rethrown. */
   const guarding = async <T>(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -63,39 +70,36 @@ export function guestUserFastify(
     try {
       return await body();
     } catch (error) {
-      const response = http.failure(viewOf(request), error);
-      if (!response || reply.sent) throw error;
-      return sendResponse(reply, response);
+      const answer = core.failure(request, error);
+      // A client that went away: Fastify's own error handling knows the socket is closed.
+      if (answer === null || answer === CLIENT_GONE || reply.sent) throw error;
+      return sendResponse(reply, answer);
     }
   };
-  const guard =
-    (check: guards.Guard): GuestUserPreHandler =>
-    (request, reply) =>
+  const guard = (check: guards.Guard): GuestUserPreHandler => {
+    const locate = core.guard(check);
+    return (request, reply) =>
       guarding(request, reply, async () => {
-        const state = await ensure(request);
-        const location = await check(http, viewOf(request), state);
-        publish(request, state);
-        flush(reply, state);
+        const location = await locate(request);
+        flush(reply, request.guestUser);
         return location === null ? undefined : reply.redirect(location, 302);
       });
+  };
   const mount =
     (handler: WebHandler): RouteHandlerMethod =>
     (request, reply) =>
-      guarding(request, reply, async () => {
-        const state = await ensure(request);
-        const response = await handler(toWebRequest(request), { http, state });
-        return sendResponse(reply, withCookies(response, state));
-      });
-  /** A helper on the state: publishes it after and puts its pending cookies on `reply`. */
-  const withRequest =
-    <T>(make: (request: HttpRequest, state: RequestState) => T | Promise<T>) =>
-    async (request: FastifyRequest, reply: FastifyReply): Promise<T> => {
-      const state = await ensure(request);
-      const result = await make(viewOf(request), state);
-      publish(request, state);
-      flush(reply, state);
+      guarding(request, reply, async () =>
+        sendResponse(reply, await core.serve(handler, request, toWebRequest)),
+      );
+  /** A helper on the state: puts its pending cookies on `reply`. */
+  const withRequest = <T>(make: (request: HttpRequest, state: RequestState) => T | Promise<T>) => {
+    const run = core.helper(make);
+    return async (request: FastifyRequest, reply: FastifyReply): Promise<T> => {
+      const result = await run(request);
+      flush(reply, request.guestUser);
       return result;
     };
+  };
   const plugin: FastifyPluginAsync = async (app) => {
     if (app.hasRequestDecorator("guestUser")) return;
     if (!app.hasRequestDecorator("user")) app.decorateRequest("user", null);
@@ -103,7 +107,7 @@ export function guestUserFastify(
     app.decorateRequest("guestUser", null);
     if (options.formBody !== false) addFormBodyParser(app);
     app.addHook("onRequest", async (request, reply) => {
-      await guarding(request, reply, () => ensure(request));
+      await guarding(request, reply, () => core.stateOf(request));
     });
     app.addHook("onSend", async (request, reply, payload) => {
       if (request.guestUser) flush(reply, request.guestUser);
@@ -127,7 +131,7 @@ export function guestUserFastify(
     csrfToken: withRequest(http.csrfToken),
     csrfField: withRequest((request, state) => csrfField(http, request, state)),
     async verifyCsrf(request, submitted) {
-      return http.verifyCsrf(viewOf(request), await ensure(request), submitted);
+      return http.verifyCsrf(viewOf(request), await core.stateOf(request), submitted);
     },
     isGuestUser(target) {
       if (!target) return false;

@@ -1,22 +1,24 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { GuestUsers } from "../../core/guest-users.ts";
 import type { User } from "../../core/types.ts";
-import { isClientAbort } from "../../http/client-abort.ts";
-import { csrfField } from "../../http/csrf.ts";
+import { adapterCore, CLIENT_GONE } from "../../http/adapter-core.ts";
+import { csrfField } from "../../http/csrf-field.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
-import { type WebHandler, withCookies } from "../../http/handler.ts";
-import { compileTrust, webRequestView } from "../../http/proxy.ts";
+import type { WebHandler } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
+import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { checkAdapterOptions } from "../option-keys.ts";
 import type { GuestUserEnv, GuestUserHono, GuestUserHonoOptions } from "./types.ts";
 
+export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 export type {
   GuestUserEnv,
   GuestUserHono,
   GuestUserHonoOptions,
   GuestUserVariables,
+  HonoAdapterTypes,
 } from "./types.ts";
 
 /**
@@ -77,13 +79,13 @@ export function guestUserHono(
     for (const cookie of state.setCookies.splice(0))
       c.header("Set-Cookie", cookie, { append: true });
   };
-  /** The state of this request, resolved here when no `session()` did. */
-  const stateOf = async (c: Context<GuestUserEnv>) => {
-    const state = c.get("guestUser") ?? (await http.resolve(requestOf(c)));
-    publish(c, state);
-    return state;
-  };
-  /** Runs `body`; a database outage answers 503 (logged once per outage) instead of a throw. */
+  const core = adapterCore<Context<GuestUserEnv>>(http, {
+    view: requestOf,
+    stored: (c) => c.get("guestUser"),
+    resolve: (c) => http.resolve(requestOf(c)),
+    publish,
+  });
+  /** Runs `body`; a failure gets the core's answer (503 for an outage...) or is rethrown. */
   const guarding = async (
     c: Context<GuestUserEnv>,
     body: () => Promise<Response | undefined>,
@@ -91,57 +93,57 @@ export function guestUserHono(
     try {
       return await body();
     } catch (error) {
-      // A client that hung up mid-request: nothing to log, nobody to answer.
-      if (c.req.raw.signal.aborted || isClientAbort(error))
-        return new Response(null, { status: 400 });
-      const response = http.failure(requestOf(c), error);
-      if (!response) throw error;
-      return response;
+      const answer = core.failure(c, error, c.req.raw.signal.aborted);
+      if (answer === CLIENT_GONE) return new Response(null, { status: 400 });
+      if (answer === null) throw error;
+      return answer;
     }
   };
-  /** Runs `body` with the state; flushes its cookies when no `session()` will. */
+  /** Runs `body` after the state is known; flushes its cookies when no `session()` will. */
   const withState = (
     c: Context<GuestUserEnv>,
     body: (state: RequestState) => Promise<Response | undefined>,
   ) =>
     guarding(c, async () => {
       const hasSession = c.get("guestUser") !== undefined;
-      const state = await stateOf(c);
+      const state = await core.stateOf(c);
       const response = await body(state);
       if (!hasSession) flush(c, state);
       return response;
     });
-  const guard =
-    (check: guards.Guard): MiddlewareHandler<GuestUserEnv> =>
-    (c, next) =>
-      withState(c, async (state) => {
-        const location = await check(http, requestOf(c), state);
-        publish(c, state);
+  const guard = (check: guards.Guard): MiddlewareHandler<GuestUserEnv> => {
+    const locate = core.guard(check);
+    return (c, next) =>
+      guarding(c, async () => {
+        const hasSession = c.get("guestUser") !== undefined;
+        const location = await locate(c); // resolves the state when no session() did
+        const state = c.get("guestUser");
         if (location === null) {
           flush(c, state); // into the prepared headers: see flush
           await next();
           flush(c, state); // what the handler's own Response dropped, and later cookies
-        } else c.res = c.redirect(location, 302);
+        } else {
+          c.res = c.redirect(location, 302);
+          if (!hasSession) flush(c, state);
+        }
         return undefined;
       });
+  };
   const mount =
     (handler: WebHandler): MiddlewareHandler<GuestUserEnv> =>
     (c) =>
-      guarding(c, async () => {
-        const state = await stateOf(c);
-        return withCookies(await handler(c.req.raw, { http, state }), state);
-      }) as Promise<Response>;
-  /** A helper on the state: publishes it after, and flushes its cookies when no `session()` will. */
-  const withContext =
-    <T>(make: (request: HttpRequest, state: RequestState) => T | Promise<T>) =>
-    async (c: Context): Promise<T> => {
-      const hasSession = c.get("guestUser") !== undefined;
-      const state = await stateOf(c);
-      const result = await make(requestOf(c), state);
-      publish(c, state);
-      if (!hasSession) flush(c, state);
+      guarding(c, () => core.serve(handler, c, rawRequest)) as Promise<Response>;
+  /** A helper on the state; flushes its cookies when no `session()` will. */
+  const withContext = <T>(make: (request: HttpRequest, state: RequestState) => T | Promise<T>) => {
+    const run = core.helper(make);
+    return async (c: Context): Promise<T> => {
+      const context = c as Context<GuestUserEnv>;
+      const hasSession = context.get("guestUser") !== undefined;
+      const result = await run(context);
+      if (!hasSession) flush(context, context.get("guestUser"));
       return result;
     };
+  };
 
   return {
     http,
@@ -159,7 +161,7 @@ export function guestUserHono(
     csrfToken: withContext(http.csrfToken),
     csrfField: withContext((request, state) => csrfField(http, request, state)),
     async verifyCsrf(c, submitted) {
-      return http.verifyCsrf(requestOf(c), await stateOf(c), submitted);
+      return http.verifyCsrf(requestOf(c), await core.stateOf(c), submitted);
     },
     isGuestUser(target) {
       if (!target) return false;
@@ -183,6 +185,8 @@ export function guestUserHono(
 }
 
 const VIEW = Symbol("guest-user.requestView");
+/** The Web Request under Hono's context. */
+const rawRequest = (c: Context) => c.req.raw;
 /** The cookies flushed into Hono's prepared headers before the handler ran. */
 const EARLY = Symbol("guest-user.earlyCookies");
 

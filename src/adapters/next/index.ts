@@ -1,19 +1,22 @@
 import type { GuestUsers } from "../../core/guest-users.ts";
 import type { User } from "../../core/types.ts";
+import { failureAnswer } from "../../http/adapter-core.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { checkAdapterOptions } from "../option-keys.ts";
-import { nextProxy } from "./proxy.ts";
+import { nextProxy } from "./next-proxy.ts";
 import { headersRequest, lastForwardedFor, writeCookies } from "./request.ts";
 import { guardedRouteHandler, routeHandlers } from "./route-handlers.ts";
 import type { GuestUserNext, GuestUserNextOptions, NextHeaderList } from "./types.ts";
 
-export type { GuestUserProxyOptions, NextResponseApi } from "./proxy.ts";
+export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
+export type { GuestUserProxyOptions, NextResponseApi } from "./next-proxy.ts";
 export type {
   GuardedRouteHandler,
   GuestUserNext,
   GuestUserNextOptions,
+  NextAdapterTypes,
   NextCookieOptions,
   NextCookieStore,
   NextCurrentUser,
@@ -64,7 +67,7 @@ export function guestUserNext(
       (state) => ({ view, state }),
       (error: unknown) => {
         perRequest.delete(headers);
-        http.failure(view, error); // one log line per database outage
+        failureAnswer(http, view, error, false); // one log line per database outage
         throw error;
       },
     );

@@ -1,9 +1,9 @@
-import { isClientAbort } from "../../http/client-abort.ts";
+import { answerWebRequest } from "../../http/adapter-core.ts";
 import type { Guard } from "../../http/guards.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
-import { applyGuards, type WebHandler, type WebRoute, withCookies } from "../../http/handler.ts";
-import { compileTrust, webRequestView } from "../../http/proxy.ts";
+import { applyGuards, type WebHandler, type WebRoute } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
+import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { accountViews } from "../../http/views/index.ts";
 import type {
   GuardedRouteHandler,
@@ -18,9 +18,10 @@ const NO_PROXY = compileTrust(false);
 
 /**
  * Resolves the visitor of a route handler's `Request`, runs `body`, and adds the pending
- * cookies to its response; a database outage answers 503 (`Retry-After`, one log line).
+ * cookies to its response; failures are answered by the adapter core (an outage: 503 with
+ * `Retry-After`, one log line).
  */
-async function running(
+function running(
   http: GuestUserHttp,
   request: Request,
   addressOf: AddressOf,
@@ -28,15 +29,7 @@ async function running(
 ): Promise<Response> {
   // Next builds `request.url` from `X-Forwarded-Proto`/`-Host` (filled in when absent).
   const view = webRequestView(request, addressOf(request.headers), NO_PROXY);
-  try {
-    const state = await http.resolve(view);
-    return withCookies(await body(view, state), state);
-  } catch (error) {
-    if (request.signal.aborted || isClientAbort(error)) return new Response(null, { status: 400 });
-    const response = http.failure(view, error);
-    if (!response) throw error;
-    return response;
-  }
+  return answerWebRequest(http, view, request.signal, (state) => body(view, state));
 }
 
 /**

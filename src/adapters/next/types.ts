@@ -1,13 +1,9 @@
 import type { User } from "../../core/types.ts";
-import type {
-  GuestUserRequiredOptions,
-  RegularUserRequiredOptions,
-  TermsRequiredOptions,
-} from "../../http/guards.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
-import type { WebRoute } from "../../http/handler.ts";
+import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import type { RequestState } from "../../http/request.ts";
-import type { GuestUserProxyOptions, NextResponseApi } from "./proxy.ts";
+import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
+import type { GuestUserProxyOptions, NextResponseApi } from "./next-proxy.ts";
 
 /** What the adapter reads of Next's `headers()`: a `Headers`-like object. */
 export interface NextHeaderList {
@@ -124,6 +120,24 @@ export interface NextCurrentUser {
 }
 
 /**
+ * The Next.js shapes of {@link GuestUserAdapter}'s members: a guard wraps a route handler
+ * (a guard's redirect answers instead, 302 with the cookies; the response carries them).
+ * Next has no middleware chain: `session`, `mount` and `routes` are not part of
+ * {@link GuestUserNext} (see `currentUser`, `routeHandlers` and `proxy`).
+ */
+export interface NextAdapterTypes extends AdapterTypes {
+  readonly session: never;
+  readonly guardArgs: [handler: GuardedRouteHandler];
+  readonly guard: NextRouteHandler;
+  readonly on: [];
+  readonly verifyOn: [];
+  readonly isGuestArgs: [];
+  readonly isGuestResult: boolean;
+  readonly mounted: (handler: WebHandler) => NextRouteHandler;
+  readonly routes: NextRouteHandlers;
+}
+
+/**
  * The Next.js (App Router) adapter: the current user in server components, guards for route
  * handlers, lazy guests in server actions, and the built-in account views as route handlers.
  *
@@ -132,15 +146,11 @@ export interface NextCurrentUser {
  * export const guestUser = guestUserNext(guestUsers, { cookies, headers });
  * ```
  */
-export interface GuestUserNext {
-  /**
-   * The web layer, for the views.
-   * @example
-   * ```ts
-   * export const { GET, POST } = guestUser.routeHandlers(accountViews(guestUser.http));
-   * ```
-   */
-  readonly http: GuestUserHttp;
+export interface GuestUserNext
+  extends Pick<
+    GuestUserAdapter<NextAdapterTypes>,
+    "http" | "allowGuestUser" | "guestUserRequired" | "regularUserRequired" | "termsRequired"
+  > {
   /**
    * Who is asking, in a server component (or anywhere `headers()` works): the session cookie
    * validated in ONE query (once per request: later calls reuse it). Never makes a guest, and
@@ -188,49 +198,6 @@ export interface GuestUserNext {
    * ```
    */
   logOut(): Promise<void>;
-  /**
-   * The `allow_guest_user` guard for a route handler: an anonymous visitor gets a guest (in
-   * `"onWrite"` mode only on a same-origin write), then the handler runs; the response carries
-   * the cookies.
-   * @example
-   * ```ts
-   * export const POST = guestUser.allowGuestUser(async (request, { user }) => Response.json({ id: user?.id }));
-   * ```
-   */
-  allowGuestUser(handler: GuardedRouteHandler): NextRouteHandler;
-  /**
-   * The `guest_user_required` guard for a route handler: anonymous visitors and registered
-   * users are redirected (302, no `next`).
-   * @example
-   * ```ts
-   * export const GET = guestUser.guestUserRequired(handler, { registeredUrl: "/" });
-   * ```
-   */
-  guestUserRequired(
-    handler: GuardedRouteHandler,
-    options?: GuestUserRequiredOptions,
-  ): NextRouteHandler;
-  /**
-   * The `regular_user_required` guard for a route handler: anonymous visitors go to the login
-   * page, guests to the convert page (302 with `?next=`).
-   * @example
-   * ```ts
-   * export const GET = guestUser.regularUserRequired(async (request, { user }) => Response.json(user));
-   * ```
-   */
-  regularUserRequired(
-    handler: GuardedRouteHandler,
-    options?: RegularUserRequiredOptions,
-  ): NextRouteHandler;
-  /**
-   * Terms of service for a route handler (see `termsRequired` of the web layer).
-   * @default options { acceptUrl: "/accounts/terms/", redirectFieldName: "next" }
-   * @example
-   * ```ts
-   * export const GET = guestUser.termsRequired(handler);
-   * ```
-   */
-  termsRequired(handler: GuardedRouteHandler, options?: TermsRequiredOptions): NextRouteHandler;
   /**
    * Route handlers serving the given views (by path and method; a trailing slash is optional),
    * 404 for any other path: export them from a catch-all route such as

@@ -1,10 +1,10 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebRoute } from "../handler.ts";
-import { defineView, type Exchange } from "../views/kit.ts";
+import { defineView, type Exchange } from "../views/view-kit.ts";
+import { type AdminKit, type AdminViewsOptions, createAdminKit } from "./admin-kit.ts";
 import { refusal } from "./answers.ts";
 import { deleteExpired, deleteSelected } from "./delete-views.ts";
 import { funnelPage } from "./funnel-view.ts";
-import { type AdminKit, type AdminViewsOptions, createAdminKit } from "./kit.ts";
 import { listGuestsPage } from "./list-view.ts";
 
 type Page = (exchange: Exchange, admin: AdminKit) => Promise<Response>;

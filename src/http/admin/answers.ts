@@ -1,8 +1,8 @@
 import type { FieldErrors } from "../../shared/errors.ts";
 import { nextValue, withNext } from "../safe-next.ts";
-import type { Exchange } from "../views/kit.ts";
 import { jsonResponse, pageResponse, redirectAnswer } from "../views/respond.ts";
-import type { AdminKit } from "./kit.ts";
+import type { Exchange } from "../views/view-kit.ts";
+import type { AdminKit } from "./admin-kit.ts";
 
 /** An error answer: JSON `{ error: { code, message } }` (plus `errors`), or the error page. */
 export function adminError(

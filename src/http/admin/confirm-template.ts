@@ -1,6 +1,6 @@
 import { csrfInput } from "../csrf.ts";
 import { escapeHtml } from "../views/html.ts";
-import { adminTabs, expiryText, GUEST_HEADERS, guestCells, guestsText } from "./parts.ts";
+import { adminTabs, expiryText, GUEST_HEADERS, guestCells, guestsText } from "./page-fragments.ts";
 import type { ConfirmDeleteContext } from "./templates.ts";
 
 /**

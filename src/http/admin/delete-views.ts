@@ -1,11 +1,11 @@
 import { ValidationError } from "../../shared/errors.ts";
-import type { Exchange } from "../views/kit.ts";
 import { jsonResponse, pageResponse } from "../views/respond.ts";
 import { readSubmission, type Submission } from "../views/submission.ts";
+import type { Exchange } from "../views/view-kit.ts";
+import type { AdminKit } from "./admin-kit.ts";
 import { adminError } from "./answers.ts";
-import type { AdminKit } from "./kit.ts";
 import { guestJson } from "./list-view.ts";
-import { expiryRuleOf } from "./parts.ts";
+import { expiryRuleOf } from "./page-fragments.ts";
 
 const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 

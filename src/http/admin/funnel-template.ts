@@ -1,7 +1,7 @@
 import { escapeHtml } from "../views/html.ts";
 import { CHART_COLORS, funnelChart } from "./chart.ts";
 import { formatCount, formatPercent } from "./format.ts";
-import { adminTabs } from "./parts.ts";
+import { adminTabs } from "./page-fragments.ts";
 import type { FunnelPageContext } from "./templates.ts";
 
 const SERIES = [

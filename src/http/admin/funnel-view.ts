@@ -1,8 +1,8 @@
 import { MAX_FUNNEL_DAYS } from "../../core/funnel.ts";
-import type { Exchange } from "../views/kit.ts";
 import { jsonResponse, pageResponse } from "../views/respond.ts";
+import type { Exchange } from "../views/view-kit.ts";
+import type { AdminKit } from "./admin-kit.ts";
 import { adminError } from "./answers.ts";
-import type { AdminKit } from "./kit.ts";
 
 /**
  * `GET <prefix>funnel/`: the conversion funnel of the last 30 days (`?days=N` for 1 to

@@ -10,9 +10,9 @@
  * @module
  */
 
+export type { AdminViewsOptions } from "./admin-kit.ts";
 export { adminViews } from "./admin-views.ts";
 export { funnelChart } from "./chart.ts";
-export type { AdminViewsOptions } from "./kit.ts";
 export {
   type AdminPaths,
   type AdminTemplates,

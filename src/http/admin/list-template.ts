@@ -1,6 +1,6 @@
 import { csrfInput } from "../csrf.ts";
 import { escapeHtml } from "../views/html.ts";
-import { adminTabs, expiryText, GUEST_HEADERS, guestCells } from "./parts.ts";
+import { adminTabs, expiryText, GUEST_HEADERS, guestCells } from "./page-fragments.ts";
 import type { GuestListContext } from "./templates.ts";
 
 const FILTER_LABELS = { all: "All", active: "Active", expired: "Expired" } as const;

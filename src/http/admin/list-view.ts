@@ -1,10 +1,10 @@
 import type { AdminGuest, GuestFilter, ListGuestsOptions } from "../../core/admin.ts";
 import { ValidationError } from "../../shared/errors.ts";
-import type { Exchange } from "../views/kit.ts";
 import { jsonResponse, pageResponse } from "../views/respond.ts";
+import type { Exchange } from "../views/view-kit.ts";
+import type { AdminKit } from "./admin-kit.ts";
 import { adminError } from "./answers.ts";
-import type { AdminKit } from "./kit.ts";
-import { expiryRuleOf, guestsText } from "./parts.ts";
+import { expiryRuleOf, guestsText } from "./page-fragments.ts";
 
 const FILTERS: readonly GuestFilter[] = ["all", "active", "expired"];
 

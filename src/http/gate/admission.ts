@@ -2,6 +2,7 @@ import type { GuestUsers } from "../../core/guest-users.ts";
 import { addressKey } from "../../limits/address-key.ts";
 import { GuestUserError } from "../../shared/errors.ts";
 import type { HttpRequest, RequestState } from "../request.ts";
+import { isSafeMethod, lazyWritePasses } from "./lazy.ts";
 
 /** Why a request may not get a guest. */
 export type RefusalReason = "disabled" | "method" | "crawler" | "limited" | "vetoed";
@@ -29,22 +30,28 @@ export function webRequestOf(request: HttpRequest): Request {
   return request.toWebRequest?.() ?? new Request(request.url, { method: request.method });
 }
 
+/** Checks a submitted CSRF token for this request (the web layer's `verifyCsrf`). */
+export type VerifyCsrf = (request: HttpRequest, state: RequestState, submitted: unknown) => boolean;
+
 /**
- * The ONE place that decides whether a request may get a guest, in this order: guests
- * enabled; not a HEAD request; a User-Agent that is present and no crawler's; the client
+ * The ONE place that decides whether a request may get a guest (`admit`), in this order:
+ * guests enabled; not a HEAD request; a User-Agent that is present and no crawler's; the client
  * address under `guestCreationLimit` (counted in `limitStore`, shared by every server when
  * that store is Redis; by {@link addressKey}: an IPv6 client by its `ipv6Subnet` network);
  * the app's `beforeGuestCreated` veto. Every path that creates a guest
  * (guards, mixins, decorators, mounted views, the JSON guest endpoint, `ensureGuest`) asks it.
+ * `admitVisit` is `allowGuestUser`'s gate: in `createGuests: "onWrite"` mode a safe request
+ * only marks `state.guestPending` and an unsafe one must first pass the CSRF check (see
+ * {@link lazyWritePasses}); both answer null ("not now", no refusal), else `admit` decides.
  *
  * @example
  * ```ts
- * const admit = guestAdmission(guestUsers);
+ * const { admit } = guestAdmission(guestUsers, http.verifyCsrf);
  * const verdict = await admit(request, state);
  * if (!verdict.allowed && verdict.reason === "limited") return tooMany(verdict.retryAfterSeconds);
  * ```
  */
-export function guestAdmission(guestUsers: GuestUsers) {
+export function guestAdmission(guestUsers: GuestUsers, verifyCsrf: VerifyCsrf) {
   const { settings } = guestUsers;
   const { logger } = settings;
   let warnedNoAddress = false;
@@ -88,19 +95,48 @@ export function guestAdmission(guestUsers: GuestUsers) {
     }
   };
 
+  /** What refuses a request whatever the client and the app say: the settings, the method, crawlers. */
+  const ineligible = (request: HttpRequest): RefusalReason | null => {
+    if (!settings.enabled) return "disabled";
+    if (request.method.toUpperCase() === "HEAD") return "method";
+    if (!guestUsers.canCreateGuest(request)) return "crawler";
+    return null;
+  };
+
   const decide = async (request: HttpRequest, state: RequestState): Promise<GuestAdmission> => {
-    if (!settings.enabled) return refuse("disabled");
-    if (request.method.toUpperCase() === "HEAD") return refuse("method");
-    if (!guestUsers.canCreateGuest(request)) return refuse("crawler");
+    const reason = ineligible(request);
+    if (reason) return refuse(reason);
     const overLimit = await limited(state);
     if (overLimit) return overLimit;
     if (await vetoed(request, state)) return refuse("vetoed");
     return ALLOWED;
   };
 
-  return async (request: HttpRequest, state: RequestState): Promise<GuestAdmission> => {
+  const admit = async (request: HttpRequest, state: RequestState): Promise<GuestAdmission> => {
     const verdict = await decide(request, state);
     if (!verdict.allowed) settings.metrics.refused(verdict.reason);
     return verdict;
   };
+
+  const admitVisit = async (
+    request: HttpRequest,
+    state: RequestState,
+  ): Promise<GuestAdmission | null> => {
+    if (settings.createGuests === "onWrite") {
+      if (isSafeMethod(request.method)) {
+        state.guestPending = ineligible(request) === null;
+        return null;
+      }
+      const proven = await lazyWritePasses(request, (submitted) =>
+        verifyCsrf(request, state, submitted),
+      );
+      if (!proven) return null;
+    }
+    return admit(request, state);
+  };
+
+  return { admit, admitVisit };
 }
+
+/** What {@link guestAdmission} returns. */
+export type GuestGate = ReturnType<typeof guestAdmission>;

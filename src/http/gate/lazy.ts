@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { CSRF_FIELD, sameOriginRequest } from "../csrf.ts";
-import type { HttpRequest, RequestState } from "../request.ts";
+import type { HttpRequest } from "../request.ts";
 
 /** Methods that must not change anything: in `"onWrite"` mode they never create a guest. */
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
@@ -104,33 +104,4 @@ export function creationKeyOf(
         .update(`guest-creation|${seed}|${page ?? ""}`)
         .digest("hex")
     : null;
-}
-
-/** What {@link createsGuestNow} needs of the web layer. */
-export interface LazyContext {
-  readonly guestUsers: {
-    readonly settings: { readonly createGuests: "onVisit" | "onWrite"; readonly enabled: boolean };
-    canCreateGuest(request: HttpRequest): boolean;
-  };
-  verifyCsrf(request: HttpRequest, state: RequestState, submitted: unknown): boolean;
-}
-
-/**
- * `allowGuestUser`'s question before the gate: should this anonymous request make a guest
- * now? Always in `"onVisit"` mode. In `"onWrite"` mode: a safe request only marks
- * `state.guestPending`; an unsafe one must pass {@link lazyWritePasses}.
- */
-export async function createsGuestNow(
-  http: LazyContext,
-  request: HttpRequest,
-  state: RequestState,
-): Promise<boolean> {
-  const { settings } = http.guestUsers;
-  if (state.user) return false;
-  if (settings.createGuests === "onVisit") return true;
-  if (isSafeMethod(request.method)) {
-    state.guestPending = settings.enabled && http.guestUsers.canCreateGuest(request);
-    return false;
-  }
-  return lazyWritePasses(request, (submitted) => http.verifyCsrf(request, state, submitted));
 }

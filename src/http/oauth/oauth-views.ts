@@ -5,9 +5,9 @@ import type { WebRoute } from "../handler.ts";
 import { OAUTH_VIEWS_OPTION_KEYS } from "../option-keys.ts";
 import { safeNext, withNext } from "../safe-next.ts";
 import { registerSignInRoute } from "../sign-in-routes.ts";
-import { createViewKit, defineView, type Exchange } from "../views/kit.ts";
 import { jsonResponse, pageResponse, successAnswer } from "../views/respond.ts";
 import type { Templates } from "../views/templates.ts";
+import { createViewKit, defineView, type Exchange } from "../views/view-kit.ts";
 import {
   FLOW_MAX_AGE_SECONDS,
   type FlowCookies,

@@ -3,12 +3,12 @@ import type { WebRoute } from "../handler.ts";
 import { convertSuccessView, convertView } from "./convert-view.ts";
 import { deleteView } from "./delete-view.ts";
 import { guestView } from "./guest-view.ts";
-import { type AccountViewsOptions, createViewKit, pathOf } from "./kit.ts";
 import { loginView } from "./login-view.ts";
 import { logoutView } from "./logout-view.ts";
 import { profileView } from "./profile-view.ts";
 import { signupView } from "./signup-view.ts";
 import { termsView } from "./terms-view.ts";
+import { type AccountViewsOptions, createViewKit, pathOf } from "./view-kit.ts";
 
 /**
  * The built-in account pages as routes for any adapter: convert (`settings.convertUrl`),

@@ -2,10 +2,10 @@ import type { User } from "../../core/types.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
-import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
 import { formAnswer, jsonResponse, pageResponse, redirectAnswer } from "./respond.ts";
 import { nextOf, submitForm } from "./submission.ts";
 import { termsOfSubmission } from "./terms-view.ts";
+import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
 
 const TITLE = "Save your account";
 

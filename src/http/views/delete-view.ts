@@ -4,12 +4,12 @@ import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
 import { type DeletionProof, deletionProof } from "./deletion-proof.ts";
-import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
 import { type SignInAgain, signInAgainMessage } from "./profile-templates.ts";
 import { loginFirst } from "./profile-view.ts";
 import { jsonResponse, pageResponse } from "./respond.ts";
 import { nextOf, readSubmission } from "./submission.ts";
 import { credentialAttempt } from "./throttle.ts";
+import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
 
 const TITLE = "Delete your account";
 

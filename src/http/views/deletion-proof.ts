@@ -1,8 +1,8 @@
 import type { User } from "../../core/types.ts";
 import { withNext } from "../safe-next.ts";
 import { signInRoutesFor } from "../sign-in-routes.ts";
-import type { Exchange } from "./kit.ts";
 import type { SignInAgain } from "./profile-templates.ts";
+import type { Exchange } from "./view-kit.ts";
 
 /**
  * What a user must show to delete the account at `deletePath`:

@@ -16,7 +16,6 @@ export { convertSuccessView, convertView } from "./convert-view.ts";
 export { deleteView, WRONG_PASSWORD } from "./delete-view.ts";
 export { guestView } from "./guest-view.ts";
 export { escapeHtml } from "./html.ts";
-export { type AccountViewsOptions, TRANSPORT_HEADER } from "./kit.ts";
 export { INVALID_LOGIN, LOGIN_FIELDS, loginView } from "./login-view.ts";
 export { logoutView } from "./logout-view.ts";
 export { isJsonContentType, prefersJson, wantsJson } from "./negotiate.ts";
@@ -30,7 +29,6 @@ export {
 } from "./profile-templates.ts";
 export { profileView } from "./profile-view.ts";
 export { signupView } from "./signup-view.ts";
-
 export {
   type AccountLinks,
   defaultTemplates,
@@ -49,3 +47,4 @@ export {
   termsTemplates,
 } from "./terms-template.ts";
 export { acceptsTerms, MUST_ACCEPT_TERMS, termsView } from "./terms-view.ts";
+export { type AccountViewsOptions, TRANSPORT_HEADER } from "./view-kit.ts";

@@ -2,10 +2,10 @@ import type { FormField, User } from "../../core/types.ts";
 import { type FieldErrors, InvalidInputError } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
-import { type AccountViewsOptions, createViewKit, defineView } from "./kit.ts";
 import { echoValues, formAnswer, successAnswer } from "./respond.ts";
 import { nextOf, readSubmission, refusedForm } from "./submission.ts";
 import { credentialAttempt } from "./throttle.ts";
+import { type AccountViewsOptions, createViewKit, defineView } from "./view-kit.ts";
 
 /** The inputs of the login form. */
 export const LOGIN_FIELDS: readonly FormField[] = [

@@ -1,8 +1,8 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
-import { type AccountViewsOptions, createViewKit, defineView } from "./kit.ts";
 import { successAnswer } from "./respond.ts";
 import { readSubmission } from "./submission.ts";
+import { type AccountViewsOptions, createViewKit, defineView } from "./view-kit.ts";
 
 /**
  * The logout view, mounted at `logoutPath` (default `/accounts/logout/`). POST only, with a

@@ -9,8 +9,8 @@ import {
 } from "../../shared/errors.ts";
 import { userJson } from "../request.ts";
 import { withNext } from "../safe-next.ts";
-import type { Exchange } from "./kit.ts";
 import type { AccountLinks, Templates } from "./templates.ts";
+import type { Exchange } from "./view-kit.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
 

@@ -1,10 +1,10 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { withNext } from "../safe-next.ts";
-import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
 import { formAnswer, redirectAnswer } from "./respond.ts";
 import { NEXT_FIELD, nextOf, submitForm } from "./submission.ts";
 import { termsOfSubmission } from "./terms-view.ts";
+import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
 
 const TITLE = "Sign up";
 

@@ -3,9 +3,9 @@ import { GuestUserError, InvalidInputError, ValidationError } from "../../shared
 import { CSRF_FIELD, sameOriginRequest } from "../csrf.ts";
 import { safeNext } from "../safe-next.ts";
 import { type RequestBody, readBody } from "./body.ts";
-import type { Exchange } from "./kit.ts";
 import { echoValues, type FormPage, formAnswer, successAnswer } from "./respond.ts";
 import { credentialAttempt, signupAttempt } from "./throttle.ts";
+import type { Exchange } from "./view-kit.ts";
 
 /** The query or form field carrying the way back. */
 export const NEXT_FIELD = "next";

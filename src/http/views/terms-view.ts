@@ -7,10 +7,10 @@ import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
 import { nextValue, withNext } from "../safe-next.ts";
-import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./kit.ts";
 import { jsonResponse, pageResponse, redirectAnswer, successAnswer } from "./respond.ts";
 import { nextOf, readSubmission } from "./submission.ts";
 import { ACCEPT_TERMS_FIELD } from "./terms-template.ts";
+import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
 
 /** The field error of a convert, sign-up or accept form posted without the box ticked. */
 export const MUST_ACCEPT_TERMS = "You must accept the terms of service.";

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import type { Settings } from "../../core/settings.ts";
 import { addressKey } from "../../limits/address-key.ts";
 import type { LimitVerdict, RateLimit } from "../../limits/types.ts";
-import type { Exchange } from "./kit.ts";
 import { tooManyRequests } from "./respond.ts";
+import type { Exchange } from "./view-kit.ts";
 
 /**
  * The client address alone may fail this many times `loginLimit.max` per window (one address

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { expect, it } from "vitest";
 import { resolveSettings } from "../../../src/core/settings.ts";
-import { expiryRuleOf, expiryText } from "../../../src/http/admin/parts.ts";
+import { expiryRuleOf, expiryText } from "../../../src/http/admin/page-fragments.ts";
 
 const keepIf = (userId: unknown) =>
   sql`exists (select 1 from notes where notes.user_id = ${userId})`;

@@ -1,5 +1,6 @@
+import { answerWebRequest } from "../../http/adapter-core.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
-import { compileTrust, webRequestView } from "../../http/proxy.ts";
+import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { checkAdapterOptions } from "../option-keys.ts";
 import { parseSetCookie } from "./request.ts";
 import type { NextHeaderList } from "./types.ts";
@@ -58,23 +59,17 @@ export function nextProxy(
   options: GuestUserProxyOptions,
 ): (request: Request) => Promise<Response> {
   checkAdapterOptions("guestUser.proxy()", options);
-  return async (request) => {
+  return (request) => {
     const view = webRequestView(request, addressOf(request.headers), NO_PROXY);
-    let setCookies: string[];
-    try {
-      const state = await http.resolve(view);
+    return answerWebRequest(http, view, request.signal, async (state) => {
       if (options.allowGuestUser) await http.maybeCreateGuestUser(view, state);
-      setCookies = state.setCookies.splice(0);
-    } catch (error) {
-      const response = http.failure(view, error);
-      if (!response) throw error;
+      const setCookies = state.setCookies.splice(0);
+      if (setCookies.length === 0) return responses.next();
+      const headers = new Headers(request.headers);
+      headers.set("cookie", applyToCookieHeader(request.headers.get("cookie"), setCookies));
+      const response = responses.next({ request: { headers } });
+      for (const cookie of setCookies) response.headers.append("set-cookie", cookie);
       return response;
-    }
-    if (setCookies.length === 0) return responses.next();
-    const headers = new Headers(request.headers);
-    headers.set("cookie", applyToCookieHeader(request.headers.get("cookie"), setCookies));
-    const response = responses.next({ request: { headers } });
-    for (const cookie of setCookies) response.headers.append("set-cookie", cookie);
-    return response;
+    });
   };
 }

@@ -98,7 +98,7 @@ export interface Exchange {
 }
 
 /** A view's code for one method. */
-export type MethodHandler = (exchange: Exchange) => Promise<Response>;
+export type ExchangeHandler = (exchange: Exchange) => Promise<Response>;
 
 function checkPath(option: string, value: string | undefined, fallback: string): string {
   if (value === undefined) return fallback;
@@ -178,7 +178,7 @@ function lastResort(exchange: Exchange, answer: () => Response): Response {
  */
 export function defineView(
   kit: ViewKit,
-  handlers: Partial<Record<"GET" | "POST", MethodHandler>>,
+  handlers: Partial<Record<"GET" | "POST", ExchangeHandler>>,
 ): WebHandler {
   const allowed = (["GET", "POST"] as const).filter((method) => handlers[method]);
   return async (request, { state }) => {

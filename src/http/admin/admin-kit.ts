@@ -3,7 +3,7 @@ import { InvalidConfigError } from "../../shared/errors.ts";
 import { checkOptionKeys } from "../../shared/option-keys.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import { ADMIN_VIEWS_OPTION_KEYS } from "../option-keys.ts";
-import { createViewKit, type ViewKit } from "../views/kit.ts";
+import { createViewKit, type ViewKit } from "../views/view-kit.ts";
 import { type AdminPaths, type AdminTemplates, resolveAdminTemplates } from "./templates.ts";
 
 /** Options of {@link adminViews}. */

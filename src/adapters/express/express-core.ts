@@ -1,0 +1,60 @@
+import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from "express";
+import { type AdapterCore, adapterCore, CLIENT_GONE } from "../../http/adapter-core.ts";
+import type { RequestState } from "../../http/request.ts";
+import type { SessionBinding } from "./passport.ts";
+import { clientGone, httpRequestOf } from "./request.ts";
+import { sendResponse } from "./response.ts";
+
+/** The adapter core on Express requests, and how a failure is answered through Express. */
+export interface ExpressCore extends AdapterCore<ExpressRequest> {
+  /**
+   * A failure's answer: 503 + Retry-After while the database is down (logged once per
+   * outage), the status of a body we cannot take (400, 413, 415), nothing for a client that
+   * went away, Express's error handling (`next(error)`) for the rest.
+   */
+  fail(
+    req: ExpressRequest,
+    res: ExpressResponse,
+    next: NextFunction,
+    error: unknown,
+  ): Promise<void>;
+}
+
+/**
+ * The {@link adapterCore} on Express requests: the state resolved once per request
+ * (`req.guestUser`), published where handlers and templates look (`req.user`, `req.isGuest`,
+ * `res.locals`) with its pending cookies moved to `res` (`req.res`, which Express sets).
+ *
+ * @example
+ * ```ts
+ * const core = expressCore(binding);
+ * const state = await core.stateOf(req);
+ * ```
+ */
+export function expressCore(binding: SessionBinding): ExpressCore {
+  const publish = (req: ExpressRequest, state: RequestState) => {
+    const res = req.res as ExpressResponse;
+    req.guestUser = state;
+    if (binding.setsUser) req.user = state.user ?? undefined;
+    req.isGuest = state.isGuest;
+    res.locals.user = req.user ?? null;
+    res.locals.isGuest = state.isGuest;
+    for (const cookie of state.setCookies) res.append("Set-Cookie", cookie);
+    state.setCookies.length = 0;
+  };
+  const core = adapterCore<ExpressRequest>(binding.http, {
+    view: httpRequestOf,
+    stored: (req) => req.guestUser,
+    resolve: binding.resolve,
+    publish,
+  });
+  return {
+    ...core,
+    async fail(req, res, next, error) {
+      const answer = core.failure(req, error, clientGone(req, res));
+      if (answer === CLIENT_GONE) return;
+      if (answer && !res.headersSent) await sendResponse(res, answer);
+      else next(error);
+    },
+  };
+}

@@ -25,5 +25,5 @@ export default defineConfig({
   unbundle: true,
   fixedExtension: false,
   clean: true,
-  copy: [{ from: "src/core/forms/common-passwords.txt.gz", to: "dist/core/forms" }],
+  copy: [{ from: "src/core/model/forms/common-passwords.txt.gz", to: "dist/core/model/forms" }],
 });

@@ -16,6 +16,10 @@
  */
 
 export {
+  DEFAULT_RESERVED_USERNAMES,
+  RESERVED_USERNAME_MESSAGE,
+} from "./core/config/reserved-usernames.ts";
+export {
   type CommonPasswordOptions,
   commonPasswordValidator,
   defaultPasswordValidators,
@@ -28,28 +32,31 @@ export {
   type UserAttributeSimilarityOptions,
   userAttributeSimilarityValidator,
   validatePassword,
-} from "./core/forms/password-validators.ts";
-export { assertValid, type ValidationResult, validateInput } from "./core/forms/standard-schema.ts";
+} from "./core/model/forms/password-validators.ts";
+export {
+  assertValid,
+  type ValidationResult,
+  validateInput,
+} from "./core/model/forms/standard-schema.ts";
 export {
   USER_CREATION_FIELDS,
   type UserCreationData,
   type UserCreationFormOptions,
   userCreationForm,
-} from "./core/forms/user-creation-form.ts";
+} from "./core/model/forms/user-creation-form.ts";
 export {
   DEFAULT_SCRYPT,
   hashPassword,
   needsRehash,
   type ScryptParams,
   verifyPassword,
-} from "./core/passwords.ts";
+} from "./core/model/passwords.ts";
+export type { ConvertForm, Credentials, FormField } from "./core/model/types.ts";
+export { friendlyNameGenerator } from "./core/model/usernames/friendly.ts";
+export type { NameGenerator, NameGeneratorContext } from "./core/model/usernames/name-generator.ts";
 export {
-  DEFAULT_RESERVED_USERNAMES,
-  RESERVED_USERNAME_MESSAGE,
-} from "./core/reserved-usernames.ts";
-export type { ConvertForm, Credentials, FormField } from "./core/types.ts";
-export { friendlyNameGenerator } from "./core/usernames/friendly.ts";
-export type { NameGenerator, NameGeneratorContext } from "./core/usernames/name-generator.ts";
-export { type NumberedNameOptions, numberedNameGenerator } from "./core/usernames/numbered.ts";
-export type { NameGeneratorName, NameGeneratorSetting } from "./core/usernames/resolve.ts";
-export { uuidNameGenerator } from "./core/usernames/uuid.ts";
+  type NumberedNameOptions,
+  numberedNameGenerator,
+} from "./core/model/usernames/numbered.ts";
+export type { NameGeneratorName, NameGeneratorSetting } from "./core/model/usernames/resolve.ts";
+export { uuidNameGenerator } from "./core/model/usernames/uuid.ts";

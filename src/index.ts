@@ -20,55 +20,66 @@
 // The core: createGuestUsers() and the types of its options and answers.
 export type { RedisPubSubClient, RedisSubscriber } from "./cache/redis-pubsub.ts";
 export type {
-  AdminGuest,
-  DeleteGuestsOptions,
-  GuestFilter,
-  GuestPage,
-  ListGuestsOptions,
-} from "./core/admin.ts";
-export type { CleanupProgress, DeleteExpiredOptions, DeleteExpiredResult } from "./core/cleanup.ts";
-export type { CleanupStatus } from "./core/cleanup-schedule.ts";
-export type {
   CleanupSchedule,
   CleanupScheduleOptions,
-} from "./core/cleanup-schedule-options.ts";
-export type { DeleteUserOptions } from "./core/deletion.ts";
-export type { GuestUserEvents, Listener, Logger } from "./core/events.ts";
-export type { Funnel, FunnelDay, FunnelOptions, FunnelTotals } from "./core/funnel.ts";
-export { createGuestUsers, type GuestUsers } from "./core/guest-users.ts";
-export type { CreateGuestUserInput, UserRef } from "./core/guests.ts";
-export {
-  type ConnectOutcome,
-  IdentityTakenError,
-  type LinkedIdentity,
-  NotRegisteredError,
-} from "./core/identities.ts";
-export type { BeforeDeleteEvent, CookieOptions } from "./core/options.ts";
-export type { ScryptParams } from "./core/passwords.ts";
-export type { KeepIf, Retention, RetentionOptions } from "./core/retention-options.ts";
+} from "./core/config/cleanup-schedule-options.ts";
+export type { BeforeDeleteEvent, CookieOptions } from "./core/config/options.ts";
+export type { KeepIf, Retention, RetentionOptions } from "./core/config/retention-options.ts";
 export type {
   ResolvedSessionCache,
   SessionCacheInvalidation,
   SessionCacheOptions,
-} from "./core/session-cache-options.ts";
-export type { Session, SessionCacheStatus, ValidatedSession } from "./core/sessions.ts";
+} from "./core/config/session-cache-options.ts";
 export type {
   GuestCreationContext,
   GuestUsersOptions,
   SessionOptions,
   Settings,
   TermsOptions,
-} from "./core/settings.ts";
-export type { SignInStatus } from "./core/sign-in-status.ts";
-export type { AcceptTermsOption, TermsAcceptance } from "./core/terms.ts";
-export type { ConvertForm, Credentials, FormField, Identity, User, UserId } from "./core/types.ts";
-export { DEFAULT_BLOCKED_USER_AGENTS } from "./core/user-agents.ts";
+} from "./core/config/settings.ts";
+export { createGuestUsers, type GuestUsers } from "./core/guest-users.ts";
+export type { GuestUserEvents, Listener, Logger } from "./core/model/events.ts";
+export type { ScryptParams } from "./core/model/passwords.ts";
+export type {
+  ConvertForm,
+  Credentials,
+  FormField,
+  Identity,
+  User,
+  UserId,
+} from "./core/model/types.ts";
+export { DEFAULT_BLOCKED_USER_AGENTS } from "./core/model/user-agents.ts";
 export type {
   NameGenerator,
   NameGeneratorContext,
   NameGeneratorName,
   NameGeneratorSetting,
-} from "./core/usernames/index.ts";
+} from "./core/model/usernames/index.ts";
+export type {
+  AdminGuest,
+  DeleteGuestsOptions,
+  GuestFilter,
+  GuestPage,
+  ListGuestsOptions,
+} from "./core/operations/admin.ts";
+export type {
+  CleanupProgress,
+  DeleteExpiredOptions,
+  DeleteExpiredResult,
+} from "./core/operations/cleanup.ts";
+export type { CleanupStatus } from "./core/operations/cleanup-schedule.ts";
+export type { DeleteUserOptions } from "./core/operations/deletion.ts";
+export type { Funnel, FunnelDay, FunnelOptions, FunnelTotals } from "./core/operations/funnel.ts";
+export type { CreateGuestUserInput, UserRef } from "./core/operations/guests.ts";
+export {
+  type ConnectOutcome,
+  IdentityTakenError,
+  type LinkedIdentity,
+  NotRegisteredError,
+} from "./core/operations/identities.ts";
+export type { Session, SessionCacheStatus, ValidatedSession } from "./core/operations/sessions.ts";
+export type { SignInStatus } from "./core/operations/sign-in-status.ts";
+export type { AcceptTermsOption, TermsAcceptance } from "./core/operations/terms.ts";
 // The web layer: framework-free, on Web Request/Response.
 export { csrfField } from "./http/csrf-field.ts";
 export { type FetchHandlerOptions, fetchHandler } from "./http/fetch-handler.ts";

@@ -1,4 +1,4 @@
-import type { User } from "../core/types.ts";
+import type { User } from "../core/model/types.ts";
 import type {
   GuestUserRequiredOptions,
   RegularUserRequiredOptions,

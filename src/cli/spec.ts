@@ -1,4 +1,4 @@
-import { TWO_WEEKS } from "../core/options.ts";
+import { TWO_WEEKS } from "../core/config/options.ts";
 
 /**
  * Every option the CLI knows, in `node:util` parseArgs form. Which command accepts which is

@@ -1,23 +1,23 @@
 import { openDatabase } from "../store/connect.ts";
 import type { Db, DialectName } from "../store/dialect.ts";
 import { type MigrateResult, migrateDown, migrateToLatest } from "../store/migrate.ts";
-import { accountManager } from "./accounts.ts";
-import { adminManager } from "./admin.ts";
-import { cleanupManager } from "./cleanup.ts";
-import { type CleanupStatus, scheduleCleanup, UNSCHEDULED } from "./cleanup-schedule.ts";
-import { type Context, createContext, withDatabase } from "./context.ts";
-import { deletionManager } from "./deletion.ts";
-import type { GuestUserEvents, Listener } from "./events.ts";
-import { funnelManager } from "./funnel.ts";
-import { guestManager } from "./guests.ts";
-import { identityManager } from "./identities.ts";
-import { createSessionCacheRuntime } from "./revocations.ts";
-import { withRevocations } from "./revoking-stores.ts";
-import { sessionManager } from "./sessions.ts";
-import { type GuestUsersOptions, resolveSettings, type Settings } from "./settings.ts";
-import { signInStatusManager } from "./sign-in-status.ts";
-import { staffManager } from "./staff.ts";
-import { termsManager } from "./terms.ts";
+import { type GuestUsersOptions, resolveSettings, type Settings } from "./config/settings.ts";
+import type { GuestUserEvents, Listener } from "./model/events.ts";
+import { accountManager } from "./operations/accounts.ts";
+import { adminManager } from "./operations/admin.ts";
+import { cleanupManager } from "./operations/cleanup.ts";
+import { type CleanupStatus, scheduleCleanup, UNSCHEDULED } from "./operations/cleanup-schedule.ts";
+import { deletionManager } from "./operations/deletion.ts";
+import { funnelManager } from "./operations/funnel.ts";
+import { guestManager } from "./operations/guests.ts";
+import { identityManager } from "./operations/identities.ts";
+import { sessionManager } from "./operations/sessions.ts";
+import { signInStatusManager } from "./operations/sign-in-status.ts";
+import { staffManager } from "./operations/staff.ts";
+import { termsManager } from "./operations/terms.ts";
+import { type Context, createContext, withDatabase } from "./runtime/context.ts";
+import { withRevocations } from "./runtime/revoking-stores.ts";
+import { createSessionCacheRuntime } from "./runtime/session-cache-runtime.ts";
 
 /** Everything the library does, bound to one database and one set of settings. */
 export interface GuestUsers

@@ -1,13 +1,13 @@
-import { guestExpiresAt } from "../core/expiry.ts";
 import type { GuestUsers } from "../core/guest-users.ts";
-import type { Session } from "../core/sessions.ts";
-import type { User } from "../core/types.ts";
+import type { User } from "../core/model/types.ts";
+import type { Session } from "../core/operations/sessions.ts";
+import { guestExpiresAt } from "../core/runtime/expiry.ts";
 import { BodyError, DatabaseUnavailableError, InvalidConfigError } from "../shared/errors.ts";
 import { bodyErrorResponse } from "./body-failure.ts";
 import { readCookie, serializeCookie } from "./cookies.ts";
 import { csrfProtection } from "./csrf.ts";
 import { type GuestAdmission, guestAdmission, webRequestOf } from "./gate/admission.ts";
-import { creationKeyOf } from "./gate/lazy.ts";
+import { creationKeyOf } from "./gate/first-write.ts";
 import { outageMonitor, unavailableResponse } from "./outage.ts";
 import { anonymousState, type HttpRequest, type RequestState } from "./request.ts";
 import { readBearer, secureCookieCheck } from "./transport.ts";

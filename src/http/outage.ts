@@ -1,4 +1,4 @@
-import type { Logger } from "../core/events.ts";
+import type { Logger } from "../core/model/events.ts";
 import type { DatabaseProblem, DatabaseUnavailableError } from "../shared/errors.ts";
 import type { HttpRequest } from "./request.ts";
 

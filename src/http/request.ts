@@ -1,4 +1,4 @@
-import type { User } from "../core/types.ts";
+import type { User } from "../core/model/types.ts";
 
 /**
  * What the web layer reads of a request: a Web `Request` fits, and adapters pass a cheap

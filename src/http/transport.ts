@@ -1,5 +1,5 @@
-import type { Logger } from "../core/events.ts";
-import { parseToken } from "../core/tokens.ts";
+import type { Logger } from "../core/model/events.ts";
+import { parseToken } from "../core/model/tokens.ts";
 import { isLocalHost } from "./cookies.ts";
 import type { HttpRequest } from "./request.ts";
 

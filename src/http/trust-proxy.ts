@@ -1,5 +1,5 @@
 import proxyAddr from "proxy-addr";
-import { bodyField } from "./gate/lazy.ts";
+import { bodyField } from "./gate/first-write.ts";
 import type { HttpRequest } from "./request.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { expect, it } from "vitest";
-import type { BeforeDeleteEvent } from "../../src/core/options.ts";
+import type { BeforeDeleteEvent } from "../../src/core/config/options.ts";
 import type { GuestUsers, UserId } from "../../src/index.ts";
 import { describeEachDatabase, testClock } from "../support/guest-users.ts";
 

@@ -1,6 +1,9 @@
 import { sql } from "kysely";
 import { afterAll, expect, it } from "vitest";
-import { type CleanupTick, startCleanupSchedule } from "../../src/core/cleanup-schedule.ts";
+import {
+  type CleanupTick,
+  startCleanupSchedule,
+} from "../../src/core/operations/cleanup-schedule.ts";
 import { createGuestUsers, type GuestUsers } from "../../src/index.ts";
 import { dialectQuirks } from "../../src/store/connect.ts";
 import type { Db } from "../../src/store/dialect.ts";

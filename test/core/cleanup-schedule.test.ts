@@ -2,17 +2,17 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
+  type CleanupScheduleOptions,
+  parseInterval,
+  resolveCleanupSchedule,
+} from "../../src/core/config/cleanup-schedule-options.ts";
+import { resolveSettings } from "../../src/core/config/settings.ts";
+import {
   type CleanupRunnerParts,
   type CleanupTick,
   cleanupRunnerOf,
   startCleanupSchedule,
-} from "../../src/core/cleanup-schedule.ts";
-import {
-  type CleanupScheduleOptions,
-  parseInterval,
-  resolveCleanupSchedule,
-} from "../../src/core/cleanup-schedule-options.ts";
-import { resolveSettings } from "../../src/core/settings.ts";
+} from "../../src/core/operations/cleanup-schedule.ts";
 import {
   createGuestUsers,
   type DeleteExpiredOptions,

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { USERNAME_ATTEMPTS } from "../../src/core/guests.ts";
+import { USERNAME_ATTEMPTS } from "../../src/core/operations/guests.ts";
 import type { GuestUserError } from "../../src/index.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 

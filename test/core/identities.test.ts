@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { identityUsername } from "../../src/core/identity-usernames.ts";
+import { identityUsername } from "../../src/core/model/identity-usernames.ts";
 import { GuestUserError, type GuestUsers, type Identity, type User } from "../../src/index.ts";
 import { describeEachDatabase } from "../support/guest-users.ts";
 

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { expect, it, onTestFinished } from "vitest";
-import { userIds } from "../../src/core/admin.ts";
+import { userIds } from "../../src/core/operations/admin.ts";
 import {
   type ConvertForm,
   type GuestUsers,

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { guestExpiresAt } from "../../src/core/expiry.ts";
-import { resolveSettings } from "../../src/core/settings.ts";
+import { resolveSettings } from "../../src/core/config/settings.ts";
+import { guestExpiresAt } from "../../src/core/runtime/expiry.ts";
 import { createGuestUsers, type GuestUsersOptions, type KeepIf } from "../../src/index.ts";
 
 // The `retention` option checked at start-up (INVALID_CONFIG naming the field), its defaults,

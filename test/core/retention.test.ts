@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { expect, it } from "vitest";
-import { guestExpiresAt, isGuestExpired } from "../../src/core/expiry.ts";
+import { guestExpiresAt, isGuestExpired } from "../../src/core/runtime/expiry.ts";
 import type {
   GuestUsers,
   GuestUsersOptions,

@@ -1,8 +1,11 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { decodeRevocation, encodeRevocation } from "../../src/core/revocations.ts";
-import { SessionCache } from "../../src/core/session-cache.ts";
+import { SessionCache } from "../../src/core/runtime/session-cache.ts";
+import {
+  decodeRevocation,
+  encodeRevocation,
+} from "../../src/core/runtime/session-cache-runtime.ts";
 import { createGuestUsers, type GuestUsers, type GuestUsersOptions } from "../../src/index.ts";
 import type { UserId } from "../../src/shared/ids.ts";
 import type { Db } from "../../src/store/dialect.ts";

@@ -8,19 +8,19 @@
 import mysql from "mysql2";
 import pg from "pg";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import type {
+  CURRENT_USER_OPTION_KEYS,
+  FILTER_EXPIRED_OPTION_KEYS,
+  STATS_OPTION_KEYS,
+} from "../../src/core/config/option-keys.ts";
+import type { GuestUsers } from "../../src/core/guest-users.ts";
 import {
   commonPasswordValidator,
   minimumLengthValidator,
   userAttributeSimilarityValidator,
   userCreationForm,
-} from "../../src/core/forms/index.ts";
-import type { GuestUsers } from "../../src/core/guest-users.ts";
-import type {
-  CURRENT_USER_OPTION_KEYS,
-  FILTER_EXPIRED_OPTION_KEYS,
-  STATS_OPTION_KEYS,
-} from "../../src/core/option-keys.ts";
-import { numberedNameGenerator } from "../../src/core/usernames/index.ts";
+} from "../../src/core/model/forms/index.ts";
+import { numberedNameGenerator } from "../../src/core/model/usernames/index.ts";
 import { InvalidConfigError } from "../../src/shared/errors.ts";
 import { mysqlDatabase, preparedStatementMysqlPool } from "../../src/store/dialects/mysql.ts";
 import { postgresDatabase, preparedStatementPool } from "../../src/store/dialects/postgres.ts";

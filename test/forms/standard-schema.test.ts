@@ -1,7 +1,11 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { assertValid, issuesToFieldErrors, validateInput } from "../../src/core/forms/index.ts";
+import {
+  assertValid,
+  issuesToFieldErrors,
+  validateInput,
+} from "../../src/core/model/forms/index.ts";
 import { InvalidConfigError, ValidationError } from "../../src/shared/errors.ts";
 
 const signup = z.object({

@@ -5,8 +5,8 @@ import {
   type UserCreationData,
   userCreationForm,
   validateInput,
-} from "../../src/core/forms/index.ts";
-import type { ConvertForm } from "../../src/core/types.ts";
+} from "../../src/core/model/forms/index.ts";
+import type { ConvertForm } from "../../src/core/model/types.ts";
 import { InvalidConfigError } from "../../src/shared/errors.ts";
 
 const STRONG = "v7#Lq9!zTf2m";

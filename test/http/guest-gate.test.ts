@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crawlerDetector } from "../../src/core/user-agents.ts";
+import { crawlerDetector } from "../../src/core/model/user-agents.ts";
 import { fetchHandler } from "../../src/http/fetch-handler.ts";
 import { allowGuestUser } from "../../src/http/guards.ts";
 import { createGuestUserHttp } from "../../src/http/guest-user-http.ts";

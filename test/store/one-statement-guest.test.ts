@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { USERNAME_ATTEMPTS } from "../../src/core/guests.ts";
+import { USERNAME_ATTEMPTS } from "../../src/core/operations/guests.ts";
 import { createGuestUsers, type GuestUsers, type GuestUsersOptions } from "../../src/index.ts";
 import { preparedStatementName } from "../../src/store/prepared-statements.ts";
 import { accountsDdl, accountsUsers } from "../support/app-tables.ts";

@@ -8,7 +8,7 @@
  * - GU_MODE=hold: take the SQLite lease (GU_LEASE_MS) and print "held", then hang until
  *   killed (a crash).
  */
-import { startCleanupSchedule } from "../../src/core/cleanup-schedule.ts";
+import { startCleanupSchedule } from "../../src/core/operations/cleanup-schedule.ts";
 import { createGuestUsers } from "../../src/index.ts";
 import { dialectQuirks } from "../../src/store/connect.ts";
 import { withSqliteLease } from "../../src/store/dialects/sqlite-lease.ts";

@@ -6,7 +6,7 @@
  * test/support/session-cache-processes.ts with `node --import tsx`.
  */
 import { Redis } from "ioredis";
-import type { SessionCacheInvalidation } from "../../src/core/session-cache-options.ts";
+import type { SessionCacheInvalidation } from "../../src/core/config/session-cache-options.ts";
 import { createGuestUsers } from "../../src/index.ts";
 
 const redis = process.env.GU_REDIS

@@ -8,7 +8,7 @@ import {
   numberedNameGenerator,
   resolveNameGenerator,
   uuidNameGenerator,
-} from "../../src/core/usernames/index.ts";
+} from "../../src/core/model/usernames/index.ts";
 import { InvalidConfigError } from "../../src/shared/errors.ts";
 
 function many(generate: NameGenerator, count: number, maxLength = 150): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADJECTIVES, NOUNS } from "../../src/core/usernames/words.ts";
+import { ADJECTIVES, NOUNS } from "../../src/core/model/usernames/words.ts";
 
 describe.each([
   ["ADJECTIVES", ADJECTIVES],

@@ -4,7 +4,7 @@ import type {
   RequestHandler,
 } from "express";
 import type { GuestUsers } from "../../core/guest-users.ts";
-import type { User } from "../../core/types.ts";
+import type { User } from "../../core/model/types.ts";
 import {
   allowGuestUser,
   type Guard,

@@ -1,6 +1,6 @@
 import type { Request as ExpressRequest } from "express";
-import { guestExpiresAt } from "../../core/expiry.ts";
-import type { User } from "../../core/types.ts";
+import type { User } from "../../core/model/types.ts";
+import { guestExpiresAt } from "../../core/runtime/expiry.ts";
 import { type GuestAdmission, guestAdmission, webRequestOf } from "../../http/gate/admission.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import { anonymousState, type HttpRequest, type RequestState } from "../../http/request.ts";

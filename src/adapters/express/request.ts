@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
 import { assertJsonDepth } from "../../http/body-depth.ts";
-import { parsedField } from "../../http/gate/lazy.ts";
+import { parsedField } from "../../http/gate/first-write.ts";
 import type { HttpRequest } from "../../http/request.ts";
 
 const HOST = /^(?:[\w.-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i;

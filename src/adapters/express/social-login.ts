@@ -1,5 +1,5 @@
 import type { Request as ExpressRequest } from "express";
-import type { Identity, User } from "../../core/types.ts";
+import type { Identity, User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import type { ExpressCore } from "./express-core.ts";

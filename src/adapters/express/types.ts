@@ -3,7 +3,7 @@ import type {
   Response as ExpressResponse,
   RequestHandler,
 } from "express";
-import type { User as GuestUser, Identity } from "../../core/types.ts";
+import type { User as GuestUser, Identity } from "../../core/model/types.ts";
 import type { WebRoute } from "../../http/handler.ts";
 import type { RequestState } from "../../http/request.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";

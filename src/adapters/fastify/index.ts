@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 import type { GuestUsers } from "../../core/guest-users.ts";
-import type { User } from "../../core/types.ts";
+import type { User } from "../../core/model/types.ts";
 import { adapterCore, CLIENT_GONE } from "../../http/adapter-core.ts";
 import { csrfField } from "../../http/csrf-field.ts";
 import * as guards from "../../http/guards.ts";

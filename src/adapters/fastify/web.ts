@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { assertJsonDepth } from "../../http/body-depth.ts";
-import { parsedField } from "../../http/gate/lazy.ts";
+import { parsedField } from "../../http/gate/first-write.ts";
 import type { HttpRequest } from "../../http/request.ts";
 
 const FORM = "application/x-www-form-urlencoded";

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { User } from "../../core/types.ts";
+import type { User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { RequestState } from "../../http/request.ts";
 import type { TrustProxy } from "../../http/trust-proxy.ts";

@@ -1,5 +1,5 @@
 import type { GuestUsers } from "../../core/guest-users.ts";
-import type { User } from "../../core/types.ts";
+import type { User } from "../../core/model/types.ts";
 import { failureAnswer } from "../../http/adapter-core.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";

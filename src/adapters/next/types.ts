@@ -1,4 +1,4 @@
-import type { User } from "../../core/types.ts";
+import type { User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import type { RequestState } from "../../http/request.ts";

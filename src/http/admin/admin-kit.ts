@@ -1,4 +1,4 @@
-import type { User } from "../../core/types.ts";
+import type { User } from "../../core/model/types.ts";
 import { InvalidConfigError } from "../../shared/errors.ts";
 import { checkOptionKeys } from "../../shared/option-keys.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";

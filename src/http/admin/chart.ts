@@ -1,4 +1,4 @@
-import type { FunnelDay } from "../../core/funnel.ts";
+import type { FunnelDay } from "../../core/operations/funnel.ts";
 import { escapeHtml } from "../views/html.ts";
 
 /** The chart's colours, also used by the legend. */

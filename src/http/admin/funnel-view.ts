@@ -1,4 +1,4 @@
-import { MAX_FUNNEL_DAYS } from "../../core/funnel.ts";
+import { MAX_FUNNEL_DAYS } from "../../core/operations/funnel.ts";
 import { jsonResponse, pageResponse } from "../views/respond.ts";
 import type { Exchange } from "../views/view-kit.ts";
 import type { AdminKit } from "./admin-kit.ts";

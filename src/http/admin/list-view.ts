@@ -1,4 +1,4 @@
-import type { AdminGuest, GuestFilter, ListGuestsOptions } from "../../core/admin.ts";
+import type { AdminGuest, GuestFilter, ListGuestsOptions } from "../../core/operations/admin.ts";
 import { ValidationError } from "../../shared/errors.ts";
 import { jsonResponse, pageResponse } from "../views/respond.ts";
 import type { Exchange } from "../views/view-kit.ts";

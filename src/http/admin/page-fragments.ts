@@ -1,4 +1,4 @@
-import type { AdminGuest } from "../../core/admin.ts";
+import type { AdminGuest } from "../../core/operations/admin.ts";
 import { escapeHtml } from "../views/html.ts";
 import { formatBytes, formatDuration, formatTime, timeAgo } from "./format.ts";
 import type { AdminPaths, ExpiryRule } from "./templates.ts";

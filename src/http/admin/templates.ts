@@ -1,6 +1,6 @@
-import type { AdminGuest, GuestFilter } from "../../core/admin.ts";
-import type { FunnelDay, FunnelTotals } from "../../core/funnel.ts";
-import type { UserId } from "../../core/types.ts";
+import type { UserId } from "../../core/model/types.ts";
+import type { AdminGuest, GuestFilter } from "../../core/operations/admin.ts";
+import type { FunnelDay, FunnelTotals } from "../../core/operations/funnel.ts";
 import { escapeHtml, htmlDocument, logOutForm } from "../views/html.ts";
 import type { ErrorPageContext, LayoutContext } from "../views/templates.ts";
 import { confirmDeleteTemplate } from "./confirm-template.ts";

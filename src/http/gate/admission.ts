@@ -2,7 +2,7 @@ import type { GuestUsers } from "../../core/guest-users.ts";
 import { addressKey } from "../../limits/address-key.ts";
 import { GuestUserError } from "../../shared/errors.ts";
 import type { HttpRequest, RequestState } from "../request.ts";
-import { isSafeMethod, lazyWritePasses } from "./lazy.ts";
+import { isSafeMethod, lazyWritePasses } from "./first-write.ts";
 
 /** Why a request may not get a guest. */
 export type RefusalReason = "disabled" | "method" | "crawler" | "limited" | "vetoed";

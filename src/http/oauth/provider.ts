@@ -1,4 +1,4 @@
-import type { Identity } from "../../core/types.ts";
+import type { Identity } from "../../core/model/types.ts";
 import { GuestUserError, InvalidConfigError } from "../../shared/errors.ts";
 
 /** One sign-in flow as the provider sees it: made by the start route, checked at the callback. */

@@ -1,4 +1,4 @@
-import type { User } from "../../core/types.ts";
+import type { User } from "../../core/model/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";

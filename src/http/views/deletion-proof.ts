@@ -1,4 +1,4 @@
-import type { User } from "../../core/types.ts";
+import type { User } from "../../core/model/types.ts";
 import { withNext } from "../safe-next.ts";
 import { signInRoutesFor } from "../sign-in-routes.ts";
 import type { SignInAgain } from "./profile-templates.ts";

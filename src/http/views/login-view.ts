@@ -1,4 +1,4 @@
-import type { FormField, User } from "../../core/types.ts";
+import type { FormField, User } from "../../core/model/types.ts";
 import { type FieldErrors, InvalidInputError } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";

@@ -1,4 +1,4 @@
-import type { User } from "../../core/types.ts";
+import type { User } from "../../core/model/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
 import { csrfInput } from "../csrf.ts";
 import { escapeHtml } from "./html.ts";

@@ -1,5 +1,5 @@
-import type { Session } from "../../core/sessions.ts";
-import type { FormField } from "../../core/types.ts";
+import type { FormField } from "../../core/model/types.ts";
+import type { Session } from "../../core/operations/sessions.ts";
 import {
   BodyError,
   GuestUserError,

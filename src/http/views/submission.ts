@@ -1,4 +1,4 @@
-import type { FormField, User } from "../../core/types.ts";
+import type { FormField, User } from "../../core/model/types.ts";
 import { GuestUserError, InvalidInputError, ValidationError } from "../../shared/errors.ts";
 import { CSRF_FIELD, sameOriginRequest } from "../csrf.ts";
 import { safeNext } from "../safe-next.ts";

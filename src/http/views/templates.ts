@@ -1,5 +1,5 @@
-import type { TermsOptions } from "../../core/options.ts";
-import type { FormField, User } from "../../core/types.ts";
+import type { TermsOptions } from "../../core/config/options.ts";
+import type { FormField, User } from "../../core/model/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
 import { csrfInput } from "../csrf.ts";
 import { escapeHtml, htmlDocument, logOutForm } from "./html.ts";

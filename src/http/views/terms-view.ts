@@ -1,7 +1,7 @@
-import { validateInput } from "../../core/forms/index.ts";
-import type { TermsOptions } from "../../core/options.ts";
-import type { Settings } from "../../core/settings.ts";
-import type { User } from "../../core/types.ts";
+import type { TermsOptions } from "../../core/config/options.ts";
+import type { Settings } from "../../core/config/settings.ts";
+import { validateInput } from "../../core/model/forms/index.ts";
+import type { User } from "../../core/model/types.ts";
 import { type FieldErrors, InvalidConfigError, ValidationError } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";

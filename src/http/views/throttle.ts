@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Settings } from "../../core/settings.ts";
+import type { Settings } from "../../core/config/settings.ts";
 import { addressKey } from "../../limits/address-key.ts";
 import type { LimitVerdict, RateLimit } from "../../limits/types.ts";
 import { tooManyRequests } from "./respond.ts";

@@ -1,4 +1,4 @@
-import type { Settings } from "../../core/settings.ts";
+import type { Settings } from "../../core/config/settings.ts";
 import { BodyError, InvalidConfigError } from "../../shared/errors.ts";
 import { checkOptionKeys } from "../../shared/option-keys.ts";
 import { isClientAbort } from "../client-abort.ts";

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { expect, it } from "vitest";
-import { resolveSettings } from "../../../src/core/settings.ts";
+import { resolveSettings } from "../../../src/core/config/settings.ts";
 import { expiryRuleOf, expiryText } from "../../../src/http/admin/page-fragments.ts";
 
 const keepIf = (userId: unknown) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { User } from "../../../src/core/types.ts";
+import type { User } from "../../../src/core/model/types.ts";
 import {
   defaultTemplates,
   escapeHtml,

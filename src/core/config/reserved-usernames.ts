@@ -1,0 +1,68 @@
+import { ValidationError } from "../../shared/errors.ts";
+import { usernameKey } from "../../store/username-case.ts";
+import { check } from "./checks.ts";
+
+/**
+ * The names nobody gets by signing up, converting, or signing in with a social identity
+ * (`reservedUsernames`): names that look like the site's own people or mailboxes.
+ * Compared as usernames are (NFKC, without regard to case): `ADMIN` and `Ａｄｍｉｎ` are
+ * reserved too. Extend it with `[...DEFAULT_RESERVED_USERNAMES, "billing"]`.
+ */
+export const DEFAULT_RESERVED_USERNAMES: readonly string[] = [
+  "admin",
+  "administrator",
+  "root",
+  "superuser",
+  "sysadmin",
+  "staff",
+  "support",
+  "moderator",
+  "system",
+  "security",
+  "help",
+  "info",
+  "webmaster",
+  "hostmaster",
+  "postmaster",
+  "abuse",
+  "noreply",
+  "no-reply",
+  "anonymous",
+];
+
+/** The form error of a reserved username. */
+export const RESERVED_USERNAME_MESSAGE = "This username is reserved.";
+
+/**
+ * Checks the `reservedUsernames` option and returns the names' keys (usernameKey form), the
+ * form every comparison uses.
+ * @example
+ * ```ts
+ * resolveReservedUsernames(["Admin"]).has("admin"); // true
+ * ```
+ */
+export function resolveReservedUsernames(
+  value: readonly string[] | undefined,
+): ReadonlySet<string> {
+  const names = check(
+    "reservedUsernames",
+    value,
+    DEFAULT_RESERVED_USERNAMES,
+    (v) => Array.isArray(v) && v.every((name) => typeof name === "string" && name.trim() !== ""),
+    'an array of usernames, e.g. [...DEFAULT_RESERVED_USERNAMES, "billing"] (from guest-user/forms), or [] for none',
+  );
+  return new Set(names.map((name) => usernameKey(name.trim())));
+}
+
+/**
+ * Throws `VALIDATION_FAILED` with the username field's error "This username is reserved."
+ * when `username` is one of the `reserved` keys (nothing has been written yet).
+ * @example
+ * ```ts
+ * refuseReserved(settings.reservedUsernames, credentials.username);
+ * ```
+ */
+export function refuseReserved(reserved: ReadonlySet<string>, username: string): void {
+  if (reserved.has(usernameKey(username)))
+    throw new ValidationError({ username: [RESERVED_USERNAME_MESSAGE] });
+}

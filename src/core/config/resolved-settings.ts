@@ -1,0 +1,69 @@
+import type { LimitStore, RateLimit } from "../../limits/types.ts";
+import type { GuestUserMetrics } from "../../metrics/types.ts";
+import type { Tables } from "../../store/tables.ts";
+import type { Logger } from "../model/events.ts";
+import type { ScryptParams } from "../model/passwords.ts";
+import type { ConvertForm } from "../model/types.ts";
+import type { NameGenerator } from "../model/usernames/index.ts";
+import type { CleanupSchedule } from "./cleanup-schedule-options.ts";
+import type {
+  BeforeDeleteEvent,
+  GuestCreationContext,
+  SessionOptions,
+  TermsOptions,
+} from "./options.ts";
+import type { Retention } from "./retention-options.ts";
+import type { ResolvedSessionCache } from "./session-cache-options.ts";
+
+/** The options after checking, with every default filled in. */
+export interface Settings {
+  readonly enabled: boolean;
+  readonly generateName: NameGenerator;
+  readonly maxAge: number;
+  readonly expireBy: "createdAt" | "lastSeenAt";
+  /** The retention rules; `retention.maxAge` is `maxAge`. */
+  readonly retention: Retention;
+  /** The checked `cleanup` option; null when no schedule. */
+  readonly cleanup: CleanupSchedule | null;
+  readonly convertForm: ConvertForm<unknown>;
+  /** The `reservedUsernames`, as keys (NFKC, lower case): compare with `usernameKey()`. */
+  readonly reservedUsernames: ReadonlySet<string>;
+  readonly convertPrefillUsername: boolean;
+  readonly convertUrl: string;
+  readonly convertRedirectUrl: string;
+  readonly requiredAnonUrl: string;
+  readonly requiredUserUrl: string;
+  readonly loginUrl: string;
+  readonly loginRedirectUrl: string;
+  readonly blockedUserAgents: readonly (string | RegExp)[];
+  readonly detectBots: boolean;
+  readonly session: Required<SessionOptions>;
+  /** The checked `sessionCache` option; null when off. */
+  readonly sessionCache: ResolvedSessionCache | null;
+  readonly passwordHashing: ScryptParams;
+  readonly tables: Tables;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  readonly secret: string | null;
+  readonly guestCreationLimit: RateLimit | null;
+  readonly createGuests: "onVisit" | "onWrite";
+  readonly beforeGuestCreated:
+    | ((context: GuestCreationContext) => boolean | Promise<boolean>)
+    | null;
+  readonly loginLimit: RateLimit | null;
+  readonly limitStore: LimitStore;
+  /** The `ipv6Subnet` option: the prefix length IPv6 clients count by in rate limits. */
+  readonly ipv6Subnet: number;
+  readonly terms: TermsOptions | null;
+  readonly beforeDelete: ((event: BeforeDeleteEvent) => void | Promise<void>) | null;
+  /** The recorder of the `metrics` option (no-ops when off). */
+  readonly metrics: GuestUserMetrics;
+  /** The `preparedStatements` option. */
+  readonly preparedStatements: boolean;
+  readonly cookie: {
+    readonly name: string;
+    readonly secure: boolean | "auto";
+    readonly domain: string | null;
+    readonly path: string;
+  };
+}

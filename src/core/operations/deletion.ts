@@ -1,0 +1,187 @@
+import { GuestUserError } from "../../shared/errors.ts";
+import { checkOptionKeys } from "../../shared/option-keys.ts";
+import { blockOuterQueries } from "../../store/connect.ts";
+import type { Db } from "../../store/dialect.ts";
+import type { GuestRecord } from "../../store/guest-store.ts";
+import { DELETE_USER_OPTION_KEYS } from "../config/option-keys.ts";
+import type { User, UserId } from "../model/types.ts";
+import { type Context, toUser, withDatabase } from "../runtime/context.ts";
+import { guestExpiresAt, isGuestExpired } from "../runtime/expiry.ts";
+import { idOf, type UserRef } from "./guests.ts";
+
+/** Options of {@link deletionManager}'s `deleteUser`. */
+export interface DeleteUserOptions {
+  /**
+   * Who asked, passed on to the `deleted` event: the user themself (the account page) or an
+   * administrator.
+   * @default "self"
+   */
+  readonly by?: "self" | "admin";
+}
+
+/**
+ * The error the `beforeDelete` hook gets when it queries the database outside the deleting
+ * transaction (through `guestUsers.db` or another `guestUsers` method): code
+ * `OUTER_DB_IN_LISTENER`. The deletion is rolled back and the error reaches the caller.
+ *
+ * @example
+ * ```ts
+ * beforeDelete: async ({ userIds, db }) => {
+ *   await sql`delete from uploads where user_id in (${sql.join(userIds)})`.execute(db); // not guestUsers.db
+ * }
+ * ```
+ */
+export function outerDatabaseInBeforeDeleteError(): GuestUserError {
+  return new GuestUserError(
+    "OUTER_DB_IN_LISTENER",
+    "The beforeDelete hook queried the database outside the deleting transaction (through guestUsers.db or another guestUsers method): use the `db` it is given for every query. The deletion was rolled back. (On SQLite such a query would wait forever for the one connection, which the transaction holds.)",
+  );
+}
+
+/**
+ * Runs the `beforeDelete` option (when set) for `userIds` inside the deleting transaction
+ * `trx`; a throw propagates (so the caller's transaction rolls back). Clean-up and the
+ * admin's actions call it too, batch by batch, so every deletion path runs the same hook
+ * the same way.
+ *
+ * @example
+ * ```ts
+ * await db.transaction().execute(async (trx) => {
+ *   await runBeforeDelete(context, trx, ids);
+ *   // ... delete the users
+ * });
+ * ```
+ */
+export async function runBeforeDelete(
+  context: Context,
+  trx: Db,
+  userIds: readonly UserId[],
+): Promise<void> {
+  const hook = context.settings.beforeDelete;
+  if (!hook || userIds.length === 0) return;
+  await blockOuterQueries(outerDatabaseInBeforeDeleteError, async () => {
+    await hook({ userIds, db: trx });
+  });
+}
+
+/**
+ * Locks the user row of `id` for the rest of the transaction; false when there is none.
+ * SQLite: a no-op UPDATE takes the write lock with the first statement. Elsewhere SELECT ...
+ * FOR UPDATE: a second deletion of the same user (a double click) waits, then finds nothing.
+ */
+async function lockUser(context: Context, trx: Db, id: UserId): Promise<boolean> {
+  const { table, id: key, username: touch } = context.settings.tables.users;
+  return context.quirks.locks.row(trx, { table, key, touch }, id);
+}
+
+/** True for a guest row (as opposed to a user or a user id). */
+function isGuestRecord(value: GuestRecord | UserRef): value is GuestRecord {
+  return typeof value === "object" && "userId" in value && "lastSeenAt" in value;
+}
+
+/** Deleting one user (self-service or admin), and the reference's `Guest.is_expired()`. */
+export function deletionManager(context: Context) {
+  const { db, settings, users, guests, sessions, events } = context;
+
+  /** The guest row of a guest record, user or id: looked up unless given; null for non-guests. */
+  const guestRow = async (guest: GuestRecord | UserRef): Promise<GuestRecord | null> => {
+    if (isGuestRecord(guest)) return guest;
+    // A registered user never becomes a guest again: no query for one.
+    if (typeof guest === "object" && (guest as Partial<User>).isGuest === false) return null;
+    return withDatabase(context, async () => (await guests.find(db, idOf(guest))) ?? null);
+  };
+  /**
+   * The guest row and whether the `retention.keepIf` rule matches it: with a rule, ONE query
+   * (a given row keeps its times, the query only tells whether it is kept, or that it
+   * converted meanwhile); without one, as {@link guestRow}. Null for non-guests.
+   */
+  const guestState = async (
+    guest: GuestRecord | UserRef,
+  ): Promise<{ readonly row: GuestRecord; readonly kept: boolean } | null> => {
+    const { keepIf } = settings.retention;
+    if (!keepIf) {
+      const row = await guestRow(guest);
+      return row && { row, kept: false };
+    }
+    const given = isGuestRecord(guest) ? guest : null;
+    if (!given && typeof guest === "object" && (guest as Partial<User>).isGuest === false)
+      return null;
+    const id = given ? given.userId : idOf(guest as UserRef);
+    const found = await withDatabase(context, () => guests.findWithKept(db, id, keepIf));
+    return found ? { row: given ?? found.guest, kept: found.kept } : null;
+  };
+  const expiresAt = async (guest: GuestRecord | UserRef): Promise<number | null> => {
+    const state = await guestState(guest);
+    return state ? guestExpiresAt(state.row, settings, state.kept) : null;
+  };
+
+  return {
+    /**
+     * Deletes one user, guest or registered, in ONE transaction: runs the `beforeDelete`
+     * option (a throw rolls everything back, nothing is deleted, and the error reaches you),
+     * then deletes the user's sessions, guest row and user row; every row with ON DELETE
+     * CASCADE (identities, terms acceptances, your own tables) goes with it. A deleted guest
+     * counts in the funnel's `deleted` column; a registered user does not. Fires `deleted`
+     * (`{ user, by }`) after commit. Returns false, changing nothing, when there is no such
+     * user (a second click on "delete" included).
+     * @example
+     * ```ts
+     * guestUsers.on("deleted", ({ user, by }) => audit(`${user.username} deleted by ${by}`));
+     * await guestUsers.deleteUser(user, { by: "self" });
+     * ```
+     */
+    async deleteUser(user: UserRef, options: DeleteUserOptions = {}): Promise<boolean> {
+      checkOptionKeys(options, DELETE_USER_OPTION_KEYS, "guestUsers.deleteUser()");
+      const id = idOf(user);
+      const by = options.by ?? "self";
+      const deleted = await withDatabase(context, () =>
+        db.transaction().execute(async (trx) => {
+          if (!(await lockUser(context, trx, id))) return null;
+          const row = await users.findById(trx, id);
+          if (!row) return null;
+          await runBeforeDelete(context, trx, [id]);
+          await sessions.deleteForUser(trx, id);
+          const wasGuest = (await guests.delete(trx, id)) > 0;
+          await users.deleteUser(trx, id);
+          if (wasGuest) await context.funnel.bump(trx, "deleted", 1, settings.clock());
+          return toUser(row, wasGuest);
+        }),
+      );
+      if (!deleted) return false;
+      context.metrics.deleted(1, by, deleted.isGuest);
+      await events.emit("deleted", { user: deleted, by });
+      return true;
+    },
+
+    /**
+     * The reference's `Guest.is_expired()`: true when the guest is older than `maxAge`
+     * (`retention.maxAgeIfKept` when the `retention.keepIf` rule matches it; never for a
+     * guest kept forever), counted from its creation (`expireBy: "createdAt"`, the default)
+     * or from its last request (`"lastSeenAt"`), the same rule clean-up deletes by. Takes a
+     * guest row (no query without a `keepIf` rule) or a user or id (one query); false for
+     * registered users and unknown ids.
+     * @example
+     * ```ts
+     * if (await guestUsers.isExpired(user)) showWarning("This guest account is about to go.");
+     * ```
+     */
+    async isExpired(guest: GuestRecord | UserRef): Promise<boolean> {
+      const state = await guestState(guest);
+      return state !== null && isGuestExpired(state.row, settings, state.kept);
+    },
+
+    /**
+     * When a guest expires (and clean-up may delete it), in milliseconds since the epoch;
+     * null for registered users, unknown ids, and guests the `retention.keepIf` rule keeps
+     * forever (`maxAgeIfKept: null`): none of them ever expires. One query at most (the
+     * rule, when set, runs in it). With `expireBy: "lastSeenAt"` the date moves
+     * on with each visit (at most once per `session.refreshInterval`).
+     * @example
+     * ```ts
+     * const until = await guestUsers.expiresAt(user);
+     * if (until) page.notice(`Your work is kept until ${new Date(until).toLocaleDateString()}`);
+     * ```
+     */
+    expiresAt,
+  };
+}

@@ -1,0 +1,76 @@
+import type { GuestData } from "../../store/guest-store.ts";
+import { issueToken } from "../model/tokens.ts";
+import type { User } from "../model/types.ts";
+import type { Context } from "../runtime/context.ts";
+import { insertSession, type Session } from "./sessions.ts";
+
+/** What a guest creation wrote: the user, its first session (when asked for) and `created`. */
+export interface WrittenGuest {
+  readonly user: User;
+  readonly session: Session | null;
+  /** False when an earlier request of the same browser had made it (creation key). */
+  readonly created: boolean;
+}
+
+/** Writes one guest (user, guest row, optional session, funnel count), all or nothing. */
+export type GuestWriter = (
+  username: string,
+  data: GuestData | null,
+  creationKey: string | null,
+  withSession: boolean,
+) => Promise<WrittenGuest>;
+
+/**
+ * The cheapest all-or-nothing way this context has to write a guest: on PostgreSQL with the
+ * default users store (the built-in users table or the app's own, not a custom `userStore`)
+ * ONE statement (one round trip); elsewhere one transaction (BEGIN, user, guest, session,
+ * funnel count, COMMIT). Either way a unique violation (a taken username, a creation key in
+ * use) leaves nothing written and reaches the caller as the driver's error.
+ *
+ * @example
+ * ```ts
+ * const writeGuest = guestWriter(context);
+ * const { user, session } = await writeGuest("guest-ab12", null, null, true);
+ * ```
+ */
+export function guestWriter(context: Context): GuestWriter {
+  const { db, quirks, settings, users, guests } = context;
+  const guestUser = (id: User["id"], username: string, now: number): User => ({
+    id,
+    username,
+    email: null,
+    isGuest: true,
+    createdAt: now,
+    lastLoginAt: null,
+    isStaff: false,
+    hasPassword: false,
+  });
+
+  // The one-statement creation (PostgreSQL) writes users as the default table store does.
+  const insertGuest = context.tableUsers ? quirks.guestInsert?.(settings.tables) : undefined;
+  if (insertGuest) {
+    return async (username, data, creationKey, withSession) => {
+      const now = settings.clock();
+      const issued = withSession ? issueToken() : null;
+      const expiresAt = now + settings.session.maxAge * 1000;
+      const session = issued && { id: issued.id, secretHash: issued.secretHash, expiresAt };
+      const id = await insertGuest(db, { username, now, data, creationKey, session });
+      return {
+        user: guestUser(id, username, now),
+        session: issued && { token: issued.token, expiresAt },
+        created: true,
+      };
+    };
+  }
+
+  return (username, data, creationKey, withSession) => {
+    const now = settings.clock();
+    return db.transaction().execute(async (trx) => {
+      const id = await users.insertUser(trx, { username, passwordHash: null, email: null, now });
+      await guests.insert(trx, id, now, data, creationKey);
+      const session = withSession ? await insertSession(context, trx, id) : null;
+      await context.funnel.bump(trx, "created", 1, now);
+      return { user: guestUser(id, username, now), session, created: true };
+    });
+  };
+}

@@ -1,0 +1,299 @@
+import { GuestUserError, NotGuestError, ValidationError } from "../../shared/errors.ts";
+import { checkOptionKeys } from "../../shared/option-keys.ts";
+import { checkFormText, checkJsonText, checkText } from "../../shared/storable-text.ts";
+import type { GuestData, GuestRecord } from "../../store/guest-store.ts";
+import { normalizeUsername } from "../../store/username-case.ts";
+import { ACCEPT_TERMS_OPTION_KEYS, CREATE_GUEST_OPTION_KEYS } from "../config/option-keys.ts";
+import { refuseReserved } from "../config/reserved-usernames.ts";
+import { checkCredentialText } from "../model/credential-text.ts";
+import { validateInput } from "../model/forms/index.ts";
+import { hashPassword } from "../model/passwords.ts";
+import type { User, UserId } from "../model/types.ts";
+import { crawlerDetector } from "../model/user-agents.ts";
+import { cutToMaxLength, uuidNameGenerator } from "../model/usernames/index.ts";
+import { type Context, toUser, withDatabase } from "../runtime/context.ts";
+import { guestWriter } from "./guest-writes.ts";
+import { mergeGuestInto } from "./merge.ts";
+import { insertSession, type Session } from "./sessions.ts";
+import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
+
+/**
+ * How often a clashing username is replaced by a newly generated one (the generator is told
+ * the attempt, so it can widen its space) before a random UUID-based name is used instead.
+ */
+export const USERNAME_ATTEMPTS = 10;
+
+/**
+ * How long after a guest was made with a creation key a clashing insert with the same key is
+ * handed that guest: the insert race of one page's parallel first writes (they arrive within
+ * milliseconds; seconds under load), not longer. Past it the key is spent: it never reaches
+ * the guest again, and the late write gets a guest of its own, made without the key. The
+ * clocks of the app servers must agree to well within this (NTP does).
+ */
+const CREATION_KEY_WINDOW_MS = 5 * 1000;
+
+/** What {@link createGuestUser} takes; every field optional. */
+export interface CreateGuestUserInput {
+  /** The request that creates the guest: `guestCreated` fires only when it is given. */
+  readonly request?: Request | (() => Request);
+  /** The preferred username; a generated one replaces it if taken. @default a generated name */
+  readonly username?: string;
+  /** Extra data stored on the guest row (JSON). @default null */
+  readonly data?: GuestData | null;
+  /**
+   * A secret tied to the browser asking (the web layer passes an HMAC of its signed CSRF seed
+   * and of the page token the write proved): a second creation with the same key within
+   * 5 seconds (the insert race of parallel first writes) returns
+   * the SAME guest (with a new session) instead of a second one; later, never (a new guest
+   * without the key), nor after the guest's session is ended (`invalidateSession`). Never a
+   * value a visitor could guess or read: whoever can replay it during the race gets the guest.
+   * @default null (every call makes a new guest)
+   */
+  readonly creationKey?: string | null;
+}
+
+/** Anything that names a user: the user object or its id. */
+export type UserRef = Pick<User, "id"> | UserId;
+
+export const idOf = (user: UserRef): UserId => (typeof user === "object" ? user.id : user);
+
+/** Guest operations: the reference's GuestManager and helper functions. */
+export function guestManager(context: Context) {
+  const { db, quirks, settings, users, guests, sessions, events } = context;
+  const isBlocked = crawlerDetector(settings.blockedUserAgents, settings.detectBots);
+  const maxLength = settings.tables.users.usernameMaxLength;
+  const nameFor = (attempt: number) =>
+    attempt <= USERNAME_ATTEMPTS
+      ? settings.generateName({ maxLength, attempt })
+      : uuidNameGenerator({ maxLength, attempt });
+
+  /** User, guest, optional session and funnel count: one statement or one transaction. */
+  const writeGuest = guestWriter(context);
+
+  /**
+   * The guest that holds `key`, with a new session, when it was made during this insert race
+   * (within {@link CREATION_KEY_WINDOW_MS}): a parallel first write of the same page. "spent"
+   * when an older guest holds it (a replay, or a copy of the key: it is never handed over
+   * then), null when no guest holds it (the clash was the username, or the guest is gone).
+   */
+  const converge = async (key: string, withSession: boolean) => {
+    const guest = await guests.findByCreationKey(db, key);
+    if (!guest) return null;
+    if (guest.createdAt < settings.clock() - CREATION_KEY_WINDOW_MS) return "spent" as const;
+    const row = await users.findById(db, guest.userId);
+    if (!row) return null;
+    const session = withSession ? await insertSession(context, db, row.id) : null;
+    return { user: toUser(row, true), session, created: false };
+  };
+
+  async function insertGuest(input: CreateGuestUserInput, withSession: boolean) {
+    // Stored NFKC-normalized, as every username.
+    let username = input.username
+      ? cutToMaxLength(normalizeUsername(input.username), maxLength)
+      : nameFor(1);
+    let key = input.creationKey ?? null;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await writeGuest(username, input.data ?? null, key, withSession);
+      } catch (error) {
+        if (!quirks.isUniqueViolation(error)) throw error;
+        if (key) {
+          // The clash may be this key: a parallel first write of the same page made the guest.
+          const existing = await converge(key, withSession);
+          if (existing === "spent") {
+            // An older guest holds the key: this write gets a guest of its own, without it.
+            key = null;
+            continue;
+          }
+          if (existing) return existing;
+        }
+        if (attempt > USERNAME_ATTEMPTS + 3) {
+          // Unreachable in practice (UUID names): a non-unique-username violation, say.
+          throw new GuestUserError(
+            "USERNAME_EXHAUSTED",
+            `No free username after ${attempt} attempts: check the users table's unique constraints, or use nameGenerator: "uuid".`,
+            { cause: error },
+          );
+        }
+        username = nameFor(attempt + 1);
+        if (attempt > 2) key = null;
+      }
+    }
+  }
+
+  async function create(input: CreateGuestUserInput, withSession: boolean) {
+    checkText("username", input.username);
+    if (input.data) checkJsonText("data", input.data);
+    const created = await withDatabase(context, () => insertGuest(input, withSession));
+    if (created.created) context.metrics.created();
+    if (created.created && input.request && events.has("guestCreated")) {
+      const request = typeof input.request === "function" ? input.request() : input.request;
+      await events.emit("guestCreated", { user: created.user, request });
+    }
+    return created;
+  }
+
+  return {
+    /**
+     * Creates a guest: the user row (no usable password) and its guest row, all or nothing
+     * (ONE statement on PostgreSQL with the default users store, else one transaction). A
+     * taken username is replaced by a generated one (at most {@link USERNAME_ATTEMPTS} tries,
+     * then `USERNAME_EXHAUSTED`). Fires `guestCreated` when a request is given. A `username` or
+     * `data` string no database can store (a NUL character, a lone surrogate) throws
+     * `INVALID_INPUT` before any query.
+     * @example
+     * ```ts
+     * const user = await guestUsers.createGuestUser({ request });
+     * ```
+     */
+    async createGuestUser(input: CreateGuestUserInput = {}): Promise<User> {
+      checkOptionKeys(input, CREATE_GUEST_OPTION_KEYS, "guestUsers.createGuestUser()");
+      return (await create(input, false)).user;
+    },
+
+    /**
+     * Creates a guest AND its first session, all or nothing (one statement on PostgreSQL,
+     * see {@link createGuestUser}): what `maybeCreateGuestUser` does for a visitor. Put
+     * `session.token` in the cookie.
+     * @example
+     * ```ts
+     * const { user, session } = await guestUsers.createGuestSession({ request });
+     * ```
+     */
+    async createGuestSession(
+      input: CreateGuestUserInput = {},
+    ): Promise<{ user: User; session: Session }> {
+      checkOptionKeys(input, CREATE_GUEST_OPTION_KEYS, "guestUsers.createGuestSession()");
+      const { user, session } = await create(input, true);
+      return { user, session: session as Session };
+    },
+
+    /**
+     * True when a request may get a guest as far as the core can tell: guests are enabled and
+     * the User-Agent is present and not a crawler (`blockedUserAgents`, plus isbot's list
+     * unless `detectBots` is false). The web layer adds limits and the app's veto.
+     */
+    canCreateGuest(request: { readonly headers: { get(name: string): string | null } }): boolean {
+      return settings.enabled && !isBlocked(request.headers.get("user-agent"));
+    },
+
+    /** True when the User-Agent is empty, missing or a crawler's (see {@link canCreateGuest}). */
+    isBlockedUserAgent: (userAgent: string | null) => isBlocked(userAgent),
+
+    /**
+     * Converts a guest to a registered user: validates `input` with the convert form, then in
+     * ONE transaction removes the guest row (none: `NOT_GUEST`), sets username and password
+     * on the SAME user row and ends all its sessions. Fires `converted` after commit.
+     * Throws `VALIDATION_FAILED` (nothing changed) for invalid input, a taken username or one in `reservedUsernames` ("This username is reserved."),
+     * `INVALID_INPUT` (before any query) for a field no database can store (a NUL character, a
+     * lone surrogate, a username or e-mail longer than its column); a
+     * username is taken when one differing only in case or NFKC form exists (`"ada"` after
+     * `"Ada"`). It is stored NFKC-normalized. `options.acceptTerms` records that terms version
+     * as accepted in the same transaction.
+     * @default options {} (no terms acceptance recorded)
+     * @example
+     * ```ts
+     * const user = await guestUsers.convert(currentUser, await request.formData());
+     * const { token } = await guestUsers.createSession(user.id); // log in afresh
+     * ```
+     */
+    async convert(user: UserRef, input: unknown, options: AcceptTermsOption = {}): Promise<User> {
+      checkOptionKeys(options, ACCEPT_TERMS_OPTION_KEYS, "guestUsers.convert()");
+      const id = idOf(user);
+      const termsVersion = termsVersionOf(options);
+      const form = settings.convertForm;
+      checkFormText(input);
+      const result = await validateInput(form.schema, input);
+      if (!result.ok) throw new ValidationError(result.fieldErrors);
+      const credentials = form.getCredentials(result.value);
+      checkCredentialText(credentials, maxLength);
+      refuseReserved(settings.reservedUsernames, credentials.username);
+      // Stored NFKC-normalized (normalizeUsername), whatever form produced it; "taken" is
+      // decided without regard to case (findByUsername), so "ada" is refused next to "Ada".
+      const username = credentials.username.normalize("NFKC");
+      const taken = () =>
+        new ValidationError({ username: ["A user with that username already exists."] });
+      const converted = await withDatabase(context, async () => {
+        const existing = await users.findByUsername(db, username);
+        if (existing && existing.id !== id) {
+          if (!(await guests.find(db, id))) throw new NotGuestError(id);
+          throw taken();
+        }
+        const passwordHash = await hashPassword(credentials.password, settings.passwordHashing);
+        try {
+          await db.transaction().execute(async (trx) => {
+            if ((await guests.delete(trx, id)) === 0) throw new NotGuestError(id);
+            await users.setCredentials(trx, id, {
+              username,
+              passwordHash,
+              email: credentials.email ?? null,
+            });
+            await sessions.deleteForUser(trx, id);
+            await context.funnel.bump(trx, "converted", 1, settings.clock());
+            if (termsVersion !== null)
+              await recordTermsAcceptance(context, trx, id, termsVersion, settings.clock());
+          });
+        } catch (error) {
+          if (quirks.isUniqueViolation(error)) throw taken();
+          throw error;
+        }
+        const row = await users.findById(db, id);
+        if (!row) throw new NotGuestError(id);
+        return toUser(row, false);
+      });
+      context.metrics.converted("form");
+      await events.emit("converted", { user: converted });
+      return converted;
+    },
+
+    /**
+     * Merges a guest into an existing account (the guest logged in to it): in ONE transaction
+     * the guest row is locked, the `merged` listeners move the guest's rows to `into` (the
+     * guest's user and guest rows, with its `data`, are still there to read through the
+     * event's `db`), then the guest user is deleted. Returns false, changing nothing, when no
+     * `merged` listener is registered, when a listener throws (reported to the logger; the
+     * guest stays intact), or when `into` is the guest itself. Throws `NOT_GUEST` when `guest`
+     * is not a guest, and `OUTER_DB_IN_LISTENER` (rolled back) when a listener queries
+     * through `guestUsers.db` or another `guestUsers` method instead of the event's `db`.
+     * @example
+     * ```ts
+     * guestUsers.on("merged", async ({ guest, user, db }) => {
+     *   await sql`update notes set user_id = ${user.id} where user_id = ${guest.id}`.execute(db);
+     * });
+     * await guestUsers.mergeGuest(guestUser, registeredUser);
+     * ```
+     */
+    async mergeGuest(guest: User, into: User): Promise<boolean> {
+      return mergeGuestInto(context, guest, into);
+    },
+
+    /**
+     * True when a guest row exists for the user (the database's word, not the snapshot's);
+     * false for `null`/`undefined` (anonymous) and for registered or deleted users.
+     * @example
+     * ```ts
+     * if (await guestUsers.isGuestUser(user)) return redirect("/convert/");
+     * ```
+     */
+    async isGuestUser(user: UserRef | null | undefined): Promise<boolean> {
+      if (user === null || user === undefined) return false;
+      return withDatabase(context, async () => (await guests.find(db, idOf(user))) !== undefined);
+    },
+
+    /** The guest row of a user (created, last seen, extra data), or null for a non-guest. */
+    async getGuest(user: UserRef): Promise<GuestRecord | null> {
+      return withDatabase(context, async () => (await guests.find(db, idOf(user))) ?? null);
+    },
+
+    /**
+     * Replaces a guest's extra JSON data; throws `NOT_GUEST` for a non-guest, `INVALID_INPUT`
+     * (nothing changed) for a string in it that no database can store (a NUL character, a
+     * lone surrogate).
+     */
+    async setGuestData(user: UserRef, data: GuestData | null): Promise<void> {
+      if (data) checkJsonText("data", data);
+      const updated = await withDatabase(context, () => guests.setData(db, idOf(user), data));
+      if (updated === 0) throw new NotGuestError(idOf(user));
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { closest } from "../shared/option-keys.ts";
+import { closest } from "../shared/closest.ts";
 import {
   COMMANDS,
   type CommandName,

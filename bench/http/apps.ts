@@ -26,6 +26,8 @@ export type ServerConfig =
        * @default false
        */
       readonly sessionCache?: boolean;
+      /** Another copy's src/ to run (`--compare`): the child gets it as BENCH_GUEST_USER_SRC. */
+      readonly src?: string;
     }
   | { readonly kind: "bare"; readonly framework: Framework }
   | { readonly kind: "better-auth"; readonly database: DatabaseTarget };

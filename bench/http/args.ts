@@ -30,6 +30,11 @@ export interface BenchOptions {
   readonly betterAuth: boolean;
   /** Start every server with `--cpu-prof`, writing into this directory. */
   readonly profileDir: string | null;
+  /**
+   * Another copy's `src/` (e.g. a worktree of the commit before a change): its guest-user
+   * servers run beside ours in the same interleaved runs, and a table prints ours / theirs.
+   */
+  readonly compare: string | null;
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -44,6 +49,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --connections N                concurrent connections, pipelining 1 (default 10)
   --quick                        smoke preset: 1 run x 1 s, 0.5 s warm-up
   --no-better-auth               skip the Better Auth column
+  --compare DIR                  also run guest-user from another copy's src/ (A/B in one run:
+                                 the same interleaved runs, a table of ours / the other)
   --profile DIR                  run the servers with node --cpu-prof, profiles into DIR
                                  (summarise one with: npx tsx bench/http/profile.ts FILE)
 
@@ -83,6 +90,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
       quick: { type: "boolean", default: false },
       "no-better-auth": { type: "boolean", default: false },
       profile: { type: "string" },
+      compare: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     allowPositionals: false,
@@ -101,5 +109,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
     connections: positive("connections", values.connections, 10, true) || 10,
     betterAuth: values["no-better-auth"] !== true,
     profileDir: values.profile ?? null,
+    compare: values.compare ?? null,
   };
 }

@@ -30,7 +30,12 @@ export function launch(config: ServerConfig, profileDir: string | null = null): 
   if (profileDir) execArgv.push("--cpu-prof", `--cpu-prof-dir=${profileDir}`);
   const child: ChildProcess = fork(SERVER_ENTRY, [], {
     execArgv,
-    env: { ...process.env, BENCH_SERVER: JSON.stringify(config), NODE_ENV: "production" },
+    env: {
+      ...process.env,
+      ...(config.kind === "guest-user" && config.src ? { BENCH_GUEST_USER_SRC: config.src } : {}),
+      BENCH_SERVER: JSON.stringify(config),
+      NODE_ENV: "production",
+    },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

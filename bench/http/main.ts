@@ -46,7 +46,7 @@ import {
 } from "./args.ts";
 import { isolatedDatabase, openProbe, type Probe } from "./databases.ts";
 import { cannon, type Launched, launch } from "./load.ts";
-import { cpuTable, key, problems, type Results, table, targets } from "./report.ts";
+import { compareTable, cpuTable, key, problems, type Results, table, targets } from "./report.ts";
 import {
   checkedRun,
   type Measured,
@@ -105,7 +105,7 @@ function participants(options: BenchOptions, kind: DatabaseKind, db: Probe, resu
       label: string,
       scenarios: Scenario[],
       variant: { createGuests?: "onWrite"; sessionCache?: true },
-    ) =>
+    ) => {
       all.push({
         label: `${kind}/${label}/${framework}`,
         config: { kind: "guest-user", framework, database, ...variant },
@@ -113,6 +113,15 @@ function participants(options: BenchOptions, kind: DatabaseKind, db: Probe, resu
         prepare: (port, scenario) => prepareGuestUser(port, scenario, db),
         record: (scenario, result) => results.guestUser.set(key(kind, framework, scenario), result),
       });
+      if (options.compare === null) return;
+      all.push({
+        label: `${kind}/${label}@compare/${framework}`,
+        config: { kind: "guest-user", framework, database, ...variant, src: options.compare },
+        scenarios,
+        prepare: (port, scenario) => prepareGuestUser(port, scenario, db),
+        record: (scenario, result) => results.compare.set(key(kind, framework, scenario), result),
+      });
+    };
     if (eager.length > 0) guestUser("guest-user", eager, {});
     if (lazy.length > 0) guestUser("guest-user-onWrite", lazy, { createGuests: "onWrite" });
     if (cached.length > 0) guestUser("guest-user-sessionCache", cached, { sessionCache: true });
@@ -229,7 +238,12 @@ async function main() {
     `${options.runs} run(s) x ${options.duration} s after a ${options.warmup} s warm-up per server and scenario,` +
     ` ${options.connections} connections, pipelining 1; ${availableParallelism()} CPUs, Node ${process.version}`;
   log(`guest-user HTTP bench: ${setup}`);
-  const results: Results = { guestUser: new Map(), bare: new Map(), betterAuth: new Map() };
+  const results: Results = {
+    guestUser: new Map(),
+    bare: new Map(),
+    betterAuth: new Map(),
+    compare: new Map(),
+  };
   try {
     for (const kind of options.databases) await benchDatabase(options, kind, results);
   } finally {
@@ -243,6 +257,10 @@ async function main() {
       " Better Auth 1.7 + anonymous() on node:http (toNodeHandler): the same number beside every framework.\n",
   );
   console.log(table(results, options.databases, options.frameworks, options.scenarios));
+  if (options.compare !== null) {
+    console.log(`\nThis src/ beside --compare ${options.compare} (the same interleaved runs):\n`);
+    console.log(compareTable(results, options.databases, options.frameworks, options.scenarios));
+  }
   console.log("\nCPU time per request (µs; the same runs, read from /proc):\n");
   console.log(cpuTable(results, options.databases, options.frameworks, options.scenarios));
   const issues = problems(results);

@@ -6,6 +6,8 @@ export interface Results {
   guestUser: Map<string, Measured | Error>;
   bare: Map<string, Measured | Error>;
   betterAuth: Map<string, Measured | Error>;
+  /** guest-user from the `--compare` copy of src/, keyed like `guestUser`. */
+  compare: Map<string, Measured | Error>;
 }
 
 export const key = (...parts: string[]) => parts.join("/");
@@ -235,4 +237,24 @@ export function targets(
     }
   }
   return { lines, missed };
+}
+
+/** `--compare`: req/s of this src/ and of the other copy, per database, framework and scenario. */
+export function compareTable(
+  results: Results,
+  databases: readonly DatabaseKind[],
+  frameworks: readonly Framework[],
+  scenarios: readonly Scenario[],
+): string {
+  const lines = [
+    "| database | framework | scenario | this src/ | --compare | this / compare |",
+    "|---|---|---|---:|---:|---:|",
+  ];
+  for (const { db, framework, scenario, gu } of rows(results, databases, frameworks, scenarios)) {
+    const other = results.compare.get(key(db, framework, scenario));
+    lines.push(
+      `| ${db} | ${framework} | ${LABELS[scenario]} | ${cell(gu)} | ${cell(other)} | ${percent(rate(gu), rate(other))} |`,
+    );
+  }
+  return lines.join("\n");
 }

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { accepted, type EntriesOf, optionBag } from "../shared/option-schema.ts";
-import { integerFrom, matching, oneOf } from "../shared/option-values.ts";
+import { integerFrom, matching, oneOf, orNull } from "../shared/option-values.ts";
 
 /**
  * Where the users live: the built-in `guest_user_users` table, or the app's own users table
@@ -130,21 +130,21 @@ const optionalColumn = (name: string) => v.optional(v.nullable(identifier), name
 
 /** The schema of {@link TableOptions}: its entries are `createGuestUsers()`'s too. */
 export const TABLE_OPTIONS = optionBag({
-  tablePrefix: v.optional(
+  tablePrefix: v.nullish(
     accepted<string>(
       (value) => value === "" || IDENTIFIER.test(value as string),
       IDENTIFIER_EXPECTED,
     ),
     "guest_user_",
   ),
-  users: v.optional(
+  users: v.nullish(
     optionBag({
       table: v.optional(identifier),
-      columns: v.optional(
+      columns: v.nullish(
         optionBag({
-          id: v.optional(identifier, "id"),
-          username: v.optional(identifier, "username"),
-          password: v.optional(identifier, "password"),
+          id: v.nullish(identifier, "id"),
+          username: v.nullish(identifier, "username"),
+          password: v.nullish(identifier, "password"),
           email: optionalColumn("email"),
           createdAt: optionalColumn("created_at"),
           lastLoginAt: optionalColumn("last_login_at"),
@@ -152,11 +152,11 @@ export const TABLE_OPTIONS = optionBag({
         } satisfies EntriesOf<NonNullable<UsersTableOptions["columns"]>>),
         {},
       ),
-      idType: v.optional(oneOf("integer", "string"), "integer"),
-      idColumnType: v.optional(
+      idType: v.nullish(oneOf("integer", "string"), "integer"),
+      idColumnType: orNull(
         matching(/^[A-Za-z][A-Za-z0-9_ (),]*$/, 'an SQL type such as "bigint" or "char(36)"'),
       ),
-      usernameMaxLength: v.optional(integerFrom(8, 255), 150),
+      usernameMaxLength: v.nullish(integerFrom(8, 255), 150),
     } satisfies EntriesOf<UsersTableOptions>),
     {},
   ),

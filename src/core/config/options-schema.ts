@@ -47,20 +47,24 @@ import { SESSION_CACHE_OPTIONS } from "./session-cache-options.ts";
  * limit store, a meter, a form) are checked by kind at most, never looked into.
  */
 
-/** {@link SessionOptions}: `refreshInterval` below `maxAge`. */
+/** {@link SessionOptions}: a `refreshInterval` given must be below `maxAge` (its default need not). */
 const SESSION_OPTIONS = v.pipe(
   optionBag({
     maxAge: v.optional(seconds, TWO_WEEKS),
-    refreshInterval: v.optional(seconds, 3600),
+    refreshInterval: v.optional(seconds),
   } satisfies EntriesOf<SessionOptions>),
   v.forward(
     v.check(
-      ({ maxAge, refreshInterval }) => refreshInterval < maxAge,
+      ({ maxAge, refreshInterval }) => refreshInterval === undefined || refreshInterval < maxAge,
       (issue) =>
         `expected a positive number of seconds below session.maxAge, got ${describe(issue.input.refreshInterval)}`,
     ),
     ["refreshInterval"],
   ),
+  v.transform(({ maxAge, refreshInterval }) => ({
+    maxAge,
+    refreshInterval: refreshInterval ?? 3600,
+  })),
 );
 
 /** {@link CookieOptions}; `domain` null when absent (the current host only). */
@@ -132,7 +136,7 @@ export const GUEST_USERS_OPTIONS = v.pipe(
   optionBag({
     database: v.optional(given<DatabaseSource>()),
     enabled: v.optional(trueOrFalse, true),
-    nameGenerator: v.optional(
+    nameGenerator: v.nullish(
       accepted<NameGeneratorSetting>(
         (value) =>
           typeof value === "function" || ["uuid", "numbered", "friendly"].includes(value as string),
@@ -167,7 +171,7 @@ export const GUEST_USERS_OPTIONS = v.pipe(
     loginRedirectUrl: v.optional(url, "/accounts/profile/"),
     blockedUserAgents: v.optional(BLOCKED_USER_AGENTS, DEFAULT_BLOCKED_USER_AGENTS),
     detectBots: v.optional(trueOrFalse, true),
-    session: v.optional(SESSION_OPTIONS, {}),
+    session: v.nullish(SESSION_OPTIONS, {}),
     sessionCache: orNull(SESSION_CACHE_OPTIONS),
     passwordHashing: v.optional(SCRYPT_PARAMS, DEFAULT_SCRYPT),
     userStore: v.optional(given<UserStore | ((defaults: UserStore) => UserStore)>()),
@@ -183,7 +187,7 @@ export const GUEST_USERS_OPTIONS = v.pipe(
         describeSecret,
       ),
     ),
-    cookie: v.optional(COOKIE_OPTIONS, {}),
+    cookie: v.nullish(COOKIE_OPTIONS, {}),
     guestCreationLimit: orNull(RATE_LIMIT),
     createGuests: v.optional(oneOf("onVisit", "onWrite"), "onVisit"),
     beforeGuestCreated: orNull(

@@ -69,15 +69,15 @@ export interface SessionCacheOptions {
  */
 export const SESSION_CACHE_OPTIONS = v.pipe(
   optionBag({
-    ttlMs: v.optional(
+    ttlMs: v.nullish(
       accepted<number>(
         (value) => typeof value === "number" && Number.isFinite(value) && value > 0,
         "a positive number of milliseconds",
       ),
       30_000,
     ),
-    max: v.optional(positiveInteger, 10_000),
-    invalidation: v.optional(oneOf("auto", "postgres", "redis", "local"), "auto"),
+    max: v.nullish(positiveInteger, 10_000),
+    invalidation: v.nullish(oneOf("auto", "postgres", "redis", "local"), "auto"),
     redis: orNull(
       withMethods<RedisPubSubClient>(
         ["publish", "duplicate"],

@@ -43,10 +43,12 @@ export type { ScryptParams } from "./core/model/passwords.ts";
 export type {
   ConvertForm,
   Credentials,
+  DeleteExpiredResult,
   FormField,
   Identity,
   User,
   UserId,
+  UserRef,
 } from "./core/model/types.ts";
 export { DEFAULT_BLOCKED_USER_AGENTS } from "./core/model/user-agents.ts";
 export type {
@@ -62,15 +64,11 @@ export type {
   GuestPage,
   ListGuestsOptions,
 } from "./core/operations/admin.ts";
-export type {
-  CleanupProgress,
-  DeleteExpiredOptions,
-  DeleteExpiredResult,
-} from "./core/operations/cleanup.ts";
+export type { CleanupProgress, DeleteExpiredOptions } from "./core/operations/cleanup.ts";
 export type { CleanupStatus } from "./core/operations/cleanup-schedule.ts";
 export type { DeleteUserOptions } from "./core/operations/deletion.ts";
 export type { Funnel, FunnelDay, FunnelOptions, FunnelTotals } from "./core/operations/funnel.ts";
-export type { CreateGuestUserInput, UserRef } from "./core/operations/guests.ts";
+export type { CreateGuestUserInput } from "./core/operations/guests.ts";
 export {
   type ConnectOutcome,
   IdentityTakenError,

@@ -27,13 +27,25 @@ import { hideCredentials } from "./hide-credentials.ts";
  */
 export type EntriesOf<T> = { readonly [K in keyof T]-?: v.GenericSchema };
 
+/**
+ * `true` only when `A` and `B` are one type (each assignable to the other). Ties a resolved
+ * type written out for its documentation to the schema that makes it, so they cannot drift.
+ *
+ * @example
+ * ```ts
+ * const _same: Same<Retention, Required<v.InferOutput<typeof RETENTION_OPTIONS>>> = true;
+ * ```
+ */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 /** Marks an unknown-key message so {@link parseOptions} can name the key's full path. */
 const UNKNOWN_KEY = "\u0000unknown-key\u0000";
 
 /**
  * A strict option bag: an object with exactly these keys (each optional or not as its schema
- * says). A key it does not know fails as "Unknown option `x`: did you mean `y`?"; a value that
- * is not an object fails as "expected an object".
+ * says). A key it does not know fails as "Unknown option `x`: did you mean `y`?"; a required
+ * key that is missing, as its schema says of `undefined`; a value that is not an object, as
+ * "expected an object".
  *
  * @example
  * ```ts
@@ -42,11 +54,15 @@ const UNKNOWN_KEY = "\u0000unknown-key\u0000";
  */
 export function optionBag<const E extends v.ObjectEntries>(entries: E) {
   const known = Object.keys(entries);
-  return v.strictObject(entries, (issue) =>
-    issue.expected === "never"
-      ? `${UNKNOWN_KEY}${JSON.stringify(known)}`
-      : `expected an object, got ${describe(issue.input)}`,
-  );
+  return v.strictObject(entries, (issue) => {
+    if (issue.expected === "never") return `${UNKNOWN_KEY}${JSON.stringify(known)}`;
+    const missing = issue.path?.[0]?.key;
+    if (typeof missing === "string" && Object.hasOwn(entries, missing)) {
+      const schema = entries[missing] as v.GenericSchema;
+      return v.safeParse(schema, undefined).issues?.[0].message ?? "required";
+    }
+    return `expected an object, got ${describe(issue.input)}`;
+  });
 }
 
 /**

@@ -1,4 +1,6 @@
-import { InvalidConfigError } from "../shared/errors.ts";
+import * as v from "valibot";
+import { accepted, type EntriesOf, optionBag } from "../shared/option-schema.ts";
+import { integerFrom, matching, oneOf, orNull } from "../shared/option-values.ts";
 
 /**
  * Where the users live: the built-in `guest_user_users` table, or the app's own users table
@@ -121,75 +123,69 @@ export interface TableOptions {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const IDENTIFIER_EXPECTED =
+  "a plain SQL identifier (letters, digits, underscore; at most 63 characters)";
+const identifier = matching(IDENTIFIER, IDENTIFIER_EXPECTED);
+const optionalColumn = (name: string) => v.optional(v.nullable(identifier), name);
 
-function identifier(option: string, value: string): string {
-  if (typeof value !== "string" || !IDENTIFIER.test(value)) {
-    throw new InvalidConfigError(
-      option,
-      `expected a plain SQL identifier (letters, digits, underscore; at most 63 characters), got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
+/** The schema of {@link TableOptions}: its entries are `createGuestUsers()`'s too. */
+export const TABLE_OPTIONS = optionBag({
+  tablePrefix: v.nullish(
+    accepted<string>(
+      (value) => value === "" || IDENTIFIER.test(value as string),
+      IDENTIFIER_EXPECTED,
+    ),
+    "guest_user_",
+  ),
+  users: v.nullish(
+    optionBag({
+      table: v.optional(identifier),
+      columns: v.nullish(
+        optionBag({
+          id: v.nullish(identifier, "id"),
+          username: v.nullish(identifier, "username"),
+          password: v.nullish(identifier, "password"),
+          email: optionalColumn("email"),
+          createdAt: optionalColumn("created_at"),
+          lastLoginAt: optionalColumn("last_login_at"),
+          isStaff: v.optional(v.nullable(identifier)),
+        } satisfies EntriesOf<NonNullable<UsersTableOptions["columns"]>>),
+        {},
+      ),
+      idType: v.nullish(oneOf("integer", "string"), "integer"),
+      idColumnType: orNull(
+        matching(/^[A-Za-z][A-Za-z0-9_ (),]*$/, 'an SQL type such as "bigint" or "char(36)"'),
+      ),
+      usernameMaxLength: v.nullish(integerFrom(8, 255), 150),
+    } satisfies EntriesOf<UsersTableOptions>),
+    {},
+  ),
+} satisfies EntriesOf<TableOptions>);
 
-function optionalIdentifier(
-  option: string,
-  value: string | null | undefined,
-  fallback: string | null,
-) {
-  if (value === null) return null;
-  return identifier(option, value ?? (fallback as string));
-}
-
-/** Resolves and checks table options; throws {@link InvalidConfigError} naming the bad option. */
-export function resolveTables(options: TableOptions = {}): Tables {
-  const prefix = options.tablePrefix ?? "guest_user_";
-  if (prefix !== "") identifier("tablePrefix", prefix);
-  const users = options.users ?? {};
+/**
+ * The table names from the checked table options: the users table (ours, `<prefix>users`,
+ * unless named) and every table this library owns.
+ *
+ * @example
+ * ```ts
+ * resolveTables(parseOptions(TABLE_OPTIONS, { tablePrefix: "app_" }, "example()")).sessions; // "app_sessions"
+ * ```
+ */
+export function resolveTables({
+  tablePrefix: prefix,
+  users,
+}: v.InferOutput<typeof TABLE_OPTIONS>): Tables {
+  const { columns } = users;
   const builtIn = users.table === undefined;
-  const columns = users.columns ?? {};
-  const idType = users.idType ?? "integer";
-  if (idType !== "integer" && idType !== "string") {
-    throw new InvalidConfigError(
-      "users.idType",
-      `expected "integer" or "string", got ${JSON.stringify(idType)}`,
-    );
-  }
-  const usernameMaxLength = users.usernameMaxLength ?? 150;
-  if (!Number.isInteger(usernameMaxLength) || usernameMaxLength < 8 || usernameMaxLength > 255) {
-    throw new InvalidConfigError(
-      "users.usernameMaxLength",
-      `expected an integer from 8 to 255, got ${usernameMaxLength}`,
-    );
-  }
-  if (users.idColumnType !== undefined && !/^[A-Za-z][A-Za-z0-9_ (),]*$/.test(users.idColumnType)) {
-    throw new InvalidConfigError(
-      "users.idColumnType",
-      `expected an SQL type such as "bigint" or "char(36)", got ${JSON.stringify(users.idColumnType)}`,
-    );
-  }
   return {
     users: {
-      table: identifier("users.table", users.table ?? `${prefix}users`),
+      ...columns,
+      table: users.table ?? `${prefix}users`,
       builtIn,
-      id: identifier("users.columns.id", columns.id ?? "id"),
-      username: identifier("users.columns.username", columns.username ?? "username"),
-      password: identifier("users.columns.password", columns.password ?? "password"),
-      email: optionalIdentifier("users.columns.email", columns.email, "email"),
-      createdAt: optionalIdentifier("users.columns.createdAt", columns.createdAt, "created_at"),
-      lastLoginAt: optionalIdentifier(
-        "users.columns.lastLoginAt",
-        columns.lastLoginAt,
-        "last_login_at",
-      ),
-      isStaff: optionalIdentifier(
-        "users.columns.isStaff",
-        columns.isStaff === undefined && !builtIn ? null : columns.isStaff,
-        "is_staff",
-      ),
-      idType,
+      isStaff: columns.isStaff !== undefined ? columns.isStaff : builtIn ? "is_staff" : null,
+      idType: users.idType,
       idColumnType: users.idColumnType ?? null,
-      usernameMaxLength,
+      usernameMaxLength: users.usernameMaxLength,
     },
     sessions: `${prefix}sessions`,
     guests: `${prefix}guests`,

@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import {
   type CleanupScheduleOptions,
   parseInterval,
-  resolveCleanupSchedule,
 } from "../../src/core/config/cleanup-schedule-options.ts";
 import { resolveSettings } from "../../src/core/config/settings.ts";
 import {
@@ -63,7 +62,6 @@ describe("the cleanup option", () => {
     expect(
       resolveSettings({ cleanup: { every: 60_000, batchSize: 50_000 } }).cleanup,
     ).toMatchObject({ everyMs: 60_000, batchSize: 50_000 });
-    expect(resolveCleanupSchedule({ every: 50 }, 10)).toMatchObject({ everyMs: 50 });
   });
 
   it("refuses bad values with INVALID_CONFIG naming the field and what it accepts", () => {

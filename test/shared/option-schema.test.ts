@@ -59,6 +59,13 @@ describe("parseOptions()", () => {
     );
   });
 
+  it("names a missing required key as its schema says of `undefined`", () => {
+    const required = optionBag({ every: seconds, label: v.optional(v.string()) });
+    expect(() => parseOptions(required, {}, "example()")).toThrow(
+      "Invalid option `every`: expected a positive number of seconds, got undefined",
+    );
+  });
+
   it("names a bad value by its path and what it expects, hiding URL passwords", () => {
     expect(refusal({ session: { maxAge: -1 } }).message).toBe(
       "Invalid option `session.maxAge`: expected a positive number of seconds, got -1",

@@ -1,7 +1,7 @@
-import { InvalidConfigError } from "../../shared/errors.ts";
-import type { KeysOf } from "../../shared/option-keys.ts";
-import type { DeleteExpiredResult } from "../operations/cleanup.ts";
-import { describe } from "./checks.ts";
+import * as v from "valibot";
+import { accepted, type EntriesOf, optionBag, type Same } from "../../shared/option-schema.ts";
+import { aFunction, integerFrom, orNull } from "../../shared/option-values.ts";
+import type { DeleteExpiredResult } from "../model/types.ts";
 
 /**
  * Runs `deleteExpired()` on a schedule inside the app, as an alternative to cron: every
@@ -45,32 +45,12 @@ export interface CleanupScheduleOptions {
   readonly onRun?: ((result: DeleteExpiredResult) => void) | null;
 }
 
-/** The keys of {@link CleanupScheduleOptions}, for the unknown-option check (every key listed). */
-export const CLEANUP_SCHEDULE_OPTION_KEYS = {
-  every: true,
-  batchSize: true,
-  onError: true,
-  onRun: true,
-} as const satisfies KeysOf<CleanupScheduleOptions>;
-
-/** {@link CleanupScheduleOptions} checked, defaults filled in. */
-export interface CleanupSchedule {
-  /** Milliseconds between the end of a round and the start of the next (before the jitter). */
-  readonly everyMs: number;
-  /** null: `deleteExpired()`'s own default. */
-  readonly batchSize: number | null;
-  readonly onError: ((error: unknown) => void) | null;
-  readonly onRun: ((result: DeleteExpiredResult) => void) | null;
-}
-
 /** The shortest interval accepted: more often would mostly take and drop the lock. */
 export const MINIMUM_CLEANUP_INTERVAL_MS = 60_000;
 /** The longest: 7 days (and a timer's 32-bit limit, ~24.8 days, stays far). Beyond, use cron. */
 export const MAXIMUM_CLEANUP_INTERVAL_MS = 7 * 86_400_000;
 
 const UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const EVERY_EXPECTED =
-  'a duration such as "30s", "15m", "1h" or "1d", or a number of milliseconds, from 1 minute to 7 days';
 
 /**
  * A duration as `every` accepts it, in milliseconds, or null when it is not one.
@@ -90,50 +70,41 @@ export function parseInterval(value: unknown): number | null {
   return ms > 0 ? ms : null;
 }
 
+const isInterval = (value: unknown) => {
+  const ms = parseInterval(value);
+  return ms !== null && ms >= MINIMUM_CLEANUP_INTERVAL_MS && ms <= MAXIMUM_CLEANUP_INTERVAL_MS;
+};
+
 /**
- * Checks the `cleanup` option. Throws `INVALID_CONFIG` naming the bad field and what it
- * accepts. `minimumMs` exists for tests (which tick every few milliseconds).
+ * The `cleanup` option's schema: `every` read as milliseconds (`everyMs`), the hooks and
+ * `batchSize` as given (absent: null; a null `batchSize` is `deleteExpired()`'s own default).
  *
  * @example
  * ```ts
- * resolveCleanupSchedule({ every: "1h" }); // { everyMs: 3600000, batchSize: null, onError: null, onRun: null }
- * resolveCleanupSchedule(undefined); // null (no schedule)
+ * parseOptions(CLEANUP_SCHEDULE_OPTIONS, { every: "1h" }, "createGuestUsers()");
+ * // { everyMs: 3600000, batchSize: null, onError: null, onRun: null }
  * ```
  */
-export function resolveCleanupSchedule(
-  option: CleanupScheduleOptions | null | undefined,
-  minimumMs = MINIMUM_CLEANUP_INTERVAL_MS,
-): CleanupSchedule | null {
-  if (option === undefined || option === null) return null;
-  if (typeof option !== "object")
-    throw new InvalidConfigError(
-      "cleanup",
-      `expected null or { every, batchSize, onError, onRun }, got ${describe(option)}`,
-    );
-  const everyMs = parseInterval(option.every);
-  if (everyMs === null || everyMs < minimumMs || everyMs > MAXIMUM_CLEANUP_INTERVAL_MS)
-    throw new InvalidConfigError(
-      "cleanup.every",
-      `expected ${EVERY_EXPECTED}, got ${describe(option.every)}`,
-    );
-  const batchSize = option.batchSize ?? null;
-  if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000))
-    throw new InvalidConfigError(
-      "cleanup.batchSize",
-      `expected an integer from 1 to 50000, got ${describe(option.batchSize)}`,
-    );
-  for (const hook of ["onError", "onRun"] as const) {
-    const value = option[hook];
-    if (value !== undefined && value !== null && typeof value !== "function")
-      throw new InvalidConfigError(
-        `cleanup.${hook}`,
-        `expected a function or null, got ${describe(value)}`,
-      );
-  }
-  return {
-    everyMs,
-    batchSize,
-    onError: option.onError ?? null,
-    onRun: option.onRun ?? null,
-  };
+export const CLEANUP_SCHEDULE_OPTIONS = v.pipe(
+  optionBag({
+    every: accepted<string | number>(
+      isInterval,
+      'a duration such as "30s", "15m", "1h" or "1d", or a number of milliseconds, from 1 minute to 7 days',
+    ),
+    batchSize: orNull(integerFrom(1, 50_000)),
+    onError: orNull(aFunction<(error: unknown) => void>("a function or null")),
+    onRun: orNull(aFunction<(result: DeleteExpiredResult) => void>("a function or null")),
+  } satisfies EntriesOf<CleanupScheduleOptions>),
+  v.transform(({ every, ...rest }) => ({ everyMs: parseInterval(every) as number, ...rest })),
+);
+
+/** {@link CleanupScheduleOptions} checked, defaults filled in. */
+export interface CleanupSchedule {
+  /** Milliseconds between the end of a round and the start of the next (before the jitter). */
+  readonly everyMs: number;
+  /** null: `deleteExpired()`'s own default. */
+  readonly batchSize: number | null;
+  readonly onError: ((error: unknown) => void) | null;
+  readonly onRun: ((result: DeleteExpiredResult) => void) | null;
 }
+const _schedule: Same<CleanupSchedule, v.InferOutput<typeof CLEANUP_SCHEDULE_OPTIONS>> = true;

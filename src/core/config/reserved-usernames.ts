@@ -1,6 +1,7 @@
+import * as v from "valibot";
 import { ValidationError } from "../../shared/errors.ts";
+import { accepted } from "../../shared/option-schema.ts";
 import { usernameKey } from "../../store/username-case.ts";
-import { check } from "./checks.ts";
 
 /**
  * The names nobody gets by signing up, converting, or signing in with a social identity
@@ -34,25 +35,23 @@ export const DEFAULT_RESERVED_USERNAMES: readonly string[] = [
 export const RESERVED_USERNAME_MESSAGE = "This username is reserved.";
 
 /**
- * Checks the `reservedUsernames` option and returns the names' keys (usernameKey form), the
- * form every comparison uses.
+ * The `reservedUsernames` option's schema: the names as keys (usernameKey form), the form
+ * every comparison uses.
  * @example
  * ```ts
- * resolveReservedUsernames(["Admin"]).has("admin"); // true
+ * parseOptions(RESERVED_USERNAMES, ["Admin"], "createGuestUsers()").has("admin"); // true
  * ```
  */
-export function resolveReservedUsernames(
-  value: readonly string[] | undefined,
-): ReadonlySet<string> {
-  const names = check(
-    "reservedUsernames",
-    value,
-    DEFAULT_RESERVED_USERNAMES,
-    (v) => Array.isArray(v) && v.every((name) => typeof name === "string" && name.trim() !== ""),
+export const RESERVED_USERNAMES = v.pipe(
+  accepted<readonly string[]>(
+    (value) =>
+      Array.isArray(value) && value.every((name) => typeof name === "string" && name.trim() !== ""),
     'an array of usernames, e.g. [...DEFAULT_RESERVED_USERNAMES, "billing"] (from guest-user/forms), or [] for none',
-  );
-  return new Set(names.map((name) => usernameKey(name.trim())));
-}
+  ),
+  v.transform(
+    (names): ReadonlySet<string> => new Set(names.map((name) => usernameKey(name.trim()))),
+  ),
+);
 
 /**
  * Throws `VALIDATION_FAILED` with the username field's error "This username is reserved."

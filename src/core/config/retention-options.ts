@@ -1,7 +1,7 @@
-import { InvalidConfigError } from "../../shared/errors.ts";
-import type { KeysOf } from "../../shared/option-keys.ts";
+import * as v from "valibot";
+import { accepted, type EntriesOf, optionBag, type Same } from "../../shared/option-schema.ts";
+import { aFunction, isSeconds, orNull, seconds } from "../../shared/option-values.ts";
 import type { KeepIf } from "../../store/retention.ts";
-import { describe } from "./checks.ts";
 
 export type { KeepIf } from "../../store/retention.ts";
 
@@ -43,12 +43,18 @@ export interface RetentionOptions {
   readonly maxAgeIfKept?: number | null;
 }
 
-/** The keys of {@link RetentionOptions}, for the unknown-option check (every key listed). */
-export const RETENTION_OPTION_KEYS = {
-  maxAge: true,
-  keepIf: true,
-  maxAgeIfKept: true,
-} as const satisfies KeysOf<RetentionOptions>;
+/** The `retention` option's schema (its `maxAge` and the top-level one: see `resolveSettings`). */
+export const RETENTION_OPTIONS = optionBag({
+  maxAge: v.optional(seconds),
+  keepIf: orNull(
+    aFunction<KeepIf>(
+      "a function from the user id to an SQL expression: (userId) => sql`exists (...)`",
+    ),
+  ),
+  maxAgeIfKept: orNull(
+    accepted<number>(isSeconds, "a positive number of seconds or null (forever)"),
+  ),
+} satisfies EntriesOf<RetentionOptions>);
 
 /** {@link RetentionOptions} checked, defaults filled in. */
 export interface Retention {
@@ -58,53 +64,4 @@ export interface Retention {
   /** Seconds a kept guest lives; null = forever. Meaningless when `keepIf` is null. */
   readonly maxAgeIfKept: number | null;
 }
-
-const isSeconds = (value: unknown): value is number =>
-  typeof value === "number" && Number.isFinite(value) && value > 0;
-
-/**
- * Checks the `retention` option against the top-level `maxAge` (the default: 14 days).
- * Throws `INVALID_CONFIG` naming the bad field.
- *
- * @example
- * ```ts
- * resolveRetention({ keepIf }, undefined); // { maxAge: 1209600, keepIf, maxAgeIfKept: null }
- * ```
- */
-export function resolveRetention(
-  retention: RetentionOptions | null | undefined,
-  maxAge: number,
-  maxAgeGiven: boolean,
-): Retention {
-  if (retention === undefined || retention === null) {
-    return { maxAge, keepIf: null, maxAgeIfKept: null };
-  }
-  if (typeof retention !== "object")
-    throw new InvalidConfigError(
-      "retention",
-      `expected { maxAge, keepIf, maxAgeIfKept }, got ${describe(retention)}`,
-    );
-  if (retention.maxAge !== undefined && maxAgeGiven)
-    throw new InvalidConfigError(
-      "retention.maxAge",
-      "the top-level `maxAge` is given too: keep one of the two",
-    );
-  if (retention.maxAge !== undefined && !isSeconds(retention.maxAge))
-    throw new InvalidConfigError(
-      "retention.maxAge",
-      `expected a positive number of seconds, got ${describe(retention.maxAge)}`,
-    );
-  const keepIf = retention.keepIf ?? null;
-  if (keepIf !== null && typeof keepIf !== "function")
-    throw new InvalidConfigError(
-      "retention.keepIf",
-      "expected a function from the user id to an SQL expression: (userId) => sql`exists (...)`",
-    );
-  const maxAgeIfKept = retention.maxAgeIfKept ?? null;
-  if (maxAgeIfKept !== null && !isSeconds(maxAgeIfKept))
-    throw new InvalidConfigError(
-      "retention.maxAgeIfKept",
-      `expected a positive number of seconds or null (forever), got ${describe(maxAgeIfKept)}`,
-    );
-  return { maxAge: retention.maxAge ?? maxAge, keepIf, maxAgeIfKept };
-}
+const _retention: Same<Retention, Required<v.InferOutput<typeof RETENTION_OPTIONS>>> = true;

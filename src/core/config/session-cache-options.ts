@@ -1,7 +1,13 @@
+import * as v from "valibot";
 import type { RedisPubSubClient } from "../../cache/redis-pubsub.ts";
-import { InvalidConfigError } from "../../shared/errors.ts";
-import type { KeysOf } from "../../shared/option-keys.ts";
-import { describe } from "./checks.ts";
+import { accepted, type EntriesOf, optionBag, type Same } from "../../shared/option-schema.ts";
+import {
+  matching,
+  oneOf,
+  orNull,
+  positiveInteger,
+  withMethods,
+} from "../../shared/option-values.ts";
 
 /** How revocations reach the other servers' caches. */
 export type SessionCacheInvalidation = "auto" | "postgres" | "redis" | "local";
@@ -58,16 +64,36 @@ export interface SessionCacheOptions {
 }
 
 /**
- * The keys of {@link SessionCacheOptions}, for the unknown-option check (every key listed;
- * `redis` is the app's client, never looked into).
+ * The `sessionCache` option's schema: defaults filled in, `redis` and `channel` null when
+ * absent; `invalidation: "redis"` needs a client.
  */
-export const SESSION_CACHE_OPTION_KEYS = {
-  ttlMs: true,
-  max: true,
-  invalidation: true,
-  redis: true,
-  channel: true,
-} as const satisfies KeysOf<SessionCacheOptions>;
+export const SESSION_CACHE_OPTIONS = v.pipe(
+  optionBag({
+    ttlMs: v.nullish(
+      accepted<number>(
+        (value) => typeof value === "number" && Number.isFinite(value) && value > 0,
+        "a positive number of milliseconds",
+      ),
+      30_000,
+    ),
+    max: v.nullish(positiveInteger, 10_000),
+    invalidation: v.nullish(oneOf("auto", "postgres", "redis", "local"), "auto"),
+    redis: orNull(
+      withMethods<RedisPubSubClient>(
+        ["publish", "duplicate"],
+        "an ioredis 5 client (new Redis(url))",
+      ),
+    ),
+    channel: orNull(matching(/^[\w.:-]{1,63}$/, '1 to 63 letters, digits or ".:-_"')),
+  } satisfies EntriesOf<SessionCacheOptions>),
+  v.forward(
+    v.check(
+      (cache) => cache.invalidation !== "redis" || cache.redis !== null,
+      'invalidation "redis" needs a client: pass `sessionCache: { redis: new Redis(url) }`',
+    ),
+    ["redis"],
+  ),
+);
 
 /** {@link SessionCacheOptions} checked, defaults filled in. */
 export interface ResolvedSessionCache {
@@ -77,63 +103,4 @@ export interface ResolvedSessionCache {
   readonly redis: RedisPubSubClient | null;
   readonly channel: string | null;
 }
-
-const MODES: readonly SessionCacheInvalidation[] = ["auto", "postgres", "redis", "local"];
-
-/**
- * Checks the `sessionCache` option: null when absent (the cache is off), else the settings.
- * Throws `INVALID_CONFIG` naming the bad field.
- * @example
- * ```ts
- * resolveSessionCache({ ttlMs: 5000 }); // { ttlMs: 5000, max: 10000, invalidation: "auto", ... }
- * ```
- */
-export function resolveSessionCache(
-  value: SessionCacheOptions | null | undefined,
-): ResolvedSessionCache | null {
-  if (value === undefined || value === null || (value as unknown) === false) return null;
-  if (typeof value !== "object")
-    throw new InvalidConfigError(
-      "sessionCache",
-      `expected null or { ttlMs, max, invalidation, redis }, got ${describe(value)}`,
-    );
-  const ttlMs = value.ttlMs ?? 30_000;
-  if (typeof ttlMs !== "number" || !Number.isFinite(ttlMs) || ttlMs <= 0)
-    throw new InvalidConfigError(
-      "sessionCache.ttlMs",
-      `expected a positive number of milliseconds, got ${describe(ttlMs)}`,
-    );
-  const max = value.max ?? 10_000;
-  if (!Number.isInteger(max) || max < 1)
-    throw new InvalidConfigError(
-      "sessionCache.max",
-      `expected a positive integer, got ${describe(max)}`,
-    );
-  const invalidation = value.invalidation ?? "auto";
-  if (!MODES.includes(invalidation))
-    throw new InvalidConfigError(
-      "sessionCache.invalidation",
-      `expected "auto", "postgres", "redis" or "local", got ${describe(invalidation)}`,
-    );
-  const redis = value.redis ?? null;
-  if (
-    redis !== null &&
-    (typeof redis.publish !== "function" || typeof redis.duplicate !== "function")
-  )
-    throw new InvalidConfigError(
-      "sessionCache.redis",
-      "expected an ioredis 5 client (new Redis(url))",
-    );
-  if (invalidation === "redis" && redis === null)
-    throw new InvalidConfigError(
-      "sessionCache.redis",
-      'invalidation "redis" needs a client: pass `sessionCache: { redis: new Redis(url) }`',
-    );
-  const channel = value.channel ?? null;
-  if (channel !== null && (typeof channel !== "string" || !/^[\w.:-]{1,63}$/.test(channel)))
-    throw new InvalidConfigError(
-      "sessionCache.channel",
-      `expected 1 to 63 letters, digits or ".:-_", got ${describe(channel)}`,
-    );
-  return { ttlMs, max, invalidation, redis, channel };
-}
+const _resolved: Same<ResolvedSessionCache, v.InferOutput<typeof SESSION_CACHE_OPTIONS>> = true;

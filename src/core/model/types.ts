@@ -31,6 +31,31 @@ export interface User {
   readonly hasPassword: boolean;
 }
 
+/** Anything that names a user: the user object or its id. */
+export type UserRef = Pick<User, "id"> | UserId;
+
+/** The id of the user `user` names. */
+export const idOf = (user: UserRef): UserId => (typeof user === "object" ? user.id : user);
+
+/**
+ * What a clean-up did: `deleteExpired()`'s answer, and what the `cleanup` schedule's `onRun`
+ * gets (so it lives here, below the options and the operation both).
+ */
+export interface DeleteExpiredResult {
+  /** Users deleted (0 in a dry run). */
+  readonly deleted: number;
+  /** Expired guests found when the run started. */
+  readonly expired: number;
+  /**
+   * Guests the `retention.keepIf` rule matched when the run started (0 without a rule);
+   * those past `maxAgeIfKept` count in `expired` too.
+   */
+  readonly kept: number;
+  /** Expired session rows deleted (0 in a dry run). */
+  readonly sessionsDeleted: number;
+  readonly dryRun: boolean;
+}
+
 /**
  * A social-login identity: who the provider says the visitor is (OpenID Connect claims or a
  * provider's user API, already verified by the OAuth flow).

@@ -1,15 +1,12 @@
 import { ValidationError } from "../../shared/errors.ts";
-import { checkOptionKeys } from "../../shared/option-keys.ts";
 import { checkFormText, checkText } from "../../shared/storable-text.ts";
 import { normalizeUsername } from "../../store/username-case.ts";
-import { ACCEPT_TERMS_OPTION_KEYS } from "../config/option-keys.ts";
 import { refuseReserved } from "../config/reserved-usernames.ts";
 import { checkCredentialText } from "../model/credential-text.ts";
 import { validateInput } from "../model/forms/index.ts";
 import { hashPassword, needsRehash, verifyPassword } from "../model/passwords.ts";
-import type { Credentials, User } from "../model/types.ts";
+import { type Credentials, idOf, type User, type UserRef } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
-import { idOf, type UserRef } from "./guests.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 
 const TAKEN = "A user with that username already exists.";
@@ -73,7 +70,6 @@ export function accountManager(context: Context) {
      * ```
      */
     async createUser(input: unknown, options: AcceptTermsOption = {}): Promise<User> {
-      checkOptionKeys(options, ACCEPT_TERMS_OPTION_KEYS, "guestUsers.createUser()");
       const termsVersion = termsVersionOf(options);
       const form = settings.convertForm;
       checkFormText(input);

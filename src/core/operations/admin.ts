@@ -1,5 +1,7 @@
+import * as v from "valibot";
 import { ValidationError } from "../../shared/errors.ts";
-import { checkOptionKeys } from "../../shared/option-keys.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
+import { given } from "../../shared/option-values.ts";
 import { checkText, textProblem } from "../../shared/storable-text.ts";
 import {
   type AdminGuestRow,
@@ -8,7 +10,6 @@ import {
   type ListPosition,
 } from "../../store/admin-store.ts";
 import { deleteGuestUsers } from "../../store/dialect.ts";
-import { DELETE_GUESTS_OPTION_KEYS, LIST_GUESTS_OPTION_KEYS } from "../config/option-keys.ts";
 import type { User, UserId } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
 import { expiryCutoff } from "../runtime/expiry.ts";
@@ -72,6 +73,14 @@ export interface DeleteGuestsOptions {
   /** Who deletes, passed on to the `deleted` event. @default "admin" */
   readonly by?: "admin" | "self";
 }
+
+/**
+ * The keys `deleteGuests()` knows, checked on each call before anything is deleted (as
+ * `deleteExpired()`'s: a call that deletes is refused whole when it is not what was meant).
+ */
+const DELETE_GUESTS_OPTIONS = optionBag({
+  by: v.optional(given<"admin" | "self">()),
+} satisfies EntriesOf<DeleteGuestsOptions>);
 
 /** The most guests one page lists. */
 export const MAX_PAGE_SIZE = 500;
@@ -187,7 +196,6 @@ export function adminManager(context: Context) {
      * ```
      */
     async listGuests(options: ListGuestsOptions = {}): Promise<GuestPage> {
-      checkOptionKeys(options, LIST_GUESTS_OPTION_KEYS, "guestUsers.listGuests()");
       const filter = options.filter ?? "all";
       if (!FILTERS.includes(filter))
         throw invalid("filter", `Expected "all", "active" or "expired", got ${String(filter)}.`);
@@ -245,8 +253,8 @@ export function adminManager(context: Context) {
      * const deleted = await guestUsers.deleteGuests([12, 13], { by: "admin" });
      * ```
      */
-    async deleteGuests(ids: readonly unknown[], options: DeleteGuestsOptions = {}) {
-      checkOptionKeys(options, DELETE_GUESTS_OPTION_KEYS, "guestUsers.deleteGuests()");
+    async deleteGuests(ids: readonly unknown[], input: DeleteGuestsOptions = {}) {
+      const options = parseOptions(DELETE_GUESTS_OPTIONS, input, "guestUsers.deleteGuests()");
       const checked = userIds(ids, idType);
       if (checked.length === 0) return 0;
       const by = options.by ?? "admin";

@@ -2,8 +2,9 @@ import { hideCredentials } from "../../shared/hide-credentials.ts";
 import { databaseLock, type LockOutcome, type TryLock } from "../../store/locks.ts";
 import type { CleanupSchedule } from "../config/cleanup-schedule-options.ts";
 import type { Logger } from "../model/events.ts";
+import type { DeleteExpiredResult } from "../model/types.ts";
 import { type Context, withDatabase } from "../runtime/context.ts";
-import { cleanupManager, type DeleteExpiredOptions, type DeleteExpiredResult } from "./cleanup.ts";
+import { cleanupManager, type DeleteExpiredOptions } from "./cleanup.ts";
 
 /**
  * What the scheduled clean-up of THIS process did lately, for a health check. Times are

@@ -1,13 +1,10 @@
+import * as v from "valibot";
 import { InvalidConfigError } from "../../shared/errors.ts";
-import { checkOptionKeys } from "../../shared/option-keys.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
+import { given } from "../../shared/option-values.ts";
 import type { DeletionHooks } from "../../store/dialect.ts";
 import type { Expiry, GuestCounts, GuestRecord } from "../../store/guest-store.ts";
-import {
-  DELETE_EXPIRED_OPTION_KEYS,
-  FILTER_EXPIRED_OPTION_KEYS,
-  STATS_OPTION_KEYS,
-} from "../config/option-keys.ts";
-import type { UserId } from "../model/types.ts";
+import type { DeleteExpiredResult, UserId } from "../model/types.ts";
 import { type Context, withDatabase } from "../runtime/context.ts";
 import { expiryCutoff } from "../runtime/expiry.ts";
 import { runBeforeDelete } from "./deletion.ts";
@@ -40,21 +37,17 @@ export interface DeleteExpiredOptions {
   readonly onProgress?: (progress: CleanupProgress) => void;
 }
 
-/** What a clean-up did. */
-export interface DeleteExpiredResult {
-  /** Users deleted (0 in a dry run). */
-  readonly deleted: number;
-  /** Expired guests found when the run started. */
-  readonly expired: number;
-  /**
-   * Guests the `retention.keepIf` rule matched when the run started (0 without a rule);
-   * those past `maxAgeIfKept` count in `expired` too.
-   */
-  readonly kept: number;
-  /** Expired session rows deleted (0 in a dry run). */
-  readonly sessionsDeleted: number;
-  readonly dryRun: boolean;
-}
+/**
+ * The keys `deleteExpired()` knows, checked on each call before anything is read or written:
+ * a typo such as `{ dryrun: true }` would otherwise delete for real. Values are checked where
+ * they are used.
+ */
+const DELETE_EXPIRED_OPTIONS = optionBag({
+  batchSize: v.optional(given<number>()),
+  dryRun: v.optional(given<boolean>()),
+  maxAge: v.optional(given<number>()),
+  onProgress: v.optional(given<(progress: CleanupProgress) => void>()),
+} satisfies EntriesOf<DeleteExpiredOptions>);
 
 /** The first SQLite batch when `batchSize` is not given; later ones follow the time budget. */
 const SQLITE_FIRST_BATCH = 250;
@@ -136,7 +129,6 @@ export function cleanupManager(context: Context) {
     async *filterExpired(
       options: { readonly maxAge?: number; readonly pageSize?: number } = {},
     ): AsyncGenerator<GuestRecord> {
-      checkOptionKeys(options, FILTER_EXPIRED_OPTION_KEYS, "guestUsers.filterExpired()");
       const limits = expiry(options.maxAge);
       const pageSize = positiveInteger("pageSize", options.pageSize, 500);
       let after: UserId | null = null;
@@ -160,7 +152,6 @@ export function cleanupManager(context: Context) {
      * ```
      */
     stats: async (options: { readonly maxAge?: number } = {}): Promise<GuestCounts> => {
-      checkOptionKeys(options, STATS_OPTION_KEYS, "guestUsers.stats()");
       return withDatabase(context, () => countGuests(expiry(options.maxAge)));
     },
 
@@ -176,8 +167,8 @@ export function cleanupManager(context: Context) {
      * const { deleted } = await guestUsers.deleteExpired({ batchSize: 5000 });
      * ```
      */
-    async deleteExpired(options: DeleteExpiredOptions = {}): Promise<DeleteExpiredResult> {
-      checkOptionKeys(options, DELETE_EXPIRED_OPTION_KEYS, "guestUsers.deleteExpired()");
+    async deleteExpired(input: DeleteExpiredOptions = {}): Promise<DeleteExpiredResult> {
+      const options = parseOptions(DELETE_EXPIRED_OPTIONS, input, "guestUsers.deleteExpired()");
       const fallback = quirks.batches.defaultDeleteSize;
       const batchSize = positiveInteger("batchSize", options.batchSize, fallback);
       const limits = expiry(options.maxAge);

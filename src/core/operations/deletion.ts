@@ -1,13 +1,10 @@
 import { GuestUserError } from "../../shared/errors.ts";
-import { checkOptionKeys } from "../../shared/option-keys.ts";
 import { blockOuterQueries } from "../../store/connect.ts";
 import type { Db } from "../../store/dialect.ts";
 import type { GuestRecord } from "../../store/guest-store.ts";
-import { DELETE_USER_OPTION_KEYS } from "../config/option-keys.ts";
-import type { User, UserId } from "../model/types.ts";
+import { idOf, type User, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
 import { guestExpiresAt, isGuestExpired } from "../runtime/expiry.ts";
-import { idOf, type UserRef } from "./guests.ts";
 
 /** Options of {@link deletionManager}'s `deleteUser`. */
 export interface DeleteUserOptions {
@@ -131,7 +128,6 @@ export function deletionManager(context: Context) {
      * ```
      */
     async deleteUser(user: UserRef, options: DeleteUserOptions = {}): Promise<boolean> {
-      checkOptionKeys(options, DELETE_USER_OPTION_KEYS, "guestUsers.deleteUser()");
       const id = idOf(user);
       const by = options.by ?? "self";
       const deleted = await withDatabase(context, () =>

@@ -1,7 +1,5 @@
 import { InvalidConfigError } from "../../shared/errors.ts";
-import { checkOptionKeys } from "../../shared/option-keys.ts";
 import { dayOf, type FunnelDay } from "../../store/funnel-store.ts";
-import { FUNNEL_OPTION_KEYS } from "../config/option-keys.ts";
 import { type Context, withDatabase } from "../runtime/context.ts";
 
 export type { FunnelDay } from "../../store/funnel-store.ts";
@@ -64,7 +62,6 @@ export function funnelManager(context: Context) {
      * ```
      */
     async funnel(options: FunnelOptions = {}): Promise<Funnel> {
-      checkOptionKeys(options, FUNNEL_OPTION_KEYS, "guestUsers.funnel()");
       const count = options.days ?? 30;
       if (!Number.isInteger(count) || count < 1 || count > MAX_FUNNEL_DAYS) {
         throw new InvalidConfigError(

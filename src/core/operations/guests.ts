@@ -1,14 +1,12 @@
 import { GuestUserError, NotGuestError, ValidationError } from "../../shared/errors.ts";
-import { checkOptionKeys } from "../../shared/option-keys.ts";
 import { checkFormText, checkJsonText, checkText } from "../../shared/storable-text.ts";
 import type { GuestData, GuestRecord } from "../../store/guest-store.ts";
 import { normalizeUsername } from "../../store/username-case.ts";
-import { ACCEPT_TERMS_OPTION_KEYS, CREATE_GUEST_OPTION_KEYS } from "../config/option-keys.ts";
 import { refuseReserved } from "../config/reserved-usernames.ts";
 import { checkCredentialText } from "../model/credential-text.ts";
 import { validateInput } from "../model/forms/index.ts";
 import { hashPassword } from "../model/passwords.ts";
-import type { User, UserId } from "../model/types.ts";
+import { idOf, type User, type UserRef } from "../model/types.ts";
 import { crawlerDetector } from "../model/user-agents.ts";
 import { cutToMaxLength, uuidNameGenerator } from "../model/usernames/index.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
@@ -51,11 +49,6 @@ export interface CreateGuestUserInput {
    */
   readonly creationKey?: string | null;
 }
-
-/** Anything that names a user: the user object or its id. */
-export type UserRef = Pick<User, "id"> | UserId;
-
-export const idOf = (user: UserRef): UserId => (typeof user === "object" ? user.id : user);
 
 /** Guest operations: the reference's GuestManager and helper functions. */
 export function guestManager(context: Context) {
@@ -147,7 +140,6 @@ export function guestManager(context: Context) {
      * ```
      */
     async createGuestUser(input: CreateGuestUserInput = {}): Promise<User> {
-      checkOptionKeys(input, CREATE_GUEST_OPTION_KEYS, "guestUsers.createGuestUser()");
       return (await create(input, false)).user;
     },
 
@@ -163,7 +155,6 @@ export function guestManager(context: Context) {
     async createGuestSession(
       input: CreateGuestUserInput = {},
     ): Promise<{ user: User; session: Session }> {
-      checkOptionKeys(input, CREATE_GUEST_OPTION_KEYS, "guestUsers.createGuestSession()");
       const { user, session } = await create(input, true);
       return { user, session: session as Session };
     },
@@ -198,7 +189,6 @@ export function guestManager(context: Context) {
      * ```
      */
     async convert(user: UserRef, input: unknown, options: AcceptTermsOption = {}): Promise<User> {
-      checkOptionKeys(options, ACCEPT_TERMS_OPTION_KEYS, "guestUsers.convert()");
       const id = idOf(user);
       const termsVersion = termsVersionOf(options);
       const form = settings.convertForm;

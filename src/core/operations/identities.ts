@@ -1,14 +1,11 @@
 import { GuestUserError, NotGuestError } from "../../shared/errors.ts";
-import { checkOptionKeys } from "../../shared/option-keys.ts";
 import type { Db } from "../../store/dialect.ts";
 import { type IdentityRecord, identityQueries } from "../../store/identity-store.ts";
 import { usernameKey } from "../../store/username-case.ts";
-import { CURRENT_USER_OPTION_KEYS } from "../config/option-keys.ts";
 import { checkIdentity, IdentityTakenError, NotRegisteredError } from "../model/identity-rules.ts";
 import { freeUsername, identityUsername } from "../model/identity-usernames.ts";
-import type { Identity, User, UserId } from "../model/types.ts";
+import { type Identity, idOf, type User, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
-import { idOf, type UserRef } from "./guests.ts";
 import { mergeGuestInto } from "./merge.ts";
 
 /** An identity linked to a user (a row of the identities table). */
@@ -173,7 +170,6 @@ export function identityManager(context: Context) {
       identity: Identity,
       options: { readonly current?: User | null } = {},
     ): Promise<User | null> {
-      checkOptionKeys(options, CURRENT_USER_OPTION_KEYS, "guestUsers.signInWithIdentity()");
       const checked = checkIdentity(identity);
       const current = options.current ?? null;
       const found = await withDatabase(context, async () => {
@@ -257,7 +253,6 @@ export function identityManager(context: Context) {
       identity: Identity,
       options: { readonly current?: User | null } = {},
     ): Promise<{ user: User; outcome: ConnectOutcome }> {
-      checkOptionKeys(options, CURRENT_USER_OPTION_KEYS, "guestUsers.connectIdentity()");
       const current = options.current ?? null;
       for (let attempt = 1; ; attempt++) {
         const signedIn = await manager.signInWithIdentity(identity, { current });

@@ -1,8 +1,7 @@
 import { GuestUserError, InvalidConfigError } from "../../shared/errors.ts";
-import type { UserId } from "../../shared/ids.ts";
 import { staffQueries } from "../../store/staff-store.ts";
+import { idOf, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, withDatabase } from "../runtime/context.ts";
-import { idOf, type UserRef } from "./guests.ts";
 
 /** A guest was given the staff flag: code `NOT_REGISTERED`. Nothing was changed. */
 export class GuestStaffError extends GuestUserError {

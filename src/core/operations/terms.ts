@@ -1,13 +1,10 @@
 import { GuestUserError, InvalidConfigError, ValidationError } from "../../shared/errors.ts";
 import type { Db } from "../../store/dialect.ts";
 import { type TermsAcceptance, termsQueries } from "../../store/terms-store.ts";
-import type { UserId } from "../model/types.ts";
+import { idOf, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, withDatabase } from "../runtime/context.ts";
-import type { UserRef } from "./guests.ts";
 
 export type { TermsAcceptance } from "../../store/terms-store.ts";
-
-const idOf = (user: UserRef): UserId => (typeof user === "object" ? user.id : user);
 
 /** A terms version as the `terms` option accepts it: up to 64 letters, digits or `.:-_`. */
 const VERSION = /^[\w.:-]{1,64}$/;

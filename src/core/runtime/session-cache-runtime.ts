@@ -9,8 +9,8 @@ import {
 } from "../../cache/types.ts";
 import { InvalidConfigError } from "../../shared/errors.ts";
 import type { Db } from "../../store/dialect.ts";
-import type { Settings } from "../config/resolved-settings.ts";
 import type { ResolvedSessionCache } from "../config/session-cache-options.ts";
+import type { Settings } from "../config/settings.ts";
 import { type Revocation, SessionCache } from "./session-cache.ts";
 
 /** The session cache of one `createGuestUsers()`: the memory, and the channel that keeps it honest. */

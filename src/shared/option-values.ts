@@ -1,0 +1,132 @@
+import * as v from "valibot";
+import { accepted } from "./option-schema.ts";
+
+/**
+ * The value schemas option bags share, each named by what it expects (the message says it:
+ * "expected a positive number of seconds, got -1"). Bags compose them with `v.optional(x,
+ * default)` for a default, and {@link orNull} for "absent or null: null".
+ */
+
+/**
+ * Any value, taken as it is and never looked into: a user object (a Kysely instance, a pool,
+ * a user store) that the code receiving it checks, or a value its bag checks as a whole.
+ *
+ * @example
+ * ```ts
+ * optionBag({ database: v.optional(given<DatabaseSource>()) });
+ * ```
+ */
+export function given<T>(): v.CustomSchema<T, undefined> {
+  return v.custom<T>(() => true);
+}
+
+/** A value as a message shows it when it may be a user object or a secret: its kind only. */
+export function describeKind(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "an array";
+  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
+}
+
+/** A secret as a message shows it: its kind and length, never its characters. */
+export function describeSecret(value: unknown): string {
+  return typeof value === "string" ? `a string of ${value.length} characters` : describeKind(value);
+}
+
+/** True for a finite number above 0. */
+export const isSeconds = (value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value) && value > 0;
+
+/** `true` or `false`. */
+export const trueOrFalse = accepted<boolean>(
+  (value) => typeof value === "boolean",
+  "true or false",
+);
+
+/** A positive (finite) number of seconds. */
+export const seconds = accepted<number>(isSeconds, "a positive number of seconds");
+
+/**
+ * A whole number from `min` to `max`.
+ * @example
+ * ```ts
+ * integerFrom(1, 12); // "expected an integer from 1 to 12, got 0"
+ * ```
+ */
+export function integerFrom(
+  min: number,
+  max: number,
+  expected = `an integer from ${min} to ${max}`,
+) {
+  const within = (value: number) => Number.isInteger(value) && value >= min && value <= max;
+  return accepted<number>((value) => within(value as number), expected);
+}
+
+/** A whole number of at least 1. */
+export const positiveInteger = integerFrom(1, Number.POSITIVE_INFINITY, "a positive integer");
+
+/**
+ * A string `pattern` matches in full (give it `^...$`).
+ * @example
+ * ```ts
+ * const cookieName = matching(/^[\w-]{1,64}$/, "letters, digits, _ or - (at most 64)");
+ * ```
+ */
+export function matching(pattern: RegExp, expected: string) {
+  return accepted<string>((value) => typeof value === "string" && pattern.test(value), expected);
+}
+
+/** A same-site path (`/...`, never `//host` or `/\host`) or an absolute http(s) URL. */
+export const url = matching(
+  /^(?:\/(?![/\\])|https?:\/\/\S+$)/i,
+  'a path starting with "/" or an http(s) URL',
+);
+
+/**
+ * One of these strings, e.g. `'"createdAt" or "lastSeenAt"'` as the message says.
+ * @example
+ * ```ts
+ * const expireBy = oneOf("createdAt", "lastSeenAt");
+ * ```
+ */
+export function oneOf<const T extends readonly string[]>(...values: T) {
+  const shown = values.map((value) => JSON.stringify(value));
+  const expected = `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`;
+  return accepted<T[number]>((value) => values.includes(value as string), expected);
+}
+
+/**
+ * A function (shown by kind only in a message).
+ * @example
+ * ```ts
+ * const clock = aFunction<() => number>("a function returning milliseconds");
+ * ```
+ */
+export function aFunction<F>(expected = "a function") {
+  return accepted<F>((value) => typeof value === "function", expected);
+}
+
+/**
+ * A user object with these methods, shown by kind only in a message (it may hold secrets).
+ * @example
+ * ```ts
+ * const logger = withMethods<Logger>(["error", "warn"], "an object with error() and warn()");
+ * ```
+ */
+export function withMethods<T>(methods: readonly string[], expected: string) {
+  const has = (value: unknown) =>
+    typeof value === "object" &&
+    value !== null &&
+    methods.every((name) => typeof (value as Record<string, unknown>)[name] === "function");
+  return accepted<T>(has, expected, describeKind);
+}
+
+/**
+ * `schema`'s value, or null when the option is absent or null.
+ * @example
+ * ```ts
+ * optionBag({ secret: orNull(secretSchema) }); // { secret: null } when not given
+ * ```
+ */
+export function orNull<const S extends v.GenericSchema>(schema: S) {
+  return v.optional(v.nullable(schema), null);
+}

@@ -1,10 +1,11 @@
-import { checkOptionKeys } from "../shared/option-keys.ts";
+import * as v from "valibot";
+import { callable } from "../shared/http-option-values.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
 import { answerWebRequest } from "./adapter-core.ts";
 import type { Guard } from "./guards.ts";
 import type { GuestUserHttp } from "./guest-user-http.ts";
 import { applyGuards, type WebHandler } from "./handler.ts";
-import { FETCH_HANDLER_OPTION_KEYS } from "./option-keys.ts";
-import { compileTrust, type TrustProxy, webRequestView } from "./trust-proxy.ts";
+import { type TrustProxy, trustProxyOption, webRequestView } from "./trust-proxy.ts";
 
 /** Options of {@link fetchHandler}. */
 export interface FetchHandlerOptions<Extra extends unknown[] = unknown[]> {
@@ -23,6 +24,16 @@ export interface FetchHandlerOptions<Extra extends unknown[] = unknown[]> {
    */
   readonly trustProxy?: TrustProxy;
 }
+
+type ClientAddress = (request: Request, ...extra: unknown[]) => string | null;
+
+const FETCH_HANDLER = optionBag({
+  clientAddress: v.optional(
+    callable<ClientAddress>("a function returning the client's address (or null)"),
+    () => () => null,
+  ),
+  trustProxy: trustProxyOption,
+} satisfies EntriesOf<FetchHandlerOptions>);
 
 /**
  * A complete fetch-style handler: resolves the state, then runs the guards and the handler as `guarded()` does. For
@@ -43,10 +54,9 @@ export function fetchHandler<Extra extends unknown[] = unknown[]>(
   handler: WebHandler,
   options: FetchHandlerOptions<Extra> = {},
 ) {
-  checkOptionKeys(options, FETCH_HANDLER_OPTION_KEYS, "fetchHandler()");
-  const trust = compileTrust(options.trustProxy);
+  const { clientAddress, trustProxy } = parseOptions(FETCH_HANDLER, options, "fetchHandler()");
   return async (request: Request, ...extra: Extra): Promise<Response> => {
-    const view = webRequestView(request, options.clientAddress?.(request, ...extra) ?? null, trust);
+    const view = webRequestView(request, clientAddress(request, ...extra) ?? null, trustProxy);
     return answerWebRequest(http, view, request.signal, async (state) => {
       const context = { http, state };
       return (await applyGuards(guards, view, context)) ?? handler(request, context);

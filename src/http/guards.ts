@@ -1,11 +1,7 @@
-import { checkOptionKeys } from "../shared/option-keys.ts";
+import * as v from "valibot";
+import { nonEmpty } from "../shared/http-option-values.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
 import type { GuestUserHttp } from "./guest-user-http.ts";
-import {
-  GUEST_USER_REQUIRED_OPTION_KEYS,
-  LOGIN_REQUIRED_OPTION_KEYS,
-  REGULAR_USER_REQUIRED_OPTION_KEYS,
-  TERMS_REQUIRED_OPTION_KEYS,
-} from "./option-keys.ts";
 import type { HttpRequest, RequestState } from "./request.ts";
 import { nextValue, withNext } from "./safe-next.ts";
 
@@ -17,6 +13,16 @@ export interface GuestUserRequiredOptions {
   readonly registeredUrl?: string;
 }
 
+/** Where a guard sends a visitor: any URL or path (checked to be text, not parsed). */
+const destination = nonEmpty('a URL or path, such as "/accounts/login/"');
+/** The query parameter carrying the way back. */
+const redirectFieldName = v.optional(nonEmpty('a query parameter name, such as "next"'), "next");
+
+const GUESTS_ONLY = optionBag({
+  anonymousUrl: v.optional(destination),
+  registeredUrl: v.optional(destination),
+} satisfies EntriesOf<GuestUserRequiredOptions>);
+
 /** Options of {@link regularUserRequired}: the reference's decorator arguments. */
 export interface RegularUserRequiredOptions {
   /** Where anonymous visitors go, with `?next=`. @default settings.loginUrl */
@@ -26,6 +32,12 @@ export interface RegularUserRequiredOptions {
   /** The query parameter carrying the way back. @default "next" */
   readonly redirectFieldName?: string;
 }
+
+const USERS_ONLY = optionBag({
+  loginUrl: v.optional(destination),
+  convertUrl: v.optional(destination),
+  redirectFieldName,
+} satisfies EntriesOf<RegularUserRequiredOptions>);
 
 /**
  * A guard's verdict: `null` lets the handler run; a string is the Location of a 302.
@@ -64,11 +76,11 @@ export function allowGuestUser(): Guard {
  * ```
  */
 export function guestUserRequired(options: GuestUserRequiredOptions = {}): Guard {
-  checkOptionKeys(options, GUEST_USER_REQUIRED_OPTION_KEYS, "guestUserRequired()");
+  const { anonymousUrl, registeredUrl } = parseOptions(GUESTS_ONLY, options, "guestUserRequired()");
   return async (http, _request, state) => {
     const { settings } = http.guestUsers;
-    if (!state.user) return options.anonymousUrl ?? settings.requiredAnonUrl;
-    if (!state.isGuest) return options.registeredUrl ?? settings.requiredUserUrl;
+    if (!state.user) return anonymousUrl ?? settings.requiredAnonUrl;
+    if (!state.isGuest) return registeredUrl ?? settings.requiredUserUrl;
     return null;
   };
 }
@@ -84,15 +96,14 @@ export function guestUserRequired(options: GuestUserRequiredOptions = {}): Guard
  * ```
  */
 export function regularUserRequired(options: RegularUserRequiredOptions = {}): Guard {
-  checkOptionKeys(options, REGULAR_USER_REQUIRED_OPTION_KEYS, "regularUserRequired()");
-  const field = options.redirectFieldName ?? "next";
+  const given = parseOptions(USERS_ONLY, options, "regularUserRequired()");
   return async (http, request, state) => {
     const { settings } = http.guestUsers;
     if (state.user && !state.isGuest) return null;
-    const target = state.user
-      ? (options.convertUrl ?? settings.convertUrl)
-      : (options.loginUrl ?? settings.loginUrl);
-    return withNext(target, field, nextValue(new URL(request.url), target));
+    const to = state.user
+      ? (given.convertUrl ?? settings.convertUrl)
+      : (given.loginUrl ?? settings.loginUrl);
+    return withNext(to, given.redirectFieldName, nextValue(new URL(request.url), to));
   };
 }
 
@@ -112,6 +123,11 @@ export interface LoginRequiredOptions {
   readonly redirectFieldName?: string;
 }
 
+const SIGNED_IN = optionBag({
+  loginUrl: v.optional(destination),
+  redirectFieldName,
+} satisfies EntriesOf<LoginRequiredOptions>);
+
 /**
  * Any signed-in user, guest or registered (Django's `login_required`): anonymous visitors go
  * to `loginUrl` with `?next=<this page>`.
@@ -122,12 +138,11 @@ export interface LoginRequiredOptions {
  * ```
  */
 export function loginRequired(options: LoginRequiredOptions = {}): Guard {
-  checkOptionKeys(options, LOGIN_REQUIRED_OPTION_KEYS, "loginRequired()");
-  const field = options.redirectFieldName ?? "next";
+  const { loginUrl, redirectFieldName } = parseOptions(SIGNED_IN, options, "loginRequired()");
   return async (http, request, state) => {
     if (state.user) return null;
-    const target = options.loginUrl ?? http.guestUsers.settings.loginUrl;
-    return withNext(target, field, nextValue(new URL(request.url), target));
+    const to = loginUrl ?? http.guestUsers.settings.loginUrl;
+    return withNext(to, redirectFieldName, nextValue(new URL(request.url), to));
   };
 }
 
@@ -150,6 +165,11 @@ export interface TermsRequiredOptions {
   readonly redirectFieldName?: string;
 }
 
+const TERMS = optionBag({
+  acceptUrl: v.optional(destination, DEFAULT_TERMS_PATH),
+  redirectFieldName,
+} satisfies EntriesOf<TermsRequiredOptions>);
+
 /**
  * Terms of service (the reference's django-tos middleware): a registered user who has not
  * accepted the CURRENT `terms.version` goes to the accept page with `?next=<this page>`, and
@@ -167,16 +187,14 @@ export interface TermsRequiredOptions {
  * ```
  */
 export function termsRequired(options: TermsRequiredOptions = {}): Guard {
-  checkOptionKeys(options, TERMS_REQUIRED_OPTION_KEYS, "termsRequired()");
-  const field = options.redirectFieldName ?? "next";
-  const target = options.acceptUrl ?? DEFAULT_TERMS_PATH;
-  const acceptPath = new URL(target, "http://localhost").pathname;
+  const { acceptUrl, redirectFieldName } = parseOptions(TERMS, options, "termsRequired()");
+  const acceptPath = new URL(acceptUrl, "http://localhost").pathname;
   return async (http, request, state) => {
     const { guestUsers } = http;
     if (!guestUsers.settings.terms || !state.user || state.isGuest) return null;
     const url = new URL(request.url);
     if (url.pathname === acceptPath) return null;
     if (await guestUsers.hasAcceptedTerms(state.user)) return null;
-    return withNext(target, field, nextValue(url, target));
+    return withNext(acceptUrl, redirectFieldName, nextValue(url, acceptUrl));
   };
 }

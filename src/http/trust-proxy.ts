@@ -1,4 +1,6 @@
 import proxyAddr from "proxy-addr";
+import * as v from "valibot";
+import { accepted } from "../shared/option-schema.ts";
 import { bodyField } from "./gate/first-write.ts";
 import type { HttpRequest } from "./request.ts";
 
@@ -38,6 +40,30 @@ export function compileTrust(setting: TrustProxy | undefined): Trust {
   const list = typeof setting === "string" ? setting.split(",").map((s) => s.trim()) : [...setting];
   return proxyAddr.compile(list);
 }
+
+/** True when proxy-addr can compile `setting`: a known shape, names and addresses it knows. */
+function compiles(setting: unknown): boolean {
+  try {
+    return typeof compileTrust(setting as TrustProxy) === "function";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The schema of a `trustProxy` option: a {@link TrustProxy} (never trusting by default),
+ * compiled; a shape, name or address proxy-addr does not know is refused at start-up.
+ */
+export const trustProxyOption = v.optional(
+  v.pipe(
+    accepted<TrustProxy>(
+      compiles,
+      'true, false, a hop count, addresses or CIDRs (such as "loopback, 10.0.0.0/8") or a function',
+    ),
+    v.transform((setting: TrustProxy) => compileTrust(setting)),
+  ),
+  false,
+);
 
 /**
  * The client's address and protocol behind trusted proxies, from the socket's address and the

@@ -1,10 +1,15 @@
+import * as v from "valibot";
 import type { User } from "../../core/model/types.ts";
-import { InvalidConfigError } from "../../shared/errors.ts";
-import { checkOptionKeys } from "../../shared/option-keys.ts";
+import { callable, someOf, wholeNumber } from "../../shared/http-option-values.ts";
+import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
-import { ADMIN_VIEWS_OPTION_KEYS } from "../option-keys.ts";
-import { createViewKit, type ViewKit } from "../views/view-kit.ts";
-import { type AdminPaths, type AdminTemplates, resolveAdminTemplates } from "./templates.ts";
+import { ACCOUNT_VIEWS, createViewKit, type ViewKit } from "../views/view-kit.ts";
+import {
+  type AdminPaths,
+  type AdminTemplates,
+  defaultAdminTemplates,
+  resolveAdminTemplates,
+} from "./templates.ts";
 
 /** Options of {@link adminViews}. */
 export interface AdminViewsOptions {
@@ -44,8 +49,24 @@ export interface AdminViewsOptions {
   readonly templates?: Partial<AdminTemplates>;
 }
 
-/** The default `canAccess`: the staff flag. */
-const isStaff = (user: User): boolean => user.isStaff;
+const ADMIN_VIEWS = optionBag({
+  canAccess: v.optional(
+    callable<(user: User) => boolean | Promise<boolean>>(
+      "a function that says who may use the admin, e.g. canAccess: (user) => user.isStaff (the default)",
+    ),
+    () => (user: User) => user.isStaff,
+  ),
+  prefix: v.optional(
+    accepted<string>(
+      (value) => typeof value === "string" && /^\/(?:[^\s?#/\\]+\/)+$/.test(value),
+      'a path that starts and ends with "/", such as "/admin/guests/"',
+    ),
+    "/admin/guests/",
+  ),
+  pageSize: v.optional(wholeNumber(1, 500, "a whole number from 1 to 500"), 50),
+  logoutPath: ACCOUNT_VIEWS.entries.logoutPath,
+  templates: v.optional(someOf(defaultAdminTemplates), {}),
+} satisfies EntriesOf<AdminViewsOptions>);
 
 /** Everything the admin views share, checked once by `adminViews()`. */
 export interface AdminKit {
@@ -59,37 +80,16 @@ export interface AdminKit {
 
 /** Checks the options (a bad one throws `INVALID_CONFIG`, naming it) and fills in defaults. */
 export function createAdminKit(http: GuestUserHttp, options: AdminViewsOptions = {}): AdminKit {
-  checkOptionKeys(options, ADMIN_VIEWS_OPTION_KEYS, "adminViews()");
-  const canAccess = options.canAccess ?? isStaff;
-  if (typeof canAccess !== "function") {
-    throw new InvalidConfigError(
-      "canAccess",
-      "expected a function that says who may use the admin, e.g. canAccess: (user) => user.isStaff (the default)",
-    );
-  }
-  const prefix = options.prefix ?? "/admin/guests/";
-  if (typeof prefix !== "string" || !/^\/(?:[^\s?#/\\]+\/)*$/.test(prefix) || prefix === "/") {
-    throw new InvalidConfigError(
-      "prefix",
-      `expected a path that starts and ends with "/", such as "/admin/guests/", got ${JSON.stringify(prefix)}`,
-    );
-  }
-  const pageSize = options.pageSize ?? 50;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {
-    throw new InvalidConfigError(
-      "pageSize",
-      `expected a whole number from 1 to 500, got ${String(pageSize)}`,
-    );
-  }
-  const templates = resolveAdminTemplates(options.templates);
+  const { prefix, logoutPath, ...given } = parseOptions(ADMIN_VIEWS, options, "adminViews()");
+  const templates = resolveAdminTemplates(given.templates);
   return {
     view: createViewKit(http, {
       templates: { layout: templates.layout, errorPage: templates.errorPage },
-      ...(options.logoutPath === undefined ? {} : { logoutPath: options.logoutPath }),
+      logoutPath,
     }),
     templates,
-    canAccess,
-    pageSize,
+    canAccess: given.canAccess,
+    pageSize: given.pageSize,
     paths: {
       list: prefix,
       funnel: `${prefix}funnel/`,

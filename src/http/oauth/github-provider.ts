@@ -1,11 +1,10 @@
-import { checkOptionKeys } from "../../shared/option-keys.ts";
-import { PRESET_PROVIDER_OPTION_KEYS } from "../option-keys.ts";
+import { parseOptions } from "../../shared/option-schema.ts";
 import {
-  checkClient,
   codeOf,
   OAuthError,
   type OAuthProvider,
   optionalPeer,
+  PRESET_OPTIONS,
   type PresetOptions,
   text,
 } from "./provider.ts";
@@ -43,20 +42,19 @@ async function api(path: string, accessToken: string): Promise<unknown> {
  * ```
  */
 export function githubProvider(options: GithubProviderOptions): OAuthProvider {
-  checkOptionKeys(options, PRESET_PROVIDER_OPTION_KEYS, "githubProvider()");
-  checkClient(options);
-  const scopes = [...(options.scopes ?? ["read:user", "user:email"])];
+  const given = parseOptions(PRESET_OPTIONS, options, "githubProvider()");
+  const scopes = [...(given.scopes ?? ["read:user", "user:email"])];
   const clientFor = async (redirectUri: string) => {
     const arctic = await load();
     return {
       arctic,
-      client: new arctic.OAuth2Client(options.clientId, options.clientSecret, redirectUri),
+      client: new arctic.OAuth2Client(given.clientId, given.clientSecret, redirectUri),
     };
   };
   return {
-    name: options.name ?? "github",
-    label: options.label ?? "GitHub",
-    ...(options.redirectUri ? { redirectUri: options.redirectUri } : {}),
+    name: given.name ?? "github",
+    label: given.label ?? "GitHub",
+    ...(given.redirectUri ? { redirectUri: given.redirectUri } : {}),
 
     async authorizationUrl({ redirectUri, state, codeVerifier }) {
       const { arctic, client } = await clientFor(redirectUri);

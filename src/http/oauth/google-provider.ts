@@ -1,13 +1,12 @@
-import { checkOptionKeys } from "../../shared/option-keys.ts";
-import { PRESET_PROVIDER_OPTION_KEYS } from "../option-keys.ts";
+import { parseOptions } from "../../shared/option-schema.ts";
 import { sameText } from "./flow-cookie.ts";
 import { identityOf } from "./oidc-provider.ts";
 import {
-  checkClient,
   codeOf,
   OAuthError,
   type OAuthProvider,
   optionalPeer,
+  PRESET_OPTIONS,
   type PresetOptions,
   type ProviderIdentity,
 } from "./provider.ts";
@@ -55,21 +54,20 @@ function checkedClaims(
  * ```
  */
 export function googleProvider(options: GoogleProviderOptions): OAuthProvider {
-  checkOptionKeys(options, PRESET_PROVIDER_OPTION_KEYS, "googleProvider()");
-  checkClient(options);
-  const scopes = [...(options.scopes ?? ["openid", "email", "profile"])];
+  const given = parseOptions(PRESET_OPTIONS, options, "googleProvider()");
+  const scopes = [...(given.scopes ?? ["openid", "email", "profile"])];
   const load = () => optionalPeer("arctic", () => import("arctic"));
   const clientFor = async (redirectUri: string) => {
     const arctic = await load();
     return {
       arctic,
-      google: new arctic.Google(options.clientId, options.clientSecret, redirectUri),
+      google: new arctic.Google(given.clientId, given.clientSecret, redirectUri),
     };
   };
   return {
-    name: options.name ?? "google",
-    label: options.label ?? "Google",
-    ...(options.redirectUri ? { redirectUri: options.redirectUri } : {}),
+    name: given.name ?? "google",
+    label: given.label ?? "Google",
+    ...(given.redirectUri ? { redirectUri: given.redirectUri } : {}),
 
     async authorizationUrl({ redirectUri, state, codeVerifier, nonce }) {
       const { google } = await clientFor(redirectUri);
@@ -82,7 +80,7 @@ export function googleProvider(options: GoogleProviderOptions): OAuthProvider {
       const { arctic, google } = await clientFor(redirectUri);
       const tokens = await google.validateAuthorizationCode(codeOf(url), codeVerifier);
       const claims = arctic.decodeIdToken(tokens.idToken()) as Record<string, unknown>;
-      return identityOf(checkedClaims(claims, options.clientId, nonce, Date.now()));
+      return identityOf(checkedClaims(claims, given.clientId, nonce, Date.now()));
     },
   };
 }

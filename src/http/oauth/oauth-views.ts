@@ -1,13 +1,14 @@
-import { GuestUserError, InvalidConfigError } from "../../shared/errors.ts";
-import { checkOptionKeys } from "../../shared/option-keys.ts";
+import * as v from "valibot";
+import { GuestUserError } from "../../shared/errors.ts";
+import { kindOf, required } from "../../shared/http-option-values.ts";
+import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebRoute } from "../handler.ts";
-import { OAUTH_VIEWS_OPTION_KEYS } from "../option-keys.ts";
 import { safeNext, withNext } from "../safe-next.ts";
 import { registerSignInRoute } from "../sign-in-routes.ts";
 import { jsonResponse, pageResponse, successAnswer } from "../views/respond.ts";
 import type { Templates } from "../views/templates.ts";
-import { createViewKit, defineView, type Exchange } from "../views/view-kit.ts";
+import { ACCOUNT_VIEWS, createViewKit, defineView, type Exchange } from "../views/view-kit.ts";
 import {
   FLOW_MAX_AGE_SECONDS,
   type FlowCookies,
@@ -47,42 +48,51 @@ export interface OAuthViewsOptions {
 
 const NAME = /^[\w.-]{1,64}$/;
 
-function checkOptions(options: OAuthViewsOptions) {
-  checkOptionKeys(options, OAUTH_VIEWS_OPTION_KEYS, "oauthViews()");
-  const prefix = options.prefix ?? "/accounts/oauth/";
-  if (typeof prefix !== "string" || !/^\/(?:[^\s?#/\\]+\/)*$/.test(prefix))
-    throw new InvalidConfigError(
-      "prefix",
-      `expected a path such as "/accounts/oauth/", got ${JSON.stringify(prefix)}`,
-    );
-  let origin: string | null = null;
-  if (options.origin !== undefined) {
-    try {
-      origin = new URL(options.origin).origin;
-    } catch {}
-    if (!origin || origin === "null")
-      throw new InvalidConfigError(
-        "origin",
-        `expected an origin such as "https://app.example.com", got ${JSON.stringify(options.origin)}`,
-      );
-  }
-  const providers = options.providers;
-  if (!Array.isArray(providers) || providers.length === 0)
-    throw new InvalidConfigError(
-      "providers",
-      "expected at least one provider, such as oidcProvider({ issuer, clientId, clientSecret })",
-    );
+/** The first provider without a valid name, or with the name of one before it. */
+function misnamed(providers: readonly OAuthProvider[]): OAuthProvider | undefined {
   const names = new Set<string>();
-  for (const provider of providers) {
-    if (!NAME.test(provider?.name ?? "") || names.has(provider.name))
-      throw new InvalidConfigError(
-        "providers",
-        `each provider needs a unique name of letters, digits, "_", "." or "-"; got ${JSON.stringify(provider?.name)}`,
-      );
-    names.add(provider.name);
-  }
-  return { prefix, origin, providers };
+  return providers.find((provider) => {
+    const name = provider?.name;
+    if (typeof name !== "string" || !NAME.test(name) || names.has(name)) return true;
+    names.add(name);
+    return false;
+  });
 }
+
+const OAUTH = optionBag({
+  providers: required(
+    v.pipe(
+      accepted<readonly OAuthProvider[]>(
+        (value) => Array.isArray(value) && value.length > 0,
+        "at least one provider, such as oidcProvider({ issuer, clientId, clientSecret })",
+        kindOf,
+      ),
+      v.check(
+        (providers) => misnamed(providers) === undefined,
+        (issue) =>
+          `each provider needs a unique name of letters, digits, "_", "." or "-"; got ${JSON.stringify(misnamed(issue.input)?.name)}`,
+      ),
+    ),
+  ),
+  prefix: v.optional(
+    accepted<string>(
+      (value) => typeof value === "string" && /^\/(?:[^\s?#/\\]+\/)*$/.test(value),
+      'a path such as "/accounts/oauth/"',
+    ),
+    "/accounts/oauth/",
+  ),
+  origin: v.optional(
+    v.pipe(
+      accepted<string>(
+        (value) =>
+          typeof value === "string" && URL.canParse(value) && new URL(value).origin !== "null",
+        'an origin such as "https://app.example.com"',
+      ),
+      v.transform((origin) => new URL(origin).origin),
+    ),
+  ),
+  templates: ACCOUNT_VIEWS.entries.templates,
+} satisfies EntriesOf<OAuthViewsOptions>);
 
 /** A failure page (HTML) or `{ error: { code, message } }` (JSON); nothing was changed. */
 function failure(exchange: Exchange, status: number, code: string, title: string, message: string) {
@@ -126,8 +136,8 @@ function describe(error: unknown): string {
  * ```
  */
 export function oauthViews(http: GuestUserHttp, options: OAuthViewsOptions): readonly WebRoute[] {
-  const { prefix, origin, providers } = checkOptions(options);
-  const kit = createViewKit(http, options.templates ? { templates: options.templates } : {});
+  const { providers, prefix, origin, templates } = parseOptions(OAUTH, options, "oauthViews()");
+  const kit = createViewKit(http, { templates });
   const { settings } = kit;
   const cookies = flowCookies(settings.secret ?? "", settings.cookie.name);
   return providers.flatMap((provider) => {
@@ -161,7 +171,7 @@ async function start(
   provider: OAuthProvider,
   paths: Paths,
   cookies: FlowCookies,
-  origin: string | null,
+  origin: string | undefined,
 ) {
   const { url, state } = exchange;
   const { http, settings } = exchange.kit;

@@ -1,9 +1,15 @@
 import type { Configuration } from "openid-client";
-import { InvalidConfigError } from "../../shared/errors.ts";
-import { checkOptionKeys } from "../../shared/option-keys.ts";
+import * as v from "valibot";
+import { kindOf, nonEmpty, required } from "../../shared/http-option-values.ts";
+import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { isLocalHost } from "../cookies.ts";
-import { OIDC_PROVIDER_OPTION_KEYS } from "../option-keys.ts";
-import { type OAuthProvider, optionalPeer, type ProviderIdentity, text } from "./provider.ts";
+import {
+  type OAuthProvider,
+  optionalPeer,
+  PRESET_OPTIONS,
+  type ProviderIdentity,
+  text,
+} from "./provider.ts";
 
 /** Options of {@link oidcProvider}. */
 export interface OidcProviderOptions {
@@ -52,15 +58,29 @@ export interface OidcProviderOptions {
   readonly allowInsecureRequests?: boolean;
 }
 
-function checkedIssuer(issuer: unknown): URL {
-  try {
-    if (typeof issuer === "string") return new URL(issuer);
-  } catch {}
-  throw new InvalidConfigError(
-    "issuer",
-    `expected the issuer's URL, such as "https://accounts.google.com", got ${JSON.stringify(issuer)}`,
-  );
-}
+const OIDC_PROVIDER = optionBag({
+  ...PRESET_OPTIONS.entries,
+  issuer: required(
+    v.pipe(
+      accepted<string>(
+        (value) => typeof value === "string" && URL.canParse(value),
+        'the issuer\'s URL, such as "https://accounts.google.com"',
+      ),
+      v.transform((issuer) => new URL(issuer)),
+    ),
+  ),
+  clientId: required(nonEmpty("the client id the issuer gave you")),
+  clientSecret: required(
+    accepted<string>(
+      (value) => typeof value === "string",
+      "the client secret the issuer gave you",
+      kindOf,
+    ),
+  ),
+  allowInsecureRequests: v.optional(
+    accepted<boolean>((value) => typeof value === "boolean", "true or false"),
+  ),
+} satisfies EntriesOf<OidcProviderOptions>);
 
 /**
  * A sign-in provider for any OpenID Connect issuer, through openid-client (install it: `npm i
@@ -79,21 +99,17 @@ function checkedIssuer(issuer: unknown): URL {
  * ```
  */
 export function oidcProvider(options: OidcProviderOptions): OAuthProvider {
-  checkOptionKeys(options, OIDC_PROVIDER_OPTION_KEYS, "oidcProvider()");
-  const issuer = checkedIssuer(options.issuer);
-  if (typeof options.clientId !== "string" || options.clientId === "")
-    throw new InvalidConfigError("clientId", "expected the client id the issuer gave you");
-  if (typeof options.clientSecret !== "string")
-    throw new InvalidConfigError("clientSecret", "expected the client secret the issuer gave you");
+  const given = parseOptions(OIDC_PROVIDER, options, "oidcProvider()");
+  const { issuer } = given;
   const insecure =
-    options.allowInsecureRequests ?? (issuer.protocol === "http:" && isLocalHost(issuer.hostname));
-  const scope = [...new Set(["openid", ...(options.scopes ?? ["email", "profile"])])].join(" ");
+    given.allowInsecureRequests ?? (issuer.protocol === "http:" && isLocalHost(issuer.hostname));
+  const scope = [...new Set(["openid", ...(given.scopes ?? ["email", "profile"])])].join(" ");
   const load = () => optionalPeer("openid-client", () => import("openid-client"));
   let discovered: Promise<Configuration> | null = null;
   const configuration = async () => {
     const client = await load();
     discovered ??= client
-      .discovery(issuer, options.clientId, options.clientSecret, undefined, {
+      .discovery(issuer, given.clientId, given.clientSecret, undefined, {
         execute: insecure ? [client.allowInsecureRequests] : [],
       })
       .catch((error: unknown) => {
@@ -104,9 +120,9 @@ export function oidcProvider(options: OidcProviderOptions): OAuthProvider {
   };
 
   return {
-    name: options.name ?? "oidc",
-    label: options.label ?? "OpenID Connect",
-    ...(options.redirectUri ? { redirectUri: options.redirectUri } : {}),
+    name: given.name ?? "oidc",
+    label: given.label ?? "OpenID Connect",
+    ...(given.redirectUri ? { redirectUri: given.redirectUri } : {}),
 
     async authorizationUrl({ redirectUri, state, codeVerifier, nonce }) {
       const client = await load();

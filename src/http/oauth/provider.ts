@@ -1,5 +1,8 @@
+import * as v from "valibot";
 import type { Identity } from "../../core/model/types.ts";
-import { GuestUserError, InvalidConfigError } from "../../shared/errors.ts";
+import { GuestUserError } from "../../shared/errors.ts";
+import { kindOf, nonEmpty, required } from "../../shared/http-option-values.ts";
+import { accepted, type EntriesOf, optionBag } from "../../shared/option-schema.ts";
 
 /** One sign-in flow as the provider sees it: made by the start route, checked at the callback. */
 export interface AuthorizationRequest {
@@ -94,6 +97,32 @@ export interface PresetOptions {
   readonly redirectUri?: string;
 }
 
+/** The schema of {@link PresetOptions}; each preset fills in its own defaults. */
+export const PRESET_OPTIONS = optionBag({
+  clientId: required(nonEmpty("the OAuth client id the provider gave you")),
+  clientSecret: required(
+    accepted<string>(
+      (value) => typeof value === "string" && value !== "",
+      "the OAuth client secret",
+      kindOf,
+    ),
+  ),
+  name: v.optional(nonEmpty('a name of letters, digits, "_", "." or "-", such as "github"')),
+  label: v.optional(nonEmpty('what the visitor sees, such as "GitHub"')),
+  scopes: v.optional(
+    accepted<readonly string[]>(
+      (value) => Array.isArray(value) && value.every((scope) => typeof scope === "string"),
+      'a list of scopes, such as ["read:user"]',
+    ),
+  ),
+  redirectUri: v.optional(
+    accepted<string>(
+      (value) => typeof value === "string" && URL.canParse(value),
+      'an absolute URL, such as "https://app.example.com/accounts/oauth/github/callback/"',
+    ),
+  ),
+} satisfies EntriesOf<PresetOptions>);
+
 /** A provider's answer was unusable (no user id, a nonce mismatch...): code `OAUTH_FAILED`. */
 export class OAuthError extends GuestUserError {
   constructor(message: string, options?: ErrorOptions) {
@@ -130,11 +159,3 @@ export function codeOf(url: URL): string {
 /** A string claim, or null. */
 export const text = (value: unknown): string | null =>
   typeof value === "string" && value !== "" ? value : null;
-
-/** Checks a preset's client id and secret at start-up (`INVALID_CONFIG` naming the bad one). */
-export function checkClient(options: { clientId?: unknown; clientSecret?: unknown }): void {
-  if (typeof options?.clientId !== "string" || options.clientId === "")
-    throw new InvalidConfigError("clientId", "expected the OAuth client id the provider gave you");
-  if (typeof options.clientSecret !== "string" || options.clientSecret === "")
-    throw new InvalidConfigError("clientSecret", "expected the OAuth client secret");
-}

@@ -1,15 +1,16 @@
+import * as v from "valibot";
 import type { Settings } from "../../core/config/settings.ts";
-import { BodyError, InvalidConfigError } from "../../shared/errors.ts";
-import { checkOptionKeys } from "../../shared/option-keys.ts";
+import { BodyError } from "../../shared/errors.ts";
+import { someOf, wholeNumber } from "../../shared/http-option-values.ts";
+import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { isClientAbort } from "../client-abort.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import { type WebHandler, withCookies } from "../handler.ts";
-import { ACCOUNT_VIEWS_OPTION_KEYS } from "../option-keys.ts";
 import type { RequestState } from "../request.ts";
 import { MAX_BODY_BYTES } from "./body.ts";
 import { wantsJson } from "./negotiate.ts";
 import { errorResponse, methodNotAllowed } from "./respond.ts";
-import { resolveTemplates, type Templates } from "./templates.ts";
+import { defaultTemplates, resolveTemplates, type Templates } from "./templates.ts";
 
 /** Options of `accountViews()` and of each view factory. */
 export interface AccountViewsOptions {
@@ -72,19 +73,40 @@ export interface AccountViewsOptions {
   readonly maxBodyBytes?: number;
 }
 
-/** Everything the views share, built once by `accountViews()`. */
-export interface ViewKit {
+/** Where a view is mounted: one leading "/", no space, query or fragment. */
+const viewPath = (fallback: string) =>
+  v.optional(
+    accepted<string>(
+      (value) => typeof value === "string" && /^\/(?![/\\])[^\s?#]*$/.test(value),
+      `a path starting with "/", such as "${fallback}"`,
+    ),
+    fallback,
+  );
+
+/** The schema of {@link AccountViewsOptions} (the template names included). */
+export const ACCOUNT_VIEWS = optionBag({
+  logoutPath: viewPath("/accounts/logout/"),
+  signupPath: viewPath("/accounts/signup/"),
+  termsPath: viewPath("/accounts/terms/"),
+  guestPath: viewPath("/accounts/guest/"),
+  profilePath: viewPath("/accounts/profile/"),
+  deletePath: viewPath("/accounts/delete/"),
+  recentSignInSeconds: v.optional(
+    wholeNumber(1, Number.POSITIVE_INFINITY, "a positive whole number of seconds, such as 600"),
+    600,
+  ),
+  templates: v.optional(someOf(defaultTemplates), {}),
+  maxBodyBytes: v.optional(
+    wholeNumber(1, Number.POSITIVE_INFINITY, "a positive whole number of bytes"),
+    MAX_BODY_BYTES,
+  ),
+} satisfies EntriesOf<AccountViewsOptions>);
+
+/** Everything the views share, built once by `accountViews()`: the options, defaults filled in. */
+export interface ViewKit extends Omit<v.InferOutput<typeof ACCOUNT_VIEWS>, "templates"> {
   readonly http: GuestUserHttp;
   readonly settings: Settings;
   readonly templates: Templates;
-  readonly logoutPath: string;
-  readonly signupPath: string;
-  readonly termsPath: string;
-  readonly guestPath: string;
-  readonly profilePath: string;
-  readonly deletePath: string;
-  readonly recentSignInSeconds: number;
-  readonly maxBodyBytes: number;
 }
 
 /** One request as a view sees it. */
@@ -100,17 +122,6 @@ export interface Exchange {
 /** A view's code for one method. */
 export type ExchangeHandler = (exchange: Exchange) => Promise<Response>;
 
-function checkPath(option: string, value: string | undefined, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== "string" || !/^\/(?![/\\])[^\s?#]*$/.test(value)) {
-    throw new InvalidConfigError(
-      option,
-      `expected a path starting with "/", such as "${fallback}", got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
-
 /**
  * The request header by which an API client without a session asks for bearer tokens:
  * `X-Session-Transport: bearer`. Login, sign-up, convert and the guest endpoint then answer
@@ -120,33 +131,12 @@ export const TRANSPORT_HEADER = "x-session-transport";
 
 /** Checks the options (a bad one throws `INVALID_CONFIG`, naming it) and fills in defaults. */
 export function createViewKit(http: GuestUserHttp, options: AccountViewsOptions = {}): ViewKit {
-  checkOptionKeys(options, ACCOUNT_VIEWS_OPTION_KEYS, "accountViews()");
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
-    throw new InvalidConfigError(
-      "maxBodyBytes",
-      `expected a positive whole number of bytes, got ${String(maxBodyBytes)}`,
-    );
-  }
-  const recentSignInSeconds = options.recentSignInSeconds ?? 600;
-  if (!Number.isInteger(recentSignInSeconds) || recentSignInSeconds < 1) {
-    throw new InvalidConfigError(
-      "recentSignInSeconds",
-      `expected a positive whole number of seconds, such as 600, got ${String(recentSignInSeconds)}`,
-    );
-  }
+  const { templates, ...rest } = parseOptions(ACCOUNT_VIEWS, options, "accountViews()");
   return {
+    ...rest,
     http,
     settings: http.guestUsers.settings,
-    templates: resolveTemplates(options.templates),
-    logoutPath: checkPath("logoutPath", options.logoutPath, "/accounts/logout/"),
-    signupPath: checkPath("signupPath", options.signupPath, "/accounts/signup/"),
-    termsPath: checkPath("termsPath", options.termsPath, "/accounts/terms/"),
-    guestPath: checkPath("guestPath", options.guestPath, "/accounts/guest/"),
-    profilePath: checkPath("profilePath", options.profilePath, "/accounts/profile/"),
-    deletePath: checkPath("deletePath", options.deletePath, "/accounts/delete/"),
-    recentSignInSeconds,
-    maxBodyBytes,
+    templates: resolveTemplates(templates),
   };
 }
 

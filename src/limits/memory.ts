@@ -13,7 +13,7 @@ export interface MemoryLimitStoreOptions {
 
 const MEMORY_LIMIT_STORE_OPTIONS = optionBag({
   clock: v.optional(callback<() => number>(), () => Date.now),
-  maxKeys: v.optional(wholeNumber(1), 200_000),
+  maxKeys: wholeNumber(1, 200_000),
 } satisfies EntriesOf<MemoryLimitStoreOptions>);
 
 const SWEEP_ABOVE = 10_000;

@@ -1,6 +1,5 @@
 import type { Cluster, Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import * as v from "valibot";
 import {
   oneOf,
   required,
@@ -48,9 +47,9 @@ const REDIS_LIMIT_STORE_OPTIONS = optionBag({
   client: required(
     userObject<Redis | Cluster>(["eval", "defineCommand"], "an ioredis 5 Redis or Cluster client"),
   ),
-  prefix: v.optional(text, "guest-user:"),
-  onUnavailable: v.optional(oneOf<RedisUnavailable>(["memory", "allow", "refuse"]), "memory"),
-  timeoutMs: v.optional(wholeNumber(1), 1000),
+  prefix: text("guest-user:"),
+  onUnavailable: oneOf<RedisUnavailable>(["memory", "allow", "refuse"], "memory"),
+  timeoutMs: wholeNumber(1, 1000),
   logger: warnLogger,
 } satisfies EntriesOf<RedisLimitStoreOptions>);
 

@@ -3,9 +3,9 @@ import { accepted } from "./option-schema.ts";
 
 /**
  * Value schemas shared by the option bags at the edges (adapters, limit stores, database
- * factories, forms, name generators). A user object (a client, a pool, a logger, a web layer,
- * a function) is checked by the methods we call on it, never looked into further, and shown in
- * a message by its kind only: it may hold a secret.
+ * factories, forms, name generators); those taking a `fallback` are optional with that default.
+ * A user object (a client, a pool, a logger, a web layer, a function) is checked by the methods
+ * we call on it, never looked into further, and shown by its kind only: it may hold a secret.
  */
 
 /** Stands for a missing required key, so that its value schema reports it (see {@link required}). */
@@ -34,26 +34,35 @@ export function required<T>(schema: v.GenericSchema<unknown, T>) {
 }
 
 /** True or false. */
-export const flag = accepted<boolean>((value) => typeof value === "boolean", "true or false");
+export const flag = (fallback: boolean) =>
+  v.optional(
+    accepted<boolean>((value) => typeof value === "boolean", "true or false"),
+    fallback,
+  );
 
 /** A string. */
-export const text = accepted<string>((value) => typeof value === "string", "a string");
+export const text = (fallback: string) =>
+  v.optional(
+    accepted<string>((value) => typeof value === "string", "a string"),
+    fallback,
+  );
 
 /** A whole number from `min` (up to `max`): "expected a whole number of at least 1, got 0". */
-export function wholeNumber(min: number, max = Number.POSITIVE_INFINITY) {
-  return accepted<number>(
-    (value) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max,
-    max === Number.POSITIVE_INFINITY
-      ? `a whole number of at least ${min}`
-      : `a whole number from ${min} to ${max}`,
-  );
+export function wholeNumber(min: number, fallback: number, max = Number.POSITIVE_INFINITY) {
+  const range = max === Number.POSITIVE_INFINITY ? `of at least ${min}` : `from ${min} to ${max}`;
+  const valid = (value: unknown) =>
+    Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+  return v.optional(accepted<number>(valid, `a whole number ${range}`), fallback);
 }
 
 /** One of these strings: 'expected "cookie" or "passport", got "pasport"'. */
-export function oneOf<const T extends string>(choices: readonly T[]) {
+export function oneOf<const T extends string>(choices: readonly T[], fallback: NoInfer<T>) {
   const quoted = choices.map((choice) => JSON.stringify(choice));
   const expected = `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`;
-  return accepted<T>((value) => choices.includes(value as T), expected);
+  return v.optional(
+    accepted<T>((value) => choices.includes(value as T), expected),
+    fallback,
+  );
 }
 
 /**
@@ -62,7 +71,7 @@ export function oneOf<const T extends string>(choices: readonly T[]) {
  * @param expected What it is, as the message says: "an ioredis 5 Redis or Cluster client".
  * @example
  * ```ts
- * optionBag({ logger: v.optional(userObject<Logger>(["warn"], "a logger with a warn() method")) });
+ * optionBag({ client: required(userObject<Redis>(["eval"], "an ioredis 5 Redis client")) });
  * ```
  */
 export function userObject<T>(methods: readonly string[], expected: string) {

@@ -3,7 +3,6 @@ import type {
   Response as ExpressResponse,
   RequestHandler,
 } from "express";
-import * as v from "valibot";
 import type { GuestUsers } from "../../core/guest-users.ts";
 import type { User } from "../../core/model/types.ts";
 import {
@@ -52,7 +51,7 @@ export interface GuestUserExpressOptions {
 }
 
 const EXPRESS_OPTIONS = optionBag({
-  login: v.optional(oneOf(["cookie", "passport"]), "cookie"),
+  login: oneOf(["cookie", "passport"], "cookie"),
   http: WEB_LAYER_OPTION,
 } satisfies EntriesOf<GuestUserExpressOptions>);
 

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
-import * as v from "valibot";
 import type { User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { RequestState } from "../../http/request.ts";
@@ -64,7 +63,7 @@ export interface GuestUserFastifyOptions {
 /** {@link GuestUserFastifyOptions}' schema. */
 export const FASTIFY_OPTIONS = optionBag({
   http: WEB_LAYER_OPTION,
-  formBody: v.optional(flag, true),
+  formBody: flag(true),
 } satisfies EntriesOf<GuestUserFastifyOptions>);
 
 /** The Fastify shapes of {@link GuestUserAdapter}'s members. */

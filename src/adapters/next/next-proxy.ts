@@ -1,4 +1,3 @@
-import * as v from "valibot";
 import { answerWebRequest } from "../../http/adapter-core.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
@@ -25,7 +24,7 @@ export interface GuestUserProxyOptions {
 }
 
 const PROXY_OPTIONS = optionBag({
-  allowGuestUser: v.optional(flag, false),
+  allowGuestUser: flag(false),
 } satisfies EntriesOf<GuestUserProxyOptions>);
 
 /**

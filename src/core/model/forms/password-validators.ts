@@ -50,7 +50,7 @@ export interface MinimumLengthOptions {
 }
 
 const MINIMUM_LENGTH_OPTIONS = optionBag({
-  minLength: v.optional(wholeNumber(1), 8),
+  minLength: wholeNumber(1, 8),
 } satisfies EntriesOf<MinimumLengthOptions>);
 
 /**

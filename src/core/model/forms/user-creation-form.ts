@@ -58,8 +58,8 @@ export interface UserCreationFormOptions {
 }
 
 const USER_CREATION_FORM_OPTIONS = optionBag({
-  minPasswordLength: v.optional(wholeNumber(1), 8),
-  usernameMaxLength: v.optional(wholeNumber(1), 150),
+  minPasswordLength: wholeNumber(1, 8),
+  usernameMaxLength: wholeNumber(1, 150),
   passwordValidators: v.optional(
     accepted<readonly PasswordValidator[]>(
       Array.isArray,

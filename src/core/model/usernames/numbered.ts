@@ -1,5 +1,4 @@
 import { randomInt } from "node:crypto";
-import * as v from "valibot";
 import { text, wholeNumber } from "../../../shared/edge-option-values.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../../shared/option-schema.ts";
 import { attemptOf, cutToMaxLength, type NameGenerator } from "./name-generator.ts";
@@ -24,8 +23,8 @@ export interface NumberedNameOptions {
 }
 
 const NUMBERED_NAME_OPTIONS = optionBag({
-  prefix: v.optional(text, "Guest"),
-  digits: v.optional(wholeNumber(1, MAX_DIGITS), 4),
+  prefix: text("Guest"),
+  digits: wholeNumber(1, 4, MAX_DIGITS),
 } satisfies EntriesOf<NumberedNameOptions>);
 
 /**

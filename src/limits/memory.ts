@@ -1,4 +1,6 @@
-import { checkOptionKeys, type KeysOf } from "../shared/option-keys.ts";
+import * as v from "valibot";
+import { callback, wholeNumber } from "../shared/edge-option-values.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
 import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
 
 /** Options of {@link memoryLimitStore}. */
@@ -9,11 +11,10 @@ export interface MemoryLimitStoreOptions {
   readonly maxKeys?: number;
 }
 
-/** The keys of {@link MemoryLimitStoreOptions}, for the unknown-option check. */
-const MEMORY_LIMIT_STORE_OPTION_KEYS = {
-  clock: true,
-  maxKeys: true,
-} as const satisfies KeysOf<MemoryLimitStoreOptions>;
+const MEMORY_LIMIT_STORE_OPTIONS = optionBag({
+  clock: v.optional(callback<() => number>(), () => Date.now),
+  maxKeys: wholeNumber(1, 200_000),
+} satisfies EntriesOf<MemoryLimitStoreOptions>);
 
 const SWEEP_ABOVE = 10_000;
 
@@ -36,9 +37,11 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): LimitSt
   /** How many keys are tracked now. */
   readonly size: number;
 } {
-  checkOptionKeys(options, MEMORY_LIMIT_STORE_OPTION_KEYS, "memoryLimitStore()");
-  const clock = options.clock ?? Date.now;
-  const maxKeys = options.maxKeys ?? 200_000;
+  const { clock, maxKeys } = parseOptions(
+    MEMORY_LIMIT_STORE_OPTIONS,
+    options,
+    "memoryLimitStore()",
+  );
   const windows = new Map<string, Window>();
   const sweep = (now: number) => {
     for (const [key, window] of windows) if (window.resetAt <= now) windows.delete(key);

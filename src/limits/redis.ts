@@ -1,7 +1,15 @@
 import type { Cluster, Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import {
+  oneOf,
+  required,
+  text,
+  userObject,
+  warnLogger,
+  wholeNumber,
+} from "../shared/edge-option-values.ts";
 import type { Logger } from "../shared/logger.ts";
-import { checkOptionKeys, type KeysOf } from "../shared/option-keys.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
 import { memoryLimitStore } from "./memory.ts";
 import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
 
@@ -35,14 +43,15 @@ export interface RedisLimitStoreOptions {
   readonly logger?: Logger;
 }
 
-/** The keys of {@link RedisLimitStoreOptions} (`client` and `logger` are never looked into). */
-const REDIS_LIMIT_STORE_OPTION_KEYS = {
-  client: true,
-  prefix: true,
-  onUnavailable: true,
-  timeoutMs: true,
-  logger: true,
-} as const satisfies KeysOf<RedisLimitStoreOptions>;
+const REDIS_LIMIT_STORE_OPTIONS = optionBag({
+  client: required(
+    userObject<Redis | Cluster>(["eval", "defineCommand"], "an ioredis 5 Redis or Cluster client"),
+  ),
+  prefix: text("guest-user:"),
+  onUnavailable: oneOf<RedisUnavailable>(["memory", "allow", "refuse"], "memory"),
+  timeoutMs: wholeNumber(1, 1000),
+  logger: warnLogger,
+} satisfies EntriesOf<RedisLimitStoreOptions>);
 
 /** The statuses in which ioredis cannot send a command now (it would queue it). */
 const DOWN = new Set(["reconnecting", "close", "end"]);
@@ -73,15 +82,11 @@ class Unavailable extends Error {}
  * ```
  */
 export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
-  checkOptionKeys(options, REDIS_LIMIT_STORE_OPTION_KEYS, "redisLimitStore()");
-  const { client } = options;
-  if (typeof client?.eval !== "function" || typeof client.defineCommand !== "function") {
-    throw new TypeError("redisLimitStore: `client` must be an ioredis 5 Redis or Cluster client");
-  }
-  const prefix = options.prefix ?? "guest-user:";
-  const onUnavailable = options.onUnavailable ?? "memory";
-  const timeoutMs = options.timeoutMs ?? 1000;
-  const logger = options.logger ?? console;
+  const { client, prefix, onUnavailable, timeoutMs, logger } = parseOptions(
+    REDIS_LIMIT_STORE_OPTIONS,
+    options,
+    "redisLimitStore()",
+  );
   const fallback = memoryLimitStore();
   const limiters = new Map<string, RateLimiterRedis>();
   let outage = false;

@@ -92,11 +92,23 @@ describe("userAttributeSimilarityValidator", () => {
       InvalidConfigError,
     );
     expect(() => userAttributeSimilarityValidator({ maxSimilarity: 2 })).toThrow(/maxSimilarity/);
+    expect(() => userAttributeSimilarityValidator({ attributes: ["name"] } as never)).toThrow(
+      'Invalid option `attributes`: expected an array of "username" and "email", got ["name"]',
+    );
   });
 });
 
 describe("commonPasswordValidator", () => {
   const validator = commonPasswordValidator();
+
+  it("takes an iterable of passwords, not one password", () => {
+    expect(() => commonPasswordValidator({ passwords: "hunter2" })).toThrow(
+      "Invalid option `passwords`: expected an iterable of passwords (an array, a Set), got a string",
+    );
+    expect(
+      commonPasswordValidator({ passwords: new Set(["hunter2"]) }).validate("Hunter2", {}),
+    ).toBe("This password is too common.");
+  });
 
   it("rejects well-known passwords, whatever their case and surrounding spaces", () => {
     for (const password of ["password", "123456789", "qwertyuiop", "  Password ", "ILOVEYOU"]) {

@@ -205,5 +205,10 @@ describe("userCreationForm: options", () => {
   it("rejects bad options", () => {
     expect(() => userCreationForm({ minPasswordLength: 0 })).toThrow(InvalidConfigError);
     expect(() => userCreationForm({ usernameMaxLength: 1.5 })).toThrow(/usernameMaxLength/);
+    expect(() =>
+      userCreationForm({ passwordValidators: minimumLengthValidator() } as never),
+    ).toThrow(
+      "Invalid option `passwordValidators`: expected an array of password validators, got an object",
+    );
   });
 });

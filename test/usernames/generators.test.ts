@@ -118,6 +118,9 @@ describe("numberedNameGenerator", () => {
       expect(() => numberedNameGenerator({ digits })).toThrow(InvalidConfigError);
     }
     expect(() => numberedNameGenerator({ prefix: 5 as unknown as string })).toThrow(/prefix/);
+    expect(() => numberedNameGenerator({ digits: 15 })).toThrow(
+      "Invalid option `digits`: expected a whole number from 1 to 14, got 15",
+    );
     expect(() => numberedNameGenerator({ digits: 14 })).not.toThrow();
   });
 });

@@ -18,7 +18,9 @@ import {
 import { createGuestUserHttp, type GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import { accountViews } from "../../http/views/index.ts";
-import { checkAdapterOptions } from "../option-keys.ts";
+import { oneOf } from "../../shared/edge-option-values.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
+import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
 import { csrfHelpers } from "./csrf.ts";
 import { expressCore } from "./express-core.ts";
 import { passportBinding, type SessionBinding } from "./passport.ts";
@@ -48,6 +50,11 @@ export interface GuestUserExpressOptions {
   readonly http?: GuestUserHttp;
 }
 
+const EXPRESS_OPTIONS = optionBag({
+  login: oneOf(["cookie", "passport"], "cookie"),
+  http: WEB_LAYER_OPTION,
+} satisfies EntriesOf<GuestUserExpressOptions>);
+
 /**
  * Express glue (4 and 5) for guest users: middlewares that resolve the visitor, the three
  * guards, helpers, and mounting of Web handlers and the built-in views.
@@ -66,10 +73,10 @@ export function guestUserExpress(
   guestUsers: GuestUsers,
   options: GuestUserExpressOptions = {},
 ): GuestUserExpress {
-  checkAdapterOptions("guestUserExpress()", options);
-  const base = options.http ?? createGuestUserHttp(guestUsers);
+  const { login, http: given } = parseOptions(EXPRESS_OPTIONS, options, "guestUserExpress()");
+  const base = given ?? createGuestUserHttp(guestUsers);
   const binding: SessionBinding =
-    options.login === "passport"
+    login === "passport"
       ? passportBinding(base)
       : { http: base, setsUser: true, resolve: (req) => base.resolve(httpRequestOf(req)) };
   const { http } = binding;

@@ -8,8 +8,13 @@ import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { accountViews } from "../../http/views/index.ts";
-import { checkAdapterOptions } from "../option-keys.ts";
-import type { GuestUserFastify, GuestUserFastifyOptions, GuestUserPreHandler } from "./types.ts";
+import { parseOptions } from "../../shared/option-schema.ts";
+import {
+  FASTIFY_OPTIONS,
+  type GuestUserFastify,
+  type GuestUserFastifyOptions,
+  type GuestUserPreHandler,
+} from "./types.ts";
 import { addFormBodyParser, httpRequestOf, sendResponse, toWebRequest } from "./web.ts";
 
 export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
@@ -38,8 +43,8 @@ export function guestUserFastify(
   guestUsers: GuestUsers,
   options: GuestUserFastifyOptions = {},
 ): GuestUserFastify {
-  checkAdapterOptions("guestUserFastify()", options);
-  const http = options.http ?? createGuestUserHttp(guestUsers);
+  const { http: given, formBody } = parseOptions(FASTIFY_OPTIONS, options, "guestUserFastify()");
+  const http = given ?? createGuestUserHttp(guestUsers);
   /** One view per request, kept on it (a WeakMap per request costs the garbage collector more). */
   const viewOf = (request: FastifyRequest) => {
     const holder = request as FastifyRequest & { [VIEW]?: HttpRequest };
@@ -105,7 +110,7 @@ export function guestUserFastify(
     if (!app.hasRequestDecorator("user")) app.decorateRequest("user", null);
     app.decorateRequest("isGuest", false);
     app.decorateRequest("guestUser", null);
-    if (options.formBody !== false) addFormBodyParser(app);
+    if (formBody) addFormBodyParser(app);
     app.addHook("onRequest", async (request, reply) => {
       await guarding(request, reply, () => core.stateOf(request));
     });
@@ -141,7 +146,7 @@ export function guestUserFastify(
     routes:
       (routes = accountViews(http)) =>
       async (app) => {
-        if (options.formBody !== false) addFormBodyParser(app);
+        if (formBody) addFormBodyParser(app);
         for (const route of routes) {
           app.route({ method: [...route.methods], url: route.path, handler: mount(route.handler) });
         }

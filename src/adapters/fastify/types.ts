@@ -2,7 +2,10 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMeth
 import type { User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { RequestState } from "../../http/request.ts";
+import { flag } from "../../shared/edge-option-values.ts";
+import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
+import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
 
 /**
  * What the plugin adds to every Fastify request (declaration merging: importing the adapter
@@ -56,6 +59,12 @@ export interface GuestUserFastifyOptions {
    */
   readonly formBody?: boolean;
 }
+
+/** {@link GuestUserFastifyOptions}' schema. */
+export const FASTIFY_OPTIONS = optionBag({
+  http: WEB_LAYER_OPTION,
+  formBody: flag(true),
+} satisfies EntriesOf<GuestUserFastifyOptions>);
 
 /** The Fastify shapes of {@link GuestUserAdapter}'s members. */
 export interface FastifyAdapterTypes extends AdapterTypes {

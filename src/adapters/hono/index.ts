@@ -9,8 +9,13 @@ import type { WebHandler } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { accountViews } from "../../http/views/index.ts";
-import { checkAdapterOptions } from "../option-keys.ts";
-import type { GuestUserEnv, GuestUserHono, GuestUserHonoOptions } from "./types.ts";
+import { parseOptions } from "../../shared/option-schema.ts";
+import {
+  type GuestUserEnv,
+  type GuestUserHono,
+  type GuestUserHonoOptions,
+  HONO_OPTIONS,
+} from "./types.ts";
 
 export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 export type {
@@ -38,10 +43,10 @@ export function guestUserHono(
   guestUsers: GuestUsers,
   options: GuestUserHonoOptions = {},
 ): GuestUserHono {
-  checkAdapterOptions("guestUserHono()", options);
-  const http = options.http ?? createGuestUserHttp(guestUsers);
-  const trust = compileTrust(options.trustProxy);
-  const addressOf = options.clientAddress ?? nodeServerAddress;
+  const parsed = parseOptions(HONO_OPTIONS, options, "guestUserHono()");
+  const http = parsed.http ?? createGuestUserHttp(guestUsers);
+  const trust = compileTrust(parsed.trustProxy);
+  const addressOf = parsed.clientAddress ?? nodeServerAddress;
 
   const publish = (c: Context<GuestUserEnv>, state: RequestState) => {
     c.set("guestUser", state);

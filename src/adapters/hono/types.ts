@@ -1,9 +1,13 @@
 import type { Context, MiddlewareHandler } from "hono";
+import * as v from "valibot";
 import type { User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { RequestState } from "../../http/request.ts";
 import type { TrustProxy } from "../../http/trust-proxy.ts";
+import { callback } from "../../shared/edge-option-values.ts";
+import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
+import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
 
 /**
  * What the adapter puts in `c.var` (for the session middleware, a guard or a mounted handler).
@@ -66,6 +70,13 @@ export interface GuestUserHonoOptions {
    */
   readonly trustProxy?: TrustProxy;
 }
+
+/** {@link GuestUserHonoOptions}' schema (`trustProxy` is checked where it is compiled). */
+export const HONO_OPTIONS = optionBag({
+  http: WEB_LAYER_OPTION,
+  clientAddress: v.optional(callback<(c: Context<GuestUserEnv>) => string | null>()),
+  trustProxy: v.optional(v.custom<TrustProxy>(() => true)),
+} satisfies EntriesOf<GuestUserHonoOptions>);
 
 /** The Hono shapes of {@link GuestUserAdapter}'s members. */
 export interface HonoAdapterTypes extends AdapterTypes {

@@ -4,11 +4,16 @@ import { failureAnswer } from "../../http/adapter-core.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
-import { checkAdapterOptions } from "../option-keys.ts";
+import { parseOptions } from "../../shared/option-schema.ts";
 import { nextProxy } from "./next-proxy.ts";
 import { headersRequest, lastForwardedFor, writeCookies } from "./request.ts";
 import { guardedRouteHandler, routeHandlers } from "./route-handlers.ts";
-import type { GuestUserNext, GuestUserNextOptions, NextHeaderList } from "./types.ts";
+import {
+  type GuestUserNext,
+  type GuestUserNextOptions,
+  NEXT_OPTIONS,
+  type NextHeaderList,
+} from "./types.ts";
 
 export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 export type { GuestUserProxyOptions, NextResponseApi } from "./next-proxy.ts";
@@ -52,9 +57,9 @@ export function guestUserNext(
   guestUsers: GuestUsers,
   options: GuestUserNextOptions,
 ): GuestUserNext {
-  checkAdapterOptions("guestUserNext()", options);
-  const http = options.http ?? createGuestUserHttp(guestUsers);
-  const addressOf = options.clientAddress ?? lastForwardedFor;
+  const parsed = parseOptions(NEXT_OPTIONS, options, "guestUserNext()");
+  const http = parsed.http ?? createGuestUserHttp(guestUsers);
+  const addressOf = parsed.clientAddress ?? lastForwardedFor;
   // `headers()` hands out one object per request: the visitor is resolved once per request,
   // and a server action's new guest is what the page re-rendered after it sees.
   const perRequest = new WeakMap<NextHeaderList, Promise<Resolved>>();
@@ -77,7 +82,7 @@ export function guestUserNext(
 
   /** Runs `body` in a server action (cookies writable), then writes the pending cookies. */
   const inAction = async <T>(body: (resolved: Resolved) => Promise<T>): Promise<T> => {
-    const [headers, store] = await Promise.all([options.headers(), options.cookies()]);
+    const [headers, store] = await Promise.all([parsed.headers(), parsed.cookies()]);
     const resolved = await resolving(headers, "POST");
     // A server action is a POST (the view of a page's render says GET): the gate and the
     // "onWrite" mode's same-origin check must see the write.
@@ -99,7 +104,7 @@ export function guestUserNext(
   return {
     http,
     async currentUser() {
-      const headers = await options.headers();
+      const headers = await parsed.headers();
       const { view, state } = await resolving(headers, "GET");
       const canBecomeGuest =
         !state.user && guestUsers.settings.enabled && guestUsers.canCreateGuest(view);

@@ -1,7 +1,8 @@
 import { answerWebRequest } from "../../http/adapter-core.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
-import { checkAdapterOptions } from "../option-keys.ts";
+import { flag } from "../../shared/edge-option-values.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { parseSetCookie } from "./request.ts";
 import type { NextHeaderList } from "./types.ts";
 
@@ -21,6 +22,10 @@ export interface GuestUserProxyOptions {
    */
   readonly allowGuestUser?: boolean;
 }
+
+const PROXY_OPTIONS = optionBag({
+  allowGuestUser: flag(false),
+} satisfies EntriesOf<GuestUserProxyOptions>);
 
 /**
  * The request's `Cookie` header with the pending `Set-Cookie` values applied (a deleted
@@ -58,11 +63,11 @@ export function nextProxy(
   addressOf: (headers: NextHeaderList) => string | null,
   options: GuestUserProxyOptions,
 ): (request: Request) => Promise<Response> {
-  checkAdapterOptions("guestUser.proxy()", options);
+  const { allowGuestUser } = parseOptions(PROXY_OPTIONS, options, "guestUser.proxy()");
   return (request) => {
     const view = webRequestView(request, addressOf(request.headers), NO_PROXY);
     return answerWebRequest(http, view, request.signal, async (state) => {
-      if (options.allowGuestUser) await http.maybeCreateGuestUser(view, state);
+      if (allowGuestUser) await http.maybeCreateGuestUser(view, state);
       const setCookies = state.setCookies.splice(0);
       if (setCookies.length === 0) return responses.next();
       const headers = new Headers(request.headers);

@@ -1,8 +1,12 @@
+import * as v from "valibot";
 import type { User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import type { RequestState } from "../../http/request.ts";
+import { callback, required } from "../../shared/edge-option-values.ts";
+import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
+import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
 import type { GuestUserProxyOptions, NextResponseApi } from "./next-proxy.ts";
 
 /** What the adapter reads of Next's `headers()`: a `Headers`-like object. */
@@ -65,6 +69,14 @@ export interface GuestUserNextOptions extends NextHeadersApi {
    */
   readonly clientAddress?: (headers: NextHeaderList) => string | null;
 }
+
+/** {@link GuestUserNextOptions}' schema. */
+export const NEXT_OPTIONS = optionBag({
+  headers: required(callback<NextHeadersApi["headers"]>("`headers` from next/headers")),
+  cookies: required(callback<NextHeadersApi["cookies"]>("`cookies` from next/headers")),
+  http: WEB_LAYER_OPTION,
+  clientAddress: v.optional(callback<(headers: NextHeaderList) => string | null>()),
+} satisfies EntriesOf<GuestUserNextOptions>);
 
 /** A Next.js route handler: `export const GET = ...` in `app/**\/route.ts`. */
 export type NextRouteHandler = (request: Request, context?: unknown) => Promise<Response>;

@@ -7,13 +7,14 @@ import type {
 } from "kysely";
 import type { Pool } from "mysql2";
 import { GuestUserError } from "../../shared/errors.ts";
-import { checkOptionKeys, type KeysOf } from "../../shared/option-keys.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { errorCode } from "../dialect.ts";
 import {
   PreparedStatementGate,
   type PreparedStatementWarner,
   transactionAfter,
 } from "../prepared-statements.ts";
+import { PREPARED_POOL_ENTRIES } from "./pool-options.ts";
 
 type Callback = (error: unknown, result: MysqlQueryResult) => void;
 type Streamable = { stream: <T>(options: MysqlStreamOptions) => MysqlStream<T> };
@@ -41,10 +42,11 @@ const POOLER_ERRORS = new Set<unknown>([
 const FIX =
   "Pass `preparedStatements: false` to createGuestUsers() to silence this warning, or raise the server's max_prepared_stmt_count.";
 
-/** The keys of `preparedStatementMysqlPool()`'s options. */
-const POOL_OPTION_KEYS = { logger: true } as const satisfies KeysOf<
-  NonNullable<Parameters<typeof preparedStatementMysqlPool>[1]>
->;
+const POOL_OPTIONS = optionBag(
+  PREPARED_POOL_ENTRIES satisfies EntriesOf<
+    NonNullable<Parameters<typeof preparedStatementMysqlPool>[1]>
+  >,
+);
 
 /**
  * Wraps a mysql2 pool for Kysely's `MysqlDialect` so guest-user's hot statements run through
@@ -66,8 +68,8 @@ export function preparedStatementMysqlPool(
   pool: Pool,
   options: { readonly logger?: PreparedStatementWarner } = {},
 ): MysqlPool {
-  checkOptionKeys(options, POOL_OPTION_KEYS, "preparedStatementMysqlPool()");
-  const gate = new PreparedStatementGate(true, options.logger ?? console, FIX);
+  const { logger } = parseOptions(POOL_OPTIONS, options, "preparedStatementMysqlPool()");
+  const gate = new PreparedStatementGate(true, logger, FIX);
   // One wrapper per connection: Kysely keys its connection objects by what it gets.
   const wrappers = new WeakMap<object, MysqlPoolConnection>();
   return {

@@ -1,7 +1,7 @@
 import { Kysely, MysqlDialect, type MysqlPool, sql } from "kysely";
 import type { Pool } from "mysql2";
 import { GuestUserError } from "../../shared/errors.ts";
-import { checkOptionKeys, type KeysOf } from "../../shared/option-keys.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import {
   type Db,
   type DialectQuirks,
@@ -16,6 +16,7 @@ import { expiredGuestsCondition } from "../retention.ts";
 import { mysqlLocks } from "./mysql-lock.ts";
 import { mysqlMigrations } from "./mysql-migrations.ts";
 import { preparedStatementMysqlPool } from "./mysql-prepared.ts";
+import { DATABASE_ENTRIES } from "./pool-options.ts";
 import { onDuplicateKeyUpserts } from "./upserts.ts";
 import { mysqlUsernames } from "./username-collations.ts";
 
@@ -48,12 +49,7 @@ export interface MysqlDatabaseOptions {
   readonly logger?: PreparedStatementWarner;
 }
 
-/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
-const DATABASE_OPTION_KEYS = {
-  max: true,
-  preparedStatements: true,
-  logger: true,
-} as const satisfies KeysOf<MysqlDatabaseOptions>;
+const DATABASE_OPTIONS = optionBag(DATABASE_ENTRIES satisfies EntriesOf<MysqlDatabaseOptions>);
 
 /**
  * Connects to MySQL or MariaDB through a `mysql2` pool: pass a connection URL, or a pool you
@@ -70,10 +66,13 @@ export function mysqlDatabase(
   source: string | MysqlPoolSource,
   options: MysqlDatabaseOptions = {},
 ) {
-  checkOptionKeys(options, DATABASE_OPTION_KEYS, "mysqlDatabase()");
-  const { preparedStatements = true, logger } = options;
+  const { max, preparedStatements, logger } = parseOptions(
+    DATABASE_OPTIONS,
+    options,
+    "mysqlDatabase()",
+  );
   const wrap = (pool: Pool): MysqlPool =>
-    preparedStatements ? preparedStatementMysqlPool(pool, logger ? { logger } : {}) : pool;
+    preparedStatements ? preparedStatementMysqlPool(pool, { logger }) : pool;
   const pool = async (): Promise<MysqlPool> => {
     if (typeof source !== "string") return wrap("pool" in source ? source.pool : source);
     const mysql = await import("mysql2").catch((cause: unknown) => {
@@ -88,7 +87,7 @@ export function mysqlDatabase(
     return wrap(
       mysql.createPool({
         uri: source,
-        connectionLimit: options.max ?? 10,
+        connectionLimit: max,
         supportBigNumbers: true,
       }),
     );

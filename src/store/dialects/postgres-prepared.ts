@@ -1,13 +1,14 @@
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from "kysely";
 import type { Pool } from "pg";
 import { GuestUserError } from "../../shared/errors.ts";
-import { checkOptionKeys, type KeysOf } from "../../shared/option-keys.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { errorCode } from "../dialect.ts";
 import {
   PreparedStatementGate,
   type PreparedStatementWarner,
   transactionAfter,
 } from "../prepared-statements.ts";
+import { PREPARED_POOL_ENTRIES } from "./pool-options.ts";
 
 /** What {@link preparedStatementPool} takes besides the pool. */
 export interface PreparedStatementPoolOptions {
@@ -19,8 +20,9 @@ export interface PreparedStatementPoolOptions {
   readonly logger?: PreparedStatementWarner;
 }
 
-/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
-const POOL_OPTION_KEYS = { logger: true } as const satisfies KeysOf<PreparedStatementPoolOptions>;
+const POOL_OPTIONS = optionBag(
+  PREPARED_POOL_ENTRIES satisfies EntriesOf<PreparedStatementPoolOptions>,
+);
 
 /** What we call on a pg client: pg's named statements, plain queries, Kysely's cursors. */
 interface PgClient {
@@ -68,8 +70,8 @@ export function preparedStatementPool(
   pool: Pool,
   options: PreparedStatementPoolOptions = {},
 ): PostgresPool {
-  checkOptionKeys(options, POOL_OPTION_KEYS, "preparedStatementPool()");
-  const gate = new PreparedStatementGate(true, options.logger ?? console, FIX);
+  const { logger } = parseOptions(POOL_OPTIONS, options, "preparedStatementPool()");
+  const gate = new PreparedStatementGate(true, logger, FIX);
   // One wrapper per pg client: Kysely keys its connection objects by the client it gets.
   const wrappers = new WeakMap<object, PreparedStatementClient>();
   return {

@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, type PostgresPool, sql } from "kysely";
 import type { Pool } from "pg";
 import { GuestUserError } from "../../shared/errors.ts";
 import type { UserId } from "../../shared/ids.ts";
-import { checkOptionKeys, type KeysOf } from "../../shared/option-keys.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import {
   type Db,
   type DialectQuirks,
@@ -14,6 +14,7 @@ import {
 } from "../dialect.ts";
 import type { PreparedStatementWarner } from "../prepared-statements.ts";
 import { expiredGuestsCondition } from "../retention.ts";
+import { DATABASE_ENTRIES } from "./pool-options.ts";
 import { postgresGuestInsert } from "./postgres-guest-insert.ts";
 import { postgresLocks } from "./postgres-lock.ts";
 import { postgresMigrations } from "./postgres-migrations.ts";
@@ -49,12 +50,7 @@ export interface PostgresDatabaseOptions {
   readonly logger?: PreparedStatementWarner;
 }
 
-/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
-const DATABASE_OPTION_KEYS = {
-  max: true,
-  preparedStatements: true,
-  logger: true,
-} as const satisfies KeysOf<PostgresDatabaseOptions>;
+const DATABASE_OPTIONS = optionBag(DATABASE_ENTRIES satisfies EntriesOf<PostgresDatabaseOptions>);
 
 /**
  * Connects to PostgreSQL through a `pg` pool: pass a connection URL, or a `Pool` you made
@@ -68,10 +64,13 @@ const DATABASE_OPTION_KEYS = {
  * ```
  */
 export function postgresDatabase(source: string | Pool, options: PostgresDatabaseOptions = {}) {
-  checkOptionKeys(options, DATABASE_OPTION_KEYS, "postgresDatabase()");
-  const { preparedStatements = true, logger } = options;
+  const { max, preparedStatements, logger } = parseOptions(
+    DATABASE_OPTIONS,
+    options,
+    "postgresDatabase()",
+  );
   const wrap = (pool: Pool): PostgresPool =>
-    preparedStatements ? preparedStatementPool(pool, logger ? { logger } : {}) : pool;
+    preparedStatements ? preparedStatementPool(pool, { logger }) : pool;
   const pool = async (): Promise<PostgresPool> => {
     if (typeof source !== "string") return wrap(source);
     const pg = await import("pg").catch((cause: unknown) => {
@@ -83,7 +82,7 @@ export function postgresDatabase(source: string | Pool, options: PostgresDatabas
         },
       );
     });
-    const created = new pg.default.Pool({ connectionString: source, max: options.max ?? 10 });
+    const created = new pg.default.Pool({ connectionString: source, max: max });
     // An idle client losing its server must not crash the process; the next query reconnects.
     created.on("error", () => {});
     // A client losing its server mid-transaction emits "error" too: without a listener Node

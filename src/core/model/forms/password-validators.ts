@@ -1,5 +1,11 @@
-import { InvalidConfigError } from "../../../shared/errors.ts";
-import { checkOptionKeys, type KeysOf } from "../../../shared/option-keys.ts";
+import * as v from "valibot";
+import { kindOf, wholeNumber } from "../../../shared/edge-option-values.ts";
+import {
+  accepted,
+  type EntriesOf,
+  optionBag,
+  parseOptions,
+} from "../../../shared/option-schema.ts";
 import { isCommonPassword } from "./common-passwords.ts";
 
 /**
@@ -43,10 +49,9 @@ export interface MinimumLengthOptions {
   readonly minLength?: number;
 }
 
-/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
-const MINIMUM_LENGTH_OPTION_KEYS = {
-  minLength: true,
-} as const satisfies KeysOf<MinimumLengthOptions>;
+const MINIMUM_LENGTH_OPTIONS = optionBag({
+  minLength: wholeNumber(1, 8),
+} satisfies EntriesOf<MinimumLengthOptions>);
 
 /**
  * Rejects passwords shorter than `minLength` characters.
@@ -58,14 +63,7 @@ const MINIMUM_LENGTH_OPTION_KEYS = {
  * ```
  */
 export function minimumLengthValidator(options: MinimumLengthOptions = {}): PasswordValidator {
-  checkOptionKeys(options, MINIMUM_LENGTH_OPTION_KEYS, "minimumLengthValidator()");
-  const { minLength = 8 } = options;
-  if (!Number.isInteger(minLength) || minLength < 1) {
-    throw new InvalidConfigError(
-      "minLength",
-      `expected a whole number of at least 1, got ${String(minLength)}.`,
-    );
-  }
+  const { minLength } = parseOptions(MINIMUM_LENGTH_OPTIONS, options, "minimumLengthValidator()");
   const unit = minLength === 1 ? "character" : "characters";
   const message = `This password is too short. It must contain at least ${minLength} ${unit}.`;
   return {
@@ -98,11 +96,23 @@ export interface UserAttributeSimilarityOptions {
   readonly maxSimilarity?: number;
 }
 
-/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
-const SIMILARITY_OPTION_KEYS = {
-  attributes: true,
-  maxSimilarity: true,
-} as const satisfies KeysOf<UserAttributeSimilarityOptions>;
+const SIMILARITY_OPTIONS = optionBag({
+  attributes: v.optional(
+    accepted<readonly PasswordUserAttribute[]>(
+      (value) =>
+        Array.isArray(value) && value.every((name) => Object.hasOwn(ATTRIBUTE_LABELS, name)),
+      'an array of "username" and "email"',
+    ),
+    ["username", "email"],
+  ),
+  maxSimilarity: v.optional(
+    accepted<number>(
+      (value) => typeof value === "number" && value >= 0.1 && value <= 1,
+      "a number from 0.1 to 1",
+    ),
+    0.7,
+  ),
+} satisfies EntriesOf<UserAttributeSimilarityOptions>);
 
 /**
  * How alike two strings are, ignoring order: twice the number of characters they share
@@ -139,22 +149,11 @@ function characterOverlap(a: readonly string[], b: readonly string[]): number {
 export function userAttributeSimilarityValidator(
   options: UserAttributeSimilarityOptions = {},
 ): PasswordValidator {
-  checkOptionKeys(options, SIMILARITY_OPTION_KEYS, "userAttributeSimilarityValidator()");
-  const { attributes = ["username", "email"], maxSimilarity = 0.7 } = options;
-  if (typeof maxSimilarity !== "number" || !(maxSimilarity >= 0.1 && maxSimilarity <= 1)) {
-    throw new InvalidConfigError(
-      "maxSimilarity",
-      `expected a number from 0.1 to 1, got ${String(maxSimilarity)}.`,
-    );
-  }
-  for (const attribute of attributes) {
-    if (!Object.hasOwn(ATTRIBUTE_LABELS, attribute)) {
-      throw new InvalidConfigError(
-        "attributes",
-        `expected "username" or "email", got ${String(attribute)}.`,
-      );
-    }
-  }
+  const { attributes, maxSimilarity } = parseOptions(
+    SIMILARITY_OPTIONS,
+    options,
+    "userAttributeSimilarityValidator()",
+  );
   return {
     name: "userAttributeSimilarity",
     validate(password, user) {
@@ -188,10 +187,17 @@ export interface CommonPasswordOptions {
   readonly passwords?: Iterable<string>;
 }
 
-/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
-const COMMON_PASSWORD_OPTION_KEYS = {
-  passwords: true,
-} as const satisfies KeysOf<CommonPasswordOptions>;
+const COMMON_PASSWORD_OPTIONS = optionBag({
+  passwords: v.optional(
+    accepted<Iterable<string>>(
+      (value) =>
+        typeof value === "object" &&
+        typeof (value as Iterable<string> | null)?.[Symbol.iterator] === "function",
+      "an iterable of passwords (an array, a Set)",
+      kindOf,
+    ),
+  ),
+} satisfies EntriesOf<CommonPasswordOptions>);
 
 /**
  * Rejects passwords that are on a list of common passwords (lower-cased and trimmed first).
@@ -202,11 +208,11 @@ const COMMON_PASSWORD_OPTION_KEYS = {
  * ```
  */
 export function commonPasswordValidator(options: CommonPasswordOptions = {}): PasswordValidator {
-  checkOptionKeys(options, COMMON_PASSWORD_OPTION_KEYS, "commonPasswordValidator()");
+  const { passwords } = parseOptions(COMMON_PASSWORD_OPTIONS, options, "commonPasswordValidator()");
   const own =
-    options.passwords === undefined
+    passwords === undefined
       ? undefined
-      : new Set(Array.from(options.passwords, (password) => password.toLowerCase().trim()));
+      : new Set(Array.from(passwords, (password) => password.toLowerCase().trim()));
   const isCommon =
     own === undefined
       ? isCommonPassword

@@ -1,6 +1,12 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { InvalidConfigError } from "../../../shared/errors.ts";
-import { checkOptionKeys, type KeysOf } from "../../../shared/option-keys.ts";
+import * as v from "valibot";
+import { kindOf, wholeNumber } from "../../../shared/edge-option-values.ts";
+import {
+  accepted,
+  type EntriesOf,
+  optionBag,
+  parseOptions,
+} from "../../../shared/option-schema.ts";
 import type { ConvertForm, FormField } from "../types.ts";
 import {
   commonPasswordValidator,
@@ -51,12 +57,17 @@ export interface UserCreationFormOptions {
   readonly passwordValidators?: readonly PasswordValidator[];
 }
 
-/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
-const USER_CREATION_FORM_OPTION_KEYS = {
-  minPasswordLength: true,
-  usernameMaxLength: true,
-  passwordValidators: true,
-} as const satisfies KeysOf<UserCreationFormOptions>;
+const USER_CREATION_FORM_OPTIONS = optionBag({
+  minPasswordLength: wholeNumber(1, 8),
+  usernameMaxLength: wholeNumber(1, 150),
+  passwordValidators: v.optional(
+    accepted<readonly PasswordValidator[]>(
+      Array.isArray,
+      "an array of password validators",
+      kindOf,
+    ),
+  ),
+} satisfies EntriesOf<UserCreationFormOptions>);
 
 /**
  * No text field accepts more than this many UTF-16 code units, whatever its own limit: a
@@ -143,16 +154,6 @@ function readUsername(read: FieldReader, maxLength: number, issues: Issue[]): st
   return username;
 }
 
-function positiveInteger(option: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new InvalidConfigError(
-      option,
-      `expected a whole number of at least 1, got ${String(value)}.`,
-    );
-  }
-  return value;
-}
-
 /**
  * The built-in convert form, our equivalent of the reference's `UserCreationForm`: a
  * username (letters, digits and @ . + - _, at most `usernameMaxLength` characters, trimmed)
@@ -172,13 +173,12 @@ function positiveInteger(option: string, value: number): number {
 export function userCreationForm(
   options: UserCreationFormOptions = {},
 ): ConvertForm<UserCreationData> {
-  checkOptionKeys(options, USER_CREATION_FORM_OPTION_KEYS, "userCreationForm()");
-  const minPasswordLength = positiveInteger("minPasswordLength", options.minPasswordLength ?? 8);
-  const usernameMaxLength = positiveInteger("usernameMaxLength", options.usernameMaxLength ?? 150);
-  if (options.passwordValidators !== undefined && !Array.isArray(options.passwordValidators)) {
-    throw new InvalidConfigError("passwordValidators", "expected an array of password validators.");
-  }
-  const validators = options.passwordValidators ?? [
+  const { minPasswordLength, usernameMaxLength, passwordValidators } = parseOptions(
+    USER_CREATION_FORM_OPTIONS,
+    options,
+    "userCreationForm()",
+  );
+  const validators = passwordValidators ?? [
     userAttributeSimilarityValidator(),
     minimumLengthValidator({ minLength: minPasswordLength }),
     commonPasswordValidator(),

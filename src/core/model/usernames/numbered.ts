@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
-import { InvalidConfigError } from "../../../shared/errors.ts";
-import { checkOptionKeys, type KeysOf } from "../../../shared/option-keys.ts";
+import { text, wholeNumber } from "../../../shared/edge-option-values.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../../../shared/option-schema.ts";
 import { attemptOf, cutToMaxLength, type NameGenerator } from "./name-generator.ts";
 
 /** The largest `digits` value: `10 ** digits` must stay below `randomInt`'s 2^48 range. */
@@ -22,11 +22,10 @@ export interface NumberedNameOptions {
   readonly digits?: number;
 }
 
-/** The option keys (an unknown one throws `INVALID_CONFIG`); tied to the type by `satisfies`. */
-const NUMBERED_NAME_OPTION_KEYS = {
-  prefix: true,
-  digits: true,
-} as const satisfies KeysOf<NumberedNameOptions>;
+const NUMBERED_NAME_OPTIONS = optionBag({
+  prefix: text("Guest"),
+  digits: wholeNumber(1, 4, MAX_DIGITS),
+} satisfies EntriesOf<NumberedNameOptions>);
 
 /**
  * How many digits the number has on a given attempt: `digits` for the first two names of a
@@ -48,7 +47,8 @@ export function digitsForAttempt(digits: number, attempt: number): number {
 /**
  * Makes a generator of names like `Guest0588`: the prefix plus a uniformly random number
  * from 0 to `10 ** digits - 1`, zero-padded to `digits` digits, cut to the column's
- * maximum length. Throws {@link InvalidConfigError} for a bad prefix or digit count.
+ * maximum length. Throws `InvalidConfigError` (`INVALID_CONFIG`) for a bad prefix or digit
+ * count.
  *
  * The space widens on later attempts (see {@link digitsForAttempt}): after two clashes the
  * number gets one more digit per attempt (`Guest05881`, `Guest058817`...). A widened name
@@ -62,17 +62,11 @@ export function digitsForAttempt(digits: number, attempt: number): number {
  * ```
  */
 export function numberedNameGenerator(options: NumberedNameOptions = {}): NameGenerator {
-  checkOptionKeys(options, NUMBERED_NAME_OPTION_KEYS, "numberedNameGenerator()");
-  const { prefix = "Guest", digits = 4 } = options;
-  if (typeof prefix !== "string") {
-    throw new InvalidConfigError("prefix", `expected a string, got ${typeof prefix}.`);
-  }
-  if (!Number.isInteger(digits) || digits < 1 || digits > MAX_DIGITS) {
-    throw new InvalidConfigError(
-      "digits",
-      `expected a whole number from 1 to ${MAX_DIGITS}, got ${String(digits)}.`,
-    );
-  }
+  const { prefix, digits } = parseOptions(
+    NUMBERED_NAME_OPTIONS,
+    options,
+    "numberedNameGenerator()",
+  );
   return (context) => {
     const width = digitsForAttempt(digits, attemptOf(context));
     const number = String(randomInt(0, 10 ** width)).padStart(width, "0");

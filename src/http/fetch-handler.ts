@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { callable } from "../shared/http-option-values.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
+import { aFunction } from "../shared/option-values.ts";
 import { answerWebRequest } from "./adapter-core.ts";
 import type { Guard } from "./guards.ts";
 import type { GuestUserHttp } from "./guest-user-http.ts";
@@ -29,7 +29,7 @@ type ClientAddress = (request: Request, ...extra: unknown[]) => string | null;
 
 const FETCH_HANDLER = optionBag({
   clientAddress: v.optional(
-    callable<ClientAddress>("a function returning the client's address (or null)"),
+    aFunction<ClientAddress>("a function returning the client's address (or null)"),
     () => () => null,
   ),
   trustProxy: trustProxyOption,

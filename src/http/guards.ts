@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { nonEmpty } from "../shared/http-option-values.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
+import { nonEmpty } from "../shared/option-values.ts";
 import type { GuestUserHttp } from "./guest-user-http.ts";
 import type { HttpRequest, RequestState } from "./request.ts";
 import { nextValue, withNext } from "./safe-next.ts";

@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { callback, wholeNumber } from "../shared/edge-option-values.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
+import { aFunction, describeKind, wholeNumber } from "../shared/option-values.ts";
 import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
 
 /** Options of {@link memoryLimitStore}. */
@@ -12,8 +12,8 @@ export interface MemoryLimitStoreOptions {
 }
 
 const MEMORY_LIMIT_STORE_OPTIONS = optionBag({
-  clock: v.optional(callback<() => number>(), () => Date.now),
-  maxKeys: wholeNumber(1, 200_000),
+  clock: v.optional(aFunction<() => number>("a function", describeKind), () => Date.now),
+  maxKeys: v.optional(wholeNumber(1), 200_000),
 } satisfies EntriesOf<MemoryLimitStoreOptions>);
 
 const SWEEP_ABOVE = 10_000;

@@ -1,15 +1,16 @@
 import type { Cluster, Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import * as v from "valibot";
+import type { Logger } from "../shared/logger.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
 import {
   oneOf,
   required,
   text,
-  userObject,
   warnLogger,
   wholeNumber,
-} from "../shared/edge-option-values.ts";
-import type { Logger } from "../shared/logger.ts";
-import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
+  withMethods,
+} from "../shared/option-values.ts";
 import { memoryLimitStore } from "./memory.ts";
 import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
 
@@ -45,11 +46,11 @@ export interface RedisLimitStoreOptions {
 
 const REDIS_LIMIT_STORE_OPTIONS = optionBag({
   client: required(
-    userObject<Redis | Cluster>(["eval", "defineCommand"], "an ioredis 5 Redis or Cluster client"),
+    withMethods<Redis | Cluster>(["eval", "defineCommand"], "an ioredis 5 Redis or Cluster client"),
   ),
-  prefix: text("guest-user:"),
-  onUnavailable: oneOf<RedisUnavailable>(["memory", "allow", "refuse"], "memory"),
-  timeoutMs: wholeNumber(1, 1000),
+  prefix: v.optional(text, "guest-user:"),
+  onUnavailable: v.optional(oneOf("memory", "allow", "refuse"), "memory"),
+  timeoutMs: v.optional(wholeNumber(1), 1000),
   logger: warnLogger,
 } satisfies EntriesOf<RedisLimitStoreOptions>);
 

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { accepted } from "./option-schema.ts";
+import { accepted, describe, optionBag } from "./option-schema.ts";
 
 /**
  * The value schemas option bags share, each named by what it expects (the message says it:
@@ -23,6 +23,7 @@ export function given<T>(): v.CustomSchema<T, undefined> {
 /** A value as a message shows it when it may be a user object or a secret: its kind only. */
 export function describeKind(value: unknown): string {
   if (value === null || value === undefined) return String(value);
+  if (value === "") return "an empty string";
   if (Array.isArray(value)) return "an array";
   return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
 }
@@ -101,8 +102,8 @@ export function oneOf<const T extends readonly string[]>(...values: T) {
  * const clock = aFunction<() => number>("a function returning milliseconds");
  * ```
  */
-export function aFunction<F>(expected = "a function") {
-  return accepted<F>((value) => typeof value === "function", expected);
+export function aFunction<F>(expected = "a function", show: (value: unknown) => string = describe) {
+  return accepted<F>((value) => typeof value === "function", expected, show);
 }
 
 /**
@@ -129,4 +130,54 @@ export function withMethods<T>(methods: readonly string[], expected: string) {
  */
 export function orNull<const S extends v.GenericSchema>(schema: S) {
   return v.optional(v.nullable(schema), null);
+}
+
+/**
+ * A key the bag cannot do without, checked by `schema` even when left out ("expected a
+ * function, got undefined") where a strict bag would only say the key is missing: the function
+ * default makes valibot run the pipe for an absent key too.
+ *
+ * @example
+ * ```ts
+ * optionBag({ headers: required(aFunction("`headers` from next/headers")) });
+ * ```
+ */
+export const required = <S extends v.GenericSchema>(schema: S) =>
+  v.pipe(
+    v.optional(v.unknown(), () => undefined),
+    schema,
+  );
+
+/** A string of at least one character. */
+export const nonEmpty = (expected: string) =>
+  accepted<string>((value) => typeof value === "string" && value !== "", expected);
+
+/** A string. */
+export const text = accepted<string>((value) => typeof value === "string", "a string");
+
+/** A whole number from `min` (up to `max`): "expected a whole number of at least 1, got 0". */
+export function wholeNumber(min: number, max = Number.POSITIVE_INFINITY) {
+  const range = max === Number.POSITIVE_INFINITY ? `of at least ${min}` : `from ${min} to ${max}`;
+  return integerFrom(min, max, `a whole number ${range}`);
+}
+
+/** A logger with a `warn()` method (all we call on it); `console` when not given. */
+export const warnLogger = v.optional(
+  withMethods<{ warn(message: string, ...details: unknown[]): void }>(
+    ["warn"],
+    "a logger with a warn() method",
+  ),
+  () => console,
+);
+
+/**
+ * A bag replacing some of `defaults`' entries (templates): a misspelled name is an unknown
+ * option; the values are taken as given.
+ */
+export function someOf<T extends object>(defaults: T): v.GenericSchema<Partial<T>> {
+  const entries = Object.fromEntries(
+    Object.keys(defaults).map((key) => [key, v.optional(v.unknown())]),
+  );
+  // Names known at run time only: their type is the one valibot cannot infer.
+  return optionBag(entries) as v.GenericSchema<unknown> as v.GenericSchema<Partial<T>>;
 }

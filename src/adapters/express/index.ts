@@ -3,6 +3,7 @@ import type {
   Response as ExpressResponse,
   RequestHandler,
 } from "express";
+import * as v from "valibot";
 import type { GuestUsers } from "../../core/guest-users.ts";
 import type { User } from "../../core/model/types.ts";
 import {
@@ -18,8 +19,8 @@ import {
 import { createGuestUserHttp, type GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import { accountViews } from "../../http/views/index.ts";
-import { oneOf } from "../../shared/edge-option-values.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
+import { oneOf } from "../../shared/option-values.ts";
 import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
 import { csrfHelpers } from "./csrf.ts";
 import { expressCore } from "./express-core.ts";
@@ -51,7 +52,7 @@ export interface GuestUserExpressOptions {
 }
 
 const EXPRESS_OPTIONS = optionBag({
-  login: oneOf(["cookie", "passport"], "cookie"),
+  login: v.optional(oneOf("cookie", "passport"), "cookie"),
   http: WEB_LAYER_OPTION,
 } satisfies EntriesOf<GuestUserExpressOptions>);
 

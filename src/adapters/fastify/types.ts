@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
+import * as v from "valibot";
 import type { User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { RequestState } from "../../http/request.ts";
-import { flag } from "../../shared/edge-option-values.ts";
 import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
+import { trueOrFalse } from "../../shared/option-values.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
 
@@ -63,7 +64,7 @@ export interface GuestUserFastifyOptions {
 /** {@link GuestUserFastifyOptions}' schema. */
 export const FASTIFY_OPTIONS = optionBag({
   http: WEB_LAYER_OPTION,
-  formBody: flag(true),
+  formBody: v.optional(trueOrFalse, true),
 } satisfies EntriesOf<GuestUserFastifyOptions>);
 
 /** The Fastify shapes of {@link GuestUserAdapter}'s members. */

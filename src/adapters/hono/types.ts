@@ -4,8 +4,8 @@ import type { User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { RequestState } from "../../http/request.ts";
 import type { TrustProxy } from "../../http/trust-proxy.ts";
-import { callback } from "../../shared/edge-option-values.ts";
 import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
+import { aFunction, describeKind } from "../../shared/option-values.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
 
@@ -74,7 +74,9 @@ export interface GuestUserHonoOptions {
 /** {@link GuestUserHonoOptions}' schema (`trustProxy` is checked where it is compiled). */
 export const HONO_OPTIONS = optionBag({
   http: WEB_LAYER_OPTION,
-  clientAddress: v.optional(callback<(c: Context<GuestUserEnv>) => string | null>()),
+  clientAddress: v.optional(
+    aFunction<(c: Context<GuestUserEnv>) => string | null>("a function", describeKind),
+  ),
   trustProxy: v.optional(v.custom<TrustProxy>(() => true)),
 } satisfies EntriesOf<GuestUserHonoOptions>);
 

@@ -1,8 +1,9 @@
+import * as v from "valibot";
 import { answerWebRequest } from "../../http/adapter-core.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
-import { flag } from "../../shared/edge-option-values.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
+import { trueOrFalse } from "../../shared/option-values.ts";
 import { parseSetCookie } from "./request.ts";
 import type { NextHeaderList } from "./types.ts";
 
@@ -24,7 +25,7 @@ export interface GuestUserProxyOptions {
 }
 
 const PROXY_OPTIONS = optionBag({
-  allowGuestUser: flag(false),
+  allowGuestUser: v.optional(trueOrFalse, false),
 } satisfies EntriesOf<GuestUserProxyOptions>);
 
 /**

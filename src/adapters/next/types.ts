@@ -3,8 +3,8 @@ import type { User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import type { RequestState } from "../../http/request.ts";
-import { callback, required } from "../../shared/edge-option-values.ts";
 import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
+import { aFunction, describeKind, required } from "../../shared/option-values.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
 import type { GuestUserProxyOptions, NextResponseApi } from "./next-proxy.ts";
@@ -72,10 +72,16 @@ export interface GuestUserNextOptions extends NextHeadersApi {
 
 /** {@link GuestUserNextOptions}' schema. */
 export const NEXT_OPTIONS = optionBag({
-  headers: required(callback<NextHeadersApi["headers"]>("`headers` from next/headers")),
-  cookies: required(callback<NextHeadersApi["cookies"]>("`cookies` from next/headers")),
+  headers: required(
+    aFunction<NextHeadersApi["headers"]>("`headers` from next/headers", describeKind),
+  ),
+  cookies: required(
+    aFunction<NextHeadersApi["cookies"]>("`cookies` from next/headers", describeKind),
+  ),
   http: WEB_LAYER_OPTION,
-  clientAddress: v.optional(callback<(headers: NextHeaderList) => string | null>()),
+  clientAddress: v.optional(
+    aFunction<(headers: NextHeaderList) => string | null>("a function", describeKind),
+  ),
 } satisfies EntriesOf<GuestUserNextOptions>);
 
 /** A Next.js route handler: `export const GET = ...` in `app/**\/route.ts`. */

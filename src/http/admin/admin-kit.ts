@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import type { User } from "../../core/model/types.ts";
-import { callable, someOf, wholeNumber } from "../../shared/http-option-values.ts";
 import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
+import { aFunction, someOf, wholeNumber } from "../../shared/option-values.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import { ACCOUNT_VIEWS, createViewKit, type ViewKit } from "../views/view-kit.ts";
 import {
@@ -51,7 +51,7 @@ export interface AdminViewsOptions {
 
 const ADMIN_VIEWS = optionBag({
   canAccess: v.optional(
-    callable<(user: User) => boolean | Promise<boolean>>(
+    aFunction<(user: User) => boolean | Promise<boolean>>(
       "a function that says who may use the admin, e.g. canAccess: (user) => user.isStaff (the default)",
     ),
     () => (user: User) => user.isStaff,
@@ -63,7 +63,7 @@ const ADMIN_VIEWS = optionBag({
     ),
     "/admin/guests/",
   ),
-  pageSize: v.optional(wholeNumber(1, 500, "a whole number from 1 to 500"), 50),
+  pageSize: v.optional(wholeNumber(1, 500), 50),
   logoutPath: ACCOUNT_VIEWS.entries.logoutPath,
   templates: v.optional(someOf(defaultAdminTemplates), {}),
 } satisfies EntriesOf<AdminViewsOptions>);

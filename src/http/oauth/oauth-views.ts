@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { GuestUserError } from "../../shared/errors.ts";
-import { kindOf, required } from "../../shared/http-option-values.ts";
 import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
+import { describeKind, required } from "../../shared/option-values.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebRoute } from "../handler.ts";
 import { safeNext, withNext } from "../safe-next.ts";
@@ -65,7 +65,7 @@ const OAUTH = optionBag({
       accepted<readonly OAuthProvider[]>(
         (value) => Array.isArray(value) && value.length > 0,
         "at least one provider, such as oidcProvider({ issuer, clientId, clientSecret })",
-        kindOf,
+        describeKind,
       ),
       v.check(
         (providers) => misnamed(providers) === undefined,

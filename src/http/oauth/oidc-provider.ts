@@ -1,7 +1,7 @@
 import type { Configuration } from "openid-client";
 import * as v from "valibot";
-import { kindOf, nonEmpty, required } from "../../shared/http-option-values.ts";
 import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
+import { describeKind, nonEmpty, required } from "../../shared/option-values.ts";
 import { isLocalHost } from "../cookies.ts";
 import {
   type OAuthProvider,
@@ -74,7 +74,7 @@ const OIDC_PROVIDER = optionBag({
     accepted<string>(
       (value) => typeof value === "string",
       "the client secret the issuer gave you",
-      kindOf,
+      describeKind,
     ),
   ),
   allowInsecureRequests: v.optional(

@@ -1,8 +1,8 @@
 import * as v from "valibot";
 import type { Identity } from "../../core/model/types.ts";
 import { GuestUserError } from "../../shared/errors.ts";
-import { kindOf, nonEmpty, required } from "../../shared/http-option-values.ts";
 import { accepted, type EntriesOf, optionBag } from "../../shared/option-schema.ts";
+import { describeKind, nonEmpty, required } from "../../shared/option-values.ts";
 
 /** One sign-in flow as the provider sees it: made by the start route, checked at the callback. */
 export interface AuthorizationRequest {
@@ -104,7 +104,7 @@ export const PRESET_OPTIONS = optionBag({
     accepted<string>(
       (value) => typeof value === "string" && value !== "",
       "the OAuth client secret",
-      kindOf,
+      describeKind,
     ),
   ),
   name: v.optional(nonEmpty('a name of letters, digits, "_", "." or "-", such as "github"')),

@@ -1,8 +1,8 @@
 import * as v from "valibot";
 import type { Settings } from "../../core/config/settings.ts";
 import { BodyError } from "../../shared/errors.ts";
-import { someOf, wholeNumber } from "../../shared/http-option-values.ts";
 import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
+import { integerFrom, someOf } from "../../shared/option-values.ts";
 import { isClientAbort } from "../client-abort.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import { type WebHandler, withCookies } from "../handler.ts";
@@ -92,12 +92,12 @@ export const ACCOUNT_VIEWS = optionBag({
   profilePath: viewPath("/accounts/profile/"),
   deletePath: viewPath("/accounts/delete/"),
   recentSignInSeconds: v.optional(
-    wholeNumber(1, Number.POSITIVE_INFINITY, "a positive whole number of seconds, such as 600"),
+    integerFrom(1, Number.POSITIVE_INFINITY, "a positive whole number of seconds, such as 600"),
     600,
   ),
   templates: v.optional(someOf(defaultTemplates), {}),
   maxBodyBytes: v.optional(
-    wholeNumber(1, Number.POSITIVE_INFINITY, "a positive whole number of bytes"),
+    integerFrom(1, Number.POSITIVE_INFINITY, "a positive whole number of bytes"),
     MAX_BODY_BYTES,
   ),
 } satisfies EntriesOf<AccountViewsOptions>);

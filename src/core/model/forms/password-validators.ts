@@ -1,11 +1,11 @@
 import * as v from "valibot";
-import { kindOf, wholeNumber } from "../../../shared/edge-option-values.ts";
 import {
   accepted,
   type EntriesOf,
   optionBag,
   parseOptions,
 } from "../../../shared/option-schema.ts";
+import { describeKind, wholeNumber } from "../../../shared/option-values.ts";
 import { isCommonPassword } from "./common-passwords.ts";
 
 /**
@@ -50,7 +50,7 @@ export interface MinimumLengthOptions {
 }
 
 const MINIMUM_LENGTH_OPTIONS = optionBag({
-  minLength: wholeNumber(1, 8),
+  minLength: v.optional(wholeNumber(1), 8),
 } satisfies EntriesOf<MinimumLengthOptions>);
 
 /**
@@ -194,7 +194,7 @@ const COMMON_PASSWORD_OPTIONS = optionBag({
         typeof value === "object" &&
         typeof (value as Iterable<string> | null)?.[Symbol.iterator] === "function",
       "an iterable of passwords (an array, a Set)",
-      kindOf,
+      describeKind,
     ),
   ),
 } satisfies EntriesOf<CommonPasswordOptions>);

@@ -1,12 +1,12 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import * as v from "valibot";
-import { kindOf, wholeNumber } from "../../../shared/edge-option-values.ts";
 import {
   accepted,
   type EntriesOf,
   optionBag,
   parseOptions,
 } from "../../../shared/option-schema.ts";
+import { describeKind, wholeNumber } from "../../../shared/option-values.ts";
 import type { ConvertForm, FormField } from "../types.ts";
 import {
   commonPasswordValidator,
@@ -58,13 +58,13 @@ export interface UserCreationFormOptions {
 }
 
 const USER_CREATION_FORM_OPTIONS = optionBag({
-  minPasswordLength: wholeNumber(1, 8),
-  usernameMaxLength: wholeNumber(1, 150),
+  minPasswordLength: v.optional(wholeNumber(1), 8),
+  usernameMaxLength: v.optional(wholeNumber(1), 150),
   passwordValidators: v.optional(
     accepted<readonly PasswordValidator[]>(
       Array.isArray,
       "an array of password validators",
-      kindOf,
+      describeKind,
     ),
   ),
 } satisfies EntriesOf<UserCreationFormOptions>);

@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
-import { text, wholeNumber } from "../../../shared/edge-option-values.ts";
+import * as v from "valibot";
 import { type EntriesOf, optionBag, parseOptions } from "../../../shared/option-schema.ts";
+import { text, wholeNumber } from "../../../shared/option-values.ts";
 import { attemptOf, cutToMaxLength, type NameGenerator } from "./name-generator.ts";
 
 /** The largest `digits` value: `10 ** digits` must stay below `randomInt`'s 2^48 range. */
@@ -23,8 +24,8 @@ export interface NumberedNameOptions {
 }
 
 const NUMBERED_NAME_OPTIONS = optionBag({
-  prefix: text("Guest"),
-  digits: wholeNumber(1, 4, MAX_DIGITS),
+  prefix: v.optional(text, "Guest"),
+  digits: v.optional(wholeNumber(1, MAX_DIGITS), 4),
 } satisfies EntriesOf<NumberedNameOptions>);
 
 /**

@@ -14,9 +14,11 @@ import { createGuestUsers } from "../../src/core/guest-users.ts";
 import { userCreationForm } from "../../src/core/model/forms/index.ts";
 import { memoryLimitStore } from "../../src/limits/memory.ts";
 import { redisLimitStore } from "../../src/limits/redis.ts";
+import { closest } from "../../src/shared/closest.ts";
 import * as errorsModule from "../../src/shared/errors.ts";
 import { InvalidConfigError } from "../../src/shared/errors.ts";
-import { checkOptionKeys, closest, type KeysOf } from "../../src/shared/option-keys.ts";
+import { type EntriesOf, optionBag, parseOptions } from "../../src/shared/option-schema.ts";
+import { seconds } from "../../src/shared/option-values.ts";
 import { availableDialects, isolatedDatabase } from "../support/databases.ts";
 import { FAST_HASHING } from "../support/guest-users.ts";
 
@@ -240,13 +242,15 @@ describe("unknown options of the limit stores", () => {
   });
 });
 
-describe("checkOptionKeys()", () => {
-  it("looks into plain objects only: not a module namespace (`import * as nextHeaders`), not a class instance", () => {
-    expect(() => checkOptionKeys(errorsModule, {}, "x()")).not.toThrow();
-    expect(() => checkOptionKeys(new URL("http://a/"), {}, "x()")).not.toThrow();
-    expect(() => checkOptionKeys(Object.assign(Object.create(null), { b: 1 }), {}, "x()")).toThrow(
-      "Unknown option `b`: it takes no options (x() has no such option)",
-    );
+describe("option bags", () => {
+  it("check objects of any prototype, a null one included, and take user objects as they are", () => {
+    expect(() =>
+      parseOptions(optionBag({}), Object.assign(Object.create(null), { b: 1 }), "x()"),
+    ).toThrow("Unknown option `b`: it takes no options (x() has no such option)");
+    // A module namespace given where a user object goes is never looked into.
+    expect(() =>
+      createGuestUsers({ database: "sqlite::memory:", logger: errorsModule as never }),
+    ).toThrow("Invalid option `logger`");
   });
 });
 
@@ -266,18 +270,17 @@ describe("closest()", () => {
   });
 });
 
-describe("KeysOf<T>", () => {
-  it("does not compile a spec missing a key of the type, or listing one it lacks", () => {
+describe("EntriesOf<T>", () => {
+  it("does not compile a schema missing a key of the type, or listing one it lacks", () => {
     // Checked by `tsc --noEmit -p .` (the suite's type check): remove an @ts-expect-error to see.
     // @ts-expect-error `refreshInterval` is missing
-    const missing = { maxAge: true } as const satisfies KeysOf<SessionOptions>;
-    type Spec = KeysOf<SessionOptions>;
+    const missing = { maxAge: seconds } satisfies EntriesOf<SessionOptions>;
     const extra = {
-      maxAge: true,
-      refreshInterval: true,
+      maxAge: seconds,
+      refreshInterval: seconds,
       // @ts-expect-error `maxAgee` is not a key of SessionOptions
-      maxAgee: true,
-    } as const satisfies Spec;
+      maxAgee: seconds,
+    } satisfies EntriesOf<SessionOptions>;
     expect([missing, extra]).toHaveLength(2);
   });
 });

@@ -4,9 +4,12 @@ import { InvalidConfigError } from "../shared/errors.ts";
 import { hideCredentials } from "../shared/hide-credentials.ts";
 import { type Db, type DialectName, type DialectQuirks, dialectOf } from "./dialect.ts";
 import { mysqlDatabase, mysqlQuirks } from "./dialects/mysql.ts";
-import { postgresDatabase, postgresQuirks } from "./dialects/postgres.ts";
+import {
+  type PostgresDatabaseOptions,
+  postgresDatabase,
+  postgresQuirks,
+} from "./dialects/postgres.ts";
 import { sqliteDatabase, sqliteQuirks } from "./dialects/sqlite.ts";
-import type { PreparedStatementWarner } from "./prepared-statements.ts";
 
 /**
  * Where the data lives. One of:
@@ -31,12 +34,7 @@ export interface Connection {
 }
 
 /** How pools we wrap behave (PostgreSQL, MySQL): see `preparedStatements` of createGuestUsers(). */
-export interface DriverOptions {
-  /** Run the hot statements as prepared statements. @default true */
-  readonly preparedStatements?: boolean;
-  /** Where the one warning about a pooler that drops them goes. @default console */
-  readonly logger?: PreparedStatementWarner;
-}
+export type DriverOptions = Omit<PostgresDatabaseOptions, "max">;
 
 /** The default database: a SQLite file in the working directory. */
 export const DEFAULT_DATABASE = "sqlite:guest-user.sqlite3";

@@ -3,6 +3,10 @@
  * naming the option and what it expects; a web layer, whose guest users hold the secret, is
  * shown by its kind only. (unknown-options.test.ts: the keys they do not know.)
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
@@ -77,5 +81,26 @@ describe("option values of the adapters", () => {
     expect(guestUserExpress(fx.guestUsers(), { login: undefined }).http).toBeDefined();
     expect(guestUserFastify(fx.guestUsers(), { formBody: undefined }).http).toBeDefined();
     expect(typeof guestUserNext(fx.guestUsers(), nextApi).proxy(nextResponses)).toBe("function");
+  });
+
+  it('takes `import * as nextHeaders from "next/headers"` as Next\'s options (its other exports are not options)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gu-next-headers-"));
+    const file = join(dir, "headers.mjs");
+    writeFileSync(
+      file,
+      "export const headers = async () => new Headers({ host: 'localhost:3000' });\n" +
+        "export const cookies = async () => ({ set() {} });\nexport const draftMode = () => ({});\n",
+    );
+    try {
+      const nextHeaders = await import(pathToFileURL(file).href);
+      const guestUser = guestUserNext(fx.guestUsers(), nextHeaders);
+      expect((await guestUser.currentUser()).user).toBeNull();
+      // A plain object with the same extra key is still a misspelt option.
+      expect(() =>
+        guestUserNext(fx.guestUsers(), { ...nextApi, draftMode: () => ({}) } as never),
+      ).toThrow("Unknown option `draftMode`");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -39,6 +39,15 @@ interface Resolved {
 }
 
 /**
+ * `import * as nextHeaders from "next/headers"` passed as the options: the module's `cookies`
+ * and `headers` (its other exports, such as `draftMode`, are not options).
+ */
+function fromNamespace(options: GuestUserNextOptions): GuestUserNextOptions {
+  if (Object.prototype.toString.call(options) !== "[object Module]") return options;
+  return { cookies: options.cookies, headers: options.headers };
+}
+
+/**
  * Creates the Next.js (App Router) adapter. Pass `cookies` and `headers` from `next/headers`:
  * the library never imports `next` (an optional peer), so it resolves to your app's copy.
  *
@@ -57,7 +66,7 @@ export function guestUserNext(
   guestUsers: GuestUsers,
   options: GuestUserNextOptions,
 ): GuestUserNext {
-  const parsed = parseOptions(NEXT_OPTIONS, options, "guestUserNext()");
+  const parsed = parseOptions(NEXT_OPTIONS, fromNamespace(options), "guestUserNext()");
   const http = parsed.http ?? createGuestUserHttp(guestUsers);
   const addressOf = parsed.clientAddress ?? lastForwardedFor;
   // `headers()` hands out one object per request: the visitor is resolved once per request,

@@ -2,6 +2,7 @@ import {
   type Kysely,
   MysqlAdapter,
   PostgresAdapter,
+  type QueryResult,
   type RawBuilder,
   SqliteAdapter,
   sql,
@@ -13,6 +14,10 @@ import type { DialectMigrations } from "./dialect-migrations.ts";
 import type { DialectUsernames } from "./dialect-usernames.ts";
 import type { RetentionCutoffs } from "./retention.ts";
 import type { Tables } from "./tables.ts";
+
+/** The rows a write statement changed. */
+export const affectedRows = (result: QueryResult<unknown>): number =>
+  Number(result.numAffectedRows ?? 0n);
 
 /** The databases we support. */
 export type DialectName = "sqlite" | "postgres" | "mysql";
@@ -248,7 +253,7 @@ export async function deleteGuestUsers(
     select user_id from ${sql.table(guests)} where ${quirks.inList(sql.ref("user_id"), ids)})`.execute(
     trx,
   );
-  const deleted = Number(result.numAffectedRows ?? 0n);
+  const deleted = affectedRows(result);
   await hooks.afterDelete?.(deleted)?.execute(trx);
   return deleted;
 }

@@ -5,7 +5,7 @@ import { safeNext } from "../safe-next.ts";
 import { type RequestBody, readBody } from "./body.ts";
 import { echoValues, type FormPage, formAnswer, successAnswer } from "./respond.ts";
 import { credentialAttempt, signupAttempt } from "./throttle.ts";
-import type { Exchange } from "./view-kit.ts";
+import type { Exchange, ExchangeHandler } from "./view-kit.ts";
 
 /** The query or form field carrying the way back. */
 export const NEXT_FIELD = "next";
@@ -88,13 +88,17 @@ export function refusedForm(
   return { errors: error.fieldErrors, refused, values };
 }
 
-/** What {@link submitForm} needs: the page to show again on errors, and what to do. */
-export interface FormSubmission {
+/** A form view (convert, sign-up): who may see it, its page, and what its POST does. */
+export interface FormView {
+  /** The answer to a visitor who may not use the form, or null. */
+  refuse(exchange: Exchange): Response | null;
   readonly template: FormPage["template"];
   readonly title: string;
   readonly fields: FormPage["fields"];
+  /** The values the GET's form starts with. @default none */
+  values?(exchange: Exchange): Readonly<Record<string, string>> | undefined;
   /** Validates and saves; a `ValidationError` shows the form again with its messages. */
-  act(input: unknown): Promise<User>;
+  act(input: unknown, exchange: Exchange): Promise<User>;
   /** Where to go without a safe `next`. */
   readonly defaultNext: string;
   /**
@@ -105,18 +109,36 @@ export interface FormSubmission {
 }
 
 /**
- * The convert and sign-up POST: read the body, act, then log the user in with a fresh session
- * and redirect to the safe `next` (or the default); invalid input shows the form again with
- * its errors and changes nothing (400 for `INVALID_INPUT`, a value no database can store). Throttled by `loginLimit` (429 past it) before acting.
+ * The GET and POST of a {@link FormView}, each behind `refuse`. GET shows the form. POST reads
+ * the body, acts, then logs the user in with a fresh session and redirects to the safe `next`
+ * (or the default); invalid input shows the form again with its errors and changes nothing
+ * (400 for `INVALID_INPUT`, a value no database can store). Throttled by `loginLimit` (429
+ * past it) before acting.
  */
-export async function submitForm(exchange: Exchange, form: FormSubmission): Promise<Response> {
+export function formHandlers(form: FormView): Record<"GET" | "POST", ExchangeHandler> {
+  const { template, title, fields } = form;
+  return {
+    GET: async (exchange) =>
+      form.refuse(exchange) ??
+      formAnswer(exchange, {
+        template,
+        title,
+        fields,
+        values: form.values?.(exchange),
+        next: nextOf(exchange),
+      }),
+    POST: async (exchange) => form.refuse(exchange) ?? submitForm(exchange, form),
+  };
+}
+
+async function submitForm(exchange: Exchange, form: FormView): Promise<Response> {
   const submission = await readSubmission(exchange);
   const throttle = form.throttle === "signup" ? signupAttempt : credentialAttempt;
   const attempt = await throttle(exchange, submission.input.username);
   if (attempt.refused) return attempt.refused;
   let user: User;
   try {
-    user = await form.act(submission.input);
+    user = await form.act(submission.input, exchange);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     await attempt.failed();

@@ -85,12 +85,7 @@ export function resumeAfter(batch: ExpiredBatch): RawBuilder<unknown> {
 
 /** The largest of the positions a batch picked, or null for none (see `ExpiredBatchResult`). */
 export function lastPosition(positions: readonly unknown[]): number | null {
-  let last: number | null = null;
-  for (const position of positions) {
-    const value = Number(position);
-    if (last === null || value > last) last = value;
-  }
-  return last;
+  return positions.reduce<number | null>((last, p) => Math.max(last ?? -Infinity, Number(p)), null);
 }
 
 /**
@@ -103,7 +98,6 @@ export interface DialectQuirks {
   isUniqueViolation(error: unknown): boolean;
   /** The server is down, unreachable, or went away mid-query. */
   isConnectionError(error: unknown): boolean;
-  /** Column types and values. */
   readonly columns: DialectColumns;
   /** How an app's own users table compares usernames (collations, indexes). */
   readonly usernames: DialectUsernames;
@@ -139,13 +133,9 @@ export interface DialectQuirks {
    * passed a Kysely instance it built).
    */
   readonly withoutListen: string;
-  /** The DDL of our migrations that differs. */
   readonly migrations: DialectMigrations;
-  /** Row locks inside a transaction, and named locks across processes. */
   readonly locks: DialectLocks;
-  /** How the clean-up sizes its batches and counts. */
   readonly batches: DialectBatches;
-  /** Upserts: how an INSERT becomes an update of the row that has its key. */
   readonly upserts: DialectUpserts;
   /**
    * The one-statement guest creation for users written by the default table store (user,

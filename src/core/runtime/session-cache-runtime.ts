@@ -122,28 +122,18 @@ function pickChannel(
   options: ResolvedSessionCache,
   database: CacheDatabase,
   channel: string,
-  settings: Settings,
+  logger: Settings["logger"],
   handlers: ChannelHandlers,
 ): RevocationChannel {
   const { redis } = options;
-  const mode =
-    options.invalidation === "auto"
-      ? redis
-        ? "redis"
-        : database.postgresSource !== undefined
-          ? "postgres"
-          : null
-      : options.invalidation;
+  const source = database.postgresSource;
+  const auto = redis ? "redis" : source !== undefined ? "postgres" : null;
+  const mode = options.invalidation === "auto" ? auto : options.invalidation;
   if (mode === "redis" && redis)
-    return redisPubSubChannel({ client: redis, channel, handlers, logger: settings.logger });
+    return redisPubSubChannel({ client: redis, channel, handlers, logger });
   if (mode === "local") return localChannel(handlers);
-  if (mode === "postgres" && database.postgresSource !== undefined)
-    return postgresNotifyChannel({
-      source: database.postgresSource,
-      channel,
-      handlers,
-      logger: settings.logger,
-    });
+  if (mode === "postgres" && source !== undefined)
+    return postgresNotifyChannel({ source, channel, handlers, logger });
   const what = database.withoutListen;
   throw new InvalidConfigError(
     "sessionCache",
@@ -175,7 +165,7 @@ export function createSessionCacheRuntime(
     const now = settings.clock();
     return { now, until: now + options.ttlMs };
   };
-  const channel: RevocationChannel = pickChannel(options, database, channelName, settings, {
+  const channel: RevocationChannel = pickChannel(options, database, channelName, settings.logger, {
     onMessage(payload) {
       const message = decodeRevocation(payload);
       // Our own message: already applied, except that PostgreSQL's arrives at commit, when it

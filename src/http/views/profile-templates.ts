@@ -121,13 +121,9 @@ ${errorList(messages, "id_delete_password_errors")}</p>`;
 }
 
 /** The delete form: password for registered users, a plain confirmation for guests. */
-function deleteForm(context: {
-  readonly needsPassword: boolean;
-  readonly errors: FieldErrors;
-  readonly csrfToken: string;
-  readonly next: string | null;
-  readonly action: string;
-}): string {
+function deleteForm(
+  context: Pick<DeleteContext, "needsPassword" | "errors" | "csrfToken" | "next" | "action">,
+): string {
   const others = Object.entries(context.errors)
     .filter(([field]) => field !== "password")
     .flatMap(([, list]) => list);

@@ -2,10 +2,10 @@ import type { FormField, User } from "../../core/model/types.ts";
 import { InvalidInputError } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
-import { echoValues, type FormPage, formAnswer, successAnswer } from "./respond.ts";
-import { nextOf, readSubmission, refusedForm } from "./submission.ts";
+import { echoValues, successAnswer } from "./respond.ts";
+import { formPage, nextOf, readSubmission, refusedForm } from "./submission.ts";
 import { credentialAttempt } from "./throttle.ts";
-import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
+import { type AccountViewsOptions, createViewKit, defineView } from "./view-kit.ts";
 
 /** The inputs of the login form. */
 export const LOGIN_FIELDS: readonly FormField[] = [
@@ -38,15 +38,7 @@ const TITLE = "Log in";
  */
 export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
   const kit = createViewKit(http, options);
-  /** The form, or the form again with what an invalid POST shows. */
-  const form = (exchange: Exchange, next: string | null, shown: Partial<FormPage> = {}) =>
-    formAnswer(exchange, {
-      template: "loginForm",
-      title: TITLE,
-      fields: LOGIN_FIELDS,
-      next,
-      ...shown,
-    });
+  const form = formPage("loginForm", TITLE, LOGIN_FIELDS);
   return defineView(kit, {
     GET: async (exchange) => form(exchange, nextOf(exchange)),
 

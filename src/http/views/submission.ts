@@ -108,6 +108,24 @@ export interface FormView {
   readonly throttle: "convert" | "signup";
 }
 
+/** What a form page shows again after an invalid POST. */
+type Shown = Partial<Pick<FormPage, "errors" | "refused" | "values">>;
+
+/**
+ * A form page's answers: the form (GET, with its `next`), or the form again with what an
+ * invalid POST shows.
+ *
+ * @example
+ * ```ts
+ * const page = formPage("loginForm", "Log in", LOGIN_FIELDS);
+ * return page(exchange, submission.next, refusedForm(error, LOGIN_FIELDS, submission.fields));
+ * ```
+ */
+export const formPage =
+  (template: FormPage["template"], title: string, fields: FormPage["fields"]) =>
+  (exchange: Exchange, next: string | null, shown: Shown = {}): Response =>
+    formAnswer(exchange, { template, title, fields, next, ...shown });
+
 /**
  * The GET and POST of a {@link FormView}, each behind `refuse`. GET shows the form. POST reads
  * the body, acts, then logs the user in with a fresh session and redirects to the safe `next`
@@ -116,42 +134,30 @@ export interface FormView {
  * past it) before acting.
  */
 export function formHandlers(form: FormView): Record<"GET" | "POST", ExchangeHandler> {
-  const { template, title, fields } = form;
+  const page = formPage(form.template, form.title, form.fields);
   return {
     GET: async (exchange) =>
       form.refuse(exchange) ??
-      formAnswer(exchange, {
-        template,
-        title,
-        fields,
-        values: form.values?.(exchange),
-        next: nextOf(exchange),
-      }),
-    POST: async (exchange) => form.refuse(exchange) ?? submitForm(exchange, form),
-  };
-}
+      page(exchange, nextOf(exchange), { values: form.values?.(exchange) }),
 
-async function submitForm(exchange: Exchange, form: FormView): Promise<Response> {
-  const submission = await readSubmission(exchange);
-  const throttle = form.throttle === "signup" ? signupAttempt : credentialAttempt;
-  const attempt = await throttle(exchange, submission.input.username);
-  if (attempt.refused) return attempt.refused;
-  let user: User;
-  try {
-    user = await form.act(submission.input, exchange);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    await attempt.failed();
-    return formAnswer(exchange, {
-      template: form.template,
-      title: form.title,
-      fields: form.fields,
-      ...refusedForm(error, form.fields, submission.fields),
-      next: submission.next,
-    });
-  }
-  await attempt.succeeded();
-  const { http } = exchange.kit;
-  const session = await http.logIn(exchange.request, exchange.state, user);
-  return successAnswer(exchange, submission.next ?? form.defaultNext, session);
+    async POST(exchange) {
+      const refused = form.refuse(exchange);
+      if (refused) return refused;
+      const submission = await readSubmission(exchange);
+      const throttle = form.throttle === "signup" ? signupAttempt : credentialAttempt;
+      const attempt = await throttle(exchange, submission.input.username);
+      if (attempt.refused) return attempt.refused;
+      let user: User;
+      try {
+        user = await form.act(submission.input, exchange);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        await attempt.failed();
+        return page(exchange, submission.next, refusedForm(error, form.fields, submission.fields));
+      }
+      await attempt.succeeded();
+      const session = await exchange.kit.http.logIn(exchange.request, exchange.state, user);
+      return successAnswer(exchange, submission.next ?? form.defaultNext, session);
+    },
+  };
 }

@@ -48,11 +48,8 @@ export function csrfProtection(
   const nonces = new WeakMap<RequestState, string>();
   /** The nonce of the anonymous page token this request proved (lazy creation reads it). */
   const proofs = new WeakMap<RequestState, string>();
-  const seedOf = (request: HttpRequest, state: RequestState) => {
-    if (state.csrfSeed) return state.csrfSeed;
-    state.csrfSeed = seeds.check(readCookie(request.headers.get("cookie"), cookieName));
-    return state.csrfSeed;
-  };
+  const seedOf = (request: HttpRequest, state: RequestState) =>
+    (state.csrfSeed ??= seeds.check(readCookie(request.headers.get("cookie"), cookieName)));
   const newSeed = (state: RequestState) => {
     const seed = seeds.issue();
     state.csrfSeed = seed;
@@ -60,11 +57,8 @@ export function csrfProtection(
     return seed;
   };
   const nonceOf = (state: RequestState) => {
-    let nonce = nonces.get(state);
-    if (!nonce) {
-      nonce = randomBytes(NONCE_BYTES).toString("base64url");
-      nonces.set(state, nonce);
-    }
+    const nonce = nonces.get(state) ?? randomBytes(NONCE_BYTES).toString("base64url");
+    nonces.set(state, nonce);
     return nonce;
   };
   return {

@@ -77,14 +77,13 @@ const CSRF_COOKIE_SUFFIX = "_csrf";
  */
 export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
   const { settings } = guestUsers;
-  if (!settings.secret) {
+  const { secret, cookie } = settings;
+  if (!secret) {
     throw new InvalidConfigError(
       "secret",
       "No session cookie secret configured: pass `secret` to createGuestUsers() (at least 32 random characters, e.g. from `openssl rand -base64 32`).",
     );
   }
-  const secret = settings.secret;
-  const { cookie } = settings;
   const outage = outageMonitor(settings.logger);
   const secureFor = secureCookieCheck(cookie.secure, settings.logger);
 
@@ -105,9 +104,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       Math.round((session.expiresAt - settings.clock()) / 1000),
     );
   const csrf = csrfProtection(secret, `${cookie.name}${CSRF_COOKIE_SUFFIX}`, cookieFor);
-  const gate = guestAdmission(guestUsers, (request, state, submitted) =>
-    csrf.verify(request, state, submitted),
-  );
+  const gate = guestAdmission(guestUsers, csrf.verify);
   const admitGuest = gate.admit;
 
   /** `expiresAt`: the guest's deadline (see {@link RequestState.expiresAt}); null otherwise. */
@@ -208,8 +205,8 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       csrf.rotate(state);
     },
 
-    csrfToken: (request, state) => csrf.token(request, state),
-    verifyCsrf: (request, state, submitted) => csrf.verify(request, state, submitted),
+    csrfToken: csrf.token,
+    verifyCsrf: csrf.verify,
 
     failure(request, error) {
       if (error instanceof BodyError) return bodyErrorResponse(request, error);

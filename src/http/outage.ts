@@ -1,5 +1,6 @@
 import type { Logger } from "../core/model/events.ts";
 import type { DatabaseProblem, DatabaseUnavailableError } from "../shared/errors.ts";
+import { plainFailure } from "./body-failure.ts";
 import type { HttpRequest } from "./request.ts";
 
 /** The first words of the outage's log line, by what is wrong. */
@@ -46,9 +47,6 @@ export function outageMonitor(logger: Logger) {
   };
 }
 
-/** What {@link outageMonitor} returns. */
-export type OutageMonitor = ReturnType<typeof outageMonitor>;
-
 /**
  * The 503 every path answers while the database is down: JSON for clients that ask for it,
  * else a short HTML page; `Retry-After` and `Cache-Control: no-store` on both.
@@ -59,19 +57,13 @@ export type OutageMonitor = ReturnType<typeof outageMonitor>;
  * ```
  */
 export function unavailableResponse(request: HttpRequest): Response {
-  const headers = {
-    "retry-after": String(OUTAGE_RETRY_AFTER_SECONDS),
-    "cache-control": "no-store",
-  };
+  const json = /\bjson\b/i.test(request.headers.get("accept") ?? "");
   const message = "The service is temporarily unavailable. Please try again in a moment.";
-  if (/\bjson\b/i.test(request.headers.get("accept") ?? "")) {
-    return Response.json(
-      { error: { code: "DATABASE_UNAVAILABLE", message } },
-      { status: 503, headers },
-    );
-  }
-  return new Response(
-    `<!doctype html><meta charset="utf-8"><title>Service unavailable</title><h1>Service unavailable</h1><p>${message}</p>`,
-    { status: 503, headers: { ...headers, "content-type": "text/html; charset=utf-8" } },
+  return plainFailure(
+    json,
+    503,
+    "Service unavailable",
+    { code: "DATABASE_UNAVAILABLE", message },
+    { "retry-after": String(OUTAGE_RETRY_AFTER_SECONDS) },
   );
 }

@@ -62,10 +62,6 @@ export function withNext(target: string, field: string, next: string): string {
   const base = hashIndex === -1 ? target : target.slice(0, hashIndex);
   const hash = hashIndex === -1 ? "" : target.slice(hashIndex);
   const encoded = encodeURIComponent(next).replace(/%2F/gi, "/");
-  const separator = base.includes("?")
-    ? base.endsWith("?") || base.endsWith("&")
-      ? ""
-      : "&"
-    : "?";
+  const separator = !base.includes("?") ? "?" : /[?&]$/.test(base) ? "" : "&";
   return `${base}${separator}${encodeURIComponent(field)}=${encoded}${hash}`;
 }

@@ -24,12 +24,8 @@ const mounted = new WeakMap<GuestUsers, Map<string, SignInRoute>>();
  * ```
  */
 export function registerSignInRoute(guestUsers: GuestUsers, route: SignInRoute): void {
-  let routes = mounted.get(guestUsers);
-  if (!routes) {
-    routes = new Map();
-    mounted.set(guestUsers, routes);
-  }
-  routes.set(route.provider, route);
+  const routes = mounted.get(guestUsers) ?? new Map<string, SignInRoute>();
+  mounted.set(guestUsers, routes.set(route.provider, route));
 }
 
 /**
@@ -46,11 +42,5 @@ export function signInRoutesFor(
   providers: readonly string[],
 ): SignInRoute[] {
   const routes = mounted.get(guestUsers);
-  if (!routes) return [];
-  const found: SignInRoute[] = [];
-  for (const provider of new Set(providers)) {
-    const route = routes.get(provider);
-    if (route) found.push(route);
-  }
-  return found;
+  return [...new Set(providers)].flatMap((provider) => routes?.get(provider) ?? []);
 }

@@ -21,14 +21,6 @@ export type TrustProxy =
   | readonly string[]
   | ((address: string, hop: number) => boolean);
 
-/** The client as seen through the trusted proxies. */
-export interface ClientInfo {
-  /** The client's address, or null when the socket's is unknown. */
-  readonly address: string | null;
-  /** The request URL with the protocol the client used (`X-Forwarded-Proto` of a trusted proxy). */
-  readonly url: string;
-}
-
 type Trust = (address: string, hop: number) => boolean;
 
 /** Compiles a {@link TrustProxy} setting (as Express does) into a test per address and hop. */
@@ -66,43 +58,11 @@ export const trustProxyOption = v.optional(
 );
 
 /**
- * The client's address and protocol behind trusted proxies, from the socket's address and the
- * `X-Forwarded-For` / `X-Forwarded-Proto` headers (read only when the socket's peer is a
- * trusted proxy). Uses proxy-addr, the library Express uses for `trust proxy`.
- *
- * @example
- * ```ts
- * const { address, url } = clientInfo(request, socketAddress, compileTrust(1));
- * ```
- */
-export function clientInfo(
-  request: { readonly url: string; readonly headers: { get(name: string): string | null } },
-  socketAddress: string | null,
-  trust: Trust,
-): ClientInfo {
-  if (!socketAddress || !trust(socketAddress, 0))
-    return { address: socketAddress, url: request.url };
-  const forwardedFor = request.headers.get("x-forwarded-for");
-  const address = proxyAddr(
-    {
-      headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {},
-      socket: { remoteAddress: socketAddress },
-      connection: { remoteAddress: socketAddress },
-    } as unknown as Parameters<typeof proxyAddr>[0],
-    trust,
-  );
-  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  let url = request.url;
-  if ((proto === "https" || proto === "http") && !url.startsWith(`${proto}:`)) {
-    url = `${proto}${url.slice(url.indexOf(":"))}`;
-  }
-  return { address, url };
-}
-
-/**
  * The {@link HttpRequest} view of a Web `Request` for fetch-style runtimes and Hono: the
- * client's address and protocol through the trusted proxies, the body's fields read from a
- * clone (the handler still gets the body).
+ * client's address and protocol behind trusted proxies, from the socket's address and the
+ * `X-Forwarded-For` / `X-Forwarded-Proto` headers (read only when the socket's peer is a
+ * trusted proxy; proxy-addr, the library Express uses for `trust proxy`), the body's fields
+ * read from a clone (the handler still gets the body).
  *
  * @example
  * ```ts
@@ -114,12 +74,28 @@ export function webRequestView(
   socketAddress: string | null,
   trust: Trust,
 ): HttpRequest {
-  const client = clientInfo(request, socketAddress, trust);
+  let address = socketAddress;
+  let url = request.url;
+  if (socketAddress && trust(socketAddress, 0)) {
+    const forwardedFor = request.headers.get("x-forwarded-for");
+    address = proxyAddr(
+      {
+        headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {},
+        socket: { remoteAddress: socketAddress },
+        connection: { remoteAddress: socketAddress },
+      } as unknown as Parameters<typeof proxyAddr>[0],
+      trust,
+    );
+    const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
+    if ((proto === "https" || proto === "http") && !url.startsWith(`${proto}:`)) {
+      url = `${proto}${url.slice(url.indexOf(":"))}`;
+    }
+  }
   return {
     method: request.method,
-    url: client.url,
+    url,
     headers: request.headers,
-    clientAddress: client.address,
+    clientAddress: address,
     toWebRequest: () => request,
     formField: (name) => bodyField(request, name),
   };

@@ -9,17 +9,4 @@
  * ```
  * @module
  */
-export { METER_NAME } from "./load.ts";
-export { NO_METRICS } from "./noop.ts";
-export { INSTRUMENTS } from "./recorder.ts";
-export { resolveMetrics } from "./resolve.ts";
-export type {
-  DeletedBy,
-  GateRefusal,
-  GuestUserMetrics,
-  InstrumentOptions,
-  MetricAttributes,
-  MetricsCounter,
-  MetricsHistogram,
-  MetricsMeter,
-} from "./types.ts";
+export type { GuestUserMetrics, MetricsMeter } from "./types.ts";

@@ -6,16 +6,6 @@ import type {
   MetricsMeter,
 } from "./types.ts";
 
-/** The instrument names, as OpenTelemetry spells them (Prometheus: dots become `_`). */
-export const INSTRUMENTS = {
-  created: "guest_user.guests.created",
-  refused: "guest_user.guests.refused",
-  converted: "guest_user.guests.converted",
-  merged: "guest_user.guests.merged",
-  deleted: "guest_user.users.deleted",
-  lookup: "guest_user.session.lookup.duration",
-} as const;
-
 /** Session lookups take a fraction of a millisecond to a few: buckets in seconds. */
 const LOOKUP_BUCKETS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
@@ -30,28 +20,27 @@ const REFUSAL_REASONS: Readonly<Record<GateRefusal, string | null>> = {
   method: null,
 };
 
+/** The instruments, named as OpenTelemetry spells them (Prometheus: dots become `_`). */
 function instruments(meter: MetricsMeter) {
-  const counter = (name: string, description: string, unit: string) =>
+  const counter = (name: string, description: string, unit = "{guest}") =>
     meter.createCounter(name, { description, unit });
   return {
-    created: counter(INSTRUMENTS.created, "Guests created.", "{guest}"),
+    created: counter("guest_user.guests.created", "Guests created."),
     refused: counter(
-      INSTRUMENTS.refused,
+      "guest_user.guests.refused",
       "Visitors refused a guest (reason: bot, limit, veto, disabled).",
-      "{guest}",
     ),
     converted: counter(
-      INSTRUMENTS.converted,
+      "guest_user.guests.converted",
       "Guests converted to registered users (method: form, social).",
-      "{guest}",
     ),
-    merged: counter(INSTRUMENTS.merged, "Guests merged into an existing account.", "{guest}"),
+    merged: counter("guest_user.guests.merged", "Guests merged into an existing account."),
     deleted: counter(
-      INSTRUMENTS.deleted,
+      "guest_user.users.deleted",
       "Users deleted (by: cleanup, self, admin; kind: guest, registered).",
       "{user}",
     ),
-    lookup: meter.createHistogram(INSTRUMENTS.lookup, {
+    lookup: meter.createHistogram("guest_user.session.lookup.duration", {
       description: "Session lookups by token (result: hit, miss).",
       unit: "s",
       advice: { explicitBucketBoundaries: LOOKUP_BUCKETS },

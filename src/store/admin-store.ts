@@ -192,6 +192,3 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
     },
   };
 }
-
-/** The admin queries bound to one set of tables. */
-export type AdminQueries = ReturnType<typeof adminQueries>;

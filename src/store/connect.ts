@@ -69,39 +69,32 @@ export function openDatabase(
   source: DatabaseSource = DEFAULT_DATABASE,
   options: DriverOptions = {},
 ): Connection {
-  const connection = open(source, options);
+  // We opened a URL ourselves; a driver object or a Kysely instance is the app's.
+  const connection = { ...open(source, options), owned: typeof source === "string" };
   guardOuterQueries(connection.db);
   return connection;
 }
 
-function open(source: DatabaseSource, options: DriverOptions): Connection {
+type Opened = Omit<Connection, "owned">;
+
+function open(source: DatabaseSource, options: DriverOptions): Opened {
   if (typeof source === "string") return openUrl(source, options);
   if (source instanceof Kysely) {
     const db = source as Db;
-    return { db, quirks: QUIRKS[dialectOf(db)], owned: false };
+    return { db, quirks: QUIRKS[dialectOf(db)] };
   }
   const driver = source as Record<string, unknown>;
   if (typeof driver.prepare === "function" && typeof driver.pragma === "function") {
-    return {
-      db: sqliteDatabase(source as Parameters<typeof sqliteDatabase>[0]),
-      quirks: sqliteQuirks,
-      owned: false,
-    };
+    const db = sqliteDatabase(source as Parameters<typeof sqliteDatabase>[0]);
+    return { db, quirks: sqliteQuirks };
   }
   if (typeof driver.getConnection === "function" || isPromisePool(driver)) {
-    return {
-      db: mysqlDatabase(source as Parameters<typeof mysqlDatabase>[0], options),
-      quirks: mysqlQuirks,
-      owned: false,
-    };
+    const db = mysqlDatabase(source as Parameters<typeof mysqlDatabase>[0], options);
+    return { db, quirks: mysqlQuirks };
   }
   if (typeof driver.connect === "function" && typeof driver.query === "function") {
-    return {
-      db: postgresDatabase(source as Parameters<typeof postgresDatabase>[0], options),
-      quirks: postgresQuirks,
-      owned: false,
-      postgresSource: source,
-    };
+    const db = postgresDatabase(source as Parameters<typeof postgresDatabase>[0], options);
+    return { db, quirks: postgresQuirks, postgresSource: source };
   }
   throw new InvalidConfigError(
     "database",
@@ -114,7 +107,7 @@ function isPromisePool(driver: Record<string, unknown>): boolean {
   return typeof inner === "object" && inner !== null && typeof inner.getConnection === "function";
 }
 
-function openUrl(url: string, options: DriverOptions): Connection {
+function openUrl(url: string, options: DriverOptions): Opened {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
     case "sqlite":
@@ -125,34 +118,23 @@ function openUrl(url: string, options: DriverOptions): Connection {
           "database",
           `the SQLite URL ${JSON.stringify(url)} names no file: use sqlite:<path> or sqlite::memory:`,
         );
-      return { db: sqliteDatabase(path), quirks: sqliteQuirks, owned: true };
+      return { db: sqliteDatabase(path), quirks: sqliteQuirks };
     }
     case "postgres":
     case "postgresql":
-      return {
-        db: postgresDatabase(url, options),
-        quirks: postgresQuirks,
-        owned: true,
-        postgresSource: url,
-      };
+      return { db: postgresDatabase(url, options), quirks: postgresQuirks, postgresSource: url };
     case "mysql":
     case "mariadb":
       return {
         db: mysqlDatabase(url.replace(/^mariadb:/i, "mysql:"), options),
         quirks: mysqlQuirks,
-        owned: true,
       };
     default:
       throw new InvalidConfigError(
         "database",
-        `unsupported URL ${JSON.stringify(redact(url))}: use sqlite:<path>, sqlite::memory:, postgres://... or mysql://...`,
+        `unsupported URL ${JSON.stringify(hideCredentials(url))}: use sqlite:<path>, sqlite::memory:, postgres://... or mysql://...`,
       );
   }
-}
-
-/** Hides a password in a URL before it goes into an error message. */
-export function redact(url: string): string {
-  return hideCredentials(url);
 }
 
 /** A stretch of code during which queries through an outer Kysely instance are refused. */

@@ -16,6 +16,9 @@ export interface DialectMigration {
 /** The users table as our migrations see it. */
 export type UsersTable = Tables["users"];
 
+/** A DDL step on the users table that creates or drops the index named `index`. */
+type IndexStep = (db: Kysely<unknown>, users: UsersTable, index: string) => Promise<void>;
+
 /**
  * The DDL that differs between the databases, for the migrations in `src/store/migrations/`
  * (each names the migration that uses it). Everything here acts on the built-in users table
@@ -50,20 +53,16 @@ export interface DialectMigrations {
    * `lower(username)` index (`index`); MySQL/MariaDB a case-insensitive collation on a
    * case-sensitive column (its UNIQUE from 001 then does the work).
    */
-  caseInsensitiveUsernames(db: Kysely<unknown>, users: UsersTable, index: string): Promise<void>;
+  readonly caseInsensitiveUsernames: IndexStep;
   /** 002's down: drops the `lower(username)` index; MySQL/MariaDB keep their collation. */
-  dropCaseInsensitiveUsernames(
-    db: Kysely<unknown>,
-    users: UsersTable,
-    index: string,
-  ): Promise<void>;
+  readonly dropCaseInsensitiveUsernames: IndexStep;
   /**
    * 005 and 010's down: the admin search's prefix index `index` (PostgreSQL,
    * `lower(username) collate "C"`, id); nothing elsewhere.
    */
-  createUsernamePrefixIndex(db: Kysely<unknown>, users: UsersTable, index: string): Promise<void>;
+  readonly createUsernamePrefixIndex: IndexStep;
   /** 005's down and 010: drops that prefix index where there is one. */
-  dropUsernamePrefixIndex(db: Kysely<unknown>, users: UsersTable, index: string): Promise<void>;
+  readonly dropUsernamePrefixIndex: IndexStep;
   /** 007: one unique index on the username, not two (PostgreSQL); nothing elsewhere. */
   oneUsernameIndex(tables: Tables): DialectMigration;
   /** 008: the user's rows go with the user by one statement-level trigger (PostgreSQL). */
@@ -83,17 +82,9 @@ export interface DialectMigrations {
   ): Promise<void>;
   /**
    * 010: drops the username indexes the folded key replaces: the `lower(username)` index
-   * `lowerIndex` (SQLite, PostgreSQL), MySQL/MariaDB's unique index on the column alone.
+   * `index` (SQLite, PostgreSQL), MySQL/MariaDB's unique index on the column alone.
    */
-  dropCaseInsensitiveIndex(
-    db: Kysely<unknown>,
-    users: UsersTable,
-    lowerIndex: string,
-  ): Promise<void>;
+  readonly dropCaseInsensitiveIndex: IndexStep;
   /** 010's down: brings that index back (MySQL/MariaDB: when none is left). */
-  restoreCaseInsensitiveIndex(
-    db: Kysely<unknown>,
-    users: UsersTable,
-    lowerIndex: string,
-  ): Promise<void>;
+  readonly restoreCaseInsensitiveIndex: IndexStep;
 }

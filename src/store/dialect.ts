@@ -2,6 +2,7 @@ import {
   type Kysely,
   MysqlAdapter,
   PostgresAdapter,
+  type QueryResult,
   type RawBuilder,
   SqliteAdapter,
   sql,
@@ -13,6 +14,10 @@ import type { DialectMigrations } from "./dialect-migrations.ts";
 import type { DialectUsernames } from "./dialect-usernames.ts";
 import type { RetentionCutoffs } from "./retention.ts";
 import type { Tables } from "./tables.ts";
+
+/** The rows a write statement changed. */
+export const affectedRows = (result: QueryResult<unknown>): number =>
+  Number(result.numAffectedRows ?? 0n);
 
 /** The databases we support. */
 export type DialectName = "sqlite" | "postgres" | "mysql";
@@ -80,12 +85,7 @@ export function resumeAfter(batch: ExpiredBatch): RawBuilder<unknown> {
 
 /** The largest of the positions a batch picked, or null for none (see `ExpiredBatchResult`). */
 export function lastPosition(positions: readonly unknown[]): number | null {
-  let last: number | null = null;
-  for (const position of positions) {
-    const value = Number(position);
-    if (last === null || value > last) last = value;
-  }
-  return last;
+  return positions.reduce<number | null>((last, p) => Math.max(last ?? -Infinity, Number(p)), null);
 }
 
 /**
@@ -98,7 +98,6 @@ export interface DialectQuirks {
   isUniqueViolation(error: unknown): boolean;
   /** The server is down, unreachable, or went away mid-query. */
   isConnectionError(error: unknown): boolean;
-  /** Column types and values. */
   readonly columns: DialectColumns;
   /** How an app's own users table compares usernames (collations, indexes). */
   readonly usernames: DialectUsernames;
@@ -134,13 +133,9 @@ export interface DialectQuirks {
    * passed a Kysely instance it built).
    */
   readonly withoutListen: string;
-  /** The DDL of our migrations that differs. */
   readonly migrations: DialectMigrations;
-  /** Row locks inside a transaction, and named locks across processes. */
   readonly locks: DialectLocks;
-  /** How the clean-up sizes its batches and counts. */
   readonly batches: DialectBatches;
-  /** Upserts: how an INSERT becomes an update of the row that has its key. */
   readonly upserts: DialectUpserts;
   /**
    * The one-statement guest creation for users written by the default table store (user,
@@ -248,7 +243,7 @@ export async function deleteGuestUsers(
     select user_id from ${sql.table(guests)} where ${quirks.inList(sql.ref("user_id"), ids)})`.execute(
     trx,
   );
-  const deleted = Number(result.numAffectedRows ?? 0n);
+  const deleted = affectedRows(result);
   await hooks.afterDelete?.(deleted)?.execute(trx);
   return deleted;
 }

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
-import type { Db } from "./dialect.ts";
+import { affectedRows, type Db } from "./dialect.ts";
 import { preparedQuery } from "./prepared-statements.ts";
 import { expiredGuestsCondition, type KeepIf, type RetentionCutoffs } from "./retention.ts";
 import type { Tables } from "./tables.ts";
@@ -32,12 +32,25 @@ export interface GuestCounts {
   readonly kept: number;
 }
 
+type RawCounts = { guests: unknown; expired: unknown; kept: unknown };
+
+const toCounts = (row: RawCounts | undefined): GuestCounts => ({
+  guests: Number(row?.guests ?? 0),
+  expired: Number(row?.expired ?? 0),
+  kept: Number(row?.kept ?? 0),
+});
+
 interface RawGuest {
   user_id: unknown;
   created_at: unknown;
   last_seen_at: unknown;
   data: unknown;
 }
+
+/** The columns of a {@link GuestRecord}. */
+const COLUMNS = sql`user_id, created_at, last_seen_at, data`;
+
+const toJson = (data: GuestData | null) => (data === null ? null : JSON.stringify(data));
 
 function parseData(value: unknown): GuestData | null {
   if (value === null || value === undefined) return null;
@@ -76,14 +89,13 @@ export function guestQueries(tables: Tables) {
       data: GuestData | null,
       creationKey: string | null = null,
     ): Promise<void> {
-      const json = data === null ? null : JSON.stringify(data);
       await sql`insert into ${guests} (user_id, created_at, last_seen_at, data, creation_key)
-        values (${userId}, ${now}, ${now}, ${json}, ${creationKey})`.execute(db);
+        values (${userId}, ${now}, ${now}, ${toJson(data)}, ${creationKey})`.execute(db);
     },
 
     /** The guest that holds this creation key, if any (`createdAt` says when it was made). */
     async findByCreationKey(db: Db, creationKey: string): Promise<GuestRecord | undefined> {
-      const { rows } = await sql<RawGuest>`select user_id, created_at, last_seen_at, data
+      const { rows } = await sql<RawGuest>`select ${COLUMNS}
         from ${guests} where creation_key = ${creationKey}`.execute(db);
       return rows[0] && toRecord(rows[0]);
     },
@@ -100,21 +112,18 @@ export function guestQueries(tables: Tables) {
 
     /** Deletes the guest row; 0 means the user was not (or no longer) a guest. */
     async delete(db: Db, userId: UserId): Promise<number> {
-      const result = await sql`delete from ${guests} where user_id = ${userId}`.execute(db);
-      return Number(result.numAffectedRows ?? 0n);
+      return affectedRows(await sql`delete from ${guests} where user_id = ${userId}`.execute(db));
     },
 
     async find(db: Db, userId: UserId): Promise<GuestRecord | undefined> {
-      const { rows } = await sql<RawGuest>`select user_id, created_at, last_seen_at, data
+      const { rows } = await sql<RawGuest>`select ${COLUMNS}
         from ${guests} where user_id = ${userId}`.execute(db);
       return rows[0] && toRecord(rows[0]);
     },
 
     async setData(db: Db, userId: UserId, data: GuestData | null): Promise<number> {
-      const json = data === null ? null : JSON.stringify(data);
-      const result =
-        await sql`update ${guests} set data = ${json} where user_id = ${userId}`.execute(db);
-      return Number(result.numAffectedRows ?? 0n);
+      const update = sql`update ${guests} set data = ${toJson(data)} where user_id = ${userId}`;
+      return affectedRows(await update.execute(db));
     },
 
     async touch(db: Db, userId: UserId, now: number): Promise<void> {
@@ -131,21 +140,16 @@ export function guestQueries(tables: Tables) {
       // (anti-)semi-join on the app's index, where a CASE per row would run the rule's
       // subquery row by row (PostgreSQL, 100,000 guests: 1 s against a few ms).
       const query = expiry.keepIf
-        ? sql<{ guests: unknown; expired: unknown; kept: unknown }>`select
+        ? sql<RawCounts>`select
             (select count(*) from ${guests}) as guests,
             (select count(*) from ${guests} where ${expired}) as expired,
             (select count(*) from ${guests} where ${expiry.keepIf(userIdRef)}) as kept`
-        : sql<{ guests: unknown; expired: unknown; kept: unknown }>`
+        : sql<RawCounts>`
             select count(*) as guests,
               coalesce(sum(case when ${expired} then 1 else 0 end), 0) as expired, 0 as kept
             from ${guests}`;
       const { rows } = await query.execute(db);
-      const row = rows[0];
-      return {
-        guests: Number(row?.guests ?? 0),
-        expired: Number(row?.expired ?? 0),
-        kept: Number(row?.kept ?? 0),
-      };
+      return toCounts(rows[0]);
     },
 
     /**
@@ -164,22 +168,14 @@ export function guestQueries(tables: Tables) {
         ? sql`coalesce(sum(case when ${expiry.keepIf(userIdRef)} then 1 else 0 end), 0)`
         : sql`0`;
       // The slice keeps the table's name as its alias: the conditions refer to it by name.
-      const { rows } = await sql<{
-        guests: unknown;
-        expired: unknown;
-        kept: unknown;
-        last: unknown;
-      }>`
+      const { rows } = await sql<RawCounts & { last: unknown }>`
         select count(*) as guests, coalesce(sum(case when ${expired} then 1 else 0 end), 0) as expired,
           ${kept} as kept, max(user_id) as last
         from (select * from ${guests} ${after === null ? sql`` : sql`where user_id > ${after}`}
           order by user_id limit ${limit}) as ${guests}`.execute(db);
-      const row = rows[0];
-      const last = row?.last ?? null;
+      const last = rows[0]?.last ?? null;
       return {
-        guests: Number(row?.guests ?? 0),
-        expired: Number(row?.expired ?? 0),
-        kept: Number(row?.kept ?? 0),
+        ...toCounts(rows[0]),
         last: last === null ? null : toUserId(last, tables.users.idType),
       };
     },
@@ -191,8 +187,7 @@ export function guestQueries(tables: Tables) {
       after: UserId | null,
       limit: number,
     ): Promise<GuestRecord[]> {
-      const { rows } =
-        await sql<RawGuest>`select user_id, created_at, last_seen_at, data from ${guests}
+      const { rows } = await sql<RawGuest>`select ${COLUMNS} from ${guests}
         where ${expiredGuestsCondition(expiry, tables.guests)}
         ${after === null ? sql`` : sql`and user_id > ${after}`}
         order by user_id limit ${limit}`.execute(db);
@@ -208,8 +203,8 @@ export function guestQueries(tables: Tables) {
       userId: UserId,
       keepIf: KeepIf,
     ): Promise<{ readonly guest: GuestRecord; readonly kept: boolean } | undefined> {
-      const { rows } = await sql<RawGuest & { kept: unknown }>`select user_id, created_at,
-          last_seen_at, data, case when ${keepIf(userIdRef)} then 1 else 0 end as kept
+      const { rows } = await sql<RawGuest & { kept: unknown }>`select ${COLUMNS},
+          case when ${keepIf(userIdRef)} then 1 else 0 end as kept
         from ${guests} where user_id = ${userId}`.execute(db);
       const row = rows[0];
       return row && { guest: toRecord(row), kept: Number(row.kept) === 1 };

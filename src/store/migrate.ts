@@ -1,4 +1,4 @@
-import { type MigrationResultSet, Migrator } from "kysely";
+import { type MigrationResultSet, Migrator, NO_MIGRATIONS } from "kysely";
 import { GuestUserError } from "../shared/errors.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import { initialMigration } from "./migrations/001-initial.ts";
@@ -99,6 +99,5 @@ export async function migrateDown(
   tables: Tables,
   quirks: DialectQuirks,
 ): Promise<MigrateResult> {
-  const { NO_MIGRATIONS } = await import("kysely");
   return unwrap(await migrator(db, tables, quirks).migrateTo(NO_MIGRATIONS), quirks);
 }

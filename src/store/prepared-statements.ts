@@ -97,7 +97,10 @@ export function transactionAfter(text: string, inside: boolean): boolean {
  * A statement compiled once per Kysely instance, marked as a prepared statement, and run with
  * the arguments of each call. `build` is called once per instance with stand-ins for its
  * arguments, so it must use each argument only as a value (`${arg}`), never to shape the SQL;
- * the compiled placeholders are mapped back to the arguments whatever their order.
+ * the compiled placeholders are mapped back to the arguments whatever their order. A statement
+ * that binds values of its own (the app's `keepIf` may) is built and compiled on each call
+ * instead, as the clean-up's queries call the rule on each run; its text is still the prepared
+ * one.
  *
  * @example
  * ```ts
@@ -108,20 +111,18 @@ export function transactionAfter(text: string, inside: boolean): boolean {
 export function preparedQuery<P extends readonly unknown[], R = unknown>(
   build: (...params: P) => RawBuilder<R>,
 ): (db: Db, params: P) => CompiledQuery<R> {
-  const compiled = new WeakMap<Db, { text: string; order: number[] }>();
+  const compiled = new WeakMap<Db, { text: string; order: number[] } | null>();
   return (db, params) => {
     let entry = compiled.get(db);
     if (entry === undefined) {
       const standIns = Array.from({ length: build.length }, (_, i) => new StandIn(i));
       const query = build(...(standIns as unknown as P)).compile(db);
-      const order = query.parameters.map((value) => {
-        if (!(value instanceof StandIn))
-          throw new Error("preparedQuery: a value is not an argument");
-        return value.index;
-      });
-      entry = { text: preparedStatement(query.sql), order };
+      const text = preparedStatement(query.sql);
+      const order = query.parameters.map((value) => (value instanceof StandIn ? value.index : -1));
+      entry = order.includes(-1) ? null : { text, order };
       compiled.set(db, entry);
     }
+    if (entry === null) return build(...params).compile(db);
     return CompiledQuery.raw(
       entry.text,
       entry.order.map((i) => params[i]),

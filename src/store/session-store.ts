@@ -1,7 +1,7 @@
-import { CompiledQuery, type RawBuilder, sql } from "kysely";
+import { sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
-import type { Db } from "./dialect.ts";
-import { preparedQuery, preparedStatement } from "./prepared-statements.ts";
+import { affectedRows, type Db } from "./dialect.ts";
+import { preparedQuery } from "./prepared-statements.ts";
 import type { KeepIf } from "./retention.ts";
 import type { Tables } from "./tables.ts";
 import {
@@ -50,31 +50,6 @@ interface RawLookup extends RawUserColumns {
   guest_kept?: unknown;
 }
 
-/** Stands for the session id while the lookup is compiled. */
-const SESSION_ID = Object.freeze({ sessionId: true });
-
-/**
- * The lookup, compiled once per Kysely instance and marked as a prepared statement, like
- * `preparedQuery`, except that the app's `keepIf` may bind values of its own: then the rule
- * is built and compiled on each call (as the clean-up's queries call it on each run), its
- * values bound as parameters; the first text is the prepared one.
- */
-function lookupStatement(build: (id: unknown) => RawBuilder<RawLookup>) {
-  const compiled = new WeakMap<Db, { text: string; constants: boolean }>();
-  return (db: Db, id: string): CompiledQuery<RawLookup> => {
-    const entry = compiled.get(db);
-    if (entry && !entry.constants)
-      return CompiledQuery.raw(entry.text, [id]) as CompiledQuery<RawLookup>;
-    const query = build(SESSION_ID).compile(db);
-    const constants = query.parameters.some((value) => value !== SESSION_ID);
-    if (!constants && query.parameters.length !== 1)
-      throw new Error("lookupStatement: the session id must appear once");
-    if (!entry) compiled.set(db, { text: preparedStatement(query.sql), constants });
-    const parameters = query.parameters.map((value) => (value === SESSION_ID ? id : value));
-    return CompiledQuery.raw(query.sql, parameters) as CompiledQuery<RawLookup>;
-  };
-}
-
 /**
  * Session queries on the configured tables. With `keepIf` (the `retention.keepIf` option) the
  * lookup also says whether a guest is kept: the rule runs for guests only, in the same query.
@@ -90,8 +65,8 @@ export function sessionQueries(tables: Tables, keepIf: KeepIf | null = null) {
       : sql``;
   // The hot path's queries, each compiled once per Kysely instance (not per request) and run
   // as a prepared statement where the pool allows it.
-  const lookupQuery = lookupStatement(
-    (id) => sql<RawLookup>`
+  const lookupQuery = preparedQuery(
+    (id: string) => sql<RawLookup>`
         select s.id as session_id, s.secret_hash, s.created_at as session_created_at, s.expires_at,
           g.user_id as guest_user_id, g.created_at as guest_created_at,
           g.last_seen_at as guest_last_seen_at${kept(keepIf)}, ${userColumns(tables, "u")}
@@ -120,7 +95,7 @@ export function sessionQueries(tables: Tables, keepIf: KeepIf | null = null) {
      * `keepIf` rule's answer when one is configured).
      */
     async lookup(db: Db, id: string): Promise<SessionLookup | undefined> {
-      const { rows } = await db.executeQuery(lookupQuery(db, id));
+      const { rows } = await db.executeQuery(lookupQuery(db, [id]));
       const raw = rows[0];
       if (!raw) return undefined;
       const user = toUserRow(raw, tables);
@@ -154,13 +129,13 @@ export function sessionQueries(tables: Tables, keepIf: KeepIf | null = null) {
     },
 
     async deleteForUser(db: Db, userId: UserId): Promise<number> {
-      const result = await sql`delete from ${sessions} where user_id = ${userId}`.execute(db);
-      return Number(result.numAffectedRows ?? 0n);
+      return affectedRows(await sql`delete from ${sessions} where user_id = ${userId}`.execute(db));
     },
 
     async deleteExpired(db: Db, now: number): Promise<number> {
-      const result = await sql`delete from ${sessions} where expires_at <= ${now}`.execute(db);
-      return Number(result.numAffectedRows ?? 0n);
+      return affectedRows(
+        await sql`delete from ${sessions} where expires_at <= ${now}`.execute(db),
+      );
     },
   };
 }

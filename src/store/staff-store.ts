@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
-import type { Db, DialectQuirks } from "./dialect.ts";
+import { affectedRows, type Db, type DialectQuirks } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
 
 /** The staff flag's one write, on the configured users table. */
@@ -21,7 +21,7 @@ export function staffQueries(tables: Tables, quirks: DialectQuirks) {
         and not exists (select 1 from ${sql.table(tables.guests)} as g where g.user_id = ${id})`.execute(
         db,
       );
-      return Number(result.numAffectedRows ?? 0n);
+      return affectedRows(result);
     },
   };
 }

@@ -39,6 +39,3 @@ export function termsQueries(tables: Tables, upserts: DialectUpserts) {
     },
   };
 }
-
-/** The terms queries bound to one set of tables. */
-export type TermsQueries = ReturnType<typeof termsQueries>;

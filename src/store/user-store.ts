@@ -178,9 +178,8 @@ export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore
         [users.createdAt, user.now],
       ];
       const present = fields.filter((field): field is [string, unknown] => field[0] !== null);
-      const columns = present.map(([column]) => column);
-      const values = present.map(([, value]) => value);
-      const insert = sql`insert into ${table} (${sql.join(columns.map((c) => sql.ref(c)))}) values (${sql.join(values)})`;
+      const columns = sql.join(present.map(([column]) => sql.ref(column)));
+      const insert = sql`insert into ${table} (${columns}) values (${sql.join(present.map(([, value]) => value))})`;
       const inserted = await quirks.insertReturningId(db, insert, users.id);
       if ("returned" in inserted) return toUserId(inserted.returned, users.idType);
       if (users.idType === "integer" && inserted.autoIncrement !== undefined)

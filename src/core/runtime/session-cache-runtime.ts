@@ -63,7 +63,8 @@ export function defaultChannel(sessionsTable: string): string {
 /** Splits a revocation into payloads under {@link MAX_PAYLOAD_BYTES}. */
 export function encodeRevocation(from: string, revocation: Revocation, hold: boolean): string[] {
   const base = { f: from, ...(hold ? { h: 1 as const } : {}) };
-  if (revocation.everything) return [JSON.stringify({ ...base, a: 1 })];
+  const everything = [JSON.stringify({ ...base, a: 1 })];
+  if (revocation.everything) return everything;
   const payloads: string[] = [];
   let current: { s: (string | number)[]; u: (string | number)[] } = { s: [], u: [] };
   let size = JSON.stringify(base).length + 20;
@@ -88,7 +89,7 @@ export function encodeRevocation(from: string, revocation: Revocation, hold: boo
   for (const id of revocation.sessions ?? []) add("s", id);
   for (const id of revocation.users ?? []) add("u", id);
   flush();
-  return payloads.length > MAX_PAYLOADS ? [JSON.stringify({ ...base, a: 1 })] : payloads;
+  return payloads.length > MAX_PAYLOADS ? everything : payloads;
 }
 
 /** Reads a payload; null for anything that is not one of ours. */
@@ -121,28 +122,18 @@ function pickChannel(
   options: ResolvedSessionCache,
   database: CacheDatabase,
   channel: string,
-  settings: Settings,
+  logger: Settings["logger"],
   handlers: ChannelHandlers,
 ): RevocationChannel {
   const { redis } = options;
-  const mode =
-    options.invalidation === "auto"
-      ? redis
-        ? "redis"
-        : database.postgresSource !== undefined
-          ? "postgres"
-          : null
-      : options.invalidation;
+  const source = database.postgresSource;
+  const auto = redis ? "redis" : source !== undefined ? "postgres" : null;
+  const mode = options.invalidation === "auto" ? auto : options.invalidation;
   if (mode === "redis" && redis)
-    return redisPubSubChannel({ client: redis, channel, handlers, logger: settings.logger });
+    return redisPubSubChannel({ client: redis, channel, handlers, logger });
   if (mode === "local") return localChannel(handlers);
-  if (mode === "postgres" && database.postgresSource !== undefined)
-    return postgresNotifyChannel({
-      source: database.postgresSource,
-      channel,
-      handlers,
-      logger: settings.logger,
-    });
+  if (mode === "postgres" && source !== undefined)
+    return postgresNotifyChannel({ source, channel, handlers, logger });
   const what = database.withoutListen;
   throw new InvalidConfigError(
     "sessionCache",
@@ -174,7 +165,7 @@ export function createSessionCacheRuntime(
     const now = settings.clock();
     return { now, until: now + options.ttlMs };
   };
-  const channel: RevocationChannel = pickChannel(options, database, channelName, settings, {
+  const channel: RevocationChannel = pickChannel(options, database, channelName, settings.logger, {
     onMessage(payload) {
       const message = decodeRevocation(payload);
       // Our own message: already applied, except that PostgreSQL's arrives at commit, when it
@@ -190,18 +181,18 @@ export function createSessionCacheRuntime(
     if (!db.isTransaction) return revocation;
     const keys = sent.get(db) ?? new Set<string>();
     sent.set(db, keys);
-    const fresh = <T extends string | number>(prefix: string, ids: readonly T[] = []) =>
-      ids.filter((id) => {
-        const key = `${prefix}${String(id)}`;
-        if (keys.has(key) || keys.has("*")) return false;
-        keys.add(key);
-        return true;
-      });
+    if (keys.has("*")) return null;
     if (revocation.everything) {
-      if (keys.has("*")) return null;
       keys.add("*");
       return revocation;
     }
+    const fresh = <T extends string | number>(prefix: string, ids: readonly T[] = []) =>
+      ids.filter((id) => {
+        const key = `${prefix}${String(id)}`;
+        const first = !keys.has(key);
+        keys.add(key);
+        return first;
+      });
     const left = {
       sessions: fresh("s:", revocation.sessions),
       users: fresh("u:", revocation.users),

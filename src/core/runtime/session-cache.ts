@@ -115,13 +115,12 @@ export class SessionCache {
 
   /** Applies a revocation; with `hold`, keeps what it names out of the cache until `hold.until`. */
   revoke(revocation: Revocation, hold?: { readonly now: number; readonly until: number }): void {
-    this.#generation += 1;
     if (revocation.everything) {
-      this.#entries.clear();
-      this.#byUser.clear();
+      this.clear();
       if (hold) this.#holdEverythingUntil = Math.max(this.#holdEverythingUntil, hold.until);
       return;
     }
+    this.#generation += 1;
     for (const id of revocation.sessions ?? []) {
       this.evict(id);
       if (hold) this.#hold(`s:${id}`, hold);

@@ -1,5 +1,5 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
-import type { WebRoute } from "../handler.ts";
+import type { WebHandler, WebRoute } from "../handler.ts";
 import { convertSuccessView, convertView } from "./convert-view.ts";
 import { deleteView } from "./delete-view.ts";
 import { guestView } from "./guest-view.ts";
@@ -32,37 +32,22 @@ export function accountViews(
 ): readonly WebRoute[] {
   const kit = createViewKit(http, options); // checks the options once, up front
   const { settings } = kit;
+  const route = (methods: WebRoute["methods"], path: string, handler: WebHandler): WebRoute => ({
+    methods,
+    path,
+    handler,
+  });
   return [
-    {
-      methods: ["GET", "POST"],
-      path: pathOf(settings.convertUrl),
-      handler: convertView(http, options),
-    },
-    {
-      methods: ["GET"],
-      path: pathOf(settings.convertRedirectUrl),
-      handler: convertSuccessView(http, options),
-    },
-    {
-      methods: ["GET", "POST"],
-      path: pathOf(settings.loginUrl),
-      handler: loginView(http, options),
-    },
+    route(["GET", "POST"], pathOf(settings.convertUrl), convertView(http, options)),
+    route(["GET"], pathOf(settings.convertRedirectUrl), convertSuccessView(http, options)),
+    route(["GET", "POST"], pathOf(settings.loginUrl), loginView(http, options)),
     // GET is routed too, so that it gets a clear 405 with `Allow: POST`.
-    { methods: ["GET", "POST"], path: kit.logoutPath, handler: logoutView(http, options) },
-    { methods: ["GET", "POST"], path: kit.signupPath, handler: signupView(http, options) },
-    { methods: ["POST"], path: kit.guestPath, handler: guestView(http, options) },
+    route(["GET", "POST"], kit.logoutPath, logoutView(http, options)),
+    route(["GET", "POST"], kit.signupPath, signupView(http, options)),
+    route(["POST"], kit.guestPath, guestView(http, options)),
     // The terms-of-service accept page, only when there are terms to accept.
-    ...(settings.terms
-      ? [
-          {
-            methods: ["GET", "POST"] as const,
-            path: kit.termsPath,
-            handler: termsView(http, options),
-          },
-        ]
-      : []),
-    { methods: ["GET"], path: kit.profilePath, handler: profileView(http, options) },
-    { methods: ["GET", "POST"], path: kit.deletePath, handler: deleteView(http, options) },
+    ...(settings.terms ? [route(["GET", "POST"], kit.termsPath, termsView(http, options))] : []),
+    route(["GET"], kit.profilePath, profileView(http, options)),
+    route(["GET", "POST"], kit.deletePath, deleteView(http, options)),
   ];
 }

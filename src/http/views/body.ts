@@ -42,29 +42,14 @@ async function readBytes(request: Request, limit: number): Promise<Uint8Array<Ar
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return Buffer.concat(chunks, size);
 }
 
 function firstValues(entries: Iterable<[string, unknown]>): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  for (const [name, value] of entries) {
-    // Own data properties only, so a field named "__proto__" stays a plain field.
-    if (!Object.hasOwn(fields, name)) {
-      Object.defineProperty(fields, name, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-  }
-  return fields;
+  const fields = new Map<string, unknown>();
+  for (const [name, value] of entries) if (!fields.has(name)) fields.set(name, value);
+  // Own data properties only, so a field named "__proto__" stays a plain field.
+  return Object.fromEntries(fields);
 }
 
 function parseJson(text: string): Record<string, unknown> {

@@ -2,8 +2,8 @@ import type { User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
-import { formAnswer, jsonResponse, pageResponse, redirectAnswer } from "./respond.ts";
-import { nextOf, submitForm } from "./submission.ts";
+import { jsonResponse, pageResponse, redirectAnswer } from "./respond.ts";
+import { formHandlers } from "./submission.ts";
 import { termsOfSubmission } from "./terms-view.ts";
 import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
 
@@ -51,44 +51,26 @@ function onlyGuests(exchange: Exchange): Response | null {
 export function convertView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
   const kit = createViewKit(http, options);
   const { settings } = kit;
-  const fields = () => settings.convertForm.fields;
-  return defineView(kit, {
-    async GET(exchange) {
-      const refused = onlyGuests(exchange);
-      if (refused) return refused;
-      const user = exchange.state.user as User;
-      const values: Record<string, string> = settings.convertPrefillUsername
-        ? { username: user.username }
-        : {};
-      return formAnswer(exchange, {
-        template: "convertForm",
-        title: TITLE,
-        fields: fields(),
-        values,
-        next: nextOf(exchange),
-      });
-    },
-
-    async POST(exchange) {
-      const refused = onlyGuests(exchange);
-      if (refused) return refused;
-      const guest = exchange.state.user as User;
-      return submitForm(exchange, {
-        template: "convertForm",
-        title: TITLE,
-        fields: fields(),
-        // NOT_GUEST (a concurrent request converted first) is not a ValidationError: it
-        // reaches the error mapping, which redirects.
-        act: async (submitted) => {
-          // With terms: the box is required, and the acceptance is stored with the conversion.
-          const { input, acceptTerms } = await termsOfSubmission(settings, submitted);
-          return http.guestUsers.convert(guest, input, { acceptTerms });
-        },
-        defaultNext: settings.convertRedirectUrl,
-        throttle: "convert",
-      });
-    },
-  });
+  return defineView(
+    kit,
+    formHandlers({
+      refuse: onlyGuests,
+      template: "convertForm",
+      title: TITLE,
+      fields: settings.convertForm.fields,
+      values: ({ state }) =>
+        settings.convertPrefillUsername ? { username: (state.user as User).username } : undefined,
+      // NOT_GUEST (a concurrent request converted first) is not a ValidationError: it reaches
+      // the error mapping, which redirects.
+      act: async (submitted, exchange) => {
+        // With terms: the box is required, and the acceptance is stored with the conversion.
+        const { input, acceptTerms } = await termsOfSubmission(settings, submitted);
+        return http.guestUsers.convert(exchange.state.user as User, input, { acceptTerms });
+      },
+      defaultNext: settings.convertRedirectUrl,
+      throttle: "convert",
+    }),
+  );
 }
 
 /**

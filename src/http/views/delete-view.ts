@@ -6,7 +6,7 @@ import { userJson } from "../request.ts";
 import { type DeletionProof, deletionProof } from "./deletion-proof.ts";
 import { type SignInAgain, signInAgainMessage } from "./profile-templates.ts";
 import { loginFirst } from "./profile-view.ts";
-import { jsonResponse, pageResponse } from "./respond.ts";
+import { jsonResponse, pageResponse, successAnswer } from "./respond.ts";
 import { nextOf, readSubmission } from "./submission.ts";
 import { credentialAttempt } from "./throttle.ts";
 import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
@@ -136,10 +136,7 @@ export function deleteView(http: GuestUserHttp, options: AccountViewsOptions = {
       await http.logOut(exchange.request, exchange.state);
       const location = submission.next ?? "/";
       if (exchange.json) return jsonResponse(200, { deleted, user: null, redirect: location });
-      return new Response(null, {
-        status: 302,
-        headers: { location, "cache-control": "no-store" },
-      });
+      return successAnswer(exchange, location);
     },
   });
 }

@@ -29,27 +29,19 @@ export function guestView(http: GuestUserHttp, options: AccountViewsOptions = {}
   return defineView(kit, {
     async POST(exchange) {
       await readSubmission(exchange);
-      const { state, request } = exchange;
+      const api = { ...exchange, json: true }; // JSON, whatever the client accepts
+      const { state } = exchange;
       const { settings } = kit;
-      if (state.user) return successAnswer({ ...exchange, json: true }, settings.loginRedirectUrl);
-      const user = await http.ensureGuest(request, state);
-      if (state.guestRefusal?.reason === "limited") {
-        return tooManyRequests({ ...exchange, json: true }, state.guestRefusal.retryAfterSeconds);
-      }
+      if (state.user) return successAnswer(api, settings.loginRedirectUrl);
+      const user = await http.ensureGuest(exchange.request, state);
+      const refusal = state.guestRefusal;
+      if (refusal?.reason === "limited") return tooManyRequests(api, refusal.retryAfterSeconds);
       if (!user || !state.token) {
-        return jsonResponse(403, {
-          error: {
-            code: "GUEST_NOT_ALLOWED",
-            message: "Guests are disabled, or this client may not create one now.",
-          },
-          user: null,
-        });
+        const message = "Guests are disabled, or this client may not create one now.";
+        return jsonResponse(403, { error: { code: "GUEST_NOT_ALLOWED", message }, user: null });
       }
-      const session = {
-        token: state.token,
-        expiresAt: settings.clock() + settings.session.maxAge * 1000,
-      };
-      return successAnswer({ ...exchange, json: true }, settings.loginRedirectUrl, session);
+      const expiresAt = settings.clock() + settings.session.maxAge * 1000;
+      return successAnswer(api, settings.loginRedirectUrl, { token: state.token, expiresAt });
     },
   });
 }

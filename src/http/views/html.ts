@@ -20,6 +20,27 @@ export function logOutForm(
   return ` · <form method="post" action="${escapeHtml(logoutUrl)}">${csrfInput(csrfToken)}<button type="submit">Log out</button></form>`;
 }
 
+/** A list of error messages, or `""` for none; `id` lets an input name it in `aria-describedby`. */
+export function errorList(messages: readonly string[] | undefined, id?: string): string {
+  if (!messages || messages.length === 0) return "";
+  const items = messages.map((message) => `<li>${escapeHtml(message)}</li>`).join("");
+  return `<ul class="errors"${id ? ` id="${escapeHtml(id)}"` : ""} role="alert">${items}</ul>`;
+}
+
+/**
+ * What every built-in form opens with: the errors no input shows (list `errorsId`), the CSRF
+ * input, and the safe `next` as a hidden input when there is one.
+ */
+export function formHead(
+  errors: readonly string[],
+  errorsId: string | undefined,
+  csrfToken: string,
+  next: string | null,
+): string {
+  const nextInput = next ? `\n<input type="hidden" name="next" value="${escapeHtml(next)}">` : "";
+  return `${errorList(errors, errorsId)}${csrfInput(csrfToken)}${nextInput}`;
+}
+
 /**
  * A whole HTML document: the head (charset, viewport, escaped title, inline style, no
  * favicon request) and `body` as given (already HTML).

@@ -1,9 +1,9 @@
 import type { FormField, User } from "../../core/model/types.ts";
-import { type FieldErrors, InvalidInputError } from "../../shared/errors.ts";
+import { InvalidInputError } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
-import { echoValues, formAnswer, successAnswer } from "./respond.ts";
-import { nextOf, readSubmission, refusedForm } from "./submission.ts";
+import { echoValues, successAnswer } from "./respond.ts";
+import { formPage, nextOf, readSubmission, refusedForm } from "./submission.ts";
 import { credentialAttempt } from "./throttle.ts";
 import { type AccountViewsOptions, createViewKit, defineView } from "./view-kit.ts";
 
@@ -38,23 +38,16 @@ const TITLE = "Log in";
  */
 export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
   const kit = createViewKit(http, options);
+  const form = formPage("loginForm", TITLE, LOGIN_FIELDS);
   return defineView(kit, {
-    async GET(exchange) {
-      return formAnswer(exchange, {
-        template: "loginForm",
-        title: TITLE,
-        fields: LOGIN_FIELDS,
-        next: nextOf(exchange),
-      });
-    },
+    GET: async (exchange) => form(exchange, nextOf(exchange)),
 
     async POST(exchange) {
       const submission = await readSubmission(exchange);
-      const { password } = submission.input;
-      // As Django's AuthenticationForm (and our sign-up form): the name is trimmed and NFKC-normalized.
-      const raw = submission.input.username;
+      const { username: raw, password } = submission.input;
       const attempt = await credentialAttempt(exchange, raw);
       if (attempt.refused) return attempt.refused;
+      // As Django's AuthenticationForm (and our sign-up form): the name is trimmed and NFKC-normalized.
       const username = typeof raw === "string" ? raw.trim().normalize("NFKC") : "";
       const errors: Record<string, string[]> = {};
       if (username === "") errors.username = [REQUIRED];
@@ -67,25 +60,13 @@ export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}
         // A username no database can look up (a NUL character...): 400, nothing queried.
         if (!(error instanceof InvalidInputError)) throw error;
         await attempt.failed();
-        return formAnswer(exchange, {
-          template: "loginForm",
-          title: TITLE,
-          fields: LOGIN_FIELDS,
-          ...refusedForm(error, LOGIN_FIELDS, submission.fields),
-          next: submission.next,
-        });
+        return form(exchange, submission.next, refusedForm(error, LOGIN_FIELDS, submission.fields));
       }
       if (!user) {
         await attempt.failed();
-        const fieldErrors: FieldErrors =
-          Object.keys(errors).length > 0 ? errors : { "": [INVALID_LOGIN] };
-        return formAnswer(exchange, {
-          template: "loginForm",
-          title: TITLE,
-          fields: LOGIN_FIELDS,
+        return form(exchange, submission.next, {
           values: echoValues(LOGIN_FIELDS, submission.fields),
-          errors: fieldErrors,
-          next: submission.next,
+          errors: Object.keys(errors).length > 0 ? errors : { "": [INVALID_LOGIN] },
         });
       }
       // A guest logging in to an existing account: with `merged` listeners, the guest's rows
@@ -94,7 +75,7 @@ export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}
       await attempt.succeeded();
       const { state } = exchange;
       if (state.user && state.isGuest) await http.guestUsers.mergeGuest(state.user, user);
-      const session = await http.logIn(exchange.request, exchange.state, user);
+      const session = await http.logIn(exchange.request, state, user);
       return successAnswer(exchange, submission.next ?? kit.settings.loginRedirectUrl, session);
     },
   });

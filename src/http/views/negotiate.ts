@@ -85,7 +85,7 @@ export function isJsonContentType(contentType: string | null | undefined): boole
  * if (wantsJson(request)) return Response.json(userJson(state.user));
  * ```
  */
-export function wantsJson(request: Pick<Request, "headers">): boolean {
+export function wantsJson(request: { readonly headers: Pick<Headers, "get"> }): boolean {
   return (
     prefersJson(request.headers.get("accept")) ||
     isJsonContentType(request.headers.get("content-type"))

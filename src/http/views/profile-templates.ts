@@ -1,7 +1,7 @@
 import type { User } from "../../core/model/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
 import { csrfInput } from "../csrf.ts";
-import { escapeHtml } from "./html.ts";
+import { errorList, escapeHtml, formHead } from "./html.ts";
 
 /** Where the account page's buttons and links lead. */
 export interface ProfileLinks {
@@ -108,12 +108,6 @@ export function formatDate(millis: number): string {
   return `<time datetime="${escapeHtml(new Date(millis).toISOString())}">${escapeHtml(text)} UTC</time>`;
 }
 
-function errorList(messages: readonly string[] | undefined, id: string): string {
-  if (!messages || messages.length === 0) return "";
-  const items = messages.map((message) => `<li>${escapeHtml(message)}</li>`).join("");
-  return `<ul class="errors" id="${escapeHtml(id)}" role="alert">${items}</ul>`;
-}
-
 /** The password input that confirms a registered user's deletion. */
 function passwordField(errors: FieldErrors): string {
   const messages = errors.password;
@@ -127,21 +121,14 @@ ${errorList(messages, "id_delete_password_errors")}</p>`;
 }
 
 /** The delete form: password for registered users, a plain confirmation for guests. */
-function deleteForm(context: {
-  readonly needsPassword: boolean;
-  readonly errors: FieldErrors;
-  readonly csrfToken: string;
-  readonly next: string | null;
-  readonly action: string;
-}): string {
-  const next = context.next
-    ? `\n<input type="hidden" name="next" value="${escapeHtml(context.next)}">`
-    : "";
+function deleteForm(
+  context: Pick<DeleteContext, "needsPassword" | "errors" | "csrfToken" | "next" | "action">,
+): string {
   const others = Object.entries(context.errors)
     .filter(([field]) => field !== "password")
     .flatMap(([, list]) => list);
   return `<form method="post" action="${escapeHtml(context.action)}" class="delete">
-${errorList(others, "id_delete_errors")}${csrfInput(context.csrfToken)}${next}
+${formHead(others, "id_delete_errors", context.csrfToken, context.next)}
 ${context.needsPassword ? passwordField(context.errors) : ""}
 <button type="submit" class="danger">Delete my account</button>
 </form>`;

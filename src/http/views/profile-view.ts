@@ -11,18 +11,17 @@ const TITLE = "Your account";
 const iso = (millis: number | null) => (millis === null ? null : new Date(millis).toISOString());
 
 /**
- * Anonymous visitors go to `loginUrl` with `?next=<this page>` (JSON: 401 with `redirect`);
- * null for a signed-in user.
+ * Anonymous visitors go to `loginUrl` with `?next=<this page>` (JSON: 401 with `redirect` and
+ * `message`); null for a signed-in user.
  */
-export function loginFirst(exchange: Exchange): Response | null {
+export function loginFirst(
+  exchange: Exchange,
+  message = "Log in to see your account.",
+): Response | null {
   if (exchange.state.user) return null;
   const { loginUrl } = exchange.kit.settings;
   const location = withNext(loginUrl, "next", nextValue(exchange.url, loginUrl));
-  return redirectAnswer(exchange, location, {
-    status: 401,
-    code: "NOT_AUTHENTICATED",
-    message: "Log in to see your account.",
-  });
+  return redirectAnswer(exchange, location, { status: 401, code: "NOT_AUTHENTICATED", message });
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { withNext } from "../safe-next.ts";
-import { formAnswer, redirectAnswer } from "./respond.ts";
-import { NEXT_FIELD, nextOf, submitForm } from "./submission.ts";
+import { redirectAnswer } from "./respond.ts";
+import { formHandlers, NEXT_FIELD, nextOf } from "./submission.ts";
 import { termsOfSubmission } from "./terms-view.ts";
 import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
 
@@ -51,34 +51,21 @@ function onlyAnonymous(exchange: Exchange): Response | null {
  */
 export function signupView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
   const kit = createViewKit(http, options);
-  const fields = () => kit.settings.convertForm.fields;
-  return defineView(kit, {
-    async GET(exchange) {
-      const refused = onlyAnonymous(exchange);
-      if (refused) return refused;
-      return formAnswer(exchange, {
-        template: "signupForm",
-        title: TITLE,
-        fields: fields(),
-        next: nextOf(exchange),
-      });
-    },
-
-    async POST(exchange) {
-      const refused = onlyAnonymous(exchange);
-      if (refused) return refused;
-      return submitForm(exchange, {
-        template: "signupForm",
-        title: TITLE,
-        fields: fields(),
-        act: async (submitted) => {
-          // With terms: the box is required, and the acceptance is stored with the new user.
-          const { input, acceptTerms } = await termsOfSubmission(kit.settings, submitted);
-          return http.guestUsers.createUser(input, { acceptTerms });
-        },
-        defaultNext: kit.settings.loginRedirectUrl,
-        throttle: "signup",
-      });
-    },
-  });
+  const { settings } = kit;
+  return defineView(
+    kit,
+    formHandlers({
+      refuse: onlyAnonymous,
+      template: "signupForm",
+      title: TITLE,
+      fields: settings.convertForm.fields,
+      act: async (submitted) => {
+        // With terms: the box is required, and the acceptance is stored with the new user.
+        const { input, acceptTerms } = await termsOfSubmission(settings, submitted);
+        return http.guestUsers.createUser(input, { acceptTerms });
+      },
+      defaultNext: settings.loginRedirectUrl,
+      throttle: "signup",
+    }),
+  );
 }

@@ -5,7 +5,7 @@ import { safeNext } from "../safe-next.ts";
 import { type RequestBody, readBody } from "./body.ts";
 import { echoValues, type FormPage, formAnswer, successAnswer } from "./respond.ts";
 import { credentialAttempt, signupAttempt } from "./throttle.ts";
-import type { Exchange } from "./view-kit.ts";
+import type { Exchange, ExchangeHandler } from "./view-kit.ts";
 
 /** The query or form field carrying the way back. */
 export const NEXT_FIELD = "next";
@@ -88,13 +88,17 @@ export function refusedForm(
   return { errors: error.fieldErrors, refused, values };
 }
 
-/** What {@link submitForm} needs: the page to show again on errors, and what to do. */
-export interface FormSubmission {
+/** A form view (convert, sign-up): who may see it, its page, and what its POST does. */
+export interface FormView {
+  /** The answer to a visitor who may not use the form, or null. */
+  refuse(exchange: Exchange): Response | null;
   readonly template: FormPage["template"];
   readonly title: string;
   readonly fields: FormPage["fields"];
+  /** The values the GET's form starts with. @default none */
+  values?(exchange: Exchange): Readonly<Record<string, string>> | undefined;
   /** Validates and saves; a `ValidationError` shows the form again with its messages. */
-  act(input: unknown): Promise<User>;
+  act(input: unknown, exchange: Exchange): Promise<User>;
   /** Where to go without a safe `next`. */
   readonly defaultNext: string;
   /**
@@ -104,32 +108,56 @@ export interface FormSubmission {
   readonly throttle: "convert" | "signup";
 }
 
+/** What a form page shows again after an invalid POST. */
+type Shown = Partial<Pick<FormPage, "errors" | "refused" | "values">>;
+
 /**
- * The convert and sign-up POST: read the body, act, then log the user in with a fresh session
- * and redirect to the safe `next` (or the default); invalid input shows the form again with
- * its errors and changes nothing (400 for `INVALID_INPUT`, a value no database can store). Throttled by `loginLimit` (429 past it) before acting.
+ * A form page's answers: the form (GET, with its `next`), or the form again with what an
+ * invalid POST shows.
+ *
+ * @example
+ * ```ts
+ * const page = formPage("loginForm", "Log in", LOGIN_FIELDS);
+ * return page(exchange, submission.next, refusedForm(error, LOGIN_FIELDS, submission.fields));
+ * ```
  */
-export async function submitForm(exchange: Exchange, form: FormSubmission): Promise<Response> {
-  const submission = await readSubmission(exchange);
-  const throttle = form.throttle === "signup" ? signupAttempt : credentialAttempt;
-  const attempt = await throttle(exchange, submission.input.username);
-  if (attempt.refused) return attempt.refused;
-  let user: User;
-  try {
-    user = await form.act(submission.input);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    await attempt.failed();
-    return formAnswer(exchange, {
-      template: form.template,
-      title: form.title,
-      fields: form.fields,
-      ...refusedForm(error, form.fields, submission.fields),
-      next: submission.next,
-    });
-  }
-  await attempt.succeeded();
-  const { http } = exchange.kit;
-  const session = await http.logIn(exchange.request, exchange.state, user);
-  return successAnswer(exchange, submission.next ?? form.defaultNext, session);
+export const formPage =
+  (template: FormPage["template"], title: string, fields: FormPage["fields"]) =>
+  (exchange: Exchange, next: string | null, shown: Shown = {}): Response =>
+    formAnswer(exchange, { template, title, fields, next, ...shown });
+
+/**
+ * The GET and POST of a {@link FormView}, each behind `refuse`. GET shows the form. POST reads
+ * the body, acts, then logs the user in with a fresh session and redirects to the safe `next`
+ * (or the default); invalid input shows the form again with its errors and changes nothing
+ * (400 for `INVALID_INPUT`, a value no database can store). Throttled by `loginLimit` (429
+ * past it) before acting.
+ */
+export function formHandlers(form: FormView): Record<"GET" | "POST", ExchangeHandler> {
+  const page = formPage(form.template, form.title, form.fields);
+  return {
+    GET: async (exchange) =>
+      form.refuse(exchange) ??
+      page(exchange, nextOf(exchange), { values: form.values?.(exchange) }),
+
+    async POST(exchange) {
+      const refused = form.refuse(exchange);
+      if (refused) return refused;
+      const submission = await readSubmission(exchange);
+      const throttle = form.throttle === "signup" ? signupAttempt : credentialAttempt;
+      const attempt = await throttle(exchange, submission.input.username);
+      if (attempt.refused) return attempt.refused;
+      let user: User;
+      try {
+        user = await form.act(submission.input, exchange);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        await attempt.failed();
+        return page(exchange, submission.next, refusedForm(error, form.fields, submission.fields));
+      }
+      await attempt.succeeded();
+      const session = await exchange.kit.http.logIn(exchange.request, exchange.state, user);
+      return successAnswer(exchange, submission.next ?? form.defaultNext, session);
+    },
+  };
 }

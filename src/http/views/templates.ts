@@ -1,8 +1,7 @@
 import type { TermsOptions } from "../../core/config/options.ts";
 import type { FormField, User } from "../../core/model/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
-import { csrfInput } from "../csrf.ts";
-import { escapeHtml, htmlDocument, logOutForm } from "./html.ts";
+import { errorList, escapeHtml, formHead, htmlDocument, logOutForm } from "./html.ts";
 import { type ProfileTemplates, profileTemplates } from "./profile-templates.ts";
 import {
   ACCEPT_TERMS_FIELD,
@@ -123,12 +122,6 @@ small{display:block;color:#555}
 .errors{color:#b00020;margin:.25rem 0;padding-left:1.25rem}
 button{margin-top:1.5rem;padding:.5rem 1.25rem;font:inherit;border:0;border-radius:4px;background:#1a56db;color:#fff;cursor:pointer}`;
 
-function errorList(messages: readonly string[] | undefined, id?: string): string {
-  if (!messages || messages.length === 0) return "";
-  const items = messages.map((message) => `<li>${escapeHtml(message)}</li>`).join("");
-  return `<ul class="errors"${id ? ` id="${escapeHtml(id)}"` : ""} role="alert">${items}</ul>`;
-}
-
 function fieldHtml(field: FormField, context: FormContext): string {
   const id = `id_${field.name}`;
   const type = field.type ?? "text";
@@ -155,22 +148,15 @@ ${errorList(messages, `${id}_errors`)}${field.help ? `<small id="${escapeHtml(id
 </p>`;
 }
 
-/** Errors of the whole form, plus any for a field the form does not render (none are lost). */
-function formErrors(context: FormContext): string {
+function form(context: FormContext, submit: string): string {
+  // Errors of the whole form, plus any for a field the form does not render (none are lost).
   const shown = new Set(context.fields.map((field) => field.name));
   if (context.terms) shown.add(ACCEPT_TERMS_FIELD);
-  const messages = Object.entries(context.errors)
+  const others = Object.entries(context.errors)
     .filter(([field]) => !shown.has(field))
     .flatMap(([, list]) => list);
-  return errorList(messages);
-}
-
-function form(context: FormContext, submit: string): string {
-  const next = context.next
-    ? `\n<input type="hidden" name="next" value="${escapeHtml(context.next)}">`
-    : "";
   return `<form method="post" action="${escapeHtml(context.action)}">
-${formErrors(context)}${csrfInput(context.csrfToken)}${next}
+${formHead(others, undefined, context.csrfToken, context.next)}
 ${context.fields.map((field) => fieldHtml(field, context)).join("\n")}
 ${context.terms ? termsCheckbox(context.terms, context.errors) : ""}<button type="submit">${escapeHtml(submit)}</button>
 </form>`;

@@ -1,8 +1,7 @@
 import type { TermsOptions } from "../../core/config/options.ts";
 import type { User } from "../../core/model/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
-import { csrfInput } from "../csrf.ts";
-import { escapeHtml } from "./html.ts";
+import { errorList, escapeHtml, formHead } from "./html.ts";
 
 /** The field of the "I accept the terms of service" checkbox, on every form that has one. */
 export const ACCEPT_TERMS_FIELD = "accept_terms";
@@ -32,12 +31,6 @@ export interface TermsFormContext {
 /** The accept page's template (part of `Templates`; replace it the same way). */
 export interface TermsTemplates {
   termsForm(context: TermsFormContext): string;
-}
-
-function errorList(messages: readonly string[] | undefined, id: string): string {
-  if (!messages || messages.length === 0) return "";
-  const items = messages.map((message) => `<li>${escapeHtml(message)}</li>`).join("");
-  return `<ul class="errors" id="${escapeHtml(id)}" role="alert">${items}</ul>`;
 }
 
 /**
@@ -72,14 +65,11 @@ function intro(context: TermsFormContext): string {
 /** The built-in accept page: the version, a link to the terms, the box and the button. */
 export const termsTemplates: TermsTemplates = {
   termsForm: (context) => {
-    const next = context.next
-      ? `\n<input type="hidden" name="next" value="${escapeHtml(context.next)}">`
-      : "";
     const { [ACCEPT_TERMS_FIELD]: _box, ...others } = context.errors;
     return `<h1>Terms of service</h1>
 ${intro(context)}
 <form method="post" action="${escapeHtml(context.action)}">
-${errorList(Object.values(others).flat(), "id_terms_errors")}${csrfInput(context.csrfToken)}${next}
+${formHead(Object.values(others).flat(), "id_terms_errors", context.csrfToken, context.next)}
 <input type="hidden" name="version" value="${escapeHtml(context.version)}">
 ${termsCheckbox({ version: context.version, url: context.url }, context.errors)}
 <button type="submit">I accept</button>

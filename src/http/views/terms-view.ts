@@ -6,8 +6,8 @@ import { type FieldErrors, InvalidConfigError, ValidationError } from "../../sha
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
-import { nextValue, withNext } from "../safe-next.ts";
-import { jsonResponse, pageResponse, redirectAnswer, successAnswer } from "./respond.ts";
+import { loginFirst } from "./profile-view.ts";
+import { jsonResponse, pageResponse, successAnswer } from "./respond.ts";
 import { nextOf, readSubmission } from "./submission.ts";
 import { ACCEPT_TERMS_FIELD } from "./terms-template.ts";
 import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
@@ -56,16 +56,7 @@ export async function termsOfSubmission(
   });
 }
 
-/** Anonymous visitors go to the login page, coming back here (with this page's `next`). */
-function loginFirst(exchange: Exchange): Response | null {
-  if (exchange.state.user) return null;
-  const { loginUrl } = exchange.kit.settings;
-  return redirectAnswer(exchange, withNext(loginUrl, "next", nextValue(exchange.url, loginUrl)), {
-    status: 401,
-    code: "NOT_AUTHENTICATED",
-    message: "Log in to accept the terms of service.",
-  });
-}
+const LOG_IN_FIRST = "Log in to accept the terms of service.";
 
 /**
  * The terms-of-service accept page, mounted by `accountViews()` at `termsPath` (default
@@ -125,11 +116,11 @@ export function termsView(http: GuestUserHttp, options: AccountViewsOptions = {}
 
   return defineView(kit, {
     async GET(exchange) {
-      return loginFirst(exchange) ?? page(exchange, nextOf(exchange));
+      return loginFirst(exchange, LOG_IN_FIRST) ?? page(exchange, nextOf(exchange));
     },
 
     async POST(exchange) {
-      const refused = loginFirst(exchange);
+      const refused = loginFirst(exchange, LOG_IN_FIRST);
       if (refused) return refused;
       const submission = await readSubmission(exchange);
       const { version } = submission.fields;

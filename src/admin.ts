@@ -13,12 +13,11 @@
 export type { AdminViewsOptions } from "./http/admin/admin-kit.ts";
 export { adminViews } from "./http/admin/admin-views.ts";
 export { funnelChart } from "./http/admin/chart.ts";
-export {
-  type AdminPaths,
-  type AdminTemplates,
-  type ConfirmDeleteContext,
-  defaultAdminTemplates,
-  type ExpiryRule,
-  type FunnelPageContext,
-  type GuestListContext,
-} from "./http/admin/templates.ts";
+export type {
+  AdminPaths,
+  ConfirmDeleteContext,
+  ExpiryRule,
+  FunnelPageContext,
+  GuestListContext,
+} from "./http/admin/template-contexts.ts";
+export { type AdminTemplates, defaultAdminTemplates } from "./http/admin/templates.ts";

@@ -10,7 +10,7 @@ import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
 import { guestUserHono } from "../../src/adapters/hono/index.ts";
 import { guestUserNext } from "../../src/adapters/next/index.ts";
-import { adminViews } from "../../src/http/admin/index.ts";
+import { adminViews } from "../../src/admin.ts";
 import * as decorators from "../../src/http/decorators.ts";
 import { fetchHandler } from "../../src/http/fetch-handler.ts";
 import * as guards from "../../src/http/guards.ts";

@@ -4,7 +4,7 @@
  * showing a client secret; and fills in its defaults. (unknown-options.test.ts: unknown keys.)
  */
 import { describe, expect, it } from "vitest";
-import { adminViews } from "../../src/http/admin/index.ts";
+import { adminViews } from "../../src/admin.ts";
 import { fetchHandler } from "../../src/http/fetch-handler.ts";
 import * as guards from "../../src/http/guards.ts";
 import {

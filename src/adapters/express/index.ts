@@ -16,7 +16,7 @@ import {
   type TermsRequiredOptions,
   termsRequired,
 } from "../../http/guards.ts";
-import { createGuestUserHttp, type GuestUserHttp } from "../../http/guest-user-http.ts";
+import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
@@ -29,27 +29,19 @@ import { httpRequestOf, webRequestOf } from "./request.ts";
 import { sendResponse } from "./response.ts";
 import { routesMiddleware } from "./router.ts";
 import { socialLoginOf } from "./social-login.ts";
-import type { GuestUserExpress } from "./types.ts";
+import type { GuestUserExpress, GuestUserExpressOptions } from "./types.ts";
 
 export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 export {
   type PassportProfile,
   passportIdentity,
 } from "./social-login.ts";
-export type { ExpressAdapterTypes, GuestUserExpress, GuestUserLocals } from "./types.ts";
-
-/** Options of {@link guestUserExpress}. */
-export interface GuestUserExpressOptions {
-  /**
-   * Where logins live. `"cookie"`: our own session cookie. `"passport"`: an app's existing
-   * express-session + Passport (>= 0.6); new guests and conversions are logged in with
-   * `req.login(user)`, and `passport.serializeUser` must accept our user (e.g. store `user.id`).
-   * @default "cookie"
-   */
-  readonly login?: "cookie" | "passport";
-  /** The web layer to use, when you already made one. @default createGuestUserHttp(guestUsers) */
-  readonly http?: GuestUserHttp;
-}
+export type {
+  ExpressAdapterTypes,
+  GuestUserExpress,
+  GuestUserExpressOptions,
+  GuestUserLocals,
+} from "./types.ts";
 
 const EXPRESS_OPTIONS = optionBag({
   login: v.optional(oneOf("cookie", "passport"), "cookie"),

@@ -4,9 +4,23 @@ import type {
   RequestHandler,
 } from "express";
 import type { User as GuestUser, Identity } from "../../core/model/types.ts";
+import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebRoute } from "../../http/handler.ts";
 import type { RequestState } from "../../http/request.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
+
+/** Options of `guestUserExpress()`. */
+export interface GuestUserExpressOptions {
+  /**
+   * Where logins live. `"cookie"`: our own session cookie. `"passport"`: an app's existing
+   * express-session + Passport (>= 0.6); new guests and conversions are logged in with
+   * `req.login(user)`, and `passport.serializeUser` must accept our user (e.g. store `user.id`).
+   * @default "cookie"
+   */
+  readonly login?: "cookie" | "passport";
+  /** The web layer to use, when you already made one. @default createGuestUserHttp(guestUsers) */
+  readonly http?: GuestUserHttp;
+}
 
 /**
  * What the adapter puts in `res.locals` for templates.

@@ -16,11 +16,11 @@ import {
 } from "./types.ts";
 
 export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
-export type { GuestUserProxyOptions, NextResponseApi } from "./next-proxy.ts";
 export type {
   GuardedRouteHandler,
   GuestUserNext,
   GuestUserNextOptions,
+  GuestUserProxyOptions,
   NextAdapterTypes,
   NextCookieOptions,
   NextCookieStore,
@@ -28,6 +28,7 @@ export type {
   NextHandlerContext,
   NextHeaderList,
   NextHeadersApi,
+  NextResponseApi,
   NextRouteHandler,
   NextRouteHandlers,
 } from "./types.ts";

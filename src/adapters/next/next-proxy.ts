@@ -5,24 +5,7 @@ import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { trueOrFalse } from "../../shared/option-values.ts";
 import { parseSetCookie } from "./request.ts";
-import type { NextHeaderList } from "./types.ts";
-
-/** What the proxy uses of `NextResponse` from `next/server` (passed in: no import of next). */
-export interface NextResponseApi {
-  next(init?: { request?: { headers?: Headers } }): Response;
-}
-
-/** Options of `guestUser.proxy()`. */
-export interface GuestUserProxyOptions {
-  /**
-   * Also make anonymous visitors guests here, as `allowGuestUser` does (in `"onWrite"` mode
-   * only on a same-origin write), for every path the proxy's `matcher` covers. Off: the
-   * proxy only re-sends the cookie of sessions whose expiry it extended.
-   * @default false
-   * @example allowGuestUser: true
-   */
-  readonly allowGuestUser?: boolean;
-}
+import type { GuestUserProxyOptions, NextHeaderList, NextResponseApi } from "./types.ts";
 
 const PROXY_OPTIONS = optionBag({
   allowGuestUser: v.optional(trueOrFalse, false),

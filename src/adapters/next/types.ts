@@ -7,11 +7,27 @@ import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
 import { aFunction, describeKind, required } from "../../shared/option-values.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
-import type { GuestUserProxyOptions, NextResponseApi } from "./next-proxy.ts";
 
 /** What the adapter reads of Next's `headers()`: a `Headers`-like object. */
 export interface NextHeaderList {
   get(name: string): string | null;
+}
+
+/** What the proxy uses of `NextResponse` from `next/server` (passed in: no import of next). */
+export interface NextResponseApi {
+  next(init?: { request?: { headers?: Headers } }): Response;
+}
+
+/** Options of `guestUser.proxy()`. */
+export interface GuestUserProxyOptions {
+  /**
+   * Also make anonymous visitors guests here, as `allowGuestUser` does (in `"onWrite"` mode
+   * only on a same-origin write), for every path the proxy's `matcher` covers. Off: the
+   * proxy only re-sends the cookie of sessions whose expiry it extended.
+   * @default false
+   * @example allowGuestUser: true
+   */
+  readonly allowGuestUser?: boolean;
 }
 
 /** The options of one cookie, as Next's `cookies().set(name, value, options)` takes them. */

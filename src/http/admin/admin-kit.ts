@@ -4,12 +4,8 @@ import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/
 import { aFunction, someOf, wholeNumber } from "../../shared/option-values.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import { ACCOUNT_VIEWS, createViewKit, type ViewKit } from "../views/view-kit.ts";
-import {
-  type AdminPaths,
-  type AdminTemplates,
-  defaultAdminTemplates,
-  resolveAdminTemplates,
-} from "./templates.ts";
+import type { AdminPaths } from "./template-contexts.ts";
+import { type AdminTemplates, defaultAdminTemplates, resolveAdminTemplates } from "./templates.ts";
 
 /** Options of {@link adminViews}. */
 export interface AdminViewsOptions {

@@ -1,6 +1,7 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebRoute } from "../handler.ts";
-import { defineView, type Exchange } from "../views/view-kit.ts";
+import { defineView } from "../views/define-view.ts";
+import type { Exchange } from "../views/view-kit.ts";
 import { type AdminKit, type AdminViewsOptions, createAdminKit } from "./admin-kit.ts";
 import { refusal } from "./answers.ts";
 import { deleteExpired, deleteSelected } from "./delete-views.ts";

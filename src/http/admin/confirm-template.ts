@@ -1,7 +1,7 @@
 import { csrfInput } from "../csrf.ts";
 import { escapeHtml } from "../views/html.ts";
 import { adminTabs, expiryText, GUEST_HEADERS, guestCells, guestsText } from "./page-fragments.ts";
-import type { ConfirmDeleteContext } from "./templates.ts";
+import type { ConfirmDeleteContext } from "./template-contexts.ts";
 
 /**
  * The confirmation step before a deletion: what will go (the selected guests, or how many

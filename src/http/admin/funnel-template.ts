@@ -2,7 +2,7 @@ import { escapeHtml } from "../views/html.ts";
 import { CHART_COLORS, funnelChart } from "./chart.ts";
 import { formatCount, formatPercent } from "./format.ts";
 import { adminTabs } from "./page-fragments.ts";
-import type { FunnelPageContext } from "./templates.ts";
+import type { FunnelPageContext } from "./template-contexts.ts";
 
 const SERIES = [
   ["created", "Created"],

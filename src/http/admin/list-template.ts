@@ -1,7 +1,7 @@
 import { csrfInput } from "../csrf.ts";
 import { escapeHtml } from "../views/html.ts";
 import { adminTabs, expiryText, GUEST_HEADERS, guestCells } from "./page-fragments.ts";
-import type { GuestListContext } from "./templates.ts";
+import type { GuestListContext } from "./template-contexts.ts";
 
 const FILTER_LABELS = { all: "All", active: "Active", expired: "Expired" } as const;
 

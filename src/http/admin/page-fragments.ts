@@ -1,7 +1,7 @@
 import type { AdminGuest } from "../../core/operations/admin.ts";
 import { escapeHtml } from "../views/html.ts";
 import { formatBytes, formatDuration, formatTime, timeAgo } from "./format.ts";
-import type { AdminPaths, ExpiryRule } from "./templates.ts";
+import type { AdminPaths, ExpiryRule } from "./template-contexts.ts";
 
 /** The Guests / Funnel tabs at the top of each admin page. */
 export function adminTabs(paths: AdminPaths, current: "list" | "funnel"): string {

@@ -6,9 +6,10 @@ import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebRoute } from "../handler.ts";
 import { safeNext, withNext } from "../safe-next.ts";
 import { registerSignInRoute } from "../sign-in-routes.ts";
+import { defineView } from "../views/define-view.ts";
 import { jsonResponse, pageResponse, successAnswer } from "../views/respond.ts";
 import type { Templates } from "../views/templates.ts";
-import { ACCOUNT_VIEWS, createViewKit, defineView, type Exchange } from "../views/view-kit.ts";
+import { ACCOUNT_VIEWS, createViewKit, type Exchange } from "../views/view-kit.ts";
 import {
   FLOW_MAX_AGE_SECONDS,
   type FlowCookies,

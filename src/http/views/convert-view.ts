@@ -2,10 +2,11 @@ import type { User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
+import { defineView } from "./define-view.ts";
 import { jsonResponse, pageResponse, redirectAnswer } from "./respond.ts";
 import { formHandlers } from "./submission.ts";
 import { termsOfSubmission } from "./terms-view.ts";
-import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
+import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
 const TITLE = "Save your account";
 

@@ -3,13 +3,14 @@ import type { FieldErrors } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
+import { defineView } from "./define-view.ts";
 import { type DeletionProof, deletionProof } from "./deletion-proof.ts";
 import { type SignInAgain, signInAgainMessage } from "./profile-templates.ts";
 import { loginFirst } from "./profile-view.ts";
 import { jsonResponse, pageResponse, successAnswer } from "./respond.ts";
 import { nextOf, readSubmission } from "./submission.ts";
 import { credentialAttempt } from "./throttle.ts";
-import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
+import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
 const TITLE = "Delete your account";
 

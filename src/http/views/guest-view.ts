@@ -1,8 +1,9 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
+import { defineView } from "./define-view.ts";
 import { jsonResponse, successAnswer, tooManyRequests } from "./respond.ts";
 import { readSubmission } from "./submission.ts";
-import { type AccountViewsOptions, createViewKit, defineView } from "./view-kit.ts";
+import { type AccountViewsOptions, createViewKit } from "./view-kit.ts";
 
 /**
  * The guest endpoint for API clients (SPA, mobile), mounted at `guestPath` (default

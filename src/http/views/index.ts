@@ -13,6 +13,7 @@
 export { accountViews } from "./account-views.ts";
 export { BodyError, MAX_BODY_BYTES, type RequestBody, readBody } from "./body.ts";
 export { convertSuccessView, convertView } from "./convert-view.ts";
+export { TRANSPORT_HEADER } from "./define-view.ts";
 export { deleteView, WRONG_PASSWORD } from "./delete-view.ts";
 export { guestView } from "./guest-view.ts";
 export { escapeHtml } from "./html.ts";
@@ -47,4 +48,4 @@ export {
   termsTemplates,
 } from "./terms-template.ts";
 export { acceptsTerms, MUST_ACCEPT_TERMS, termsView } from "./terms-view.ts";
-export { type AccountViewsOptions, TRANSPORT_HEADER } from "./view-kit.ts";
+export type { AccountViewsOptions } from "./view-kit.ts";

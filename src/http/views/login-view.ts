@@ -2,10 +2,11 @@ import type { FormField, User } from "../../core/model/types.ts";
 import { InvalidInputError } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
+import { defineView } from "./define-view.ts";
 import { echoValues, successAnswer } from "./respond.ts";
 import { formPage, nextOf, readSubmission, refusedForm } from "./submission.ts";
 import { credentialAttempt } from "./throttle.ts";
-import { type AccountViewsOptions, createViewKit, defineView } from "./view-kit.ts";
+import { type AccountViewsOptions, createViewKit } from "./view-kit.ts";
 
 /** The inputs of the login form. */
 export const LOGIN_FIELDS: readonly FormField[] = [

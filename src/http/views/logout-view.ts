@@ -1,8 +1,9 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
+import { defineView } from "./define-view.ts";
 import { successAnswer } from "./respond.ts";
 import { readSubmission } from "./submission.ts";
-import { type AccountViewsOptions, createViewKit, defineView } from "./view-kit.ts";
+import { type AccountViewsOptions, createViewKit } from "./view-kit.ts";
 
 /**
  * The logout view, mounted at `logoutPath` (default `/accounts/logout/`). POST only, with a

@@ -3,8 +3,9 @@ import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
 import { nextValue, withNext } from "../safe-next.ts";
+import { defineView } from "./define-view.ts";
 import { jsonResponse, pageResponse, redirectAnswer } from "./respond.ts";
-import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
+import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
 const TITLE = "Your account";
 

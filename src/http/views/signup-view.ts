@@ -1,10 +1,11 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { withNext } from "../safe-next.ts";
+import { defineView } from "./define-view.ts";
 import { redirectAnswer } from "./respond.ts";
 import { formHandlers, NEXT_FIELD, nextOf } from "./submission.ts";
 import { termsOfSubmission } from "./terms-view.ts";
-import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
+import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
 const TITLE = "Sign up";
 

@@ -6,11 +6,12 @@ import { type FieldErrors, InvalidConfigError, ValidationError } from "../../sha
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
+import { defineView } from "./define-view.ts";
 import { loginFirst } from "./profile-view.ts";
 import { jsonResponse, pageResponse, successAnswer } from "./respond.ts";
 import { nextOf, readSubmission } from "./submission.ts";
 import { ACCEPT_TERMS_FIELD } from "./terms-template.ts";
-import { type AccountViewsOptions, createViewKit, defineView, type Exchange } from "./view-kit.ts";
+import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
 /** The field error of a convert, sign-up or accept form posted without the box ticked. */
 export const MUST_ACCEPT_TERMS = "You must accept the terms of service.";

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Client, ClientConfig, Notification } from "pg";
-import { GuestUserError } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
+import { loadPeer } from "../shared/optional-peer.ts";
 import type { Db } from "../store/dialect.ts";
 import type { ChannelHandlers, RevocationChannel } from "./types.ts";
 
@@ -76,13 +76,7 @@ export function postgresNotifyChannel(options: PostgresNotifyOptions): Revocatio
 
   const connect = async () => {
     if (closed) return;
-    const pg = await import("pg").catch((cause: unknown) => {
-      throw new GuestUserError(
-        "DRIVER_MISSING",
-        "PostgreSQL needs the pg package: run `npm install pg`.",
-        { cause },
-      );
-    });
+    const pg = await loadPeer("pg", () => import("pg"));
     const current = new pg.default.Client(config());
     client = current;
     let failed = false;

@@ -3,6 +3,7 @@ import type { Identity } from "../../core/model/types.ts";
 import { GuestUserError } from "../../shared/errors.ts";
 import { accepted, type EntriesOf, optionBag } from "../../shared/option-schema.ts";
 import { describeKind, nonEmpty, required } from "../../shared/option-values.ts";
+import { loadPeer } from "../../shared/optional-peer.ts";
 
 /** One sign-in flow as the provider sees it: made by the start route, checked at the callback. */
 export interface AuthorizationRequest {
@@ -137,16 +138,12 @@ export class OAuthError extends GuestUserError {
  * const arctic = await optionalPeer("arctic", () => import("arctic"));
  * ```
  */
-export async function optionalPeer<T>(name: string, load: () => Promise<T>): Promise<T> {
-  try {
-    return await load();
-  } catch (cause) {
-    throw new GuestUserError(
-      "DRIVER_MISSING",
-      `This sign-in provider needs the "${name}" package: run \`npm i ${name}\`.`,
-      { cause },
-    );
-  }
+export function optionalPeer<T>(name: string, load: () => Promise<T>): Promise<T> {
+  return loadPeer(
+    name,
+    load,
+    `This sign-in provider needs the "${name}" package: run \`npm i ${name}\`.`,
+  );
 }
 
 /** The code of the callback, or an {@link OAuthError}. */

@@ -1,7 +1,7 @@
 import { Kysely, MysqlDialect, type MysqlPool, sql } from "kysely";
 import type { Pool } from "mysql2";
-import { GuestUserError } from "../../shared/errors.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
+import { loadPeer } from "../../shared/optional-peer.ts";
 import {
   type Db,
   type DialectQuirks,
@@ -75,15 +75,7 @@ export function mysqlDatabase(
     preparedStatements ? preparedStatementMysqlPool(pool, { logger }) : pool;
   const pool = async (): Promise<MysqlPool> => {
     if (typeof source !== "string") return wrap("pool" in source ? source.pool : source);
-    const mysql = await import("mysql2").catch((cause: unknown) => {
-      throw new GuestUserError(
-        "DRIVER_MISSING",
-        "MySQL and MariaDB need the mysql2 package: run `npm install mysql2`.",
-        {
-          cause,
-        },
-      );
-    });
+    const mysql = await loadPeer("mysql2", () => import("mysql2"));
     return wrap(
       mysql.createPool({
         uri: source,

@@ -1,8 +1,8 @@
 import { Kysely, PostgresDialect, type PostgresPool, sql } from "kysely";
 import type { Pool } from "pg";
-import { GuestUserError } from "../../shared/errors.ts";
 import type { UserId } from "../../shared/ids.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
+import { loadPeer } from "../../shared/optional-peer.ts";
 import {
   type Db,
   type DialectQuirks,
@@ -73,15 +73,7 @@ export function postgresDatabase(source: string | Pool, options: PostgresDatabas
     preparedStatements ? preparedStatementPool(pool, { logger }) : pool;
   const pool = async (): Promise<PostgresPool> => {
     if (typeof source !== "string") return wrap(source);
-    const pg = await import("pg").catch((cause: unknown) => {
-      throw new GuestUserError(
-        "DRIVER_MISSING",
-        "PostgreSQL needs the pg package: run `npm install pg`.",
-        {
-          cause,
-        },
-      );
-    });
+    const pg = await loadPeer("pg", () => import("pg"));
     const created = new pg.default.Pool({ connectionString: source, max: max });
     // An idle client losing its server must not crash the process; the next query reconnects.
     created.on("error", () => {});

@@ -9,12 +9,9 @@ import {
   SqliteDialect,
   sql,
 } from "kysely";
-import {
-  DatabaseUnavailableError,
-  GuestUserError,
-  sqliteDirectoryMissing,
-} from "../../shared/errors.ts";
+import { DatabaseUnavailableError, sqliteDirectoryMissing } from "../../shared/errors.ts";
 import type { UserId } from "../../shared/ids.ts";
+import { loadPeer } from "../../shared/optional-peer.ts";
 import {
   type Db,
   type DialectQuirks,
@@ -50,13 +47,7 @@ export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<un
   };
   const openHandle = async (): Promise<BetterSqliteDatabase> => {
     if (typeof source !== "string") return withStatementCache(source);
-    const module = await import("better-sqlite3").catch((cause: unknown) => {
-      throw new GuestUserError(
-        "DRIVER_MISSING",
-        "SQLite needs the better-sqlite3 package: run `npm install better-sqlite3@12`.",
-        { cause },
-      );
-    });
+    const module = await loadPeer("better-sqlite3", () => import("better-sqlite3"));
     return withStatementCache(openFile(module.default, source));
   };
   const kysely = new Kysely<unknown>({

@@ -151,9 +151,8 @@ export function cleanupManager(context: Context) {
      * const { guests, expired, kept } = await guestUsers.stats();
      * ```
      */
-    stats: async (options: { readonly maxAge?: number } = {}): Promise<GuestCounts> => {
-      return withDatabase(context, () => countGuests(expiry(options.maxAge)));
-    },
+    stats: async (options: { readonly maxAge?: number } = {}): Promise<GuestCounts> =>
+      withDatabase(context, () => countGuests(expiry(options.maxAge))),
 
     /**
      * Deletes expired guests' USERS in batches (their guest rows, sessions and every app row

@@ -126,14 +126,19 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const IDENTIFIER_EXPECTED =
   "a plain SQL identifier (letters, digits, underscore; at most 63 characters)";
 const identifier = matching(IDENTIFIER, IDENTIFIER_EXPECTED);
+/** The longest name after the prefix among our tables (PostgreSQL cuts identifiers at 63 bytes). */
+const LONGEST_TABLE_SUFFIX = "terms_acceptances";
 const optionalColumn = (name: string) => v.optional(v.nullable(identifier), name);
 
 /** The schema of {@link TableOptions}: its entries are `createGuestUsers()`'s too. */
 export const TABLE_OPTIONS = optionBag({
   tablePrefix: v.nullish(
     accepted<string>(
-      (value) => value === "" || IDENTIFIER.test(value as string),
-      IDENTIFIER_EXPECTED,
+      (value) =>
+        value === "" ||
+        (IDENTIFIER.test(value as string) &&
+          (value as string).length + LONGEST_TABLE_SUFFIX.length <= 63),
+      `a plain SQL identifier (letters, digits, underscore) of at most ${63 - LONGEST_TABLE_SUFFIX.length} characters, so that every table name (the longest: \`<prefix>${LONGEST_TABLE_SUFFIX}\`) fits in 63`,
     ),
     "guest_user_",
   ),

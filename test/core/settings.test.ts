@@ -72,6 +72,8 @@ describe("settings", () => {
     [{ convertForm: {} as never }, "convertForm"],
     [{ passwordHashing: { logN: 4, r: 8, p: 1 } }, "passwordHashing"],
     [{ tablePrefix: "bad-prefix" }, "tablePrefix"],
+    // `<prefix>terms_acceptances` would pass PostgreSQL's 63-byte identifiers (cut, then clash).
+    [{ tablePrefix: `p${"x".repeat(46)}` }, "tablePrefix"],
     [{ users: { table: "users; drop table x" } }, "users.table"],
     [{ users: { columns: { id: "a b" } } }, "users.columns.id"],
     [{ database: "redis://localhost" }, "database"],
@@ -96,6 +98,13 @@ describe("settings", () => {
       expect((error as Error).message).toContain(`\`${option}\``);
     });
   }
+
+  it("takes the longest table prefix whose every table name fits in 63 characters", () => {
+    const prefix = `p${"x".repeat(45)}`;
+    expect(() =>
+      createGuestUsers({ database: "sqlite::memory:", tablePrefix: prefix }),
+    ).not.toThrow();
+  });
 
   it("hides a password in an unsupported URL", () => {
     expect(() => createGuestUsers({ database: "oracle://scott:tiger@db/x" })).toThrow(

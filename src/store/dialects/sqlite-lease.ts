@@ -12,7 +12,7 @@ export const DEFAULT_LEASE_MS = 60_000;
  * The table of SQLite's leases (`<prefix>leases`, migration 006), next to our other tables.
  * @example
  * ```ts
- * leasesTable(resolveTables({ tablePrefix: "app_" })); // "app_leases"
+ * leasesTable(settings.tables); // "app_leases" when tablePrefix is "app_"
  * ```
  */
 export function leasesTable(tables: Tables): string {

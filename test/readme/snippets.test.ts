@@ -5,7 +5,7 @@
  * with `tsc --strict`. A snippet that rots fails here, naming its README line.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
@@ -19,13 +19,15 @@ const nextInstalled = existsSync(join(NEXT_APP, "node_modules", "next"));
 
 /** A `ts` block: the README line it starts on (1-based), its code, the section it is in. */
 interface Block {
+  /** The Markdown file, e.g. `README.md` or `docs/guide.md`. */
+  readonly source: string;
   readonly line: number;
   readonly code: string;
   readonly section: string;
 }
 
 /** The `ts` blocks of a Markdown text. */
-function tsBlocks(markdown: string): Block[] {
+function tsBlocks(markdown: string, source: string): Block[] {
   const blocks: Block[] = [];
   const lines = markdown.split("\n");
   let section = "";
@@ -36,7 +38,7 @@ function tsBlocks(markdown: string): Block[] {
     const start = i + 1;
     let end = start;
     while (end < lines.length && lines[end]?.trim() !== "```") end++;
-    blocks.push({ line: start + 1, code: lines.slice(start, end).join("\n"), section });
+    blocks.push({ source, line: start + 1, code: lines.slice(start, end).join("\n"), section });
     i = end;
   }
   return blocks;
@@ -54,11 +56,11 @@ async function compile(
 ): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const lineOf = new Map<string, number>();
-  blocks.forEach(({ line, code }, index) => {
+  const lineOf = new Map<string, string>();
+  blocks.forEach(({ source, line, code }, index) => {
     const named = /^\/\/ ((?:[\w.[\]-]+\/)*[\w.[\]-]+\.ts)\b/.exec(code)?.[1];
     const file = named ?? `readme-${String(index + 1).padStart(2, "0")}.ts`;
-    lineOf.set(file, line);
+    lineOf.set(file, `${source}:${line}`);
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     // `export {}`: every snippet is a module of its own (top-level await, no shared names).
     writeFileSync(join(dir, file), `${code}\nexport {};\n`);
@@ -72,11 +74,27 @@ async function compile(
   return output.replace(
     /^(?:.*\.readme-snippets\/)?([\w./[\]-]+\.ts)\((\d+),\d+\)/gm,
     (all, file: string, row: string) =>
-      lineOf.has(file) ? `README.md:${(lineOf.get(file) ?? 0) + Number(row) - 1}` : all,
+      lineOf.has(file) ? lineAt(lineOf.get(file) ?? ":0", Number(row) - 1) : all,
   );
 }
 
-describe("the README's TypeScript snippets", () => {
+/** "docs/guide.md:40" moved down `rows` lines. */
+function lineAt(start: string, rows: number): string {
+  const [source, line] = start.split(":");
+  return `${source}:${Number(line) + rows}`;
+}
+
+/** The `ts` blocks of the README and of every page of docs/. */
+function documentedBlocks(): Block[] {
+  const pages = readdirSync(join(ROOT, "docs"))
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => `docs/${name}`);
+  return ["README.md", ...pages].flatMap((source) =>
+    tsBlocks(readFileSync(join(ROOT, source), "utf8"), source),
+  );
+}
+
+describe("the README's and the docs' TypeScript snippets", () => {
   afterAll(() => {
     rmSync(WORK, { recursive: true, force: true });
     rmSync(NEXT_WORK, { recursive: true, force: true });
@@ -87,7 +105,7 @@ describe("the README's TypeScript snippets", () => {
       existsSync(join(ROOT, "dist", "index.d.ts")),
       "dist/ is missing: run `npm run build` first (`npm test` does)",
     ).toBe(true);
-    const blocks = tsBlocks(readFileSync(join(ROOT, "README.md"), "utf8"));
+    const blocks = documentedBlocks();
     expect(blocks.length).toBeGreaterThan(10);
     const plain = blocks.filter((block) => !block.section.startsWith("Next.js"));
     const report = await compile(plain, WORK, {
@@ -110,9 +128,7 @@ describe("the README's TypeScript snippets", () => {
   it.skipIf(!nextInstalled && !process.env.CI)(
     "of the Next.js section compile inside examples/next (needs: cd examples/next && npm ci)",
     async () => {
-      const blocks = tsBlocks(readFileSync(join(ROOT, "README.md"), "utf8")).filter((block) =>
-        block.section.startsWith("Next.js"),
-      );
+      const blocks = documentedBlocks().filter((block) => block.section.startsWith("Next.js"));
       expect(blocks.length).toBeGreaterThan(3);
       expect(
         nextInstalled,

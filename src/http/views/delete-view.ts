@@ -7,7 +7,7 @@ import { defineView } from "./define-view.ts";
 import { type DeletionProof, deletionProof } from "./deletion-proof.ts";
 import { type SignInAgain, signInAgainMessage } from "./profile-templates.ts";
 import { loginFirst } from "./profile-view.ts";
-import { jsonResponse, pageResponse, successAnswer } from "./respond.ts";
+import { jsonCsrfToken, jsonResponse, pageResponse, successAnswer } from "./respond.ts";
 import { nextOf, readSubmission } from "./submission.ts";
 import { credentialAttempt } from "./throttle.ts";
 import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
@@ -35,10 +35,9 @@ function confirmation(
     const fields = needsPassword
       ? [{ name: "password", label: "Your password", type: "password" }]
       : [];
-    const csrfToken = state.via === "bearer" ? null : kit.http.csrfToken(request, state);
     return jsonResponse(200, {
       ...userJson(user, state.expiresAt),
-      csrfToken,
+      csrfToken: jsonCsrfToken(exchange),
       fields,
       signInAgain: signInAgain && signInAgainJson(signInAgain),
     });

@@ -4,7 +4,7 @@ import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
 import { nextValue, withNext } from "../safe-next.ts";
 import { defineView } from "./define-view.ts";
-import { jsonResponse, pageResponse, redirectAnswer } from "./respond.ts";
+import { jsonCsrfToken, jsonResponse, pageResponse, redirectAnswer } from "./respond.ts";
 import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
 const TITLE = "Your account";
@@ -59,7 +59,7 @@ export function profileView(http: GuestUserHttp, options: AccountViewsOptions = 
           isGuest: user.isGuest,
           createdAt: iso(user.createdAt),
           expiresAt: iso(expiresAt),
-          csrfToken: state.via === "bearer" ? null : http.csrfToken(request, state),
+          csrfToken: jsonCsrfToken(exchange),
         });
       }
       // A registered user's delete form asks for the password it has (one query), else links.

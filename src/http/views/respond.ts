@@ -12,7 +12,9 @@ import { withNext } from "../safe-next.ts";
 import type { AccountLinks, Templates } from "./templates.ts";
 import type { Exchange } from "./view-kit.ts";
 
-const NO_STORE = { "cache-control": "no-store" };
+/** A 302 to `location`, never cached. */
+const redirect = (location: string) =>
+  new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } });
 
 /** A JSON answer (never cached: it may carry a user or a token). */
 export function jsonResponse(status: number, data: unknown, headers: HeadersInit = {}): Response {
@@ -56,15 +58,11 @@ export interface Refusal {
 
 /** HTML: 302 to `location`. JSON: the refusal's status with `{ error, redirect, user }`. */
 export function redirectAnswer(exchange: Exchange, location: string, refusal: Refusal): Response {
-  if (exchange.json) {
-    const { status, code, message } = refusal;
-    return jsonResponse(status, {
-      error: { code, message },
-      redirect: location,
-      ...userJson(exchange.state.user, exchange.state.expiresAt),
-    });
-  }
-  return new Response(null, { status: 302, headers: { location, ...NO_STORE } });
+  if (!exchange.json) return redirect(location);
+  const { status, code, message } = refusal;
+  const { user, expiresAt } = exchange.state;
+  const error = { code, message };
+  return jsonResponse(status, { error, redirect: location, ...userJson(user, expiresAt) });
 }
 
 /**
@@ -73,8 +71,7 @@ export function redirectAnswer(exchange: Exchange, location: string, refusal: Re
  * cookie client got the cookie instead).
  */
 export function successAnswer(exchange: Exchange, location: string, session?: Session): Response {
-  if (!exchange.json)
-    return new Response(null, { status: 302, headers: { location, ...NO_STORE } });
+  if (!exchange.json) return redirect(location);
   const token =
     session && exchange.state.via === "bearer"
       ? { token: session.token, expiresAt: session.expiresAt }
@@ -82,6 +79,13 @@ export function successAnswer(exchange: Exchange, location: string, session?: Se
   const { user, expiresAt } = exchange.state;
   return jsonResponse(200, { ...userJson(user, expiresAt), redirect: location, ...token });
 }
+
+/**
+ * The CSRF token of a JSON answer: null for a bearer client, which needs none (nor its
+ * cookie): it carries no ambient credential.
+ */
+export const jsonCsrfToken = ({ kit, request, state }: Exchange) =>
+  state.via === "bearer" ? null : kit.http.csrfToken(request, state);
 
 /** What a form page shows. */
 export interface FormPage {
@@ -128,11 +132,9 @@ export function formAnswer(exchange: Exchange, page: FormPage): Response {
     return jsonResponse(400, { ...(page.refused && { error: page.refused }), errors: page.errors });
   if (exchange.json) {
     const fields = (page.fields ?? []).map((field) => ({ ...field, type: field.type ?? "text" }));
-    // A bearer client needs no CSRF token (nor its cookie): it carries no ambient credential.
-    const csrfToken = state.via === "bearer" ? null : http.csrfToken(request, state);
     return jsonResponse(200, {
       ...userJson(state.user, state.expiresAt),
-      csrfToken,
+      csrfToken: jsonCsrfToken(exchange),
       fields,
       ...(terms && { terms }),
     });
@@ -190,14 +192,8 @@ function failure(
 /** 405 with `Allow`. */
 export function methodNotAllowed(exchange: Exchange, allowed: readonly string[]): Response {
   const allow = allowed.join(", ");
-  return failure(
-    exchange,
-    405,
-    "METHOD_NOT_ALLOWED",
-    "Method not allowed",
-    `This address accepts ${allow} only.`,
-    { allow },
-  );
+  const message = `This address accepts ${allow} only.`;
+  return failure(exchange, 405, "METHOD_NOT_ALLOWED", "Method not allowed", message, { allow });
 }
 
 /** "12 seconds", "1 minute", "15 minutes": how long to wait, rounded up. */
@@ -214,15 +210,15 @@ function waitText(seconds: number): string {
  */
 export function tooManyRequests(exchange: Exchange, retryAfterSeconds: number): Response {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-  return failure(
-    exchange,
-    429,
-    "TOO_MANY_REQUESTS",
-    "Too many attempts",
-    `Too many attempts. Please try again in ${waitText(seconds)}.`,
-    { "retry-after": String(seconds) },
-  );
+  const message = `Too many attempts. Please try again in ${waitText(seconds)}.`;
+  const headers = { "retry-after": String(seconds) };
+  return failure(exchange, 429, "TOO_MANY_REQUESTS", "Too many attempts", message, headers);
 }
+
+const BODY_TITLES: Readonly<Record<number, string>> = {
+  413: "Request too large",
+  415: "Unsupported form encoding",
+};
 
 /**
  * Maps a throw to an answer without leaking internals: body problems 400/413/415,
@@ -233,32 +229,19 @@ export function tooManyRequests(exchange: Exchange, retryAfterSeconds: number): 
 export function errorResponse(exchange: Exchange, error: unknown): Response {
   const { settings } = exchange.kit;
   if (error instanceof BodyError) {
-    const title =
-      error.status === 413
-        ? "Request too large"
-        : error.status === 415
-          ? "Unsupported form encoding"
-          : "Bad request";
+    const title = BODY_TITLES[error.status] ?? "Bad request";
     return failure(exchange, error.status, error.code, title, error.message);
   }
   const code = error instanceof GuestUserError ? error.code : null;
   if (code === "CSRF_FAILED") {
-    return failure(
-      exchange,
-      403,
-      code,
-      "Forbidden",
-      exchange.json
-        ? "CSRF check failed: send the csrf_token from the form (field or X-CSRF-Token header), make a same-origin request, or authenticate with a bearer token."
-        : "This form has expired or was not sent from this site. Go back, reload the page and try again.",
-    );
+    const message = exchange.json
+      ? "CSRF check failed: send the csrf_token from the form (field or X-CSRF-Token header), make a same-origin request, or authenticate with a bearer token."
+      : "This form has expired or was not sent from this site. Go back, reload the page and try again.";
+    return failure(exchange, 403, code, "Forbidden", message);
   }
   if (error instanceof InvalidInputError) {
-    if (exchange.json)
-      return jsonResponse(400, {
-        error: { code, message: error.message },
-        errors: error.fieldErrors,
-      });
+    const { message, fieldErrors: errors } = error;
+    if (exchange.json) return jsonResponse(400, { error: { code, message }, errors });
     return failure(exchange, 400, error.code, "Bad request", error.message);
   }
   if (error instanceof ValidationError && exchange.json) {
@@ -276,20 +259,9 @@ export function errorResponse(exchange: Exchange, error: unknown): Response {
   const method = exchange.request.method;
   settings.logger.error(`guest-user: ${method} ${exchange.url.pathname} failed`, error);
   if (code === "DATABASE_UNAVAILABLE") {
-    return failure(
-      exchange,
-      503,
-      code,
-      "Service unavailable",
-      "The service is temporarily unavailable. Please try again in a moment.",
-      { "retry-after": "30" },
-    );
+    const message = "The service is temporarily unavailable. Please try again in a moment.";
+    return failure(exchange, 503, code, "Service unavailable", message, { "retry-after": "30" });
   }
-  return failure(
-    exchange,
-    500,
-    "INTERNAL_ERROR",
-    "Server error",
-    "Something went wrong on our side. Please try again later.",
-  );
+  const message = "Something went wrong on our side. Please try again later.";
+  return failure(exchange, 500, "INTERNAL_ERROR", "Server error", message);
 }

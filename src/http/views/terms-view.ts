@@ -8,7 +8,7 @@ import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
 import { defineView } from "./define-view.ts";
 import { loginFirst } from "./profile-view.ts";
-import { jsonResponse, pageResponse, successAnswer } from "./respond.ts";
+import { jsonCsrfToken, jsonResponse, pageResponse, successAnswer } from "./respond.ts";
 import { nextOf, readSubmission } from "./submission.ts";
 import { ACCEPT_TERMS_FIELD } from "./terms-template.ts";
 import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
@@ -96,10 +96,15 @@ export function termsView(http: GuestUserHttp, options: AccountViewsOptions = {}
     const acceptance = await http.guestUsers.termsAcceptance(user);
     const accepted = acceptance?.version === terms.version;
     if (exchange.json) {
-      const csrfToken = state.via === "bearer" ? null : http.csrfToken(request, state);
       const { version, url } = terms;
       const who = userJson(user, state.expiresAt);
-      return jsonResponse(200, { ...who, version, url, accepted, csrfToken });
+      return jsonResponse(200, {
+        ...who,
+        version,
+        url,
+        accepted,
+        csrfToken: jsonCsrfToken(exchange),
+      });
     }
     const body = kit.templates.termsForm({
       version: terms.version,

@@ -117,13 +117,6 @@ export interface Exchange {
 /** A view's code for one method. */
 export type ExchangeHandler = (exchange: Exchange) => Promise<Response>;
 
-/**
- * The request header by which an API client without a session asks for bearer tokens:
- * `X-Session-Transport: bearer`. Login, sign-up, convert and the guest endpoint then answer
- * `{ token, expiresAt }` in JSON and set no cookie.
- */
-export const TRANSPORT_HEADER = "x-session-transport";
-
 /** Checks the options (a bad one throws `INVALID_CONFIG`, naming it) and fills in defaults. */
 export function createViewKit(http: GuestUserHttp, options: AccountViewsOptions = {}): ViewKit {
   const { templates, ...rest } = parseOptions(ACCOUNT_VIEWS, options, "accountViews()");

@@ -4,7 +4,7 @@ import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
 import { defineView } from "./define-view.ts";
 import { jsonResponse, pageResponse, redirectAnswer } from "./respond.ts";
-import { formHandlers } from "./submission.ts";
+import { formView } from "./submission.ts";
 import { termsOfSubmission } from "./terms-view.ts";
 import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
@@ -50,28 +50,22 @@ function onlyGuests(exchange: Exchange): Response | null {
  * ```
  */
 export function convertView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
-  const kit = createViewKit(http, options);
-  const { settings } = kit;
-  return defineView(
-    kit,
-    formHandlers({
-      refuse: onlyGuests,
-      template: "convertForm",
-      title: TITLE,
-      fields: settings.convertForm.fields,
-      values: ({ state }) =>
-        settings.convertPrefillUsername ? { username: (state.user as User).username } : undefined,
-      // NOT_GUEST (a concurrent request converted first) is not a ValidationError: it reaches
-      // the error mapping, which redirects.
-      act: async (submitted, exchange) => {
-        // With terms: the box is required, and the acceptance is stored with the conversion.
-        const { input, acceptTerms } = await termsOfSubmission(settings, submitted);
-        return http.guestUsers.convert(exchange.state.user as User, input, { acceptTerms });
-      },
-      defaultNext: settings.convertRedirectUrl,
-      throttle: "convert",
-    }),
-  );
+  return formView(http, options, (settings) => ({
+    refuse: onlyGuests,
+    template: "convertForm",
+    title: TITLE,
+    fields: settings.convertForm.fields,
+    values: ({ state }) =>
+      settings.convertPrefillUsername ? { username: (state.user as User).username } : undefined,
+    // NOT_GUEST (a concurrent request converted first) is not a ValidationError: it reaches
+    // the error mapping, which redirects.
+    act: async (submitted, { state }) => {
+      const { input, acceptTerms } = await termsOfSubmission(settings, submitted);
+      return http.guestUsers.convert(state.user as User, input, { acceptTerms });
+    },
+    defaultNext: settings.convertRedirectUrl,
+    throttle: "login",
+  }));
 }
 
 /**

@@ -5,7 +5,7 @@ import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
 import { defineView } from "./define-view.ts";
 import { type DeletionProof, deletionProof } from "./deletion-proof.ts";
-import { type SignInAgain, signInAgainMessage } from "./profile-templates.ts";
+import { signInAgainMessage } from "./profile-templates.ts";
 import { loginFirst } from "./profile-view.ts";
 import { jsonCsrfToken, jsonResponse, pageResponse, successAnswer } from "./respond.ts";
 import { nextOf, readSubmission } from "./submission.ts";
@@ -17,7 +17,10 @@ const TITLE = "Delete your account";
 /** The message for a missing or wrong password on the delete form. */
 export const WRONG_PASSWORD = "Your password was not correct. Nothing was deleted.";
 
-/** The confirmation page (GET) or, after a refused POST, the page again with its errors. */
+/**
+ * The confirmation page (GET) or, after a refused POST, the page again with its errors (403
+ * when `refused`: the POST could not delete, see {@link deleteView}).
+ */
 function confirmation(
   exchange: Exchange,
   user: User,
@@ -31,6 +34,11 @@ function confirmation(
   const status = refused ? 403 : Object.keys(errors).length > 0 ? 400 : 200;
   const needsPassword = proof.kind === "password";
   if (exchange.json) {
+    const again = signInAgain && { ...signInAgain, message: signInAgainMessage(signInAgain) };
+    if (refused && again) {
+      const error = { code: "REAUTHENTICATION_REQUIRED", message: again.message };
+      return jsonResponse(403, { error, signInAgain: again });
+    }
     if (status === 400) return jsonResponse(400, { errors });
     const fields = needsPassword
       ? [{ name: "password", label: "Your password", type: "password" }]
@@ -39,7 +47,7 @@ function confirmation(
       ...userJson(user, state.expiresAt),
       csrfToken: jsonCsrfToken(exchange),
       fields,
-      signInAgain: signInAgain && signInAgainJson(signInAgain),
+      signInAgain: again,
     });
   }
   const body = kit.templates.deleteConfirm({
@@ -55,29 +63,9 @@ function confirmation(
   return pageResponse(exchange, status, TITLE, body);
 }
 
-/** The JSON of a {@link SignInAgain}: its links, and the message the page shows. */
-function signInAgainJson(signInAgain: SignInAgain) {
-  return { ...signInAgain, message: signInAgainMessage(signInAgain) };
-}
-
-/**
- * 403 `REAUTHENTICATION_REQUIRED` to a POST that may not delete: the account has no password
- * and its sign-in is not recent. HTML: the page telling where to sign in again.
- */
-function signInFirst(exchange: Exchange, user: User, signInAgain: SignInAgain): Response {
-  if (exchange.json) {
-    const message = signInAgainMessage(signInAgain);
-    return jsonResponse(403, {
-      error: { code: "REAUTHENTICATION_REQUIRED", message },
-      signInAgain: signInAgainJson(signInAgain),
-    });
-  }
-  return confirmation(exchange, user, { kind: "signInAgain", signInAgain }, null, {}, true);
-}
-
 /**
  * Self-service deletion, mounted at `deletePath` (default `/accounts/delete/`). GET shows the
- * confirmation page (JSON: `{ user, csrfToken, fields }`). POST (+ CSRF) deletes the signed-in
+ * confirmation page (JSON: `{ user, csrfToken, fields, signInAgain }`). POST (+ CSRF) deletes the signed-in
  * user with `guestUsers.deleteUser(user, { by: "self" })`: the `beforeDelete` option runs,
  * every row with ON DELETE CASCADE goes, `deleted` fires; then the session ends, the cookie
  * is cleared, and the visitor goes to the safe `next` or `/` (JSON: 200
@@ -88,9 +76,8 @@ function signInFirst(exchange: Exchange, user: User, signInAgain: SignInAgain): 
  * button alone when its session began within `recentSignInSeconds` (10 minutes); past that
  * the page asks it to sign in again, linking its provider's sign-in when `oauthViews()` are
  * mounted (coming back here), and a POST answers 403 `REAUTHENTICATION_REQUIRED` (JSON:
- * `{ error, signInAgain: { withinMinutes, links, message } }`), deleting nothing. The GET's
- * JSON: `{ user, csrfToken, fields, signInAgain }`. Anonymous visitors go to `loginUrl` with
- * `next`.
+ * `{ error, signInAgain: { withinMinutes, links, message } }`), deleting nothing. Anonymous
+ * visitors go to `loginUrl` with `next`.
  *
  * @example
  * ```ts
@@ -115,7 +102,7 @@ export function deleteView(http: GuestUserHttp, options: AccountViewsOptions = {
       const submission = await readSubmission(exchange);
       const user = exchange.state.user as User;
       const proof = await deletionProof(exchange, user);
-      if (proof.kind === "signInAgain") return signInFirst(exchange, user, proof.signInAgain);
+      if (proof.kind === "signInAgain") return confirmation(exchange, user, proof, null, {}, true);
       if (proof.kind === "password") {
         const attempt = await credentialAttempt(exchange, user.username);
         if (attempt.refused) return attempt.refused;

@@ -1,3 +1,4 @@
+import type { FieldErrors } from "../../shared/errors.ts";
 import { csrfInput } from "../csrf.ts";
 import { escapeHtml } from "../escape.ts";
 
@@ -28,17 +29,19 @@ export function errorList(messages: readonly string[] | undefined, id?: string):
 }
 
 /**
- * What every built-in form opens with: the errors no input shows (list `errorsId`), the CSRF
- * input, and the safe `next` as a hidden input when there is one.
+ * What every built-in form opens with: the errors of no field in `shown` (so none are lost;
+ * list `errorsId`), the CSRF input, and the safe `next` as a hidden input when there is one.
  */
 export function formHead(
-  errors: readonly string[],
-  errorsId: string | undefined,
-  csrfToken: string,
-  next: string | null,
+  { errors, csrfToken, next }: { errors: FieldErrors; csrfToken: string; next: string | null },
+  shown: readonly string[],
+  errorsId?: string,
 ): string {
+  const others = Object.entries(errors).flatMap(([field, list]) =>
+    shown.includes(field) ? [] : list,
+  );
   const nextInput = next ? `\n<input type="hidden" name="next" value="${escapeHtml(next)}">` : "";
-  return `${errorList(errors, errorsId)}${csrfInput(csrfToken)}${nextInput}`;
+  return `${errorList(others, errorsId)}${csrfInput(csrfToken)}${nextInput}`;
 }
 
 /**

@@ -1,12 +1,9 @@
-import type { FormField, User } from "../../core/model/types.ts";
-import { InvalidInputError } from "../../shared/errors.ts";
+import type { FormField } from "../../core/model/types.ts";
+import { ValidationError } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
-import { defineView } from "./define-view.ts";
-import { echoValues, successAnswer } from "./respond.ts";
-import { formPage, nextOf, readSubmission, refusedForm } from "./submission.ts";
-import { credentialAttempt } from "./throttle.ts";
-import { type AccountViewsOptions, createViewKit } from "./view-kit.ts";
+import { formView } from "./submission.ts";
+import type { AccountViewsOptions } from "./view-kit.ts";
 
 /** The inputs of the login form. */
 export const LOGIN_FIELDS: readonly FormField[] = [
@@ -38,46 +35,31 @@ const TITLE = "Log in";
  * ```
  */
 export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
-  const kit = createViewKit(http, options);
-  const form = formPage("loginForm", TITLE, LOGIN_FIELDS);
-  return defineView(kit, {
-    GET: async (exchange) => form(exchange, nextOf(exchange)),
-
-    async POST(exchange) {
-      const submission = await readSubmission(exchange);
-      const { username: raw, password } = submission.input;
-      const attempt = await credentialAttempt(exchange, raw);
-      if (attempt.refused) return attempt.refused;
+  return formView(http, options, (settings) => ({
+    refuse: () => null,
+    template: "loginForm",
+    title: TITLE,
+    fields: LOGIN_FIELDS,
+    async act({ username: raw, password }) {
       // As Django's AuthenticationForm (and our sign-up form): the name is trimmed and NFKC-normalized.
       const username = typeof raw === "string" ? raw.trim().normalize("NFKC") : "";
       const errors: Record<string, string[]> = {};
       if (username === "") errors.username = [REQUIRED];
       if (typeof password !== "string" || password === "") errors.password = [REQUIRED];
-      let user: User | null = null;
-      try {
-        if (Object.keys(errors).length === 0 && typeof password === "string")
-          user = await http.guestUsers.authenticate({ username, password });
-      } catch (error) {
-        // A username no database can look up (a NUL character...): 400, nothing queried.
-        if (!(error instanceof InvalidInputError)) throw error;
-        await attempt.failed();
-        return form(exchange, submission.next, refusedForm(error, LOGIN_FIELDS, submission.fields));
-      }
-      if (!user) {
-        await attempt.failed();
-        return form(exchange, submission.next, {
-          values: echoValues(LOGIN_FIELDS, submission.fields),
-          errors: Object.keys(errors).length > 0 ? errors : { "": [INVALID_LOGIN] },
-        });
-      }
-      // A guest logging in to an existing account: with `merged` listeners, the guest's rows
-      // move to the account and the guest is deleted, in one transaction; without, the guest
-      // simply stays behind and expires.
-      await attempt.succeeded();
-      const { state } = exchange;
-      if (state.user && state.isGuest) await http.guestUsers.mergeGuest(state.user, user);
-      const session = await http.logIn(exchange.request, state, user);
-      return successAnswer(exchange, submission.next ?? kit.settings.loginRedirectUrl, session);
+      if (Object.keys(errors).length > 0 || typeof password !== "string")
+        throw new ValidationError(errors);
+      // A username no database can look up (a NUL character...) throws INVALID_INPUT: 400, nothing queried.
+      const user = await http.guestUsers.authenticate({ username, password });
+      if (!user) throw new ValidationError({ "": [INVALID_LOGIN] });
+      return user;
     },
-  });
+    // A guest logging in to an existing account: with `merged` listeners, the guest's rows
+    // move to the account and the guest is deleted, in one transaction; without, the guest
+    // simply stays behind and expires.
+    async succeeded(user, { state }) {
+      if (state.user && state.isGuest) await http.guestUsers.mergeGuest(state.user, user);
+    },
+    defaultNext: settings.loginRedirectUrl,
+    throttle: "login",
+  }));
 }

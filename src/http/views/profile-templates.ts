@@ -124,11 +124,8 @@ ${errorList(messages, "id_delete_password_errors")}</p>`;
 function deleteForm(
   context: Pick<DeleteContext, "needsPassword" | "errors" | "csrfToken" | "next" | "action">,
 ): string {
-  const others = Object.entries(context.errors)
-    .filter(([field]) => field !== "password")
-    .flatMap(([, list]) => list);
   return `<form method="post" action="${escapeHtml(context.action)}" class="delete">
-${formHead(others, "id_delete_errors", context.csrfToken, context.next)}
+${formHead(context, ["password"], "id_delete_errors")}
 ${context.needsPassword ? passwordField(context.errors) : ""}
 <button type="submit" class="danger">Delete my account</button>
 </form>`;

@@ -161,19 +161,6 @@ export function formAnswer(exchange: Exchange, page: FormPage): Response {
   return pageResponse(exchange, page.refused ? 400 : 200, page.title, body);
 }
 
-/** The field values an invalid form shows again: text of the non-password fields only. */
-export function echoValues(
-  fields: readonly FormField[] | undefined,
-  submitted: Readonly<Record<string, unknown>>,
-): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const field of fields ?? []) {
-    const value = Object.hasOwn(submitted, field.name) ? submitted[field.name] : undefined;
-    if (field.type !== "password" && typeof value === "string") values[field.name] = value;
-  }
-  return values;
-}
-
 function failure(
   exchange: Exchange,
   status: number,

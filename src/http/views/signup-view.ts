@@ -1,11 +1,10 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { withNext } from "../safe-next.ts";
-import { defineView } from "./define-view.ts";
 import { redirectAnswer } from "./respond.ts";
-import { formHandlers, NEXT_FIELD, nextOf } from "./submission.ts";
+import { formView, NEXT_FIELD, nextOf } from "./submission.ts";
 import { termsOfSubmission } from "./terms-view.ts";
-import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
+import type { AccountViewsOptions, Exchange } from "./view-kit.ts";
 
 const TITLE = "Sign up";
 
@@ -51,22 +50,16 @@ function onlyAnonymous(exchange: Exchange): Response | null {
  * ```
  */
 export function signupView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
-  const kit = createViewKit(http, options);
-  const { settings } = kit;
-  return defineView(
-    kit,
-    formHandlers({
-      refuse: onlyAnonymous,
-      template: "signupForm",
-      title: TITLE,
-      fields: settings.convertForm.fields,
-      act: async (submitted) => {
-        // With terms: the box is required, and the acceptance is stored with the new user.
-        const { input, acceptTerms } = await termsOfSubmission(settings, submitted);
-        return http.guestUsers.createUser(input, { acceptTerms });
-      },
-      defaultNext: settings.loginRedirectUrl,
-      throttle: "signup",
-    }),
-  );
+  return formView(http, options, (settings) => ({
+    refuse: onlyAnonymous,
+    template: "signupForm",
+    title: TITLE,
+    fields: settings.convertForm.fields,
+    act: async (submitted) => {
+      const { input, acceptTerms } = await termsOfSubmission(settings, submitted);
+      return http.guestUsers.createUser(input, { acceptTerms });
+    },
+    defaultNext: settings.loginRedirectUrl,
+    throttle: "signup",
+  }));
 }

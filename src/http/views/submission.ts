@@ -1,18 +1,21 @@
+import type { Settings } from "../../core/config/settings.ts";
 import type { FormField, User } from "../../core/model/types.ts";
 import { GuestUserError, InvalidInputError, ValidationError } from "../../shared/errors.ts";
 import { CSRF_FIELD, sameOriginRequest } from "../csrf.ts";
+import type { GuestUserHttp } from "../guest-user-http.ts";
+import type { WebHandler } from "../handler.ts";
 import { safeNext } from "../safe-next.ts";
 import { type RequestBody, readBody } from "./body.ts";
-import { echoValues, type FormPage, formAnswer, successAnswer } from "./respond.ts";
+import { defineView } from "./define-view.ts";
+import { type FormPage, formAnswer, successAnswer } from "./respond.ts";
 import { credentialAttempt, signupAttempt } from "./throttle.ts";
-import type { Exchange, ExchangeHandler } from "./view-kit.ts";
+import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
 /** The query or form field carrying the way back. */
 export const NEXT_FIELD = "next";
 
 /** A POST body that passed the size, format and CSRF checks. */
 export interface Submission {
-  readonly kind: RequestBody["kind"];
   /** Every submitted field, as sent. */
   readonly fields: Readonly<Record<string, unknown>>;
   /** The fields without `csrf_token` and `next`: what a form schema validates. */
@@ -63,20 +66,28 @@ export async function readSubmission(exchange: Exchange): Promise<Submission> {
     );
   }
   const { [CSRF_FIELD]: _csrf, [NEXT_FIELD]: _next, ...input } = body.fields;
-  return { kind: body.kind, fields: body.fields, input, next: nextOf(exchange, body.fields) };
+  return { fields: body.fields, input, next: nextOf(exchange, body.fields) };
+}
+
+/** The field values an invalid form shows again: text of the non-password fields only. */
+function echoValues(
+  fields: readonly FormField[] | undefined,
+  submitted: Readonly<Record<string, unknown>>,
+): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const field of fields ?? []) {
+    const value = Object.hasOwn(submitted, field.name) ? submitted[field.name] : undefined;
+    if (field.type !== "password" && typeof value === "string") values[field.name] = value;
+  }
+  return values;
 }
 
 /**
  * What a form page shows after its POST failed with `error`: the field errors and the
  * submitted values (passwords left out), and for an {@link InvalidInputError} the refusal
  * (400, its code in JSON) without the refused value.
- *
- * @example
- * ```ts
- * return formAnswer(exchange, { template, title, fields, next, ...refusedForm(error, fields, submitted) });
- * ```
  */
-export function refusedForm(
+function refusedForm(
   error: ValidationError,
   fields: readonly FormField[] | undefined,
   submitted: Readonly<Record<string, unknown>>,
@@ -88,7 +99,7 @@ export function refusedForm(
   return { errors: error.fieldErrors, refused, values };
 }
 
-/** A form view (convert, sign-up): who may see it, its page, and what its POST does. */
+/** A form view (convert, login, sign-up): who may see it, its page, and what its POST does. */
 export interface FormView {
   /** The answer to a visitor who may not use the form, or null. */
   refuse(exchange: Exchange): Response | null;
@@ -97,45 +108,42 @@ export interface FormView {
   readonly fields: FormPage["fields"];
   /** The values the GET's form starts with. @default none */
   values?(exchange: Exchange): Readonly<Record<string, string>> | undefined;
-  /** Validates and saves; a `ValidationError` shows the form again with its messages. */
-  act(input: unknown, exchange: Exchange): Promise<User>;
+  /** Checks and saves; a `ValidationError` shows the form again with its messages. */
+  act(input: Readonly<Record<string, unknown>>, exchange: Exchange): Promise<User>;
+  /** Runs once the attempt counts as a success, before the log-in. @default none */
+  succeeded?(user: User, exchange: Exchange): Promise<void>;
   /** Where to go without a safe `next`. */
   readonly defaultNext: string;
   /**
-   * How `loginLimit` applies: `"convert"` counts failures per username and address,
+   * How `loginLimit` applies: `"login"` counts failures per username and address,
    * `"signup"` also counts every POST per address.
    */
-  readonly throttle: "convert" | "signup";
+  readonly throttle: "login" | "signup";
 }
 
-/** What a form page shows again after an invalid POST. */
-type Shown = Partial<Pick<FormPage, "errors" | "refused" | "values">>;
-
 /**
- * A form page's answers: the form (GET, with its `next`), or the form again with what an
- * invalid POST shows.
- *
- * @example
- * ```ts
- * const page = formPage("loginForm", "Log in", LOGIN_FIELDS);
- * return page(exchange, submission.next, refusedForm(error, LOGIN_FIELDS, submission.fields));
- * ```
+ * A form view's handler, from its {@link FormView}, each method behind `refuse`. GET shows the
+ * form. POST reads the body, acts, then logs the user in with a fresh session and redirects to
+ * the safe `next` (or the default); invalid input shows the form again with its errors and
+ * changes nothing (400 for `INVALID_INPUT`, a value no database can store). Throttled by
+ * `loginLimit` (429 past it) before acting.
  */
-export const formPage =
-  (template: FormPage["template"], title: string, fields: FormPage["fields"]) =>
-  (exchange: Exchange, next: string | null, shown: Shown = {}): Response =>
-    formAnswer(exchange, { template, title, fields, next, ...shown });
-
-/**
- * The GET and POST of a {@link FormView}, each behind `refuse`. GET shows the form. POST reads
- * the body, acts, then logs the user in with a fresh session and redirects to the safe `next`
- * (or the default); invalid input shows the form again with its errors and changes nothing
- * (400 for `INVALID_INPUT`, a value no database can store). Throttled by `loginLimit` (429
- * past it) before acting.
- */
-export function formHandlers(form: FormView): Record<"GET" | "POST", ExchangeHandler> {
-  const page = formPage(form.template, form.title, form.fields);
-  return {
+export function formView(
+  http: GuestUserHttp,
+  options: AccountViewsOptions,
+  define: (settings: Settings) => FormView,
+): WebHandler {
+  const kit = createViewKit(http, options);
+  const form = define(kit.settings);
+  const page = (exchange: Exchange, next: string | null, shown: Partial<FormPage> = {}) =>
+    formAnswer(exchange, {
+      template: form.template,
+      title: form.title,
+      fields: form.fields,
+      next,
+      ...shown,
+    });
+  return defineView(kit, {
     GET: async (exchange) =>
       form.refuse(exchange) ??
       page(exchange, nextOf(exchange), { values: form.values?.(exchange) }),
@@ -156,8 +164,9 @@ export function formHandlers(form: FormView): Record<"GET" | "POST", ExchangeHan
         return page(exchange, submission.next, refusedForm(error, form.fields, submission.fields));
       }
       await attempt.succeeded();
-      const session = await exchange.kit.http.logIn(exchange.request, exchange.state, user);
+      await form.succeeded?.(user, exchange);
+      const session = await http.logIn(exchange.request, exchange.state, user);
       return successAnswer(exchange, submission.next ?? form.defaultNext, session);
     },
-  };
+  });
 }

@@ -149,14 +149,9 @@ ${errorList(messages, `${id}_errors`)}${field.help ? `<small id="${escapeHtml(id
 }
 
 function form(context: FormContext, submit: string): string {
-  // Errors of the whole form, plus any for a field the form does not render (none are lost).
-  const shown = new Set(context.fields.map((field) => field.name));
-  if (context.terms) shown.add(ACCEPT_TERMS_FIELD);
-  const others = Object.entries(context.errors)
-    .filter(([field]) => !shown.has(field))
-    .flatMap(([, list]) => list);
+  const shown = context.fields.map((field) => field.name);
   return `<form method="post" action="${escapeHtml(context.action)}">
-${formHead(others, undefined, context.csrfToken, context.next)}
+${formHead(context, context.terms ? [...shown, ACCEPT_TERMS_FIELD] : shown)}
 ${context.fields.map((field) => fieldHtml(field, context)).join("\n")}
 ${context.terms ? termsCheckbox(context.terms, context.errors) : ""}<button type="submit">${escapeHtml(submit)}</button>
 </form>`;

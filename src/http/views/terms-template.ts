@@ -64,15 +64,12 @@ function intro(context: TermsFormContext): string {
 
 /** The built-in accept page: the version, a link to the terms, the box and the button. */
 export const termsTemplates: TermsTemplates = {
-  termsForm: (context) => {
-    const { [ACCEPT_TERMS_FIELD]: _box, ...others } = context.errors;
-    return `<h1>Terms of service</h1>
+  termsForm: (context) => `<h1>Terms of service</h1>
 ${intro(context)}
 <form method="post" action="${escapeHtml(context.action)}">
-${formHead(Object.values(others).flat(), "id_terms_errors", context.csrfToken, context.next)}
+${formHead(context, [ACCEPT_TERMS_FIELD], "id_terms_errors")}
 <input type="hidden" name="version" value="${escapeHtml(context.version)}">
 ${termsCheckbox({ version: context.version, url: context.url }, context.errors)}
 <button type="submit">I accept</button>
-</form>`;
-  },
+</form>`,
 };

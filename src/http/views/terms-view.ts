@@ -23,13 +23,6 @@ export function acceptsTerms(value: unknown): boolean {
   return value === true || value === "on" || value === "true";
 }
 
-/** A submitted form's fields as a record (a JSON body may be an array or a scalar). */
-function recordOf(input: unknown): Readonly<Record<string, unknown>> {
-  return typeof input === "object" && input !== null && !Array.isArray(input)
-    ? (input as Readonly<Record<string, unknown>>)
-    : {};
-}
-
 /**
  * For the convert and sign-up views: without the `terms` option, the input as is. With it, the
  * input must carry `accept_terms` (`"on"`, `"true"` or `true`): the answer is the input without
@@ -45,10 +38,10 @@ function recordOf(input: unknown): Readonly<Record<string, unknown>> {
  */
 export async function termsOfSubmission(
   settings: Settings,
-  submitted: unknown,
+  submitted: Readonly<Record<string, unknown>>,
 ): Promise<{ input: unknown; acceptTerms: string | null }> {
   if (!settings.terms) return { input: submitted, acceptTerms: null };
-  const { [ACCEPT_TERMS_FIELD]: box, ...input } = recordOf(submitted);
+  const { [ACCEPT_TERMS_FIELD]: box, ...input } = submitted;
   if (acceptsTerms(box)) return { input, acceptTerms: settings.terms.version };
   const result = await validateInput(settings.convertForm.schema, input);
   throw new ValidationError({

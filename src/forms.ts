@@ -20,6 +20,7 @@ export {
   RESERVED_USERNAME_MESSAGE,
 } from "./core/config/reserved-usernames.ts";
 export {
+  assertValid,
   type CommonPasswordOptions,
   commonPasswordValidator,
   defaultPasswordValidators,
@@ -29,21 +30,16 @@ export {
   type PasswordUser,
   type PasswordUserAttribute,
   type PasswordValidator,
-  type UserAttributeSimilarityOptions,
-  userAttributeSimilarityValidator,
-  validatePassword,
-} from "./core/model/forms/password-validators.ts";
-export {
-  assertValid,
-  type ValidationResult,
-  validateInput,
-} from "./core/model/forms/standard-schema.ts";
-export {
   USER_CREATION_FIELDS,
+  type UserAttributeSimilarityOptions,
   type UserCreationData,
   type UserCreationFormOptions,
+  userAttributeSimilarityValidator,
   userCreationForm,
-} from "./core/model/forms/user-creation-form.ts";
+  type ValidationResult,
+  validateInput,
+  validatePassword,
+} from "./core/model/forms/index.ts";
 export {
   DEFAULT_SCRYPT,
   hashPassword,

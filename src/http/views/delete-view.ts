@@ -87,8 +87,7 @@ function confirmation(
  * ```
  */
 export function deleteView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
-  const kit = createViewKit(http, options);
-  return defineView(kit, {
+  return defineView(createViewKit(http, options), {
     async GET(exchange) {
       const refused = loginFirst(exchange);
       if (refused) return refused;

@@ -26,13 +26,12 @@ import { type AccountViewsOptions, createViewKit } from "./view-kit.ts";
  * ```
  */
 export function guestView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
-  const kit = createViewKit(http, options);
-  return defineView(kit, {
+  return defineView(createViewKit(http, options), {
     async POST(exchange) {
       await readSubmission(exchange);
       const api = { ...exchange, json: true }; // JSON, whatever the client accepts
       const { state } = exchange;
-      const { settings } = kit;
+      const { settings } = exchange.kit;
       if (state.user) return successAnswer(api, settings.loginRedirectUrl);
       const user = await http.ensureGuest(exchange.request, state);
       const refusal = state.guestRefusal;

@@ -19,12 +19,11 @@ import { type AccountViewsOptions, createViewKit } from "./view-kit.ts";
  * ```
  */
 export function logoutView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
-  const kit = createViewKit(http, options);
-  return defineView(kit, {
+  return defineView(createViewKit(http, options), {
     async POST(exchange) {
       const submission = await readSubmission(exchange);
       await http.logOut(exchange.request, exchange.state);
-      return successAnswer(exchange, submission.next ?? kit.settings.loginUrl);
+      return successAnswer(exchange, submission.next ?? exchange.kit.settings.loginUrl);
     },
   });
 }

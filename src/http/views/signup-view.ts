@@ -36,10 +36,7 @@ function onlyAnonymous(exchange: Exchange): Response | null {
  * The sign-up view, mounted at `signupPath` (default `/accounts/signup/`), for visitors who
  * never were guests. GET shows the form of the convert form's fields; POST creates the user
  * with `guestUsers.createUser` (same rules as converting), logs it in and redirects to the
- * safe `next` or `loginRedirectUrl`. With the `terms` option the form has an "I accept the
- * terms of service" box: `accept_terms` (`"on"`, `"true"` or `true`) is required, and the
- * acceptance is stored in the same transaction as the user. Invalid input: the form with its
- * errors (JSON: 400).
+ * safe `next` or `loginRedirectUrl`. The terms box and invalid input as in `convertView()`.
  * Guests are sent to the convert view, registered users to `loginRedirectUrl`. Every POST
  * counts against the address's sign-up limit (`loginLimit.max` × 5 per window; past it 429
  * with `Retry-After`), and failures as in the login view.

@@ -53,9 +53,8 @@ function csrfPasses(exchange: Exchange, body: RequestBody): boolean {
 }
 
 /**
- * Reads and checks a POST: 413 over the size limit, 400 for malformed JSON, 415 for other
- * encodings, 403 (`CSRF_FAILED`) without a valid CSRF proof. Nothing has changed when it
- * throws.
+ * Reads and checks a POST: {@link readBody}'s refusals (413, 400, 415), then 403
+ * (`CSRF_FAILED`) without a valid CSRF proof. Nothing has changed when it throws.
  */
 export async function readSubmission(exchange: Exchange): Promise<Submission> {
   const body = await readBody(exchange.request, exchange.kit.maxBodyBytes);
@@ -114,19 +113,14 @@ export interface FormView {
   succeeded?(user: User, exchange: Exchange): Promise<void>;
   /** Where to go without a safe `next`. */
   readonly defaultNext: string;
-  /**
-   * How `loginLimit` applies: `"login"` counts failures per username and address,
-   * `"signup"` also counts every POST per address.
-   */
+  /** The POST's throttle: {@link credentialAttempt} (`"login"`) or {@link signupAttempt}. */
   readonly throttle: "login" | "signup";
 }
 
 /**
  * A form view's handler, from its {@link FormView}, each method behind `refuse`. GET shows the
- * form. POST reads the body, acts, then logs the user in with a fresh session and redirects to
- * the safe `next` (or the default); invalid input shows the form again with its errors and
- * changes nothing (400 for `INVALID_INPUT`, a value no database can store). Throttled by
- * `loginLimit` (429 past it) before acting.
+ * form; POST, throttled before it acts, answers as `convertView()` describes (the form again
+ * with its errors, 400 for `INVALID_INPUT`; else a fresh session and a redirect).
  */
 export function formView(
   http: GuestUserHttp,
@@ -135,14 +129,9 @@ export function formView(
 ): WebHandler {
   const kit = createViewKit(http, options);
   const form = define(kit.settings);
+  const { template, title, fields } = form;
   const page = (exchange: Exchange, next: string | null, shown: Partial<FormPage> = {}) =>
-    formAnswer(exchange, {
-      template: form.template,
-      title: form.title,
-      fields: form.fields,
-      next,
-      ...shown,
-    });
+    formAnswer(exchange, { template, title, fields, next, ...shown });
   return defineView(kit, {
     GET: async (exchange) =>
       form.refuse(exchange) ??

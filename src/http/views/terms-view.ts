@@ -25,10 +25,9 @@ export function acceptsTerms(value: unknown): boolean {
 
 /**
  * For the convert and sign-up views: without the `terms` option, the input as is. With it, the
- * input must carry `accept_terms` (`"on"`, `"true"` or `true`): the answer is the input without
- * it, for the form's schema, and the version to record with the user. Without the box it
- * throws a `ValidationError` with `accept_terms` and the form's own errors (all at once), so
- * nothing is changed.
+ * input without the ticked box ({@link acceptsTerms}), for the form's schema, and the version
+ * to record with the user; without the box, a `ValidationError` with `accept_terms` and the
+ * form's own errors (all at once), so nothing is changed.
  *
  * @example
  * ```ts
@@ -57,7 +56,7 @@ const LOG_IN_FIRST = "Log in to accept the terms of service.";
  * `/accounts/terms/`) when the `terms` option is set; `termsRequired()` sends registered users
  * here with `?next=`. GET shows the current version, a link to `terms.url`, an "I accept" box
  * and button (JSON: `{ user, version, url, accepted, csrfToken }`). POST (with a CSRF proof;
- * 403 without) and the box ticked (`accept_terms`: `"on"`, `"true"` or `true`) records the
+ * 403 without) and the box ticked (`accept_terms`, as in `convertView()`) records the
  * acceptance of the current version and redirects to the safe `next` or `loginRedirectUrl`
  * (JSON: `{ accepted: true, version, redirect }`). Without the box, or when the posted
  * `version` is no longer the current one, the page again with the error (JSON: 400

@@ -21,13 +21,12 @@ async function readDeleteRequest(exchange: Exchange) {
   const isForm = FORM_TYPES.test(request.headers.get("content-type") ?? "");
   const copy = isForm ? request.clone() : null;
   const submission = await readSubmission(exchange);
-  let ids: unknown[];
-  if (copy) {
-    ids = (await copy.formData()).getAll("ids").filter((id) => typeof id === "string");
-  } else {
-    const posted = submission.fields.ids;
-    ids = posted === undefined || posted === null ? [] : Array.isArray(posted) ? posted : [posted];
-  }
+  const posted = submission.fields.ids;
+  const ids: unknown[] = copy
+    ? (await copy.formData()).getAll("ids").filter((id) => typeof id === "string")
+    : posted === undefined || posted === null
+      ? []
+      : [posted].flat(); // one id, or an array of them
   const confirm = submission.fields.confirm;
   return { ids, confirmed: confirm === true || confirm === "1" || confirm === "true" };
 }

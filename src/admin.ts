@@ -1,12 +1,7 @@
 /**
  * `guest-user/admin`: the guest admin (the guest list, the conversion funnel, deleting
- * guests) as routes for any adapter, its templates and the funnel chart they draw.
- *
- * @example
- * ```ts
- * import { adminViews } from "guest-user/admin";
- * const routes = adminViews(http); // for staff: `guest-user staff grant <username>`
- * ```
+ * guests) as routes for any adapter, its templates and the funnel chart they draw. Example:
+ * {@link adminViews}.
  * @module
  */
 

@@ -3,9 +3,9 @@ import type { User } from "../../core/model/types.ts";
 import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { aFunction, someOf, wholeNumber } from "../../shared/option-values.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
-import { ACCOUNT_VIEWS, createViewKit, type ViewKit } from "../views/view-kit.ts";
+import { ACCOUNT_VIEWS, createViewKit } from "../views/view-kit.ts";
 import type { AdminPaths } from "./template-contexts.ts";
-import { type AdminTemplates, defaultAdminTemplates, resolveAdminTemplates } from "./templates.ts";
+import { type AdminTemplates, defaultAdminTemplates } from "./templates.ts";
 
 /** Options of {@link adminViews}. */
 export interface AdminViewsOptions {
@@ -64,20 +64,16 @@ const ADMIN_VIEWS = optionBag({
   templates: v.optional(someOf(defaultAdminTemplates), {}),
 } satisfies EntriesOf<AdminViewsOptions>);
 
-/** Everything the admin views share, checked once by `adminViews()`. */
-export interface AdminKit {
-  /** The account views' kit, its layout and error page replaced by the admin's. */
-  readonly view: ViewKit;
-  readonly templates: AdminTemplates;
-  readonly canAccess: NonNullable<AdminViewsOptions["canAccess"]>;
-  readonly paths: AdminPaths;
-  readonly pageSize: number;
-}
-
-/** Checks the options (a bad one throws `INVALID_CONFIG`, naming it) and fills in defaults. */
-export function createAdminKit(http: GuestUserHttp, options: AdminViewsOptions = {}): AdminKit {
+/**
+ * Everything the admin views share, checked once by `adminViews()` (a bad option throws
+ * `INVALID_CONFIG`, naming it): `view` is the account views' kit, its layout and error page
+ * replaced by the admin's.
+ */
+export function createAdminKit(http: GuestUserHttp, options: AdminViewsOptions = {}) {
   const { prefix, logoutPath, ...given } = parseOptions(ADMIN_VIEWS, options, "adminViews()");
-  const templates = resolveAdminTemplates(given.templates);
+  // Only functions replace built-in templates.
+  const overrides = Object.entries(given.templates).filter(([, t]) => typeof t === "function");
+  const templates: AdminTemplates = { ...defaultAdminTemplates, ...Object.fromEntries(overrides) };
   return {
     view: createViewKit(http, {
       templates: { layout: templates.layout, errorPage: templates.errorPage },
@@ -91,6 +87,9 @@ export function createAdminKit(http: GuestUserHttp, options: AdminViewsOptions =
       funnel: `${prefix}funnel/`,
       delete: `${prefix}delete/`,
       deleteExpired: `${prefix}delete-expired/`,
-    },
+    } satisfies AdminPaths,
   };
 }
+
+/** What {@link createAdminKit} returns. */
+export type AdminKit = ReturnType<typeof createAdminKit>;

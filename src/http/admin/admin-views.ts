@@ -10,12 +10,6 @@ import { listGuestsPage } from "./list-view.ts";
 
 type Page = (exchange: Exchange, admin: AdminKit) => Promise<Response>;
 
-/** Runs `page` for visitors who may use the admin; the others get {@link refusal}'s answer. */
-const admitted =
-  (admin: AdminKit, page: Page) =>
-  async (exchange: Exchange): Promise<Response> =>
-    (await refusal(exchange, admin)) ?? page(exchange, admin);
-
 /**
  * The guest admin, as routes for any adapter (mount them like `accountViews`):
  *
@@ -45,27 +39,20 @@ export function adminViews(
 ): readonly WebRoute[] {
   const admin = createAdminKit(http, options);
   const { paths, view } = admin;
+  // Runs `page` for visitors who may use the admin; the others get `refusal`'s answer. The
+  // actions route GET too, so that it gets a clear 405 with `Allow: POST`.
+  const route = (path: string, method: "GET" | "POST", page: Page): WebRoute => ({
+    methods: method === "GET" ? ["GET"] : ["GET", "POST"],
+    path,
+    handler: defineView(view, {
+      [method]: async (exchange: Exchange) =>
+        (await refusal(exchange, admin)) ?? page(exchange, admin),
+    }),
+  });
   return [
-    {
-      methods: ["GET"],
-      path: paths.list,
-      handler: defineView(view, { GET: admitted(admin, listGuestsPage) }),
-    },
-    {
-      methods: ["GET"],
-      path: paths.funnel,
-      handler: defineView(view, { GET: admitted(admin, funnelPage) }),
-    },
-    // GET is routed too, so that it gets a clear 405 with `Allow: POST`.
-    {
-      methods: ["GET", "POST"],
-      path: paths.delete,
-      handler: defineView(view, { POST: admitted(admin, deleteSelected) }),
-    },
-    {
-      methods: ["GET", "POST"],
-      path: paths.deleteExpired,
-      handler: defineView(view, { POST: admitted(admin, deleteExpired) }),
-    },
+    route(paths.list, "GET", listGuestsPage),
+    route(paths.funnel, "GET", funnelPage),
+    route(paths.delete, "POST", deleteSelected),
+    route(paths.deleteExpired, "POST", deleteExpired),
   ];
 }

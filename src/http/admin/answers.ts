@@ -1,4 +1,4 @@
-import type { FieldErrors } from "../../shared/errors.ts";
+import type { FieldErrors, ValidationError } from "../../shared/errors.ts";
 import { nextValue, withNext } from "../safe-next.ts";
 import { jsonResponse, pageResponse, redirectAnswer } from "../views/respond.ts";
 import type { Exchange } from "../views/view-kit.ts";
@@ -17,6 +17,30 @@ export function adminError(
     return jsonResponse(status, { error: { code, message }, ...(errors ? { errors } : {}) });
   const body = exchange.kit.templates.errorPage({ status, title, message });
   return pageResponse(exchange, status, title, body);
+}
+
+/**
+ * A ValidationError as a 400 answer: a value no database can take (a NUL character...) keeps
+ * its own code, `INVALID_INPUT`; the others answer `code` with the field errors' messages.
+ */
+export function invalidAnswer(exchange: Exchange, error: ValidationError, code: string): Response {
+  const invalidInput = error.code === "INVALID_INPUT";
+  const message = invalidInput ? error.message : Object.values(error.fieldErrors).flat().join(" ");
+  return adminError(
+    exchange,
+    400,
+    invalidInput ? error.code : code,
+    "Bad request",
+    message,
+    error.fieldErrors,
+  );
+}
+
+/** `raw` as a whole number from 1 to `max` (with no more digits than `max`), else null. */
+export function wholeNumberOf(raw: string, max: number): number | null {
+  const value = Number(raw);
+  const digits = new RegExp(`^\\d{1,${String(max).length}}$`);
+  return digits.test(raw) && value >= 1 && value <= max ? value : null;
 }
 
 /**

@@ -58,7 +58,7 @@ export function funnelChart(days: readonly FunnelDay[]): string {
   const every = Math.max(1, Math.ceil(days.length / 7));
   const bars: string[] = [];
   const labels: string[] = [];
-  const points: string[] = [];
+  const points: [number, number][] = [];
   days.forEach((day, i) => {
     const center = round(LEFT + i * slot + slot / 2);
     const bar = (x: number, width: number, from: number, value: number, color: string) =>
@@ -74,7 +74,7 @@ export function funnelChart(days: readonly FunnelDay[]): string {
         bar(center, inner, day.converted, day.merged, CHART_COLORS.merged) +
         "</g>",
     );
-    points.push(`${center},${y(day.deleted)}`);
+    points.push([center, y(day.deleted)]);
     if (i % every === 0 || i === days.length - 1) {
       labels.push(
         `<text x="${center}" y="${HEIGHT - 10}" text-anchor="middle">${escapeHtml(day.day.slice(5))}</text>`,
@@ -83,12 +83,11 @@ export function funnelChart(days: readonly FunnelDay[]): string {
   });
   const line =
     days.length > 0
-      ? `<polyline points="${points.join(" ")}" fill="none" stroke="${CHART_COLORS.deleted}" stroke-width="2" stroke-linejoin="round"/>` +
+      ? `<polyline points="${points.map((point) => point.join(",")).join(" ")}" fill="none" stroke="${CHART_COLORS.deleted}" stroke-width="2" stroke-linejoin="round"/>` +
         points
-          .map((point) => {
-            const [cx, cy] = point.split(",");
-            return `<circle cx="${cx}" cy="${cy}" r="2.5" fill="${CHART_COLORS.deleted}"/>`;
-          })
+          .map(
+            ([cx, cy]) => `<circle cx="${cx}" cy="${cy}" r="2.5" fill="${CHART_COLORS.deleted}"/>`,
+          )
           .join("")
       : "";
   const totals = days.reduce(

@@ -1,6 +1,13 @@
 import { csrfInput } from "../csrf.ts";
 import { escapeHtml } from "../views/html.ts";
-import { adminTabs, expiryText, GUEST_HEADERS, guestCells, guestsText } from "./page-fragments.ts";
+import {
+  adminTabs,
+  expiryText,
+  GUEST_HEADERS,
+  guestCells,
+  guestsText,
+  table,
+} from "./page-fragments.ts";
 import type { ConfirmDeleteContext } from "./template-contexts.ts";
 
 /**
@@ -23,12 +30,7 @@ export function confirmDeleteTemplate(context: ConfirmDeleteContext): string {
           ? "<p>No guest was selected: tick the guests to delete in the list first.</p>"
           : "<p>None of the selected accounts is a guest: there is nothing to delete.</p>"
         : `<p>${count === 1 ? "This guest" : `These ${escapeHtml(guestsText(count))}`} will be deleted with everything that belongs to them. This cannot be undone.</p>
-<table>
-<thead><tr>${GUEST_HEADERS}</tr></thead>
-<tbody>
-${context.guests.map((guest) => `<tr>${guestCells(guest, now)}</tr>`).join("\n")}
-</tbody>
-</table>`
+${table(GUEST_HEADERS, context.guests.map((guest) => `<tr>${guestCells(guest, now)}</tr>`).join("\n"))}`
       : count === 0
         ? `<p>No guest is ${escapeHtml(expiryText(context.expiry))}: there is nothing to delete.</p>`
         : `<p><strong>${escapeHtml(guestsText(count))}</strong> ${count === 1 ? "is" : "are"} ${escapeHtml(expiryText(context.expiry))}. They will be deleted in batches, with everything that belongs to them. This cannot be undone.</p>`;

@@ -1,40 +1,34 @@
 import { ValidationError } from "../../shared/errors.ts";
 import { jsonResponse, pageResponse } from "../views/respond.ts";
-import { readSubmission, type Submission } from "../views/submission.ts";
+import { readSubmission } from "../views/submission.ts";
 import type { Exchange } from "../views/view-kit.ts";
 import type { AdminKit } from "./admin-kit.ts";
-import { adminError } from "./answers.ts";
+import { invalidAnswer } from "./answers.ts";
 import { guestJson } from "./list-view.ts";
 import { expiryRuleOf } from "./page-fragments.ts";
+import type { ConfirmDeleteContext } from "./template-contexts.ts";
 
 const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
-
-/** A checked POST: the CSRF-checked fields, every posted `ids` value, and `confirm`. */
-interface DeleteRequest {
-  readonly submission: Submission;
-  readonly ids: readonly unknown[];
-  readonly confirmed: boolean;
-}
 
 /**
  * Reads the POST (size, encoding and CSRF checked by readSubmission: 403 without a valid
  * token). A form's `ids` repeats (one per checkbox), so they are read from a copy of the
- * body: readSubmission keeps the first value of each field only.
+ * body: readSubmission keeps the first value of each field only. Gives every posted `ids`
+ * value and whether the POST confirms.
  */
-async function readDeleteRequest(exchange: Exchange): Promise<DeleteRequest> {
+async function readDeleteRequest(exchange: Exchange) {
   const { request } = exchange;
   const isForm = FORM_TYPES.test(request.headers.get("content-type") ?? "");
   const copy = isForm ? request.clone() : null;
   const submission = await readSubmission(exchange);
-  let ids: unknown[];
-  if (copy) {
-    ids = (await copy.formData()).getAll("ids").filter((id) => typeof id === "string");
-  } else {
-    const posted = submission.fields.ids;
-    ids = posted === undefined || posted === null ? [] : Array.isArray(posted) ? posted : [posted];
-  }
+  const posted = submission.fields.ids;
+  const ids: unknown[] = copy
+    ? (await copy.formData()).getAll("ids").filter((id) => typeof id === "string")
+    : posted === undefined || posted === null
+      ? []
+      : [posted].flat(); // one id, or an array of them
   const confirm = submission.fields.confirm;
-  return { submission, ids, confirmed: confirm === true || confirm === "1" || confirm === "true" };
+  return { ids, confirmed: confirm === true || confirm === "1" || confirm === "true" };
 }
 
 /** Where the list shows how many went. */
@@ -44,14 +38,35 @@ const afterDeletion = (admin: AdminKit, deleted: number) =>
     headers: { location: `${admin.paths.list}?deleted=${deleted}`, "cache-control": "no-store" },
   });
 
-const expiryOf = (admin: AdminKit) => expiryRuleOf(admin.view.settings);
-
-/** A ValidationError (malformed ids) as a 400 answer: `INVALID_IDS`, or `INVALID_INPUT`. */
-function invalidIds(exchange: Exchange, error: ValidationError): Response {
-  const invalidInput = error.code === "INVALID_INPUT";
-  const message = invalidInput ? error.message : Object.values(error.fieldErrors).flat().join(" ");
-  const code = invalidInput ? error.code : "INVALID_IDS";
-  return adminError(exchange, 400, code, "Bad request", message, error.fieldErrors);
+/**
+ * Before a deletion: JSON answers 400 `CONFIRMATION_REQUIRED` with the guests found (or how
+ * many are expired); HTML shows the confirmation page, `page` completing its context.
+ */
+function confirmation(
+  exchange: Exchange,
+  admin: AdminKit,
+  page: Pick<ConfirmDeleteContext, "kind" | "guests" | "ids" | "skipped" | "expiredCount">,
+): Response {
+  const selected = page.kind === "selected";
+  if (exchange.json) {
+    const message = selected
+      ? "Post the same ids with confirm: true to delete these guests."
+      : "Post again with confirm: true to delete every expired guest.";
+    const found = selected
+      ? { guests: page.guests.map(guestJson) }
+      : { expired: page.expiredCount };
+    return jsonResponse(400, { error: { code: "CONFIRMATION_REQUIRED", message }, ...found });
+  }
+  const body = admin.templates.confirmDelete({
+    ...page,
+    action: selected ? admin.paths.delete : admin.paths.deleteExpired,
+    csrfToken: admin.view.http.csrfToken(exchange.request, exchange.state),
+    expiry: expiryRuleOf(admin.view.settings),
+    paths: admin.paths,
+    now: admin.view.settings.clock(),
+  });
+  const title = selected ? "Delete guests?" : "Delete expired guests?";
+  return pageResponse(exchange, 200, `${title} · Guest admin`, body);
 }
 
 /**
@@ -71,31 +86,15 @@ export async function deleteSelected(exchange: Exchange, admin: AdminKit): Promi
       return exchange.json ? jsonResponse(200, { deleted }) : afterDeletion(admin, deleted);
     }
     const guests = await guestUsers.getGuests(ids);
-    if (exchange.json) {
-      return jsonResponse(400, {
-        error: {
-          code: "CONFIRMATION_REQUIRED",
-          message: "Post the same ids with confirm: true to delete these guests.",
-        },
-        guests: guests.map(guestJson),
-      });
-    }
-    const distinct = new Set(ids.map((id) => String(id).trim())).size;
-    const body = admin.templates.confirmDelete({
+    return confirmation(exchange, admin, {
       kind: "selected",
-      action: admin.paths.delete,
-      csrfToken: admin.view.http.csrfToken(exchange.request, exchange.state),
       guests,
       ids: guests.map((guest) => guest.id),
-      skipped: distinct - guests.length,
+      skipped: new Set(ids.map((id) => String(id).trim())).size - guests.length,
       expiredCount: 0,
-      expiry: expiryOf(admin),
-      paths: admin.paths,
-      now: admin.view.settings.clock(),
     });
-    return pageResponse(exchange, 200, "Delete guests? · Guest admin", body);
   } catch (error) {
-    if (error instanceof ValidationError) return invalidIds(exchange, error);
+    if (error instanceof ValidationError) return invalidAnswer(exchange, error, "INVALID_IDS");
     throw error;
   }
 }
@@ -117,26 +116,6 @@ export async function deleteExpired(exchange: Exchange, admin: AdminKit): Promis
       : afterDeletion(admin, deleted);
   }
   const { expired } = await guestUsers.stats();
-  if (exchange.json) {
-    return jsonResponse(400, {
-      error: {
-        code: "CONFIRMATION_REQUIRED",
-        message: "Post again with confirm: true to delete every expired guest.",
-      },
-      expired,
-    });
-  }
-  const body = admin.templates.confirmDelete({
-    kind: "expired",
-    action: admin.paths.deleteExpired,
-    csrfToken: admin.view.http.csrfToken(exchange.request, exchange.state),
-    guests: [],
-    ids: [],
-    skipped: 0,
-    expiredCount: expired,
-    expiry: expiryOf(admin),
-    paths: admin.paths,
-    now: admin.view.settings.clock(),
-  });
-  return pageResponse(exchange, 200, "Delete expired guests? · Guest admin", body);
+  const page = { kind: "expired", guests: [], ids: [], skipped: 0, expiredCount: expired } as const;
+  return confirmation(exchange, admin, page);
 }

@@ -1,7 +1,7 @@
 import { escapeHtml } from "../views/html.ts";
 import { CHART_COLORS, funnelChart } from "./chart.ts";
 import { formatCount, formatPercent } from "./format.ts";
-import { adminTabs } from "./page-fragments.ts";
+import { adminTabs, table } from "./page-fragments.ts";
 import type { FunnelPageContext } from "./template-contexts.ts";
 
 const SERIES = [
@@ -16,13 +16,14 @@ const SERIES = [
  * with its legend, and every day's numbers in a table (newest first) under a disclosure.
  */
 export function funnelTemplate({ days, totals, paths }: FunnelPageContext): string {
-  const cards = SERIES.map(
-    ([key, label]) =>
-      `<div class="stat"><span><i style="background:${CHART_COLORS[key]}"></i>${label}</span><strong>${escapeHtml(formatCount(totals[key]))}</strong></div>`,
-  ).join("");
-  const legend = SERIES.map(
+  const swatches = SERIES.map(
     ([key, label]) => `<span><i style="background:${CHART_COLORS[key]}"></i>${label}</span>`,
+  );
+  const cards = SERIES.map(
+    ([key], i) =>
+      `<div class="stat">${swatches[i]}<strong>${escapeHtml(formatCount(totals[key]))}</strong></div>`,
   ).join("");
+  const legend = swatches.join("");
   const rows = [...days]
     .reverse()
     .map(
@@ -39,12 +40,7 @@ ${funnelChart(days)}
 <div class="legend">${legend.replace("Deleted</span>", "Deleted (line)</span>")}<span>Conversion rate = (converted + merged) ÷ created</span></div>
 <details>
 <summary>Every day's numbers</summary>
-<table>
-<thead><tr><th scope="col">Day</th>${SERIES.map(([, label]) => `<th scope="col" class="num">${label}</th>`).join("")}</tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>
+${table(`<th scope="col">Day</th>${SERIES.map(([, label]) => `<th scope="col" class="num">${label}</th>`).join("")}`, rows)}
 </details>
 </div>`;
 }

@@ -1,6 +1,6 @@
 import { csrfInput } from "../csrf.ts";
 import { escapeHtml } from "../views/html.ts";
-import { adminTabs, expiryText, GUEST_HEADERS, guestCells } from "./page-fragments.ts";
+import { adminTabs, expiryText, GUEST_HEADERS, guestCells, table } from "./page-fragments.ts";
 import type { GuestListContext } from "./template-contexts.ts";
 
 const FILTER_LABELS = { all: "All", active: "Active", expired: "Expired" } as const;
@@ -12,7 +12,7 @@ const FILTER_LABELS = { all: "All", active: "Active", expired: "Expired" } as co
  */
 export function guestListTemplate(context: GuestListContext): string {
   const { guests, filter, q, paths, csrfToken, now } = context;
-  const csrf = `${csrfInput(csrfToken)}`;
+  const csrf = csrfInput(csrfToken);
   const pills = (Object.keys(FILTER_LABELS) as (keyof typeof FILTER_LABELS)[])
     .map(
       (name) =>
@@ -26,15 +26,11 @@ export function guestListTemplate(context: GuestListContext): string {
 </tr>`,
     )
     .join("\n");
-  const table =
+  const select = '<th scope="col"><span class="visually-hidden">Select</span></th>';
+  const list =
     guests.length === 0
       ? `<p class="empty">${q ? `No guest's username starts with “${escapeHtml(q)}”.` : "No guests here."}</p>`
-      : `<table>
-<thead><tr><th scope="col"><span class="visually-hidden">Select</span></th>${GUEST_HEADERS}</tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>`;
+      : table(`${select}${GUEST_HEADERS}`, rows);
   const pager = [
     context.firstPage
       ? `<a class="button secondary" href="${escapeHtml(context.firstPage)}">← First page</a>`
@@ -59,7 +55,7 @@ ${filter === "all" ? "" : `<input type="hidden" name="filter" value="${escapeHtm
 </div>
 <form method="post" action="${escapeHtml(paths.delete)}">
 ${csrf}
-${table}
+${list}
 <div class="actions">
 <button type="submit" class="danger"${guests.length === 0 ? " disabled" : ""}>Delete selected…</button>
 <div class="pager">${pager}</div>

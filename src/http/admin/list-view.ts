@@ -3,7 +3,7 @@ import { ValidationError } from "../../shared/errors.ts";
 import { jsonResponse, pageResponse } from "../views/respond.ts";
 import type { Exchange } from "../views/view-kit.ts";
 import type { AdminKit } from "./admin-kit.ts";
-import { adminError } from "./answers.ts";
+import { adminError, invalidAnswer, wholeNumberOf } from "./answers.ts";
 import { expiryRuleOf, guestsText } from "./page-fragments.ts";
 
 const FILTERS: readonly GuestFilter[] = ["all", "active", "expired"];
@@ -20,22 +20,13 @@ export function guestJson(guest: AdminGuest) {
 }
 
 /** The list's query (`filter`, `q`, `after`, `limit`), or the message saying what is wrong. */
-function listQuery(
-  url: URL,
-  pageSize: number,
-): { ok: true; query: Required<ListGuestsOptions> } | { ok: false; message: string } {
+function listQuery(url: URL, pageSize: number): Required<ListGuestsOptions> | string {
   const params = url.searchParams;
   const filter = (params.get("filter") || "all") as GuestFilter;
-  if (!FILTERS.includes(filter))
-    return { ok: false, message: 'filter must be "all", "active" or "expired".' };
-  const rawLimit = params.get("limit");
-  const limit = rawLimit === null || rawLimit === "" ? pageSize : Number(rawLimit);
-  if (!/^\d{1,3}$/.test(rawLimit ?? "1") || limit < 1 || limit > 500)
-    return { ok: false, message: "limit must be a whole number from 1 to 500." };
-  return {
-    ok: true,
-    query: { filter, q: params.get("q") ?? "", after: params.get("after") || null, limit },
-  };
+  if (!FILTERS.includes(filter)) return 'filter must be "all", "active" or "expired".';
+  const limit = wholeNumberOf(params.get("limit") ?? String(pageSize), 500);
+  if (limit === null) return "limit must be a whole number from 1 to 500.";
+  return { filter, q: params.get("q") ?? "", after: params.get("after") || null, limit };
 }
 
 /** A link to the list with these parameters (defaults left out). */
@@ -62,22 +53,16 @@ function listLink(
  * search for (a NUL character, a lone surrogate) 400 `INVALID_INPUT`. HTML: the table, search, filters, pager.
  */
 export async function listGuestsPage(exchange: Exchange, admin: AdminKit): Promise<Response> {
-  const parsed = listQuery(exchange.url, admin.pageSize);
-  if (!parsed.ok) return adminError(exchange, 400, "INVALID_QUERY", "Bad request", parsed.message);
-  const { query } = parsed;
+  const query = listQuery(exchange.url, admin.pageSize);
+  if (typeof query === "string")
+    return adminError(exchange, 400, "INVALID_QUERY", "Bad request", query);
   const { guestUsers } = admin.view.http;
   let page: Awaited<ReturnType<typeof guestUsers.listGuests>>;
   try {
     page = await guestUsers.listGuests(query);
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    // A search no database can run (a NUL character...) keeps its own code: INVALID_INPUT.
-    const invalidInput = error.code === "INVALID_INPUT";
-    const message = invalidInput
-      ? error.message
-      : Object.values(error.fieldErrors).flat().join(" ");
-    const code = invalidInput ? error.code : "INVALID_QUERY";
-    return adminError(exchange, 400, code, "Bad request", message, error.fieldErrors);
+    if (error instanceof ValidationError) return invalidAnswer(exchange, error, "INVALID_QUERY");
+    throw error;
   }
   if (exchange.json) {
     return jsonResponse(200, { guests: page.guests.map(guestJson), next: page.next });
@@ -88,11 +73,9 @@ export async function listGuestsPage(exchange: Exchange, admin: AdminKit): Promi
     guests: page.guests,
     filter: query.filter,
     q: (query.q ?? "").trim(),
-    filterLinks: {
-      all: listLink(admin, query, { filter: "all", after: null }),
-      active: listLink(admin, query, { filter: "active", after: null }),
-      expired: listLink(admin, query, { filter: "expired", after: null }),
-    },
+    filterLinks: Object.fromEntries(
+      FILTERS.map((filter) => [filter, listLink(admin, query, { filter, after: null })]),
+    ) as Record<GuestFilter, string>,
     nextPage: page.next ? listLink(admin, query, { after: page.next }) : null,
     firstPage: query.after ? listLink(admin, query, { after: null }) : null,
     notice: deleted && /^\d{1,9}$/.test(deleted) ? `Deleted ${guestsText(Number(deleted))}.` : null,

@@ -32,6 +32,16 @@ export function guestCells(guest: AdminGuest, now: number): string {
 export const GUEST_HEADERS =
   '<th scope="col">Username</th><th scope="col">Created</th><th scope="col">Last seen</th><th scope="col">Status</th><th scope="col" class="num">Data</th>';
 
+/** A table: `head` the header row's cells, `rows` the body's rows. */
+export function table(head: string, rows: string): string {
+  return `<table>
+<thead><tr>${head}</tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+}
+
 /** "older than 14 days, counted from their creation" (and what the retention rule keeps). */
 export function expiryText(expiry: ExpiryRule): string {
   const from = expiry.expireBy === "lastSeenAt" ? "their last visit" : "their creation";

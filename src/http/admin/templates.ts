@@ -50,19 +50,3 @@ export const defaultAdminTemplates: AdminTemplates = {
 <p><small class="muted">Error ${escapeHtml(status)}</small></p>
 </div>`,
 };
-
-/**
- * The built-in admin templates with some replaced.
- * @example
- * ```ts
- * const templates = resolveAdminTemplates({ errorPage: ({ title }) => `<h1>${escapeHtml(title)}</h1>` });
- * ```
- */
-export function resolveAdminTemplates(overrides: Partial<AdminTemplates> = {}): AdminTemplates {
-  const templates: AdminTemplates = { ...defaultAdminTemplates };
-  for (const name of Object.keys(defaultAdminTemplates) as (keyof AdminTemplates)[]) {
-    const override = overrides[name];
-    if (typeof override === "function") Object.assign(templates, { [name]: override });
-  }
-  return templates;
-}

@@ -103,17 +103,11 @@ export function guestAdmission(guestUsers: GuestUsers, verifyCsrf: VerifyCsrf) {
     return null;
   };
 
-  const decide = async (request: HttpRequest, state: RequestState): Promise<GuestAdmission> => {
-    const reason = ineligible(request);
-    if (reason) return refuse(reason);
-    const overLimit = await limited(state);
-    if (overLimit) return overLimit;
-    if (await vetoed(request, state)) return refuse("vetoed");
-    return ALLOWED;
-  };
-
   const admit = async (request: HttpRequest, state: RequestState): Promise<GuestAdmission> => {
-    const verdict = await decide(request, state);
+    const reason = ineligible(request);
+    const verdict = reason
+      ? refuse(reason)
+      : ((await limited(state)) ?? ((await vetoed(request, state)) ? refuse("vetoed") : ALLOWED));
     if (!verdict.allowed) settings.metrics.refused(verdict.reason);
     return verdict;
   };

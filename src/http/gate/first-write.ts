@@ -31,10 +31,7 @@ export async function bodyField(request: Request, name: string): Promise<unknown
     const text = await request.clone().text();
     if (text.length > MAX_PEEK_BYTES) return null;
     if (FORM.test(type)) return new URLSearchParams(text).get(name);
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === "object" && parsed !== null && Object.hasOwn(parsed, name)
-      ? (parsed as Record<string, unknown>)[name]
-      : null;
+    return parsedField(JSON.parse(text), name);
   } catch {
     return null;
   }

@@ -49,10 +49,9 @@ export function sameText(a: string, b: string): boolean {
  * `read`, so that `state.csrfSeed` holds the browser's seed (made when it has none).
  */
 export function flowCookies(secret: string, cookieName: string) {
-  const key = Buffer.from(hkdfSync("sha256", secret, "guest-user", "oauth flow cookie", 32));
-  const bindingKey = Buffer.from(
-    hkdfSync("sha256", secret, "guest-user", "oauth flow browser", 32),
-  );
+  const derive = (info: string) => Buffer.from(hkdfSync("sha256", secret, "guest-user", info, 32));
+  const key = derive("oauth flow cookie");
+  const bindingKey = derive("oauth flow browser");
   const name = `${cookieName}_oauth`;
   const attributes = (state: RequestState, path: string, maxAge: number) => ({
     httpOnly: true,

@@ -2,22 +2,18 @@
  * Social-login conversion (the reference's django-allauth integration): start and callback
  * routes per provider for any adapter, an OpenID Connect provider (openid-client) and GitHub
  * and Google presets (arctic). Install the client you use: `npm i openid-client` or
- * `npm i arctic`.
- *
- * @example
- * ```ts
- * import { oauthViews, oidcProvider } from "guest-user/oauth";
- * app.use(guestUser.router(oauthViews(guestUser.http, {
- *   providers: [oidcProvider({ issuer, clientId, clientSecret })],
- * })));
- * ```
+ * `npm i arctic`. Example: {@link oauthViews}.
  * @module
  */
 
-export { type GithubProviderOptions, githubProvider } from "./github-provider.ts";
-export { type GoogleProviderOptions, googleProvider } from "./google-provider.ts";
 export { type OAuthViewsOptions, oauthStartPath, oauthViews } from "./oauth-views.ts";
 export { type OidcProviderOptions, oidcProvider } from "./oidc-provider.ts";
+export {
+  type GithubProviderOptions,
+  type GoogleProviderOptions,
+  githubProvider,
+  googleProvider,
+} from "./presets.ts";
 export {
   type AuthorizationRequest,
   type CallbackInput,

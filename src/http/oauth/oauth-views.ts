@@ -19,8 +19,19 @@ import { OAuthError, type OAuthProvider } from "./provider.ts";
 
 export type { OAuthViewsOptions } from "./oauth-options.ts";
 
+/** Each failure's status and page title. */
+const FAILURES = {
+  OAUTH_UNAVAILABLE: [502, "Sign-in unavailable"],
+  OAUTH_REFUSED: [400, "Sign-in cancelled"],
+  OAUTH_STATE_INVALID: [400, "Sign-in expired"],
+  OAUTH_FAILED: [400, "Sign-in failed"],
+  IDENTITY_TAKEN: [409, "Account already linked"],
+  NOT_GUEST: [409, "Already converted"],
+} as const;
+
 /** A failure page (HTML) or `{ error: { code, message } }` (JSON); nothing was changed. */
-function failure(exchange: Exchange, status: number, code: string, title: string, message: string) {
+function failure(exchange: Exchange, code: keyof typeof FAILURES, message: string) {
+  const [status, title] = FAILURES[code];
   if (exchange.json) return jsonResponse(status, { error: { code, message } });
   const body = exchange.kit.templates.errorPage({ status, title, message });
   return pageResponse(exchange, status, title, body);
@@ -78,144 +89,109 @@ export function oauthViews(http: GuestUserHttp, options: OAuthViewsOptions): rea
       label: provider.label,
       startPath: paths.start,
     });
+    const { start, callback } = providerViews(provider, paths, cookies, origin);
     return [
-      {
-        methods: ["GET"],
-        path: paths.start,
-        handler: defineView(kit, { GET: (e) => start(e, provider, paths, cookies, origin) }),
-      },
-      {
-        methods: ["GET"],
-        path: paths.callback,
-        handler: defineView(kit, { GET: (e) => callback(e, provider, paths, cookies) }),
-      },
+      { methods: ["GET"], path: paths.start, handler: defineView(kit, { GET: start }) },
+      { methods: ["GET"], path: paths.callback, handler: defineView(kit, { GET: callback }) },
     ];
   });
 }
 
-type Paths = { readonly start: string; readonly callback: string };
-
-async function start(
-  exchange: Exchange,
+/** The start and callback views of one provider. */
+function providerViews(
   provider: OAuthProvider,
-  paths: Paths,
+  paths: { readonly start: string; readonly callback: string },
   cookies: FlowCookies,
   origin: string | undefined,
 ) {
-  const { url, state } = exchange;
-  const { http, settings } = exchange.kit;
-  const redirectUri = provider.redirectUri ?? `${origin ?? url.origin}${paths.callback}`;
-  const flow = {
-    provider: provider.name,
-    state: randomValue(),
-    codeVerifier: randomValue(),
-    nonce: randomValue(),
-    redirectUri,
-    next: safeNext(url.searchParams.get("next"), url),
-    expiresAt: settings.clock() + FLOW_MAX_AGE_SECONDS * 1000,
+  const start = async (exchange: Exchange) => {
+    const { url, state } = exchange;
+    const { http, settings } = exchange.kit;
+    const redirectUri = provider.redirectUri ?? `${origin ?? url.origin}${paths.callback}`;
+    const flow = {
+      provider: provider.name,
+      state: randomValue(),
+      codeVerifier: randomValue(),
+      nonce: randomValue(),
+      redirectUri,
+      next: safeNext(url.searchParams.get("next"), url),
+      expiresAt: settings.clock() + FLOW_MAX_AGE_SECONDS * 1000,
+    };
+    let location: URL;
+    try {
+      location = await provider.authorizationUrl(flow);
+    } catch (error) {
+      if (error instanceof GuestUserError && error.code === "DRIVER_MISSING") throw error;
+      settings.logger.warn(
+        `guest-user: sign-in with ${provider.name} could not start (${describe(error)})`,
+      );
+      const message = `Sign-in with ${provider.label} is unavailable right now. Please try again in a moment.`;
+      return failure(exchange, "OAUTH_UNAVAILABLE", message);
+    }
+    http.csrfToken(exchange.request, state); // the browser's CSRF seed, which the flow is bound to
+    cookies.write(state, paths.callback, flow);
+    if (exchange.json) return jsonResponse(200, { redirect: location.href });
+    return new Response(null, {
+      status: 302,
+      headers: { location: location.href, "cache-control": "no-store" },
+    });
   };
-  let location: URL;
-  try {
-    location = await provider.authorizationUrl(flow);
-  } catch (error) {
-    if (error instanceof GuestUserError && error.code === "DRIVER_MISSING") throw error;
-    settings.logger.warn(
-      `guest-user: sign-in with ${provider.name} could not start (${describe(error)})`,
-    );
-    return failure(
-      exchange,
-      502,
-      "OAUTH_UNAVAILABLE",
-      "Sign-in unavailable",
-      `Sign-in with ${provider.label} is unavailable right now. Please try again in a moment.`,
-    );
-  }
-  http.csrfToken(exchange.request, state); // the browser's CSRF seed, which the flow is bound to
-  cookies.write(state, paths.callback, flow);
-  if (exchange.json) return jsonResponse(200, { redirect: location.href });
-  return new Response(null, {
-    status: 302,
-    headers: { location: location.href, "cache-control": "no-store" },
-  });
-}
 
-async function callback(
-  exchange: Exchange,
-  provider: OAuthProvider,
-  paths: Paths,
-  cookies: FlowCookies,
-) {
-  const { url, request, state } = exchange;
-  const { http, settings } = exchange.kit;
-  http.csrfToken(request, state); // the browser's CSRF seed: a flow of another browser fails
-  const flow = cookies.read(request.headers.get("cookie"), state, settings.clock());
-  if (flow) cookies.clear(state, paths.callback); // one use
-  const again = withNext(paths.start, "next", flow?.next ?? "/");
-  const refused = url.searchParams.get("error");
-  if (refused !== null) {
-    const reason = /^[\w.-]{1,64}$/.test(refused) ? ` (${refused})` : "";
-    return failure(
-      exchange,
-      400,
-      "OAUTH_REFUSED",
-      "Sign-in cancelled",
-      `Sign-in with ${provider.label} was cancelled or refused${reason}. Start again from ${again}.`,
-    );
-  }
-  const returned = url.searchParams.get("state");
-  if (!flow || flow.provider !== provider.name || !returned || !sameText(returned, flow.state)) {
-    return failure(
-      exchange,
-      400,
-      "OAUTH_STATE_INVALID",
-      "Sign-in expired",
-      `This sign-in has expired or was not started in this browser. Start again from ${paths.start}.`,
-    );
-  }
-  let identity: Awaited<ReturnType<OAuthProvider["identify"]>>;
-  try {
-    identity = await provider.identify({ ...flow, url });
-    if (!identity.subject) throw new OAuthError("The provider gave no user id.");
-  } catch (error) {
-    settings.logger.warn(`guest-user: sign-in with ${provider.name} failed (${describe(error)})`);
-    return failure(
-      exchange,
-      400,
-      "OAUTH_FAILED",
-      "Sign-in failed",
-      `Sign-in with ${provider.label} did not succeed. Start again from ${again}.`,
-    );
-  }
-  let connected: Awaited<ReturnType<GuestUserHttp["guestUsers"]["connectIdentity"]>>;
-  try {
-    connected = await http.guestUsers.connectIdentity(
-      { ...identity, provider: provider.name },
-      { current: state.user },
-    );
-  } catch (error) {
-    const code = error instanceof GuestUserError ? error.code : null;
-    if (code === "IDENTITY_TAKEN")
+  const callback = async (exchange: Exchange) => {
+    const { url, request, state } = exchange;
+    const { http, settings } = exchange.kit;
+    http.csrfToken(request, state); // the browser's CSRF seed: a flow of another browser fails
+    const flow = cookies.read(request.headers.get("cookie"), state, settings.clock());
+    if (flow) cookies.clear(state, paths.callback); // one use
+    const again = `Start again from ${withNext(paths.start, "next", flow?.next ?? "/")}.`;
+    const refused = url.searchParams.get("error");
+    if (refused !== null) {
+      const reason = /^[\w.-]{1,64}$/.test(refused) ? ` (${refused})` : "";
+      const message = `Sign-in with ${provider.label} was cancelled or refused${reason}. ${again}`;
+      return failure(exchange, "OAUTH_REFUSED", message);
+    }
+    const returned = url.searchParams.get("state");
+    if (!flow || flow.provider !== provider.name || !returned || !sameText(returned, flow.state)) {
+      const message = `This sign-in has expired or was not started in this browser. Start again from ${paths.start}.`;
+      return failure(exchange, "OAUTH_STATE_INVALID", message);
+    }
+    let identity: Awaited<ReturnType<OAuthProvider["identify"]>>;
+    try {
+      identity = await provider.identify({ ...flow, url });
+      if (!identity.subject) throw new OAuthError("The provider gave no user id.");
+    } catch (error) {
+      settings.logger.warn(`guest-user: sign-in with ${provider.name} failed (${describe(error)})`);
       return failure(
         exchange,
-        409,
-        code,
-        "Account already linked",
-        `This ${provider.label} account is linked to another user. Log out and sign in with it to use that account.`,
+        "OAUTH_FAILED",
+        `Sign-in with ${provider.label} did not succeed. ${again}`,
       );
-    if (code === "NOT_GUEST")
-      return failure(
-        exchange,
-        409,
-        code,
-        "Already converted",
-        "This guest account was just converted in another window. Reload the page.",
+    }
+    let connected: Awaited<ReturnType<GuestUserHttp["guestUsers"]["connectIdentity"]>>;
+    try {
+      connected = await http.guestUsers.connectIdentity(
+        { ...identity, provider: provider.name },
+        { current: state.user },
       );
-    throw error;
-  }
-  const session = await http.logIn(request, state, connected.user);
-  const fallback =
-    connected.outcome === "converted" ? settings.convertRedirectUrl : settings.loginRedirectUrl;
-  return successAnswer(exchange, safeNext(flow.next, url) ?? fallback, session);
+    } catch (error) {
+      const code = error instanceof GuestUserError ? error.code : null;
+      if (code === "IDENTITY_TAKEN") {
+        const message = `This ${provider.label} account is linked to another user. Log out and sign in with it to use that account.`;
+        return failure(exchange, code, message);
+      }
+      if (code === "NOT_GUEST") {
+        const message = "This guest account was just converted in another window. Reload the page.";
+        return failure(exchange, code, message);
+      }
+      throw error;
+    }
+    const session = await http.logIn(request, state, connected.user);
+    const fallback =
+      connected.outcome === "converted" ? settings.convertRedirectUrl : settings.loginRedirectUrl;
+    return successAnswer(exchange, safeNext(flow.next, url) ?? fallback, session);
+  };
+
+  return { start, callback };
 }
 
 /**

@@ -106,7 +106,8 @@ export function oidcProvider(options: OidcProviderOptions): OAuthProvider {
   const scope = [...new Set(["openid", ...(given.scopes ?? ["email", "profile"])])].join(" ");
   const load = () => optionalPeer("openid-client", () => import("openid-client"));
   let discovered: Promise<Configuration> | null = null;
-  const configuration = async () => {
+  /** openid-client, and the issuer's configuration (discovered once). */
+  const connect = async () => {
     const client = await load();
     discovered ??= client
       .discovery(issuer, given.clientId, given.clientSecret, undefined, {
@@ -116,7 +117,7 @@ export function oidcProvider(options: OidcProviderOptions): OAuthProvider {
         discovered = null; // try again on the next sign-in
         throw error;
       });
-    return discovered;
+    return { client, config: await discovered };
   };
 
   return {
@@ -125,8 +126,7 @@ export function oidcProvider(options: OidcProviderOptions): OAuthProvider {
     ...(given.redirectUri ? { redirectUri: given.redirectUri } : {}),
 
     async authorizationUrl({ redirectUri, state, codeVerifier, nonce }) {
-      const client = await load();
-      const config = await configuration();
+      const { client, config } = await connect();
       return client.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,
         response_type: "code",
@@ -139,8 +139,7 @@ export function oidcProvider(options: OidcProviderOptions): OAuthProvider {
     },
 
     async identify({ url, redirectUri, state, codeVerifier, nonce }) {
-      const client = await load();
-      const config = await configuration();
+      const { client, config } = await connect();
       // The redirect_uri sent with the code must be the registered one, even behind a proxy.
       const current = new URL(redirectUri);
       current.search = url.search;

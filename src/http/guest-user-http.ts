@@ -93,8 +93,8 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       sameSite: "Lax",
       secure: state.secure,
       path: cookie.path,
-      ...(cookie.domain ? { domain: cookie.domain } : {}),
-      ...(maxAge === undefined ? {} : { maxAge }),
+      domain: cookie.domain ?? undefined,
+      maxAge,
     });
   const sessionCookie = (state: RequestState, session: Session) =>
     cookieFor(

@@ -151,10 +151,7 @@ export interface TermsRequiredOptions {
    * @example acceptUrl: "/legal/accept/"
    */
   readonly acceptUrl?: string;
-  /**
-   * The query parameter carrying the way back.
-   * @default "next"
-   */
+  /** The query parameter carrying the way back. @default "next" */
   readonly redirectFieldName?: string;
 }
 

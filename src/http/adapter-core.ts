@@ -34,9 +34,8 @@ export interface FrameworkBinding<Req> {
 }
 
 /**
- * A failure's answer: the Response to send (503 + Retry-After for an outage, 400/413/415 for
- * a body we refused), {@link CLIENT_GONE} (nobody to answer, nothing to log), or null: rethrow
- * it to the framework's error handling (a 500 and its one log line).
+ * A failure's answer: the Response to send (see {@link GuestUserHttp.failure}),
+ * {@link CLIENT_GONE} (nobody to answer, nothing to log), or null: rethrow it.
  */
 export type FailureAnswer = Response | typeof CLIENT_GONE | null;
 
@@ -44,9 +43,8 @@ export type FailureAnswer = Response | typeof CLIENT_GONE | null;
 export const CLIENT_GONE = "client-gone";
 
 /**
- * The answer to a failure, the same for every adapter: nothing for a client that went away
- * (`gone`: the framework saw its connection close), the web layer's answer for an outage (503
- * + Retry-After, one log line per outage) or a body it refused (4xx), null for the rest.
+ * The {@link FailureAnswer} to a failure, the same for every adapter (`gone`: the framework saw
+ * the client's connection close).
  *
  * @example
  * ```ts
@@ -82,29 +80,22 @@ export function adapterCore<Req>(http: GuestUserHttp, framework: FrameworkBindin
     framework.publish(req, state);
     return state;
   };
+  /** A helper of the web layer on the framework's request (`ensureGuest`, `csrfToken`...). */
+  const helper =
+    <T>(make: (request: HttpRequest, state: RequestState) => T | Promise<T>) =>
+    async (req: Req): Promise<T> => {
+      // stateOf inlined: a returning visitor's guard awaits no more than before the core.
+      const state = framework.stored(req) ?? (await framework.resolve(req));
+      framework.publish(req, state);
+      const result = await make(framework.view(req), state);
+      framework.publish(req, state);
+      return result;
+    };
   return {
     stateOf,
+    helper,
     /** A guard on the framework's request: the redirect's location, or null to let it through. */
-    guard:
-      (check: Guard) =>
-      async (req: Req): Promise<string | null> => {
-        // stateOf inlined: a returning visitor's guard awaits no more than before the core.
-        const state = framework.stored(req) ?? (await framework.resolve(req));
-        framework.publish(req, state);
-        const location = await check(http, framework.view(req), state);
-        framework.publish(req, state);
-        return location;
-      },
-    /** A helper of the web layer on the framework's request (`ensureGuest`, `csrfToken`...). */
-    helper:
-      <T>(make: (request: HttpRequest, state: RequestState) => T | Promise<T>) =>
-      async (req: Req): Promise<T> => {
-        const state = framework.stored(req) ?? (await framework.resolve(req));
-        framework.publish(req, state);
-        const result = await make(framework.view(req), state);
-        framework.publish(req, state);
-        return result;
-      },
+    guard: (check: Guard) => helper((request, state) => check(http, request, state)),
     /**
      * Runs a {@link WebHandler} on the Web Request `toRequest` builds from `req` (after the
      * visitor is resolved); the pending cookies go with its Response.
@@ -131,8 +122,7 @@ export type AdapterCore<Req> = ReturnType<typeof adapterCore<Req>>;
 /**
  * The whole request of a Web-native runtime (Next's route handlers and proxy,
  * `fetchHandler`): resolves the visitor once, runs `answer`, adds the pending cookies to its
- * Response, and answers failures (see {@link failureAnswer}: an empty 400 for a client that
- * went away; anything unexpected is rethrown).
+ * Response, and answers failures ({@link failureAnswer}; an empty 400 for a client gone).
  *
  * @example
  * ```ts

@@ -57,17 +57,18 @@ export function csrfProtection(
     return seed;
   };
   const nonceOf = (state: RequestState) => {
-    const nonce = nonces.get(state) ?? randomBytes(NONCE_BYTES).toString("base64url");
-    nonces.set(state, nonce);
+    let nonce = nonces.get(state);
+    if (!nonce) {
+      nonce = randomBytes(NONCE_BYTES).toString("base64url");
+      nonces.set(state, nonce);
+    }
     return nonce;
   };
   return {
     /** This browser's seed (from its cookie, when we signed it), or null. */
     seed: seedOf,
     /** Gives this browser a new seed (on log-out): forms and creation keys of the old one end. */
-    rotate(state: RequestState): void {
-      newSeed(state);
-    },
+    rotate: newSeed,
     /** The token to put in a form's hidden `csrf_token` field (sets the seed cookie if needed). */
     token(request: HttpRequest, state: RequestState): string {
       const seed = seedOf(request, state) ?? newSeed(state);

@@ -68,18 +68,22 @@ function guardDecorator(guard: Guard): GuardDecorator {
     };
 }
 
-/** True when a decorator was applied bare (`@allowGuestUser`) rather than called first. */
-function isBareUse(
-  args: readonly unknown[],
-): args is [GuardableMethod, ClassMethodDecoratorContext] {
+/** A decorator's arguments: the method and its context when used bare, else its options. */
+type DecoratorArgs<Options> = [Options?] | [GuardableMethod, ClassMethodDecoratorContext];
+
+/** The decorator of the guard `make` builds or, used bare (`@allowGuestUser`), the guarded method. */
+function decorate<Options>(make: (options?: Options) => Guard, args: DecoratorArgs<Options>) {
+  return isBare(args) ? guardDecorator(make())(...args) : guardDecorator(make(args[0]));
+}
+
+function isBare(args: readonly unknown[]): args is [GuardableMethod, ClassMethodDecoratorContext] {
   return typeof args[0] === "function";
 }
 
 /**
- * The reference's `@allow_guest_user` for a controller method: an anonymous visitor gets a
- * guest created and logged in, then the method runs (for the anonymous visitor when guests
- * are disabled or the User-Agent is a blocked crawler). The response carries the state's
- * cookies. Use it bare or called: `@allowGuestUser` or `@allowGuestUser()`.
+ * The reference's `@allow_guest_user` for a controller method: the guard
+ * {@link guards.allowGuestUser}, then the method; the response carries the state's cookies.
+ * Use it bare or called: `@allowGuestUser` or `@allowGuestUser()`.
  *
  * @example
  * ```ts
@@ -98,15 +102,13 @@ export function allowGuestUser<This, Method extends GuardableMethod<This>>(
   method: Method,
   context: ClassMethodDecoratorContext<This, Method>,
 ): GuardedMethod<This>;
-export function allowGuestUser(...args: [] | [GuardableMethod, ClassMethodDecoratorContext]) {
-  const decorate = guardDecorator(guards.allowGuestUser());
-  return isBareUse(args) ? decorate(...args) : decorate;
+export function allowGuestUser(...args: DecoratorArgs<never>) {
+  return decorate(guards.allowGuestUser, args);
 }
 
 /**
- * The reference's `@guest_user_required`: only guests run the method. Anonymous visitors are
- * redirected (302) to `anonymousUrl` (default: the `requiredAnonUrl` setting), registered
- * users to `registeredUrl` (default: the `requiredUserUrl` setting), without `next`.
+ * The reference's `@guest_user_required`: only guests run the method; the others are
+ * redirected as {@link guards.guestUserRequired} says. Use it bare or called.
  *
  * @default options `{}` (the settings' URLs)
  * @example
@@ -124,18 +126,14 @@ export function guestUserRequired<This, Method extends GuardableMethod<This>>(
   method: Method,
   context: ClassMethodDecoratorContext<This, Method>,
 ): GuardedMethod<This>;
-export function guestUserRequired(
-  ...args: [GuestUserRequiredOptions?] | [GuardableMethod, ClassMethodDecoratorContext]
-) {
-  if (isBareUse(args)) return guardDecorator(guards.guestUserRequired())(...args);
-  return guardDecorator(guards.guestUserRequired(args[0]));
+export function guestUserRequired(...args: DecoratorArgs<GuestUserRequiredOptions>) {
+  return decorate(guards.guestUserRequired, args);
 }
 
 /**
- * The reference's `@regular_user_required`: only registered users run the method. Anonymous
- * visitors are redirected (302) to `loginUrl` (default: the `loginUrl` setting), guests to
- * `convertUrl` (default: the `convertUrl` setting), with `?next=<this page>` named by
- * `redirectFieldName` (default `"next"`).
+ * The reference's `@regular_user_required`: only registered users run the method; the others
+ * are redirected with `?next=<this page>` as {@link guards.regularUserRequired} says. Use it
+ * bare or called.
  *
  * @default options `{}` (the settings' URLs, `redirectFieldName: "next"`)
  * @example
@@ -154,19 +152,15 @@ export function regularUserRequired<This, Method extends GuardableMethod<This>>(
   method: Method,
   context: ClassMethodDecoratorContext<This, Method>,
 ): GuardedMethod<This>;
-export function regularUserRequired(
-  ...args: [RegularUserRequiredOptions?] | [GuardableMethod, ClassMethodDecoratorContext]
-) {
-  if (isBareUse(args)) return guardDecorator(guards.regularUserRequired())(...args);
-  return guardDecorator(guards.regularUserRequired(args[0]));
+export function regularUserRequired(...args: DecoratorArgs<RegularUserRequiredOptions>) {
+  return decorate(guards.regularUserRequired, args);
 }
 
 /**
  * Terms of service for a controller method (the reference's django-tos integration): a
- * registered user who has not accepted the CURRENT `terms.version` is redirected (302) to
- * `acceptUrl` (default `"/accounts/terms/"`) with `?next=<this page>`; guests and anonymous
- * visitors run the method (stack `@regularUserRequired` to require a login); without the
- * `terms` option everyone does. Use it bare or called.
+ * registered user who has not accepted the CURRENT `terms.version` is redirected as
+ * {@link guards.termsRequired} says; stack `@regularUserRequired` to require a login. Use it
+ * bare or called.
  *
  * @default options `{}` (`acceptUrl: "/accounts/terms/"`, `redirectFieldName: "next"`)
  * @example
@@ -185,9 +179,6 @@ export function termsRequired<This, Method extends GuardableMethod<This>>(
   method: Method,
   context: ClassMethodDecoratorContext<This, Method>,
 ): GuardedMethod<This>;
-export function termsRequired(
-  ...args: [TermsRequiredOptions?] | [GuardableMethod, ClassMethodDecoratorContext]
-) {
-  if (isBareUse(args)) return guardDecorator(guards.termsRequired())(...args);
-  return guardDecorator(guards.termsRequired(args[0]));
+export function termsRequired(...args: DecoratorArgs<TermsRequiredOptions>) {
+  return decorate(guards.termsRequired, args);
 }

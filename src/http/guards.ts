@@ -39,6 +39,10 @@ const USERS_ONLY = optionBag({
   redirectFieldName,
 } satisfies EntriesOf<RegularUserRequiredOptions>);
 
+/** `to` with `?<field>=<this page>`, so the visitor comes back here afterwards. */
+const backTo = (request: HttpRequest, to: string, field: string) =>
+  withNext(to, field, nextValue(new URL(request.url), to));
+
 /**
  * A guard's verdict: `null` lets the handler run; a string is the Location of a 302.
  * Guards may change `state` (allowGuestUser logs a new guest in).
@@ -103,16 +107,8 @@ export function regularUserRequired(options: RegularUserRequiredOptions = {}): G
     const to = state.user
       ? (given.convertUrl ?? settings.convertUrl)
       : (given.loginUrl ?? settings.loginUrl);
-    return withNext(to, given.redirectFieldName, nextValue(new URL(request.url), to));
+    return backTo(request, to, given.redirectFieldName);
   };
-}
-
-/** A 302 response to `location`, carrying (and consuming) the state's pending cookies. */
-export function redirectResponse(location: string, state: RequestState): Response {
-  const headers = new Headers({ location });
-  for (const cookie of state.setCookies) headers.append("set-cookie", cookie);
-  state.setCookies.length = 0;
-  return new Response(null, { status: 302, headers });
 }
 
 /** Options of {@link loginRequired}. */
@@ -142,12 +138,9 @@ export function loginRequired(options: LoginRequiredOptions = {}): Guard {
   return async (http, request, state) => {
     if (state.user) return null;
     const to = loginUrl ?? http.guestUsers.settings.loginUrl;
-    return withNext(to, redirectFieldName, nextValue(new URL(request.url), to));
+    return backTo(request, to, redirectFieldName);
   };
 }
-
-/** Where the accept page of the terms of service is mounted unless `termsPath` says otherwise. */
-export const DEFAULT_TERMS_PATH = "/accounts/terms/";
 
 /** Options of {@link termsRequired}. */
 export interface TermsRequiredOptions {
@@ -158,15 +151,12 @@ export interface TermsRequiredOptions {
    * @example acceptUrl: "/legal/accept/"
    */
   readonly acceptUrl?: string;
-  /**
-   * The query parameter carrying the way back.
-   * @default "next"
-   */
+  /** The query parameter carrying the way back. @default "next" */
   readonly redirectFieldName?: string;
 }
 
 const TERMS = optionBag({
-  acceptUrl: v.optional(destination, DEFAULT_TERMS_PATH),
+  acceptUrl: v.optional(destination, "/accounts/terms/"),
   redirectFieldName,
 } satisfies EntriesOf<TermsRequiredOptions>);
 
@@ -192,9 +182,8 @@ export function termsRequired(options: TermsRequiredOptions = {}): Guard {
   return async (http, request, state) => {
     const { guestUsers } = http;
     if (!guestUsers.settings.terms || !state.user || state.isGuest) return null;
-    const url = new URL(request.url);
-    if (url.pathname === acceptPath) return null;
+    if (new URL(request.url).pathname === acceptPath) return null;
     if (await guestUsers.hasAcceptedTerms(state.user)) return null;
-    return withNext(acceptUrl, redirectFieldName, nextValue(url, acceptUrl));
+    return backTo(request, acceptUrl, redirectFieldName);
   };
 }

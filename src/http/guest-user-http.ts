@@ -93,8 +93,8 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       sameSite: "Lax",
       secure: state.secure,
       path: cookie.path,
-      ...(cookie.domain ? { domain: cookie.domain } : {}),
-      ...(maxAge === undefined ? {} : { maxAge }),
+      domain: cookie.domain ?? undefined,
+      maxAge,
     });
   const sessionCookie = (state: RequestState, session: Session) =>
     cookieFor(
@@ -105,7 +105,6 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     );
   const csrf = csrfProtection(secret, `${cookie.name}${CSRF_COOKIE_SUFFIX}`, cookieFor);
   const gate = guestAdmission(guestUsers, csrf.verify);
-  const admitGuest = gate.admit;
 
   /** `expiresAt`: the guest's deadline (see {@link RequestState.expiresAt}); null otherwise. */
   const setUser = (state: RequestState, user: User, session: Session, expiresAt: number | null) => {
@@ -143,7 +142,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
 
   const ensureGuest = async (request: HttpRequest, state: RequestState) => {
     if (state.user) return state.user;
-    return admitted(request, state, await admitGuest(request, state));
+    return admitted(request, state, await gate.admit(request, state));
   };
 
   /** Runs a database call; its success ends an outage the monitor saw (one log line). */
@@ -158,7 +157,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
 
   const http: GuestUserHttp = {
     guestUsers,
-    admitGuest,
+    admitGuest: gate.admit,
     ensureGuest,
 
     async resolve(request) {

@@ -1,5 +1,4 @@
 import type { Guard } from "./guards.ts";
-import { redirectResponse } from "./guards.ts";
 import type { GuestUserHttp } from "./guest-user-http.ts";
 import type { HttpRequest, RequestState } from "./request.ts";
 
@@ -63,7 +62,8 @@ export async function applyGuards(
 ): Promise<Response | null> {
   for (const guard of guards) {
     const location = await guard(context.http, request, context.state);
-    if (location !== null) return redirectResponse(location, context.state);
+    if (location === null) continue;
+    return withCookies(new Response(null, { status: 302, headers: { location } }), context.state);
   }
   return null;
 }

@@ -20,22 +20,29 @@ import type { View } from "./view.ts";
 export type ViewConstructor<T extends View = View> = abstract new (...args: any[]) => T;
 
 /**
- * Runs a guard: its redirect answers (carrying, once, the state's pending cookies), else `next`.
+ * A mixin class's dispatch through the guard `make` builds from the view's attributes: its
+ * redirect answers (carrying, once, the state's pending cookies), else `next`. The guard is
+ * built (its options parsed) again only when the attributes differ from the last request's.
  */
-async function guardedDispatch(
-  guard: Guard,
-  request: Request,
-  context: HandlerContext,
-  next: () => Promise<Response>,
-): Promise<Response> {
-  return (await applyGuards([guard], request, context)) ?? next();
+function guardedDispatch<Options extends object>(make: (options: Options) => Guard) {
+  let built: { readonly values: unknown[]; readonly guard: Guard } | undefined;
+  return async (
+    options: Options,
+    request: Request,
+    context: HandlerContext,
+    next: () => Promise<Response>,
+  ): Promise<Response> => {
+    const values = Object.values(options);
+    if (!built || values.some((value, i) => !Object.is(value, built?.values[i]))) {
+      built = { values, guard: make(options) };
+    }
+    return (await applyGuards([built.guard], request, context)) ?? next();
+  };
 }
 
 /**
- * The reference's `AllowGuestUserMixin`: an anonymous visitor gets a guest user created and
- * logged in (its session cookie goes out with the response), then the view runs. Guests and
- * registered users pass untouched; with guests disabled or a blocked crawler User-Agent the
- * view runs for the anonymous visitor. No attributes to set.
+ * The reference's `AllowGuestUserMixin`: the guard {@link allowGuestUser}, then the view (the
+ * new guest's session cookie goes out with the response). No attributes to set.
  *
  * @example
  * ```ts
@@ -48,22 +55,20 @@ async function guardedDispatch(
  * ```
  */
 export function AllowGuestUserMixin<TBase extends ViewConstructor>(Base: TBase) {
+  const guarded = guardedDispatch(allowGuestUser);
   abstract class AllowGuestUser extends Base {
     /** Creates a guest for an anonymous visitor, then dispatches as usual. */
     override async dispatch(request: Request, context: HandlerContext): Promise<Response> {
-      return guardedDispatch(allowGuestUser(), request, context, () =>
-        super.dispatch(request, context),
-      );
+      return guarded({}, request, context, () => super.dispatch(request, context));
     }
   }
   return AllowGuestUser;
 }
 
 /**
- * The reference's `GuestUserRequiredMixin`: only guests see the view. Anonymous visitors are
- * redirected (302) to `anonymousUrl`, registered users to `registeredUrl`, both
- * WITHOUT a `next` parameter (a registered user never becomes a guest again). The attributes
- * are read at request time, so plain field initializers of the subclass count.
+ * The reference's `GuestUserRequiredMixin`: only guests see the view; the others are
+ * redirected as {@link guestUserRequired} says. The attributes are read at request time, so
+ * plain field initializers of the subclass count.
  *
  * @example
  * ```ts
@@ -75,6 +80,7 @@ export function AllowGuestUserMixin<TBase extends ViewConstructor>(Base: TBase) 
  * ```
  */
 export function GuestUserRequiredMixin<TBase extends ViewConstructor>(Base: TBase) {
+  const guarded = guardedDispatch(guestUserRequired);
   abstract class GuestUserRequired extends Base {
     /**
      * Redirect target for anonymous users.
@@ -89,22 +95,18 @@ export function GuestUserRequiredMixin<TBase extends ViewConstructor>(Base: TBas
 
     /** Redirects anyone but a guest, else dispatches as usual. */
     override async dispatch(request: Request, context: HandlerContext): Promise<Response> {
-      const guard = guestUserRequired({
-        anonymousUrl: this.anonymousUrl,
-        registeredUrl: this.registeredUrl,
-      });
-      return guardedDispatch(guard, request, context, () => super.dispatch(request, context));
+      const { anonymousUrl, registeredUrl } = this;
+      const options = { anonymousUrl, registeredUrl };
+      return guarded(options, request, context, () => super.dispatch(request, context));
     }
   }
   return GuestUserRequired;
 }
 
 /**
- * The reference's `RegularUserRequiredMixin`: only registered users see the view. Anonymous
- * visitors are redirected (302) to `loginUrl`, guests to `convertUrl`, each with
- * `?next=<this page>` (named by `redirectFieldName`) to come back afterwards; a target
- * with its own query keeps it (`/convert/?from=x&next=/page/`). The attributes are read at
- * request time.
+ * The reference's `RegularUserRequiredMixin`: only registered users see the view; the others
+ * are redirected with `?next=<this page>` as {@link regularUserRequired} says (a target with
+ * its own query keeps it). The attributes are read at request time.
  *
  * @example
  * ```ts
@@ -117,6 +119,7 @@ export function GuestUserRequiredMixin<TBase extends ViewConstructor>(Base: TBas
  * ```
  */
 export function RegularUserRequiredMixin<TBase extends ViewConstructor>(Base: TBase) {
+  const guarded = guardedDispatch(regularUserRequired);
   abstract class RegularUserRequired extends Base {
     /**
      * Redirect target for anonymous users.
@@ -136,23 +139,18 @@ export function RegularUserRequiredMixin<TBase extends ViewConstructor>(Base: TB
 
     /** Redirects anyone but a registered user, else dispatches as usual. */
     override async dispatch(request: Request, context: HandlerContext): Promise<Response> {
-      const guard = regularUserRequired({
-        loginUrl: this.loginUrl,
-        convertUrl: this.convertUrl,
-        redirectFieldName: this.redirectFieldName,
-      });
-      return guardedDispatch(guard, request, context, () => super.dispatch(request, context));
+      const { loginUrl, convertUrl, redirectFieldName } = this;
+      const options = { loginUrl, convertUrl, redirectFieldName };
+      return guarded(options, request, context, () => super.dispatch(request, context));
     }
   }
   return RegularUserRequired;
 }
 
 /**
- * Terms of service as a mixin (the reference's django-tos integration): a registered user who
- * has not accepted the CURRENT `terms.version` is redirected (302) to `termsAcceptUrl` with
- * `?next=<this page>` (named by `redirectFieldName`). Guests and anonymous visitors pass
- * (stack it on {@link RegularUserRequiredMixin} to require a login too); without the `terms`
- * option everyone passes. The attributes are read at request time.
+ * Terms of service as a mixin: the guard {@link termsRequired} with `termsAcceptUrl` (stack it
+ * on {@link RegularUserRequiredMixin} to require a login too). The attributes are read at
+ * request time.
  *
  * @example
  * ```ts
@@ -163,6 +161,7 @@ export function RegularUserRequiredMixin<TBase extends ViewConstructor>(Base: TB
  * ```
  */
 export function TermsRequiredMixin<TBase extends ViewConstructor>(Base: TBase) {
+  const guarded = guardedDispatch(termsRequired);
   abstract class TermsRequired extends Base {
     /**
      * The accept page (keep it in step with `accountViews`' `termsPath`).
@@ -177,11 +176,8 @@ export function TermsRequiredMixin<TBase extends ViewConstructor>(Base: TBase) {
 
     /** Redirects a registered user who has not accepted the terms, else dispatches as usual. */
     override async dispatch(request: Request, context: HandlerContext): Promise<Response> {
-      const guard = termsRequired({
-        acceptUrl: this.termsAcceptUrl,
-        redirectFieldName: this.redirectFieldName,
-      });
-      return guardedDispatch(guard, request, context, () => super.dispatch(request, context));
+      const options = { acceptUrl: this.termsAcceptUrl, redirectFieldName: this.redirectFieldName };
+      return guarded(options, request, context, () => super.dispatch(request, context));
     }
   }
   return TermsRequired;

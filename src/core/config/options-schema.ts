@@ -22,11 +22,11 @@ import type { DatabaseSource } from "../../store/connect.ts";
 import { TABLE_OPTIONS } from "../../store/tables.ts";
 import type { UserStore } from "../../store/user-store.ts";
 import type { Logger } from "../model/events.ts";
-import { userCreationForm } from "../model/forms/index.ts";
+import { userCreationForm } from "../model/forms/user-creation-form.ts";
 import { DEFAULT_SCRYPT, SCRYPT_PARAMS } from "../model/passwords.ts";
 import type { ConvertForm } from "../model/types.ts";
 import { DEFAULT_BLOCKED_USER_AGENTS } from "../model/user-agents.ts";
-import type { NameGeneratorSetting } from "../model/usernames/index.ts";
+import type { NameGeneratorSetting } from "../model/usernames/resolve.ts";
 import { CLEANUP_SCHEDULE_OPTIONS } from "./cleanup-schedule-options.ts";
 import {
   type BeforeDeleteEvent,

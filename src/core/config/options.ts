@@ -8,7 +8,7 @@ import type { UserStore } from "../../store/user-store.ts";
 import type { Logger } from "../model/events.ts";
 import type { ScryptParams } from "../model/passwords.ts";
 import type { ConvertForm } from "../model/types.ts";
-import type { NameGeneratorSetting } from "../model/usernames/index.ts";
+import type { NameGeneratorSetting } from "../model/usernames/resolve.ts";
 import type { CleanupScheduleOptions } from "./cleanup-schedule-options.ts";
 import type { RetentionOptions } from "./retention-options.ts";
 import type { SessionCacheOptions } from "./session-cache-options.ts";

@@ -27,9 +27,7 @@ export interface Settings {
   readonly generateName: NameGenerator;
   readonly maxAge: number;
   readonly expireBy: "createdAt" | "lastSeenAt";
-  /** The retention rules; `retention.maxAge` is `maxAge`. */
   readonly retention: Retention;
-  /** The checked `cleanup` option; null when no schedule. */
   readonly cleanup: CleanupSchedule | null;
   readonly convertForm: ConvertForm<unknown>;
   /** The `reservedUsernames`, as keys (NFKC, lower case): compare with `usernameKey()`. */
@@ -44,7 +42,6 @@ export interface Settings {
   readonly blockedUserAgents: readonly (string | RegExp)[];
   readonly detectBots: boolean;
   readonly session: Required<SessionOptions>;
-  /** The checked `sessionCache` option; null when off. */
   readonly sessionCache: ResolvedSessionCache | null;
   readonly passwordHashing: ScryptParams;
   readonly tables: Tables;
@@ -58,13 +55,10 @@ export interface Settings {
     | null;
   readonly loginLimit: RateLimit | null;
   readonly limitStore: LimitStore;
-  /** The `ipv6Subnet` option: the prefix length IPv6 clients count by in rate limits. */
   readonly ipv6Subnet: number;
   readonly terms: TermsOptions | null;
   readonly beforeDelete: ((event: BeforeDeleteEvent) => void | Promise<void>) | null;
-  /** The recorder of the `metrics` option (no-ops when off). */
   readonly metrics: GuestUserMetrics;
-  /** The `preparedStatements` option. */
   readonly preparedStatements: boolean;
   readonly cookie: {
     readonly name: string;

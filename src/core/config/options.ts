@@ -155,9 +155,8 @@ export interface GuestUsersOptions extends TableOptions {
   /** The session cookie. */
   readonly cookie?: CookieOptions;
   /**
-   * At most `max` guests per client address (an IPv6 client by its `ipv6Subnet` network)
-   * every `windowSeconds` (in memory, per process):
-   * past it, `allowGuestUser` serves the visitor anonymously, as for a blocked crawler. Stops
+   * At most `max` guests per client address (see `ipv6Subnet`) every `windowSeconds`: past it,
+   * `allowGuestUser` serves the visitor anonymously, as for a blocked crawler. Stops
    * cookie-dropping clients and unlisted crawlers from creating guests without bound.
    * @default null (no limit)
    * @example { max: 60, windowSeconds: 3600 }

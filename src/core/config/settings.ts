@@ -27,7 +27,9 @@ export interface Settings {
   readonly generateName: NameGenerator;
   readonly maxAge: number;
   readonly expireBy: "createdAt" | "lastSeenAt";
+  /** The retention rules; `retention.maxAge` is `maxAge`. */
   readonly retention: Retention;
+  /** The checked `cleanup` option; null when no schedule. */
   readonly cleanup: CleanupSchedule | null;
   readonly convertForm: ConvertForm<unknown>;
   /** The `reservedUsernames`, as keys (NFKC, lower case): compare with `usernameKey()`. */
@@ -42,6 +44,7 @@ export interface Settings {
   readonly blockedUserAgents: readonly (string | RegExp)[];
   readonly detectBots: boolean;
   readonly session: Required<SessionOptions>;
+  /** The checked `sessionCache` option; null when off. */
   readonly sessionCache: ResolvedSessionCache | null;
   readonly passwordHashing: ScryptParams;
   readonly tables: Tables;
@@ -55,10 +58,13 @@ export interface Settings {
     | null;
   readonly loginLimit: RateLimit | null;
   readonly limitStore: LimitStore;
+  /** The `ipv6Subnet` option: the prefix length IPv6 clients count by in rate limits. */
   readonly ipv6Subnet: number;
   readonly terms: TermsOptions | null;
   readonly beforeDelete: ((event: BeforeDeleteEvent) => void | Promise<void>) | null;
+  /** The recorder of the `metrics` option (no-ops when off). */
   readonly metrics: GuestUserMetrics;
+  /** The `preparedStatements` option. */
   readonly preparedStatements: boolean;
   readonly cookie: {
     readonly name: string;
@@ -69,10 +75,8 @@ export interface Settings {
 }
 
 /**
- * Checks the options and fills in the defaults. Throws {@link InvalidConfigError} naming the
- * first bad option, so a misconfigured app fails at start-up, not on a visitor's request. An
- * unknown key, at any level (`databse`, `session.maxAgee`), is a bad option too, reported
- * before any other: the error names the closest known key.
+ * Checks the options as {@link parseOptions} does (`INVALID_CONFIG` for the first unknown key
+ * or bad value), so a misconfigured app fails at start-up, and fills in the defaults.
  *
  * @example
  * ```ts

@@ -23,20 +23,21 @@ export type {
   CleanupSchedule,
   CleanupScheduleOptions,
 } from "./core/config/cleanup-schedule-options.ts";
-export type { BeforeDeleteEvent, CookieOptions } from "./core/config/options.ts";
+export type {
+  BeforeDeleteEvent,
+  CookieOptions,
+  GuestCreationContext,
+  GuestUsersOptions,
+  SessionOptions,
+  TermsOptions,
+} from "./core/config/options.ts";
 export type { KeepIf, Retention, RetentionOptions } from "./core/config/retention-options.ts";
 export type {
   ResolvedSessionCache,
   SessionCacheInvalidation,
   SessionCacheOptions,
 } from "./core/config/session-cache-options.ts";
-export type {
-  GuestCreationContext,
-  GuestUsersOptions,
-  SessionOptions,
-  Settings,
-  TermsOptions,
-} from "./core/config/settings.ts";
+export type { Settings } from "./core/config/settings.ts";
 export { createGuestUsers, type GuestUsers } from "./core/guest-users.ts";
 export type { GuestUserEvents, Listener, Logger } from "./core/model/events.ts";
 export type { ScryptParams } from "./core/model/passwords.ts";
@@ -51,12 +52,8 @@ export type {
   UserRef,
 } from "./core/model/types.ts";
 export { DEFAULT_BLOCKED_USER_AGENTS } from "./core/model/user-agents.ts";
-export type {
-  NameGenerator,
-  NameGeneratorContext,
-  NameGeneratorName,
-  NameGeneratorSetting,
-} from "./core/model/usernames/index.ts";
+export type { NameGenerator, NameGeneratorContext } from "./core/model/usernames/name-generator.ts";
+export type { NameGeneratorName, NameGeneratorSetting } from "./core/model/usernames/resolve.ts";
 export type {
   AdminGuest,
   DeleteGuestsOptions,

@@ -1,7 +1,8 @@
 import { openDatabase } from "../store/connect.ts";
 import type { Db, DialectName } from "../store/dialect.ts";
 import { type MigrateResult, migrateDown, migrateToLatest } from "../store/migrate.ts";
-import { type GuestUsersOptions, resolveSettings, type Settings } from "./config/settings.ts";
+import type { GuestUsersOptions } from "./config/options.ts";
+import { resolveSettings, type Settings } from "./config/settings.ts";
 import type { GuestUserEvents, Listener } from "./model/events.ts";
 import { accountManager } from "./operations/accounts.ts";
 import { adminManager } from "./operations/admin.ts";

@@ -14,9 +14,9 @@ import {
   commonPasswordValidator,
   minimumLengthValidator,
   userAttributeSimilarityValidator,
-  userCreationForm,
-} from "../../src/core/model/forms/index.ts";
-import { numberedNameGenerator } from "../../src/core/model/usernames/index.ts";
+} from "../../src/core/model/forms/password-validators.ts";
+import { userCreationForm } from "../../src/core/model/forms/user-creation-form.ts";
+import { numberedNameGenerator } from "../../src/core/model/usernames/numbered.ts";
 import { InvalidConfigError } from "../../src/shared/errors.ts";
 import { mysqlDatabase, preparedStatementMysqlPool } from "../../src/store/dialects/mysql.ts";
 import { postgresDatabase, preparedStatementPool } from "../../src/store/dialects/postgres.ts";

@@ -11,7 +11,7 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import type { GuestUsersOptions, SessionOptions } from "../../src/core/config/options.ts";
 import { createGuestUsers } from "../../src/core/guest-users.ts";
-import { userCreationForm } from "../../src/core/model/forms/index.ts";
+import { userCreationForm } from "../../src/core/model/forms/user-creation-form.ts";
 import { memoryLimitStore } from "../../src/limits/memory.ts";
 import { redisLimitStore } from "../../src/limits/redis.ts";
 import { closest } from "../../src/shared/closest.ts";

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { isCommonPassword, loadCommonPasswords } from "../../src/core/model/forms/index.ts";
+import {
+  isCommonPassword,
+  loadCommonPasswords,
+} from "../../src/core/model/forms/common-passwords.ts";
 
 describe("the bundled common-password list", () => {
   it("holds 20,000 distinct lower-case, trimmed entries", () => {

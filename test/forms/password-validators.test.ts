@@ -7,7 +7,7 @@ import {
   type PasswordValidator,
   userAttributeSimilarityValidator,
   validatePassword,
-} from "../../src/core/model/forms/index.ts";
+} from "../../src/core/model/forms/password-validators.ts";
 import { InvalidConfigError } from "../../src/shared/errors.ts";
 
 const STRONG = "v7#Lq9!zTf2m";

@@ -5,7 +5,7 @@ import {
   assertValid,
   issuesToFieldErrors,
   validateInput,
-} from "../../src/core/model/forms/index.ts";
+} from "../../src/core/model/forms/standard-schema.ts";
 import { InvalidConfigError, ValidationError } from "../../src/shared/errors.ts";
 
 const signup = z.object({

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { minimumLengthValidator } from "../../src/core/model/forms/password-validators.ts";
+import { validateInput } from "../../src/core/model/forms/standard-schema.ts";
 import {
   MAX_FIELD_LENGTH,
-  minimumLengthValidator,
   type UserCreationData,
   userCreationForm,
-  validateInput,
-} from "../../src/core/model/forms/index.ts";
+} from "../../src/core/model/forms/user-creation-form.ts";
 import type { ConvertForm } from "../../src/core/model/types.ts";
 import { InvalidConfigError } from "../../src/shared/errors.ts";
 

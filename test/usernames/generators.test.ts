@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { friendlyNameGenerator } from "../../src/core/model/usernames/friendly.ts";
 import {
   attemptOf,
   cutToMaxLength,
-  digitsForAttempt,
-  friendlyNameGenerator,
   type NameGenerator,
+} from "../../src/core/model/usernames/name-generator.ts";
+import {
+  digitsForAttempt,
   numberedNameGenerator,
-  resolveNameGenerator,
-  uuidNameGenerator,
-} from "../../src/core/model/usernames/index.ts";
+} from "../../src/core/model/usernames/numbered.ts";
+import { resolveNameGenerator } from "../../src/core/model/usernames/resolve.ts";
+import { uuidNameGenerator } from "../../src/core/model/usernames/uuid.ts";
 import { InvalidConfigError } from "../../src/shared/errors.ts";
 
 function many(generate: NameGenerator, count: number, maxLength = 150): string[] {

@@ -45,11 +45,6 @@ export interface CleanupScheduleOptions {
   readonly onRun?: ((result: DeleteExpiredResult) => void) | null;
 }
 
-/** The shortest interval accepted: more often would mostly take and drop the lock. */
-export const MINIMUM_CLEANUP_INTERVAL_MS = 60_000;
-/** The longest: 7 days (and a timer's 32-bit limit, ~24.8 days, stays far). Beyond, use cron. */
-export const MAXIMUM_CLEANUP_INTERVAL_MS = 7 * 86_400_000;
-
 const UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
@@ -70,9 +65,13 @@ export function parseInterval(value: unknown): number | null {
   return ms > 0 ? ms : null;
 }
 
+/**
+ * From 1 minute (more often would mostly take and drop the lock) to 7 days (a timer's 32-bit
+ * limit, ~24.8 days, stays far; beyond, use cron).
+ */
 const isInterval = (value: unknown) => {
   const ms = parseInterval(value);
-  return ms !== null && ms >= MINIMUM_CLEANUP_INTERVAL_MS && ms <= MAXIMUM_CLEANUP_INTERVAL_MS;
+  return ms !== null && ms >= 60_000 && ms <= 7 * 86_400_000;
 };
 
 /**

@@ -1,7 +1,6 @@
 import * as v from "valibot";
 import { DEFAULT_IPV6_SUBNET } from "../../limits/address-key.ts";
-import type { LimitStore, RateLimit } from "../../limits/types.ts";
-import type { MetricsMeter } from "../../metrics/types.ts";
+import type { LimitStore } from "../../limits/types.ts";
 import { accepted, describe, type EntriesOf, optionBag } from "../../shared/option-schema.ts";
 import {
   aFunction,
@@ -18,25 +17,13 @@ import {
   url,
   withMethods,
 } from "../../shared/option-values.ts";
-import type { DatabaseSource } from "../../store/connect.ts";
 import { TABLE_OPTIONS } from "../../store/tables.ts";
-import type { UserStore } from "../../store/user-store.ts";
-import type { Logger } from "../model/events.ts";
-import { userCreationForm } from "../model/forms/index.ts";
+import { userCreationForm } from "../model/forms/user-creation-form.ts";
 import { DEFAULT_SCRYPT, SCRYPT_PARAMS } from "../model/passwords.ts";
-import type { ConvertForm } from "../model/types.ts";
 import { DEFAULT_BLOCKED_USER_AGENTS } from "../model/user-agents.ts";
-import type { NameGeneratorSetting } from "../model/usernames/index.ts";
+import { NAME_GENERATOR_SETTING } from "../model/usernames/resolve.ts";
 import { CLEANUP_SCHEDULE_OPTIONS } from "./cleanup-schedule-options.ts";
-import {
-  type BeforeDeleteEvent,
-  type CookieOptions,
-  type GuestCreationContext,
-  type GuestUsersOptions,
-  type SessionOptions,
-  type TermsOptions,
-  TWO_WEEKS,
-} from "./options.ts";
+import { type GuestUsersOptions, TWO_WEEKS } from "./options.ts";
 import { DEFAULT_RESERVED_USERNAMES, RESERVED_USERNAMES } from "./reserved-usernames.ts";
 import { RETENTION_OPTIONS } from "./retention-options.ts";
 import { SESSION_CACHE_OPTIONS } from "./session-cache-options.ts";
@@ -47,12 +34,15 @@ import { SESSION_CACHE_OPTIONS } from "./session-cache-options.ts";
  * limit store, a meter, a form) are checked by kind at most, never looked into.
  */
 
+/** The type of option `K`, as options.ts writes it (null and absence aside). */
+type Option<K extends keyof GuestUsersOptions> = NonNullable<GuestUsersOptions[K]>;
+
 /** {@link SessionOptions}: a `refreshInterval` given must be below `maxAge` (its default need not). */
 const SESSION_OPTIONS = v.pipe(
   optionBag({
     maxAge: v.optional(seconds, TWO_WEEKS),
     refreshInterval: v.optional(seconds),
-  } satisfies EntriesOf<SessionOptions>),
+  } satisfies EntriesOf<Option<"session">>),
   v.forward(
     v.check(
       ({ maxAge, refreshInterval }) => refreshInterval === undefined || refreshInterval < maxAge,
@@ -82,19 +72,19 @@ const COOKIE_OPTIONS = optionBag({
   ),
   domain: orNull(matching(/^[a-z0-9.-]+$/i, "a host name")),
   path: v.optional(matching(/^\/[\w\-./~]*$/, 'a path starting with "/"'), "/"),
-} satisfies EntriesOf<CookieOptions>);
+} satisfies EntriesOf<Option<"cookie">>);
 
 /** {@link TermsOptions}. */
 const TERMS_OPTIONS = optionBag({
   version: matching(/^[\w.:-]{1,64}$/, 'up to 64 letters, digits or ".:-_"'),
   url,
-} satisfies EntriesOf<TermsOptions>);
+} satisfies EntriesOf<Option<"terms">>);
 
 /** A {@link RateLimit} (`guestCreationLimit`, `loginLimit`). */
 const RATE_LIMIT = optionBag({
   max: positiveInteger,
   windowSeconds: seconds,
-} satisfies EntriesOf<RateLimit>);
+} satisfies EntriesOf<Option<"loginLimit">>);
 
 const compiles = (pattern: string | RegExp) => {
   try {
@@ -107,7 +97,7 @@ const compiles = (pattern: string | RegExp) => {
 
 /** `blockedUserAgents`: strings (regular expressions) and RegExps. */
 const BLOCKED_USER_AGENTS = v.pipe(
-  accepted<readonly (string | RegExp)[]>(
+  accepted<Option<"blockedUserAgents">>(
     (value) =>
       Array.isArray(value) &&
       value.every((pattern) => typeof pattern === "string" || pattern instanceof RegExp),
@@ -121,7 +111,7 @@ const BLOCKED_USER_AGENTS = v.pipe(
 );
 
 const isForm = (value: unknown) => {
-  const form = value as Partial<ConvertForm> | null;
+  const form = value as Partial<Option<"convertForm">> | null;
   return (
     typeof form?.schema?.["~standard"]?.validate === "function" &&
     typeof form.getCredentials === "function"
@@ -134,16 +124,9 @@ const isForm = (value: unknown) => {
  */
 export const GUEST_USERS_OPTIONS = v.pipe(
   optionBag({
-    database: v.optional(given<DatabaseSource>()),
+    database: v.optional(given<Option<"database">>()),
     enabled: v.optional(trueOrFalse, true),
-    nameGenerator: v.nullish(
-      accepted<NameGeneratorSetting>(
-        (value) =>
-          typeof value === "function" || ["uuid", "numbered", "friendly"].includes(value as string),
-        '"uuid", "numbered", "friendly" or a function',
-      ),
-      "uuid",
-    ),
+    nameGenerator: v.nullish(NAME_GENERATOR_SETTING, "uuid"),
     namePrefix: v.optional(
       matching(/^[\w.@+-]{0,100}$/, "letters, digits or @.+-_ (at most 100)"),
       "Guest",
@@ -154,12 +137,12 @@ export const GUEST_USERS_OPTIONS = v.pipe(
     retention: orNull(RETENTION_OPTIONS),
     cleanup: orNull(CLEANUP_SCHEDULE_OPTIONS),
     convertForm: v.optional(
-      accepted<ConvertForm<unknown>>(
+      accepted<Option<"convertForm">>(
         isForm,
         "{ schema: <a Standard Schema validator>, getCredentials(value) }",
         describeKind,
       ),
-      () => userCreationForm() as ConvertForm<unknown>,
+      () => userCreationForm() as Option<"convertForm">,
     ),
     reservedUsernames: v.optional(RESERVED_USERNAMES, DEFAULT_RESERVED_USERNAMES),
     convertPrefillUsername: v.optional(trueOrFalse, false),
@@ -174,9 +157,9 @@ export const GUEST_USERS_OPTIONS = v.pipe(
     session: v.nullish(SESSION_OPTIONS, {}),
     sessionCache: orNull(SESSION_CACHE_OPTIONS),
     passwordHashing: v.optional(SCRYPT_PARAMS, DEFAULT_SCRYPT),
-    userStore: v.optional(given<UserStore | ((defaults: UserStore) => UserStore)>()),
+    userStore: v.optional(given<Option<"userStore">>()),
     logger: v.optional(
-      withMethods<Logger>(["error", "warn"], "an object with error() and warn()"),
+      withMethods<Option<"logger">>(["error", "warn"], "an object with error() and warn()"),
       console,
     ),
     clock: v.optional(aFunction<() => number>("a function returning milliseconds"), () => Date.now),
@@ -191,9 +174,7 @@ export const GUEST_USERS_OPTIONS = v.pipe(
     guestCreationLimit: orNull(RATE_LIMIT),
     createGuests: v.optional(oneOf("onVisit", "onWrite"), "onVisit"),
     beforeGuestCreated: orNull(
-      aFunction<(context: GuestCreationContext) => boolean | Promise<boolean>>(
-        "a function returning true or false",
-      ),
+      aFunction<Option<"beforeGuestCreated">>("a function returning true or false"),
     ),
     loginLimit: v.optional(v.nullable(RATE_LIMIT), { max: 10, windowSeconds: 900 }),
     limitStore: v.optional(
@@ -204,8 +185,8 @@ export const GUEST_USERS_OPTIONS = v.pipe(
       DEFAULT_IPV6_SUBNET,
     ),
     terms: orNull(TERMS_OPTIONS),
-    beforeDelete: orNull(aFunction<(event: BeforeDeleteEvent) => void | Promise<void>>()),
-    metrics: v.optional(given<MetricsMeter | boolean>()),
+    beforeDelete: orNull(aFunction<Option<"beforeDelete">>()),
+    metrics: v.optional(given<Option<"metrics">>()),
     preparedStatements: v.optional(trueOrFalse, true),
     ...TABLE_OPTIONS.entries,
   } satisfies EntriesOf<GuestUsersOptions>),

@@ -8,7 +8,7 @@ import type { UserStore } from "../../store/user-store.ts";
 import type { Logger } from "../model/events.ts";
 import type { ScryptParams } from "../model/passwords.ts";
 import type { ConvertForm } from "../model/types.ts";
-import type { NameGeneratorSetting } from "../model/usernames/index.ts";
+import type { NameGeneratorSetting } from "../model/usernames/resolve.ts";
 import type { CleanupScheduleOptions } from "./cleanup-schedule-options.ts";
 import type { RetentionOptions } from "./retention-options.ts";
 import type { SessionCacheOptions } from "./session-cache-options.ts";
@@ -73,16 +73,13 @@ export interface GuestUsersOptions extends TableOptions {
    */
   readonly expireBy?: "createdAt" | "lastSeenAt";
   /**
-   * Retention rules: guests matching `keepIf` (an SQL predicate, say "owns a note") live
-   * `maxAgeIfKept` (or forever) instead of `maxAge`. See {@link RetentionOptions}.
+   * Who clean-up deletes, and when: see {@link RetentionOptions}.
    * @default null (every guest expires after `maxAge`, as in the reference)
    * @example retention: { keepIf: (userId) => sql`exists (select 1 from notes where notes.user_id = ${userId})` }
    */
   readonly retention?: RetentionOptions | null;
   /**
-   * Run the clean-up (`deleteExpired()`) on a schedule inside the app instead of from cron:
-   * each round, one server takes a database lock and runs it, the others skip that round.
-   * See {@link CleanupScheduleOptions}.
+   * Run the clean-up on a schedule inside the app: see {@link CleanupScheduleOptions}.
    * @default null (no schedule: run `guest-user delete-expired` from cron, or call deleteExpired())
    * @example cleanup: { every: "1h" }
    */
@@ -128,9 +125,7 @@ export interface GuestUsersOptions extends TableOptions {
   /** Sessions. */
   readonly session?: SessionOptions;
   /**
-   * Serve returning visitors' sessions from memory (no database round trip), every
-   * revocation pushed to every server (PostgreSQL LISTEN/NOTIFY or Redis pub/sub); see
-   * {@link SessionCacheOptions}.
+   * Serve returning visitors' sessions from memory: see {@link SessionCacheOptions}.
    * @default null (off: every request reads its session from the database)
    * @example sessionCache: { ttlMs: 30_000, redis: new Redis(process.env.REDIS_URL) }
    */
@@ -160,9 +155,8 @@ export interface GuestUsersOptions extends TableOptions {
   /** The session cookie. */
   readonly cookie?: CookieOptions;
   /**
-   * At most `max` guests per client address (an IPv6 client by its `ipv6Subnet` network)
-   * every `windowSeconds` (in memory, per process):
-   * past it, `allowGuestUser` serves the visitor anonymously, as for a blocked crawler. Stops
+   * At most `max` guests per client address (see `ipv6Subnet`) every `windowSeconds`: past it,
+   * `allowGuestUser` serves the visitor anonymously, as for a blocked crawler. Stops
    * cookie-dropping clients and unlisted crawlers from creating guests without bound.
    * @default null (no limit)
    * @example { max: 60, windowSeconds: 3600 }

@@ -4,10 +4,8 @@ import { accepted } from "../../shared/option-schema.ts";
 import { usernameKey } from "../../store/username-case.ts";
 
 /**
- * The names nobody gets by signing up, converting, or signing in with a social identity
- * (`reservedUsernames`): names that look like the site's own people or mailboxes.
- * Compared as usernames are (NFKC, without regard to case): `ADMIN` and `Ａｄｍｉｎ` are
- * reserved too. Extend it with `[...DEFAULT_RESERVED_USERNAMES, "billing"]`.
+ * The default of the `reservedUsernames` option (which says how they are compared): names
+ * that look like the site's own people or mailboxes.
  */
 export const DEFAULT_RESERVED_USERNAMES: readonly string[] = [
   "admin",

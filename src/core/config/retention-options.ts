@@ -25,8 +25,7 @@ export type { KeepIf } from "../../store/retention.ts";
  */
 export interface RetentionOptions {
   /**
-   * Seconds after which a guest is expired (the reference's `MAX_AGE`; the same as the
-   * top-level `maxAge` option, which it replaces: give one of the two).
+   * The top-level `maxAge` option (the reference's `MAX_AGE`), which it replaces: give one.
    * @default 1209600 (14 days)
    */
   readonly maxAge?: number;

@@ -2,6 +2,7 @@ import * as v from "valibot";
 import type { RedisPubSubClient } from "../../cache/redis-pubsub.ts";
 import { accepted, type EntriesOf, optionBag, type Same } from "../../shared/option-schema.ts";
 import {
+  isSeconds,
   matching,
   oneOf,
   orNull,
@@ -69,13 +70,7 @@ export interface SessionCacheOptions {
  */
 export const SESSION_CACHE_OPTIONS = v.pipe(
   optionBag({
-    ttlMs: v.nullish(
-      accepted<number>(
-        (value) => typeof value === "number" && Number.isFinite(value) && value > 0,
-        "a positive number of milliseconds",
-      ),
-      30_000,
-    ),
+    ttlMs: v.nullish(accepted<number>(isSeconds, "a positive number of milliseconds"), 30_000),
     max: v.nullish(positiveInteger, 10_000),
     invalidation: v.nullish(oneOf("auto", "postgres", "redis", "local"), "auto"),
     redis: orNull(

@@ -7,7 +7,8 @@ import { resolveTables, type Tables } from "../../store/tables.ts";
 import type { Logger } from "../model/events.ts";
 import type { ScryptParams } from "../model/passwords.ts";
 import type { ConvertForm } from "../model/types.ts";
-import { type NameGenerator, resolveNameGenerator } from "../model/usernames/index.ts";
+import type { NameGenerator } from "../model/usernames/name-generator.ts";
+import { resolveNameGenerator } from "../model/usernames/resolve.ts";
 import type { CleanupSchedule } from "./cleanup-schedule-options.ts";
 import type {
   BeforeDeleteEvent,
@@ -19,16 +20,6 @@ import type {
 import { GUEST_USERS_OPTIONS } from "./options-schema.ts";
 import type { Retention } from "./retention-options.ts";
 import type { ResolvedSessionCache } from "./session-cache-options.ts";
-
-export {
-  type BeforeDeleteEvent,
-  type CookieOptions,
-  type GuestCreationContext,
-  type GuestUsersOptions,
-  type SessionOptions,
-  type TermsOptions,
-  TWO_WEEKS,
-} from "./options.ts";
 
 /** The options after checking, with every default filled in. */
 export interface Settings {
@@ -84,10 +75,8 @@ export interface Settings {
 }
 
 /**
- * Checks the options and fills in the defaults. Throws {@link InvalidConfigError} naming the
- * first bad option, so a misconfigured app fails at start-up, not on a visitor's request. An
- * unknown key, at any level (`databse`, `session.maxAgee`), is a bad option too, reported
- * before any other: the error names the closest known key.
+ * Checks the options as {@link parseOptions} does (`INVALID_CONFIG` for the first unknown key
+ * or bad value), so a misconfigured app fails at start-up, and fills in the defaults.
  *
  * @example
  * ```ts

@@ -47,13 +47,9 @@ const OUTCOMES: { readonly [Name in keyof GuestUserEvents]: string } = {
  * rest still run, and the committed rows stay as they are: nothing is half-written).
  */
 export class Events {
-  readonly #listeners: { [Name in keyof GuestUserEvents]: Set<Listener<Name>> } = {
-    guestCreated: new Set(),
-    converted: new Set(),
-    merged: new Set(),
-    convertedSocialAccount: new Set(),
-    deleted: new Set(),
-  };
+  readonly #listeners = Object.fromEntries(
+    Object.keys(OUTCOMES).map((name) => [name, new Set()]),
+  ) as { [Name in keyof GuestUserEvents]: Set<Listener<Name>> };
   readonly #logger: Logger;
 
   constructor(logger: Logger) {

@@ -1,23 +1,17 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
-/** A new session's token (for the cookie) and what the database keeps of it. */
-export interface IssuedToken {
-  /** `<id>.<secret>`: given to the client, never stored. */
-  readonly token: string;
-  /** The lookup key (public, 128 random bits). */
-  readonly id: string;
-  /** SHA-256 of the secret part (256 random bits), hex: all the database ever sees of it. */
-  readonly secretHash: string;
-}
-
 const TOKEN_FORMAT = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 
 function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }
 
-/** Makes a fresh random session token. */
-export function issueToken(): IssuedToken {
+/**
+ * Makes a fresh random session token: `token` (`<id>.<secret>`, for the cookie, never stored),
+ * `id` (the public lookup key, 128 random bits) and `secretHash` (SHA-256 of the 256-bit
+ * secret, hex: all the database ever sees of it).
+ */
+export function issueToken() {
   const id = randomBytes(16).toString("base64url");
   const secret = randomBytes(32).toString("base64url");
   return { token: `${id}.${secret}`, id, secretHash: sha256(secret) };

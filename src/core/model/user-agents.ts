@@ -1,9 +1,6 @@
 import { isbot } from "isbot";
 
-/**
- * The reference's crawler list: regular expressions, joined and matched case-insensitively
- * anywhere in the User-Agent. A match never gets a guest.
- */
+/** The reference's crawler list: the default of the `blockedUserAgents` option. */
 export const DEFAULT_BLOCKED_USER_AGENTS: readonly string[] = [
   "Googlebot",
   "Mediapartners-Google",
@@ -20,27 +17,8 @@ export const DEFAULT_BLOCKED_USER_AGENTS: readonly string[] = [
 ];
 
 /**
- * Compiles the `blockedUserAgents` patterns into one case-insensitive test.
- *
- * @example
- * ```ts
- * const isBlocked = userAgentMatcher(DEFAULT_BLOCKED_USER_AGENTS);
- * isBlocked("Mozilla/5.0 (compatible; Googlebot/2.1)"); // true
- * ```
- */
-export function userAgentMatcher(
-  patterns: readonly (string | RegExp)[],
-): (userAgent: string | null) => boolean {
-  if (patterns.length === 0) return () => false;
-  const source = patterns.map((p) => (typeof p === "string" ? p : p.source)).join("|");
-  const pattern = new RegExp(source, "i");
-  return (userAgent) => userAgent !== null && pattern.test(userAgent);
-}
-
-/**
  * The crawler test guest creation uses: a missing or blank User-Agent, a match of `patterns`
- * (the reference's list by default), or, with `detectBots`, a match of isbot's maintained
- * list (GPTBot, AhrefsBot, Applebot, curl, python-requests, headless browsers...).
+ * (the `blockedUserAgents` option), or, with `detectBots`, a match of isbot's maintained list.
  *
  * @example
  * ```ts
@@ -53,10 +31,11 @@ export function crawlerDetector(
   patterns: readonly (string | RegExp)[],
   detectBots: boolean,
 ): (userAgent: string | null) => boolean {
-  const matches = userAgentMatcher(patterns);
+  const source = patterns.map((p) => (typeof p === "string" ? p : p.source)).join("|");
+  const blocked = patterns.length > 0 ? new RegExp(source, "i") : null;
   return (userAgent) =>
     userAgent === null ||
     userAgent.trim() === "" ||
-    matches(userAgent) ||
+    blocked?.test(userAgent) === true ||
     (detectBots && isbot(userAgent));
 }

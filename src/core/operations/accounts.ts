@@ -3,7 +3,7 @@ import { checkFormText, checkText } from "../../shared/storable-text.ts";
 import { normalizeUsername } from "../../store/username-case.ts";
 import { refuseReserved } from "../config/reserved-usernames.ts";
 import { checkCredentialText } from "../model/credential-text.ts";
-import { validateInput } from "../model/forms/index.ts";
+import { validateInput } from "../model/forms/standard-schema.ts";
 import { hashPassword, needsRehash, verifyPassword } from "../model/passwords.ts";
 import { type Credentials, idOf, type User, type UserRef } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";

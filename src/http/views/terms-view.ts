@@ -1,6 +1,6 @@
 import type { TermsOptions } from "../../core/config/options.ts";
 import type { Settings } from "../../core/config/settings.ts";
-import { validateInput } from "../../core/model/forms/index.ts";
+import { validateInput } from "../../core/model/forms/standard-schema.ts";
 import type { User } from "../../core/model/types.ts";
 import { type FieldErrors, InvalidConfigError, ValidationError } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";

@@ -30,8 +30,8 @@ export function loadCommonPasswords(): ReadonlySet<string> {
 }
 
 /**
- * Whether a password is on the bundled common-password list. The password is lower-cased
- * and trimmed first, so `" Password "` counts as `"password"`.
+ * Whether a password is on a common-password list, the bundled one unless `list` is given. The
+ * password is lower-cased and trimmed first, so `" Password "` counts as `"password"`.
  *
  * @example
  * ```ts
@@ -39,6 +39,9 @@ export function loadCommonPasswords(): ReadonlySet<string> {
  * isCommonPassword("v7#Lq9!zTf2m"); // false
  * ```
  */
-export function isCommonPassword(password: string): boolean {
-  return loadCommonPasswords().has(password.toLowerCase().trim());
+export function isCommonPassword(
+  password: string,
+  list: ReadonlySet<string> = loadCommonPasswords(),
+): boolean {
+  return list.has(password.toLowerCase().trim());
 }

@@ -209,17 +209,11 @@ const COMMON_PASSWORD_OPTIONS = optionBag({
  */
 export function commonPasswordValidator(options: CommonPasswordOptions = {}): PasswordValidator {
   const { passwords } = parseOptions(COMMON_PASSWORD_OPTIONS, options, "commonPasswordValidator()");
-  const own =
-    passwords === undefined
-      ? undefined
-      : new Set(Array.from(passwords, (password) => password.toLowerCase().trim()));
-  const isCommon =
-    own === undefined
-      ? isCommonPassword
-      : (password: string) => own.has(password.toLowerCase().trim());
+  const list = passwords && new Set(Array.from(passwords, (item) => item.toLowerCase().trim()));
   return {
     name: "commonPassword",
-    validate: (password) => (isCommon(password) ? "This password is too common." : null),
+    validate: (password) =>
+      isCommonPassword(password, list) ? "This password is too common." : null,
   };
 }
 
@@ -272,10 +266,5 @@ export function validatePassword(
   user: PasswordUser,
   validators: readonly PasswordValidator[] = defaultPasswordValidators,
 ): string[] {
-  const messages: string[] = [];
-  for (const validator of validators) {
-    const message = validator.validate(password, user);
-    if (message !== null) messages.push(message);
-  }
-  return messages;
+  return validators.flatMap((validator) => validator.validate(password, user) ?? []);
 }

@@ -17,8 +17,7 @@ export type ValidationResult<T> =
 function fieldOf(issue: StandardSchemaV1.Issue): string {
   const first = issue.path?.[0];
   if (first === undefined) return "";
-  const key = typeof first === "object" && first !== null ? first.key : first;
-  return String(key);
+  return String(typeof first === "object" && first !== null ? first.key : first);
 }
 
 /**
@@ -36,24 +35,16 @@ export function issuesToFieldErrors(issues: readonly StandardSchemaV1.Issue[]): 
   const grouped = new Map<string, string[]>();
   for (const issue of issues) {
     const field = fieldOf(issue);
-    const messages = grouped.get(field);
-    if (messages) messages.push(issue.message);
-    else grouped.set(field, [issue.message]);
+    grouped.set(field, [...(grouped.get(field) ?? []), issue.message]);
   }
   // fromEntries defines own properties, so even a field named "__proto__" is kept as data.
   return Object.fromEntries(grouped);
 }
 
 function isStandardSchema(schema: unknown): schema is StandardSchemaV1 {
-  if (typeof schema !== "object" && typeof schema !== "function") return false;
-  if (schema === null) return false;
-  const props: unknown = (schema as { "~standard"?: unknown })["~standard"];
-  return (
-    typeof props === "object" &&
-    props !== null &&
-    (props as { version?: unknown }).version === 1 &&
-    typeof (props as { validate?: unknown }).validate === "function"
-  );
+  // Any value may come in: null and undefined stop at `?.`, a primitive has no "~standard".
+  const props = (schema as Partial<StandardSchemaV1> | null | undefined)?.["~standard"];
+  return props?.version === 1 && typeof props.validate === "function";
 }
 
 /**

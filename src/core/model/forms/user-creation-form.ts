@@ -9,11 +9,9 @@ import {
 import { describeKind, wholeNumber } from "../../../shared/option-values.ts";
 import type { ConvertForm, FormField } from "../types.ts";
 import {
-  commonPasswordValidator,
+  defaultPasswordValidators,
   minimumLengthValidator,
-  numericPasswordValidator,
   type PasswordValidator,
-  userAttributeSimilarityValidator,
   validatePassword,
 } from "./password-validators.ts";
 
@@ -49,9 +47,8 @@ export interface UserCreationFormOptions {
    */
   readonly usernameMaxLength?: number;
   /**
-   * The password rules; when given they replace the defaults (similarity to the username,
-   * minimum length `minPasswordLength`, common password, entirely numeric).
-   * @default the four reference rules, with `minPasswordLength`
+   * The password rules; when given they replace the defaults.
+   * @default {@link defaultPasswordValidators}, with `minPasswordLength`
    * @example [minimumLengthValidator({ minLength: 12 }), commonPasswordValidator()]
    */
   readonly passwordValidators?: readonly PasswordValidator[];
@@ -108,49 +105,34 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function length(text: string): number {
-  return Array.from(text).length;
-}
-
 function tooLong(limit: number, count: number): string {
   return `Ensure this value has at most ${limit} characters (it has ${count}).`;
+}
+
+/** Reports `message` on `field`; returns `undefined`, the value of a field that failed. */
+function reject(issues: Issue[], field: string, message: string): undefined {
+  issues.push({ message, path: [field] });
+  return undefined;
 }
 
 /** A field's text, or `undefined` (reported) when it is missing, not text, or too long. */
 function readText(read: FieldReader, field: string, issues: Issue[]): string | undefined {
   const raw = read(field);
-  if (raw === undefined || raw === null || raw === "") {
-    issues.push({ message: REQUIRED, path: [field] });
-    return undefined;
-  }
-  if (typeof raw !== "string") {
-    issues.push({ message: `This field must be text, not ${describe(raw)}.`, path: [field] });
-    return undefined;
-  }
-  if (raw.length > MAX_FIELD_LENGTH) {
-    issues.push({ message: tooLong(MAX_FIELD_LENGTH, raw.length), path: [field] });
-    return undefined;
-  }
+  if (raw === undefined || raw === null || raw === "") return reject(issues, field, REQUIRED);
+  if (typeof raw !== "string")
+    return reject(issues, field, `This field must be text, not ${describe(raw)}.`);
+  if (raw.length > MAX_FIELD_LENGTH)
+    return reject(issues, field, tooLong(MAX_FIELD_LENGTH, raw.length));
   return raw;
 }
 
 function readUsername(read: FieldReader, maxLength: number, issues: Issue[]): string | undefined {
-  const raw = readText(read, "username", issues);
-  if (raw === undefined) return undefined;
-  const username = raw.trim().normalize("NFKC");
-  if (username === "") {
-    issues.push({ message: REQUIRED, path: ["username"] });
-    return undefined;
-  }
-  const count = length(username);
-  if (count > maxLength) {
-    issues.push({ message: tooLong(maxLength, count), path: ["username"] });
-    return undefined;
-  }
-  if (!USERNAME_PATTERN.test(username)) {
-    issues.push({ message: INVALID_USERNAME, path: ["username"] });
-    return undefined;
-  }
+  const username = readText(read, "username", issues)?.trim().normalize("NFKC");
+  if (username === undefined) return undefined;
+  const count = Array.from(username).length;
+  if (username === "") return reject(issues, "username", REQUIRED);
+  if (count > maxLength) return reject(issues, "username", tooLong(maxLength, count));
+  if (!USERNAME_PATTERN.test(username)) return reject(issues, "username", INVALID_USERNAME);
   return username;
 }
 
@@ -178,12 +160,13 @@ export function userCreationForm(
     options,
     "userCreationForm()",
   );
-  const validators = passwordValidators ?? [
-    userAttributeSimilarityValidator(),
-    minimumLengthValidator({ minLength: minPasswordLength }),
-    commonPasswordValidator(),
-    numericPasswordValidator(),
-  ];
+  const validators =
+    passwordValidators ??
+    defaultPasswordValidators.map((rule) =>
+      rule.name === "minimumLength"
+        ? minimumLengthValidator({ minLength: minPasswordLength })
+        : rule,
+    );
 
   function validate(input: unknown): StandardSchemaV1.Result<UserCreationData> {
     const read = fieldReader(input);

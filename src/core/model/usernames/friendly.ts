@@ -2,9 +2,6 @@ import { randomInt } from "node:crypto";
 import { cutToMaxLength, type NameGenerator } from "./name-generator.ts";
 import { ADJECTIVES, NOUNS } from "./words.ts";
 
-/** The random number ends the name and runs from 1 to this value. */
-const MAX_NUMBER = 9999;
-
 function pick(words: readonly string[]): string {
   const word = words[randomInt(words.length)] ?? "";
   return word.charAt(0).toUpperCase() + word.slice(1);
@@ -24,7 +21,7 @@ function pick(words: readonly string[]): string {
  */
 export function friendlyNameGenerator(): NameGenerator {
   return ({ maxLength }) => {
-    const name = `${pick(ADJECTIVES)}${pick(NOUNS)}${randomInt(1, MAX_NUMBER + 1)}`;
+    const name = `${pick(ADJECTIVES)}${pick(NOUNS)}${randomInt(1, 10_000)}`;
     return cutToMaxLength(name, maxLength);
   };
 }

@@ -72,11 +72,9 @@ export function numberedNameGenerator(options: NumberedNameOptions = {}): NameGe
     const width = digitsForAttempt(digits, attemptOf(context));
     const number = String(randomInt(0, 10 ** width)).padStart(width, "0");
     const { maxLength } = context;
-    if (width > digits && Number.isFinite(maxLength) && prefix.length + width > maxLength) {
-      // Widening is what gets us out of a full space: keep the digits, shorten the prefix.
-      const room = Math.max(0, Math.floor(maxLength) - width);
-      return cutToMaxLength(`${prefix.slice(0, room)}${number}`, maxLength);
-    }
-    return cutToMaxLength(`${prefix}${number}`, maxLength);
+    // Widening is what gets us out of a full space: keep the digits, shorten the prefix.
+    const widened = width > digits && Number.isFinite(maxLength);
+    const room = widened ? Math.max(0, Math.floor(maxLength) - width) : prefix.length;
+    return cutToMaxLength(`${prefix.slice(0, room)}${number}`, maxLength);
   };
 }

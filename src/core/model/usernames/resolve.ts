@@ -1,4 +1,5 @@
 import { InvalidConfigError } from "../../../shared/errors.ts";
+import { accepted } from "../../../shared/option-schema.ts";
 import { friendlyNameGenerator } from "./friendly.ts";
 import type { NameGenerator } from "./name-generator.ts";
 import { type NumberedNameOptions, numberedNameGenerator } from "./numbered.ts";
@@ -13,6 +14,19 @@ export type NameGeneratorName = "uuid" | "numbered" | "friendly";
  * @example "friendly"
  */
 export type NameGeneratorSetting = NameGeneratorName | NameGenerator;
+
+const GENERATORS = {
+  uuid: () => uuidNameGenerator,
+  numbered: numberedNameGenerator,
+  friendly: friendlyNameGenerator,
+} satisfies Record<NameGeneratorName, (options: NumberedNameOptions) => NameGenerator>;
+const EXPECTED = '"uuid", "numbered", "friendly" or a function';
+
+/** The `nameGenerator` option's schema: a {@link NameGeneratorSetting}. */
+export const NAME_GENERATOR_SETTING = accepted<NameGeneratorSetting>(
+  (value) => typeof value === "function" || Object.keys(GENERATORS).includes(value as string),
+  EXPECTED,
+);
 
 /**
  * Turns the `nameGenerator` setting into a generator function. `prefix` and `digits` only
@@ -30,17 +44,9 @@ export function resolveNameGenerator(
   options: NumberedNameOptions = {},
 ): NameGenerator {
   if (typeof setting === "function") return setting;
-  switch (setting) {
-    case "uuid":
-      return uuidNameGenerator;
-    case "numbered":
-      return numberedNameGenerator(options);
-    case "friendly":
-      return friendlyNameGenerator();
-    default:
-      throw new InvalidConfigError(
-        "nameGenerator",
-        `expected "uuid", "numbered", "friendly" or a function, got ${JSON.stringify(setting) ?? String(setting)}.`,
-      );
-  }
+  if (Object.hasOwn(GENERATORS, setting)) return GENERATORS[setting](options);
+  throw new InvalidConfigError(
+    "nameGenerator",
+    `expected ${EXPECTED}, got ${JSON.stringify(setting) ?? String(setting)}.`,
+  );
 }

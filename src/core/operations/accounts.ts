@@ -6,10 +6,27 @@ import { checkCredentialText } from "../model/credential-text.ts";
 import { validateInput } from "../model/forms/index.ts";
 import { hashPassword, needsRehash, verifyPassword } from "../model/passwords.ts";
 import { type Credentials, idOf, type User, type UserRef } from "../model/types.ts";
-import { type Context, toUser, withDatabase } from "../runtime/context.ts";
+import { type Context, findUser, toUser, withDatabase } from "../runtime/context.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 
-const TAKEN = "A user with that username already exists.";
+/** The error for a username someone else has (compared as {@link normalizeUsername} and case-folded). */
+export const usernameTaken = () =>
+  new ValidationError({ username: ["A user with that username already exists."] });
+
+/**
+ * The credentials of sign-up or conversion `input`, validated with the convert form; the
+ * username NFKC-normalized. Throws as `createUser` documents, before any query.
+ */
+export async function formCredentials(context: Context, input: unknown): Promise<Credentials> {
+  const { convertForm: form, tables, reservedUsernames } = context.settings;
+  checkFormText(input);
+  const result = await validateInput(form.schema, input);
+  if (!result.ok) throw new ValidationError(result.fieldErrors);
+  const credentials = form.getCredentials(result.value);
+  checkCredentialText(credentials, tables.users.usernameMaxLength);
+  refuseReserved(reservedUsernames, credentials.username);
+  return { ...credentials, username: normalizeUsername(credentials.username) };
+}
 
 /** Registered users: password login and sign-up for visitors who never were guests. */
 export function accountManager(context: Context) {
@@ -71,16 +88,10 @@ export function accountManager(context: Context) {
      */
     async createUser(input: unknown, options: AcceptTermsOption = {}): Promise<User> {
       const termsVersion = termsVersionOf(options);
-      const form = settings.convertForm;
-      checkFormText(input);
-      const result = await validateInput(form.schema, input);
-      if (!result.ok) throw new ValidationError(result.fieldErrors);
-      const credentials = form.getCredentials(result.value);
-      checkCredentialText(credentials, settings.tables.users.usernameMaxLength);
-      refuseReserved(settings.reservedUsernames, credentials.username);
-      const username = normalizeUsername(credentials.username);
-      const taken = () => new ValidationError({ username: [TAKEN] });
-      if (await withDatabase(context, () => users.findByUsername(db, username))) throw taken();
+      const credentials = await formCredentials(context, input);
+      const { username } = credentials;
+      if (await withDatabase(context, () => users.findByUsername(db, username)))
+        throw usernameTaken();
       const passwordHash = await hashPassword(credentials.password, settings.passwordHashing);
       const now = settings.clock();
       return withDatabase(context, async () => {
@@ -109,7 +120,7 @@ export function accountManager(context: Context) {
             false,
           );
         } catch (error) {
-          if (quirks.isUniqueViolation(error)) throw taken();
+          if (quirks.isUniqueViolation(error)) throw usernameTaken();
           throw error;
         }
       });
@@ -123,11 +134,7 @@ export function accountManager(context: Context) {
      * ```
      */
     async getUser(user: UserRef): Promise<User | null> {
-      const id = idOf(user);
-      return withDatabase(context, async () => {
-        const [row, guest] = await Promise.all([users.findById(db, id), guests.find(db, id)]);
-        return row ? toUser(row, guest !== undefined) : null;
-      });
+      return withDatabase(context, () => findUser(context, db, idOf(user)));
     },
 
     /**

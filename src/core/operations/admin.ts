@@ -3,12 +3,7 @@ import { ValidationError } from "../../shared/errors.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { given } from "../../shared/option-values.ts";
 import { checkText, textProblem } from "../../shared/storable-text.ts";
-import {
-  type AdminGuestRow,
-  adminQueries,
-  type GuestFilter,
-  type ListPosition,
-} from "../../store/admin-store.ts";
+import { adminQueries, type GuestFilter, type ListPosition } from "../../store/admin-store.ts";
 import { deleteGuestUsers } from "../../store/dialect.ts";
 import type { User, UserId } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
@@ -174,10 +169,6 @@ export function adminManager(context: Context) {
   const queries = adminQueries(settings.tables, quirks);
   const { idType } = settings.tables.users;
 
-  // The rows carry their `expired` flag, computed by the query with the retention rule.
-  const toGuests = (rows: readonly AdminGuestRow[]): AdminGuest[] =>
-    rows.map((row) => ({ ...row }));
-
   return {
     /**
      * One page of the guests, newest first, optionally only the active or expired ones.
@@ -223,7 +214,7 @@ export function adminManager(context: Context) {
         rows.length > limit && last
           ? encodeCursor(search ? { key: last.sortKey, id: last.id } : last)
           : null;
-      return { guests: toGuests(page.map(({ sortKey: _, ...row }) => row)), next };
+      return { guests: page.map(({ sortKey: _, ...row }) => row), next };
     },
 
     /**
@@ -236,9 +227,7 @@ export function adminManager(context: Context) {
      */
     async getGuests(ids: readonly unknown[]): Promise<AdminGuest[]> {
       const checked = userIds(ids, idType);
-      return toGuests(
-        await withDatabase(context, () => queries.find(db, checked, expiryCutoff(settings))),
-      );
+      return withDatabase(context, () => queries.find(db, checked, expiryCutoff(settings)));
     },
 
     /**

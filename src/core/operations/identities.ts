@@ -5,7 +5,7 @@ import { usernameKey } from "../../store/username-case.ts";
 import { checkIdentity, IdentityTakenError, NotRegisteredError } from "../model/identity-rules.ts";
 import { freeUsername, identityUsername } from "../model/identity-usernames.ts";
 import { type Identity, idOf, type User, type UserId, type UserRef } from "../model/types.ts";
-import { type Context, toUser, withDatabase } from "../runtime/context.ts";
+import { type Context, findUser, withDatabase } from "../runtime/context.ts";
 import { mergeGuestInto } from "./merge.ts";
 
 /** An identity linked to a user (a row of the identities table). */
@@ -70,10 +70,7 @@ export function identityManager(context: Context) {
     createdAt: now,
   });
 
-  const loadUser = async (trx: Db, id: UserId): Promise<User | null> => {
-    const [row, guest] = await Promise.all([users.findById(trx, id), guests.find(trx, id)]);
-    return row ? toUser(row, guest !== undefined) : null;
-  };
+  const loadUser = (trx: Db, id: UserId) => findUser(context, trx, id);
 
   const manager = {
     /**

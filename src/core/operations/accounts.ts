@@ -37,7 +37,7 @@ export function accountManager(context: Context) {
      * username is compared without regard to case or NFKC form (`"ADA"` logs in as `"ada"`).
      * Always costs one password hash, so timing does not reveal which usernames exist.
      * Guests have no usable password and can never log in this way. A username no database
-     * can look up (a NUL character, a lone surrogate) throws `INVALID_INPUT` before any query.
+     * can look up throws `INVALID_INPUT` (`InvalidInputError`).
      * @example
      * ```ts
      * const user = await guestUsers.authenticate({ username, password });
@@ -76,10 +76,11 @@ export function accountManager(context: Context) {
     /**
      * Creates a registered user from sign-up input, validated with the convert form (same
      * fields, same password rules). The username is stored NFKC-normalized; one that differs
-     * from an existing username only in case is taken. Throws `VALIDATION_FAILED` for bad
-     * input, a taken name or one in `reservedUsernames` ("This username is reserved."), `INVALID_INPUT` (before any query) for a field no database can
-     * store (a NUL character, a lone surrogate, a username or e-mail longer than its column). `options.acceptTerms` records that terms version as accepted in
-     * the same transaction as the new user.
+     * from an existing username only in case or NFKC form is taken (`"ada"` after `"Ada"`).
+     * Throws `VALIDATION_FAILED` for bad input, a taken name or one in `reservedUsernames`
+     * ("This username is reserved."), `INVALID_INPUT` (`InvalidInputError`) for a field no
+     * database can store (a username or e-mail longer than its column included).
+     * `options.acceptTerms` records that terms version as accepted in the same transaction.
      * @default options {} (no terms acceptance recorded)
      * @example
      * ```ts

@@ -69,10 +69,7 @@ export interface DeleteGuestsOptions {
   readonly by?: "admin" | "self";
 }
 
-/**
- * The keys `deleteGuests()` knows, checked on each call before anything is deleted (as
- * `deleteExpired()`'s: a call that deletes is refused whole when it is not what was meant).
- */
+/** The keys `deleteGuests()` knows (see `DELETE_EXPIRED_OPTIONS`). */
 const DELETE_GUESTS_OPTIONS = optionBag({
   by: v.optional(given<"admin" | "self">()),
 } satisfies EntriesOf<DeleteGuestsOptions>);
@@ -178,8 +175,7 @@ export function adminManager(context: Context) {
      * the following page; rows created meanwhile never shift a page, and the millionth row
      * is as fast to reach as the first.
      * Throws `VALIDATION_FAILED` (naming the option) for a bad filter, limit or cursor, and
-     * `INVALID_INPUT` (before any query) for a `q` no database can search for (a NUL
-     * character, a lone surrogate).
+     * `INVALID_INPUT` (`InvalidInputError`) for a `q` no database can search for.
      * @example
      * ```ts
      * let page = await guestUsers.listGuests({ filter: "expired", limit: 100 });

@@ -125,8 +125,7 @@ export function guestManager(context: Context) {
      * (ONE statement on PostgreSQL with the default users store, else one transaction). A
      * taken username is replaced by a generated one (at most {@link USERNAME_ATTEMPTS} tries,
      * then `USERNAME_EXHAUSTED`). Fires `guestCreated` when a request is given. A `username` or
-     * `data` string no database can store (a NUL character, a lone surrogate) throws
-     * `INVALID_INPUT` before any query.
+     * `data` string no database can store throws `INVALID_INPUT` (`InvalidInputError`).
      * @example
      * ```ts
      * const user = await guestUsers.createGuestUser({ request });
@@ -167,13 +166,9 @@ export function guestManager(context: Context) {
     /**
      * Converts a guest to a registered user: validates `input` with the convert form, then in
      * ONE transaction removes the guest row (none: `NOT_GUEST`), sets username and password
-     * on the SAME user row and ends all its sessions. Fires `converted` after commit.
-     * Throws `VALIDATION_FAILED` (nothing changed) for invalid input, a taken username or one in `reservedUsernames` ("This username is reserved."),
-     * `INVALID_INPUT` (before any query) for a field no database can store (a NUL character, a
-     * lone surrogate, a username or e-mail longer than its column); a
-     * username is taken when one differing only in case or NFKC form exists (`"ada"` after
-     * `"Ada"`). It is stored NFKC-normalized. `options.acceptTerms` records that terms version
-     * as accepted in the same transaction.
+     * on the SAME user row and ends all its sessions. Fires `converted` after commit. The
+     * input, username and `options.acceptTerms` are checked, stored and refused (nothing
+     * changed) as by `createUser`.
      * @default options {} (no terms acceptance recorded)
      * @example
      * ```ts
@@ -258,8 +253,7 @@ export function guestManager(context: Context) {
 
     /**
      * Replaces a guest's extra JSON data; throws `NOT_GUEST` for a non-guest, `INVALID_INPUT`
-     * (nothing changed) for a string in it that no database can store (a NUL character, a
-     * lone surrogate).
+     * (nothing changed) for a string in it that no database can store.
      */
     async setGuestData(user: UserRef, data: GuestData | null): Promise<void> {
       if (data) checkJsonText("data", data);

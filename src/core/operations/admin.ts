@@ -20,10 +20,7 @@ export interface AdminGuest {
   readonly createdAt: number;
   /** Milliseconds since the epoch of its last request (updated at most once per session refresh). */
   readonly lastSeenAt: number;
-  /**
-   * True when clean-up may delete it (the retention rule: `maxAge`, `keepIf` and
-   * `maxAgeIfKept`, and `expireBy`, as `isExpired()`).
-   */
+  /** True when clean-up may delete it (the retention rule, as `isExpired()`). */
   readonly expired: boolean;
   /** Bytes of its extra JSON data as stored (0 without data). */
   readonly dataSize: number;

@@ -110,8 +110,8 @@ export function cleanupManager(context: Context) {
 
   return {
     /**
-     * Every expired guest (the retention rule: `maxAge`, or `maxAgeIfKept` for the guests
-     * `keepIf` matches), read page by page (constant memory however many there are).
+     * Every expired guest (as `isExpired()`), read page by page (constant memory however
+     * many there are).
      * @example
      * ```ts
      * for await (const guest of guestUsers.filterExpired()) console.log(guest.userId);

@@ -79,8 +79,7 @@ export function deletionManager(context: Context) {
   return {
     /**
      * Deletes one user, guest or registered, in ONE transaction: runs the `beforeDelete`
-     * option (a throw rolls everything back, nothing is deleted, and the error reaches you),
-     * then deletes the user's sessions, guest row and user row; every row with ON DELETE
+     * option (a throw rolls everything back and reaches you), then deletes the user's sessions, guest row and user row; every row with ON DELETE
      * CASCADE (identities, terms acceptances, your own tables) goes with it. A deleted guest
      * counts in the funnel's `deleted` column; a registered user does not. Fires `deleted`
      * (`{ user, by }`) after commit. Returns false, changing nothing, when there is no such
@@ -132,11 +131,9 @@ export function deletionManager(context: Context) {
     },
 
     /**
-     * When a guest expires (and clean-up may delete it), in milliseconds since the epoch;
-     * null for registered users, unknown ids, and guests the `retention.keepIf` rule keeps
-     * forever (`maxAgeIfKept: null`): none of them ever expires. One query at most (the
-     * rule, when set, runs in it). With `expireBy: "lastSeenAt"` the date moves
-     * on with each visit (at most once per `session.refreshInterval`).
+     * When a guest expires (see {@link isExpired}), in milliseconds since the epoch; null for
+     * registered users, unknown ids, and guests kept forever (`maxAgeIfKept: null`). One
+     * query at most. With `expireBy: "lastSeenAt"` the date moves on with each visit.
      * @example
      * ```ts
      * const until = await guestUsers.expiresAt(user);

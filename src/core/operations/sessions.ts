@@ -30,11 +30,9 @@ export interface ValidatedSession {
   /** True when this validation extended the expiry: send the cookie again with the new date. */
   readonly refreshed: boolean;
   /**
-   * For a guest: when it expires (and clean-up may delete it), in milliseconds since the
-   * epoch, by the retention rule (`retention.maxAge`, or `maxAgeIfKept` when `keepIf` matches;
-   * null = never), read by the session lookup's one query. With `expireBy: "lastSeenAt"` it
-   * includes this request's refresh. null for a registered user. From the `sessionCache` it
-   * may be up to `ttlMs` old (a note just saved may not count yet).
+   * For a guest: `expiresAt()`, read by the session lookup's one query (with `expireBy:
+   * "lastSeenAt"`, this request's refresh included); null for a registered user. From the
+   * `sessionCache` it may be up to `ttlMs` old (a note just saved may not count yet).
    */
   readonly guestExpiresAt: number | null;
 }

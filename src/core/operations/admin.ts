@@ -122,13 +122,7 @@ function decodeCursor(cursor: string, idType: "integer" | "string", search: bool
 /**
  * Checks and de-duplicates user ids from a request (form fields are strings): integers for
  * integer ids, non-empty strings otherwise. `VALIDATION_FAILED` for anything else, or for
- * more than {@link MAX_IDS}; `INVALID_INPUT` for a string id no database can store (a NUL
- * character, a lone surrogate).
- *
- * @example
- * ```ts
- * userIds(["12", 13, "12"], "integer"); // [12, 13]
- * ```
+ * more than {@link MAX_IDS}; `INVALID_INPUT` for a string id no database can store.
  */
 export function userIds(ids: readonly unknown[], idType: "integer" | "string"): UserId[] {
   const unique = new Set<UserId>();

@@ -63,13 +63,7 @@ export interface CleanupRunnerParts {
 }
 
 /** A running schedule. */
-export interface CleanupRunner {
-  /** Runs one round now (the timer calls it too); never throws, never overlaps itself. */
-  tick(): Promise<CleanupTick>;
-  status(): CleanupStatus;
-  /** Stops the timer and waits for a running round, which ends after its current batch. */
-  stop(): Promise<void>;
-}
+type CleanupRunner = ReturnType<typeof startCleanupSchedule>;
 
 /** The share of the interval added at random to each wait. */
 export const CLEANUP_JITTER = 0.1;
@@ -104,7 +98,7 @@ function describeError(error: unknown): { code: string | null; message: string }
  * Starts the schedule of the `cleanup` option (`CleanupScheduleOptions`): each round tries the lock
  * and, if it got it, runs `deleteExpired()`; a failure is reported once per round.
  */
-export function startCleanupSchedule(parts: CleanupRunnerParts): CleanupRunner {
+export function startCleanupSchedule(parts: CleanupRunnerParts) {
   const { schedule, tryLock, deleteExpired, logger } = parts;
   const random = parts.random ?? Math.random;
   let status: CleanupStatus = { ...UNSCHEDULED, scheduled: true, every: schedule.everyMs };
@@ -166,6 +160,7 @@ export function startCleanupSchedule(parts: CleanupRunnerParts): CleanupRunner {
     return { outcome: "ran", result: outcome.value };
   };
 
+  /** Runs one round now (the timer calls it too); never throws, never overlaps itself. */
   const tick = (): Promise<CleanupTick> => {
     if (stopping) return Promise.resolve({ outcome: "skipped", reason: "stopped" });
     if (current) return Promise.resolve({ outcome: "skipped", reason: "busy" });
@@ -196,6 +191,7 @@ export function startCleanupSchedule(parts: CleanupRunnerParts): CleanupRunner {
   return {
     tick,
     status: () => status,
+    /** Stops the timer and waits for a running round, which ends after its current batch. */
     async stop() {
       stopping = true;
       if (timer) clearTimeout(timer);

@@ -16,7 +16,7 @@ import { sessionManager } from "./operations/sessions.ts";
 import { signInStatusManager } from "./operations/sign-in-status.ts";
 import { staffManager } from "./operations/staff.ts";
 import { termsManager } from "./operations/terms.ts";
-import { type Context, createContext, withDatabase } from "./runtime/context.ts";
+import { createContext, withDatabase } from "./runtime/context.ts";
 import { withRevocations } from "./runtime/revoking-stores.ts";
 import { createSessionCacheRuntime } from "./runtime/session-cache-runtime.ts";
 
@@ -97,14 +97,9 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
     withoutListen: connection.quirks.withoutListen,
     postgresSource: connection.postgresSource,
   });
-  const bare: Context = createContext(
-    connection.db,
-    connection.quirks,
-    settings,
-    options.userStore,
-  );
-  const context = sessionCache ? withRevocations(bare, sessionCache) : bare;
   const { db, quirks } = connection;
+  const bare = createContext(db, quirks, settings, options.userStore);
+  const context = sessionCache ? withRevocations(bare, sessionCache) : bare;
   const cleanup = scheduleCleanup(context);
   const guestUsers: GuestUsers = {
     settings,

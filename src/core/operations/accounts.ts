@@ -6,10 +6,27 @@ import { checkCredentialText } from "../model/credential-text.ts";
 import { validateInput } from "../model/forms/standard-schema.ts";
 import { hashPassword, needsRehash, verifyPassword } from "../model/passwords.ts";
 import { type Credentials, idOf, type User, type UserRef } from "../model/types.ts";
-import { type Context, toUser, withDatabase } from "../runtime/context.ts";
+import { type Context, findUser, toUser, withDatabase } from "../runtime/context.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 
-const TAKEN = "A user with that username already exists.";
+/** The error for a username someone else has (compared as {@link normalizeUsername} and case-folded). */
+export const usernameTaken = () =>
+  new ValidationError({ username: ["A user with that username already exists."] });
+
+/**
+ * The credentials of sign-up or conversion `input`, validated with the convert form; the
+ * username NFKC-normalized. Throws as `createUser` documents, before any query.
+ */
+export async function formCredentials(context: Context, input: unknown): Promise<Credentials> {
+  const { convertForm: form, tables, reservedUsernames } = context.settings;
+  checkFormText(input);
+  const result = await validateInput(form.schema, input);
+  if (!result.ok) throw new ValidationError(result.fieldErrors);
+  const credentials = form.getCredentials(result.value);
+  checkCredentialText(credentials, tables.users.usernameMaxLength);
+  refuseReserved(reservedUsernames, credentials.username);
+  return { ...credentials, username: normalizeUsername(credentials.username) };
+}
 
 /** Registered users: password login and sign-up for visitors who never were guests. */
 export function accountManager(context: Context) {
@@ -20,7 +37,7 @@ export function accountManager(context: Context) {
      * username is compared without regard to case or NFKC form (`"ADA"` logs in as `"ada"`).
      * Always costs one password hash, so timing does not reveal which usernames exist.
      * Guests have no usable password and can never log in this way. A username no database
-     * can look up (a NUL character, a lone surrogate) throws `INVALID_INPUT` before any query.
+     * can look up throws `INVALID_INPUT` (`InvalidInputError`).
      * @example
      * ```ts
      * const user = await guestUsers.authenticate({ username, password });
@@ -59,10 +76,11 @@ export function accountManager(context: Context) {
     /**
      * Creates a registered user from sign-up input, validated with the convert form (same
      * fields, same password rules). The username is stored NFKC-normalized; one that differs
-     * from an existing username only in case is taken. Throws `VALIDATION_FAILED` for bad
-     * input, a taken name or one in `reservedUsernames` ("This username is reserved."), `INVALID_INPUT` (before any query) for a field no database can
-     * store (a NUL character, a lone surrogate, a username or e-mail longer than its column). `options.acceptTerms` records that terms version as accepted in
-     * the same transaction as the new user.
+     * from an existing username only in case or NFKC form is taken (`"ada"` after `"Ada"`).
+     * Throws `VALIDATION_FAILED` for bad input, a taken name or one in `reservedUsernames`
+     * ("This username is reserved."), `INVALID_INPUT` (`InvalidInputError`) for a field no
+     * database can store (a username or e-mail longer than its column included).
+     * `options.acceptTerms` records that terms version as accepted in the same transaction.
      * @default options {} (no terms acceptance recorded)
      * @example
      * ```ts
@@ -71,16 +89,10 @@ export function accountManager(context: Context) {
      */
     async createUser(input: unknown, options: AcceptTermsOption = {}): Promise<User> {
       const termsVersion = termsVersionOf(options);
-      const form = settings.convertForm;
-      checkFormText(input);
-      const result = await validateInput(form.schema, input);
-      if (!result.ok) throw new ValidationError(result.fieldErrors);
-      const credentials = form.getCredentials(result.value);
-      checkCredentialText(credentials, settings.tables.users.usernameMaxLength);
-      refuseReserved(settings.reservedUsernames, credentials.username);
-      const username = normalizeUsername(credentials.username);
-      const taken = () => new ValidationError({ username: [TAKEN] });
-      if (await withDatabase(context, () => users.findByUsername(db, username))) throw taken();
+      const credentials = await formCredentials(context, input);
+      const { username } = credentials;
+      if (await withDatabase(context, () => users.findByUsername(db, username)))
+        throw usernameTaken();
       const passwordHash = await hashPassword(credentials.password, settings.passwordHashing);
       const now = settings.clock();
       return withDatabase(context, async () => {
@@ -109,7 +121,7 @@ export function accountManager(context: Context) {
             false,
           );
         } catch (error) {
-          if (quirks.isUniqueViolation(error)) throw taken();
+          if (quirks.isUniqueViolation(error)) throw usernameTaken();
           throw error;
         }
       });
@@ -123,11 +135,7 @@ export function accountManager(context: Context) {
      * ```
      */
     async getUser(user: UserRef): Promise<User | null> {
-      const id = idOf(user);
-      return withDatabase(context, async () => {
-        const [row, guest] = await Promise.all([users.findById(db, id), guests.find(db, id)]);
-        return row ? toUser(row, guest !== undefined) : null;
-      });
+      return withDatabase(context, () => findUser(context, db, idOf(user)));
     },
 
     /**

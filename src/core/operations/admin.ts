@@ -3,12 +3,7 @@ import { ValidationError } from "../../shared/errors.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { given } from "../../shared/option-values.ts";
 import { checkText, textProblem } from "../../shared/storable-text.ts";
-import {
-  type AdminGuestRow,
-  adminQueries,
-  type GuestFilter,
-  type ListPosition,
-} from "../../store/admin-store.ts";
+import { adminQueries, type GuestFilter, type ListPosition } from "../../store/admin-store.ts";
 import { deleteGuestUsers } from "../../store/dialect.ts";
 import type { User, UserId } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
@@ -25,10 +20,7 @@ export interface AdminGuest {
   readonly createdAt: number;
   /** Milliseconds since the epoch of its last request (updated at most once per session refresh). */
   readonly lastSeenAt: number;
-  /**
-   * True when clean-up may delete it (the retention rule: `maxAge`, `keepIf` and
-   * `maxAgeIfKept`, and `expireBy`, as `isExpired()`).
-   */
+  /** True when clean-up may delete it (the retention rule, as `isExpired()`). */
   readonly expired: boolean;
   /** Bytes of its extra JSON data as stored (0 without data). */
   readonly dataSize: number;
@@ -74,10 +66,7 @@ export interface DeleteGuestsOptions {
   readonly by?: "admin" | "self";
 }
 
-/**
- * The keys `deleteGuests()` knows, checked on each call before anything is deleted (as
- * `deleteExpired()`'s: a call that deletes is refused whole when it is not what was meant).
- */
+/** The keys `deleteGuests()` knows (see `DELETE_EXPIRED_OPTIONS`). */
 const DELETE_GUESTS_OPTIONS = optionBag({
   by: v.optional(given<"admin" | "self">()),
 } satisfies EntriesOf<DeleteGuestsOptions>);
@@ -133,13 +122,7 @@ function decodeCursor(cursor: string, idType: "integer" | "string", search: bool
 /**
  * Checks and de-duplicates user ids from a request (form fields are strings): integers for
  * integer ids, non-empty strings otherwise. `VALIDATION_FAILED` for anything else, or for
- * more than {@link MAX_IDS}; `INVALID_INPUT` for a string id no database can store (a NUL
- * character, a lone surrogate).
- *
- * @example
- * ```ts
- * userIds(["12", 13, "12"], "integer"); // [12, 13]
- * ```
+ * more than {@link MAX_IDS}; `INVALID_INPUT` for a string id no database can store.
  */
 export function userIds(ids: readonly unknown[], idType: "integer" | "string"): UserId[] {
   const unique = new Set<UserId>();
@@ -174,10 +157,6 @@ export function adminManager(context: Context) {
   const queries = adminQueries(settings.tables, quirks);
   const { idType } = settings.tables.users;
 
-  // The rows carry their `expired` flag, computed by the query with the retention rule.
-  const toGuests = (rows: readonly AdminGuestRow[]): AdminGuest[] =>
-    rows.map((row) => ({ ...row }));
-
   return {
     /**
      * One page of the guests, newest first, optionally only the active or expired ones.
@@ -187,8 +166,7 @@ export function adminManager(context: Context) {
      * the following page; rows created meanwhile never shift a page, and the millionth row
      * is as fast to reach as the first.
      * Throws `VALIDATION_FAILED` (naming the option) for a bad filter, limit or cursor, and
-     * `INVALID_INPUT` (before any query) for a `q` no database can search for (a NUL
-     * character, a lone surrogate).
+     * `INVALID_INPUT` (`InvalidInputError`) for a `q` no database can search for.
      * @example
      * ```ts
      * let page = await guestUsers.listGuests({ filter: "expired", limit: 100 });
@@ -223,7 +201,7 @@ export function adminManager(context: Context) {
         rows.length > limit && last
           ? encodeCursor(search ? { key: last.sortKey, id: last.id } : last)
           : null;
-      return { guests: toGuests(page.map(({ sortKey: _, ...row }) => row)), next };
+      return { guests: page.map(({ sortKey: _, ...row }) => row), next };
     },
 
     /**
@@ -236,9 +214,7 @@ export function adminManager(context: Context) {
      */
     async getGuests(ids: readonly unknown[]): Promise<AdminGuest[]> {
       const checked = userIds(ids, idType);
-      return toGuests(
-        await withDatabase(context, () => queries.find(db, checked, expiryCutoff(settings))),
-      );
+      return withDatabase(context, () => queries.find(db, checked, expiryCutoff(settings)));
     },
 
     /**

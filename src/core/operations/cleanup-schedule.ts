@@ -63,13 +63,7 @@ export interface CleanupRunnerParts {
 }
 
 /** A running schedule. */
-export interface CleanupRunner {
-  /** Runs one round now (the timer calls it too); never throws, never overlaps itself. */
-  tick(): Promise<CleanupTick>;
-  status(): CleanupStatus;
-  /** Stops the timer and waits for a running round, which ends after its current batch. */
-  stop(): Promise<void>;
-}
+type CleanupRunner = ReturnType<typeof startCleanupSchedule>;
 
 /** The share of the interval added at random to each wait. */
 export const CLEANUP_JITTER = 0.1;
@@ -101,19 +95,10 @@ function describeError(error: unknown): { code: string | null; message: string }
 }
 
 /**
- * Starts the `cleanup` schedule: a timer (unref'd: it never keeps the process alive) that,
- * one interval plus a random 0-10 % after start and after the end of each round, tries the
- * database lock and, if it got it, runs `deleteExpired()`, then lets go. A taken lock skips
- * the round. A failure is reported once per round (`onError`, else one `logger.error` line)
- * and the schedule goes on.
- *
- * @example
- * ```ts
- * const runner = startCleanupSchedule({ schedule, tryLock, deleteExpired, logger: console });
- * await runner.stop();
- * ```
+ * Starts the schedule of the `cleanup` option (`CleanupScheduleOptions`): each round tries the lock
+ * and, if it got it, runs `deleteExpired()`; a failure is reported once per round.
  */
-export function startCleanupSchedule(parts: CleanupRunnerParts): CleanupRunner {
+export function startCleanupSchedule(parts: CleanupRunnerParts) {
   const { schedule, tryLock, deleteExpired, logger } = parts;
   const random = parts.random ?? Math.random;
   let status: CleanupStatus = { ...UNSCHEDULED, scheduled: true, every: schedule.everyMs };
@@ -121,19 +106,23 @@ export function startCleanupSchedule(parts: CleanupRunnerParts): CleanupRunner {
   let timer: NodeJS.Timeout | null = null;
   let stopping = false;
 
+  /** Calls a `cleanup` hook; false when it threw (then logged). */
+  const hook = (name: "onError" | "onRun", call: () => void) => {
+    try {
+      call();
+      return true;
+    } catch (hookError) {
+      const { message } = describeError(hookError);
+      logger.error(`guest-user: the cleanup.${name} hook threw (${message})`);
+      return false;
+    }
+  };
+
   const report = (error: unknown) => {
     const { code, message } = describeError(error);
     status = { ...status, lastError: { at: new Date(), code, message } };
-    if (schedule.onError) {
-      try {
-        schedule.onError(error);
-        return;
-      } catch (hookError) {
-        logger.error(
-          `guest-user: the cleanup.onError hook threw (${describeError(hookError).message})`,
-        );
-      }
-    }
+    const { onError } = schedule;
+    if (onError && hook("onError", () => onError(error))) return;
     const hint = MISSING_TABLE.test(message) ? " Run `guest-user migrate` (or migrate())." : "";
     logger.error(
       `guest-user: the scheduled clean-up failed (${message}); the next round runs as planned.${hint}`,
@@ -167,16 +156,11 @@ export function startCleanupSchedule(parts: CleanupRunnerParts): CleanupRunner {
       logger.warn(
         `guest-user: the clean-up's lock could not be released (${describeError(outcome.releaseError).message}); it lapses with its connection or lease.`,
       );
-    try {
-      schedule.onRun?.(outcome.value);
-    } catch (hookError) {
-      logger.error(
-        `guest-user: the cleanup.onRun hook threw (${describeError(hookError).message})`,
-      );
-    }
+    hook("onRun", () => schedule.onRun?.(outcome.value));
     return { outcome: "ran", result: outcome.value };
   };
 
+  /** Runs one round now (the timer calls it too); never throws, never overlaps itself. */
   const tick = (): Promise<CleanupTick> => {
     if (stopping) return Promise.resolve({ outcome: "skipped", reason: "stopped" });
     if (current) return Promise.resolve({ outcome: "skipped", reason: "busy" });
@@ -207,6 +191,7 @@ export function startCleanupSchedule(parts: CleanupRunnerParts): CleanupRunner {
   return {
     tick,
     status: () => status,
+    /** Stops the timer and waits for a running round, which ends after its current batch. */
     async stop() {
       stopping = true;
       if (timer) clearTimeout(timer);
@@ -217,28 +202,16 @@ export function startCleanupSchedule(parts: CleanupRunnerParts): CleanupRunner {
   };
 }
 
-/** The runner behind each GuestUsers that has one (tests reach `tick()` through it). */
 const runners = new WeakMap<object, CleanupRunner>();
 
-/**
- * The runner of a GuestUsers made with the `cleanup` option, or null. Internal: for tests
- * that run a round at once instead of waiting an interval.
- * @example
- * ```ts
- * await cleanupRunnerOf(guestUsers)?.tick();
- * ```
- */
+/** The runner of a GuestUsers made with the `cleanup` option, or null (for tests). */
 export function cleanupRunnerOf(guestUsers: object): CleanupRunner | null {
   return runners.get(guestUsers) ?? null;
 }
 
 /**
- * Starts the `cleanup` option's schedule for a GuestUsers, or returns null when it is off;
- * `attach` records the runner for {@link cleanupRunnerOf}. The lock is named `cleanup`.
- * @example
- * ```ts
- * const runner = scheduleCleanup(context);
- * ```
+ * Starts the `cleanup` option's schedule for a GuestUsers (runner null when it is off);
+ * `attach` records the runner for {@link cleanupRunnerOf}.
  */
 export function scheduleCleanup(context: Context): {
   readonly runner: CleanupRunner | null;

@@ -69,14 +69,9 @@ function positiveInteger(option: string, value: number | undefined, fallback: nu
 }
 
 /**
- * What every guest deletion does inside its transaction besides the DELETE: the app's
- * `beforeDelete` (when set) with the ids, and the funnel's `deleted` counter bumped by the
- * number actually deleted. Clean-up batches and the admin's actions share it.
- *
- * @example
- * ```ts
- * await db.transaction().execute((trx) => deleteGuestUsers(trx, quirks, tables, ids, guestDeletionHooks(context)));
- * ```
+ * What every bulk guest deletion (clean-up batches, the admin's) does inside its transaction
+ * besides the DELETE: the `beforeDelete` option, and the funnel's `deleted` counter bumped by
+ * the number actually deleted.
  */
 export function guestDeletionHooks(context: Context): DeletionHooks {
   return {
@@ -96,21 +91,17 @@ export function cleanupManager(context: Context) {
   const { db, quirks, settings, guests, sessions } = context;
   const hooks = guestDeletionHooks(context);
   const expiry = (maxAge: number | undefined): Expiry => expiryCutoff(settings, maxAge);
+  /** Lets the event loop breathe: better-sqlite3 is synchronous, and a server must keep answering. */
   const breathe = () => new Promise((resolve) => setImmediate(resolve));
 
-  /**
-   * The guest counts. better-sqlite3 runs on the event loop, where one count of a million
-   * guests would hold it for 50-150 ms: there (SQLite), count in slices with a breath between.
-   */
+  /** The guest counts; on SQLite in slices: one count of a million guests holds the loop 50-150 ms. */
   async function countGuests(limits: Expiry): Promise<GuestCounts> {
     if (!quirks.batches.onEventLoop) return guests.count(db, limits);
     const total = { guests: 0, expired: 0, kept: 0 };
     let after: UserId | null = null;
     for (;;) {
       const slice = await guests.countSlice(db, limits, after, SQLITE_COUNT_SLICE);
-      total.guests += slice.guests;
-      total.expired += slice.expired;
-      total.kept += slice.kept;
+      for (const key of ["guests", "expired", "kept"] as const) total[key] += slice[key];
       if (slice.guests < SQLITE_COUNT_SLICE || slice.last === null) return total;
       after = slice.last;
       await breathe();
@@ -119,8 +110,8 @@ export function cleanupManager(context: Context) {
 
   return {
     /**
-     * Every expired guest (the retention rule: `maxAge`, or `maxAgeIfKept` for the guests
-     * `keepIf` matches), read page by page (constant memory however many there are).
+     * Every expired guest (as `isExpired()`), read page by page (constant memory however
+     * many there are).
      * @example
      * ```ts
      * for await (const guest of guestUsers.filterExpired()) console.log(guest.userId);
@@ -200,8 +191,6 @@ export function cleanupManager(context: Context) {
             options.onProgress?.({ deleted, total: Math.max(expired, deleted) });
           if (batch.deleted === 0 && after === null) break;
           after = batch.deleted === 0 ? null : batch.last;
-          // Let the event loop breathe between batches: better-sqlite3 is synchronous, and a
-          // web server running the clean-up in-process must keep answering.
           await breathe();
         }
         const sessionsDeleted = await sessions.deleteExpired(db, settings.clock());

@@ -1,10 +1,10 @@
-import { GuestUserError } from "../../shared/errors.ts";
 import { blockOuterQueries } from "../../store/connect.ts";
 import type { Db } from "../../store/dialect.ts";
 import type { GuestRecord } from "../../store/guest-store.ts";
 import { idOf, type User, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
 import { guestExpiresAt, isGuestExpired } from "../runtime/expiry.ts";
+import { outerDatabaseError } from "./merge.ts";
 
 /** Options of {@link deletionManager}'s `deleteUser`. */
 export interface DeleteUserOptions {
@@ -16,38 +16,17 @@ export interface DeleteUserOptions {
   readonly by?: "self" | "admin";
 }
 
-/**
- * The error the `beforeDelete` hook gets when it queries the database outside the deleting
- * transaction (through `guestUsers.db` or another `guestUsers` method): code
- * `OUTER_DB_IN_LISTENER`. The deletion is rolled back and the error reaches the caller.
- *
- * @example
- * ```ts
- * beforeDelete: async ({ userIds, db }) => {
- *   await sql`delete from uploads where user_id in (${sql.join(userIds)})`.execute(db); // not guestUsers.db
- * }
- * ```
- */
-export function outerDatabaseInBeforeDeleteError(): GuestUserError {
-  return new GuestUserError(
-    "OUTER_DB_IN_LISTENER",
-    "The beforeDelete hook queried the database outside the deleting transaction (through guestUsers.db or another guestUsers method): use the `db` it is given for every query. The deletion was rolled back. (On SQLite such a query would wait forever for the one connection, which the transaction holds.)",
-  );
-}
+const outerDatabaseInBeforeDelete = outerDatabaseError(
+  "The beforeDelete hook",
+  "deleting",
+  "it is given for every query",
+  "deletion",
+);
 
 /**
  * Runs the `beforeDelete` option (when set) for `userIds` inside the deleting transaction
- * `trx`; a throw propagates (so the caller's transaction rolls back). Clean-up and the
- * admin's actions call it too, batch by batch, so every deletion path runs the same hook
- * the same way.
- *
- * @example
- * ```ts
- * await db.transaction().execute(async (trx) => {
- *   await runBeforeDelete(context, trx, ids);
- *   // ... delete the users
- * });
- * ```
+ * `trx`; a throw propagates (so the caller's transaction rolls back). Every deletion path
+ * (this one, clean-up and the admin's, batch by batch) runs it.
  */
 export async function runBeforeDelete(
   context: Context,
@@ -56,19 +35,9 @@ export async function runBeforeDelete(
 ): Promise<void> {
   const hook = context.settings.beforeDelete;
   if (!hook || userIds.length === 0) return;
-  await blockOuterQueries(outerDatabaseInBeforeDeleteError, async () => {
+  await blockOuterQueries(outerDatabaseInBeforeDelete, async () => {
     await hook({ userIds, db: trx });
   });
-}
-
-/**
- * Locks the user row of `id` for the rest of the transaction; false when there is none.
- * SQLite: a no-op UPDATE takes the write lock with the first statement. Elsewhere SELECT ...
- * FOR UPDATE: a second deletion of the same user (a double click) waits, then finds nothing.
- */
-async function lockUser(context: Context, trx: Db, id: UserId): Promise<boolean> {
-  const { table, id: key, username: touch } = context.settings.tables.users;
-  return context.quirks.locks.row(trx, { table, key, touch }, id);
 }
 
 /** True for a guest row (as opposed to a user or a user id). */
@@ -79,31 +48,26 @@ function isGuestRecord(value: GuestRecord | UserRef): value is GuestRecord {
 /** Deleting one user (self-service or admin), and the reference's `Guest.is_expired()`. */
 export function deletionManager(context: Context) {
   const { db, settings, users, guests, sessions, events } = context;
+  const { table, id: key, username: touch } = settings.tables.users;
+  const lockedRow = { table, key, touch };
 
-  /** The guest row of a guest record, user or id: looked up unless given; null for non-guests. */
-  const guestRow = async (guest: GuestRecord | UserRef): Promise<GuestRecord | null> => {
-    if (isGuestRecord(guest)) return guest;
-    // A registered user never becomes a guest again: no query for one.
-    if (typeof guest === "object" && (guest as Partial<User>).isGuest === false) return null;
-    return withDatabase(context, async () => (await guests.find(db, idOf(guest))) ?? null);
-  };
   /**
-   * The guest row and whether the `retention.keepIf` rule matches it: with a rule, ONE query
-   * (a given row keeps its times, the query only tells whether it is kept, or that it
-   * converted meanwhile); without one, as {@link guestRow}. Null for non-guests.
+   * The guest row and whether the `retention.keepIf` rule matches it; null for non-guests. A
+   * given row needs no query without a rule; with one, ONE query tells whether it is kept (or
+   * that it converted meanwhile).
    */
-  const guestState = async (
-    guest: GuestRecord | UserRef,
-  ): Promise<{ readonly row: GuestRecord; readonly kept: boolean } | null> => {
+  const guestState = async (guest: GuestRecord | UserRef) => {
     const { keepIf } = settings.retention;
-    if (!keepIf) {
-      const row = await guestRow(guest);
-      return row && { row, kept: false };
-    }
     const given = isGuestRecord(guest) ? guest : null;
+    if (given && !keepIf) return { row: given, kept: false };
+    // A registered user never becomes a guest again: no query for one.
     if (!given && typeof guest === "object" && (guest as Partial<User>).isGuest === false)
       return null;
     const id = given ? given.userId : idOf(guest as UserRef);
+    if (!keepIf) {
+      const row = await withDatabase(context, () => guests.find(db, id));
+      return row ? { row, kept: false } : null;
+    }
     const found = await withDatabase(context, () => guests.findWithKept(db, id, keepIf));
     return found ? { row: given ?? found.guest, kept: found.kept } : null;
   };
@@ -115,8 +79,7 @@ export function deletionManager(context: Context) {
   return {
     /**
      * Deletes one user, guest or registered, in ONE transaction: runs the `beforeDelete`
-     * option (a throw rolls everything back, nothing is deleted, and the error reaches you),
-     * then deletes the user's sessions, guest row and user row; every row with ON DELETE
+     * option (a throw rolls everything back and reaches you), then deletes the user's sessions, guest row and user row; every row with ON DELETE
      * CASCADE (identities, terms acceptances, your own tables) goes with it. A deleted guest
      * counts in the funnel's `deleted` column; a registered user does not. Fires `deleted`
      * (`{ user, by }`) after commit. Returns false, changing nothing, when there is no such
@@ -132,7 +95,8 @@ export function deletionManager(context: Context) {
       const by = options.by ?? "self";
       const deleted = await withDatabase(context, () =>
         db.transaction().execute(async (trx) => {
-          if (!(await lockUser(context, trx, id))) return null;
+          // A second deletion of the same user (a double click) waits, then finds nothing.
+          if (!(await context.quirks.locks.row(trx, lockedRow, id))) return null;
           const row = await users.findById(trx, id);
           if (!row) return null;
           await runBeforeDelete(context, trx, [id]);
@@ -167,11 +131,9 @@ export function deletionManager(context: Context) {
     },
 
     /**
-     * When a guest expires (and clean-up may delete it), in milliseconds since the epoch;
-     * null for registered users, unknown ids, and guests the `retention.keepIf` rule keeps
-     * forever (`maxAgeIfKept: null`): none of them ever expires. One query at most (the
-     * rule, when set, runs in it). With `expireBy: "lastSeenAt"` the date moves
-     * on with each visit (at most once per `session.refreshInterval`).
+     * When a guest expires (see {@link isExpired}), in milliseconds since the epoch; null for
+     * registered users, unknown ids, and guests kept forever (`maxAgeIfKept: null`). One
+     * query at most. With `expireBy: "lastSeenAt"` the date moves on with each visit.
      * @example
      * ```ts
      * const until = await guestUsers.expiresAt(user);

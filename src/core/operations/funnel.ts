@@ -82,19 +82,14 @@ export function funnelManager(context: Context) {
       );
       const sum = (key: keyof Omit<FunnelDay, "day">) =>
         days.reduce((total, day) => total + day[key], 0);
-      const created = sum("created");
-      const converted = sum("converted");
-      const merged = sum("merged");
-      return {
-        days,
-        totals: {
-          created,
-          converted,
-          merged,
-          deleted: sum("deleted"),
-          conversionRate: created === 0 ? 0 : (converted + merged) / created,
-        },
-      };
+      const [created, converted, merged, deleted] = [
+        sum("created"),
+        sum("converted"),
+        sum("merged"),
+        sum("deleted"),
+      ];
+      const conversionRate = created === 0 ? 0 : (converted + merged) / created;
+      return { days, totals: { created, converted, merged, deleted, conversionRate } };
     },
   };
 }

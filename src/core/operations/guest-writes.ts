@@ -12,28 +12,14 @@ export interface WrittenGuest {
   readonly created: boolean;
 }
 
-/** Writes one guest (user, guest row, optional session, funnel count), all or nothing. */
-export type GuestWriter = (
-  username: string,
-  data: GuestData | null,
-  creationKey: string | null,
-  withSession: boolean,
-) => Promise<WrittenGuest>;
-
 /**
- * The cheapest all-or-nothing way this context has to write a guest: on PostgreSQL with the
- * default users store (the built-in users table or the app's own, not a custom `userStore`)
- * ONE statement (one round trip); elsewhere one transaction (BEGIN, user, guest, session,
- * funnel count, COMMIT). Either way a unique violation (a taken username, a creation key in
- * use) leaves nothing written and reaches the caller as the driver's error.
- *
- * @example
- * ```ts
- * const writeGuest = guestWriter(context);
- * const { user, session } = await writeGuest("guest-ab12", null, null, true);
- * ```
+ * Writes one guest (user, guest row, optional session, funnel count) the cheapest
+ * all-or-nothing way this context has: on PostgreSQL with the default users store (the
+ * built-in users table or the app's own, not a custom `userStore`) ONE statement; elsewhere
+ * one transaction. Either way a unique violation (a taken username, a creation key in use)
+ * leaves nothing written and reaches the caller as the driver's error.
  */
-export function guestWriter(context: Context): GuestWriter {
+export function guestWriter(context: Context) {
   const { db, quirks, settings, users, guests } = context;
   const guestUser = (id: User["id"], username: string, now: number): User => ({
     id,
@@ -45,32 +31,33 @@ export function guestWriter(context: Context): GuestWriter {
     isStaff: false,
     hasPassword: false,
   });
-
-  // The one-statement creation (PostgreSQL) writes users as the default table store does.
+  // The one-statement creation writes users as the default table store does.
   const insertGuest = context.tableUsers ? quirks.guestInsert?.(settings.tables) : undefined;
-  if (insertGuest) {
-    return async (username, data, creationKey, withSession) => {
-      const now = settings.clock();
-      const issued = withSession ? issueToken() : null;
-      const expiresAt = now + settings.session.maxAge * 1000;
-      const session = issued && { id: issued.id, secretHash: issued.secretHash, expiresAt };
-      const id = await insertGuest(db, { username, now, data, creationKey, session });
-      return {
-        user: guestUser(id, username, now),
-        session: issued && { token: issued.token, expiresAt },
-        created: true,
-      };
-    };
-  }
 
-  return (username, data, creationKey, withSession) => {
+  return async (
+    username: string,
+    data: GuestData | null,
+    creationKey: string | null,
+    withSession: boolean,
+  ): Promise<WrittenGuest> => {
     const now = settings.clock();
-    return db.transaction().execute(async (trx) => {
-      const id = await users.insertUser(trx, { username, passwordHash: null, email: null, now });
-      await guests.insert(trx, id, now, data, creationKey);
-      const session = withSession ? await insertSession(context, trx, id) : null;
-      await context.funnel.bump(trx, "created", 1, now);
-      return { user: guestUser(id, username, now), session, created: true };
-    });
+    if (!insertGuest) {
+      return db.transaction().execute(async (trx) => {
+        const id = await users.insertUser(trx, { username, passwordHash: null, email: null, now });
+        await guests.insert(trx, id, now, data, creationKey);
+        const session = withSession ? await insertSession(context, trx, id) : null;
+        await context.funnel.bump(trx, "created", 1, now);
+        return { user: guestUser(id, username, now), session, created: true };
+      });
+    }
+    const issued = withSession ? issueToken() : null;
+    const expiresAt = now + settings.session.maxAge * 1000;
+    const session = issued && { id: issued.id, secretHash: issued.secretHash, expiresAt };
+    const id = await insertGuest(db, { username, now, data, creationKey, session });
+    return {
+      user: guestUser(id, username, now),
+      session: issued && { token: issued.token, expiresAt },
+      created: true,
+    };
   };
 }

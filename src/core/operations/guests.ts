@@ -1,16 +1,14 @@
-import { GuestUserError, NotGuestError, ValidationError } from "../../shared/errors.ts";
-import { checkFormText, checkJsonText, checkText } from "../../shared/storable-text.ts";
+import { GuestUserError, NotGuestError } from "../../shared/errors.ts";
+import { checkJsonText, checkText } from "../../shared/storable-text.ts";
 import type { GuestData, GuestRecord } from "../../store/guest-store.ts";
 import { normalizeUsername } from "../../store/username-case.ts";
-import { refuseReserved } from "../config/reserved-usernames.ts";
-import { checkCredentialText } from "../model/credential-text.ts";
-import { validateInput } from "../model/forms/standard-schema.ts";
 import { hashPassword } from "../model/passwords.ts";
 import { idOf, type User, type UserRef } from "../model/types.ts";
 import { crawlerDetector } from "../model/user-agents.ts";
 import { cutToMaxLength } from "../model/usernames/name-generator.ts";
 import { uuidNameGenerator } from "../model/usernames/uuid.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
+import { formCredentials, usernameTaken } from "./accounts.ts";
 import { guestWriter } from "./guest-writes.ts";
 import { mergeGuestInto } from "./merge.ts";
 import { insertSession, type Session } from "./sessions.ts";
@@ -23,11 +21,9 @@ import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from ".
 export const USERNAME_ATTEMPTS = 10;
 
 /**
- * How long after a guest was made with a creation key a clashing insert with the same key is
- * handed that guest: the insert race of one page's parallel first writes (they arrive within
- * milliseconds; seconds under load), not longer. Past it the key is spent: it never reaches
- * the guest again, and the late write gets a guest of its own, made without the key. The
- * clocks of the app servers must agree to well within this (NTP does).
+ * How long a creation key is handed back (see {@link CreateGuestUserInput.creationKey}): one
+ * page's parallel first writes arrive within milliseconds, seconds under load. The clocks of
+ * the app servers must agree to well within this (NTP does).
  */
 const CREATION_KEY_WINDOW_MS = 5 * 1000;
 
@@ -42,10 +38,11 @@ export interface CreateGuestUserInput {
   /**
    * A secret tied to the browser asking (the web layer passes an HMAC of its signed CSRF seed
    * and of the page token the write proved): a second creation with the same key within
-   * 5 seconds (the insert race of parallel first writes) returns
-   * the SAME guest (with a new session) instead of a second one; later, never (a new guest
-   * without the key), nor after the guest's session is ended (`invalidateSession`). Never a
-   * value a visitor could guess or read: whoever can replay it during the race gets the guest.
+   * 5 seconds (the insert race of parallel first writes) returns the SAME guest (with a new
+   * session) instead of a second one; later the key is spent, never handed over again (the
+   * late write gets a guest of its own, without the key), nor after the guest's session is
+   * ended (`invalidateSession`). Never a value a visitor could guess or read: whoever can
+   * replay it during the race gets the guest.
    * @default null (every call makes a new guest)
    */
   readonly creationKey?: string | null;
@@ -61,14 +58,12 @@ export function guestManager(context: Context) {
       ? settings.generateName({ maxLength, attempt })
       : uuidNameGenerator({ maxLength, attempt });
 
-  /** User, guest, optional session and funnel count: one statement or one transaction. */
   const writeGuest = guestWriter(context);
 
   /**
-   * The guest that holds `key`, with a new session, when it was made during this insert race
-   * (within {@link CREATION_KEY_WINDOW_MS}): a parallel first write of the same page. "spent"
-   * when an older guest holds it (a replay, or a copy of the key: it is never handed over
-   * then), null when no guest holds it (the clash was the username, or the guest is gone).
+   * The guest that holds `key`, with a new session, while the key is handed back
+   * ({@link CREATION_KEY_WINDOW_MS}); "spent" when an older guest holds it, null when none
+   * does (the clash was the username, or the guest is gone).
    */
   const converge = async (key: string, withSession: boolean) => {
     const guest = await guests.findByCreationKey(db, key);
@@ -81,7 +76,6 @@ export function guestManager(context: Context) {
   };
 
   async function insertGuest(input: CreateGuestUserInput, withSession: boolean) {
-    // Stored NFKC-normalized, as every username.
     let username = input.username
       ? cutToMaxLength(normalizeUsername(input.username), maxLength)
       : nameFor(1);
@@ -95,7 +89,6 @@ export function guestManager(context: Context) {
           // The clash may be this key: a parallel first write of the same page made the guest.
           const existing = await converge(key, withSession);
           if (existing === "spent") {
-            // An older guest holds the key: this write gets a guest of its own, without it.
             key = null;
             continue;
           }
@@ -133,8 +126,7 @@ export function guestManager(context: Context) {
      * (ONE statement on PostgreSQL with the default users store, else one transaction). A
      * taken username is replaced by a generated one (at most {@link USERNAME_ATTEMPTS} tries,
      * then `USERNAME_EXHAUSTED`). Fires `guestCreated` when a request is given. A `username` or
-     * `data` string no database can store (a NUL character, a lone surrogate) throws
-     * `INVALID_INPUT` before any query.
+     * `data` string no database can store throws `INVALID_INPUT` (`InvalidInputError`).
      * @example
      * ```ts
      * const user = await guestUsers.createGuestUser({ request });
@@ -175,13 +167,9 @@ export function guestManager(context: Context) {
     /**
      * Converts a guest to a registered user: validates `input` with the convert form, then in
      * ONE transaction removes the guest row (none: `NOT_GUEST`), sets username and password
-     * on the SAME user row and ends all its sessions. Fires `converted` after commit.
-     * Throws `VALIDATION_FAILED` (nothing changed) for invalid input, a taken username or one in `reservedUsernames` ("This username is reserved."),
-     * `INVALID_INPUT` (before any query) for a field no database can store (a NUL character, a
-     * lone surrogate, a username or e-mail longer than its column); a
-     * username is taken when one differing only in case or NFKC form exists (`"ada"` after
-     * `"Ada"`). It is stored NFKC-normalized. `options.acceptTerms` records that terms version
-     * as accepted in the same transaction.
+     * on the SAME user row and ends all its sessions. Fires `converted` after commit. The
+     * input, username and `options.acceptTerms` are checked, stored and refused (nothing
+     * changed) as by `createUser`.
      * @default options {} (no terms acceptance recorded)
      * @example
      * ```ts
@@ -192,23 +180,13 @@ export function guestManager(context: Context) {
     async convert(user: UserRef, input: unknown, options: AcceptTermsOption = {}): Promise<User> {
       const id = idOf(user);
       const termsVersion = termsVersionOf(options);
-      const form = settings.convertForm;
-      checkFormText(input);
-      const result = await validateInput(form.schema, input);
-      if (!result.ok) throw new ValidationError(result.fieldErrors);
-      const credentials = form.getCredentials(result.value);
-      checkCredentialText(credentials, maxLength);
-      refuseReserved(settings.reservedUsernames, credentials.username);
-      // Stored NFKC-normalized (normalizeUsername), whatever form produced it; "taken" is
-      // decided without regard to case (findByUsername), so "ada" is refused next to "Ada".
-      const username = credentials.username.normalize("NFKC");
-      const taken = () =>
-        new ValidationError({ username: ["A user with that username already exists."] });
+      const credentials = await formCredentials(context, input);
+      const { username } = credentials;
       const converted = await withDatabase(context, async () => {
         const existing = await users.findByUsername(db, username);
         if (existing && existing.id !== id) {
           if (!(await guests.find(db, id))) throw new NotGuestError(id);
-          throw taken();
+          throw usernameTaken();
         }
         const passwordHash = await hashPassword(credentials.password, settings.passwordHashing);
         try {
@@ -225,7 +203,7 @@ export function guestManager(context: Context) {
               await recordTermsAcceptance(context, trx, id, termsVersion, settings.clock());
           });
         } catch (error) {
-          if (quirks.isUniqueViolation(error)) throw taken();
+          if (quirks.isUniqueViolation(error)) throw usernameTaken();
           throw error;
         }
         const row = await users.findById(db, id);
@@ -254,9 +232,7 @@ export function guestManager(context: Context) {
      * await guestUsers.mergeGuest(guestUser, registeredUser);
      * ```
      */
-    async mergeGuest(guest: User, into: User): Promise<boolean> {
-      return mergeGuestInto(context, guest, into);
-    },
+    mergeGuest: (guest: User, into: User): Promise<boolean> => mergeGuestInto(context, guest, into),
 
     /**
      * True when a guest row exists for the user (the database's word, not the snapshot's);
@@ -278,8 +254,7 @@ export function guestManager(context: Context) {
 
     /**
      * Replaces a guest's extra JSON data; throws `NOT_GUEST` for a non-guest, `INVALID_INPUT`
-     * (nothing changed) for a string in it that no database can store (a NUL character, a
-     * lone surrogate).
+     * (nothing changed) for a string in it that no database can store.
      */
     async setGuestData(user: UserRef, data: GuestData | null): Promise<void> {
       if (data) checkJsonText("data", data);

@@ -5,7 +5,7 @@ import { usernameKey } from "../../store/username-case.ts";
 import { checkIdentity, IdentityTakenError, NotRegisteredError } from "../model/identity-rules.ts";
 import { freeUsername, identityUsername } from "../model/identity-usernames.ts";
 import { type Identity, idOf, type User, type UserId, type UserRef } from "../model/types.ts";
-import { type Context, toUser, withDatabase } from "../runtime/context.ts";
+import { type Context, findUser, withDatabase } from "../runtime/context.ts";
 import { mergeGuestInto } from "./merge.ts";
 
 /** An identity linked to a user (a row of the identities table). */
@@ -33,6 +33,13 @@ export function identityManager(context: Context) {
    * the next free one when a parallel sign-up took it; a unique violation on the identity
    * itself becomes `IDENTITY_TAKEN` (or `NOT_GUEST` when `self` already holds it).
    */
+  /** `IDENTITY_TAKEN` when the identity is linked already (`NOT_GUEST` when to `self`). */
+  const refuseLinked = async (identity: Identity, self: UserId | null) => {
+    const linked = await identities.find(db, identity.provider, identity.subject);
+    if (linked && self !== null && linked.userId === self) throw new NotGuestError(self);
+    if (linked) throw new IdentityTakenError(identity.provider);
+  };
+
   const withFreeUsername = async <T>(
     identity: Identity,
     self: UserId | null,
@@ -47,9 +54,7 @@ export function identityManager(context: Context) {
         return await write(username);
       } catch (error) {
         if (!quirks.isUniqueViolation(error)) throw error;
-        const linked = await identities.find(db, identity.provider, identity.subject);
-        if (linked && self !== null && linked.userId === self) throw new NotGuestError(self);
-        if (linked) throw new IdentityTakenError(identity.provider);
+        await refuseLinked(identity, self);
         if (attempt >= USERNAME_RACES) {
           throw new GuestUserError(
             "USERNAME_EXHAUSTED",
@@ -70,10 +75,7 @@ export function identityManager(context: Context) {
     createdAt: now,
   });
 
-  const loadUser = async (trx: Db, id: UserId): Promise<User | null> => {
-    const [row, guest] = await Promise.all([users.findById(trx, id), guests.find(trx, id)]);
-    return row ? toUser(row, guest !== undefined) : null;
-  };
+  const loadUser = (trx: Db, id: UserId) => findUser(context, trx, id);
 
   const manager = {
     /**
@@ -96,9 +98,7 @@ export function identityManager(context: Context) {
       const id = idOf(guest);
       const checked = checkIdentity(identity);
       const converted = await withDatabase(context, async () => {
-        const linked = await identities.find(db, checked.provider, checked.subject);
-        if (linked?.userId === id) throw new NotGuestError(id);
-        if (linked) throw new IdentityTakenError(checked.provider);
+        await refuseLinked(checked, id);
         await withFreeUsername(checked, id, (username) =>
           db.transaction().execute(async (trx) => {
             if ((await guests.delete(trx, id)) === 0) throw new NotGuestError(id);
@@ -133,8 +133,7 @@ export function identityManager(context: Context) {
     async createUserWithIdentity(identity: Identity): Promise<User> {
       const checked = checkIdentity(identity);
       return withDatabase(context, async () => {
-        if (await identities.find(db, checked.provider, checked.subject))
-          throw new IdentityTakenError(checked.provider);
+        await refuseLinked(checked, null);
         const id = await withFreeUsername(checked, null, (username) =>
           db.transaction().execute(async (trx) => {
             const now = settings.clock();

@@ -1,59 +1,41 @@
 import { GuestUserError, NotGuestError } from "../../shared/errors.ts";
 import { blockOuterQueries } from "../../store/connect.ts";
-import type { Db } from "../../store/dialect.ts";
-import type { User, UserId } from "../model/types.ts";
+import type { User } from "../model/types.ts";
 import { type Context, withDatabase } from "../runtime/context.ts";
 
 /**
- * The error a `merged` listener gets when it queries the database outside the merge
- * transaction (through `guestUsers.db`, or another `guestUsers` method): code
- * `OUTER_DB_IN_LISTENER`. The merge is rolled back and the error reaches `mergeGuest`'s caller.
- *
- * @example
- * ```ts
- * guestUsers.on("merged", async ({ guest, user, db }) => {
- *   await sql`update notes set user_id = ${user.id} where user_id = ${guest.id}`.execute(db); // not guestUsers.db
- * });
- * ```
+ * The error (`OUTER_DB_IN_LISTENER`) a `merged` listener or the `beforeDelete` hook gets when
+ * it queries outside the transaction it was given: the work is rolled back, the error thrown.
  */
-export function outerDatabaseInListenerError(): GuestUserError {
-  return new GuestUserError(
+export const outerDatabaseError = (who: string, where: string, use: string, work: string) => () =>
+  new GuestUserError(
     "OUTER_DB_IN_LISTENER",
-    'A "merged" listener queried the database outside the merge transaction (through guestUsers.db or another guestUsers method): use the `db` the merged event gives you for every query in the listener. The merge was rolled back. (On SQLite such a query would wait forever for the one connection, which the transaction holds.)',
+    `${who} queried the database outside the ${where} transaction (through guestUsers.db or another guestUsers method): use the \`db\` ${use}. The ${work} was rolled back. (On SQLite such a query would wait forever for the one connection, which the transaction holds.)`,
   );
-}
 
-/**
- * Locks the guest row of `id` for the rest of the transaction; false when there is none.
- * SQLite: a no-op UPDATE, so the transaction takes the write lock with its first statement
- * (a read first could fail with SQLITE_BUSY when it later writes). Elsewhere SELECT ... FOR
- * UPDATE: a concurrent conversion or merge of the same guest waits for us.
- */
-async function lockGuest(context: Context, trx: Db, id: UserId): Promise<boolean> {
-  const table = context.settings.tables.guests;
-  return context.quirks.locks.row(trx, { table, key: "user_id", touch: "last_seen_at" }, id);
-}
+const outerDatabaseInListener = outerDatabaseError(
+  'A "merged" listener',
+  "merge",
+  "the merged event gives you for every query in the listener",
+  "merge",
+);
 
-/**
- * Merges `guest` into `into` in ONE transaction: lock the guest row (none: `NOT_GUEST`), run
- * the `merged` listeners with the transaction (the guest's user, guest row and data are all
- * still there to read), then delete the guest's sessions, guest row and user. A listener
- * that queries outside the transaction fails with `OUTER_DB_IN_LISTENER` (thrown, after the
- * rollback); any other listener error is reported and gives false, the guest kept.
- *
- * @example
- * ```ts
- * const merged = await mergeGuestInto(context, guestUser, registeredUser);
- * ```
- */
+/** `guestUsers.mergeGuest()` (documented there). */
 export async function mergeGuestInto(context: Context, guest: User, into: User): Promise<boolean> {
   const { db, events, guests, sessions, users } = context;
   if (!events.has("merged") || guest.id === into.id) return false;
+  const lockedRow = {
+    table: context.settings.tables.guests,
+    key: "user_id",
+    touch: "last_seen_at",
+  };
   try {
     await withDatabase(context, () =>
       db.transaction().execute(async (trx) => {
-        if (!(await lockGuest(context, trx, guest.id))) throw new NotGuestError(guest.id);
-        await blockOuterQueries(outerDatabaseInListenerError, () =>
+        // A concurrent conversion or merge of the same guest waits for us, then finds nothing.
+        if (!(await context.quirks.locks.row(trx, lockedRow, guest.id)))
+          throw new NotGuestError(guest.id);
+        await blockOuterQueries(outerDatabaseInListener, () =>
           events.emitStrict("merged", { guest, user: into, db: trx }),
         );
         await sessions.deleteForUser(trx, guest.id);

@@ -30,11 +30,9 @@ export interface ValidatedSession {
   /** True when this validation extended the expiry: send the cookie again with the new date. */
   readonly refreshed: boolean;
   /**
-   * For a guest: when it expires (and clean-up may delete it), in milliseconds since the
-   * epoch, by the retention rule (`retention.maxAge`, or `maxAgeIfKept` when `keepIf` matches;
-   * null = never), read by the session lookup's one query. With `expireBy: "lastSeenAt"` it
-   * includes this request's refresh. null for a registered user. From the `sessionCache` it
-   * may be up to `ttlMs` old (a note just saved may not count yet).
+   * For a guest: `expiresAt()`, read by the session lookup's one query (with `expireBy:
+   * "lastSeenAt"`, this request's refresh included); null for a registered user. From the
+   * `sessionCache` it may be up to `ttlMs` old (a note just saved may not count yet).
    */
   readonly guestExpiresAt: number | null;
 }
@@ -60,15 +58,15 @@ export async function insertSession(context: Context, db: Db, userId: UserId): P
  */
 export function sessionManager(context: Context) {
   const { settings, sessions, guests, db } = context;
-  /** True when the expiry is due to move on (at most once per `session.refreshInterval`). */
-  const refreshDue = (expiresAt: number, now: number) => {
+  /** The slid expiry when one is due (at most once per `session.refreshInterval`), else null. */
+  const slid = (expiresAt: number, now: number) => {
     const { maxAge, refreshInterval } = settings.session;
-    return expiresAt - now < (maxAge - refreshInterval) * 1000;
+    return expiresAt - now < (maxAge - refreshInterval) * 1000 ? now + maxAge * 1000 : null;
   };
   /** The sliding-expiry write (and a guest's `last_seen_at`, in the lookup too). */
-  const refresh = async (id: string, found: SessionLookup, expiresAt: number, now: number) => {
+  const refresh = async (id: string, found: SessionLookup, moved: number, now: number) => {
     await Promise.all([
-      sessions.extend(db, id, expiresAt),
+      sessions.extend(db, id, moved),
       found.isGuest ? guests.touch(db, found.user.id, now) : undefined,
     ]);
     if (found.guest) found.guest.lastSeenAt = now;
@@ -119,17 +117,15 @@ export function sessionManager(context: Context) {
             if (!secretMatches(parsed.secret, entry.lookup.session.secretHash)) return null;
             const now = settings.clock();
             if (entry.expiresAt > now) {
-              const due = refreshDue(entry.expiresAt, now);
-              if (due) {
-                entry.expiresAt = now + settings.session.maxAge * 1000;
-                try {
-                  await refresh(parsed.id, entry.lookup, entry.expiresAt, now);
-                } catch (error) {
+              const moved = slid(entry.expiresAt, now);
+              if (moved !== null) {
+                entry.expiresAt = moved;
+                await refresh(parsed.id, entry.lookup, moved, now).catch((error: unknown) => {
                   cached?.evict(parsed.id);
                   throw error;
-                }
+                });
               }
-              return validated(entry.lookup, token as string, entry.expiresAt, due);
+              return validated(entry.lookup, token as string, entry.expiresAt, moved !== null);
             }
             cached?.evict(parsed.id);
           }
@@ -141,15 +137,12 @@ export function sessionManager(context: Context) {
             await sessions.delete(db, parsed.id);
             return null;
           }
-          let expiresAt = found.session.expiresAt;
-          const due = refreshDue(expiresAt, now);
-          if (due) {
-            expiresAt = now + settings.session.maxAge * 1000;
-            await refresh(parsed.id, found, expiresAt, now);
-          }
+          const moved = slid(found.session.expiresAt, now);
+          if (moved !== null) await refresh(parsed.id, found, moved, now);
+          const expiresAt = moved ?? found.session.expiresAt;
           // Not if a revocation arrived meanwhile (generation moved): the answer may be stale.
           cached?.set(parsed.id, found, expiresAt, now, generation);
-          return validated(found, token as string, expiresAt, due);
+          return validated(found, token as string, expiresAt, moved !== null);
         }),
       );
     },

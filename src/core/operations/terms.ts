@@ -45,20 +45,13 @@ export function termsVersionOf(option: AcceptTermsOption | undefined): string | 
  * Records an acceptance inside the caller's transaction (`db` is the transaction): what
  * `convert()` and `createUser()` do with {@link AcceptTermsOption}.
  */
-export async function recordTermsAcceptance(
+export const recordTermsAcceptance = (
   context: Context,
   db: Db,
   userId: UserId,
   version: string,
   now: number,
-): Promise<void> {
-  await termsQueries(context.settings.tables, context.quirks.upserts).upsert(
-    db,
-    userId,
-    version,
-    now,
-  );
-}
+) => termsQueries(context.settings.tables, context.quirks.upserts).upsert(db, userId, version, now);
 
 /** Terms of service (the reference's django-tos integration): acceptances per user. */
 export function termsManager(context: Context) {

@@ -8,7 +8,7 @@ import { tableUserStore, type UserRow, type UserStore } from "../../store/user-s
 import type { Settings } from "../config/settings.ts";
 import { Events } from "../model/events.ts";
 import { hasUsablePassword } from "../model/passwords.ts";
-import type { User } from "../model/types.ts";
+import type { User, UserId } from "../model/types.ts";
 import type { SessionCacheRuntime } from "./session-cache-runtime.ts";
 
 /** What every core operation works with: one object, built once by createGuestUsers(). */
@@ -83,4 +83,13 @@ export function toUser(row: UserRow, isGuest: boolean): User {
     isStaff: row.isStaff && !isGuest,
     hasPassword: hasUsablePassword(row.passwordHash),
   };
+}
+
+/** The user `id` with a fresh guest flag, or null, read through `db` (a transaction or the pool). */
+export async function findUser(context: Context, db: Db, id: UserId): Promise<User | null> {
+  const [row, guest] = await Promise.all([
+    context.users.findById(db, id),
+    context.guests.find(db, id),
+  ]);
+  return row ? toUser(row, guest !== undefined) : null;
 }

@@ -38,19 +38,12 @@ export function expiryCutoff(settings: ExpirySettings, maxAge?: number): Retenti
 }
 
 /**
- * When a guest expires, in milliseconds since the epoch: its creation (or last request, with
- * `expireBy: "lastSeenAt"`) plus `retention.maxAge`, or plus `retention.maxAgeIfKept` when
- * `kept` (the guest matches the `retention.keepIf` rule; ignored without a rule). `null`
- * means never: a kept guest with `maxAgeIfKept: null`. From then on clean-up may delete it.
- * Whether a guest is kept is the database's answer (`guestUsers.expiresAt(user)` asks it).
+ * When a guest expires by the rule of {@link expiryCutoff}, in milliseconds since the epoch;
+ * `null` means never (a kept guest with `maxAgeIfKept: null`). Whether a guest is kept is the
+ * database's answer (`guestUsers.expiresAt(user)` asks it).
  *
- * @param kept true when the guest matches `retention.keepIf`
+ * @param kept true when the guest matches `retention.keepIf` (ignored without a rule)
  * @default kept false
- * @example
- * ```ts
- * const at = guestExpiresAt(guestRecord, guestUsers.settings, false);
- * const until = at === null ? "forever" : new Date(at).toISOString();
- * ```
  */
 export function guestExpiresAt(
   guest: GuestTimes,
@@ -66,15 +59,8 @@ export function guestExpiresAt(
 
 /**
  * The reference's `Guest.is_expired()` for a guest row: true once {@link guestExpiresAt} has
- * passed (the same rule, to the millisecond, as the clean-up's query); never for a guest
- * kept forever.
- *
- * @param kept true when the guest matches `retention.keepIf`
+ * passed (the same rule, to the millisecond, as the clean-up's query).
  * @default kept false
- * @example
- * ```ts
- * if (isGuestExpired(guestRecord, guestUsers.settings, false)) showExpiredBadge();
- * ```
  */
 export function isGuestExpired(guest: GuestTimes, settings: ExpirySettings, kept = false): boolean {
   // Clean-up deletes where `column < now - maxAge`, i.e. where `column + maxAge < now`.

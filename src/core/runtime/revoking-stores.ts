@@ -36,15 +36,17 @@ function override<T extends object>(target: T, overrides: Partial<T>): T {
  * Not revoked: `sessions.deleteExpired` (a cached entry carries its own expiry, never later
  * than the row's, so it is refused at the same moment) and `sessions.extend` / `guests.touch`
  * (a cached expiry that lags behind the row's only sends a request to the database).
- *
- * @example
- * ```ts
- * const context = withRevocations(createContext(db, quirks, settings), runtime);
- * ```
  */
 export function withRevocations(context: Context, runtime: SessionCacheRuntime): Context {
   const { sessions, users, guests } = context;
-  const revokeUser = (db: Db, id: UserId) => runtime.revoke(db, { users: [id] });
+  /** `write(db, userId, ...)`, then the user's sessions revoked (unless it counted 0 rows). */
+  const revokeAfter =
+    <A extends [Db, UserId, ...unknown[]], R>(write: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const result = await write(...args);
+      if (result !== 0) await runtime.revoke(args[0], { users: [args[1]] });
+      return result;
+    };
   return {
     ...context,
     sessionCache: runtime,
@@ -53,32 +55,13 @@ export function withRevocations(context: Context, runtime: SessionCacheRuntime):
         await sessions.delete(db, id);
         await runtime.revoke(db, { sessions: [id] });
       },
-      async deleteForUser(db: Db, userId: UserId) {
-        const deleted = await sessions.deleteForUser(db, userId);
-        if (deleted > 0) await revokeUser(db, userId);
-        return deleted;
-      },
+      deleteForUser: revokeAfter(sessions.deleteForUser.bind(sessions)),
     }),
-    guests: override(guests, {
-      async delete(db: Db, userId: UserId) {
-        const deleted = await guests.delete(db, userId);
-        if (deleted > 0) await revokeUser(db, userId);
-        return deleted;
-      },
-    }),
+    guests: override(guests, { delete: revokeAfter(guests.delete.bind(guests)) }),
     users: override<UserStore>(users, {
-      async setCredentials(db, id, credentials) {
-        await users.setCredentials(db, id, credentials);
-        await revokeUser(db, id);
-      },
-      async deleteUser(db, id) {
-        await users.deleteUser(db, id);
-        await revokeUser(db, id);
-      },
-      async recordLogin(db, id, now) {
-        await users.recordLogin(db, id, now);
-        await revokeUser(db, id);
-      },
+      setCredentials: revokeAfter(users.setCredentials.bind(users)),
+      deleteUser: revokeAfter(users.deleteUser.bind(users)),
+      recordLogin: revokeAfter(users.recordLogin.bind(users)),
     }),
   };
 }

@@ -66,8 +66,9 @@ export function encodeRevocation(from: string, revocation: Revocation, hold: boo
   const everything = [JSON.stringify({ ...base, a: 1 })];
   if (revocation.everything) return everything;
   const payloads: string[] = [];
+  const emptySize = JSON.stringify(base).length + 20;
   let current: { s: (string | number)[]; u: (string | number)[] } = { s: [], u: [] };
-  let size = JSON.stringify(base).length + 20;
+  let size = emptySize;
   const flush = () => {
     if (current.s.length + current.u.length === 0) return;
     payloads.push(
@@ -78,7 +79,7 @@ export function encodeRevocation(from: string, revocation: Revocation, hold: boo
       }),
     );
     current = { s: [], u: [] };
-    size = JSON.stringify(base).length + 20;
+    size = emptySize;
   };
   const add = (list: "s" | "u", item: string | number) => {
     const bytes = Buffer.byteLength(JSON.stringify(item)) + 1;
@@ -144,12 +145,7 @@ function pickChannel(
 /**
  * Builds the session cache for the `sessionCache` setting: null when it is off (then nothing
  * is cached, published or listened to). Throws `INVALID_CONFIG` at start-up when no channel
- * fits the database (see {@link SessionCacheOptions.invalidation}).
- *
- * @example
- * ```ts
- * const runtime = createSessionCacheRuntime(settings, { withoutListen: postgresQuirks.withoutListen, postgresSource: url });
- * ```
+ * fits the database (see `SessionCacheOptions.invalidation`).
  */
 export function createSessionCacheRuntime(
   settings: Settings,

@@ -9,7 +9,7 @@ import {
   type GuestFilter,
   type ListPosition,
 } from "../../store/admin-store.ts";
-import { deleteGuestUsers } from "../../store/dialect.ts";
+import { deleteGuestUsers } from "../../store/expired-batch.ts";
 import type { User, UserId } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
 import { expiryCutoff } from "../runtime/expiry.ts";

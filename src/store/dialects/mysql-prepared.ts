@@ -8,7 +8,7 @@ import type {
 import type { Pool } from "mysql2";
 import { GuestUserError } from "../../shared/errors.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
-import { errorCode } from "../dialect.ts";
+import { errorCode } from "../driver-errors.ts";
 import {
   PreparedStatementGate,
   type PreparedStatementWarner,

@@ -2,7 +2,7 @@ import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryRes
 import type { Pool } from "pg";
 import { GuestUserError } from "../../shared/errors.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
-import { errorCode } from "../dialect.ts";
+import { errorCode } from "../driver-errors.ts";
 import {
   PreparedStatementGate,
   type PreparedStatementWarner,

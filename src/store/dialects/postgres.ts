@@ -4,7 +4,7 @@ import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-sch
 import { loadPeer } from "../../shared/optional-peer.ts";
 import type { DialectQuirks } from "../dialect.ts";
 import { errorCode, isNetworkError } from "../driver-errors.ts";
-import { deletePicked, pickExpired, pickedColumns } from "../expired-batch.ts";
+import { deletePicked, pickExpired } from "../expired-batch.ts";
 import type { PreparedStatementWarner } from "../prepared-statements.ts";
 import { toMillis } from "../user-store.ts";
 import { DATABASE_ENTRIES } from "./pool-options.ts";
@@ -117,10 +117,8 @@ export const postgresQuirks: DialectQuirks = {
     // and the statement is atomic). `picked` is read twice, so it is evaluated (and its rows
     // locked) once.
     const bump = batch.afterDelete?.(sql`(select count(*) from deleted_users)`);
-    const { rows } = await sql<{
-      n: unknown;
-      last: unknown;
-    }>`with picked as (${pickExpired(batch, pickedColumns(batch), lock)}),
+    const { rows } = await sql<{ n: unknown; last: unknown }>`
+      with picked as (${pickExpired(batch, lock)}),
       deleted_users as (
         delete from ${sql.table(users.table)} where ${sql.ref(users.id)} = any(array(select user_id from picked))
         returning 1)${bump ? sql`, counted as (${bump})` : sql``}

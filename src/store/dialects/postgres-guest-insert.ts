@@ -84,5 +84,3 @@ export function postgresGuestInsert(tables: Tables, upserts: DialectUpserts): Gu
     return toUserId(rows[0]?.id, users.idType);
   };
 }
-
-export type { NewGuest };

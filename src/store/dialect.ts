@@ -107,9 +107,8 @@ export interface DialectQuirks {
    */
   inList(column: RawBuilder<unknown>, ids: readonly UserId[]): RawBuilder<unknown>;
   /**
-   * Takes the write lock of a transaction before it reads what it will delete. SQLite: a
-   * no-op write (a read first could fail with SQLITE_BUSY when it later writes). Elsewhere a
-   * no-op: rows are locked by the SELECT ... FOR UPDATE that picks them.
+   * Takes the write lock of a transaction before it reads what it will delete: SQLite's
+   * no-op write (see {@link DialectLocks.row}); elsewhere nothing (`forUpdate` locks rows).
    */
   lockForWrite(trx: Db, tables: Tables): Promise<void>;
   /** `FOR UPDATE` (or nothing on SQLite, where the transaction holds the only write lock). */
@@ -142,10 +141,7 @@ export interface DialectColumns {
   jsonByteLength(column: RawBuilder<unknown>): RawBuilder<unknown>;
 }
 
-/**
- * The id of an inserted row: `returned` (the column's value, by `RETURNING`), or MySQL's
- * `autoIncrement` id (undefined when the driver reports none).
- */
+/** The id of an inserted row (see `insertReturningId`); `autoIncrement` may be undefined. */
 export type InsertedId =
   | { readonly returned: unknown }
   | { readonly autoIncrement: bigint | undefined };

@@ -65,10 +65,6 @@ export function postgresGuestInsert(tables: Tables, upserts: DialectUpserts): Gu
     return text;
   };
 
-  /**
-   * Writes the guest in one statement; returns the new user's id. Lets the driver's unique
-   * violation through (nothing written then).
-   */
   return async function insertGuest(db: Db, guest: NewGuest): Promise<UserId> {
     const { now, session } = guest;
     const params = present.flatMap(([, value]): unknown[] => {

@@ -34,14 +34,11 @@ import { sqliteUsernames } from "./username-collations.ts";
  */
 export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<unknown> {
   const open = async (): Promise<BetterSqliteDatabase> => {
-    const database = await openHandle();
+    const database = withStatementCache(
+      typeof source === "string" ? await openFile(source) : source,
+    );
     handles.set(kysely, database);
     return database;
-  };
-  const openHandle = async (): Promise<BetterSqliteDatabase> => {
-    if (typeof source !== "string") return withStatementCache(source);
-    const module = await loadPeer("better-sqlite3", () => import("better-sqlite3"));
-    return withStatementCache(openFile(module.default, source));
   };
   const kysely = new Kysely<unknown>({
     dialect: new SqliteDialect({
@@ -57,12 +54,10 @@ export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<un
  * Opens the file, explaining a missing directory (better-sqlite3 says only "the directory does
  * not exist", with no code and no path).
  */
-function openFile(
-  Database: new (path: string) => BetterSqliteDatabase,
-  path: string,
-): BetterSqliteDatabase {
+async function openFile(path: string): Promise<BetterSqliteDatabase> {
+  const module = await loadPeer("better-sqlite3", () => import("better-sqlite3"));
   try {
-    return new Database(path);
+    return new module.default(path);
   } catch (cause) {
     const directory = dirname(resolve(path));
     if (path === ":memory:" || existsSync(directory)) throw cause;

@@ -63,8 +63,7 @@ function parseData(value: unknown): GuestData | null {
 export function guestQueries(tables: Tables) {
   const guests = sql.table(tables.guests);
   const sessions = sql.table(tables.sessions);
-  // The guest's id as the app's `keepIf` sees it: qualified, so that a subquery on a table
-  // with its own `user_id` column still compares with the guest's.
+  // The guest's id as the app's `keepIf` sees it: qualified (see KeepIf).
   const userIdRef = sql.ref(`${tables.guests}.user_id`);
   const toRecord = (raw: RawGuest): GuestRecord => ({
     userId: toUserId(raw.user_id, tables.users.idType),

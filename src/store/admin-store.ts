@@ -91,12 +91,9 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
   });
 
   /**
-   * A search's order and prefix range, on an index in each database. The built-in table: its
-   * unique `username_key` (migration 010: full case folding, so `ö` finds `Öland` on SQLite
-   * too; code point order on every database: BINARY, `collate "C"`, `utf8mb4_bin`), a range.
-   * An app's table: SQLite `lower(username)` (its index, BINARY order, so the range is exact),
-   * PostgreSQL `lower(username) collate "C"` (LIKE 'ab%' is a range on such an index),
-   * MySQL/MariaDB the username's own case-insensitive index.
+   * A search's order and prefix range, on an index. The built-in table: its unique
+   * `username_key` (migration 010: full case folding, so `ö` finds `Öland` on SQLite too; code
+   * point order on every database), a range. An app's table: `quirks.usernames`.
    */
   const keyed = users.builtIn;
   const sortKey = keyed ? sql.ref(`u.${USERNAME_KEY_COLUMN}`) : quirks.usernames.sortKey(username);

@@ -3,7 +3,7 @@ import { type DatabaseConnection, Kysely, type QueryExecutor } from "kysely";
 import { InvalidConfigError } from "../shared/errors.ts";
 import { hideCredentials } from "../shared/hide-credentials.ts";
 import { type Db, type DialectName, type DialectQuirks, dialectOf } from "./dialect.ts";
-import { mysqlDatabase, mysqlQuirks } from "./dialects/mysql.ts";
+import { type MysqlPoolSource, mysqlDatabase, mysqlQuirks } from "./dialects/mysql.ts";
 import {
   type PostgresDatabaseOptions,
   postgresDatabase,
@@ -76,22 +76,16 @@ export function openDatabase(
 }
 
 type Opened = Omit<Connection, "owned">;
+type SqliteSource = Parameters<typeof sqliteDatabase>[0];
 
 function open(source: DatabaseSource, options: DriverOptions): Opened {
   if (typeof source === "string") return openUrl(source, options);
-  if (source instanceof Kysely) {
-    const db = source as Db;
-    return { db, quirks: QUIRKS[dialectOf(db)] };
-  }
+  if (source instanceof Kysely) return { db: source, quirks: QUIRKS[dialectOf(source)] };
   const driver = source as Record<string, unknown>;
-  if (typeof driver.prepare === "function" && typeof driver.pragma === "function") {
-    const db = sqliteDatabase(source as Parameters<typeof sqliteDatabase>[0]);
-    return { db, quirks: sqliteQuirks };
-  }
-  if (typeof driver.getConnection === "function" || isPromisePool(driver)) {
-    const db = mysqlDatabase(source as Parameters<typeof mysqlDatabase>[0], options);
-    return { db, quirks: mysqlQuirks };
-  }
+  if (typeof driver.prepare === "function" && typeof driver.pragma === "function")
+    return { db: sqliteDatabase(source as SqliteSource), quirks: sqliteQuirks };
+  if (typeof driver.getConnection === "function" || isPromisePool(driver))
+    return { db: mysqlDatabase(source as MysqlPoolSource, options), quirks: mysqlQuirks };
   if (typeof driver.connect === "function" && typeof driver.query === "function") {
     const db = postgresDatabase(source as Parameters<typeof postgresDatabase>[0], options);
     return { db, quirks: postgresQuirks, postgresSource: source };

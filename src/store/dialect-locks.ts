@@ -11,6 +11,33 @@ export type LockOutcome<T> =
   | { readonly acquired: true; readonly value: T; readonly releaseError?: unknown }
   | { readonly acquired: false };
 
+/**
+ * Runs `body` under a lock already taken, then `release`s it: a failed release after a
+ * successful body is the outcome's `releaseError`; after a failed body, the body's error wins.
+ * @example
+ * ```ts
+ * return releasedAfter(body, () => sql`select release_lock(${name})`.execute(connection));
+ * ```
+ */
+export async function releasedAfter<T>(
+  body: () => Promise<T>,
+  release: () => Promise<unknown>,
+): Promise<LockOutcome<T> & { readonly acquired: true }> {
+  let value: T;
+  try {
+    value = await body();
+  } catch (error) {
+    await release().catch(() => undefined);
+    throw error;
+  }
+  try {
+    await release();
+    return { acquired: true, value };
+  } catch (releaseError) {
+    return { acquired: true, value, releaseError };
+  }
+}
+
 /** Runs `body` while holding a named lock, or not at all when someone else holds it. */
 export type TryLock = <T>(body: () => Promise<T>) => Promise<LockOutcome<T>>;
 

@@ -13,14 +13,8 @@ export interface DialectUsernames {
   equals(column: RawBuilder<unknown>, username: string): RawBuilder<unknown>;
   /** `column` matches one of `usernames` without regard to case (a non-empty list). */
   anyOf(column: RawBuilder<unknown>, usernames: readonly string[]): RawBuilder<unknown>;
-  /**
-   * The admin search's sort key of `column`, on an index: SQLite `lower(username)` (BINARY
-   * order), PostgreSQL `lower(username) collate "C"`, MySQL/MariaDB the column itself.
-   */
+  /** The admin search's sort key of `column`, on an index (each dialect's says which). */
   sortKey(column: RawBuilder<unknown>): RawBuilder<unknown>;
-  /**
-   * `key` (a {@link sortKey}) starts with `prefix`, as a range on its index: SQLite a range
-   * (exact in BINARY order), PostgreSQL and MySQL `LIKE 'prefix%'` (a range on such an index).
-   */
+  /** `key` (a {@link sortKey}) starts with `prefix`, as a range on its index. */
   startsWith(key: RawBuilder<unknown>, prefix: string): RawBuilder<unknown>;
 }

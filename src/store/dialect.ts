@@ -5,7 +5,6 @@ import {
   type QueryResult,
   type RawBuilder,
   SqliteAdapter,
-  sql,
 } from "kysely";
 import { InvalidConfigError } from "../shared/errors.ts";
 import type { UserId } from "../shared/ids.ts";
@@ -49,8 +48,8 @@ export interface DeletionHooks {
 export interface ExpiredBatch extends DeletionHooks {
   readonly tables: Tables;
   /**
-   * The retention rule of this run: the column, the cutoffs, the app's `keepIf`. Pick the
-   * batch with `expiredGuestsCondition(cutoffs, tables.guests)`, order it by `cutoffs.column`.
+   * The retention rule of this run: the column, the cutoffs, the app's `keepIf` (the batch's
+   * guests: `pickExpired()`).
    */
   readonly cutoffs: RetentionCutoffs;
   readonly limit: number;
@@ -74,18 +73,6 @@ export interface ExpiredBatchResult {
    * `after`), or null when it picked none: nothing expired is left at or above `after`.
    */
   readonly last: number | null;
-}
-
-/** `and column >= after` when the batch resumes a scan, else nothing (see `ExpiredBatch.after`). */
-export function resumeAfter(batch: ExpiredBatch): RawBuilder<unknown> {
-  const { after } = batch;
-  if (after === undefined || after === null) return sql``;
-  return sql`and ${sql.ref(`${batch.tables.guests}.${batch.cutoffs.column}`)} >= ${after}`;
-}
-
-/** The largest of the positions a batch picked, or null for none (see `ExpiredBatchResult`). */
-export function lastPosition(positions: readonly unknown[]): number | null {
-  return positions.reduce<number | null>((last, p) => Math.max(last ?? -Infinity, Number(p)), null);
 }
 
 /**
@@ -120,9 +107,8 @@ export interface DialectQuirks {
    */
   inList(column: RawBuilder<unknown>, ids: readonly UserId[]): RawBuilder<unknown>;
   /**
-   * Takes the write lock of a transaction before it reads what it will delete. SQLite: a
-   * no-op write (a read first could fail with SQLITE_BUSY when it later writes). Elsewhere a
-   * no-op: rows are locked by the SELECT ... FOR UPDATE that picks them.
+   * Takes the write lock of a transaction before it reads what it will delete: SQLite's
+   * no-op write (see {@link DialectLocks.row}); elsewhere nothing (`forUpdate` locks rows).
    */
   lockForWrite(trx: Db, tables: Tables): Promise<void>;
   /** `FOR UPDATE` (or nothing on SQLite, where the transaction holds the only write lock). */
@@ -155,10 +141,7 @@ export interface DialectColumns {
   jsonByteLength(column: RawBuilder<unknown>): RawBuilder<unknown>;
 }
 
-/**
- * The id of an inserted row: `returned` (the column's value, by `RETURNING`), or MySQL's
- * `autoIncrement` id (undefined when the driver reports none).
- */
+/** The id of an inserted row (see `insertReturningId`); `autoIncrement` may be undefined. */
 export type InsertedId =
   | { readonly returned: unknown }
   | { readonly autoIncrement: bigint | undefined };
@@ -217,37 +200,6 @@ export interface NewGuest {
  */
 export type GuestInsert = (db: Db, guest: NewGuest) => Promise<UserId>;
 
-/**
- * Deletes the users of `ids` that still have a guest row, inside the caller's transaction:
- * `beforeDelete` first, then one DELETE (sessions, guest rows and the app's rows cascade),
- * then `afterDelete` with the number deleted. Returns that number.
- *
- * @example
- * ```ts
- * await db.transaction().execute((trx) => deleteGuestUsers(trx, quirks, tables, ids, hooks));
- * ```
- */
-export async function deleteGuestUsers(
-  trx: Db,
-  quirks: DialectQuirks,
-  tables: Tables,
-  ids: readonly UserId[],
-  hooks: DeletionHooks,
-): Promise<number> {
-  if (ids.length === 0) return 0;
-  await hooks.beforeDelete?.(ids, trx);
-  const { users, guests } = tables;
-  // Checked again at the DELETE: beforeDelete may have touched guest rows, and a user whose
-  // guest row is gone (converted) is a registered user, never to be deleted here.
-  const result = await sql`delete from ${sql.table(users.table)} where ${sql.ref(users.id)} in (
-    select user_id from ${sql.table(guests)} where ${quirks.inList(sql.ref("user_id"), ids)})`.execute(
-    trx,
-  );
-  const deleted = affectedRows(result);
-  await hooks.afterDelete?.(deleted)?.execute(trx);
-  return deleted;
-}
-
 /** Tells the dialect of a Kysely instance the app built itself. */
 export function dialectOf(db: Db): DialectName {
   const adapter = db.getExecutor().adapter;
@@ -259,5 +211,3 @@ export function dialectOf(db: Db): DialectName {
     "the Kysely instance uses a dialect we do not support: use SqliteDialect, PostgresDialect or MysqlDialect",
   );
 }
-
-export { errorCode, isNetworkError } from "./driver-errors.ts";

@@ -63,8 +63,7 @@ function parseData(value: unknown): GuestData | null {
 export function guestQueries(tables: Tables) {
   const guests = sql.table(tables.guests);
   const sessions = sql.table(tables.sessions);
-  // The guest's id as the app's `keepIf` sees it: qualified, so that a subquery on a table
-  // with its own `user_id` column still compares with the guest's.
+  // The guest's id as the app's `keepIf` sees it: qualified (see KeepIf).
   const userIdRef = sql.ref(`${tables.guests}.user_id`);
   const toRecord = (raw: RawGuest): GuestRecord => ({
     userId: toUserId(raw.user_id, tables.users.idType),
@@ -72,6 +71,11 @@ export function guestQueries(tables: Tables) {
     lastSeenAt: toMillis(raw.last_seen_at) ?? 0,
     data: parseData(raw.data),
   });
+  const findBy = async (db: Db, column: string, value: unknown) => {
+    const { rows } = await sql<RawGuest>`select ${COLUMNS}
+      from ${guests} where ${sql.ref(column)} = ${value}`.execute(db);
+    return rows[0] && toRecord(rows[0]);
+  };
   // The session refresh's guest update, compiled once per Kysely instance, prepared.
   const touchQuery = preparedQuery(
     (userId: UserId, now: number) =>
@@ -94,11 +98,7 @@ export function guestQueries(tables: Tables) {
     },
 
     /** The guest that holds this creation key, if any (`createdAt` says when it was made). */
-    async findByCreationKey(db: Db, creationKey: string): Promise<GuestRecord | undefined> {
-      const { rows } = await sql<RawGuest>`select ${COLUMNS}
-        from ${guests} where creation_key = ${creationKey}`.execute(db);
-      return rows[0] && toRecord(rows[0]);
-    },
+    findByCreationKey: (db: Db, creationKey: string) => findBy(db, "creation_key", creationKey),
 
     /**
      * Ends the creation key of the guest a session belongs to (its log-out): the key can no
@@ -115,11 +115,7 @@ export function guestQueries(tables: Tables) {
       return affectedRows(await sql`delete from ${guests} where user_id = ${userId}`.execute(db));
     },
 
-    async find(db: Db, userId: UserId): Promise<GuestRecord | undefined> {
-      const { rows } = await sql<RawGuest>`select ${COLUMNS}
-        from ${guests} where user_id = ${userId}`.execute(db);
-      return rows[0] && toRecord(rows[0]);
-    },
+    find: (db: Db, userId: UserId) => findBy(db, "user_id", userId),
 
     async setData(db: Db, userId: UserId, data: GuestData | null): Promise<number> {
       const update = sql`update ${guests} set data = ${toJson(data)} where user_id = ${userId}`;

@@ -71,9 +71,9 @@ export function identityQueries(tables: Tables, usernames: DialectUsernames) {
     /**
      * Which of `candidates` are taken in the users table, compared as usernames are (NFKC,
      * without regard to case), as {@link usernameKey} keys: ONE query on the username index
-     * for the whole batch (the built-in table's `username_key`). (On an app's table
-     * MySQL/MariaDB compare by the column's collation, which may fold accents too: a name it matches that we see as different is not reported, and the
-     * unique index refuses the write instead; the caller then tries the next candidate.)
+     * for the whole batch (the built-in table's `username_key`). A name the database matches
+     * but we see as different (`DialectUsernames`) is not reported: the unique index refuses
+     * the write instead, and the caller tries the next candidate.
      */
     async takenUsernames(db: Db, candidates: readonly string[]): Promise<Set<string>> {
       const { users } = tables;

@@ -33,6 +33,13 @@ export function preparedStatementName(text: string): string | undefined {
   return names.get(text);
 }
 
+/** The value of `key` in `cache`, made by `make` the first time it is asked for. */
+export function cachedIn<K extends object, V>(cache: WeakMap<K, V>, key: K, make: () => V): V {
+  const value = cache.get(key) ?? make();
+  cache.set(key, value);
+  return value;
+}
+
 /** Where the one warning of a {@link PreparedStatementGate} goes. */
 export interface PreparedStatementWarner {
   warn(message: string, ...details: unknown[]): void;

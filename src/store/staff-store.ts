@@ -11,7 +11,6 @@ export function staffQueries(tables: Tables, quirks: DialectQuirks) {
      * Sets the staff flag (the `column` mapped as `users.columns.isStaff`) of a REGISTERED
      * user, in one statement: a guest's row is never touched. Returns the number of rows it
      * changed: 0 when there is no such registered user or the flag is already `on`.
-     * PostgreSQL gets a boolean, SQLite and MySQL/MariaDB 0 or 1.
      */
     async set(db: Db, column: string, id: UserId, on: boolean): Promise<number> {
       const value = quirks.columns.boolean(on);

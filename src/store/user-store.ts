@@ -136,12 +136,8 @@ export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore
   };
   // The built-in table keeps each name's folded key (migration 010); an app's table has none.
   const keyColumn = users.builtIn ? USERNAME_KEY_COLUMN : null;
-  /**
-   * Without regard to case, on an index: the built-in table by its unique `username_key`
-   * (full case folding, every database); an app's table by `lower(col) in (lower(?), ...)` on
-   * SQLite and PostgreSQL (see usernameSpellings for why several spellings), by the column's
-   * case-insensitive collation on MySQL/MariaDB (an index on lower() would not be used there).
-   */
+  // Without regard to case, on an index: the built-in table by its unique `username_key`
+  // (full case folding, every database), an app's table as `quirks.usernames` compares.
   const byUsername = async (db: Db, username: string) => {
     const column = sql.ref(`u.${users.username}`);
     const where = keyColumn
@@ -149,8 +145,7 @@ export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore
       : quirks.usernames.equals(column, username);
     const { rows } = await sql<RawUserColumns>`select ${userColumns(tables, "u")} from ${table} as u
       where ${where}`.execute(db);
-    // The database may fold less (SQLite: ASCII only) or more (MariaDB: accents too) than we
-    // do: keep the rows whose key is the same as ours, the exact spelling first.
+    // Keep the rows whose key is ours (see DialectUsernames), the exact spelling first.
     const key = usernameKey(username);
     const exact = normalizeUsername(username);
     const same = rows.filter((row) => usernameKey(row.username) === key);

@@ -4,7 +4,7 @@ import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-sch
 import { given } from "../../shared/option-values.ts";
 import { checkText, textProblem } from "../../shared/storable-text.ts";
 import { adminQueries, type GuestFilter, type ListPosition } from "../../store/admin-store.ts";
-import { deleteGuestUsers } from "../../store/dialect.ts";
+import { deleteGuestUsers } from "../../store/expired-batch.ts";
 import type { User, UserId } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
 import { expiryCutoff } from "../runtime/expiry.ts";

@@ -1,19 +1,15 @@
-import { type Kysely, sql } from "kysely";
-import type { UsersTable } from "../dialect-migrations.ts";
+import { sql } from "kysely";
+import type { DialectMigrations } from "../dialect-migrations.ts";
 
-/**
- * SQLite's and PostgreSQL's case-insensitive username index (migration 002, and 010's down):
- * unique on `lower(username)`.
- * @example
- * ```ts
- * await createLowerUsernameIndex(db, tables.users, "guest_user_users_username_lower_idx");
- * ```
- */
-export async function createLowerUsernameIndex(
-  db: Kysely<unknown>,
-  users: UsersTable,
-  index: string,
-): Promise<void> {
+type IndexStep = DialectMigrations["caseInsensitiveUsernames"];
+
+/** Drops the index named `index` where there is one. */
+export const dropIndexNamed: IndexStep = async (db, _users, index) => {
+  await db.schema.dropIndex(index).ifExists().execute();
+};
+
+/** The unique `lower(username)` index named `index`. */
+const createLowerUsernameIndex: IndexStep = async (db, users, index) => {
   await db.schema
     .createIndex(index)
     .ifNotExists()
@@ -21,28 +17,37 @@ export async function createLowerUsernameIndex(
     .on(users.table)
     .expression(sql`lower(${sql.ref(users.username)})`)
     .execute();
-}
+};
 
 /**
- * Drops that index (002's down, and 010, which replaces it by the folded key's).
+ * SQLite's and PostgreSQL's username index: unique on `lower(username)`, made by 002 (and
+ * 010's down), dropped by 002's down and by 010 (the folded key's index replaces it).
  * @example
  * ```ts
- * await dropLowerUsernameIndex(db, tables.users, "guest_user_users_username_lower_idx");
+ * const migrations: DialectMigrations = { ...lowerUsernameIndex, ...theRest };
  * ```
  */
-export async function dropLowerUsernameIndex(
-  db: Kysely<unknown>,
-  _users: UsersTable,
-  index: string,
-): Promise<void> {
-  await db.schema.dropIndex(index).ifExists().execute();
-}
+export const lowerUsernameIndex = {
+  uniqueUsernameColumn: false,
+  dropIndexOn: (drop) => drop,
+  caseInsensitiveUsernames: createLowerUsernameIndex,
+  dropCaseInsensitiveUsernames: dropIndexNamed,
+  dropCaseInsensitiveIndex: dropIndexNamed,
+  restoreCaseInsensitiveIndex: createLowerUsernameIndex,
+} satisfies Partial<DialectMigrations>;
+
+const noMigration = { async up() {}, async down() {} };
 
 /**
- * A migration that does nothing on this database (its change concerns another one).
+ * The steps that concern PostgreSQL alone (005's prefix index, 007, 008), as nothing.
  * @example
  * ```ts
- * const migration = noMigration; // "008-set-based-cascade" on SQLite
+ * const migrations: DialectMigrations = { ...withoutPostgresSteps, ...theRest };
  * ```
  */
-export const noMigration = { async up() {}, async down() {} };
+export const withoutPostgresSteps = {
+  async createUsernamePrefixIndex() {},
+  async dropUsernamePrefixIndex() {},
+  oneUsernameIndex: () => noMigration,
+  setBasedCascade: () => noMigration,
+} satisfies Partial<DialectMigrations>;

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Db } from "../dialect.ts";
-import type { DialectLocks, LockOutcome } from "../dialect-locks.ts";
+import { type DialectLocks, type LockOutcome, releasedAfter } from "../dialect-locks.ts";
 import { selectForUpdateRowLock } from "./row-locks.ts";
 
 /**
@@ -31,19 +31,9 @@ export async function withMysqlLock<T>(
       locked: number | string | null;
     }>`select get_lock(${lockName(name)}, 0) as locked`.execute(connection);
     if (Number(rows[0]?.locked) !== 1) return { acquired: false };
-    let value: T;
-    try {
-      value = await body();
-    } catch (error) {
-      await sql`select release_lock(${lockName(name)})`.execute(connection).catch(() => undefined);
-      throw error;
-    }
-    try {
-      await sql`select release_lock(${lockName(name)})`.execute(connection);
-      return { acquired: true, value };
-    } catch (releaseError) {
-      return { acquired: true, value, releaseError };
-    }
+    return releasedAfter(body, () =>
+      sql`select release_lock(${lockName(name)})`.execute(connection),
+    );
   });
 }
 

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { DialectMigrations, UsersTable } from "../dialect-migrations.ts";
-import { noMigration } from "./lower-username-index.ts";
+import { withoutPostgresSteps } from "./lower-username-index.ts";
 
 /** Collations that tell upper from lower case: binary ones, and MySQL 8's `_cs` ones. */
 const CASE_SENSITIVE = /(_bin|_cs)$|^binary$/i;
@@ -20,6 +20,7 @@ async function usernameIndexes(db: Kysely<unknown>, users: UsersTable): Promise<
 
 /** MySQL's and MariaDB's DDL for our migrations (see {@link DialectMigrations}). */
 export const mysqlMigrations: DialectMigrations = {
+  ...withoutPostgresSteps,
   transactionalDdl: false,
   retriesCollisions: false,
   integerIdType: "bigint",
@@ -47,10 +48,6 @@ export const mysqlMigrations: DialectMigrations = {
   },
   // A collation changed by 002's up stays (it is what the index needs anyway).
   async dropCaseInsensitiveUsernames() {},
-  async createUsernamePrefixIndex() {},
-  async dropUsernamePrefixIndex() {},
-  oneUsernameIndex: () => noMigration,
-  setBasedCascade: () => noMigration,
   foldedKeyType: (length) =>
     sql`varchar(${sql.lit(length)}) character set utf8mb4 collate utf8mb4_bin`,
   isAscii: (column) => sql`length(${column}) = char_length(${column})`,

@@ -8,8 +8,9 @@ import type {
 import type { Pool } from "mysql2";
 import { GuestUserError } from "../../shared/errors.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
-import { errorCode } from "../dialect.ts";
+import { errorCode } from "../driver-errors.ts";
 import {
+  cachedIn,
   PreparedStatementGate,
   type PreparedStatementWarner,
   transactionAfter,
@@ -76,12 +77,11 @@ export function preparedStatementMysqlPool(
     getConnection(callback) {
       pool.getConnection((error, connection) => {
         if (error) return callback(error, connection as unknown as MysqlPoolConnection);
-        let wrapper = wrappers.get(connection);
-        if (!wrapper) {
-          wrapper = preparedStatementConnection(connection as unknown as Mysql2Connection, gate);
-          wrappers.set(connection, wrapper);
-        }
-        callback(null, wrapper);
+        const mysql2 = connection as unknown as Mysql2Connection;
+        callback(
+          null,
+          cachedIn(wrappers, connection, () => preparedStatementConnection(mysql2, gate)),
+        );
       });
     },
     end: (callback) => pool.end(callback),

@@ -1,18 +1,12 @@
 import { Kysely, MysqlDialect, type MysqlPool, sql } from "kysely";
 import type { Pool } from "mysql2";
+import type { UserId } from "../../shared/ids.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { loadPeer } from "../../shared/optional-peer.ts";
-import {
-  type Db,
-  type DialectQuirks,
-  deleteGuestUsers,
-  errorCode,
-  isNetworkError,
-  lastPosition,
-  resumeAfter,
-} from "../dialect.ts";
+import type { Db, DialectQuirks } from "../dialect.ts";
+import { errorCode, isNetworkError } from "../driver-errors.ts";
+import { deleteCounted, deletePicked } from "../expired-batch.ts";
 import type { PreparedStatementWarner } from "../prepared-statements.ts";
-import { expiredGuestsCondition } from "../retention.ts";
 import { mysqlLocks } from "./mysql-lock.ts";
 import { mysqlMigrations } from "./mysql-migrations.ts";
 import { preparedStatementMysqlPool } from "./mysql-prepared.ts";
@@ -128,30 +122,16 @@ export const mysqlQuirks: DialectQuirks = {
   batches: { defaultDeleteSize: 1000, onEventLoop: false },
   upserts: onDuplicateKeyUpserts,
   guestInsert: null,
-  deleteExpiredBatch(db: Db, batch) {
-    const { tables, cutoffs, limit } = batch;
-    const { column } = cutoffs;
-    return db.transaction().execute(async (trx) => {
-      const picked = await sql<{ user_id: number | string; scan_at: unknown }>`
-        select user_id, ${sql.ref(column)} as scan_at from ${sql.table(tables.guests)}
-        where ${expiredGuestsCondition(cutoffs, tables.guests)} ${resumeAfter(batch)}
-        order by ${sql.ref(column)} limit ${limit} for update skip locked`.execute(trx);
-      const ids = picked.rows.map((row) =>
-        tables.users.idType === "integer" ? Number(row.user_id) : String(row.user_id),
+  deleteExpiredBatch(db, batch) {
+    const { users } = batch.tables;
+    // The rows are locked: they are guests until we commit. Delete exactly those users.
+    const remove = (trx: Db, ids: readonly UserId[]) =>
+      deleteCounted(
+        trx,
+        sql`delete from ${sql.table(users.table)} where ${mysqlQuirks.inList(sql.ref(users.id), ids)}`,
+        batch,
       );
-      const last = lastPosition(picked.rows.map((row) => row.scan_at));
-      if (ids.length === 0) return { deleted: 0, last };
-      if (batch.beforeDelete) {
-        const deleted = await deleteGuestUsers(trx, mysqlQuirks, tables, ids, batch);
-        return { deleted, last };
-      }
-      // The rows are locked: they are guests until we commit. Delete exactly those users.
-      const { users } = tables;
-      const result = await sql`delete from ${sql.table(users.table)}
-        where ${mysqlQuirks.inList(sql.ref(users.id), ids)}`.execute(trx);
-      const deleted = Number(result.numAffectedRows ?? 0n);
-      await batch.afterDelete?.(deleted)?.execute(trx);
-      return { deleted, last };
-    });
+    const lock = sql`for update skip locked`;
+    return deletePicked(db, mysqlQuirks, batch, lock, batch.beforeDelete ? undefined : remove);
   },
 };

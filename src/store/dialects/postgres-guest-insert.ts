@@ -2,7 +2,7 @@ import { CompiledQuery, type RawBuilder, sql } from "kysely";
 import type { UserId } from "../../shared/ids.ts";
 import type { Db, DialectUpserts, GuestInsert, NewGuest } from "../dialect.ts";
 import { dayOf, funnelQueries, randomShard } from "../funnel-store.ts";
-import { preparedStatement } from "../prepared-statements.ts";
+import { cachedIn, preparedStatement } from "../prepared-statements.ts";
 import type { Tables } from "../tables.ts";
 import { toUserId } from "../user-store.ts";
 import { USERNAME_KEY_COLUMN, usernameKey } from "../username-case.ts";
@@ -55,20 +55,11 @@ export function postgresGuestInsert(tables: Tables, upserts: DialectUpserts): Gu
       ${tail}`;
   };
   const texts = { true: new WeakMap<Db, string>(), false: new WeakMap<Db, string>() };
-  const textFor = (db: Db, withSession: boolean) => {
-    const compiled = texts[`${withSession}`];
-    let text = compiled.get(db);
-    if (text === undefined) {
-      text = preparedStatement(build(withSession).compile(db).sql);
-      compiled.set(db, text);
-    }
-    return text;
-  };
+  const textFor = (db: Db, withSession: boolean) =>
+    cachedIn(texts[`${withSession}`], db, () =>
+      preparedStatement(build(withSession).compile(db).sql),
+    );
 
-  /**
-   * Writes the guest in one statement; returns the new user's id. Lets the driver's unique
-   * violation through (nothing written then).
-   */
   return async function insertGuest(db: Db, guest: NewGuest): Promise<UserId> {
     const { now, session } = guest;
     const params = present.flatMap(([, value]): unknown[] => {
@@ -84,5 +75,3 @@ export function postgresGuestInsert(tables: Tables, upserts: DialectUpserts): Gu
     return toUserId(rows[0]?.id, users.idType);
   };
 }
-
-export type { NewGuest };

@@ -1,26 +1,23 @@
 import { sql } from "kysely";
 import type { DialectMigrations } from "../dialect-migrations.ts";
-import { createLowerUsernameIndex, dropLowerUsernameIndex } from "./lower-username-index.ts";
+import { dropIndexNamed, lowerUsernameIndex } from "./lower-username-index.ts";
 import { oneUsernameIndexMigration } from "./postgres-one-username-index.ts";
 import { setBasedCascadeMigration } from "./postgres-set-based-cascade.ts";
 
 /** PostgreSQL's DDL for our migrations (see {@link DialectMigrations}). */
 export const postgresMigrations: DialectMigrations = {
+  ...lowerUsernameIndex,
   transactionalDdl: true,
   retriesCollisions: false,
   integerIdType: "bigint",
   addIdColumn: (create, column) =>
     create.addColumn(column, "bigint", (c) => c.primaryKey().generatedByDefaultAsIdentity()),
-  uniqueUsernameColumn: false,
-  dropIndexOn: (drop) => drop,
   async hasColumn(db, table, column) {
     const { rows } =
       await sql`select 1 as found from pg_attribute where attrelid = to_regclass(${table})
             and attname = ${column} and not attisdropped`.execute(db);
     return rows.length > 0;
   },
-  caseInsensitiveUsernames: createLowerUsernameIndex,
-  dropCaseInsensitiveUsernames: dropLowerUsernameIndex,
   async createUsernamePrefixIndex(db, users, index) {
     await db.schema
       .createIndex(index)
@@ -29,9 +26,7 @@ export const postgresMigrations: DialectMigrations = {
       .expression(sql`(lower(${sql.ref(users.username)}) collate "C"), ${sql.ref(users.id)}`)
       .execute();
   },
-  async dropUsernamePrefixIndex(db, _users, index) {
-    await db.schema.dropIndex(index).ifExists().execute();
-  },
+  dropUsernamePrefixIndex: dropIndexNamed,
   oneUsernameIndex: oneUsernameIndexMigration,
   setBasedCascade: setBasedCascadeMigration,
   foldedKeyType: (length) => sql`varchar(${sql.lit(length)}) collate "C"`,
@@ -42,6 +37,4 @@ export const postgresMigrations: DialectMigrations = {
       db,
     );
   },
-  dropCaseInsensitiveIndex: dropLowerUsernameIndex,
-  restoreCaseInsensitiveIndex: createLowerUsernameIndex,
 };

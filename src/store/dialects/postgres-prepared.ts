@@ -2,8 +2,9 @@ import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryRes
 import type { Pool } from "pg";
 import { GuestUserError } from "../../shared/errors.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
-import { errorCode } from "../dialect.ts";
+import { errorCode } from "../driver-errors.ts";
 import {
+  cachedIn,
   PreparedStatementGate,
   type PreparedStatementWarner,
   transactionAfter,
@@ -77,12 +78,8 @@ export function preparedStatementPool(
   return {
     async connect() {
       const client = await pool.connect();
-      let wrapper = wrappers.get(client);
-      if (!wrapper) {
-        wrapper = new PreparedStatementClient(client as unknown as PgClient, gate);
-        wrappers.set(client, wrapper);
-      }
-      return wrapper;
+      const pg = client as unknown as PgClient;
+      return cachedIn(wrappers, client, () => new PreparedStatementClient(pg, gate));
     },
     end: () => pool.end(),
   };

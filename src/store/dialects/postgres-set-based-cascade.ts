@@ -1,11 +1,6 @@
 import { type Kysely, type Migration, type RawBuilder, sql } from "kysely";
 import type { Tables } from "../tables.ts";
 
-/** Our tables that hold a user id, each kept in step with the users table. */
-function childTables(tables: Tables): readonly string[] {
-  return [tables.sessions, tables.guests, tables.identities, tables.termsAcceptances];
-}
-
 /** `name` in the schema of `table` (`app.users` -> `app.<name>`), for functions. */
 function beside(table: string, name: string): RawBuilder<unknown> {
   const dot = table.lastIndexOf(".");
@@ -41,7 +36,8 @@ export function setBasedCascadeMigration(tables: Tables): Migration {
   const truncate = beside(users.table, `${prefix}_truncate`);
   const checkUser = beside(users.table, `${prefix}_check_user`);
   const keepId = beside(users.table, `${prefix}_keep_id`);
-  const children = childTables(tables);
+  // Our tables that hold a user id, each kept in step with the users table.
+  const children = [tables.sessions, tables.guests, tables.identities, tables.termsAcceptances];
   const applies = users.builtIn;
   const dropTriggers = async (db: Kysely<unknown>) => {
     for (const t of children)

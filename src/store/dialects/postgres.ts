@@ -1,19 +1,12 @@
 import { Kysely, PostgresDialect, type PostgresPool, sql } from "kysely";
 import type { Pool } from "pg";
-import type { UserId } from "../../shared/ids.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { loadPeer } from "../../shared/optional-peer.ts";
-import {
-  type Db,
-  type DialectQuirks,
-  deleteGuestUsers,
-  errorCode,
-  isNetworkError,
-  lastPosition,
-  resumeAfter,
-} from "../dialect.ts";
+import type { DialectQuirks } from "../dialect.ts";
+import { errorCode, isNetworkError } from "../driver-errors.ts";
+import { deletePicked, pickExpired } from "../expired-batch.ts";
 import type { PreparedStatementWarner } from "../prepared-statements.ts";
-import { expiredGuestsCondition } from "../retention.ts";
+import { toMillis } from "../user-store.ts";
 import { DATABASE_ENTRIES } from "./pool-options.ts";
 import { postgresGuestInsert } from "./postgres-guest-insert.ts";
 import { postgresLocks } from "./postgres-lock.ts";
@@ -116,40 +109,21 @@ export const postgresQuirks: DialectQuirks = {
   batches: { defaultDeleteSize: 5000, onEventLoop: false },
   upserts: onConflictUpserts,
   guestInsert: (tables) => postgresGuestInsert(tables, onConflictUpserts),
-  async deleteExpiredBatch(db: Db, batch) {
-    const { tables, cutoffs, limit } = batch;
-    const { column } = cutoffs;
-    const { users, guests } = tables;
-    const expired = sql`select user_id, ${sql.ref(column)} as scan_at from ${sql.table(guests)}
-      where ${expiredGuestsCondition(cutoffs, guests)} ${resumeAfter(batch)}
-      order by ${sql.ref(column)} limit ${limit} for update skip locked`;
-    if (!batch.beforeDelete) {
-      // Fast path: ONE statement picks, deletes and counts (a data-modifying CTE always
-      // runs to completion, and the statement is atomic). `picked` is read twice, so it is
-      // evaluated (and its rows locked) once.
-      const bump = batch.afterDelete?.(sql`(select count(*) from deleted_users)`);
-      const { rows } = await sql<{ n: unknown; last: unknown }>`with picked as (${expired}),
-        deleted_users as (
-          delete from ${sql.table(users.table)} where ${sql.ref(users.id)} = any(array(select user_id from picked))
-          returning 1)${bump ? sql`, counted as (${bump})` : sql``}
-        select (select count(*) from deleted_users) as n,
-          (select max(scan_at) from picked) as last`.execute(db);
-      const last = rows[0]?.last;
-      return {
-        deleted: Number(rows[0]?.n ?? 0),
-        last: last === null || last === undefined ? null : Number(last),
-      };
-    }
-    return db.transaction().execute(async (trx) => {
-      const { rows } = await expired.$castTo<{ user_id: unknown; scan_at: unknown }>().execute(trx);
-      const ids = rows.map((row) => toId(row.user_id, tables.users.idType));
-      const deleted = await deleteGuestUsers(trx, postgresQuirks, tables, ids, batch);
-      return { deleted, last: lastPosition(rows.map((row) => row.scan_at)) };
-    });
+  async deleteExpiredBatch(db, batch) {
+    const lock = sql`for update skip locked`;
+    if (batch.beforeDelete) return deletePicked(db, postgresQuirks, batch, lock);
+    const { users } = batch.tables;
+    // ONE statement picks, deletes and counts (a data-modifying CTE always runs to completion,
+    // and the statement is atomic). `picked` is read twice, so it is evaluated (and its rows
+    // locked) once.
+    const bump = batch.afterDelete?.(sql`(select count(*) from deleted_users)`);
+    const { rows } = await sql<{ n: unknown; last: unknown }>`
+      with picked as (${pickExpired(batch, lock)}),
+      deleted_users as (
+        delete from ${sql.table(users.table)} where ${sql.ref(users.id)} = any(array(select user_id from picked))
+        returning 1)${bump ? sql`, counted as (${bump})` : sql``}
+      select (select count(*) from deleted_users) as n,
+        (select max(scan_at) from picked) as last`.execute(db);
+    return { deleted: Number(rows[0]?.n ?? 0), last: toMillis(rows[0]?.last) };
   },
 };
-
-/** A bigint id comes back from pg as a string: give it back as the configured id type. */
-function toId(value: unknown, idType: "integer" | "string"): UserId {
-  return idType === "integer" ? Number(value) : String(value);
-}

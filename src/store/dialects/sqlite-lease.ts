@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import type { Db } from "../dialect.ts";
-import type { DialectLocks, LockOutcome } from "../dialect-locks.ts";
+import { affectedRows, type Db } from "../dialect.ts";
+import { type DialectLocks, type LockOutcome, releasedAfter } from "../dialect-locks.ts";
 import type { Tables } from "../tables.ts";
 import { touchRowLock } from "./row-locks.ts";
 
@@ -51,7 +51,7 @@ export async function tryAcquireLease(
     values (${name}, ${holder}, ${now + leaseMs})
     on conflict (name) do update set holder = excluded.holder, expires_at = excluded.expires_at
     where ${sql.ref(`${table}.expires_at`)} <= ${now}`.execute(db);
-  return Number(result.numAffectedRows ?? 0n) === 1;
+  return affectedRows(result) === 1;
 }
 
 /** Extends `holder`'s lease; false when it is no longer theirs (it lapsed and was taken). */
@@ -64,7 +64,7 @@ export async function renewLease(
   const { table, name, leaseMs } = lease;
   const result = await sql`update ${sql.table(table)} set expires_at = ${now + leaseMs}
     where name = ${name} and holder = ${holder}`.execute(db);
-  return Number(result.numAffectedRows ?? 0n) === 1;
+  return affectedRows(result) === 1;
 }
 
 /** Gives the lease up (only if `holder` still has it). */
@@ -105,21 +105,16 @@ export async function withSqliteLease<T>(
   };
   const heartbeat = setInterval(renew, Math.max(1, Math.floor(lease.leaseMs / 3)));
   heartbeat.unref();
-  let value: T;
-  try {
-    value = await body();
-  } catch (error) {
-    await releaseLease(db, lease, holder).catch(() => undefined);
-    throw error;
-  } finally {
-    clearInterval(heartbeat);
-  }
-  await releaseLease(db, lease, holder).catch((error: unknown) => {
-    renewalError ??= error;
-  });
-  return renewalError === undefined
-    ? { acquired: true, value }
-    : { acquired: true, value, releaseError: renewalError };
+  const stopRenewing = async () => {
+    try {
+      return await body();
+    } finally {
+      clearInterval(heartbeat);
+    }
+  };
+  const outcome = await releasedAfter(stopRenewing, () => releaseLease(db, lease, holder));
+  // A lapsed lease tells more than a failed release (the lease is gone either way).
+  return renewalError === undefined ? outcome : { ...outcome, releaseError: renewalError };
 }
 
 /** SQLite's locks: rows by a no-op UPDATE (the write lock), names by leases. */

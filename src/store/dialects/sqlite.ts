@@ -10,17 +10,10 @@ import {
   sql,
 } from "kysely";
 import { DatabaseUnavailableError, sqliteDirectoryMissing } from "../../shared/errors.ts";
-import type { UserId } from "../../shared/ids.ts";
 import { loadPeer } from "../../shared/optional-peer.ts";
-import {
-  type Db,
-  type DialectQuirks,
-  deleteGuestUsers,
-  errorCode,
-  lastPosition,
-  resumeAfter,
-} from "../dialect.ts";
-import { expiredGuestsCondition } from "../retention.ts";
+import type { Db, DialectQuirks } from "../dialect.ts";
+import { errorCode } from "../driver-errors.ts";
+import { deleteCounted, deletePicked, pickExpired } from "../expired-batch.ts";
 import { returningId } from "./returning-id.ts";
 import { sqliteLocks } from "./sqlite-lease.ts";
 import { sqliteMigrations } from "./sqlite-migrations.ts";
@@ -41,14 +34,11 @@ import { sqliteUsernames } from "./username-collations.ts";
  */
 export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<unknown> {
   const open = async (): Promise<BetterSqliteDatabase> => {
-    const database = await openHandle();
+    const database = withStatementCache(
+      typeof source === "string" ? await openFile(source) : source,
+    );
     handles.set(kysely, database);
     return database;
-  };
-  const openHandle = async (): Promise<BetterSqliteDatabase> => {
-    if (typeof source !== "string") return withStatementCache(source);
-    const module = await loadPeer("better-sqlite3", () => import("better-sqlite3"));
-    return withStatementCache(openFile(module.default, source));
   };
   const kysely = new Kysely<unknown>({
     dialect: new SqliteDialect({
@@ -64,12 +54,10 @@ export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<un
  * Opens the file, explaining a missing directory (better-sqlite3 says only "the directory does
  * not exist", with no code and no path).
  */
-function openFile(
-  Database: new (path: string) => BetterSqliteDatabase,
-  path: string,
-): BetterSqliteDatabase {
+async function openFile(path: string): Promise<BetterSqliteDatabase> {
+  const module = await loadPeer("better-sqlite3", () => import("better-sqlite3"));
   try {
-    return new Database(path);
+    return new module.default(path);
   } catch (cause) {
     const directory = dirname(resolve(path));
     if (path === ":memory:" || existsSync(directory)) throw cause;
@@ -189,40 +177,21 @@ export const sqliteQuirks: DialectQuirks = {
       trx,
     );
   },
-  async deleteExpiredBatch(db: Db, batch) {
-    const { tables, cutoffs, limit } = batch;
-    const { column } = cutoffs;
-    const { users, guests } = tables;
-    const pick = (columns: RawBuilder<unknown>) => sql`select ${columns} from ${sql.table(guests)}
-      where ${expiredGuestsCondition(cutoffs, guests)} ${resumeAfter(batch)}
-      order by ${sql.ref(column)} limit ${limit}`;
-    const expired = pick(sql`user_id, ${sql.ref(column)} as scan_at`);
+  async deleteExpiredBatch(db, batch) {
+    if (batch.beforeDelete) return deletePicked(db, sqliteQuirks, batch, sql``);
+    const { users } = batch.tables;
     // SQLite takes deleted rows out of its indexes at once: the next batch has nothing to step
     // over, so the one-statement DELETE returns no resume position (last: null). Reading one
     // (a second pick per batch) cost 20% at 1,000,000 guests.
-    const remove = sql`delete from ${sql.table(users.table)} where ${sql.ref(users.id)} in (${pick(sql`user_id`)})`;
-    if (!batch.beforeDelete) {
-      // Fast path: one DELETE and the counter, synchronously (see runSynchronously).
-      const done = await runSynchronously(db, (run) => {
-        const deleted = run(remove);
-        const after = batch.afterDelete?.(deleted);
+    const remove = sql`delete from ${sql.table(users.table)} where ${sql.ref(users.id)} in (${pickExpired(batch, sql``, sql`user_id`)})`;
+    // One DELETE and the counter, synchronously (see runSynchronously).
+    const deleted =
+      (await runSynchronously(db, (run) => {
+        const count = run(remove);
+        const after = batch.afterDelete?.(count);
         if (after) run(after);
-        return { deleted, last: null };
-      });
-      if (done !== undefined) return done;
-    }
-    return db.transaction().execute(async (trx) => {
-      if (!batch.beforeDelete) {
-        const result = await remove.execute(trx);
-        const deleted = Number(result.numAffectedRows ?? 0n);
-        await batch.afterDelete?.(deleted)?.execute(trx);
-        return { deleted, last: null };
-      }
-      await sqliteQuirks.lockForWrite(trx, tables);
-      const { rows } = await expired.$castTo<{ user_id: UserId; scan_at: unknown }>().execute(trx);
-      const ids = rows.map((row) => row.user_id);
-      const deleted = await deleteGuestUsers(trx, sqliteQuirks, tables, ids, batch);
-      return { deleted, last: lastPosition(rows.map((row) => row.scan_at)) };
-    });
+        return count;
+      })) ?? (await db.transaction().execute((trx) => deleteCounted(trx, remove, batch)));
+    return { deleted, last: null };
   },
 };

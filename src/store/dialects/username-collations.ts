@@ -26,8 +26,7 @@ const lowerIn = (column: RawBuilder<unknown>, usernames: readonly string[]) =>
   )})`;
 
 const lowerIndexed = {
-  equals: (column: RawBuilder<unknown>, username: string) =>
-    sql`lower(${column}) in (${sql.join(usernameSpellings(username).map((s) => sql`lower(${s})`))})`,
+  equals: (column: RawBuilder<unknown>, username: string) => lowerIn(column, [username]),
   anyOf: lowerIn,
 };
 

@@ -9,17 +9,15 @@ import type { GuestUsers } from "../../core/guest-users.ts";
 import { csrfInput } from "../../http/csrf.ts";
 import type { Guard } from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
-import type { WebHandler, WebRoute } from "../../http/handler.ts";
+import type { WebHandler } from "../../http/handler.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { oneOf } from "../../shared/option-values.ts";
-import { sharedMembers } from "../shared-members.ts";
-import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
+import { routeTable, sharedMembers, WEB_LAYER_OPTION } from "../shared.ts";
 import { type ExpressCore, expressCore } from "./express-core.ts";
 import { passportBinding, type SessionBinding } from "./passport.ts";
 import { httpRequestOf, webRequestOf } from "./request.ts";
 import { sendResponse } from "./response.ts";
-import { routesMiddleware } from "./router.ts";
 import { socialLoginOf } from "./social-login.ts";
 import type { GuestUserExpress, GuestUserExpressOptions } from "./types.ts";
 
@@ -117,7 +115,15 @@ export function guestUserExpress(
 
     socialLogin: socialLoginOf(binding, core),
 
-    router: (routes: readonly WebRoute[] = accountViews(http)): RequestHandler =>
-      routesMiddleware(routes, mount),
+    router(routes = accountViews(http)) {
+      const table = routeTable(routes, mount);
+      return (req, res, next) => {
+        const methods = table.get(req.path); // HEAD reaches the GET handler, as in Express
+        const handler =
+          methods?.get(req.method) ?? (req.method === "HEAD" ? methods?.get("GET") : undefined);
+        if (handler) return handler(req, res, next);
+        next();
+      };
+    },
   };
 }

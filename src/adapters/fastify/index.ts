@@ -7,7 +7,7 @@ import type { WebHandler } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { parseOptions } from "../../shared/option-schema.ts";
-import { sharedMembers } from "../shared-members.ts";
+import { sharedMembers } from "../shared.ts";
 import {
   FASTIFY_OPTIONS,
   type GuestUserFastify,

@@ -8,7 +8,7 @@ import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { parseOptions } from "../../shared/option-schema.ts";
-import { sharedMembers } from "../shared-members.ts";
+import { routeTable, sharedMembers } from "../shared.ts";
 import {
   type GuestUserEnv,
   type GuestUserHono,
@@ -166,14 +166,10 @@ export function guestUserHono(
     },
     mount,
     routes(routes = accountViews(http)) {
-      const table = new Map<string, MiddlewareHandler<GuestUserEnv>>();
-      for (const route of routes) {
-        const handler = mount(route.handler);
-        for (const method of route.methods) table.set(`${method} ${route.path}`, handler);
-      }
+      const table = routeTable(routes, mount);
       return async (c, next) => {
         const method = c.req.method === "HEAD" ? "GET" : c.req.method;
-        const handler = table.get(`${method} ${c.req.path}`);
+        const handler = table.get(c.req.path)?.get(method);
         return handler ? handler(c, next) : next();
       };
     },

@@ -38,25 +38,22 @@ export type Invocation =
   | { readonly kind: "missing-command" }
   | { readonly kind: "command"; readonly command: CommandName; readonly options: CommandOptions };
 
-const POSITIVE_NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
-const POSITIVE_INTEGER = /^\d+$/;
+/** How `--max-age` (seconds, fractions allowed) and `--batch-size` (a count) are checked. */
+const NUMBERS = {
+  "--max-age": {
+    pattern: /^(?:\d+(?:\.\d*)?|\.\d+)$/,
+    check: Number.isFinite,
+    what: "a positive number of seconds",
+  },
+  "--batch-size": { pattern: /^\d+$/, check: Number.isSafeInteger, what: "a positive integer" },
+};
 
-function seconds(flag: string, text: string | undefined): number | undefined {
+function positive(flag: keyof typeof NUMBERS, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
+  const { pattern, check, what } = NUMBERS[flag];
   const value = Number(text);
-  if (!POSITIVE_NUMBER.test(text.trim()) || !Number.isFinite(value) || value <= 0) {
-    throw new UsageError(
-      `${flag} expects a positive number of seconds, got ${JSON.stringify(text)}`,
-    );
-  }
-  return value;
-}
-
-function count(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!POSITIVE_INTEGER.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
-    throw new UsageError(`${flag} expects a positive integer, got ${JSON.stringify(text)}`);
+  if (!pattern.test(text.trim()) || !check(value) || value <= 0) {
+    throw new UsageError(`${flag} expects ${what}, got ${JSON.stringify(text)}`);
   }
   return value;
 }
@@ -157,8 +154,8 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       config: nonEmpty("--config", values.config),
       database: values.database,
       tablePrefix: values["table-prefix"],
-      maxAge: seconds("--max-age", values["max-age"]),
-      batchSize: count("--batch-size", values["batch-size"]),
+      maxAge: positive("--max-age", values["max-age"]),
+      batchSize: positive("--batch-size", values["batch-size"]),
       dryRun: values["dry-run"] ?? false,
       json: values.json ?? false,
       ...positional,

@@ -13,19 +13,6 @@ export const CONFIG_FILES = [
 /** Extensions loaded through jiti (TypeScript); everything else uses native `import()`. */
 const TYPESCRIPT = new Set([".ts", ".mts", ".cts"]);
 
-/**
- * What a config module's default export may be: the options of `createGuestUsers()`, or a
- * function returning them (sync or async), e.g. to read environment variables.
- * @example
- * ```ts
- * // guest-user.config.ts
- * export default { database: process.env.DATABASE_URL, expireBy: "lastSeenAt" };
- * ```
- */
-export type ConfigExport =
-  | GuestUsersOptions
-  | (() => GuestUsersOptions | Promise<GuestUsersOptions>);
-
 /** A config file that cannot be found, loaded or understood. Reported as INVALID_CONFIG. */
 export class ConfigFileError extends GuestUserError {
   /** The file, as shown to the user. */

@@ -40,27 +40,22 @@ const COMMANDS: Readonly<Record<CommandName, Command>> = {
  * ```
  */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  let invocation: ReturnType<typeof parseCommandLine>;
-  try {
-    invocation = parseCommandLine(argv);
-  } catch (error) {
-    return report(error, io.stderr);
-  }
-  switch (invocation.kind) {
-    case "help":
-      io.stdout.write(usage());
-      return EXIT.ok;
-    case "version":
-      io.stdout.write(`${version()}\n`);
-      return EXIT.ok;
-    case "missing-command":
-      io.stderr.write(usage());
-      return EXIT.usage;
-  }
-  const { command, options } = invocation;
   let guestUsers: GuestUsers | undefined;
   let configDatabase = false;
   try {
+    const invocation = parseCommandLine(argv);
+    switch (invocation.kind) {
+      case "help":
+        io.stdout.write(usage());
+        return EXIT.ok;
+      case "version":
+        io.stdout.write(`${version()}\n`);
+        return EXIT.ok;
+      case "missing-command":
+        io.stderr.write(usage());
+        return EXIT.usage;
+    }
+    const { command, options } = invocation;
     const config = await loadConfig({ path: options.config, cwd: io.cwd ?? process.cwd() });
     if (config.display !== null && !options.json) {
       writeLine(io.stderr, `Using config ${config.display}`);

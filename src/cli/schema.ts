@@ -51,33 +51,31 @@ export function isMissingTable(error: unknown): boolean {
 }
 
 /**
- * True when a driver error says a column does not exist (SQLite `no such column`, PostgreSQL
- * 42703, MySQL/MariaDB 1054): a migration that adds it was not applied.
+ * Runs a command's `work` on the tables `migrate` made, never creating them: a missing SQLite
+ * file is refused before connecting ({@link assertSqliteFileExists}), and a driver error saying
+ * a table is missing, or a column a later migration adds (SQLite `no such column`, PostgreSQL
+ * 42703, MySQL/MariaDB 1054), becomes a {@link SchemaMissingError}.
  * @example
  * ```ts
- * isMissingColumn(new Error("no such column: u.is_staff")); // true
+ * const counts = await onMigratedSchema(database, () => guestUsers.stats());
  * ```
  */
-export function isMissingColumn(error: unknown): boolean {
-  return driverSays(error, MISSING_COLUMN_CODES, MISSING_COLUMN_MESSAGE);
-}
-
-/**
- * Turns a missing-table or missing-column error into a {@link SchemaMissingError}; other
- * errors pass unchanged.
- * @example
- * ```ts
- * await guestUsers.stats().catch((error) => { throw explainMissingSchema(error); });
- * ```
- */
-export function explainMissingSchema(error: unknown): unknown {
-  const table = isMissingTable(error);
-  if (!table && !isMissingColumn(error)) return error;
-  const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
-  return new SchemaMissingError(detail || "a table or column does not exist", {
-    cause: error,
-    outdated: !table,
-  });
+export async function onMigratedSchema<T>(
+  database: DatabaseSource | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  assertSqliteFileExists(database);
+  try {
+    return await work();
+  } catch (error) {
+    const table = isMissingTable(error);
+    if (!table && !driverSays(error, MISSING_COLUMN_CODES, MISSING_COLUMN_MESSAGE)) throw error;
+    const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new SchemaMissingError(detail || "a table or column does not exist", {
+      cause: error,
+      outdated: !table,
+    });
+  }
 }
 
 /**
@@ -85,12 +83,8 @@ export function explainMissingSchema(error: unknown): unknown {
  * create an empty file (a stray `guest-user.sqlite3` when run from the wrong directory).
  * Non-SQLite URLs, in-memory databases and driver objects pass; so does a malformed URL (the
  * library reports it).
- * @example
- * ```ts
- * assertSqliteFileExists("sqlite:app.sqlite3"); // throws SchemaMissingError if absent
- * ```
  */
-export function assertSqliteFileExists(database: DatabaseSource = DEFAULT_DATABASE): void {
+function assertSqliteFileExists(database: DatabaseSource = DEFAULT_DATABASE): void {
   if (typeof database !== "string") return;
   const scheme = /^(sqlite|file):/i.exec(database)?.[1];
   if (scheme === undefined) return;

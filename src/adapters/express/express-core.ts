@@ -7,11 +7,7 @@ import { sendResponse } from "./response.ts";
 
 /** The adapter core on Express requests, and how a failure is answered through Express. */
 export interface ExpressCore extends AdapterCore<ExpressRequest> {
-  /**
-   * A failure's answer: 503 + Retry-After while the database is down (logged once per
-   * outage), the status of a body we cannot take (400, 413, 415), nothing for a client that
-   * went away, Express's error handling (`next(error)`) for the rest.
-   */
+  /** Sends the core's answer to a failure (`failureAnswer`) through `res`, else `next(error)`. */
   fail(
     req: ExpressRequest,
     res: ExpressResponse,

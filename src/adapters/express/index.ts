@@ -1,33 +1,23 @@
 import type {
   Request as ExpressRequest,
   Response as ExpressResponse,
+  NextFunction,
   RequestHandler,
 } from "express";
 import * as v from "valibot";
 import type { GuestUsers } from "../../core/guest-users.ts";
-import type { User } from "../../core/model/types.ts";
-import {
-  allowGuestUser,
-  type Guard,
-  type GuestUserRequiredOptions,
-  guestUserRequired,
-  type RegularUserRequiredOptions,
-  regularUserRequired,
-  type TermsRequiredOptions,
-  termsRequired,
-} from "../../http/guards.ts";
+import { csrfInput } from "../../http/csrf.ts";
+import type { Guard } from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
-import type { WebHandler, WebRoute } from "../../http/handler.ts";
+import type { WebHandler } from "../../http/handler.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { oneOf } from "../../shared/option-values.ts";
-import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
-import { csrfHelpers } from "./csrf.ts";
-import { expressCore } from "./express-core.ts";
+import { routeTable, sharedMembers, WEB_LAYER_OPTION } from "../shared.ts";
+import { type ExpressCore, expressCore } from "./express-core.ts";
 import { passportBinding, type SessionBinding } from "./passport.ts";
 import { httpRequestOf, webRequestOf } from "./request.ts";
 import { sendResponse } from "./response.ts";
-import { routesMiddleware } from "./router.ts";
 import { socialLoginOf } from "./social-login.ts";
 import type { GuestUserExpress, GuestUserExpressOptions } from "./types.ts";
 
@@ -75,69 +65,45 @@ export function guestUserExpress(
   const { http } = binding;
 
   const core = expressCore(binding);
-  const { fail } = core;
-  const csrf = csrfHelpers(http, core);
 
+  /** A middleware running `body`; a failure is answered by {@link ExpressCore.fail}. */
+  const answering =
+    (body: (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => Promise<unknown>) =>
+    async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+      try {
+        await body(req, res, next);
+      } catch (error) {
+        await core.fail(req, res, next, error);
+      }
+    };
   const guard = (check: Guard): RequestHandler => {
     const locate = core.guard(check);
-    return async (req, res, next) => {
-      try {
-        const location = await locate(req);
-        if (location === null) next();
-        else res.redirect(302, location);
-      } catch (error) {
-        await fail(req, res, next, error);
-      }
-    };
+    return answering(async (req, res, next) => {
+      const location = await locate(req);
+      if (location === null) next();
+      else res.redirect(302, location);
+    });
+  };
+  const mount = (handler: WebHandler): RequestHandler =>
+    answering(async (req, res) => sendResponse(res, await core.serve(handler, req, webRequestOf)));
+  const token = core.helper(http.csrfToken);
+  /** Also kept in `res.locals.csrfToken`, for templates. */
+  const csrfToken = async (req: ExpressRequest, res: ExpressResponse): Promise<string> => {
+    res.locals.csrfToken = await token(req);
+    return res.locals.csrfToken;
   };
 
-  const mount =
-    (handler: WebHandler): RequestHandler =>
-    async (req, res, next) => {
-      try {
-        await sendResponse(res, await core.serve(handler, req, webRequestOf));
-      } catch (error) {
-        await fail(req, res, next, error);
-      }
-    };
-  const maybeCreateGuestUser = core.helper(http.maybeCreateGuestUser);
-  const ensureGuest = core.helper(http.ensureGuest);
-
   return {
-    http,
-
-    session: (): RequestHandler => async (req, res, next) => {
-      try {
+    ...sharedMembers(http, guard, core.helper),
+    session: () =>
+      answering(async (req, _res, next) => {
         await core.stateOf(req);
-      } catch (error) {
-        return fail(req, res, next, error);
-      }
-      next();
-    },
-
-    allowGuestUser: (): RequestHandler => guard(allowGuestUser()),
-
-    guestUserRequired: (options?: GuestUserRequiredOptions): RequestHandler =>
-      guard(guestUserRequired(options)),
-
-    regularUserRequired: (options?: RegularUserRequiredOptions): RequestHandler =>
-      guard(regularUserRequired(options)),
-
-    termsRequired: (options?: TermsRequiredOptions): RequestHandler =>
-      guard(termsRequired(options)),
-
-    maybeCreateGuestUser: (req: ExpressRequest, _res: ExpressResponse): Promise<User | null> =>
-      maybeCreateGuestUser(req),
-
-    ensureGuest: (req: ExpressRequest, _res: ExpressResponse): Promise<User | null> =>
-      ensureGuest(req),
-
-    csrfToken: csrf.csrfToken,
-
-    csrfField: csrf.csrfField,
-
-    verifyCsrf: csrf.verifyCsrf,
-
+        next();
+      }),
+    csrfToken,
+    csrfField: async (req, res) => csrfInput(await csrfToken(req, res)),
+    verifyCsrf: async (req, _res, submitted) =>
+      http.verifyCsrf(httpRequestOf(req), await core.stateOf(req), submitted),
     async isGuestUser(req: ExpressRequest, res?: ExpressResponse): Promise<boolean> {
       if (req.guestUser) return req.guestUser.isGuest;
       if (res) return (await core.stateOf(req)).isGuest;
@@ -149,7 +115,15 @@ export function guestUserExpress(
 
     socialLogin: socialLoginOf(binding, core),
 
-    router: (routes: readonly WebRoute[] = accountViews(http)): RequestHandler =>
-      routesMiddleware(routes, mount),
+    router(routes = accountViews(http)) {
+      const table = routeTable(routes, mount);
+      return (req, res, next) => {
+        const methods = table.get(req.path); // HEAD reaches the GET handler, as in Express
+        const handler =
+          methods?.get(req.method) ?? (req.method === "HEAD" ? methods?.get("GET") : undefined);
+        if (handler) return handler(req, res, next);
+        next();
+      };
+    },
   };
 }

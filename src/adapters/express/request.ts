@@ -3,6 +3,7 @@ import type { Request as ExpressRequest, Response as ExpressResponse } from "exp
 import { assertJsonDepth } from "../../http/body-depth.ts";
 import { parsedField } from "../../http/gate/first-write.ts";
 import type { HttpRequest } from "../../http/request.ts";
+import { headerLookup, webHeaders } from "../shared.ts";
 
 const HOST = /^(?:[\w.-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i;
 
@@ -43,23 +44,6 @@ function pathOf(target: string): string {
 }
 
 /**
- * The request's headers as Web `Headers` (HTTP/2 pseudo-headers left out).
- *
- * @example
- * ```ts
- * headersOf(req).get("user-agent");
- * ```
- */
-export function headersOf(req: ExpressRequest): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name.startsWith(":")) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  return headers;
-}
-
-/**
  * One view per request, kept on it: the session middleware and the guards read the same one
  * (a WeakMap per request costs the garbage collector more).
  */
@@ -82,15 +66,9 @@ export function httpRequestOf(req: ExpressRequest): HttpRequest {
   const view: HttpRequest = {
     method: req.method,
     url,
-    headers: {
-      get(name) {
-        const value = req.headers[name.toLowerCase()];
-        if (value === undefined) return null;
-        return Array.isArray(value) ? value.join(", ") : value;
-      },
-    },
+    headers: headerLookup(req.headers),
     clientAddress: req.ip ?? null,
-    toWebRequest: () => new Request(url, { method: req.method, headers: headersOf(req) }),
+    toWebRequest: () => new Request(url, { method: req.method, headers: webHeaders(req.headers) }),
     // A body parser's result (express.urlencoded/json); an unparsed stream is left alone.
     formField: async (name) => parsedField(req.body, name),
   };
@@ -137,7 +115,7 @@ function bodyOf(req: ExpressRequest, headers: Headers): BodyInit | null {
  * ```
  */
 export function webRequestOf(req: ExpressRequest): Request {
-  const headers = headersOf(req);
+  const headers = webHeaders(req.headers);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   const body = hasBody ? bodyOf(req, headers) : null;
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, body };

@@ -1,7 +1,5 @@
 import type { Request as ExpressRequest } from "express";
 import type { Identity, User } from "../../core/model/types.ts";
-import type { GuestUserHttp } from "../../http/guest-user-http.ts";
-import type { HttpRequest, RequestState } from "../../http/request.ts";
 import type { ExpressCore } from "./express-core.ts";
 import type { SessionBinding } from "./passport.ts";
 
@@ -46,27 +44,9 @@ export function passportIdentity(profile: PassportProfile, provider?: string): I
 }
 
 /**
- * The conversion a social login makes, for the Express adapter's `socialLogin`: a known
- * identity signs its user in (the current guest merged into it), else the current guest is
- * converted with it (same id), a registered user links it, an anonymous visitor gets a new
- * user. With our cookie sessions (`cookieMode`), the user is logged in here with a NEW
- * session; with Passport, `done(null, user)` lets Passport's `req.login` do it.
- */
-export async function connectVisitor(
-  http: GuestUserHttp,
-  request: HttpRequest,
-  state: RequestState,
-  identity: Identity,
-  cookieMode: boolean,
-): Promise<User> {
-  const { user } = await http.guestUsers.connectIdentity(identity, { current: state.user });
-  if (cookieMode) await http.logIn(request, state, user);
-  return user;
-}
-
-/**
- * The adapter's `socialLogin(req, identity)`: resolves the visitor, connects the identity
- * (sign in, convert, link or create: {@link connectVisitor}) and publishes the new state.
+ * The adapter's `socialLogin(req, identity)` (documented on `GuestUserExpress`): resolves the
+ * visitor, connects the identity and, with our cookie sessions, logs the user in with a NEW
+ * session (with Passport, `done(null, user)` lets Passport's `req.login` do it).
  *
  * @example
  * ```ts
@@ -74,11 +54,13 @@ export async function connectVisitor(
  * const user = await socialLogin(req, passportIdentity(profile));
  * ```
  */
-export function socialLoginOf(binding: SessionBinding, core: ExpressCore) {
+export function socialLoginOf({ http, setsUser: cookieMode }: SessionBinding, core: ExpressCore) {
   return async (req: ExpressRequest, identity: Identity): Promise<User> => {
     if (!req.res) throw new TypeError("socialLogin needs an Express request (req.res is missing).");
-    return core.helper((request, state) =>
-      connectVisitor(binding.http, request, state, identity, binding.setsUser),
-    )(req);
+    return core.helper(async (request, state) => {
+      const { user } = await http.guestUsers.connectIdentity(identity, { current: state.user });
+      if (cookieMode) await http.logIn(request, state, user);
+      return user;
+    })(req);
   };
 }

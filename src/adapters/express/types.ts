@@ -93,10 +93,9 @@ export interface ExpressAdapterTypes extends AdapterTypes {
 }
 
 /**
- * The Express adapter (4 and 5; see {@link GuestUserAdapter}): `session()` fills `req.guestUser`,
- * `req.user`, `req.isGuest` and `res.locals.user`/`isGuest`; `csrfToken`/`csrfField` also set
- * `res.locals.csrfToken` for templates; `mount()` re-encodes a body that express.json/urlencoded
- * already parsed. Its routes middleware is `router()`, and it adds `socialLogin`.
+ * The Express adapter (4 and 5; see {@link GuestUserAdapter}, and {@link GuestUserLocals} for
+ * templates): `mount()` re-encodes a body that express.json/urlencoded already parsed. Its
+ * routes middleware is `router()`, and it adds `socialLogin`.
  *
  * @example
  * ```ts

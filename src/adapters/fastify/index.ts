@@ -1,14 +1,13 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 import type { GuestUsers } from "../../core/guest-users.ts";
-import type { User } from "../../core/model/types.ts";
 import { adapterCore, CLIENT_GONE } from "../../http/adapter-core.ts";
-import { csrfField } from "../../http/csrf-field.ts";
-import * as guards from "../../http/guards.ts";
+import type { Guard } from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { parseOptions } from "../../shared/option-schema.ts";
+import { sharedMembers } from "../shared.ts";
 import {
   FASTIFY_OPTIONS,
   type GuestUserFastify,
@@ -81,7 +80,7 @@ export function guestUserFastify(
       return sendResponse(reply, answer);
     }
   };
-  const guard = (check: guards.Guard): GuestUserPreHandler => {
+  const guard = (check: Guard): GuestUserPreHandler => {
     const locate = core.guard(check);
     return (request, reply) =>
       guarding(request, reply, async () => {
@@ -125,16 +124,8 @@ export function guestUserFastify(
   });
 
   return {
-    http,
+    ...sharedMembers(http, guard, withRequest),
     session: () => plugin,
-    allowGuestUser: () => guard(guards.allowGuestUser()),
-    guestUserRequired: (options) => guard(guards.guestUserRequired(options)),
-    regularUserRequired: (options) => guard(guards.regularUserRequired(options)),
-    termsRequired: (options) => guard(guards.termsRequired(options)),
-    maybeCreateGuestUser: withRequest<User | null>(http.maybeCreateGuestUser),
-    ensureGuest: withRequest<User | null>(http.ensureGuest),
-    csrfToken: withRequest(http.csrfToken),
-    csrfField: withRequest((request, state) => csrfField(http, request, state)),
     async verifyCsrf(request, submitted) {
       return http.verifyCsrf(viewOf(request), await core.stateOf(request), submitted);
     },

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { assertJsonDepth } from "../../http/body-depth.ts";
 import { parsedField } from "../../http/gate/first-write.ts";
 import type { HttpRequest } from "../../http/request.ts";
+import { headerLookup, webHeaders } from "../shared.ts";
 
 const FORM = "application/x-www-form-urlencoded";
 const SKIPPED_HEADERS = new Set([
@@ -15,13 +16,8 @@ const SKIPPED_HEADERS = new Set([
 /**
  * The absolute URL of a Fastify request (honouring `trustProxy` through `request.protocol` and
  * `request.host`). A Host header no URL accepts gives `<protocol>://invalid/`, never an error.
- *
- * @example
- * ```ts
- * absoluteUrl(request); // "http://localhost:3000/page/?a=1"
- * ```
  */
-export function absoluteUrl(request: FastifyRequest): string {
+function absoluteUrl(request: FastifyRequest): string {
   try {
     return new URL(`${request.protocol}://${request.host || "invalid"}${request.url}`).href;
   } catch {
@@ -41,13 +37,7 @@ export function httpRequestOf(request: FastifyRequest): HttpRequest {
   return {
     method: request.method,
     url: absoluteUrl(request),
-    headers: {
-      get(name) {
-        const value = request.headers[name.toLowerCase()];
-        if (value === undefined) return null;
-        return Array.isArray(value) ? value.join(", ") : String(value);
-      },
-    },
+    headers: headerLookup(request.headers),
     clientAddress: request.ip ?? null,
     toWebRequest: () => toWebRequest(request),
     // Guards run as preHandlers, after Fastify parsed the body.
@@ -88,14 +78,9 @@ function encodeBody(request: FastifyRequest): BodyInit | null {
  * ```
  */
 export function toWebRequest(request: FastifyRequest): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined || name.startsWith(":") || SKIPPED_HEADERS.has(name)) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, String(item));
-  }
   return new Request(absoluteUrl(request), {
     method: request.method,
-    headers,
+    headers: webHeaders(request.headers, SKIPPED_HEADERS),
     body: encodeBody(request),
   });
 }

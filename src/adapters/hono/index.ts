@@ -1,15 +1,14 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { GuestUsers } from "../../core/guest-users.ts";
-import type { User } from "../../core/model/types.ts";
 import { adapterCore, CLIENT_GONE } from "../../http/adapter-core.ts";
-import { csrfField } from "../../http/csrf-field.ts";
-import * as guards from "../../http/guards.ts";
+import type { Guard } from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { parseOptions } from "../../shared/option-schema.ts";
+import { routeTable, sharedMembers } from "../shared.ts";
 import {
   type GuestUserEnv,
   type GuestUserHono,
@@ -116,7 +115,7 @@ export function guestUserHono(
       if (!hasSession) flush(c, state);
       return response;
     });
-  const guard = (check: guards.Guard): MiddlewareHandler<GuestUserEnv> => {
+  const guard = (check: Guard): MiddlewareHandler<GuestUserEnv> => {
     const locate = core.guard(check);
     return (c, next) =>
       guarding(c, async () => {
@@ -151,20 +150,12 @@ export function guestUserHono(
   };
 
   return {
-    http,
+    ...sharedMembers(http, guard, withContext),
     session: () => (c, next) =>
       withState(c, async () => {
         await next();
         return undefined;
       }),
-    allowGuestUser: () => guard(guards.allowGuestUser()),
-    guestUserRequired: (options) => guard(guards.guestUserRequired(options)),
-    regularUserRequired: (options) => guard(guards.regularUserRequired(options)),
-    termsRequired: (options) => guard(guards.termsRequired(options)),
-    maybeCreateGuestUser: withContext<User | null>(http.maybeCreateGuestUser),
-    ensureGuest: withContext<User | null>(http.ensureGuest),
-    csrfToken: withContext(http.csrfToken),
-    csrfField: withContext((request, state) => csrfField(http, request, state)),
     async verifyCsrf(c, submitted) {
       return http.verifyCsrf(requestOf(c), await core.stateOf(c), submitted);
     },
@@ -175,14 +166,10 @@ export function guestUserHono(
     },
     mount,
     routes(routes = accountViews(http)) {
-      const table = new Map<string, MiddlewareHandler<GuestUserEnv>>();
-      for (const route of routes) {
-        const handler = mount(route.handler);
-        for (const method of route.methods) table.set(`${method} ${route.path}`, handler);
-      }
+      const table = routeTable(routes, mount);
       return async (c, next) => {
         const method = c.req.method === "HEAD" ? "GET" : c.req.method;
-        const handler = table.get(`${method} ${c.req.path}`);
+        const handler = table.get(c.req.path)?.get(method);
         return handler ? handler(c, next) : next();
       };
     },

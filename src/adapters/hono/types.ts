@@ -7,7 +7,7 @@ import type { TrustProxy } from "../../http/trust-proxy.ts";
 import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
 import { aFunction, describeKind } from "../../shared/option-values.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
-import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
+import { WEB_LAYER_OPTION } from "../shared.ts";
 
 /**
  * What the adapter puts in `c.var` (for the session middleware, a guard or a mounted handler).
@@ -94,10 +94,8 @@ export interface HonoAdapterTypes extends AdapterTypes {
 }
 
 /**
- * The Hono adapter (see {@link GuestUserAdapter}): a session middleware, the guards as
- * middlewares, CSRF helpers for your own forms, and mounting of Web handlers and routes. Guards
- * and `mount()` also work on apps without `session()`; the helpers taking `c` accept any app's
- * context, typed or not. `routes()` needs no runtime import of hono.
+ * The Hono adapter: {@link GuestUserAdapter}, whose examples are Hono's. The helpers taking `c`
+ * accept any app's context, typed or not; `routes()` needs no runtime import of hono.
  *
  * @example
  * ```ts

@@ -9,6 +9,7 @@ import { nextProxy } from "./next-proxy.ts";
 import { headersRequest, lastForwardedFor, writeCookies } from "./request.ts";
 import { guardedRouteHandler, routeHandlers } from "./route-handlers.ts";
 import {
+  type GuardedRouteHandler,
   type GuestUserNext,
   type GuestUserNextOptions,
   NEXT_OPTIONS,
@@ -105,6 +106,8 @@ export function guestUserNext(
     }
   };
 
+  const guard = (check: guards.Guard, handler: GuardedRouteHandler) =>
+    guardedRouteHandler(http, check, handler, addressOf);
   const ensureGuest = () =>
     inAction(async ({ view, state }): Promise<User | null> => {
       if (!state.user) await http.maybeCreateGuestUser(view, state);
@@ -130,14 +133,10 @@ export function guestUserNext(
       inAction(async ({ view, state }) => {
         await http.logOut(view, state);
       }),
-    allowGuestUser: (handler) =>
-      guardedRouteHandler(http, guards.allowGuestUser(), handler, addressOf),
-    guestUserRequired: (handler, guardOptions) =>
-      guardedRouteHandler(http, guards.guestUserRequired(guardOptions), handler, addressOf),
-    regularUserRequired: (handler, guardOptions) =>
-      guardedRouteHandler(http, guards.regularUserRequired(guardOptions), handler, addressOf),
-    termsRequired: (handler, guardOptions) =>
-      guardedRouteHandler(http, guards.termsRequired(guardOptions), handler, addressOf),
+    allowGuestUser: (handler) => guard(guards.allowGuestUser(), handler),
+    guestUserRequired: (handler, options) => guard(guards.guestUserRequired(options), handler),
+    regularUserRequired: (handler, options) => guard(guards.regularUserRequired(options), handler),
+    termsRequired: (handler, options) => guard(guards.termsRequired(options), handler),
     routeHandlers: (routes) => routeHandlers(http, routes, addressOf),
     proxy: (responses, proxyOptions = {}) => nextProxy(http, responses, addressOf, proxyOptions),
   };

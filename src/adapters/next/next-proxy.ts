@@ -1,10 +1,9 @@
 import * as v from "valibot";
-import { answerWebRequest } from "../../http/adapter-core.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
-import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { trueOrFalse } from "../../shared/option-values.ts";
 import { parseSetCookie } from "./request.ts";
+import { running } from "./route-handlers.ts";
 import type { GuestUserProxyOptions, NextHeaderList, NextResponseApi } from "./types.ts";
 
 const PROXY_OPTIONS = optionBag({
@@ -15,7 +14,7 @@ const PROXY_OPTIONS = optionBag({
  * The request's `Cookie` header with the pending `Set-Cookie` values applied (a deleted
  * cookie removed), so that the page rendered after the proxy sees the new session.
  */
-export function applyToCookieHeader(header: string | null, setCookies: readonly string[]): string {
+function applyToCookieHeader(header: string | null, setCookies: readonly string[]): string {
   const jar = new Map<string, string>();
   for (const part of (header ?? "").split(";")) {
     const index = part.indexOf("=");
@@ -29,12 +28,9 @@ export function applyToCookieHeader(header: string | null, setCookies: readonly 
   return [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
 }
 
-const NO_PROXY = compileTrust(false);
-
 /**
- * Next's `proxy` (Next 16's `proxy.ts`, `middleware.ts` before): resolves the visitor, and
- * when cookies must change (a refreshed session, a new guest, a stale cookie) sets them on the
- * response AND on this request, so that its server components see them.
+ * `guestUser.proxy()`, documented on `GuestUserNext`: new cookies go on the response AND on this
+ * request, so that its server components see them.
  *
  * @example
  * ```ts
@@ -48,9 +44,8 @@ export function nextProxy(
   options: GuestUserProxyOptions,
 ): (request: Request) => Promise<Response> {
   const { allowGuestUser } = parseOptions(PROXY_OPTIONS, options, "guestUser.proxy()");
-  return (request) => {
-    const view = webRequestView(request, addressOf(request.headers), NO_PROXY);
-    return answerWebRequest(http, view, request.signal, async (state) => {
+  return (request) =>
+    running(http, request, addressOf, async (view, state) => {
       if (allowGuestUser) await http.maybeCreateGuestUser(view, state);
       const setCookies = state.setCookies.splice(0);
       if (setCookies.length === 0) return responses.next();
@@ -60,5 +55,4 @@ export function nextProxy(
       for (const cookie of setCookies) response.headers.append("set-cookie", cookie);
       return response;
     });
-  };
 }

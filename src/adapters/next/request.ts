@@ -2,9 +2,8 @@ import type { HttpRequest } from "../../http/request.ts";
 import type { NextCookieOptions, NextCookieStore, NextHeaderList } from "./types.ts";
 
 /**
- * The last address of `X-Forwarded-For`: the one the nearest hop (Next itself, which fills the
- * header from the socket when the client sent none, or an appending proxy) saw. The default
- * `clientAddress` of `guestUserNext()`.
+ * The last address of `X-Forwarded-For`: the default `clientAddress` of `guestUserNext()`
+ * (see `GuestUserNextOptions.clientAddress`).
  *
  * @example
  * ```ts

@@ -1,10 +1,11 @@
 import { answerWebRequest } from "../../http/adapter-core.ts";
 import type { Guard } from "../../http/guards.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
-import { applyGuards, type WebHandler, type WebRoute } from "../../http/handler.ts";
+import { applyGuards, type WebRoute } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { accountViews } from "../../http/views/index.ts";
+import { routeTable } from "../shared.ts";
 import type {
   GuardedRouteHandler,
   NextHeaderList,
@@ -17,11 +18,10 @@ type AddressOf = (headers: NextHeaderList) => string | null;
 const NO_PROXY = compileTrust(false);
 
 /**
- * Resolves the visitor of a route handler's `Request`, runs `body`, and adds the pending
- * cookies to its response; failures are answered by the adapter core (an outage: 503 with
- * `Retry-After`, one log line).
+ * Resolves the visitor of a route handler's (or the proxy's) `Request`, runs `body`, and adds
+ * the pending cookies to its response; failures are answered by {@link answerWebRequest}.
  */
-function running(
+export function running(
   http: GuestUserHttp,
   request: Request,
   addressOf: AddressOf,
@@ -76,13 +76,7 @@ export function routeHandlers(
   routes: readonly WebRoute[] = accountViews(http),
   addressOf: AddressOf,
 ): NextRouteHandlers {
-  const table = new Map<string, Map<string, WebHandler>>();
-  for (const route of routes) {
-    const path = normalize(route.path);
-    const methods = table.get(path) ?? new Map<string, WebHandler>();
-    for (const method of route.methods) methods.set(method, route.handler);
-    table.set(path, methods);
-  }
+  const table = routeTable(routes, (handler) => handler, normalize);
   const handle: NextRouteHandler = async (request) => {
     const methods = table.get(normalize(new URL(request.url).pathname));
     if (!methods) return new Response("Not Found", { status: 404 });

@@ -6,7 +6,7 @@ import type { RequestState } from "../../http/request.ts";
 import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
 import { aFunction, describeKind, required } from "../../shared/option-values.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
-import { WEB_LAYER_OPTION } from "../web-layer-option.ts";
+import { WEB_LAYER_OPTION } from "../shared.ts";
 
 /** What the adapter reads of Next's `headers()`: a `Headers`-like object. */
 export interface NextHeaderList {

@@ -1,7 +1,7 @@
 import type { DeleteExpiredResult } from "../../index.ts";
 import { EXIT, writeLine } from "../io.ts";
 import { progressBar } from "../progress.ts";
-import { assertSqliteFileExists, explainMissingSchema } from "../schema.ts";
+import { onMigratedSchema } from "../schema.ts";
 import type { CommandContext } from "./context.ts";
 
 function plural(count: number, word: string): string {
@@ -45,21 +45,17 @@ export async function deleteExpired({
   options,
   io,
 }: CommandContext): Promise<number> {
-  assertSqliteFileExists(database);
   const progress = progressBar(io.stderr);
-  let result: DeleteExpiredResult;
-  try {
-    result = await guestUsers.deleteExpired({
-      maxAge: options.maxAge,
-      batchSize: options.batchSize,
-      dryRun: options.dryRun,
-      onProgress: progress.update,
-    });
-  } catch (error) {
-    throw explainMissingSchema(error);
-  } finally {
-    progress.clear();
-  }
+  const result = await onMigratedSchema(database, () =>
+    guestUsers
+      .deleteExpired({
+        maxAge: options.maxAge,
+        batchSize: options.batchSize,
+        dryRun: options.dryRun,
+        onProgress: progress.update,
+      })
+      .finally(progress.clear),
+  );
   writeLine(io.stdout, summary(result));
   return EXIT.ok;
 }

@@ -1,6 +1,6 @@
 import { GuestUserError } from "../../index.ts";
 import { EXIT, writeLine } from "../io.ts";
-import { assertSqliteFileExists, explainMissingSchema } from "../schema.ts";
+import { onMigratedSchema } from "../schema.ts";
 import type { CommandContext } from "./context.ts";
 
 /** What the command says it did, e.g. `"ada" is now staff: they may use the guest admin.` */
@@ -30,10 +30,9 @@ export async function staff({
   options,
   io,
 }: CommandContext): Promise<number> {
-  assertSqliteFileExists(database);
   const grant = options.action === "grant";
   const username = options.operand ?? "";
-  try {
+  return onMigratedSchema(database, async () => {
     const user = await guestUsers.getUserByUsername(username);
     if (!user) {
       throw new GuestUserError(
@@ -44,7 +43,5 @@ export async function staff({
     const changed = await guestUsers.setStaff(user, grant);
     writeLine(io.stdout, outcome(user.username, grant, changed));
     return EXIT.ok;
-  } catch (error) {
-    throw explainMissingSchema(error);
-  }
+  });
 }

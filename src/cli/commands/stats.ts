@@ -1,6 +1,6 @@
 import { funnelReport } from "../funnel-report.ts";
 import { EXIT, writeLine } from "../io.ts";
-import { assertSqliteFileExists, explainMissingSchema } from "../schema.ts";
+import { onMigratedSchema } from "../schema.ts";
 import type { CommandContext } from "./context.ts";
 
 /**
@@ -21,14 +21,10 @@ export async function stats({
   options,
   io,
 }: CommandContext): Promise<number> {
-  assertSqliteFileExists(database);
   // One after the other: before `migrate`, the error always names the guests table.
-  const read = async () => {
+  const { guests, expired, kept, funnel } = await onMigratedSchema(database, async () => {
     const counts = await guestUsers.stats({ maxAge: options.maxAge });
     return { ...counts, funnel: await guestUsers.funnel() };
-  };
-  const { guests, expired, kept, funnel } = await read().catch((error: unknown) => {
-    throw explainMissingSchema(error);
   });
   const rule = guestUsers.settings.retention.keepIf !== null;
   const keptLine = rule ? `\nKept: ${kept} (matching retention.keepIf)` : "";

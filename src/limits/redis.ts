@@ -3,14 +3,7 @@ import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import * as v from "valibot";
 import type { Logger } from "../shared/logger.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
-import {
-  oneOf,
-  required,
-  text,
-  warnLogger,
-  wholeNumber,
-  withMethods,
-} from "../shared/option-values.ts";
+import { oneOf, text, warnLogger, wholeNumber, withMethods } from "../shared/option-values.ts";
 import { memoryLimitStore } from "./memory.ts";
 import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
 
@@ -45,8 +38,9 @@ export interface RedisLimitStoreOptions {
 }
 
 const REDIS_LIMIT_STORE_OPTIONS = optionBag({
-  client: required(
-    withMethods<Redis | Cluster>(["eval", "defineCommand"], "an ioredis 5 Redis or Cluster client"),
+  client: withMethods<Redis | Cluster>(
+    ["eval", "defineCommand"],
+    "an ioredis 5 Redis or Cluster client",
   ),
   prefix: v.optional(text, "guest-user:"),
   onUnavailable: v.optional(oneOf("memory", "allow", "refuse"), "memory"),

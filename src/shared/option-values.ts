@@ -132,22 +132,6 @@ export function orNull<const S extends v.GenericSchema>(schema: S) {
   return v.optional(v.nullable(schema), null);
 }
 
-/**
- * A key the bag cannot do without, checked by `schema` even when left out ("expected a
- * function, got undefined") where a strict bag would only say the key is missing: the function
- * default makes valibot run the pipe for an absent key too.
- *
- * @example
- * ```ts
- * optionBag({ headers: required(aFunction("`headers` from next/headers")) });
- * ```
- */
-export const required = <S extends v.GenericSchema>(schema: S) =>
-  v.pipe(
-    v.optional(v.unknown(), () => undefined),
-    schema,
-  );
-
 /** A string of at least one character. */
 export const nonEmpty = (expected: string) =>
   accepted<string>((value) => typeof value === "string" && value !== "", expected);

@@ -5,7 +5,7 @@ import type { Logger } from "../shared/logger.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
 import { oneOf, text, warnLogger, wholeNumber, withMethods } from "../shared/option-values.ts";
 import { memoryLimitStore } from "./memory.ts";
-import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
+import { type LimitStore, type LimitVerdict, type RateLimit, verdict } from "./types.ts";
 
 /** What a {@link redisLimitStore} does while Redis does not answer. */
 export type RedisUnavailable = "memory" | "allow" | "refuse";
@@ -145,21 +145,14 @@ export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
     read: "hit" | "peek",
   ): Promise<LimitVerdict> => {
     if (onUnavailable === "memory") return fallback[read](key, limit);
-    if (onUnavailable === "allow")
-      return { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
+    if (onUnavailable === "allow") return verdict(0, limit, 0, false);
     const retryAfterSeconds = Math.max(1, Math.min(60, Math.ceil(limit.windowSeconds)));
     return { allowed: false, retryAfterSeconds, firstRefusal: false };
   };
 
-  const verdictOf = (res: RateLimiterRes, limit: RateLimit, counted: boolean): LimitVerdict => {
-    const allowed = res.consumedPoints <= limit.max;
-    const windowMs = res.msBeforeNext >= 0 ? res.msBeforeNext : limit.windowSeconds * 1000;
-    return {
-      allowed,
-      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(windowMs / 1000)),
-      // The counter is atomic: exactly one hit of a window, on any server, reads max + 1.
-      firstRefusal: counted && res.consumedPoints === limit.max + 1,
-    };
+  const verdictOf = (res: RateLimiterRes, limit: RateLimit, counted: boolean) => {
+    const msLeft = res.msBeforeNext >= 0 ? res.msBeforeNext : limit.windowSeconds * 1000;
+    return verdict(res.consumedPoints, limit, msLeft, counted);
   };
 
   return {
@@ -175,9 +168,7 @@ export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
     async peek(key, limit) {
       try {
         const res = await call(() => limiterFor(limit).get(prefix + key));
-        return res
-          ? verdictOf(res, limit, false)
-          : { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
+        return res ? verdictOf(res, limit, false) : verdict(0, limit, 0, false);
       } catch {
         return whileDown(key, limit, "peek");
       }

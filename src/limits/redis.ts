@@ -5,7 +5,7 @@ import type { Logger } from "../shared/logger.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
 import { oneOf, text, warnLogger, wholeNumber, withMethods } from "../shared/option-values.ts";
 import { memoryLimitStore } from "./memory.ts";
-import { type LimitStore, type LimitVerdict, type RateLimit, verdict } from "./types.ts";
+import { type LimitStore, type RateLimit, verdict } from "./types.ts";
 
 /** What a {@link redisLimitStore} does while Redis does not answer. */
 export type RedisUnavailable = "memory" | "allow" | "refuse";
@@ -60,9 +60,7 @@ class Unavailable extends Error {}
  * hit does not extend them), whole seconds (a fractional `windowSeconds` is rounded up).
  * Needs the optional peer dependencies `ioredis` (5) and `rate-limiter-flexible` (7 or later).
  *
- * When Redis fails, see {@link RedisLimitStoreOptions.onUnavailable}: by default the store
- * falls back to counting in memory, so logins keep working and stay throttled (per server)
- * during an outage, with one logged warning.
+ * When Redis fails: see {@link RedisLimitStoreOptions.onUnavailable}.
  *
  * @example
  * ```ts
@@ -139,11 +137,7 @@ export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
     }
   };
 
-  const whileDown = async (
-    key: string,
-    limit: RateLimit,
-    read: "hit" | "peek",
-  ): Promise<LimitVerdict> => {
+  const whileDown = async (key: string, limit: RateLimit, read: "hit" | "peek") => {
     if (onUnavailable === "memory") return fallback[read](key, limit);
     if (onUnavailable === "allow") return verdict(0, limit, 0, false);
     const retryAfterSeconds = Math.max(1, Math.min(60, Math.ceil(limit.windowSeconds)));

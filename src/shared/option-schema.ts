@@ -120,12 +120,10 @@ export function parseOptions<S extends StandardSchemaV1>(
 
 function unknownKey(path: readonly string[], known: readonly string[], where: string): never {
   const key = path.at(-1) ?? "";
-  const prefix = path
-    .slice(0, -1)
-    .map((part) => `${part}.`)
-    .join("");
+  const parent = path.slice(0, -1).join(".");
+  const prefix = parent && `${parent}.`;
   const suggestion = closest(key, known);
-  const level = prefix === "" ? "it" : `\`${prefix.slice(0, -1)}\``;
+  const level = parent ? `\`${parent}\`` : "it";
   const hint =
     suggestion !== null
       ? `did you mean \`${prefix}${suggestion}\`?`

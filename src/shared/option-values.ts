@@ -1,11 +1,7 @@
 import * as v from "valibot";
 import { accepted, describe, optionBag } from "./option-schema.ts";
 
-/**
- * The value schemas option bags share, each named by what it expects (the message says it:
- * "expected a positive number of seconds, got -1"). Bags compose them with `v.optional(x,
- * default)` for a default, and {@link orNull} for "absent or null: null".
- */
+/** The value schemas option bags share, each named by what its message says it expects. */
 
 /**
  * Any value, taken as it is and never looked into: a user object (a Kysely instance, a pool,
@@ -133,8 +129,7 @@ export function orNull<const S extends v.GenericSchema>(schema: S) {
 }
 
 /** A string of at least one character. */
-export const nonEmpty = (expected: string) =>
-  accepted<string>((value) => typeof value === "string" && value !== "", expected);
+export const nonEmpty = (expected: string) => matching(/./s, expected);
 
 /** A string. */
 export const text = accepted<string>((value) => typeof value === "string", "a string");

@@ -89,18 +89,12 @@ export function checkJsonText(field: string, data: unknown): void {
   const seen = new Set<object>();
   while (pending.length > 0) {
     const value = pending.pop();
-    if (typeof value === "string") {
-      checkText(field, value);
-    } else if (typeof value === "object" && value !== null && !seen.has(value)) {
-      seen.add(value);
-      if (Array.isArray(value)) {
-        for (const item of value) pending.push(item);
-      } else {
-        for (const [key, item] of Object.entries(value)) {
-          checkText(field, key);
-          pending.push(item);
-        }
-      }
+    if (typeof value === "string") checkText(field, value);
+    if (typeof value !== "object" || value === null || seen.has(value)) continue;
+    seen.add(value);
+    for (const [key, item] of Object.entries(value)) {
+      if (!Array.isArray(value)) checkText(field, key);
+      pending.push(item);
     }
   }
 }

@@ -87,17 +87,10 @@ export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
   const limiterFor = (limit: RateLimit) => {
     const duration = Math.max(1, Math.ceil(limit.windowSeconds));
     const id = `${limit.max}/${duration}`;
-    let limiter = limiters.get(id);
-    if (!limiter) {
-      // keyPrefix "" and our own prefix: every limiter reads and writes the same key.
-      limiter = new RateLimiterRedis({
-        storeClient: client,
-        points: limit.max,
-        duration,
-        keyPrefix: "",
-      });
-      limiters.set(id, limiter);
-    }
+    // keyPrefix "" and our own prefix: every limiter reads and writes the same key.
+    const options = { storeClient: client, points: limit.max, duration, keyPrefix: "" };
+    const limiter = limiters.get(id) ?? new RateLimiterRedis(options);
+    limiters.set(id, limiter);
     return limiter;
   };
 

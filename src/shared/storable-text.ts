@@ -34,10 +34,8 @@ function codePointsUpTo(text: string, limit: number): number {
 export function textProblem(value: string, maxLength?: number): InvalidInputReason | null {
   const match = UNSTORABLE.exec(value);
   if (match) return match[0] === "\u0000" ? "nul" : "lone-surrogate";
-  if (maxLength !== undefined && value.length > maxLength) {
-    if (codePointsUpTo(value, maxLength) > maxLength) return "too-long";
-  }
-  return null;
+  const long = maxLength !== undefined && value.length > maxLength;
+  return long && codePointsUpTo(value, maxLength) > maxLength ? "too-long" : null;
 }
 
 /**

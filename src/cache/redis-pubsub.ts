@@ -92,10 +92,9 @@ export function redisPubSubChannel(options: RedisPubSubOptions): RevocationChann
         if (from === channel && typeof payload === "string") handlers.onMessage(payload);
       });
       connection.on("ready", () => subscribe(connection));
-      for (const event of ["close", "end", "reconnecting"])
+      // "error" too: reported through the state; without a listener ioredis would print each one.
+      for (const event of ["close", "end", "reconnecting", "error"])
         connection.on(event, () => setListening(false));
-      // Reported through the state above; without a listener ioredis would print each one.
-      connection.on("error", () => setListening(false));
       if (connection.status === "ready") subscribe(connection);
       // A failed PING is reported by the connection's own events.
       const ping = () => (listening ? connection.ping().catch(() => {}) : null);

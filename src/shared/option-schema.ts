@@ -111,9 +111,8 @@ export function parseOptions<S extends StandardSchemaV1>(
   const path = (issue.path ?? []).map((segment) =>
     String(typeof segment === "object" ? segment.key : segment),
   );
-  if (!issue.message.startsWith(UNKNOWN_KEY)) {
+  if (!issue.message.startsWith(UNKNOWN_KEY))
     throw new InvalidConfigError(path.join(".") || "options", issue.message);
-  }
   const known = JSON.parse(issue.message.slice(UNKNOWN_KEY.length)) as string[];
   return unknownKey(path, known, where);
 }

@@ -130,14 +130,15 @@ export {
 } from "./http/views/index.ts";
 export { type MemoryLimitStoreOptions, memoryLimitStore } from "./limits/memory.ts";
 export type { LimitStore, LimitVerdict, RateLimit } from "./limits/types.ts";
-export type { GuestUserMetrics, MetricsMeter } from "./metrics/index.ts";
 export type {
   DeletedBy,
   GateRefusal,
+  GuestUserMetrics,
   InstrumentOptions,
   MetricAttributes,
   MetricsCounter,
   MetricsHistogram,
+  MetricsMeter,
 } from "./metrics/types.ts";
 export {
   BodyError,

@@ -3,7 +3,7 @@ import type { Client, ClientConfig, Notification } from "pg";
 import type { Logger } from "../shared/logger.ts";
 import { loadPeer } from "../shared/optional-peer.ts";
 import type { Db } from "../store/dialect.ts";
-import type { ChannelHandlers, RevocationChannel } from "./types.ts";
+import { type ChannelHandlers, type RevocationChannel, startHeartbeat } from "./types.ts";
 
 /** Options of {@link postgresNotifyChannel}. */
 export interface PostgresNotifyOptions {
@@ -13,12 +13,6 @@ export interface PostgresNotifyOptions {
   readonly channel: string;
   readonly handlers: ChannelHandlers;
   readonly logger: Logger;
-  /**
-   * Milliseconds between two `select 1` on the listening connection; one unanswered for as
-   * long counts as a lost connection (a silent network cut is noticed within twice this).
-   * @default 2000
-   */
-  readonly heartbeatMs?: number;
 }
 
 /** The `application_name` of the LISTEN connection (unless the app's Pool sets its own). */
@@ -32,7 +26,7 @@ const LAST_RETRY_MS = 5000;
  * opened on the first `start()`. Payloads are sent with `pg_notify()` through the caller's
  * `db`: inside a transaction PostgreSQL delivers them at commit, to every listener (this
  * process included), and drops them on rollback. When the connection fails (a restart,
- * `pg_terminate_backend`, a network cut noticed by the heartbeat), `listening` turns false
+ * `pg_terminate_backend`, a network cut noticed by the {@link startHeartbeat}), `listening` turns false
  * at once and the channel reconnects with backoff (100 ms doubling to 5 s).
  *
  * @example
@@ -43,7 +37,6 @@ const LAST_RETRY_MS = 5000;
  */
 export function postgresNotifyChannel(options: PostgresNotifyOptions): RevocationChannel {
   const { source, channel, handlers, logger } = options;
-  const heartbeatMs = options.heartbeatMs ?? 2000;
   let client: Client | null = null;
   let listening = false;
   let started = false;
@@ -118,17 +111,7 @@ export function postgresNotifyChannel(options: PostgresNotifyOptions): Revocatio
     }
     if (failures > 0) logger.warn("guest-user: the session cache listens on PostgreSQL again.");
     failures = 0;
-    heartbeat = setInterval(() => {
-      const timer = setTimeout(() => fail(new Error("heartbeat timed out")), heartbeatMs);
-      current.query("select 1").then(
-        () => clearTimeout(timer),
-        (error: unknown) => {
-          clearTimeout(timer);
-          fail(error);
-        },
-      );
-    }, heartbeatMs);
-    heartbeat.unref();
+    heartbeat = startHeartbeat(() => current.query("select 1"), fail);
     setListening(true);
   };
 

@@ -1,5 +1,5 @@
 import type { Logger } from "../shared/logger.ts";
-import type { ChannelHandlers, RevocationChannel } from "./types.ts";
+import { type ChannelHandlers, type RevocationChannel, startHeartbeat } from "./types.ts";
 
 /**
  * The slice of an ioredis 5 connection a subscriber uses. Declared here so that the
@@ -32,15 +32,10 @@ export interface RedisPubSubOptions {
   readonly channel: string;
   readonly handlers: ChannelHandlers;
   readonly logger: Logger;
-  /** Milliseconds a publish may take before it is given up (with a warning). @default 1000 */
-  readonly timeoutMs?: number;
-  /**
-   * Milliseconds between two PINGs on the subscribed connection; one unanswered for as long
-   * counts as a lost connection (a silent network cut is noticed within twice this).
-   * @default 2000
-   */
-  readonly heartbeatMs?: number;
 }
+
+/** Milliseconds a publish may take before it is given up (with a warning). */
+const PUBLISH_TIMEOUT_MS = 1000;
 
 /**
  * Redis pub/sub: publishes on the app's client, subscribes on `client.duplicate()` (a
@@ -56,8 +51,6 @@ export interface RedisPubSubOptions {
  */
 export function redisPubSubChannel(options: RedisPubSubOptions): RevocationChannel {
   const { client, channel, handlers, logger } = options;
-  const timeoutMs = options.timeoutMs ?? 1000;
-  const heartbeatMs = options.heartbeatMs ?? 2000;
   let heartbeat: NodeJS.Timeout | undefined;
   let subscriber: RedisSubscriber | null = null;
   let listening = false;
@@ -99,28 +92,22 @@ export function redisPubSubChannel(options: RedisPubSubOptions): RevocationChann
         if (from === channel && typeof payload === "string") handlers.onMessage(payload);
       });
       connection.on("ready", () => subscribe(connection));
-      for (const event of ["close", "end", "reconnecting"])
+      // "error" too: reported through the state; without a listener ioredis would print each one.
+      for (const event of ["close", "end", "reconnecting", "error"])
         connection.on(event, () => setListening(false));
-      // Reported through the state above; without a listener ioredis would print each one.
-      connection.on("error", () => setListening(false));
       if (connection.status === "ready") subscribe(connection);
-      heartbeat = setInterval(() => {
-        if (!listening) return;
-        const timer = setTimeout(() => {
-          setListening(false);
-          connection.disconnect(true);
-        }, heartbeatMs);
-        connection.ping().then(
-          () => clearTimeout(timer),
-          () => clearTimeout(timer),
-        );
-      }, heartbeatMs);
-      heartbeat.unref();
+      // A failed PING is reported by the connection's own events.
+      const ping = () => (listening ? connection.ping().catch(() => {}) : null);
+      heartbeat = startHeartbeat(ping, () => {
+        setListening(false);
+        connection.disconnect(true);
+      });
     },
     async publish(_db, payload) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
+        const ms = PUBLISH_TIMEOUT_MS;
+        timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
       });
       try {
         await Promise.race([client.publish(channel, payload), timeout]);

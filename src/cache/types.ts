@@ -36,6 +36,26 @@ export interface RevocationChannel {
 /** The largest payload a channel must carry (PostgreSQL's NOTIFY limit is 8000 bytes). */
 export const MAX_PAYLOAD_BYTES = 7900;
 
+/**
+ * Pings a channel's connection every 2 s (`ping` returns null: not now); a ping unanswered
+ * for as long counts as a lost connection (`lost`), so a silent network cut is noticed
+ * within 4 s. A ping that fails is `lost` too, unless `ping` catches it.
+ */
+export function startHeartbeat(
+  ping: () => Promise<unknown> | null,
+  lost: (error: unknown) => void,
+): NodeJS.Timeout {
+  const everyMs = 2000;
+  const interval = setInterval(() => {
+    const answer = ping();
+    if (!answer) return;
+    const timer = setTimeout(() => lost(new Error("heartbeat timed out")), everyMs);
+    answer.catch(lost).finally(() => clearTimeout(timer));
+  }, everyMs);
+  interval.unref();
+  return interval;
+}
+
 /** The local "channel": nothing to listen to, nothing to send; always listening. */
 export function localChannel(handlers: ChannelHandlers): RevocationChannel {
   let started = false;

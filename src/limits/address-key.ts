@@ -1,10 +1,7 @@
 import { createHash } from "node:crypto";
 import ipaddr from "ipaddr.js";
 
-/**
- * The IPv6 prefix length clients count by when `ipv6Subnet` is not set: a /64 is what one
- * home or one server usually gets, and all of it is one client's to rotate through.
- */
+/** The default of the `ipv6Subnet` option (its JSDoc says why). */
 export const DEFAULT_IPV6_SUBNET = 64;
 
 /** Longer text than any address (with a zone) is hashed, to keep keys short. */
@@ -15,11 +12,9 @@ const LONGEST_ADDRESS = 64;
  * throttle, any quota): an IPv4 address as itself, an IPv4-mapped IPv6 address
  * (`::ffff:10.0.0.1`, what a dual-stack socket reports) as its IPv4 address, and an IPv6
  * address as its network of `ipv6Subnet` bits in RFC 5952 form (`2001:db8:1:2::/64`; at 128
- * the address itself), without a zone. So one client cannot rotate through the addresses of
- * its /64 to get a fresh count for each, and `2001:DB8::1` and `2001:db8:0::1` count as one.
+ * the address itself), without a zone, so `2001:DB8::1` and `2001:db8:0::1` count as one.
  * Text that is no IP address (an odd proxy's value) counts as itself, hashed when long: it
- * never throws. The request state's `clientAddress` stays the real address; only counts use
- * this key.
+ * never throws.
  *
  * @default ipv6Subnet 64
  * @example

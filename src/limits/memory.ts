@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
 import { aFunction, describeKind, wholeNumber } from "../shared/option-values.ts";
-import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
+import { type LimitStore, verdict } from "./types.ts";
 
 /** Options of {@link memoryLimitStore}. */
 export interface MemoryLimitStoreOptions {
@@ -50,16 +50,6 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): LimitSt
       windows.delete(key);
     }
   };
-  const verdict = (window: Window | undefined, limit: RateLimit, now: number): LimitVerdict => {
-    const count = window && window.resetAt > now ? window.count : 0;
-    const allowed = count <= limit.max;
-    return {
-      allowed,
-      retryAfterSeconds:
-        allowed || !window ? 0 : Math.max(1, Math.ceil((window.resetAt - now) / 1000)),
-      firstRefusal: count === limit.max + 1,
-    };
-  };
   return {
     get size() {
       return windows.size;
@@ -73,15 +63,15 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): LimitSt
         windows.delete(key);
         windows.set(key, window);
       }
-      // Refusals count too, up to max + 1, so that only the first one says firstRefusal.
-      if (window.count <= limit.max) window.count++;
-      else return { ...verdict(window, limit, now), firstRefusal: false };
-      return verdict(window, limit, now);
+      const counted = window.count <= limit.max;
+      if (counted) window.count++;
+      return verdict(window.count, limit, window.resetAt - now, counted);
     },
     async peek(key, limit) {
       const now = clock();
       const window = windows.get(key);
-      return { ...verdict(window, limit, now), firstRefusal: false };
+      const count = window && window.resetAt > now ? window.count : 0;
+      return verdict(count, limit, (window?.resetAt ?? now) - now, false);
     },
     async reset(key) {
       windows.delete(key);

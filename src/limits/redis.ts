@@ -3,16 +3,9 @@ import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import * as v from "valibot";
 import type { Logger } from "../shared/logger.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
-import {
-  oneOf,
-  required,
-  text,
-  warnLogger,
-  wholeNumber,
-  withMethods,
-} from "../shared/option-values.ts";
+import { oneOf, text, warnLogger, wholeNumber, withMethods } from "../shared/option-values.ts";
 import { memoryLimitStore } from "./memory.ts";
-import type { LimitStore, LimitVerdict, RateLimit } from "./types.ts";
+import { type LimitStore, type RateLimit, verdict } from "./types.ts";
 
 /** What a {@link redisLimitStore} does while Redis does not answer. */
 export type RedisUnavailable = "memory" | "allow" | "refuse";
@@ -45,8 +38,9 @@ export interface RedisLimitStoreOptions {
 }
 
 const REDIS_LIMIT_STORE_OPTIONS = optionBag({
-  client: required(
-    withMethods<Redis | Cluster>(["eval", "defineCommand"], "an ioredis 5 Redis or Cluster client"),
+  client: withMethods<Redis | Cluster>(
+    ["eval", "defineCommand"],
+    "an ioredis 5 Redis or Cluster client",
   ),
   prefix: v.optional(text, "guest-user:"),
   onUnavailable: v.optional(oneOf("memory", "allow", "refuse"), "memory"),
@@ -66,9 +60,7 @@ class Unavailable extends Error {}
  * hit does not extend them), whole seconds (a fractional `windowSeconds` is rounded up).
  * Needs the optional peer dependencies `ioredis` (5) and `rate-limiter-flexible` (7 or later).
  *
- * When Redis fails, see {@link RedisLimitStoreOptions.onUnavailable}: by default the store
- * falls back to counting in memory, so logins keep working and stay throttled (per server)
- * during an outage, with one logged warning.
+ * When Redis fails: see {@link RedisLimitStoreOptions.onUnavailable}.
  *
  * @example
  * ```ts
@@ -95,17 +87,10 @@ export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
   const limiterFor = (limit: RateLimit) => {
     const duration = Math.max(1, Math.ceil(limit.windowSeconds));
     const id = `${limit.max}/${duration}`;
-    let limiter = limiters.get(id);
-    if (!limiter) {
-      // keyPrefix "" and our own prefix: every limiter reads and writes the same key.
-      limiter = new RateLimiterRedis({
-        storeClient: client,
-        points: limit.max,
-        duration,
-        keyPrefix: "",
-      });
-      limiters.set(id, limiter);
-    }
+    // keyPrefix "" and our own prefix: every limiter reads and writes the same key.
+    const options = { storeClient: client, points: limit.max, duration, keyPrefix: "" };
+    const limiter = limiters.get(id) ?? new RateLimiterRedis(options);
+    limiters.set(id, limiter);
     return limiter;
   };
 
@@ -145,27 +130,16 @@ export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
     }
   };
 
-  const whileDown = async (
-    key: string,
-    limit: RateLimit,
-    read: "hit" | "peek",
-  ): Promise<LimitVerdict> => {
+  const whileDown = async (key: string, limit: RateLimit, read: "hit" | "peek") => {
     if (onUnavailable === "memory") return fallback[read](key, limit);
-    if (onUnavailable === "allow")
-      return { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
+    if (onUnavailable === "allow") return verdict(0, limit, 0, false);
     const retryAfterSeconds = Math.max(1, Math.min(60, Math.ceil(limit.windowSeconds)));
     return { allowed: false, retryAfterSeconds, firstRefusal: false };
   };
 
-  const verdictOf = (res: RateLimiterRes, limit: RateLimit, counted: boolean): LimitVerdict => {
-    const allowed = res.consumedPoints <= limit.max;
-    const windowMs = res.msBeforeNext >= 0 ? res.msBeforeNext : limit.windowSeconds * 1000;
-    return {
-      allowed,
-      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(windowMs / 1000)),
-      // The counter is atomic: exactly one hit of a window, on any server, reads max + 1.
-      firstRefusal: counted && res.consumedPoints === limit.max + 1,
-    };
+  const verdictOf = (res: RateLimiterRes, limit: RateLimit, counted: boolean) => {
+    const msLeft = res.msBeforeNext >= 0 ? res.msBeforeNext : limit.windowSeconds * 1000;
+    return verdict(res.consumedPoints, limit, msLeft, counted);
   };
 
   return {
@@ -181,9 +155,7 @@ export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
     async peek(key, limit) {
       try {
         const res = await call(() => limiterFor(limit).get(prefix + key));
-        return res
-          ? verdictOf(res, limit, false)
-          : { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
+        return res ? verdictOf(res, limit, false) : verdict(0, limit, 0, false);
       } catch {
         return whileDown(key, limit, "peek");
       }

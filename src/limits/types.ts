@@ -17,6 +17,20 @@ export interface LimitVerdict {
 }
 
 /**
+ * The verdict on a key hit `count` times in a window that ends in `msLeft`; `counted` when
+ * this hit was counted. Refusals count too, up to `max + 1`, so exactly one hit of a window
+ * (on any server: the counters are atomic) reads `max + 1`: its `firstRefusal`.
+ */
+export function verdict(count: number, limit: RateLimit, msLeft: number, counted = true) {
+  const allowed = count <= limit.max;
+  return {
+    allowed,
+    retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(msLeft / 1000)),
+    firstRefusal: counted && count === limit.max + 1,
+  } satisfies LimitVerdict;
+}
+
+/**
  * Where rate-limit counters live: in memory (one process, the default) or in Redis (shared by
  * every server). Keys are opaque strings the library builds (`guest:<address>`, ...; the
  * address as `addressKey()` counts it: an IPv6 client by its /64); a store adds its own prefix.

@@ -31,16 +31,11 @@ export function globalMeter(load: (id: string) => unknown = createRequire(import
       { cause },
     );
   }
-  const version = packageVersion(load);
-  return (): MetricsMeter => api.metrics.getMeter(METER_NAME, version);
-}
-
-/** This package's version (src/metrics and dist/metrics are both two levels down). */
-function packageVersion(load: (id: string) => unknown): string | undefined {
+  let version: unknown;
   try {
-    const { version } = load("../../package.json") as { version?: unknown };
-    return typeof version === "string" ? version : undefined;
-  } catch {
-    return undefined;
-  }
+    // This package's version: src/metrics and dist/metrics are both two levels down.
+    ({ version } = load("../../package.json") as { version?: unknown });
+  } catch {}
+  const known = typeof version === "string" ? version : undefined;
+  return (): MetricsMeter => api.metrics.getMeter(METER_NAME, known);
 }

@@ -1,14 +1,12 @@
+import * as v from "valibot";
 import { InvalidConfigError } from "../shared/errors.ts";
+import { withMethods } from "../shared/option-values.ts";
 import { globalMeter } from "./load.ts";
 import { NO_METRICS } from "./noop.ts";
 import { meterMetrics } from "./recorder.ts";
 import type { GuestUserMetrics, MetricsMeter } from "./types.ts";
 
-const isMeter = (value: unknown): value is MetricsMeter =>
-  typeof value === "object" &&
-  value !== null &&
-  typeof (value as MetricsMeter).createCounter === "function" &&
-  typeof (value as MetricsMeter).createHistogram === "function";
+const METER = withMethods<MetricsMeter>(["createCounter", "createHistogram"], "a Meter");
 
 /**
  * The `metrics` option as a recorder: off (`undefined`, `false`) records nothing at no cost;
@@ -23,7 +21,7 @@ const isMeter = (value: unknown): value is MetricsMeter =>
 export function resolveMetrics(option: unknown): GuestUserMetrics {
   if (option === undefined || option === false) return NO_METRICS;
   if (option === true) return meterMetrics(globalMeter());
-  if (isMeter(option)) return meterMetrics(() => option);
+  if (v.is(METER, option)) return meterMetrics(() => option);
   throw new InvalidConfigError(
     "metrics",
     `expected true, false or an OpenTelemetry Meter (e.g. meterProvider.getMeter("guest-user")), got ${option === null ? "null" : typeof option}`,

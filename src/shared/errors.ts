@@ -211,10 +211,7 @@ export interface DatabaseDiagnosis {
 const WHERE = "the `database` option or DATABASE_URL";
 
 /** The first `code`/`errno` and message along an error's `cause` chain (and an AggregateError's errors). */
-function driverFacts(error: unknown): {
-  code?: unknown;
-  errno?: unknown;
-  sqlState?: unknown;
+function driverFacts(error: unknown): Partial<Record<"code" | "errno" | "sqlState", unknown>> & {
   message: string;
 } {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
@@ -250,19 +247,17 @@ export function diagnoseDatabaseError(cause: unknown): DatabaseDiagnosis {
       message: `The database "${database}" does not exist: create it with ${create}, or point ${WHERE} at an existing one.`,
     };
   }
-  if (code === "28000" || code === "28P01") {
-    const role = /role "([^"]+)" does not exist/.exec(message)?.[1];
-    const fix = role ? `create the role with \`createuser ${role}\`, or ` : "";
-    return {
-      reason: "access-denied",
-      message: `The database server refused the login (${message}): ${fix}fix the user name and password in ${WHERE}.`,
-    };
-  }
+  const postgres = code === "28000" || code === "28P01";
   // MySQL/MariaDB: 1044 no access to the database, 1045 refused, 1698 refused without a password.
-  if (sqlState === "28000" || errno === 1044 || errno === 1045 || errno === 1698) {
+  if (postgres || sqlState === "28000" || errno === 1044 || errno === 1045 || errno === 1698) {
+    const role = postgres ? /role "([^"]+)" does not exist/.exec(message)?.[1] : undefined;
+    const fix = role ? `create the role with \`createuser ${role}\`, or ` : "";
+    const grant = postgres
+      ? ""
+      : ", or create the user and grant it the database (CREATE USER, GRANT)";
     return {
       reason: "access-denied",
-      message: `The database server refused the login (${message}): fix the user name and password in ${WHERE}, or create the user and grant it the database (CREATE USER, GRANT).`,
+      message: `The database server refused the login (${message}): ${fix}fix the user name and password in ${WHERE}${grant}.`,
     };
   }
   return {
@@ -277,12 +272,11 @@ export function sqliteDirectoryMissing(directory: string): string {
 }
 
 /**
- * The database cannot be used: the server is down or unreachable, the database or the SQLite
- * directory does not exist, or the server refused the login. `reason` tells which; the
- * message names the fix and never contains the connection URL or its password.
+ * The database cannot be used; `reason` tells why. The message names the fix and never
+ * contains the connection URL or its password.
  */
 export class DatabaseUnavailableError extends GuestUserError {
-  /** Which of the failures it is. */
+  /** Which of the {@link DatabaseProblem}s it is. */
   readonly reason: DatabaseProblem;
 
   /**

@@ -111,21 +111,18 @@ export function parseOptions<S extends StandardSchemaV1>(
   const path = (issue.path ?? []).map((segment) =>
     String(typeof segment === "object" ? segment.key : segment),
   );
-  if (!issue.message.startsWith(UNKNOWN_KEY)) {
+  if (!issue.message.startsWith(UNKNOWN_KEY))
     throw new InvalidConfigError(path.join(".") || "options", issue.message);
-  }
   const known = JSON.parse(issue.message.slice(UNKNOWN_KEY.length)) as string[];
   return unknownKey(path, known, where);
 }
 
 function unknownKey(path: readonly string[], known: readonly string[], where: string): never {
   const key = path.at(-1) ?? "";
-  const prefix = path
-    .slice(0, -1)
-    .map((part) => `${part}.`)
-    .join("");
+  const parent = path.slice(0, -1).join(".");
+  const prefix = parent && `${parent}.`;
   const suggestion = closest(key, known);
-  const level = prefix === "" ? "it" : `\`${prefix.slice(0, -1)}\``;
+  const level = parent ? `\`${parent}\`` : "it";
   const hint =
     suggestion !== null
       ? `did you mean \`${prefix}${suggestion}\`?`

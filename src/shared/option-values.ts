@@ -1,11 +1,7 @@
 import * as v from "valibot";
 import { accepted, describe, optionBag } from "./option-schema.ts";
 
-/**
- * The value schemas option bags share, each named by what it expects (the message says it:
- * "expected a positive number of seconds, got -1"). Bags compose them with `v.optional(x,
- * default)` for a default, and {@link orNull} for "absent or null: null".
- */
+/** The value schemas option bags share, each named by what its message says it expects. */
 
 /**
  * Any value, taken as it is and never looked into: a user object (a Kysely instance, a pool,
@@ -132,25 +128,8 @@ export function orNull<const S extends v.GenericSchema>(schema: S) {
   return v.optional(v.nullable(schema), null);
 }
 
-/**
- * A key the bag cannot do without, checked by `schema` even when left out ("expected a
- * function, got undefined") where a strict bag would only say the key is missing: the function
- * default makes valibot run the pipe for an absent key too.
- *
- * @example
- * ```ts
- * optionBag({ headers: required(aFunction("`headers` from next/headers")) });
- * ```
- */
-export const required = <S extends v.GenericSchema>(schema: S) =>
-  v.pipe(
-    v.optional(v.unknown(), () => undefined),
-    schema,
-  );
-
 /** A string of at least one character. */
-export const nonEmpty = (expected: string) =>
-  accepted<string>((value) => typeof value === "string" && value !== "", expected);
+export const nonEmpty = (expected: string) => matching(/./s, expected);
 
 /** A string. */
 export const text = accepted<string>((value) => typeof value === "string", "a string");

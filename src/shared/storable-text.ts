@@ -34,10 +34,8 @@ function codePointsUpTo(text: string, limit: number): number {
 export function textProblem(value: string, maxLength?: number): InvalidInputReason | null {
   const match = UNSTORABLE.exec(value);
   if (match) return match[0] === "\u0000" ? "nul" : "lone-surrogate";
-  if (maxLength !== undefined && value.length > maxLength) {
-    if (codePointsUpTo(value, maxLength) > maxLength) return "too-long";
-  }
-  return null;
+  const long = maxLength !== undefined && value.length > maxLength;
+  return long && codePointsUpTo(value, maxLength) > maxLength ? "too-long" : null;
 }
 
 /**
@@ -89,18 +87,12 @@ export function checkJsonText(field: string, data: unknown): void {
   const seen = new Set<object>();
   while (pending.length > 0) {
     const value = pending.pop();
-    if (typeof value === "string") {
-      checkText(field, value);
-    } else if (typeof value === "object" && value !== null && !seen.has(value)) {
-      seen.add(value);
-      if (Array.isArray(value)) {
-        for (const item of value) pending.push(item);
-      } else {
-        for (const [key, item] of Object.entries(value)) {
-          checkText(field, key);
-          pending.push(item);
-        }
-      }
+    if (typeof value === "string") checkText(field, value);
+    if (typeof value !== "object" || value === null || seen.has(value)) continue;
+    seen.add(value);
+    for (const [key, item] of Object.entries(value)) {
+      if (!Array.isArray(value)) checkText(field, key);
+      pending.push(item);
     }
   }
 }

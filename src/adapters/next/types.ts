@@ -4,7 +4,7 @@ import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../../http/handler.ts";
 import type { RequestState } from "../../http/request.ts";
 import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
-import { aFunction, describeKind, required } from "../../shared/option-values.ts";
+import { aFunction, describeKind } from "../../shared/option-values.ts";
 import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 import { WEB_LAYER_OPTION } from "../shared.ts";
 
@@ -88,12 +88,8 @@ export interface GuestUserNextOptions extends NextHeadersApi {
 
 /** {@link GuestUserNextOptions}' schema. */
 export const NEXT_OPTIONS = optionBag({
-  headers: required(
-    aFunction<NextHeadersApi["headers"]>("`headers` from next/headers", describeKind),
-  ),
-  cookies: required(
-    aFunction<NextHeadersApi["cookies"]>("`cookies` from next/headers", describeKind),
-  ),
+  headers: aFunction<NextHeadersApi["headers"]>("`headers` from next/headers", describeKind),
+  cookies: aFunction<NextHeadersApi["cookies"]>("`cookies` from next/headers", describeKind),
   http: WEB_LAYER_OPTION,
   clientAddress: v.optional(
     aFunction<(headers: NextHeaderList) => string | null>("a function", describeKind),

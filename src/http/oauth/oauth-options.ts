@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { accepted, type EntriesOf, optionBag } from "../../shared/option-schema.ts";
-import { describeKind, required } from "../../shared/option-values.ts";
+import { describeKind } from "../../shared/option-values.ts";
 import type { Templates } from "../views/templates.ts";
 import { ACCOUNT_VIEWS } from "../views/view-kit.ts";
 import type { OAuthProvider } from "./provider.ts";
@@ -47,18 +47,16 @@ function misnamed(providers: readonly OAuthProvider[]): OAuthProvider | undefine
 }
 
 export const OAUTH_VIEWS_OPTIONS = optionBag({
-  providers: required(
-    v.pipe(
-      accepted<readonly OAuthProvider[]>(
-        (value) => Array.isArray(value) && value.length > 0,
-        "at least one provider, such as oidcProvider({ issuer, clientId, clientSecret })",
-        describeKind,
-      ),
-      v.check(
-        (providers) => misnamed(providers) === undefined,
-        (issue) =>
-          `each provider needs a unique name of letters, digits, "_", "." or "-"; got ${JSON.stringify(misnamed(issue.input)?.name)}`,
-      ),
+  providers: v.pipe(
+    accepted<readonly OAuthProvider[]>(
+      (value) => Array.isArray(value) && value.length > 0,
+      "at least one provider, such as oidcProvider({ issuer, clientId, clientSecret })",
+      describeKind,
+    ),
+    v.check(
+      (providers) => misnamed(providers) === undefined,
+      (issue) =>
+        `each provider needs a unique name of letters, digits, "_", "." or "-"; got ${JSON.stringify(misnamed(issue.input)?.name)}`,
     ),
   ),
   prefix: v.optional(

@@ -1,7 +1,7 @@
 import type { Configuration } from "openid-client";
 import * as v from "valibot";
 import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
-import { describeKind, nonEmpty, required } from "../../shared/option-values.ts";
+import { describeKind, nonEmpty } from "../../shared/option-values.ts";
 import { isLocalHost } from "../cookies.ts";
 import {
   type OAuthProvider,
@@ -60,22 +60,18 @@ export interface OidcProviderOptions {
 
 const OIDC_PROVIDER = optionBag({
   ...PRESET_OPTIONS.entries,
-  issuer: required(
-    v.pipe(
-      accepted<string>(
-        (value) => typeof value === "string" && URL.canParse(value),
-        'the issuer\'s URL, such as "https://accounts.google.com"',
-      ),
-      v.transform((issuer) => new URL(issuer)),
-    ),
-  ),
-  clientId: required(nonEmpty("the client id the issuer gave you")),
-  clientSecret: required(
+  issuer: v.pipe(
     accepted<string>(
-      (value) => typeof value === "string",
-      "the client secret the issuer gave you",
-      describeKind,
+      (value) => typeof value === "string" && URL.canParse(value),
+      'the issuer\'s URL, such as "https://accounts.google.com"',
     ),
+    v.transform((issuer) => new URL(issuer)),
+  ),
+  clientId: nonEmpty("the client id the issuer gave you"),
+  clientSecret: accepted<string>(
+    (value) => typeof value === "string",
+    "the client secret the issuer gave you",
+    describeKind,
   ),
   allowInsecureRequests: v.optional(
     accepted<boolean>((value) => typeof value === "boolean", "true or false"),

@@ -2,7 +2,7 @@ import * as v from "valibot";
 import type { Identity } from "../../core/model/types.ts";
 import { GuestUserError } from "../../shared/errors.ts";
 import { accepted, type EntriesOf, optionBag } from "../../shared/option-schema.ts";
-import { describeKind, nonEmpty, required } from "../../shared/option-values.ts";
+import { describeKind, nonEmpty } from "../../shared/option-values.ts";
 import { loadPeer } from "../../shared/optional-peer.ts";
 
 /** One sign-in flow as the provider sees it: made by the start route, checked at the callback. */
@@ -100,13 +100,11 @@ export interface PresetOptions {
 
 /** The schema of {@link PresetOptions}; each preset fills in its own defaults. */
 export const PRESET_OPTIONS = optionBag({
-  clientId: required(nonEmpty("the OAuth client id the provider gave you")),
-  clientSecret: required(
-    accepted<string>(
-      (value) => typeof value === "string" && value !== "",
-      "the OAuth client secret",
-      describeKind,
-    ),
+  clientId: nonEmpty("the OAuth client id the provider gave you"),
+  clientSecret: accepted<string>(
+    (value) => typeof value === "string" && value !== "",
+    "the OAuth client secret",
+    describeKind,
   ),
   name: v.optional(nonEmpty('a name of letters, digits, "_", "." or "-", such as "github"')),
   label: v.optional(nonEmpty('what the visitor sees, such as "GitHub"')),

@@ -20,7 +20,6 @@ export {
   RESERVED_USERNAME_MESSAGE,
 } from "./core/config/reserved-usernames.ts";
 export {
-  assertValid,
   type CommonPasswordOptions,
   commonPasswordValidator,
   defaultPasswordValidators,
@@ -30,16 +29,21 @@ export {
   type PasswordUser,
   type PasswordUserAttribute,
   type PasswordValidator,
-  USER_CREATION_FIELDS,
   type UserAttributeSimilarityOptions,
-  type UserCreationData,
-  type UserCreationFormOptions,
   userAttributeSimilarityValidator,
-  userCreationForm,
+  validatePassword,
+} from "./core/model/forms/password-validators.ts";
+export {
+  assertValid,
   type ValidationResult,
   validateInput,
-  validatePassword,
-} from "./core/model/forms/index.ts";
+} from "./core/model/forms/standard-schema.ts";
+export {
+  USER_CREATION_FIELDS,
+  type UserCreationData,
+  type UserCreationFormOptions,
+  userCreationForm,
+} from "./core/model/forms/user-creation-form.ts";
 export {
   DEFAULT_SCRYPT,
   hashPassword,

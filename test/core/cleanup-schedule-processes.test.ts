@@ -86,9 +86,9 @@ describeEachDatabase("the clean-up lock across processes", (fx) => {
         GU_LEASE_MS: "1500",
       });
       expect(await holder.line(1)).toBe("held");
+      const killedAt = Date.now();
       holder.child.kill("SIGKILL");
       await holder.exited;
-      const killedAt = Date.now();
       const lease = { table: leasesTable(gu.settings.tables), name: "cleanup", leaseMs: 60_000 };
       expect(await tryAcquireLease(gu.db, lease, "survivor")).toBe(false);
       while (!(await tryAcquireLease(gu.db, lease, "survivor"))) {

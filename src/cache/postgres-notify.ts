@@ -69,7 +69,7 @@ export function postgresNotifyChannel(options: PostgresNotifyOptions): Revocatio
 
   const connect = async () => {
     if (closed) return;
-    const pg = await loadPeer("pg", () => import("pg"));
+    const pg = await loadPeer<typeof import("pg")>("pg");
     const current = new pg.default.Client(config());
     client = current;
     let failed = false;

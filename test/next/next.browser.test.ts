@@ -5,9 +5,10 @@
  * guest; the guest converts through the built-in convert view (a catch-all route handler) and
  * keeps its id and notes.
  *
- * Needs `npm run build` (the example links the package: `file:../..`), the example's install
- * (`cd examples/next && npm ci`, which `.ci/run` does) and `/usr/bin/chromium`. Without the
- * install or the browser the suite is skipped outside CI; in CI it fails.
+ * Run twice: built by Turbopack (Next 16's default) and by webpack, each with NO special
+ * config, from a copy installed as a user would (the packed tarball and better-sqlite3 only:
+ * no pg, no mysql2). Needs `npm run build` (`npm test` does) and `/usr/bin/chromium`; without
+ * the browser the suite is skipped outside CI, in CI it fails.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,131 +23,132 @@ import {
   warnBrowserTestSkipped,
 } from "../support/browser.ts";
 import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
-import {
-  buildExample,
-  type RunningExample,
-  skipNextTests,
-  startExample,
-  warnNextTestSkipped,
-} from "./support.ts";
+import { buildExample, type NextBundler, type RunningExample, startExample } from "./support.ts";
 
 const USERNAME = "grace_hopper";
 const PASSWORD = "compiler-a0-1952-cobol";
 
 if (skipBrowserTests) warnBrowserTestSkipped("Next.js example");
-else if (skipNextTests) warnNextTestSkipped();
 
-describe.skipIf(skipBrowserTests || skipNextTests)("the Next.js example in Chromium", () => {
-  let example: RunningExample;
-  let browser: Browser;
-  let page: Page;
-  let workDir: string;
-  let databaseFile: string;
+const BUNDLERS: readonly NextBundler[] = ["turbopack", "webpack"];
 
-  beforeAll(async () => {
-    requireChromium();
-    await buildExample();
-    workDir = mkdtempSync(join(tmpdir(), "guest-user-next-"));
-    databaseFile = join(workDir, "notes.sqlite3");
-    example = await startExample(databaseFile);
-    browser = await launchChromium();
-    // Headless Chromium says "HeadlessChrome", which bot detection rightly refuses a guest.
-    const context = await browser.newContext({ userAgent: BROWSER_USER_AGENT });
-    page = await context.newPage();
-  }, 360_000);
+describe.skipIf(skipBrowserTests).each(BUNDLERS)(
+  "the Next.js example built by %s, in Chromium",
+  (bundler) => {
+    let example: RunningExample;
+    let browser: Browser;
+    let page: Page;
+    let workDir: string;
+    let databaseFile: string;
 
-  afterAll(async () => {
-    await browser?.close();
-    await example?.stop();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+    beforeAll(async () => {
+      requireChromium();
+      const dir = await buildExample(bundler);
+      workDir = mkdtempSync(join(tmpdir(), "guest-user-next-"));
+      databaseFile = join(workDir, "notes.sqlite3");
+      example = await startExample(dir, databaseFile);
+      browser = await launchChromium();
+      // Headless Chromium says "HeadlessChrome", which bot detection rightly refuses a guest.
+      const context = await browser.newContext({ userAgent: BROWSER_USER_AGENT });
+      page = await context.newPage();
+    }, 1_200_000);
 
-  /** Rows of the library's users table, and the notes, straight from the SQLite file. */
-  const rows = () => {
-    const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
-    try {
-      const users = db.prepare("SELECT id, username FROM guest_user_users").all() as {
-        id: number;
-        username: string;
-      }[];
-      const notes = db.prepare("SELECT user_id, text FROM notes").all() as {
-        user_id: number;
-        text: string;
-      }[];
-      return { users, notes };
-    } finally {
-      db.close();
-    }
-  };
-  const who = () => page.getByTestId("who").textContent();
-  const userId = async () => (await page.getByTestId("user-id").textContent()) ?? "";
-  const noteTexts = () => page.getByTestId("notes").locator("li").allTextContents();
-  /** What `next start` printed, for a failing step. */
-  const withOutput = async (body: () => Promise<void>) => {
-    try {
-      await body();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- next start output:\n${example.output()}`, {
-        cause: error,
-      });
-    }
-  };
+    afterAll(async () => {
+      await browser?.close();
+      await example?.stop();
+      if (workDir) rmSync(workDir, { recursive: true, force: true });
+    });
 
-  it("makes a guest on the first server action, converts it, and keeps its id and notes", () =>
-    withOutput(async () => {
-      // First visit, with a stale session cookie: the proxy (proxy.ts) drops it; a server
-      // component shows an anonymous visitor; nobody is created.
-      await page
-        .context()
-        .addCookies([{ name: "guest_user_session", value: "stale.cookie", url: example.url }]);
-      await page.goto(`${example.url}/`);
-      expect(await who()).toContain("Anonymous visitor");
-      expect(await noteTexts()).toEqual([]);
-      expect(rows().users).toEqual([]);
-      const cookies = await page.context().cookies();
-      expect(cookies.map((cookie) => cookie.name)).not.toContain("guest_user_session");
+    /** Rows of the library's users table, and the notes, straight from the SQLite file. */
+    const rows = () => {
+      const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
+      try {
+        const users = db.prepare("SELECT id, username FROM guest_user_users").all() as {
+          id: number;
+          username: string;
+        }[];
+        const notes = db.prepare("SELECT user_id, text FROM notes").all() as {
+          user_id: number;
+          text: string;
+        }[];
+        return { users, notes };
+      } finally {
+        db.close();
+      }
+    };
+    const who = () => page.getByTestId("who").textContent();
+    const userId = async () => (await page.getByTestId("user-id").textContent()) ?? "";
+    const noteTexts = () => page.getByTestId("notes").locator("li").allTextContents();
+    /** What `next start` printed, for a failing step. */
+    const withOutput = async (body: () => Promise<void>) => {
+      try {
+        await body();
+      } catch (error) {
+        throw new Error(
+          `${(error as Error).message}\n--- next start output:\n${example.output()}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    };
 
-      // The first note, through a server action, makes the visitor a guest.
-      await page.getByLabel("Note").fill("Buy more vacuum tubes");
-      await page.getByRole("button", { name: "Add note" }).click();
-      await page.getByText(/^Guest /).waitFor();
-      const guestId = await userId();
-      expect(guestId).toMatch(/^\d+$/);
-      expect(await noteTexts()).toEqual(["Buy more vacuum tubes"]);
-      const session = (await page.context().cookies()).find(
-        (cookie) => cookie.name === "guest_user_session",
-      );
-      expect(session?.httpOnly).toBe(true);
-      expect(session?.sameSite).toBe("Lax");
-      expect(rows().users).toHaveLength(1);
+    it("makes a guest on the first server action, converts it, and keeps its id and notes", () =>
+      withOutput(async () => {
+        // First visit, with a stale session cookie: the proxy (proxy.ts) drops it; a server
+        // component shows an anonymous visitor; nobody is created.
+        await page
+          .context()
+          .addCookies([{ name: "guest_user_session", value: "stale.cookie", url: example.url }]);
+        await page.goto(`${example.url}/`);
+        expect(await who()).toContain("Anonymous visitor");
+        expect(await noteTexts()).toEqual([]);
+        expect(rows().users).toEqual([]);
+        const cookies = await page.context().cookies();
+        expect(cookies.map((cookie) => cookie.name)).not.toContain("guest_user_session");
 
-      // A second note: the same guest, no second user.
-      await page.getByLabel("Note").fill("Find the moth");
-      await page.getByRole("button", { name: "Add note" }).click();
-      await page.getByText("Find the moth").waitFor();
-      expect(await userId()).toBe(guestId);
-      expect(rows().users).toHaveLength(1);
+        // The first note, through a server action, makes the visitor a guest.
+        await page.getByLabel("Note").fill("Buy more vacuum tubes");
+        await page.getByRole("button", { name: "Add note" }).click();
+        await page.getByText(/^Guest /).waitFor();
+        const guestId = await userId();
+        expect(guestId).toMatch(/^\d+$/);
+        expect(await noteTexts()).toEqual(["Buy more vacuum tubes"]);
+        const session = (await page.context().cookies()).find(
+          (cookie) => cookie.name === "guest_user_session",
+        );
+        expect(session?.httpOnly).toBe(true);
+        expect(session?.sameSite).toBe("Lax");
+        expect(rows().users).toHaveLength(1);
 
-      // A reload (a new request, the cookie sent back) still shows the guest and its notes.
-      await page.reload();
-      expect(await userId()).toBe(guestId);
-      expect(await noteTexts()).toEqual(["Find the moth", "Buy more vacuum tubes"]);
+        // A second note: the same guest, no second user.
+        await page.getByLabel("Note").fill("Find the moth");
+        await page.getByRole("button", { name: "Add note" }).click();
+        await page.getByText("Find the moth").waitFor();
+        expect(await userId()).toBe(guestId);
+        expect(rows().users).toHaveLength(1);
 
-      // Convert through the built-in view, mounted by a catch-all route handler.
-      await page.getByRole("link", { name: "Sign up to keep your notes" }).click();
-      await page.waitForURL(`${example.url}/convert/?next=/`);
-      await page.getByLabel("Username").fill(USERNAME);
-      await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-      await page.getByLabel("Password confirmation").fill(PASSWORD);
-      await page.getByRole("button", { name: "Save my account" }).click();
-      await page.waitForURL(`${example.url}/`);
+        // A reload (a new request, the cookie sent back) still shows the guest and its notes.
+        await page.reload();
+        expect(await userId()).toBe(guestId);
+        expect(await noteTexts()).toEqual(["Find the moth", "Buy more vacuum tubes"]);
 
-      expect(await who()).toBe(`Signed in as ${USERNAME} (#${guestId})`);
-      expect(await userId()).toBe(guestId);
-      expect(await noteTexts()).toEqual(["Find the moth", "Buy more vacuum tubes"]);
-      const { users, notes } = rows();
-      expect(users).toEqual([{ id: Number(guestId), username: USERNAME }]);
-      expect(notes.every((note) => note.user_id === Number(guestId))).toBe(true);
-      expect(notes).toHaveLength(2);
-    }));
-});
+        // Convert through the built-in view, mounted by a catch-all route handler.
+        await page.getByRole("link", { name: "Sign up to keep your notes" }).click();
+        await page.waitForURL(`${example.url}/convert/?next=/`);
+        await page.getByLabel("Username").fill(USERNAME);
+        await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+        await page.getByLabel("Password confirmation").fill(PASSWORD);
+        await page.getByRole("button", { name: "Save my account" }).click();
+        await page.waitForURL(`${example.url}/`);
+
+        expect(await who()).toBe(`Signed in as ${USERNAME} (#${guestId})`);
+        expect(await userId()).toBe(guestId);
+        expect(await noteTexts()).toEqual(["Find the moth", "Buy more vacuum tubes"]);
+        const { users, notes } = rows();
+        expect(users).toEqual([{ id: Number(guestId), username: USERNAME }]);
+        expect(notes.every((note) => note.user_id === Number(guestId))).toBe(true);
+        expect(notes).toHaveLength(2);
+      }));
+  },
+);

@@ -3,25 +3,12 @@
  * then `next start` (production, not dev) on a free port and a fresh SQLite file.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { installExample } from "../../scripts/packed.ts";
 
-export const ROOT = resolve(import.meta.dirname, "../..");
-export const EXAMPLE = join(ROOT, "examples/next");
-const NEXT_BIN = join(EXAMPLE, "node_modules/next/dist/bin/next");
-
-/** True when the example's own dependencies are installed (`.ci/run` does it). */
-export const hasNextExample = existsSync(NEXT_BIN);
-/** Skipped without the example's install outside CI; in CI a missing install fails the suite. */
-export const skipNextTests = !hasNextExample && !process.env.CI;
-
-/** Says on the console that the Next.js test is skipped (call when `skipNextTests`). */
-export function warnNextTestSkipped(): void {
-  console.warn(
-    "Next.js example test skipped: examples/next is not installed. Install it with: (cd examples/next && npm ci)",
-  );
-}
+/** The bundlers `next build` offers: Turbopack (the default) and webpack (`--webpack`). */
+export type NextBundler = "turbopack" | "webpack";
 
 /** A child process with its output kept. */
 interface Run {
@@ -30,9 +17,9 @@ interface Run {
   readonly exited: Promise<number | null>;
 }
 
-function run(args: readonly string[], env: Readonly<Record<string, string>>): Run {
-  const child = spawn(process.execPath, [NEXT_BIN, ...args], {
-    cwd: EXAMPLE,
+function run(dir: string, args: readonly string[], env: Readonly<Record<string, string>>): Run {
+  const child = spawn(process.execPath, [join(dir, "node_modules/next/dist/bin/next"), ...args], {
+    cwd: dir,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -46,19 +33,17 @@ function run(args: readonly string[], env: Readonly<Record<string, string>>): Ru
   return { child, output: () => output, exited };
 }
 
-/** Runs `next build` in examples/next; throws with its output when it fails. */
-export async function buildExample(): Promise<void> {
-  if (!hasNextExample) {
-    throw new Error(
-      "examples/next is not installed, and CI needs its test: run `npm run build && (cd examples/next && npm ci)`",
-    );
-  }
-  if (!existsSync(join(ROOT, "dist/adapters/next/index.js"))) {
-    throw new Error("dist/adapters/next/index.js is missing: run `npm run build` first.");
-  }
-  const build = run(["build"], {});
+/**
+ * Installs examples/next as a user would (a copy outside the repository, its own lock file and
+ * the packed tarball: only better-sqlite3, no pg or mysql2) and runs `next build` with
+ * `bundler`; throws with its output when it fails. Returns the example's folder.
+ */
+export async function buildExample(bundler: NextBundler): Promise<string> {
+  const dir = await installExample("next");
+  const build = run(dir, bundler === "webpack" ? ["build", "--webpack"] : ["build"], {});
   const code = await build.exited;
-  if (code !== 0) throw new Error(`next build failed (${code}):\n${build.output()}`);
+  if (code !== 0) throw new Error(`next build (${bundler}) failed (${code}):\n${build.output()}`);
+  return dir;
 }
 
 /** A free TCP port on localhost. */
@@ -83,11 +68,11 @@ export interface RunningExample {
   stop(): Promise<void>;
 }
 
-/** Starts the built example on a free port with the SQLite file `databaseFile`. */
-export async function startExample(databaseFile: string): Promise<RunningExample> {
+/** Starts the example built in `dir` on a free port with the SQLite file `databaseFile`. */
+export async function startExample(dir: string, databaseFile: string): Promise<RunningExample> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const server = run(["start", "-p", String(port), "-H", "127.0.0.1"], {
+  const server = run(dir, ["start", "-p", String(port), "-H", "127.0.0.1"], {
     GUEST_USER_DATABASE: `sqlite:${databaseFile}`,
     GUEST_USER_SECRET: "next-example-test-secret-0123456789-abcdefghij",
   });

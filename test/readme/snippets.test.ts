@@ -9,13 +9,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { installExample } from "../../scripts/packed.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WORK = join(ROOT, ".readme-snippets");
-const NEXT_APP = join(ROOT, "examples", "next");
-const NEXT_WORK = join(NEXT_APP, ".readme-snippets");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-const nextInstalled = existsSync(join(NEXT_APP, "node_modules", "next"));
 
 /** A `ts` block: the README line it starts on (1-based), its code, the section it is in. */
 interface Block {
@@ -97,7 +95,6 @@ function documentedBlocks(): Block[] {
 describe("the README's and the docs' TypeScript snippets", () => {
   afterAll(() => {
     rmSync(WORK, { recursive: true, force: true });
-    rmSync(NEXT_WORK, { recursive: true, force: true });
   });
 
   it("compile under --strict against the built package", async () => {
@@ -124,23 +121,20 @@ describe("the README's and the docs' TypeScript snippets", () => {
     expect(report, "README snippets that do not compile").toBe("");
   }, 120_000);
 
-  // The Next.js blocks need `next`, installed in examples/next only (`.ci/run` installs it).
-  it.skipIf(!nextInstalled && !process.env.CI)(
-    "of the Next.js section compile inside examples/next (needs: cd examples/next && npm ci)",
-    async () => {
-      const blocks = documentedBlocks().filter((block) => block.section.startsWith("Next.js"));
-      expect(blocks.length).toBeGreaterThan(3);
-      expect(
-        nextInstalled,
-        "examples/next/node_modules is missing: cd examples/next && npm ci",
-      ).toBe(true);
-      const report = await compile(blocks, NEXT_WORK, {
+  // The Next.js blocks need `next`: they compile inside the example, installed as a user would.
+  it("of the Next.js section compile inside examples/next, installed from the tarball", async () => {
+    const blocks = documentedBlocks().filter((block) => block.section.startsWith("Next.js"));
+    expect(blocks.length).toBeGreaterThan(3);
+    const work = join(await installExample("next"), ".readme-snippets");
+    try {
+      const report = await compile(blocks, work, {
         extends: "../tsconfig.json",
         compilerOptions: { incremental: false, noEmit: true },
         include: ["**/*.ts"],
       });
       expect(report, "README Next.js snippets that do not compile").toBe("");
-    },
-    120_000,
-  );
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 1_200_000);
 });

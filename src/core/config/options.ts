@@ -35,7 +35,7 @@ export interface CookieOptions {
   /** `"auto"`: Secure everywhere but on localhost (plain-HTTP development). @default "auto" */
   readonly secure?: boolean | "auto";
   /** @default undefined (the current host only) */
-  readonly domain?: string;
+  readonly domain?: string | undefined;
   /** @default "/" */
   readonly path?: string;
 }
@@ -56,7 +56,7 @@ export interface CookieOptions {
  */
 export interface GuestUsersOptions extends TableOptions {
   /** Where the data lives; see {@link DatabaseSource}. @default "sqlite:guest-user.sqlite3" */
-  readonly database?: DatabaseSource;
+  readonly database?: DatabaseSource | undefined;
   /** When false, guarded pages let anonymous visitors through and no guest is made. @default true */
   readonly enabled?: boolean;
   /** `"uuid"`, `"numbered"`, `"friendly"` or a function returning a username. @default "uuid" */
@@ -151,7 +151,7 @@ export interface GuestUsersOptions extends TableOptions {
    * (views and adapters); the core alone does not need it. Keep it out of the code:
    * `secret: process.env.GUEST_USER_SECRET`.
    */
-  readonly secret?: string;
+  readonly secret?: string | undefined;
   /** The session cookie. */
   readonly cookie?: CookieOptions;
   /**

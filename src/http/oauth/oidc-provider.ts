@@ -100,7 +100,7 @@ export function oidcProvider(options: OidcProviderOptions): OAuthProvider {
   const insecure =
     given.allowInsecureRequests ?? (issuer.protocol === "http:" && isLocalHost(issuer.hostname));
   const scope = [...new Set(["openid", ...(given.scopes ?? ["email", "profile"])])].join(" ");
-  const load = () => optionalPeer("openid-client", () => import("openid-client"));
+  const load = () => optionalPeer<typeof import("openid-client")>("openid-client");
   let discovered: Promise<Configuration> | null = null;
   /** openid-client, and the issuer's configuration (discovered once). */
   const connect = async () => {

@@ -19,7 +19,7 @@ const AUTHORIZE = "https://github.com/login/oauth/authorize";
 const TOKEN = "https://github.com/login/oauth/access_token";
 const API = "https://api.github.com";
 
-const load = () => optionalPeer("arctic", () => import("arctic"));
+const load = () => optionalPeer<typeof import("arctic")>("arctic");
 
 async function api(path: string, accessToken: string): Promise<unknown> {
   const response = await fetch(`${API}${path}`, {

@@ -133,13 +133,13 @@ export class OAuthError extends GuestUserError {
  * Loads an optional peer dependency, or explains how to install it (`DRIVER_MISSING`).
  * @example
  * ```ts
- * const arctic = await optionalPeer("arctic", () => import("arctic"));
+ * const arctic = await optionalPeer<typeof import("arctic")>("arctic");
  * ```
  */
-export function optionalPeer<T>(name: string, load: () => Promise<T>): Promise<T> {
-  return loadPeer(
+export function optionalPeer<T>(name: string): Promise<T> {
+  return loadPeer<T>(
     name,
-    load,
+    undefined,
     `This sign-in provider needs the "${name}" package: run \`npm i ${name}\`.`,
   );
 }

@@ -69,7 +69,7 @@ export function mysqlDatabase(
     preparedStatements ? preparedStatementMysqlPool(pool, { logger }) : pool;
   const pool = async (): Promise<MysqlPool> => {
     if (typeof source !== "string") return wrap("pool" in source ? source.pool : source);
-    const mysql = await loadPeer("mysql2", () => import("mysql2"));
+    const mysql = await loadPeer<typeof import("mysql2")>("mysql2");
     return wrap(
       mysql.createPool({
         uri: source,

@@ -66,7 +66,7 @@ export function postgresDatabase(source: string | Pool, options: PostgresDatabas
     preparedStatements ? preparedStatementPool(pool, { logger }) : pool;
   const pool = async (): Promise<PostgresPool> => {
     if (typeof source !== "string") return wrap(source);
-    const pg = await loadPeer("pg", () => import("pg"));
+    const pg = await loadPeer<typeof import("pg")>("pg");
     const created = new pg.default.Pool({ connectionString: source, max: max });
     // An idle client losing its server must not crash the process; the next query reconnects.
     created.on("error", () => {});

@@ -55,7 +55,7 @@ export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<un
  * not exist", with no code and no path).
  */
 async function openFile(path: string): Promise<BetterSqliteDatabase> {
-  const module = await loadPeer("better-sqlite3", () => import("better-sqlite3"));
+  const module = await loadPeer<{ default: typeof import("better-sqlite3") }>("better-sqlite3");
   try {
     return new module.default(path);
   } catch (cause) {

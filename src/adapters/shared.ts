@@ -76,6 +76,18 @@ export function routeTable<H>(
   return table;
 }
 
+const VIEW = Symbol("guest-user.requestView");
+
+/**
+ * The request's {@link HttpRequest} view, made once and kept on it: the session middleware and
+ * the guards read the same one (a WeakMap per request costs the garbage collector more).
+ */
+export function viewOn<R extends object>(req: R, make: (req: R) => HttpRequest): HttpRequest {
+  const holder = req as R & { [VIEW]?: HttpRequest };
+  holder[VIEW] ??= make(req);
+  return holder[VIEW];
+}
+
 /** Node's request headers as the web layer reads them (no copy): repeated ones joined by ", ". */
 export function headerLookup(headers: IncomingHttpHeaders): HttpRequest["headers"] {
   return {

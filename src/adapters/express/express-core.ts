@@ -1,33 +1,16 @@
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from "express";
-import { type AdapterCore, adapterCore, CLIENT_GONE } from "../../http/adapter-core.ts";
+import { adapterCore, CLIENT_GONE } from "../../http/adapter-core.ts";
 import type { RequestState } from "../../http/request.ts";
 import type { SessionBinding } from "./passport.ts";
 import { clientGone, httpRequestOf } from "./request.ts";
 import { sendResponse } from "./response.ts";
 
-/** The adapter core on Express requests, and how a failure is answered through Express. */
-export interface ExpressCore extends AdapterCore<ExpressRequest> {
-  /** Sends the core's answer to a failure (`failureAnswer`) through `res`, else `next(error)`. */
-  fail(
-    req: ExpressRequest,
-    res: ExpressResponse,
-    next: NextFunction,
-    error: unknown,
-  ): Promise<void>;
-}
-
 /**
  * The {@link adapterCore} on Express requests: the state resolved once per request
  * (`req.guestUser`), published where handlers and templates look (`req.user`, `req.isGuest`,
  * `res.locals`) with its pending cookies moved to `res` (`req.res`, which Express sets).
- *
- * @example
- * ```ts
- * const core = expressCore(binding);
- * const state = await core.stateOf(req);
- * ```
  */
-export function expressCore(binding: SessionBinding): ExpressCore {
+export function expressCore(binding: SessionBinding) {
   const publish = (req: ExpressRequest, state: RequestState) => {
     const res = req.res as ExpressResponse;
     req.guestUser = state;
@@ -46,7 +29,8 @@ export function expressCore(binding: SessionBinding): ExpressCore {
   });
   return {
     ...core,
-    async fail(req, res, next, error) {
+    /** Sends the core's answer to a failure (`failureAnswer`) through `res`, else `next(error)`. */
+    async fail(req: ExpressRequest, res: ExpressResponse, next: NextFunction, error: unknown) {
       const answer = core.failure(req, error, clientGone(req, res));
       if (answer === CLIENT_GONE) return;
       if (answer && !res.headersSent) await sendResponse(res, answer);

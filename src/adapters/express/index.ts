@@ -14,11 +14,10 @@ import { accountViews } from "../../http/views/index.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { oneOf } from "../../shared/option-values.ts";
 import { routeTable, sharedMembers, WEB_LAYER_OPTION } from "../shared.ts";
-import { type ExpressCore, expressCore } from "./express-core.ts";
+import { expressCore } from "./express-core.ts";
 import { passportBinding, type SessionBinding } from "./passport.ts";
 import { httpRequestOf, webRequestOf } from "./request.ts";
 import { sendResponse } from "./response.ts";
-import { socialLoginOf } from "./social-login.ts";
 import type { GuestUserExpress, GuestUserExpressOptions } from "./types.ts";
 
 export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
@@ -66,7 +65,7 @@ export function guestUserExpress(
 
   const core = expressCore(binding);
 
-  /** A middleware running `body`; a failure is answered by {@link ExpressCore.fail}. */
+  /** A middleware running `body`; a failure is answered by the core's `fail`. */
   const answering =
     (body: (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => Promise<unknown>) =>
     async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
@@ -113,7 +112,15 @@ export function guestUserExpress(
 
     mount,
 
-    socialLogin: socialLoginOf(binding, core),
+    async socialLogin(req, identity) {
+      if (!req.res)
+        throw new TypeError("socialLogin needs an Express request (req.res is missing).");
+      return core.helper(async (request, state) => {
+        const { user } = await http.guestUsers.connectIdentity(identity, { current: state.user });
+        if (binding.setsUser) await http.logIn(request, state, user);
+        return user;
+      })(req);
+    },
 
     router(routes = accountViews(http)) {
       const table = routeTable(routes, mount);

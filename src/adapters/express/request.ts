@@ -3,7 +3,7 @@ import type { Request as ExpressRequest, Response as ExpressResponse } from "exp
 import { assertJsonDepth } from "../../http/body-depth.ts";
 import { parsedField } from "../../http/gate/first-write.ts";
 import type { HttpRequest } from "../../http/request.ts";
-import { headerLookup, webHeaders } from "../shared.ts";
+import { headerLookup, viewOn, webHeaders } from "../shared.ts";
 
 const HOST = /^(?:[\w.-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i;
 
@@ -44,12 +44,6 @@ function pathOf(target: string): string {
 }
 
 /**
- * One view per request, kept on it: the session middleware and the guards read the same one
- * (a WeakMap per request costs the garbage collector more).
- */
-const VIEW = Symbol("guest-user.requestView");
-
-/**
  * The cheap request the http layer reads: URL and header lookups, no copy; the Web `Request`
  * (without body, for the `guestCreated` event) is built only when asked for.
  *
@@ -59,11 +53,12 @@ const VIEW = Symbol("guest-user.requestView");
  * ```
  */
 export function httpRequestOf(req: ExpressRequest): HttpRequest {
-  const holder = req as ExpressRequest & { [VIEW]?: HttpRequest };
-  const cached = holder[VIEW];
-  if (cached) return cached;
+  return viewOn(req, makeView);
+}
+
+function makeView(req: ExpressRequest): HttpRequest {
   const url = urlOf(req);
-  const view: HttpRequest = {
+  return {
     method: req.method,
     url,
     headers: headerLookup(req.headers),
@@ -72,8 +67,6 @@ export function httpRequestOf(req: ExpressRequest): HttpRequest {
     // A body parser's result (express.urlencoded/json); an unparsed stream is left alone.
     formField: async (name) => parsedField(req.body, name),
   };
-  holder[VIEW] = view;
-  return view;
 }
 
 function appendField(form: URLSearchParams, key: string, value: unknown): void {

@@ -25,11 +25,6 @@ type Helper<On extends unknown[]> = <T>(
  * The members of `GuestUserAdapter` that every middleware adapter builds the same way: the
  * guards from its `guard` (a guard as the framework's middleware or hook), the helpers from
  * its `helper` (a helper of the web layer on the framework's request).
- *
- * @example
- * ```ts
- * return { ...sharedMembers(http, guard, withContext), mount, routes };
- * ```
  */
 export function sharedMembers<G, On extends unknown[]>(
   http: GuestUserHttp,
@@ -54,11 +49,6 @@ export function sharedMembers<G, On extends unknown[]>(
 /**
  * The routes by path, then method, with the handler `make` makes of each view (made once per
  * route); `pathOf` normalises the paths (Next's drop a trailing slash).
- *
- * @example
- * ```ts
- * const handler = routeTable(accountViews(http), mount).get("/accounts/login/")?.get("POST");
- * ```
  */
 export function routeTable<H>(
   routes: readonly WebRoute[],

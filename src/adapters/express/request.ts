@@ -18,13 +18,8 @@ function hostOf(req: ExpressRequest): string {
 /**
  * The absolute URL of an Express request: `req.protocol` and `req.hostname` (both honour
  * `trust proxy`), the port of the Host header, and `req.originalUrl`.
- *
- * @example
- * ```ts
- * urlOf(req); // "http://localhost:3000/page/?a=1"
- * ```
  */
-export function urlOf(req: ExpressRequest): string {
+function urlOf(req: ExpressRequest): string {
   return `${req.protocol}://${hostOf(req)}${pathOf(req.originalUrl)}`;
 }
 
@@ -46,11 +41,6 @@ function pathOf(target: string): string {
 /**
  * The cheap request the http layer reads: URL and header lookups, no copy; the Web `Request`
  * (without body, for the `guestCreated` event) is built only when asked for.
- *
- * @example
- * ```ts
- * const state = await http.resolve(httpRequestOf(req));
- * ```
  */
 export function httpRequestOf(req: ExpressRequest): HttpRequest {
   return viewOn(req, makeView);
@@ -101,11 +91,6 @@ function bodyOf(req: ExpressRequest, headers: Headers): BodyInit | null {
  * The full Web `Request` for a {@link WebHandler}: method, URL, headers and body. A body that
  * `express.json()`/`express.urlencoded()`/`express.raw()`/`express.text()` already parsed is
  * re-encoded (files of a parsed multipart body are lost); an unread body is streamed.
- *
- * @example
- * ```ts
- * const response = await handler(webRequestOf(req), { http, state });
- * ```
  */
 export function webRequestOf(req: ExpressRequest): Request {
   const headers = webHeaders(req.headers);
@@ -121,11 +106,6 @@ export function webRequestOf(req: ExpressRequest): Request {
  * error that says so is recognised by the adapter core, see `failureAnswer`). It asks the
  * connection (its socket closed, or the response closed before it finished), never
  * `req.destroyed`: Node sets that as soon as a body parser has read the whole body.
- *
- * @example
- * ```ts
- * if (clientGone(req, res)) return; // else answer the failure
- * ```
  */
 export function clientGone(req: ExpressRequest, res: ExpressResponse): boolean {
   if (res.writableFinished) return false;

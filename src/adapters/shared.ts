@@ -25,11 +25,6 @@ type Helper<On extends unknown[]> = <T>(
  * The members of `GuestUserAdapter` that every middleware adapter builds the same way: the
  * guards from its `guard` (a guard as the framework's middleware or hook), the helpers from
  * its `helper` (a helper of the web layer on the framework's request).
- *
- * @example
- * ```ts
- * return { ...sharedMembers(http, guard, withContext), mount, routes };
- * ```
  */
 export function sharedMembers<G, On extends unknown[]>(
   http: GuestUserHttp,
@@ -54,11 +49,6 @@ export function sharedMembers<G, On extends unknown[]>(
 /**
  * The routes by path, then method, with the handler `make` makes of each view (made once per
  * route); `pathOf` normalises the paths (Next's drop a trailing slash).
- *
- * @example
- * ```ts
- * const handler = routeTable(accountViews(http), mount).get("/accounts/login/")?.get("POST");
- * ```
  */
 export function routeTable<H>(
   routes: readonly WebRoute[],
@@ -74,6 +64,18 @@ export function routeTable<H>(
     table.set(path, methods);
   }
   return table;
+}
+
+const VIEW = Symbol("guest-user.requestView");
+
+/**
+ * The request's {@link HttpRequest} view, made once and kept on it: the session middleware and
+ * the guards read the same one (a WeakMap per request costs the garbage collector more).
+ */
+export function viewOn<R extends object>(req: R, make: (req: R) => HttpRequest): HttpRequest {
+  const holder = req as R & { [VIEW]?: HttpRequest };
+  holder[VIEW] ??= make(req);
+  return holder[VIEW];
 }
 
 /** Node's request headers as the web layer reads them (no copy): repeated ones joined by ", ". */

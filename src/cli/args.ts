@@ -58,11 +58,6 @@ function positive(flag: keyof typeof NUMBERS, text: string | undefined): number 
   return value;
 }
 
-function nonEmpty(flag: string, text: string | undefined): string | undefined {
-  if (text !== undefined && text.trim() === "") throw new UsageError(`${flag} needs a value`);
-  return text;
-}
-
 /** Rewords parseArgs' multi-line errors as one line naming the flag. */
 function parseError(error: unknown): UsageError {
   const message = error instanceof Error ? error.message : String(error);
@@ -147,11 +142,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   for (const option of Object.keys(values) as OptionName[]) {
     if (!accepted.includes(option)) throw new UsageError(`${name} does not take --${option}`);
   }
+  if (values.config?.trim() === "") throw new UsageError("--config needs a value");
   return {
     kind: "command",
     command: name,
     options: {
-      config: nonEmpty("--config", values.config),
+      config: values.config,
       database: values.database,
       tablePrefix: values["table-prefix"],
       maxAge: positive("--max-age", values["max-age"]),

@@ -15,12 +15,8 @@ const TYPESCRIPT = new Set([".ts", ".mts", ".cts"]);
 
 /** A config file that cannot be found, loaded or understood. Reported as INVALID_CONFIG. */
 export class ConfigFileError extends GuestUserError {
-  /** The file, as shown to the user. */
-  readonly file: string;
-
   constructor(file: string, message: string, options?: ErrorOptions) {
     super("INVALID_CONFIG", `config file ${file}: ${message}`, options);
-    this.file = file;
   }
 }
 

@@ -13,8 +13,6 @@ import { report } from "./report.ts";
 import type { CommandName } from "./spec.ts";
 import { usage, version } from "./usage.ts";
 
-export type { CliIo, Output } from "./io.ts";
-
 const COMMANDS: Readonly<Record<CommandName, Command>> = {
   migrate,
   "delete-expired": deleteExpired,

@@ -6,6 +6,7 @@ import type {
 } from "express";
 import * as v from "valibot";
 import type { GuestUsers } from "../../core/guest-users.ts";
+import { adapterCore, CLIENT_GONE } from "../../http/adapter-core.ts";
 import { csrfInput } from "../../http/csrf.ts";
 import type { Guard } from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
@@ -14,11 +15,9 @@ import { accountViews } from "../../http/views/index.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { oneOf } from "../../shared/option-values.ts";
 import { routeTable, sharedMembers, WEB_LAYER_OPTION } from "../shared.ts";
-import { type ExpressCore, expressCore } from "./express-core.ts";
 import { passportBinding, type SessionBinding } from "./passport.ts";
-import { httpRequestOf, webRequestOf } from "./request.ts";
+import { clientGone, httpRequestOf, webRequestOf } from "./request.ts";
 import { sendResponse } from "./response.ts";
-import { socialLoginOf } from "./social-login.ts";
 import type { GuestUserExpress, GuestUserExpressOptions } from "./types.ts";
 
 export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
@@ -64,16 +63,35 @@ export function guestUserExpress(
       : { http: base, setsUser: true, resolve: (req) => base.resolve(httpRequestOf(req)) };
   const { http } = binding;
 
-  const core = expressCore(binding);
+  // The state is resolved once per request (`req.guestUser`), published where handlers and
+  // templates look, with its pending cookies moved to `res` (`req.res`, which Express sets).
+  const core = adapterCore<ExpressRequest>(http, {
+    view: httpRequestOf,
+    stored: (req) => req.guestUser,
+    resolve: binding.resolve,
+    publish(req, state) {
+      const res = req.res as ExpressResponse;
+      req.guestUser = state;
+      if (binding.setsUser) req.user = state.user ?? undefined;
+      req.isGuest = state.isGuest;
+      res.locals.user = req.user ?? null;
+      res.locals.isGuest = state.isGuest;
+      for (const cookie of state.setCookies) res.append("Set-Cookie", cookie);
+      state.setCookies.length = 0;
+    },
+  });
 
-  /** A middleware running `body`; a failure is answered by {@link ExpressCore.fail}. */
+  /** A middleware running `body`; a failure gets the core's answer on `res`, else `next(error)`. */
   const answering =
     (body: (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => Promise<unknown>) =>
     async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
       try {
         await body(req, res, next);
       } catch (error) {
-        await core.fail(req, res, next, error);
+        const answer = core.failure(req, error, clientGone(req, res));
+        if (answer === CLIENT_GONE) return;
+        if (answer && !res.headersSent) await sendResponse(res, answer);
+        else next(error);
       }
     };
   const guard = (check: Guard): RequestHandler => {
@@ -113,7 +131,15 @@ export function guestUserExpress(
 
     mount,
 
-    socialLogin: socialLoginOf(binding, core),
+    async socialLogin(req, identity) {
+      if (!req.res)
+        throw new TypeError("socialLogin needs an Express request (req.res is missing).");
+      return core.helper(async (request, state) => {
+        const { user } = await http.guestUsers.connectIdentity(identity, { current: state.user });
+        if (binding.setsUser) await http.logIn(request, state, user);
+        return user;
+      })(req);
+    },
 
     router(routes = accountViews(http)) {
       const table = routeTable(routes, mount);

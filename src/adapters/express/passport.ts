@@ -8,11 +8,6 @@ import { InvalidConfigError } from "../../shared/errors.ts";
 
 /**
  * How the adapter finds, and changes, who is logged in.
- *
- * @example
- * ```ts
- * const binding: SessionBinding = { http, setsUser: true, resolve: (req) => http.resolve(httpRequestOf(req)) };
- * ```
  */
 export interface SessionBinding {
   /** The web layer: the given one, or one whose log-ins go through Passport. */
@@ -54,11 +49,6 @@ const promised = (call: (done: Done) => void) =>
  * ours, so no lookup of ours reads it). The
  * returned `http` (give it to the views) finds the Express request from the state it resolved.
  * Its `resolve()` throws: requests are resolved by the adapter's middlewares.
- *
- * @example
- * ```ts
- * const { http, resolve } = passportBinding(createGuestUserHttp(guestUsers));
- * ```
  */
 export function passportBinding(base: GuestUserHttp): SessionBinding {
   const { guestUsers } = base;

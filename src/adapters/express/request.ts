@@ -3,7 +3,7 @@ import type { Request as ExpressRequest, Response as ExpressResponse } from "exp
 import { assertJsonDepth } from "../../http/body-depth.ts";
 import { parsedField } from "../../http/gate/first-write.ts";
 import type { HttpRequest } from "../../http/request.ts";
-import { headerLookup, webHeaders } from "../shared.ts";
+import { headerLookup, viewOn, webHeaders } from "../shared.ts";
 
 const HOST = /^(?:[\w.-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i;
 
@@ -18,13 +18,8 @@ function hostOf(req: ExpressRequest): string {
 /**
  * The absolute URL of an Express request: `req.protocol` and `req.hostname` (both honour
  * `trust proxy`), the port of the Host header, and `req.originalUrl`.
- *
- * @example
- * ```ts
- * urlOf(req); // "http://localhost:3000/page/?a=1"
- * ```
  */
-export function urlOf(req: ExpressRequest): string {
+function urlOf(req: ExpressRequest): string {
   return `${req.protocol}://${hostOf(req)}${pathOf(req.originalUrl)}`;
 }
 
@@ -44,26 +39,16 @@ function pathOf(target: string): string {
 }
 
 /**
- * One view per request, kept on it: the session middleware and the guards read the same one
- * (a WeakMap per request costs the garbage collector more).
- */
-const VIEW = Symbol("guest-user.requestView");
-
-/**
  * The cheap request the http layer reads: URL and header lookups, no copy; the Web `Request`
  * (without body, for the `guestCreated` event) is built only when asked for.
- *
- * @example
- * ```ts
- * const state = await http.resolve(httpRequestOf(req));
- * ```
  */
 export function httpRequestOf(req: ExpressRequest): HttpRequest {
-  const holder = req as ExpressRequest & { [VIEW]?: HttpRequest };
-  const cached = holder[VIEW];
-  if (cached) return cached;
+  return viewOn(req, makeView);
+}
+
+function makeView(req: ExpressRequest): HttpRequest {
   const url = urlOf(req);
-  const view: HttpRequest = {
+  return {
     method: req.method,
     url,
     headers: headerLookup(req.headers),
@@ -72,8 +57,6 @@ export function httpRequestOf(req: ExpressRequest): HttpRequest {
     // A body parser's result (express.urlencoded/json); an unparsed stream is left alone.
     formField: async (name) => parsedField(req.body, name),
   };
-  holder[VIEW] = view;
-  return view;
 }
 
 function appendField(form: URLSearchParams, key: string, value: unknown): void {
@@ -108,11 +91,6 @@ function bodyOf(req: ExpressRequest, headers: Headers): BodyInit | null {
  * The full Web `Request` for a {@link WebHandler}: method, URL, headers and body. A body that
  * `express.json()`/`express.urlencoded()`/`express.raw()`/`express.text()` already parsed is
  * re-encoded (files of a parsed multipart body are lost); an unread body is streamed.
- *
- * @example
- * ```ts
- * const response = await handler(webRequestOf(req), { http, state });
- * ```
  */
 export function webRequestOf(req: ExpressRequest): Request {
   const headers = webHeaders(req.headers);
@@ -128,11 +106,6 @@ export function webRequestOf(req: ExpressRequest): Request {
  * error that says so is recognised by the adapter core, see `failureAnswer`). It asks the
  * connection (its socket closed, or the response closed before it finished), never
  * `req.destroyed`: Node sets that as soon as a body parser has read the whole body.
- *
- * @example
- * ```ts
- * if (clientGone(req, res)) return; // else answer the failure
- * ```
  */
 export function clientGone(req: ExpressRequest, res: ExpressResponse): boolean {
   if (res.writableFinished) return false;

@@ -6,11 +6,6 @@ import type { Response as ExpressResponse } from "express";
 /**
  * Writes a Web `Response` to Express: status, headers (every Set-Cookie kept apart, after
  * those already on `res`), then the body, streamed.
- *
- * @example
- * ```ts
- * await sendResponse(res, new Response("<p>Hi</p>", { headers: { "content-type": "text/html" } }));
- * ```
  */
 export async function sendResponse(res: ExpressResponse, response: Response): Promise<void> {
   res.status(response.status);

@@ -1,7 +1,4 @@
-import type { Request as ExpressRequest } from "express";
-import type { Identity, User } from "../../core/model/types.ts";
-import type { ExpressCore } from "./express-core.ts";
-import type { SessionBinding } from "./passport.ts";
+import type { Identity } from "../../core/model/types.ts";
 
 /**
  * What a Passport strategy's verify callback gets as `profile` (passport-github2,
@@ -40,27 +37,5 @@ export function passportIdentity(profile: PassportProfile, provider?: string): I
     emailVerified: email !== undefined && email === verified,
     preferredUsername: profile.username ?? null,
     name: profile.displayName ?? null,
-  };
-}
-
-/**
- * The adapter's `socialLogin(req, identity)` (documented on `GuestUserExpress`): resolves the
- * visitor, connects the identity and, with our cookie sessions, logs the user in with a NEW
- * session (with Passport, `done(null, user)` lets Passport's `req.login` do it).
- *
- * @example
- * ```ts
- * const socialLogin = socialLoginOf(binding, expressCore(binding));
- * const user = await socialLogin(req, passportIdentity(profile));
- * ```
- */
-export function socialLoginOf({ http, setsUser: cookieMode }: SessionBinding, core: ExpressCore) {
-  return async (req: ExpressRequest, identity: Identity): Promise<User> => {
-    if (!req.res) throw new TypeError("socialLogin needs an Express request (req.res is missing).");
-    return core.helper(async (request, state) => {
-      const { user } = await http.guestUsers.connectIdentity(identity, { current: state.user });
-      if (cookieMode) await http.logIn(request, state, user);
-      return user;
-    })(req);
   };
 }

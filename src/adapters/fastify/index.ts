@@ -7,7 +7,7 @@ import type { WebHandler } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { parseOptions } from "../../shared/option-schema.ts";
-import { sharedMembers } from "../shared.ts";
+import { sharedMembers, viewOn } from "../shared.ts";
 import {
   FASTIFY_OPTIONS,
   type GuestUserFastify,
@@ -23,8 +23,6 @@ export type {
   GuestUserFastifyOptions,
   GuestUserPreHandler,
 } from "./types.ts";
-
-const VIEW = Symbol("guest-user.requestView");
 
 /**
  * Creates the Fastify adapter.
@@ -44,12 +42,7 @@ export function guestUserFastify(
 ): GuestUserFastify {
   const { http: given, formBody } = parseOptions(FASTIFY_OPTIONS, options, "guestUserFastify()");
   const http = given ?? createGuestUserHttp(guestUsers);
-  /** One view per request, kept on it (a WeakMap per request costs the garbage collector more). */
-  const viewOf = (request: FastifyRequest) => {
-    const holder = request as FastifyRequest & { [VIEW]?: HttpRequest };
-    holder[VIEW] ??= httpRequestOf(request);
-    return holder[VIEW];
-  };
+  const viewOf = (request: FastifyRequest) => viewOn(request, httpRequestOf);
   const publish = (request: FastifyRequest, state: RequestState) => {
     request.guestUser = state;
     request.user = state.user;

@@ -27,11 +27,6 @@ function absoluteUrl(request: FastifyRequest): string {
 
 /**
  * The cheap {@link HttpRequest} view of a Fastify request the web layer reads on every hit.
- *
- * @example
- * ```ts
- * const state = await http.resolve(httpRequestOf(request));
- * ```
  */
 export function httpRequestOf(request: FastifyRequest): HttpRequest {
   return {
@@ -71,11 +66,6 @@ function encodeBody(request: FastifyRequest): BodyInit | null {
 
 /**
  * Builds a Web `Request` from a Fastify request: URL, method, headers and the (re-encoded) body.
- *
- * @example
- * ```ts
- * const response = await handler(toWebRequest(request), { http, state });
- * ```
  */
 export function toWebRequest(request: FastifyRequest): Request {
   return new Request(absoluteUrl(request), {
@@ -87,11 +77,6 @@ export function toWebRequest(request: FastifyRequest): Request {
 
 /**
  * Sends a Web `Response` through a Fastify reply: status, headers (every `Set-Cookie` kept) and body.
- *
- * @example
- * ```ts
- * return sendResponse(reply, new Response("hi", { status: 201 }));
- * ```
  */
 export async function sendResponse(reply: FastifyReply, response: Response): Promise<FastifyReply> {
   reply.code(response.status);
@@ -105,11 +90,6 @@ export async function sendResponse(reply: FastifyReply, response: Response): Pro
 /**
  * Parses `application/x-www-form-urlencoded` bodies (as `@fastify/formbody` does: a value, or
  * an array for a repeated field) unless a parser for them is already registered.
- *
- * @example
- * ```ts
- * addFormBodyParser(app); // before routes that read POSTed HTML forms
- * ```
  */
 export function addFormBodyParser(app: FastifyInstance): void {
   if (app.hasContentTypeParser(FORM)) return;

@@ -8,7 +8,7 @@ import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { parseOptions } from "../../shared/option-schema.ts";
-import { routeTable, sharedMembers } from "../shared.ts";
+import { routeTable, sharedMembers, viewOn } from "../shared.ts";
 import {
   type GuestUserEnv,
   type GuestUserHono,
@@ -53,12 +53,8 @@ export function guestUserHono(
     c.set("isGuest", state.isGuest);
   };
   /** The request as the web layer reads it: client address and protocol through trusted proxies. */
-  const requestOf = (c: Context<GuestUserEnv>): HttpRequest => {
-    // Kept on the context (a WeakMap per request costs the garbage collector more).
-    const holder = c as Context<GuestUserEnv> & { [VIEW]?: HttpRequest };
-    holder[VIEW] ??= webRequestView(c.req.raw, addressOf(c), trust);
-    return holder[VIEW];
-  };
+  const makeView = (c: Context<GuestUserEnv>) => webRequestView(c.req.raw, addressOf(c), trust);
+  const requestOf = (c: Context<GuestUserEnv>) => viewOn(c, makeView);
   /**
    * Adds the state's pending cookies to the response. Before the handler has answered they go
    * into Hono's prepared headers, so `c.json()` & co. build the response with them (no copy of
@@ -103,18 +99,6 @@ export function guestUserHono(
       return answer;
     }
   };
-  /** Runs `body` after the state is known; flushes its cookies when no `session()` will. */
-  const withState = (
-    c: Context<GuestUserEnv>,
-    body: (state: RequestState) => Promise<Response | undefined>,
-  ) =>
-    guarding(c, async () => {
-      const hasSession = c.get("guestUser") !== undefined;
-      const state = await core.stateOf(c);
-      const response = await body(state);
-      if (!hasSession) flush(c, state);
-      return response;
-    });
   const guard = (check: Guard): MiddlewareHandler<GuestUserEnv> => {
     const locate = core.guard(check);
     return (c, next) =>
@@ -152,8 +136,11 @@ export function guestUserHono(
   return {
     ...sharedMembers(http, guard, withContext),
     session: () => (c, next) =>
-      withState(c, async () => {
+      guarding(c, async () => {
+        const hasSession = c.get("guestUser") !== undefined;
+        const state = await core.stateOf(c);
         await next();
+        if (!hasSession) flush(c, state);
         return undefined;
       }),
     async verifyCsrf(c, submitted) {
@@ -176,7 +163,6 @@ export function guestUserHono(
   };
 }
 
-const VIEW = Symbol("guest-user.requestView");
 /** The Web Request under Hono's context. */
 const rawRequest = (c: Context) => c.req.raw;
 /** The cookies flushed into Hono's prepared headers before the handler ran. */

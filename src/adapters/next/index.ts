@@ -6,7 +6,7 @@ import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { parseOptions } from "../../shared/option-schema.ts";
 import { nextProxy } from "./next-proxy.ts";
-import { headersRequest, lastForwardedFor, writeCookies } from "./request.ts";
+import { headersRequest, lastForwardedFor, parseSetCookie } from "./request.ts";
 import { guardedRouteHandler, routeHandlers } from "./route-handlers.ts";
 import {
   type GuardedRouteHandler,
@@ -102,7 +102,8 @@ export function guestUserNext(
     try {
       return await body({ view, state: resolved.state });
     } finally {
-      writeCookies(store, resolved.state.setCookies);
+      for (const cookie of resolved.state.setCookies.splice(0).map(parseSetCookie))
+        store.set(cookie.name, cookie.value, cookie.options);
     }
   };
 

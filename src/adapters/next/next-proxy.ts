@@ -31,11 +31,6 @@ function applyToCookieHeader(header: string | null, setCookies: readonly string[
 /**
  * `guestUser.proxy()`, documented on `GuestUserNext`: new cookies go on the response AND on this
  * request, so that its server components see them.
- *
- * @example
- * ```ts
- * export const proxy = nextProxy(http, NextResponse, lastForwardedFor, {});
- * ```
  */
 export function nextProxy(
   http: GuestUserHttp,

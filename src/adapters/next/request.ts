@@ -1,5 +1,5 @@
 import type { HttpRequest } from "../../http/request.ts";
-import type { NextCookieOptions, NextCookieStore, NextHeaderList } from "./types.ts";
+import type { NextCookieOptions, NextHeaderList } from "./types.ts";
 
 /**
  * The last address of `X-Forwarded-For`: the default `clientAddress` of `guestUserNext()`
@@ -38,16 +38,9 @@ export function headersRequest(
   };
 }
 
-/** One `Set-Cookie` value of ours, taken apart for `cookies().set()`. */
-export interface ParsedCookie {
-  readonly name: string;
-  readonly value: string;
-  readonly options: NextCookieOptions;
-}
-
 /**
  * Takes apart a `Set-Cookie` value the web layer wrote (`serializeCookie`): name, value and
- * the attributes it uses.
+ * the attributes it uses, as `cookies().set()` takes them.
  *
  * @example
  * ```ts
@@ -55,7 +48,7 @@ export interface ParsedCookie {
  * // { name: "sid", value: "abc", options: { maxAge: 60, path: "/", httpOnly: true, sameSite: "lax" } }
  * ```
  */
-export function parseSetCookie(header: string): ParsedCookie {
+export function parseSetCookie(header: string) {
   const [pair = "", ...attributes] = header.split(";");
   const index = pair.indexOf("=");
   const options: {
@@ -63,34 +56,13 @@ export function parseSetCookie(header: string): ParsedCookie {
   } = {};
   for (const attribute of attributes) {
     const [key = "", raw = ""] = attribute.trim().split("=");
-    switch (key.toLowerCase()) {
-      case "max-age":
-        options.maxAge = Number(raw);
-        break;
-      case "path":
-        options.path = raw;
-        break;
-      case "domain":
-        options.domain = raw;
-        break;
-      case "httponly":
-        options.httpOnly = true;
-        break;
-      case "secure":
-        options.secure = true;
-        break;
-      case "samesite":
-        options.sameSite = raw.toLowerCase() as NonNullable<NextCookieOptions["sameSite"]>;
-        break;
-    }
+    const name = key.toLowerCase();
+    if (name === "max-age") options.maxAge = Number(raw);
+    else if (name === "path" || name === "domain") options[name] = raw;
+    else if (name === "httponly") options.httpOnly = true;
+    else if (name === "secure") options.secure = true;
+    else if (name === "samesite")
+      options.sameSite = raw.toLowerCase() as NonNullable<NextCookieOptions["sameSite"]>;
   }
   return { name: pair.slice(0, index).trim(), value: pair.slice(index + 1).trim(), options };
-}
-
-/** Writes (and consumes) pending `Set-Cookie` values through Next's `cookies().set`. */
-export function writeCookies(store: NextCookieStore, setCookies: string[]): void {
-  for (const header of setCookies.splice(0)) {
-    const { name, value, options } = parseSetCookie(header);
-    store.set(name, value, options);
-  }
 }

@@ -35,11 +35,6 @@ export function running(
 /**
  * A Next route handler running `guard`, then `handler` with the visitor; a guard's redirect
  * answers instead (302 with the cookies).
- *
- * @example
- * ```ts
- * export const GET = guardedRouteHandler(http, guards.regularUserRequired(), handler, lastForwardedFor);
- * ```
  */
 export function guardedRouteHandler(
   http: GuestUserHttp,
@@ -65,11 +60,6 @@ function normalize(path: string): string {
  * unknown path answers 404, a known path with another method 405 with `Allow`.
  *
  * @default routes accountViews(http)
- * @example
- * ```ts
- * // app/accounts/[...path]/route.ts
- * export const { GET, POST } = routeHandlers(http, accountViews(http), lastForwardedFor);
- * ```
  */
 export function routeHandlers(
   http: GuestUserHttp,

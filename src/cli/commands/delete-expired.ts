@@ -2,7 +2,7 @@ import type { DeleteExpiredResult } from "../../index.ts";
 import { EXIT, writeLine } from "../io.ts";
 import { progressBar } from "../progress.ts";
 import { onMigratedSchema } from "../schema.ts";
-import type { CommandContext } from "./context.ts";
+import type { Command } from "./context.ts";
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -39,12 +39,7 @@ export function summary(result: DeleteExpiredResult): string {
  * // prints "Deleted 1200 expired guests (and 0 expired sessions)."
  * ```
  */
-export async function deleteExpired({
-  guestUsers,
-  database,
-  options,
-  io,
-}: CommandContext): Promise<number> {
+export const deleteExpired: Command = async ({ guestUsers, database, options, io }) => {
   const progress = progressBar(io.stderr);
   const result = await onMigratedSchema(database, () =>
     guestUsers
@@ -58,4 +53,4 @@ export async function deleteExpired({
   );
   writeLine(io.stdout, summary(result));
   return EXIT.ok;
-}
+};

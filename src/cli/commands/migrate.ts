@@ -1,5 +1,5 @@
 import { EXIT, writeLine } from "../io.ts";
-import type { CommandContext } from "./context.ts";
+import type { Command } from "./context.ts";
 
 /**
  * `guest-user migrate`: brings the schema up to date and says what it applied.
@@ -8,9 +8,9 @@ import type { CommandContext } from "./context.ts";
  * await migrate({ guestUsers, database, options, io }); // prints "Applied 001-initial"
  * ```
  */
-export async function migrate({ guestUsers, io }: CommandContext): Promise<number> {
+export const migrate: Command = async ({ guestUsers, io }) => {
   const { applied } = await guestUsers.migrate();
   if (applied.length === 0) writeLine(io.stdout, "Schema is up to date");
   for (const name of applied) writeLine(io.stdout, `Applied ${name}`);
   return EXIT.ok;
-}
+};

@@ -1,7 +1,7 @@
 import { GuestUserError } from "../../index.ts";
 import { EXIT, writeLine } from "../io.ts";
 import { onMigratedSchema } from "../schema.ts";
-import type { CommandContext } from "./context.ts";
+import type { Command } from "./context.ts";
 
 /** What the command says it did, e.g. `"ada" is now staff: they may use the guest admin.` */
 function outcome(username: string, grant: boolean, changed: boolean): string {
@@ -24,12 +24,7 @@ function outcome(username: string, grant: boolean, changed: boolean): string {
  * // prints "ada" is now staff: they may use the guest admin.
  * ```
  */
-export async function staff({
-  guestUsers,
-  database,
-  options,
-  io,
-}: CommandContext): Promise<number> {
+export const staff: Command = async ({ guestUsers, database, options, io }) => {
   const grant = options.action === "grant";
   const username = options.operand ?? "";
   return onMigratedSchema(database, async () => {
@@ -44,4 +39,4 @@ export async function staff({
     writeLine(io.stdout, outcome(user.username, grant, changed));
     return EXIT.ok;
   });
-}
+};

@@ -1,7 +1,7 @@
 import { funnelReport } from "../funnel-report.ts";
 import { EXIT, writeLine } from "../io.ts";
 import { onMigratedSchema } from "../schema.ts";
-import type { CommandContext } from "./context.ts";
+import type { Command } from "./context.ts";
 
 /**
  * `guest-user stats`: the number of guests, of expired guests, and of guests the
@@ -15,12 +15,7 @@ import type { CommandContext } from "./context.ts";
  * // prints {"guests":5,"expired":3,"kept":1,"funnel":{"days":[...],"totals":{...}}}
  * ```
  */
-export async function stats({
-  guestUsers,
-  database,
-  options,
-  io,
-}: CommandContext): Promise<number> {
+export const stats: Command = async ({ guestUsers, database, options, io }) => {
   // One after the other: before `migrate`, the error always names the guests table.
   const { guests, expired, kept, funnel } = await onMigratedSchema(database, async () => {
     const counts = await guestUsers.stats({ maxAge: options.maxAge });
@@ -40,4 +35,4 @@ export async function stats({
       : `Guests: ${guests}\nExpired: ${expired}${keptLine}\n\n${funnelReport(funnel)}`,
   );
   return EXIT.ok;
-}
+};

@@ -7,49 +7,22 @@ import {
   type OAuthProvider,
   optionalPeer,
   PRESET_OPTIONS,
+  type PresetOptions,
   type ProviderIdentity,
   text,
 } from "./provider.ts";
 
-/** Options of {@link oidcProvider}. */
-export interface OidcProviderOptions {
-  /**
-   * The provider's name in this app: the route segment and the identities' `provider`.
-   * @default "oidc"
-   */
-  readonly name?: string;
-  /**
-   * What the visitor sees ("Sign in with ...").
-   * @default "OpenID Connect"
-   */
-  readonly label?: string;
+/**
+ * Options of {@link oidcProvider}: the presets' (their defaults there; the client secret is
+ * sent with HTTP Basic, the issuer's default method), and the issuer.
+ */
+export interface OidcProviderOptions extends PresetOptions {
   /**
    * The issuer URL; its `/.well-known/openid-configuration` is read once (discovery), on the
    * first sign-in.
    * @example "https://accounts.example.com/realms/main"
    */
   readonly issuer: string;
-  /**
-   * The client id registered with the issuer.
-   * @example process.env.GUEST_USER_OIDC_CLIENT_ID
-   */
-  readonly clientId: string;
-  /**
-   * The client secret (sent with HTTP Basic, the issuer's default method).
-   * @example process.env.GUEST_USER_OIDC_CLIENT_SECRET
-   */
-  readonly clientSecret: string;
-  /**
-   * The scopes asked for; `openid` is always included.
-   * @default ["openid", "email", "profile"]
-   * @example ["openid", "email"]
-   */
-  readonly scopes?: readonly string[];
-  /**
-   * The registered redirect URI, when not `<origin><prefix><name>/callback/`.
-   * @default undefined
-   */
-  readonly redirectUri?: string;
   /**
    * Allows an `http:` issuer. Off for the internet; on by default for an issuer on localhost
    * (development, tests).

@@ -90,15 +90,12 @@ export function funnelChart(days: readonly FunnelDay[]): string {
           )
           .join("")
       : "";
-  const totals = days.reduce(
-    (sum, d) => ({ created: sum.created + d.created, deleted: sum.deleted + d.deleted }),
-    { created: 0, deleted: 0 },
-  );
+  const total = (key: "created" | "deleted") => days.reduce((sum, d) => sum + d[key], 0);
   const first = days[0]?.day ?? "";
   const last = days.at(-1)?.day ?? "";
   return `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="funnel-chart-title funnel-chart-desc" font-size="11" fill="#4b5563">
 <title id="funnel-chart-title">Guests per day, ${escapeHtml(first)} to ${escapeHtml(last)} (UTC)</title>
-<desc id="funnel-chart-desc">${escapeHtml(`${totals.created} guests created and ${totals.deleted} deleted in ${days.length} days; the table below has every number.`)}</desc>
+<desc id="funnel-chart-desc">${escapeHtml(`${total("created")} guests created and ${total("deleted")} deleted in ${days.length} days; the table below has every number.`)}</desc>
 ${grid}
 ${bars.join("\n")}
 ${line}

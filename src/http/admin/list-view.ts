@@ -1,5 +1,4 @@
 import type { AdminGuest, GuestFilter, ListGuestsOptions } from "../../core/operations/admin.ts";
-import { ValidationError } from "../../shared/errors.ts";
 import { jsonResponse, pageResponse } from "../views/respond.ts";
 import type { Exchange } from "../views/view-kit.ts";
 import type { AdminKit } from "./admin-kit.ts";
@@ -61,8 +60,7 @@ export async function listGuestsPage(exchange: Exchange, admin: AdminKit): Promi
   try {
     page = await guestUsers.listGuests(query);
   } catch (error) {
-    if (error instanceof ValidationError) return invalidAnswer(exchange, error, "INVALID_QUERY");
-    throw error;
+    return invalidAnswer(exchange, error, "INVALID_QUERY");
   }
   if (exchange.json) {
     return jsonResponse(200, { guests: page.guests.map(guestJson), next: page.next });

@@ -62,16 +62,12 @@ function describe(error: unknown): string {
  * ```
  */
 export function oauthViews(http: GuestUserHttp, options: OAuthViewsOptions): readonly WebRoute[] {
-  const { providers, prefix, origin, templates } = parseOptions(
-    OAUTH_VIEWS_OPTIONS,
-    options,
-    "oauthViews()",
-  );
-  const kit = createViewKit(http, { templates });
+  const given = parseOptions(OAUTH_VIEWS_OPTIONS, options, "oauthViews()");
+  const kit = createViewKit(http, { templates: given.templates });
   const { settings } = kit;
   const cookies = flowCookies(settings.secret ?? "", settings.cookie.name);
-  return providers.flatMap((provider) => {
-    const base = `${prefix}${provider.name}/`;
+  return given.providers.flatMap((provider) => {
+    const base = `${given.prefix}${provider.name}/`;
     const paths = { start: `${base}start/`, callback: `${base}callback/` };
     // So that the delete view can ask a user without a password to sign in again here.
     registerSignInRoute(http.guestUsers, {
@@ -86,7 +82,7 @@ export function oauthViews(http: GuestUserHttp, options: OAuthViewsOptions): rea
         state: randomValue(),
         codeVerifier: randomValue(),
         nonce: randomValue(),
-        redirectUri: provider.redirectUri ?? `${origin ?? url.origin}${paths.callback}`,
+        redirectUri: provider.redirectUri ?? `${given.origin ?? url.origin}${paths.callback}`,
         next: safeNext(url.searchParams.get("next"), url),
         expiresAt: settings.clock() + FLOW_MAX_AGE_SECONDS * 1000,
       };

@@ -73,11 +73,10 @@ export function oidcProvider(options: OidcProviderOptions): OAuthProvider {
   const insecure =
     given.allowInsecureRequests ?? (issuer.protocol === "http:" && isLocalHost(issuer.hostname));
   const scope = [...new Set(["openid", ...(given.scopes ?? ["email", "profile"])])].join(" ");
-  const load = () => optionalPeer("openid-client", () => import("openid-client"));
   let discovered: Promise<Configuration> | null = null;
   /** openid-client, and the issuer's configuration (discovered once). */
   const connect = async () => {
-    const client = await load();
+    const client = await optionalPeer("openid-client", () => import("openid-client"));
     discovered ??= client
       .discovery(issuer, given.clientId, given.clientSecret, undefined, {
         execute: insecure ? [client.allowInsecureRequests] : [],

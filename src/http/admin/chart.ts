@@ -19,14 +19,15 @@ const PLOT_W = WIDTH - LEFT - RIGHT;
 const PLOT_H = HEIGHT - TOP - BOTTOM;
 
 /** The smallest 1, 2 or 5 times a power of ten at or above `value` (at least 1). */
-export function niceCeiling(value: number): number {
+function niceCeiling(value: number): number {
   if (value <= 1) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
+  return [1, 2, 5].map((step) => step * power).find((nice) => nice >= value) ?? 10 * power;
 }
 
 const round = (value: number) => Math.round(value * 10) / 10;
+const formatTick = (value: number) =>
+  value >= 10_000 ? `${round(value / 1000)}k` : String(round(value));
 
 /**
  * The funnel as an inline SVG chart (no script, no external asset): per day a light bar of
@@ -101,8 +102,4 @@ ${bars.join("\n")}
 ${line}
 ${labels.join("")}
 </svg>`;
-}
-
-function formatTick(value: number): string {
-  return value >= 10_000 ? `${round(value / 1000)}k` : String(round(value));
 }

@@ -106,6 +106,3 @@ export function flowCookies(secret: string, cookieName: string) {
     },
   };
 }
-
-/** The flow cookies bound to one secret and cookie name. */
-export type FlowCookies = ReturnType<typeof flowCookies>;

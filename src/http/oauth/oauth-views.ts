@@ -11,8 +11,6 @@ import { FLOW_MAX_AGE_SECONDS, flowCookies, randomValue, sameText } from "./flow
 import { OAUTH_VIEWS_OPTIONS, type OAuthViewsOptions } from "./oauth-options.ts";
 import { OAuthError, type ProviderIdentity } from "./provider.ts";
 
-export type { OAuthViewsOptions } from "./oauth-options.ts";
-
 /** Each failure's status and page title. */
 const FAILURES = {
   OAUTH_UNAVAILABLE: [502, "Sign-in unavailable"],

@@ -1,7 +1,7 @@
 import type { Configuration } from "openid-client";
 import * as v from "valibot";
 import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
-import { describeKind, nonEmpty } from "../../shared/option-values.ts";
+import { describeKind, nonEmpty, trueOrFalse } from "../../shared/option-values.ts";
 import { isLocalHost } from "../cookies.ts";
 import {
   type OAuthProvider,
@@ -46,9 +46,7 @@ const OIDC_PROVIDER = optionBag({
     "the client secret the issuer gave you",
     describeKind,
   ),
-  allowInsecureRequests: v.optional(
-    accepted<boolean>((value) => typeof value === "boolean", "true or false"),
-  ),
+  allowInsecureRequests: v.optional(trueOrFalse),
 } satisfies EntriesOf<OidcProviderOptions>);
 
 /**

@@ -91,5 +91,4 @@ export function createAdminKit(http: GuestUserHttp, options: AdminViewsOptions =
   };
 }
 
-/** What {@link createAdminKit} returns. */
 export type AdminKit = ReturnType<typeof createAdminKit>;

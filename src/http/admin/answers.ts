@@ -1,4 +1,4 @@
-import type { FieldErrors, ValidationError } from "../../shared/errors.ts";
+import { type FieldErrors, ValidationError } from "../../shared/errors.ts";
 import { nextValue, withNext } from "../safe-next.ts";
 import { jsonResponse, pageResponse, redirectAnswer } from "../views/respond.ts";
 import type { Exchange } from "../views/view-kit.ts";
@@ -22,18 +22,15 @@ export function adminError(
 /**
  * A ValidationError as a 400 answer: a value no database can take (a NUL character...) keeps
  * its own code, `INVALID_INPUT`; the others answer `code` with the field errors' messages.
+ * Any other error is thrown again.
  */
-export function invalidAnswer(exchange: Exchange, error: ValidationError, code: string): Response {
-  const invalidInput = error.code === "INVALID_INPUT";
-  const message = invalidInput ? error.message : Object.values(error.fieldErrors).flat().join(" ");
-  return adminError(
-    exchange,
-    400,
-    invalidInput ? error.code : code,
-    "Bad request",
-    message,
-    error.fieldErrors,
-  );
+export function invalidAnswer(exchange: Exchange, error: unknown, code: string): Response {
+  if (!(error instanceof ValidationError)) throw error;
+  const { fieldErrors } = error;
+  if (error.code === "INVALID_INPUT")
+    return adminError(exchange, 400, error.code, "Bad request", error.message, fieldErrors);
+  const message = Object.values(fieldErrors).flat().join(" ");
+  return adminError(exchange, 400, code, "Bad request", message, fieldErrors);
 }
 
 /** `raw` as a whole number from 1 to `max` (with no more digits than `max`), else null. */
@@ -62,11 +59,6 @@ export async function refusal(exchange: Exchange, admin: AdminKit): Promise<Resp
     });
   }
   if (!state.isGuest && (await admin.canAccess(state.user))) return null;
-  return adminError(
-    exchange,
-    403,
-    "FORBIDDEN",
-    "Forbidden",
-    "Your account may not use the guest admin. Ask an administrator for access.",
-  );
+  const message = "Your account may not use the guest admin. Ask an administrator for access.";
+  return adminError(exchange, 403, "FORBIDDEN", "Forbidden", message);
 }

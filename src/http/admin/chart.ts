@@ -19,14 +19,15 @@ const PLOT_W = WIDTH - LEFT - RIGHT;
 const PLOT_H = HEIGHT - TOP - BOTTOM;
 
 /** The smallest 1, 2 or 5 times a power of ten at or above `value` (at least 1). */
-export function niceCeiling(value: number): number {
+function niceCeiling(value: number): number {
   if (value <= 1) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
+  return [1, 2, 5].map((step) => step * power).find((nice) => nice >= value) ?? 10 * power;
 }
 
 const round = (value: number) => Math.round(value * 10) / 10;
+const formatTick = (value: number) =>
+  value >= 10_000 ? `${round(value / 1000)}k` : String(round(value));
 
 /**
  * The funnel as an inline SVG chart (no script, no external asset): per day a light bar of
@@ -90,22 +91,15 @@ export function funnelChart(days: readonly FunnelDay[]): string {
           )
           .join("")
       : "";
-  const totals = days.reduce(
-    (sum, d) => ({ created: sum.created + d.created, deleted: sum.deleted + d.deleted }),
-    { created: 0, deleted: 0 },
-  );
+  const total = (key: "created" | "deleted") => days.reduce((sum, d) => sum + d[key], 0);
   const first = days[0]?.day ?? "";
   const last = days.at(-1)?.day ?? "";
   return `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="funnel-chart-title funnel-chart-desc" font-size="11" fill="#4b5563">
 <title id="funnel-chart-title">Guests per day, ${escapeHtml(first)} to ${escapeHtml(last)} (UTC)</title>
-<desc id="funnel-chart-desc">${escapeHtml(`${totals.created} guests created and ${totals.deleted} deleted in ${days.length} days; the table below has every number.`)}</desc>
+<desc id="funnel-chart-desc">${escapeHtml(`${total("created")} guests created and ${total("deleted")} deleted in ${days.length} days; the table below has every number.`)}</desc>
 ${grid}
 ${bars.join("\n")}
 ${line}
 ${labels.join("")}
 </svg>`;
-}
-
-function formatTick(value: number): string {
-  return value >= 10_000 ? `${round(value / 1000)}k` : String(round(value));
 }

@@ -1,4 +1,3 @@
-import { ValidationError } from "../../shared/errors.ts";
 import { jsonResponse, pageResponse } from "../views/respond.ts";
 import { readSubmission } from "../views/submission.ts";
 import type { Exchange } from "../views/view-kit.ts";
@@ -20,14 +19,10 @@ async function readDeleteRequest(exchange: Exchange) {
   const { request } = exchange;
   const isForm = FORM_TYPES.test(request.headers.get("content-type") ?? "");
   const copy = isForm ? request.clone() : null;
-  const submission = await readSubmission(exchange);
-  const posted = submission.fields.ids;
+  const { ids: posted, confirm } = (await readSubmission(exchange)).fields;
   const ids: unknown[] = copy
     ? (await copy.formData()).getAll("ids").filter((id) => typeof id === "string")
-    : posted === undefined || posted === null
-      ? []
-      : [posted].flat(); // one id, or an array of them
-  const confirm = submission.fields.confirm;
+    : [posted ?? []].flat(); // none, one id, or an array of them
   return { ids, confirmed: confirm === true || confirm === "1" || confirm === "true" };
 }
 
@@ -94,8 +89,7 @@ export async function deleteSelected(exchange: Exchange, admin: AdminKit): Promi
       expiredCount: 0,
     });
   } catch (error) {
-    if (error instanceof ValidationError) return invalidAnswer(exchange, error, "INVALID_IDS");
-    throw error;
+    return invalidAnswer(exchange, error, "INVALID_IDS");
   }
 }
 

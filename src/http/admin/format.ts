@@ -7,24 +7,12 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/**
- * A time as `YYYY-MM-DD HH:MM UTC`.
- * @example
- * ```ts
- * formatTime(Date.UTC(2026, 0, 5, 14, 3)); // "2026-01-05 14:03 UTC"
- * ```
- */
+/** A time as `YYYY-MM-DD HH:MM UTC`, e.g. "2026-01-05 14:03 UTC". */
 export function formatTime(millis: number): string {
   return `${new Date(millis).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-/**
- * How long ago `millis` was, seen at `now`, in the largest whole unit.
- * @example
- * ```ts
- * timeAgo(now - 3 * 86_400_000, now); // "3 days ago"
- * ```
- */
+/** How long ago `millis` was, seen at `now`, in the largest whole unit: "3 days ago". */
 export function timeAgo(millis: number, now: number): string {
   const elapsed = now - millis;
   if (elapsed < MINUTE) return elapsed < 0 ? "in the future" : "just now";
@@ -34,48 +22,19 @@ export function timeAgo(millis: number, now: number): string {
   return `${count} ${unit}${count === 1 ? "" : "s"} ago`;
 }
 
-/**
- * A byte count for people: `0 B`, `512 B`, `1.2 KB`, `3.4 MB`.
- * @example
- * ```ts
- * formatBytes(1234); // "1.2 KB"
- * ```
- */
+/** A byte count for people: `0 B`, `512 B`, `1.2 KB`, `3.4 MB`. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
   if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} KB`;
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
-/**
- * A share as a percentage with one decimal.
- * @example
- * ```ts
- * formatPercent(0.1667); // "16.7%"
- * ```
- */
-export function formatPercent(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
-}
-
-/**
- * A number with thousands separators.
- * @example
- * ```ts
- * formatCount(1234567); // "1,234,567"
- * ```
- */
+/** A number with thousands separators: "1,234,567". */
 export function formatCount(count: number): string {
   return count.toLocaleString("en-US");
 }
 
-/**
- * A duration in seconds as the largest whole unit that fits: `14 days`, `6 hours`.
- * @example
- * ```ts
- * formatDuration(1_209_600); // "14 days"
- * ```
- */
+/** A duration in seconds as the largest whole unit that fits: `14 days`, `6 hours`. */
 export function formatDuration(seconds: number): string {
   const units: [number, string][] = [
     [86_400, "day"],

@@ -1,6 +1,6 @@
 import { escapeHtml } from "../views/html.ts";
 import { CHART_COLORS, funnelChart } from "./chart.ts";
-import { formatCount, formatPercent } from "./format.ts";
+import { formatCount } from "./format.ts";
 import { adminTabs, table } from "./page-fragments.ts";
 import type { FunnelPageContext } from "./template-contexts.ts";
 
@@ -35,7 +35,7 @@ export function funnelTemplate({ days, totals, paths }: FunnelPageContext): stri
 <div class="card">
 <h1>Conversion funnel</h1>
 <p class="lead">The last ${escapeHtml(days.length)} days (UTC): guests created, converted to an account, merged into an existing account when they logged in, and deleted.</p>
-<div class="stats">${cards}<div class="stat rate"><span>Conversion rate</span><strong>${escapeHtml(formatPercent(totals.conversionRate))}</strong></div></div>
+<div class="stats">${cards}<div class="stat rate"><span>Conversion rate</span><strong>${(totals.conversionRate * 100).toFixed(1)}%</strong></div></div>
 ${funnelChart(days)}
 <div class="legend">${legend.replace("Deleted</span>", "Deleted (line)</span>")}<span>Conversion rate = (converted + merged) ÷ created</span></div>
 <details>

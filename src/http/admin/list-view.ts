@@ -1,5 +1,4 @@
 import type { AdminGuest, GuestFilter, ListGuestsOptions } from "../../core/operations/admin.ts";
-import { ValidationError } from "../../shared/errors.ts";
 import { jsonResponse, pageResponse } from "../views/respond.ts";
 import type { Exchange } from "../views/view-kit.ts";
 import type { AdminKit } from "./admin-kit.ts";
@@ -57,13 +56,10 @@ export async function listGuestsPage(exchange: Exchange, admin: AdminKit): Promi
   if (typeof query === "string")
     return adminError(exchange, 400, "INVALID_QUERY", "Bad request", query);
   const { guestUsers } = admin.view.http;
-  let page: Awaited<ReturnType<typeof guestUsers.listGuests>>;
-  try {
-    page = await guestUsers.listGuests(query);
-  } catch (error) {
-    if (error instanceof ValidationError) return invalidAnswer(exchange, error, "INVALID_QUERY");
-    throw error;
-  }
+  const page = await guestUsers
+    .listGuests(query)
+    .catch((error: unknown) => invalidAnswer(exchange, error, "INVALID_QUERY"));
+  if (page instanceof Response) return page;
   if (exchange.json) {
     return jsonResponse(200, { guests: page.guests.map(guestJson), next: page.next });
   }

@@ -1,6 +1,7 @@
+import type { Settings } from "../../core/config/settings.ts";
 import type { AdminGuest } from "../../core/operations/admin.ts";
 import { escapeHtml } from "../views/html.ts";
-import { formatBytes, formatDuration, formatTime, timeAgo } from "./format.ts";
+import { formatBytes, formatCount, formatDuration, formatTime, timeAgo } from "./format.ts";
 import type { AdminPaths, ExpiryRule } from "./template-contexts.ts";
 
 /** The Guests / Funnel tabs at the top of each admin page. */
@@ -11,21 +12,16 @@ export function adminTabs(paths: AdminPaths, current: "list" | "funnel"): string
 }
 
 /** A time cell: "3 days ago", the exact UTC time as its tooltip and `datetime`. */
-export function timeCell(millis: number, now: number): string {
+function timeCell(millis: number, now: number): string {
   const iso = new Date(millis).toISOString();
   return `<td><time datetime="${escapeHtml(iso)}" title="${escapeHtml(formatTime(millis))}">${escapeHtml(timeAgo(millis, now))}</time></td>`;
 }
 
-/** The Active / Expired badge. */
-export function statusBadge(guest: AdminGuest): string {
-  return guest.expired
-    ? '<span class="badge expired">Expired</span>'
-    : '<span class="badge active">Active</span>';
-}
-
 /** A guest's cells after any checkbox: username, created, last seen, status, data size. */
 export function guestCells(guest: AdminGuest, now: number): string {
-  return `<td class="name">${escapeHtml(guest.username)}</td>${timeCell(guest.createdAt, now)}${timeCell(guest.lastSeenAt, now)}<td>${statusBadge(guest)}</td><td class="num">${escapeHtml(formatBytes(guest.dataSize))}</td>`;
+  const status = guest.expired ? "Expired" : "Active";
+  const badge = `<span class="badge ${status.toLowerCase()}">${status}</span>`;
+  return `<td class="name">${escapeHtml(guest.username)}</td>${timeCell(guest.createdAt, now)}${timeCell(guest.lastSeenAt, now)}<td>${badge}</td><td class="num">${escapeHtml(formatBytes(guest.dataSize))}</td>`;
 }
 
 /** The header cells matching {@link guestCells}. */
@@ -55,11 +51,9 @@ export function expiryText(expiry: ExpiryRule): string {
 }
 
 /** The admin's {@link ExpiryRule} from the settings. */
-export function expiryRuleOf(settings: {
-  readonly maxAge: number;
-  readonly expireBy: "createdAt" | "lastSeenAt";
-  readonly retention: { readonly keepIf: unknown; readonly maxAgeIfKept: number | null };
-}): ExpiryRule {
+export function expiryRuleOf(
+  settings: Pick<Settings, "maxAge" | "expireBy" | "retention">,
+): ExpiryRule {
   const { maxAge, expireBy, retention } = settings;
   return retention.keepIf
     ? { maxAge, expireBy, maxAgeIfKept: retention.maxAgeIfKept }
@@ -68,5 +62,5 @@ export function expiryRuleOf(settings: {
 
 /** "1 guest", "3 guests". */
 export function guestsText(count: number): string {
-  return `${count.toLocaleString("en-US")} guest${count === 1 ? "" : "s"}`;
+  return `${formatCount(count)} guest${count === 1 ? "" : "s"}`;
 }

@@ -2,8 +2,6 @@ import type { UserId } from "../../core/model/types.ts";
 import type { AdminGuest, GuestFilter } from "../../core/operations/admin.ts";
 import type { FunnelDay, FunnelTotals } from "../../core/operations/funnel.ts";
 
-// What each admin template gets (the templates themselves: templates.ts).
-
 /** Where the admin's pages and actions are (under the prefix). */
 export interface AdminPaths {
   /** The guest list, e.g. `/admin/guests/`. */
@@ -61,12 +59,12 @@ export interface FunnelPageContext {
 }
 
 /** What `AdminTemplates.confirmDelete` gets: the step before a deletion. */
-export interface ConfirmDeleteContext {
+export interface ConfirmDeleteContext
+  extends Pick<GuestListContext, "csrfToken" | "paths" | "expiry" | "now"> {
   /** `selected`: the guests ticked in the list; `expired`: every expired guest. */
   readonly kind: "selected" | "expired";
   /** Where the confirm form posts (with `confirm=1`). */
   readonly action: string;
-  readonly csrfToken: string;
   /** `selected`: the guests that will be deleted. */
   readonly guests: readonly AdminGuest[];
   /** `selected`: the ids to post back (hidden inputs): the guests' ids. */
@@ -75,7 +73,4 @@ export interface ConfirmDeleteContext {
   readonly skipped: number;
   /** `expired`: how many guests are expired now. */
   readonly expiredCount: number;
-  readonly expiry: ExpiryRule;
-  readonly paths: AdminPaths;
-  readonly now: number;
 }

@@ -8,18 +8,15 @@ import {
 } from "node:crypto";
 import { readCookie, serializeCookie } from "../cookies.ts";
 import type { RequestState } from "../request.ts";
+import type { AuthorizationRequest } from "./provider.ts";
 
 /** How long a started sign-in may take before its callback is refused. */
 export const FLOW_MAX_AGE_SECONDS = 10 * 60;
 
 /** What the start route remembers for its callback (encrypted in the browser's cookie). */
-export interface Flow {
+export interface Flow extends AuthorizationRequest {
   /** The provider's name. */
   readonly provider: string;
-  readonly state: string;
-  readonly codeVerifier: string;
-  readonly nonce: string;
-  readonly redirectUri: string;
   /** A safe `next`, or null. */
   readonly next: string | null;
   /** Milliseconds since the epoch. */
@@ -109,6 +106,3 @@ export function flowCookies(secret: string, cookieName: string) {
     },
   };
 }
-
-/** The flow cookies bound to one secret and cookie name. */
-export type FlowCookies = ReturnType<typeof flowCookies>;

@@ -6,7 +6,8 @@
  * @module
  */
 
-export { type OAuthViewsOptions, oauthStartPath, oauthViews } from "./oauth-views.ts";
+export type { OAuthViewsOptions } from "./oauth-options.ts";
+export { oauthStartPath, oauthViews } from "./oauth-views.ts";
 export { type OidcProviderOptions, oidcProvider } from "./oidc-provider.ts";
 export {
   type GithubProviderOptions,

@@ -7,17 +7,9 @@ import { registerSignInRoute } from "../sign-in-routes.ts";
 import { defineView } from "../views/define-view.ts";
 import { jsonResponse, pageResponse, successAnswer } from "../views/respond.ts";
 import { createViewKit, type Exchange } from "../views/view-kit.ts";
-import {
-  FLOW_MAX_AGE_SECONDS,
-  type FlowCookies,
-  flowCookies,
-  randomValue,
-  sameText,
-} from "./flow-cookie.ts";
+import { FLOW_MAX_AGE_SECONDS, flowCookies, randomValue, sameText } from "./flow-cookie.ts";
 import { OAUTH_VIEWS_OPTIONS, type OAuthViewsOptions } from "./oauth-options.ts";
-import { OAuthError, type OAuthProvider } from "./provider.ts";
-
-export type { OAuthViewsOptions } from "./oauth-options.ts";
+import { OAuthError, type ProviderIdentity } from "./provider.ts";
 
 /** Each failure's status and page title. */
 const FAILURES = {
@@ -41,12 +33,8 @@ function failure(exchange: Exchange, code: keyof typeof FAILURES, message: strin
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
   const { code, error: oauthError } = error as { code?: unknown; error?: unknown };
-  const parts = [
-    error.name,
-    typeof code === "string" ? code : "",
-    typeof oauthError === "string" ? oauthError : "",
-  ];
-  return `${parts.filter(Boolean).join(" ")}: ${error.message.slice(0, 200)}`;
+  const parts = [error.name, code, oauthError].filter((part) => typeof part === "string" && part);
+  return `${parts.join(" ")}: ${error.message.slice(0, 200)}`;
 }
 
 /**
@@ -72,16 +60,12 @@ function describe(error: unknown): string {
  * ```
  */
 export function oauthViews(http: GuestUserHttp, options: OAuthViewsOptions): readonly WebRoute[] {
-  const { providers, prefix, origin, templates } = parseOptions(
-    OAUTH_VIEWS_OPTIONS,
-    options,
-    "oauthViews()",
-  );
-  const kit = createViewKit(http, { templates });
+  const given = parseOptions(OAUTH_VIEWS_OPTIONS, options, "oauthViews()");
+  const kit = createViewKit(http, { templates: given.templates });
   const { settings } = kit;
   const cookies = flowCookies(settings.secret ?? "", settings.cookie.name);
-  return providers.flatMap((provider) => {
-    const base = `${prefix}${provider.name}/`;
+  return given.providers.flatMap((provider) => {
+    const base = `${given.prefix}${provider.name}/`;
     const paths = { start: `${base}start/`, callback: `${base}callback/` };
     // So that the delete view can ask a user without a password to sign in again here.
     registerSignInRoute(http.guestUsers, {
@@ -89,109 +73,94 @@ export function oauthViews(http: GuestUserHttp, options: OAuthViewsOptions): rea
       label: provider.label,
       startPath: paths.start,
     });
-    const { start, callback } = providerViews(provider, paths, cookies, origin);
+    const start = async (exchange: Exchange) => {
+      const { url, state } = exchange;
+      const flow = {
+        provider: provider.name,
+        state: randomValue(),
+        codeVerifier: randomValue(),
+        nonce: randomValue(),
+        redirectUri: provider.redirectUri ?? `${given.origin ?? url.origin}${paths.callback}`,
+        next: safeNext(url.searchParams.get("next"), url),
+        expiresAt: settings.clock() + FLOW_MAX_AGE_SECONDS * 1000,
+      };
+      let location: URL;
+      try {
+        location = await provider.authorizationUrl(flow);
+      } catch (error) {
+        if (error instanceof GuestUserError && error.code === "DRIVER_MISSING") throw error;
+        settings.logger.warn(
+          `guest-user: sign-in with ${provider.name} could not start (${describe(error)})`,
+        );
+        const message = `Sign-in with ${provider.label} is unavailable right now. Please try again in a moment.`;
+        return failure(exchange, "OAUTH_UNAVAILABLE", message);
+      }
+      http.csrfToken(exchange.request, state); // the browser's CSRF seed, which the flow is bound to
+      cookies.write(state, paths.callback, flow);
+      if (exchange.json) return jsonResponse(200, { redirect: location.href });
+      return new Response(null, {
+        status: 302,
+        headers: { location: location.href, "cache-control": "no-store" },
+      });
+    };
+
+    const callback = async (exchange: Exchange) => {
+      const { url, request, state } = exchange;
+      http.csrfToken(request, state); // the browser's CSRF seed: a flow of another browser fails
+      const flow = cookies.read(request.headers.get("cookie"), state, settings.clock());
+      if (flow) cookies.clear(state, paths.callback); // one use
+      const again = `Start again from ${withNext(paths.start, "next", flow?.next ?? "/")}.`;
+      const refused = url.searchParams.get("error");
+      if (refused !== null) {
+        const reason = /^[\w.-]{1,64}$/.test(refused) ? ` (${refused})` : "";
+        const message = `Sign-in with ${provider.label} was cancelled or refused${reason}. ${again}`;
+        return failure(exchange, "OAUTH_REFUSED", message);
+      }
+      const returned = url.searchParams.get("state");
+      if (flow?.provider !== provider.name || !returned || !sameText(returned, flow.state)) {
+        const message = `This sign-in has expired or was not started in this browser. Start again from ${paths.start}.`;
+        return failure(exchange, "OAUTH_STATE_INVALID", message);
+      }
+      let identity: ProviderIdentity;
+      try {
+        identity = await provider.identify({ ...flow, url });
+        if (!identity.subject) throw new OAuthError("The provider gave no user id.");
+      } catch (error) {
+        settings.logger.warn(
+          `guest-user: sign-in with ${provider.name} failed (${describe(error)})`,
+        );
+        const message = `Sign-in with ${provider.label} did not succeed. ${again}`;
+        return failure(exchange, "OAUTH_FAILED", message);
+      }
+      let connected: Awaited<ReturnType<GuestUserHttp["guestUsers"]["connectIdentity"]>>;
+      try {
+        connected = await http.guestUsers.connectIdentity(
+          { ...identity, provider: provider.name },
+          { current: state.user },
+        );
+      } catch (error) {
+        const code = error instanceof GuestUserError ? error.code : null;
+        if (code === "IDENTITY_TAKEN") {
+          const message = `This ${provider.label} account is linked to another user. Log out and sign in with it to use that account.`;
+          return failure(exchange, code, message);
+        }
+        if (code === "NOT_GUEST") {
+          const message =
+            "This guest account was just converted in another window. Reload the page.";
+          return failure(exchange, code, message);
+        }
+        throw error;
+      }
+      const session = await http.logIn(request, state, connected.user);
+      const fallback =
+        connected.outcome === "converted" ? settings.convertRedirectUrl : settings.loginRedirectUrl;
+      return successAnswer(exchange, safeNext(flow.next, url) ?? fallback, session);
+    };
     return [
       { methods: ["GET"], path: paths.start, handler: defineView(kit, { GET: start }) },
       { methods: ["GET"], path: paths.callback, handler: defineView(kit, { GET: callback }) },
     ];
   });
-}
-
-/** The start and callback views of one provider. */
-function providerViews(
-  provider: OAuthProvider,
-  paths: { readonly start: string; readonly callback: string },
-  cookies: FlowCookies,
-  origin: string | undefined,
-) {
-  const start = async (exchange: Exchange) => {
-    const { url, state } = exchange;
-    const { http, settings } = exchange.kit;
-    const redirectUri = provider.redirectUri ?? `${origin ?? url.origin}${paths.callback}`;
-    const flow = {
-      provider: provider.name,
-      state: randomValue(),
-      codeVerifier: randomValue(),
-      nonce: randomValue(),
-      redirectUri,
-      next: safeNext(url.searchParams.get("next"), url),
-      expiresAt: settings.clock() + FLOW_MAX_AGE_SECONDS * 1000,
-    };
-    let location: URL;
-    try {
-      location = await provider.authorizationUrl(flow);
-    } catch (error) {
-      if (error instanceof GuestUserError && error.code === "DRIVER_MISSING") throw error;
-      settings.logger.warn(
-        `guest-user: sign-in with ${provider.name} could not start (${describe(error)})`,
-      );
-      const message = `Sign-in with ${provider.label} is unavailable right now. Please try again in a moment.`;
-      return failure(exchange, "OAUTH_UNAVAILABLE", message);
-    }
-    http.csrfToken(exchange.request, state); // the browser's CSRF seed, which the flow is bound to
-    cookies.write(state, paths.callback, flow);
-    if (exchange.json) return jsonResponse(200, { redirect: location.href });
-    return new Response(null, {
-      status: 302,
-      headers: { location: location.href, "cache-control": "no-store" },
-    });
-  };
-
-  const callback = async (exchange: Exchange) => {
-    const { url, request, state } = exchange;
-    const { http, settings } = exchange.kit;
-    http.csrfToken(request, state); // the browser's CSRF seed: a flow of another browser fails
-    const flow = cookies.read(request.headers.get("cookie"), state, settings.clock());
-    if (flow) cookies.clear(state, paths.callback); // one use
-    const again = `Start again from ${withNext(paths.start, "next", flow?.next ?? "/")}.`;
-    const refused = url.searchParams.get("error");
-    if (refused !== null) {
-      const reason = /^[\w.-]{1,64}$/.test(refused) ? ` (${refused})` : "";
-      const message = `Sign-in with ${provider.label} was cancelled or refused${reason}. ${again}`;
-      return failure(exchange, "OAUTH_REFUSED", message);
-    }
-    const returned = url.searchParams.get("state");
-    if (!flow || flow.provider !== provider.name || !returned || !sameText(returned, flow.state)) {
-      const message = `This sign-in has expired or was not started in this browser. Start again from ${paths.start}.`;
-      return failure(exchange, "OAUTH_STATE_INVALID", message);
-    }
-    let identity: Awaited<ReturnType<OAuthProvider["identify"]>>;
-    try {
-      identity = await provider.identify({ ...flow, url });
-      if (!identity.subject) throw new OAuthError("The provider gave no user id.");
-    } catch (error) {
-      settings.logger.warn(`guest-user: sign-in with ${provider.name} failed (${describe(error)})`);
-      return failure(
-        exchange,
-        "OAUTH_FAILED",
-        `Sign-in with ${provider.label} did not succeed. ${again}`,
-      );
-    }
-    let connected: Awaited<ReturnType<GuestUserHttp["guestUsers"]["connectIdentity"]>>;
-    try {
-      connected = await http.guestUsers.connectIdentity(
-        { ...identity, provider: provider.name },
-        { current: state.user },
-      );
-    } catch (error) {
-      const code = error instanceof GuestUserError ? error.code : null;
-      if (code === "IDENTITY_TAKEN") {
-        const message = `This ${provider.label} account is linked to another user. Log out and sign in with it to use that account.`;
-        return failure(exchange, code, message);
-      }
-      if (code === "NOT_GUEST") {
-        const message = "This guest account was just converted in another window. Reload the page.";
-        return failure(exchange, code, message);
-      }
-      throw error;
-    }
-    const session = await http.logIn(request, state, connected.user);
-    const fallback =
-      connected.outcome === "converted" ? settings.convertRedirectUrl : settings.loginRedirectUrl;
-    return successAnswer(exchange, safeNext(flow.next, url) ?? fallback, session);
-  };
-
-  return { start, callback };
 }
 
 /**

@@ -1,55 +1,28 @@
 import type { Configuration } from "openid-client";
 import * as v from "valibot";
 import { accepted, type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
-import { describeKind, nonEmpty } from "../../shared/option-values.ts";
+import { describeKind, nonEmpty, trueOrFalse } from "../../shared/option-values.ts";
 import { isLocalHost } from "../cookies.ts";
 import {
   type OAuthProvider,
   optionalPeer,
   PRESET_OPTIONS,
+  type PresetOptions,
   type ProviderIdentity,
   text,
 } from "./provider.ts";
 
-/** Options of {@link oidcProvider}. */
-export interface OidcProviderOptions {
-  /**
-   * The provider's name in this app: the route segment and the identities' `provider`.
-   * @default "oidc"
-   */
-  readonly name?: string;
-  /**
-   * What the visitor sees ("Sign in with ...").
-   * @default "OpenID Connect"
-   */
-  readonly label?: string;
+/**
+ * Options of {@link oidcProvider}: the presets' (their defaults there; the client secret is
+ * sent with HTTP Basic, the issuer's default method), and the issuer.
+ */
+export interface OidcProviderOptions extends PresetOptions {
   /**
    * The issuer URL; its `/.well-known/openid-configuration` is read once (discovery), on the
    * first sign-in.
    * @example "https://accounts.example.com/realms/main"
    */
   readonly issuer: string;
-  /**
-   * The client id registered with the issuer.
-   * @example process.env.GUEST_USER_OIDC_CLIENT_ID
-   */
-  readonly clientId: string;
-  /**
-   * The client secret (sent with HTTP Basic, the issuer's default method).
-   * @example process.env.GUEST_USER_OIDC_CLIENT_SECRET
-   */
-  readonly clientSecret: string;
-  /**
-   * The scopes asked for; `openid` is always included.
-   * @default ["openid", "email", "profile"]
-   * @example ["openid", "email"]
-   */
-  readonly scopes?: readonly string[];
-  /**
-   * The registered redirect URI, when not `<origin><prefix><name>/callback/`.
-   * @default undefined
-   */
-  readonly redirectUri?: string;
   /**
    * Allows an `http:` issuer. Off for the internet; on by default for an issuer on localhost
    * (development, tests).
@@ -73,9 +46,7 @@ const OIDC_PROVIDER = optionBag({
     "the client secret the issuer gave you",
     describeKind,
   ),
-  allowInsecureRequests: v.optional(
-    accepted<boolean>((value) => typeof value === "boolean", "true or false"),
-  ),
+  allowInsecureRequests: v.optional(trueOrFalse),
 } satisfies EntriesOf<OidcProviderOptions>);
 
 /**
@@ -100,11 +71,10 @@ export function oidcProvider(options: OidcProviderOptions): OAuthProvider {
   const insecure =
     given.allowInsecureRequests ?? (issuer.protocol === "http:" && isLocalHost(issuer.hostname));
   const scope = [...new Set(["openid", ...(given.scopes ?? ["email", "profile"])])].join(" ");
-  const load = () => optionalPeer<typeof import("openid-client")>("openid-client");
   let discovered: Promise<Configuration> | null = null;
   /** openid-client, and the issuer's configuration (discovered once). */
   const connect = async () => {
-    const client = await load();
+    const client = await optionalPeer<typeof import("openid-client")>("openid-client");
     discovered ??= client
       .discovery(issuer, given.clientId, given.clientSecret, undefined, {
         execute: insecure ? [client.allowInsecureRequests] : [],

@@ -48,11 +48,8 @@ export function githubProvider(options: GithubProviderOptions): OAuthProvider {
   const given = parseOptions(PRESET_OPTIONS, options, "githubProvider()");
   const scopes = [...(given.scopes ?? ["read:user", "user:email"])];
   const clientFor = async (redirectUri: string) => {
-    const arctic = await load();
-    return {
-      arctic,
-      client: new arctic.OAuth2Client(given.clientId, given.clientSecret, redirectUri),
-    };
+    const { OAuth2Client } = await load();
+    return new OAuth2Client(given.clientId, given.clientSecret, redirectUri);
   };
   return {
     name: given.name ?? "github",
@@ -60,13 +57,13 @@ export function githubProvider(options: GithubProviderOptions): OAuthProvider {
     ...(given.redirectUri ? { redirectUri: given.redirectUri } : {}),
 
     async authorizationUrl({ redirectUri, state, codeVerifier }) {
-      const { arctic, client } = await clientFor(redirectUri);
-      const { S256 } = arctic.CodeChallengeMethod;
+      const client = await clientFor(redirectUri);
+      const { S256 } = (await load()).CodeChallengeMethod;
       return client.createAuthorizationURLWithPKCE(AUTHORIZE, state, S256, codeVerifier, scopes);
     },
 
     async identify({ url, redirectUri, codeVerifier }) {
-      const { client } = await clientFor(redirectUri);
+      const client = await clientFor(redirectUri);
       const tokens = await client.validateAuthorizationCode(TOKEN, codeOf(url), codeVerifier);
       const token = tokens.accessToken();
       const user = (await api("/user", token)) as Record<string, unknown>;
@@ -135,11 +132,8 @@ export function googleProvider(options: GoogleProviderOptions): OAuthProvider {
   const given = parseOptions(PRESET_OPTIONS, options, "googleProvider()");
   const scopes = [...(given.scopes ?? ["openid", "email", "profile"])];
   const clientFor = async (redirectUri: string) => {
-    const arctic = await load();
-    return {
-      arctic,
-      google: new arctic.Google(given.clientId, given.clientSecret, redirectUri),
-    };
+    const { Google } = await load();
+    return new Google(given.clientId, given.clientSecret, redirectUri);
   };
   return {
     name: given.name ?? "google",
@@ -147,16 +141,16 @@ export function googleProvider(options: GoogleProviderOptions): OAuthProvider {
     ...(given.redirectUri ? { redirectUri: given.redirectUri } : {}),
 
     async authorizationUrl({ redirectUri, state, codeVerifier, nonce }) {
-      const { google } = await clientFor(redirectUri);
+      const google = await clientFor(redirectUri);
       const url = google.createAuthorizationURL(state, codeVerifier, scopes);
       url.searchParams.set("nonce", nonce);
       return url;
     },
 
     async identify({ url, redirectUri, codeVerifier, nonce }): Promise<ProviderIdentity> {
-      const { arctic, google } = await clientFor(redirectUri);
+      const google = await clientFor(redirectUri);
       const tokens = await google.validateAuthorizationCode(codeOf(url), codeVerifier);
-      const claims = arctic.decodeIdToken(tokens.idToken()) as Record<string, unknown>;
+      const claims = (await load()).decodeIdToken(tokens.idToken()) as Record<string, unknown>;
       return identityOf(checkedClaims(claims, given.clientId, nonce, Date.now()));
     },
   };

@@ -64,7 +64,8 @@ export interface OAuthProvider {
 /**
  * The options every preset takes: the client the provider registered for this app. Each
  * preset's defaults are its own (`githubProvider`: name "github", label "GitHub", scopes
- * `["read:user", "user:email"]`; `googleProvider`: "google", "Google", `["openid", "email", "profile"]`).
+ * `["read:user", "user:email"]`; `googleProvider`: "google", "Google", `["openid", "email", "profile"]`;
+ * {@link oidcProvider}: "oidc", "OpenID Connect", the same scopes, `openid` always included).
  *
  * @example
  * ```ts
@@ -78,12 +79,12 @@ export interface PresetOptions {
   readonly clientSecret: string;
   /**
    * The provider's name in this app (route segment, identities' `provider`).
-   * @default the preset's ("github", "google")
+   * @default the preset's ("github", "google", "oidc")
    */
   readonly name?: string;
   /**
    * What the visitor sees.
-   * @default the preset's ("GitHub", "Google")
+   * @default the preset's ("GitHub", "Google", "OpenID Connect")
    */
   readonly label?: string;
   /**
@@ -129,13 +130,7 @@ export class OAuthError extends GuestUserError {
   }
 }
 
-/**
- * Loads an optional peer dependency, or explains how to install it (`DRIVER_MISSING`).
- * @example
- * ```ts
- * const arctic = await optionalPeer<typeof import("arctic")>("arctic");
- * ```
- */
+/** Loads an optional peer dependency, or explains how to install it (`DRIVER_MISSING`). */
 export function optionalPeer<T>(name: string): Promise<T> {
   return loadPeer<T>(
     name,

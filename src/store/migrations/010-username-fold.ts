@@ -2,6 +2,8 @@ import { type Kysely, type Migration, sql } from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
 import { USERNAME_KEY_COLUMN, usernameKey, usernameKeyLength } from "../username-case.ts";
+import { createIndex, indexName } from "./001-initial.ts";
+import { refuseAlike } from "./002-username-case.ts";
 
 /** Rows whose key JavaScript computes per round trip of the back-fill. */
 const BATCH = 1000;
@@ -31,7 +33,7 @@ export function usernameFoldMigration(tables: Tables, quirks: DialectQuirks): Mi
   const table = sql.table(users.table);
   const username = sql.ref(users.username);
   const key = sql.ref(USERNAME_KEY_COLUMN);
-  const keyIndex = `${users.table}_username_key_idx`;
+  const keyIndex = indexName(users.table, [USERNAME_KEY_COLUMN]);
   const lowerIndex = `${users.table}_username_lower_idx`;
   const prefixIndex = `${users.table}_username_prefix_idx`;
   const length = usernameKeyLength(users.usernameMaxLength);
@@ -78,23 +80,10 @@ export function usernameFoldMigration(tables: Tables, quirks: DialectQuirks): Mi
         await sql`alter table ${table} add column ${key} ${keyType}`.execute(db);
       }
       await backfill(db);
-      const { rows } = await sql<{ name: string }>`
-        select min(${username}) as name from ${table}
-        group by ${key} having count(*) > 1 limit 5`.execute(db);
-      if (rows.length > 0) {
-        const names = rows.map((row) => JSON.stringify(row.name)).join(", ");
-        throw new Error(
-          `usernames that are the same with full case folding exist (${names}..., e.g. "Straße" and "STRASSE"): rename all but one of each in ${users.table}, then migrate again`,
-        );
-      }
+      const example = ', e.g. "Straße" and "STRASSE"';
+      await refuseAlike(db, users, key, "are the same with full case folding", example);
       await migrations.setNotNull(db, users, key, keyType);
-      await db.schema
-        .createIndex(keyIndex)
-        .ifNotExists()
-        .unique()
-        .on(users.table)
-        .column(USERNAME_KEY_COLUMN)
-        .execute();
+      await createIndex(db, users.table, [USERNAME_KEY_COLUMN], true);
       await migrations.dropCaseInsensitiveIndex(db, users, lowerIndex);
       await migrations.dropUsernamePrefixIndex(db, users, prefixIndex);
     },

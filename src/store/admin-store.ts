@@ -71,9 +71,9 @@ interface RawRow {
 export function adminQueries(tables: Tables, quirks: DialectQuirks) {
   const { users } = tables;
   const guestsTable = sql.table(tables.guests);
-  const usersTable = sql.table(users.table);
   const username = sql.ref(`u.${users.username}`);
-  const joined = sql`${guestsTable} as g join ${usersTable} as u on ${sql.ref(`u.${users.id}`)} = g.user_id`;
+  const userId = sql.ref(`u.${users.id}`);
+  const joined = sql`${guestsTable} as g join ${sql.table(users.table)} as u on ${userId} = g.user_id`;
   const dataSize = quirks.columns.jsonByteLength(sql`g.data`);
   /** The retention rule on the aliased guest row (`g`), the app's `keepIf` included. */
   const isExpired = (expiry: Expiry) =>
@@ -97,7 +97,6 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
    */
   const keyed = users.builtIn;
   const sortKey = keyed ? sql.ref(`u.${USERNAME_KEY_COLUMN}`) : quirks.usernames.sortKey(username);
-  const userId = sql.ref(`u.${users.id}`);
   const prefixCondition = (prefix: string): RawBuilder<unknown> =>
     keyed ? prefixRange(sortKey, prefix) : quirks.usernames.startsWith(sortKey, prefix);
 
@@ -132,9 +131,8 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
       const conditions: RawBuilder<unknown>[] = [];
       const filter = filterCondition(query.expiry, query.filter);
       if (filter) conditions.push(filter);
-      const { after } = query;
+      const { after, prefix: search } = query;
       // Folded as the keys are; lower case as the database's lower() for an app's table.
-      const search = query.prefix;
       const prefix =
         search && (keyed ? usernameKey(search) : normalizeUsername(search).toLowerCase());
       if (prefix) conditions.push(prefixCondition(prefix));
@@ -153,9 +151,7 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
       }
       const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
       const order = prefix
-        ? keyed
-          ? sql`order by ${sortKey}`
-          : sql`order by ${sortKey}, ${userId}`
+        ? sql`order by ${keyed ? sortKey : sql.join([sortKey, userId])}`
         : sql`order by g.created_at desc, g.user_id desc`;
       const { rows } =
         await sql<RawRow>`select ${columns(query.expiry)}, ${prefix ? sortKey : sql`''`} as sort_key

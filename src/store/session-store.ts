@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
 import { affectedRows, type Db } from "./dialect.ts";
 import { preparedQuery } from "./prepared-statements.ts";
@@ -84,6 +84,8 @@ export function sessionQueries(tables: Tables, keepIf: KeepIf | null = null) {
     (id: string, expiresAt: number) =>
       sql`update ${sessions} set expires_at = ${expiresAt} where id = ${id}`,
   );
+  const deleteWhere = async (db: Db, where: RawBuilder<unknown>) =>
+    affectedRows(await sql`delete from ${sessions} where ${where}`.execute(db));
   return {
     async insert(db: Db, row: SessionRow): Promise<void> {
       const { id, secretHash, userId, createdAt, expiresAt } = row;
@@ -125,18 +127,12 @@ export function sessionQueries(tables: Tables, keepIf: KeepIf | null = null) {
     },
 
     async delete(db: Db, id: string): Promise<void> {
-      await sql`delete from ${sessions} where id = ${id}`.execute(db);
+      await deleteWhere(db, sql`id = ${id}`);
     },
 
-    async deleteForUser(db: Db, userId: UserId): Promise<number> {
-      return affectedRows(await sql`delete from ${sessions} where user_id = ${userId}`.execute(db));
-    },
+    deleteForUser: (db: Db, userId: UserId) => deleteWhere(db, sql`user_id = ${userId}`),
 
-    async deleteExpired(db: Db, now: number): Promise<number> {
-      return affectedRows(
-        await sql`delete from ${sessions} where expires_at <= ${now}`.execute(db),
-      );
-    },
+    deleteExpired: (db: Db, now: number) => deleteWhere(db, sql`expires_at <= ${now}`),
   };
 }
 

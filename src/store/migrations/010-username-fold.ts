@@ -36,9 +36,8 @@ export function usernameFoldMigration(tables: Tables, quirks: DialectQuirks): Mi
   const keyIndex = indexName(users.table, [USERNAME_KEY_COLUMN]);
   const lowerIndex = `${users.table}_username_lower_idx`;
   const prefixIndex = `${users.table}_username_prefix_idx`;
-  const length = usernameKeyLength(users.usernameMaxLength);
   const { migrations } = quirks;
-  const keyType = migrations.foldedKeyType(length);
+  const keyType = migrations.foldedKeyType(usernameKeyLength(users.usernameMaxLength));
   const ascii = migrations.isAscii(username);
   // ASCII letters only, whatever the locale or collation (a Turkish one lowers I to ı).
   const asciiLower = migrations.asciiLower(username);

@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import { prefixRange } from "./dialects/username-collations.ts";
-import type { Expiry } from "./guest-store.ts";
+import type { Expiry, GuestRecord } from "./guest-store.ts";
 import { expiredCondition } from "./retention.ts";
 import type { Tables } from "./tables.ts";
 import {
@@ -19,13 +19,9 @@ import { normalizeUsername, USERNAME_KEY_COLUMN, usernameKey } from "./username-
 export type GuestFilter = "all" | "active" | "expired";
 
 /** One row of the admin's guest list. */
-export interface AdminGuestRow {
+export interface AdminGuestRow extends Pick<GuestRecord, "createdAt" | "lastSeenAt"> {
   readonly id: UserId;
   readonly username: string;
-  /** Milliseconds since the epoch. */
-  readonly createdAt: number;
-  /** Milliseconds since the epoch. */
-  readonly lastSeenAt: number;
   /** Bytes of the guest's JSON data as stored (0 without data). */
   readonly dataSize: number;
   /** True when clean-up may delete it: the retention rule, evaluated in the same query. */
@@ -57,15 +53,10 @@ export interface GuestListQuery {
   readonly limit: number;
 }
 
-interface RawRow {
-  id: unknown;
+type RawRow = Record<"id" | "created_at" | "last_seen_at" | "data_size" | "expired", unknown> & {
   username: string;
-  created_at: unknown;
-  last_seen_at: unknown;
-  data_size: unknown;
-  expired: unknown;
   sort_key?: unknown;
-}
+};
 
 /** The admin's queries: the guest list (keyset-paginated), lookups and locks by id. */
 export function adminQueries(tables: Tables, quirks: DialectQuirks) {
@@ -103,20 +94,13 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
   const filterCondition = (expiry: Expiry, filter: GuestFilter) => {
     const { column, cutoff, keepIf, keptCutoff } = expiry;
     if (filter === "all") return null;
-    const col = sql.ref(`g.${column}`);
-    if (!keepIf) {
-      if (filter === "active") return sql`${col} >= ${cutoff}`;
-      // A guest's last request is never before its creation (it is first written an hour or
-      // more later, at a session refresh), so an expired guest is also created before the
-      // cutoff: that bound lets the list walk the (created_at, user_id) index from there.
-      return column === "last_seen_at"
-        ? sql`${col} < ${cutoff} and g.created_at < ${cutoff}`
-        : sql`${col} < ${cutoff}`;
-    }
+    if (filter === "active" && !keepIf) return sql`${sql.ref(`g.${column}`)} >= ${cutoff}`;
     const expired = isExpired(expiry);
     if (filter === "active") return sql`not (${expired})`;
-    // No expired guest is younger than the later cutoff (see the bound above).
-    const later = keptCutoff === null ? cutoff : Math.max(cutoff, keptCutoff);
+    // A guest's last request is never before its creation (it is first written an hour or
+    // more later, at a session refresh), so an expired guest is also created before the
+    // (later) cutoff: that bound lets the list walk the (created_at, user_id) index from there.
+    const later = keepIf && keptCutoff !== null ? Math.max(cutoff, keptCutoff) : cutoff;
     return column === "last_seen_at" ? sql`${expired} and g.created_at < ${later}` : expired;
   };
 

@@ -40,12 +40,7 @@ const toCounts = (row: RawCounts | undefined): GuestCounts => ({
   kept: Number(row?.kept ?? 0),
 });
 
-interface RawGuest {
-  user_id: unknown;
-  created_at: unknown;
-  last_seen_at: unknown;
-  data: unknown;
-}
+type RawGuest = Record<"user_id" | "created_at" | "last_seen_at" | "data", unknown>;
 
 /** The columns of a {@link GuestRecord}. */
 const COLUMNS = sql`user_id, created_at, last_seen_at, data`;

@@ -1,7 +1,7 @@
 import { type Kysely, type Migration, sql } from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
-import { USERNAME_KEY_COLUMN, usernameKey, usernameKeyLength } from "../username-case.ts";
+import { USERNAME_KEY_COLUMN, usernameKey } from "../username-case.ts";
 import { createIndex, indexName } from "./001-initial.ts";
 import { refuseAlike } from "./002-username-case.ts";
 
@@ -37,7 +37,8 @@ export function usernameFoldMigration(tables: Tables, quirks: DialectQuirks): Mi
   const lowerIndex = `${users.table}_username_lower_idx`;
   const prefixIndex = `${users.table}_username_prefix_idx`;
   const { migrations } = quirks;
-  const keyType = migrations.foldedKeyType(usernameKeyLength(users.usernameMaxLength));
+  // Folding at most doubles an NFKC name (`ß` to `ss`): thrice its length leaves room to spare.
+  const keyType = migrations.foldedKeyType(3 * users.usernameMaxLength);
   const ascii = migrations.isAscii(username);
   // ASCII letters only, whatever the locale or collation (a Turkish one lowers I to ı).
   const asciiLower = migrations.asciiLower(username);
@@ -61,19 +62,15 @@ export function usernameFoldMigration(tables: Tables, quirks: DialectQuirks): Mi
     }
   };
 
-  /**
-   * True when the key column is there already: a run that failed (names alike) on SQLite or
-   * MySQL/MariaDB, whose migrations are not one transaction, left it.
-   */
-  const keyColumnExists = async (db: Kysely<unknown>) =>
-    !migrations.transactionalDdl &&
-    (await migrations.hasColumn(db, users.table, USERNAME_KEY_COLUMN));
-
   return {
     async up(db: Kysely<unknown>) {
       if (!users.builtIn) return;
-      if (await keyColumnExists(db)) {
-        // Left by a run that failed: its keys may be stale (names renamed since).
+      const leftBehind =
+        !migrations.transactionalDdl &&
+        (await migrations.hasColumn(db, users.table, USERNAME_KEY_COLUMN));
+      if (leftBehind) {
+        // Left by a run that failed (names alike) on SQLite or MySQL/MariaDB, whose migrations
+        // are not one transaction: its keys may be stale (names renamed since).
         await sql`update ${table} set ${key} = null`.execute(db);
       } else {
         await sql`alter table ${table} add column ${key} ${keyType}`.execute(db);

@@ -3,7 +3,7 @@ import type { UserId } from "../shared/ids.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import { prefixRange } from "./dialects/username-collations.ts";
 import type { Expiry, GuestRecord } from "./guest-store.ts";
-import { expiredCondition } from "./retention.ts";
+import { expiredGuestsCondition } from "./retention.ts";
 import type { Tables } from "./tables.ts";
 import {
   type RawUserColumns,
@@ -67,8 +67,7 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
   const joined = sql`${guestsTable} as g join ${sql.table(users.table)} as u on ${userId} = g.user_id`;
   const dataSize = quirks.columns.jsonByteLength(sql`g.data`);
   /** The retention rule on the aliased guest row (`g`), the app's `keepIf` included. */
-  const isExpired = (expiry: Expiry) =>
-    expiredCondition(expiry, sql.ref("g.user_id"), sql.ref(`g.${expiry.column}`));
+  const isExpired = (expiry: Expiry) => expiredGuestsCondition(expiry, "g");
   const columns = (expiry: Expiry) => sql`g.user_id as id, ${username} as username, g.created_at,
     g.last_seen_at, ${dataSize} as data_size,
     case when ${isExpired(expiry)} then 1 else 0 end as expired`;

@@ -49,8 +49,8 @@ const toJson = (data: GuestData | null) => (data === null ? null : JSON.stringif
 
 function parseData(value: unknown): GuestData | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === "string") return JSON.parse(value) as GuestData;
-  if (Buffer.isBuffer(value)) return JSON.parse(value.toString("utf8")) as GuestData;
+  if (typeof value === "string" || Buffer.isBuffer(value))
+    return JSON.parse(value.toString()) as GuestData;
   return value as GuestData;
 }
 

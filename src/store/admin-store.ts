@@ -2,8 +2,8 @@ import { type RawBuilder, sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import { prefixRange } from "./dialects/username-collations.ts";
-import type { Expiry } from "./guest-store.ts";
-import { expiredCondition } from "./retention.ts";
+import type { Expiry, GuestRecord } from "./guest-store.ts";
+import { expiredGuestsCondition } from "./retention.ts";
 import type { Tables } from "./tables.ts";
 import {
   type RawUserColumns,
@@ -19,13 +19,9 @@ import { normalizeUsername, USERNAME_KEY_COLUMN, usernameKey } from "./username-
 export type GuestFilter = "all" | "active" | "expired";
 
 /** One row of the admin's guest list. */
-export interface AdminGuestRow {
+export interface AdminGuestRow extends Pick<GuestRecord, "createdAt" | "lastSeenAt"> {
   readonly id: UserId;
   readonly username: string;
-  /** Milliseconds since the epoch. */
-  readonly createdAt: number;
-  /** Milliseconds since the epoch. */
-  readonly lastSeenAt: number;
   /** Bytes of the guest's JSON data as stored (0 without data). */
   readonly dataSize: number;
   /** True when clean-up may delete it: the retention rule, evaluated in the same query. */
@@ -57,27 +53,21 @@ export interface GuestListQuery {
   readonly limit: number;
 }
 
-interface RawRow {
-  id: unknown;
+type RawRow = Record<"id" | "created_at" | "last_seen_at" | "data_size" | "expired", unknown> & {
   username: string;
-  created_at: unknown;
-  last_seen_at: unknown;
-  data_size: unknown;
-  expired: unknown;
   sort_key?: unknown;
-}
+};
 
 /** The admin's queries: the guest list (keyset-paginated), lookups and locks by id. */
 export function adminQueries(tables: Tables, quirks: DialectQuirks) {
   const { users } = tables;
   const guestsTable = sql.table(tables.guests);
-  const usersTable = sql.table(users.table);
   const username = sql.ref(`u.${users.username}`);
-  const joined = sql`${guestsTable} as g join ${usersTable} as u on ${sql.ref(`u.${users.id}`)} = g.user_id`;
+  const userId = sql.ref(`u.${users.id}`);
+  const joined = sql`${guestsTable} as g join ${sql.table(users.table)} as u on ${userId} = g.user_id`;
   const dataSize = quirks.columns.jsonByteLength(sql`g.data`);
   /** The retention rule on the aliased guest row (`g`), the app's `keepIf` included. */
-  const isExpired = (expiry: Expiry) =>
-    expiredCondition(expiry, sql.ref("g.user_id"), sql.ref(`g.${expiry.column}`));
+  const isExpired = (expiry: Expiry) => expiredGuestsCondition(expiry, "g");
   const columns = (expiry: Expiry) => sql`g.user_id as id, ${username} as username, g.created_at,
     g.last_seen_at, ${dataSize} as data_size,
     case when ${isExpired(expiry)} then 1 else 0 end as expired`;
@@ -97,27 +87,19 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
    */
   const keyed = users.builtIn;
   const sortKey = keyed ? sql.ref(`u.${USERNAME_KEY_COLUMN}`) : quirks.usernames.sortKey(username);
-  const userId = sql.ref(`u.${users.id}`);
   const prefixCondition = (prefix: string): RawBuilder<unknown> =>
     keyed ? prefixRange(sortKey, prefix) : quirks.usernames.startsWith(sortKey, prefix);
 
   const filterCondition = (expiry: Expiry, filter: GuestFilter) => {
     const { column, cutoff, keepIf, keptCutoff } = expiry;
     if (filter === "all") return null;
-    const col = sql.ref(`g.${column}`);
-    if (!keepIf) {
-      if (filter === "active") return sql`${col} >= ${cutoff}`;
-      // A guest's last request is never before its creation (it is first written an hour or
-      // more later, at a session refresh), so an expired guest is also created before the
-      // cutoff: that bound lets the list walk the (created_at, user_id) index from there.
-      return column === "last_seen_at"
-        ? sql`${col} < ${cutoff} and g.created_at < ${cutoff}`
-        : sql`${col} < ${cutoff}`;
-    }
+    if (filter === "active" && !keepIf) return sql`${sql.ref(`g.${column}`)} >= ${cutoff}`;
     const expired = isExpired(expiry);
     if (filter === "active") return sql`not (${expired})`;
-    // No expired guest is younger than the later cutoff (see the bound above).
-    const later = keptCutoff === null ? cutoff : Math.max(cutoff, keptCutoff);
+    // A guest's last request is never before its creation (it is first written an hour or
+    // more later, at a session refresh), so an expired guest is also created before the
+    // (later) cutoff: that bound lets the list walk the (created_at, user_id) index from there.
+    const later = keepIf && keptCutoff !== null ? Math.max(cutoff, keptCutoff) : cutoff;
     return column === "last_seen_at" ? sql`${expired} and g.created_at < ${later}` : expired;
   };
 
@@ -132,9 +114,8 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
       const conditions: RawBuilder<unknown>[] = [];
       const filter = filterCondition(query.expiry, query.filter);
       if (filter) conditions.push(filter);
-      const { after } = query;
+      const { after, prefix: search } = query;
       // Folded as the keys are; lower case as the database's lower() for an app's table.
-      const search = query.prefix;
       const prefix =
         search && (keyed ? usernameKey(search) : normalizeUsername(search).toLowerCase());
       if (prefix) conditions.push(prefixCondition(prefix));
@@ -153,9 +134,7 @@ export function adminQueries(tables: Tables, quirks: DialectQuirks) {
       }
       const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
       const order = prefix
-        ? keyed
-          ? sql`order by ${sortKey}`
-          : sql`order by ${sortKey}, ${userId}`
+        ? sql`order by ${keyed ? sortKey : sql.join([sortKey, userId])}`
         : sql`order by g.created_at desc, g.user_id desc`;
       const { rows } =
         await sql<RawRow>`select ${columns(query.expiry)}, ${prefix ? sortKey : sql`''`} as sort_key

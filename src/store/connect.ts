@@ -84,7 +84,9 @@ function open(source: DatabaseSource, options: DriverOptions): Opened {
   const driver = source as Record<string, unknown>;
   if (typeof driver.prepare === "function" && typeof driver.pragma === "function")
     return { db: sqliteDatabase(source as SqliteSource), quirks: sqliteQuirks };
-  if (typeof driver.getConnection === "function" || isPromisePool(driver))
+  // A mysql2 pool, or its promise wrapper (the callback pool in `.pool`).
+  const inner = typeof driver.pool === "object" ? (driver.pool as Record<string, unknown>) : null;
+  if (typeof driver.getConnection === "function" || typeof inner?.getConnection === "function")
     return { db: mysqlDatabase(source as MysqlPoolSource, options), quirks: mysqlQuirks };
   if (typeof driver.connect === "function" && typeof driver.query === "function") {
     const db = postgresDatabase(source as Parameters<typeof postgresDatabase>[0], options);
@@ -94,11 +96,6 @@ function open(source: DatabaseSource, options: DriverOptions): Opened {
     "database",
     "expected a connection URL, a pg Pool, a better-sqlite3 Database, a mysql2 pool or a Kysely instance",
   );
-}
-
-function isPromisePool(driver: Record<string, unknown>): boolean {
-  const inner = driver.pool as Record<string, unknown> | undefined;
-  return typeof inner === "object" && inner !== null && typeof inner.getConnection === "function";
 }
 
 function openUrl(url: string, options: DriverOptions): Opened {

@@ -1,17 +1,5 @@
-import type { Kysely, RawBuilder } from "kysely";
+import type { CreateTableBuilder, DropIndexBuilder, Kysely, Migration, RawBuilder } from "kysely";
 import type { Tables } from "./tables.ts";
-
-/** A CREATE TABLE being built (Kysely's `CreateTableBuilder`). */
-export type CreateTable = ReturnType<Kysely<unknown>["schema"]["createTable"]>;
-
-/** A DROP INDEX being built (Kysely's `DropIndexBuilder`). */
-export type DropIndex = ReturnType<Kysely<unknown>["schema"]["dropIndex"]>;
-
-/** A migration, as Kysely's `Migrator` runs it. */
-export interface DialectMigration {
-  up(db: Kysely<unknown>): Promise<void>;
-  down?(db: Kysely<unknown>): Promise<void>;
-}
 
 /** The users table as our migrations see it. */
 export type UsersTable = Tables["users"];
@@ -38,14 +26,17 @@ export interface DialectMigrations {
   /** The type of an integer `user_id` column, the same as the built-in users table's id (001). */
   readonly integerIdType: "integer" | "bigint";
   /** Adds the built-in users table's generated primary key `column` (001). */
-  addIdColumn(create: CreateTable, column: string): ReturnType<CreateTable["addColumn"]>;
+  addIdColumn(
+    create: CreateTableBuilder<string>,
+    column: string,
+  ): CreateTableBuilder<string, string>;
   /**
    * The username column's collation ignores case (MySQL/MariaDB): its own UNIQUE is THE
    * username index (001); elsewhere that is a `lower(username)` index (002).
    */
   readonly uniqueUsernameColumn: boolean;
   /** `drop` (a DROP INDEX of an index on `table`) as this database needs it: MySQL names the table. */
-  dropIndexOn(drop: DropIndex, table: string): DropIndex;
+  dropIndexOn(drop: DropIndexBuilder, table: string): DropIndexBuilder;
   /** True when `table` has `column` (a run that collided with another, or that failed). */
   hasColumn(db: Kysely<unknown>, table: string, column: string): Promise<boolean>;
   /**
@@ -64,9 +55,9 @@ export interface DialectMigrations {
   /** 005's down and 010: drops that prefix index where there is one. */
   readonly dropUsernamePrefixIndex: IndexStep;
   /** 007: one unique index on the username, not two (PostgreSQL); nothing elsewhere. */
-  oneUsernameIndex(tables: Tables): DialectMigration;
+  oneUsernameIndex(tables: Tables): Migration;
   /** 008: the user's rows go with the user by one statement-level trigger (PostgreSQL). */
-  setBasedCascade(tables: Tables): DialectMigration;
+  setBasedCascade(tables: Tables): Migration;
   /** 010: the type of the folded `username_key` column of `length`, compared in code point order. */
   foldedKeyType(length: number): RawBuilder<unknown>;
   /** 010: `column` holds ASCII characters only. */

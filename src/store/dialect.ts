@@ -47,10 +47,7 @@ export interface DeletionHooks {
 /** One batch of the clean-up: which guests (the retention rule's cutoffs), how many at most. */
 export interface ExpiredBatch extends DeletionHooks {
   readonly tables: Tables;
-  /**
-   * The retention rule of this run: the column, the cutoffs, the app's `keepIf` (the batch's
-   * guests: `pickExpired()`).
-   */
+  /** The retention rule of this run (the batch's guests: `pickExpired()`). */
   readonly cutoffs: RetentionCutoffs;
   readonly limit: number;
   /**

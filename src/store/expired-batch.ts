@@ -83,10 +83,8 @@ export function deletePicked(
     const picked = pickExpired(batch, lock).$castTo<{ user_id: unknown; scan_at: unknown }>();
     const { rows } = await picked.execute(trx);
     const ids = rows.map((row) => toUserId(row.user_id, tables.users.idType));
-    const last = rows.reduce<number | null>(
-      (max, row) => Math.max(max ?? -Infinity, Number(row.scan_at)),
-      null,
-    );
+    const scans = rows.map((row) => Number(row.scan_at));
+    const last = scans.length === 0 ? null : scans.reduce((max, scan) => Math.max(max, scan));
     return { deleted: ids.length === 0 ? 0 : await remove(trx, ids), last };
   });
 }

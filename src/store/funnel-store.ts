@@ -29,27 +29,20 @@ const COLUMNS: readonly FunnelEvent[] = ["created", "converted", "merged", "dele
 /** Funnel counters on the configured tables. */
 export function funnelQueries(tables: Tables, upserts: DialectUpserts) {
   const table = sql.table(tables.funnel);
-  /** Adds what the INSERT tried to write to the day's shard row that is already there. */
-  const counterUpsert = (column: RawBuilder<unknown>, count: unknown): RawBuilder<unknown> =>
-    upserts.onConflict(
-      sql`day, shard`,
-      sql`${column} = ${upserts.addInserted(table, column, count)}`,
-    );
+  /** `insert into <funnel> (day, shard, <event>) <rows>`, adding `count` to a row already there. */
+  const insertCounts = (event: FunnelEvent, rows: RawBuilder<unknown>, count: unknown) => {
+    const column = sql.ref(event);
+    const add = sql`${column} = ${upserts.addInserted(table, column, count)}`;
+    const upsert = upserts.onConflict(sql`day, shard`, add);
+    return sql`insert into ${table} (day, shard, ${column}) ${rows} ${upsert}`;
+  };
   /**
    * `insert ... values (day, shard, count)` with this dialect's upsert: the statement behind
    * {@link bumpQuery} for a number, and (with placeholders for `day` and `shard`) a part of
    * statements compiled once, such as PostgreSQL's one-statement guest creation.
    */
-  const upsertQuery = (
-    event: FunnelEvent,
-    day: unknown,
-    shard: unknown,
-    count: unknown,
-  ): RawBuilder<unknown> => {
-    const column = sql.ref(event);
-    const insert = sql`insert into ${table} (day, shard, ${column}) values (${day}, ${shard}, ${count})`;
-    return sql`${insert} ${counterUpsert(column, count)}`;
-  };
+  const upsertQuery = (event: FunnelEvent, day: unknown, shard: unknown, count: unknown) =>
+    insertCounts(event, sql`values (${day}, ${shard}, ${count})`, count);
   /**
    * The statement that adds `count` to today's `event` counter, for a caller that runs it
    * itself inside the event's transaction (say synchronously, or as part of one statement);
@@ -66,11 +59,9 @@ export function funnelQueries(tables: Tables, upserts: DialectUpserts) {
     const day = dayOf(now);
     const shard = randomShard();
     if (typeof count === "number") return upsertQuery(event, day, shard, count);
-    const column = sql.ref(event);
-    const insert = sql`insert into ${table} (day, shard, ${column})`;
-    const upsert = counterUpsert(column, sql`n`);
-    return sql`${insert} select cast(${day} as varchar(10)), cast(${shard} as integer), n
-      from (select ${count} as n) as counted where n > 0 ${upsert}`;
+    const positive = sql`select cast(${day} as varchar(10)), cast(${shard} as integer), n
+      from (select ${count} as n) as counted where n > 0`;
+    return insertCounts(event, positive, sql`n`);
   };
 
   return {

@@ -40,12 +40,7 @@ const toCounts = (row: RawCounts | undefined): GuestCounts => ({
   kept: Number(row?.kept ?? 0),
 });
 
-interface RawGuest {
-  user_id: unknown;
-  created_at: unknown;
-  last_seen_at: unknown;
-  data: unknown;
-}
+type RawGuest = Record<"user_id" | "created_at" | "last_seen_at" | "data", unknown>;
 
 /** The columns of a {@link GuestRecord}. */
 const COLUMNS = sql`user_id, created_at, last_seen_at, data`;
@@ -54,8 +49,8 @@ const toJson = (data: GuestData | null) => (data === null ? null : JSON.stringif
 
 function parseData(value: unknown): GuestData | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === "string") return JSON.parse(value) as GuestData;
-  if (Buffer.isBuffer(value)) return JSON.parse(value.toString("utf8")) as GuestData;
+  if (typeof value === "string" || Buffer.isBuffer(value))
+    return JSON.parse(value.toString()) as GuestData;
   return value as GuestData;
 }
 

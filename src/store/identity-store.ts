@@ -18,13 +18,8 @@ export interface IdentityRecord {
   readonly createdAt: number;
 }
 
-interface RawIdentity {
-  provider: string;
-  subject: string;
-  user_id: unknown;
-  email: string | null;
-  created_at: unknown;
-}
+type RawIdentity = Pick<IdentityRecord, "provider" | "subject" | "email"> &
+  Record<"user_id" | "created_at", unknown>;
 
 /** Identity queries on the configured tables (plus the username look-up social sign-ups need). */
 export function identityQueries(tables: Tables, usernames: DialectUsernames) {

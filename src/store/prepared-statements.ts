@@ -52,33 +52,29 @@ export interface PreparedStatementWarner {
  * already there), then off for good, with ONE warning.
  */
 export class PreparedStatementGate {
-  #on: boolean;
-  readonly #warner: PreparedStatementWarner;
-  readonly #fix: string;
-
   /**
    * @param on whether prepared statements start on (the `preparedStatements` option)
    * @param warner where the one warning goes
    * @param fix the sentence naming the fix, ending the warning
    */
-  constructor(on: boolean, warner: PreparedStatementWarner, fix: string) {
-    this.#on = on;
-    this.#warner = warner;
-    this.#fix = fix;
-  }
+  constructor(
+    private on: boolean,
+    private readonly warner: PreparedStatementWarner,
+    private readonly fix: string,
+  ) {}
 
   /** The name `text` runs under, or undefined: not marked, or prepared statements are off. */
   nameOf(text: string): string | undefined {
-    return this.#on ? preparedStatementName(text) : undefined;
+    return this.on ? preparedStatementName(text) : undefined;
   }
 
   /** Switches prepared statements off after `error`; warns the first time only. */
   switchOff(error: unknown): void {
-    if (!this.#on) return;
-    this.#on = false;
+    if (!this.on) return;
+    this.on = false;
     const reason = error instanceof Error ? error.message : String(error);
-    this.#warner.warn(
-      `guest-user: a prepared statement failed (${reason}): a connection pooler between this app and the database does not keep prepared statements; they are now off for this database. ${this.#fix}`,
+    this.warner.warn(
+      `guest-user: a prepared statement failed (${reason}): a connection pooler between this app and the database does not keep prepared statements; they are now off for this database. ${this.fix}`,
     );
   }
 }

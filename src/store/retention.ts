@@ -59,9 +59,9 @@ export function expiredCondition(
 }
 
 /**
- * {@link expiredCondition} for the guests table as the FROM of the query, unaliased: the
- * references are qualified with the table name, so that the app's `keepIf` subquery (which
- * may have a `user_id` column of its own) sees the guest's id, not its own.
+ * {@link expiredCondition} for the guests table in the FROM of the query, `guestsTable` its name
+ * or its alias: the references are qualified with it, so that the app's `keepIf` subquery
+ * (which may have a `user_id` column of its own) sees the guest's id, not its own.
  *
  * @example
  * ```ts
@@ -72,9 +72,6 @@ export function expiredGuestsCondition(
   cutoffs: RetentionCutoffs,
   guestsTable: string,
 ): RawBuilder<unknown> {
-  return expiredCondition(
-    cutoffs,
-    sql.ref(`${guestsTable}.user_id`),
-    sql.ref(`${guestsTable}.${cutoffs.column}`),
-  );
+  const ref = (column: string) => sql.ref(`${guestsTable}.${column}`);
+  return expiredCondition(cutoffs, ref("user_id"), ref(cutoffs.column));
 }

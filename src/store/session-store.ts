@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
 import { affectedRows, type Db } from "./dialect.ts";
 import { preparedQuery } from "./prepared-statements.ts";
@@ -39,16 +39,10 @@ export interface SessionLookup {
   readonly guest?: SessionGuest | null;
 }
 
-interface RawLookup extends RawUserColumns {
-  session_id: string;
-  secret_hash: string;
-  session_created_at: unknown;
-  expires_at: unknown;
-  guest_user_id: unknown;
-  guest_created_at: unknown;
-  guest_last_seen_at: unknown;
-  guest_kept?: unknown;
-}
+type RawLookup = RawUserColumns &
+  Record<"session_id" | "secret_hash", string> &
+  Record<"session_created_at" | "expires_at" | "guest_user_id" | "guest_kept", unknown> &
+  Record<"guest_created_at" | "guest_last_seen_at", unknown>;
 
 /**
  * Session queries on the configured tables. With `keepIf` (the `retention.keepIf` option) the
@@ -57,11 +51,10 @@ interface RawLookup extends RawUserColumns {
 export function sessionQueries(tables: Tables, keepIf: KeepIf | null = null) {
   const sessions = sql.table(tables.sessions);
   const { users } = tables;
-  const guestUserId = sql.ref("g.user_id");
   // Registered users (no guest row) never evaluate the rule.
   const kept = (rule: KeepIf | null) =>
     rule
-      ? sql`, case when g.user_id is null then null when (${rule(guestUserId)}) then 1 else 0 end as guest_kept`
+      ? sql`, case when g.user_id is null then null when (${rule(sql.ref("g.user_id"))}) then 1 else 0 end as guest_kept`
       : sql``;
   // The hot path's queries, each compiled once per Kysely instance (not per request) and run
   // as a prepared statement where the pool allows it.
@@ -84,6 +77,8 @@ export function sessionQueries(tables: Tables, keepIf: KeepIf | null = null) {
     (id: string, expiresAt: number) =>
       sql`update ${sessions} set expires_at = ${expiresAt} where id = ${id}`,
   );
+  const deleteWhere = async (db: Db, where: RawBuilder<unknown>) =>
+    affectedRows(await sql`delete from ${sessions} where ${where}`.execute(db));
   return {
     async insert(db: Db, row: SessionRow): Promise<void> {
       const { id, secretHash, userId, createdAt, expiresAt } = row;
@@ -125,18 +120,12 @@ export function sessionQueries(tables: Tables, keepIf: KeepIf | null = null) {
     },
 
     async delete(db: Db, id: string): Promise<void> {
-      await sql`delete from ${sessions} where id = ${id}`.execute(db);
+      await deleteWhere(db, sql`id = ${id}`);
     },
 
-    async deleteForUser(db: Db, userId: UserId): Promise<number> {
-      return affectedRows(await sql`delete from ${sessions} where user_id = ${userId}`.execute(db));
-    },
+    deleteForUser: (db: Db, userId: UserId) => deleteWhere(db, sql`user_id = ${userId}`),
 
-    async deleteExpired(db: Db, now: number): Promise<number> {
-      return affectedRows(
-        await sql`delete from ${sessions} where expires_at <= ${now}`.execute(db),
-      );
-    },
+    deleteExpired: (db: Db, now: number) => deleteWhere(db, sql`expires_at <= ${now}`),
   };
 }
 

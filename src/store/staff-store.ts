@@ -15,12 +15,11 @@ export function staffQueries(tables: Tables, quirks: DialectQuirks) {
     async set(db: Db, column: string, id: UserId, on: boolean): Promise<number> {
       const value = quirks.columns.boolean(on);
       const flag = sql.ref(column);
-      const result = await sql`update ${sql.table(users.table)} set ${flag} = ${value}
+      const guest = sql`select 1 from ${sql.table(tables.guests)} as g where g.user_id = ${id}`;
+      const update = sql`update ${sql.table(users.table)} set ${flag} = ${value}
         where ${sql.ref(users.id)} = ${id} and (${flag} is null or ${flag} <> ${value})
-        and not exists (select 1 from ${sql.table(tables.guests)} as g where g.user_id = ${id})`.execute(
-        db,
-      );
-      return affectedRows(result);
+        and not exists (${guest})`;
+      return affectedRows(await update.execute(db));
     },
   };
 }

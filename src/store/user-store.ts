@@ -76,12 +76,10 @@ export function toMillis(value: unknown): number | null {
 }
 
 /**
- * A flag column as JavaScript: PostgreSQL answers `true`/`false`, SQLite and MySQL/MariaDB
+ * A flag column's true values: PostgreSQL answers `true`/`false`, SQLite and MySQL/MariaDB
  * 0/1 (a number, a bigint, or a string for some column types); NULL is false.
  */
-export function toFlag(value: unknown): boolean {
-  return value === true || value === 1 || value === 1n || value === "1" || value === "t";
-}
+const FLAG_ON: readonly unknown[] = [true, 1, 1n, "1", "t"];
 
 /** `alias.col as name` for each user column, NULL for the ones the app's table lacks. */
 export function userColumns(tables: Tables, alias: string): RawBuilder<unknown> {
@@ -121,7 +119,7 @@ export function toUserRow(raw: RawUserColumns, tables: Tables): UserRow {
     passwordHash: raw.password_hash ?? null,
     createdAt: toMillis(raw.created_at),
     lastLoginAt: toMillis(raw.last_login_at),
-    isStaff: toFlag(raw.is_staff),
+    isStaff: FLAG_ON.includes(raw.is_staff),
   };
 }
 
@@ -129,28 +127,17 @@ export function toUserRow(raw: RawUserColumns, tables: Tables): UserRow {
 export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore {
   const { users } = tables;
   const table = sql.table(users.table);
-  const find = async (db: Db, column: string, value: UserId) => {
-    const { rows } = await sql<RawUserColumns>`select ${userColumns(tables, "u")} from ${table} as u
-      where ${sql.ref(`u.${column}`)} = ${value}`.execute(db);
-    return rows[0] && toUserRow(rows[0], tables);
-  };
-  // The built-in table keeps each name's folded key (migration 010); an app's table has none.
-  const keyColumn = users.builtIn ? USERNAME_KEY_COLUMN : null;
-  // Without regard to case, on an index: the built-in table by its unique `username_key`
-  // (full case folding, every database), an app's table as `quirks.usernames` compares.
-  const byUsername = async (db: Db, username: string) => {
-    const column = sql.ref(`u.${users.username}`);
-    const where = keyColumn
-      ? sql`${sql.ref(`u.${keyColumn}`)} = ${usernameKey(username)}`
-      : quirks.usernames.equals(column, username);
+  const select = async (db: Db, where: RawBuilder<unknown>) => {
     const { rows } = await sql<RawUserColumns>`select ${userColumns(tables, "u")} from ${table} as u
       where ${where}`.execute(db);
-    // Keep the rows whose key is ours (see DialectUsernames), the exact spelling first.
-    const key = usernameKey(username);
-    const exact = normalizeUsername(username);
-    const same = rows.filter((row) => usernameKey(row.username) === key);
-    const row = same.find((r) => r.username === exact) ?? same[0];
-    return row && toUserRow(row, tables);
+    return rows.map((row) => toUserRow(row, tables));
+  };
+  const find = async (db: Db, column: string, value: UserId) =>
+    (await select(db, sql`${sql.ref(`u.${column}`)} = ${value}`))[0];
+  // The built-in table keeps each name's folded key (migration 010); an app's table has none.
+  const keyColumn = users.builtIn ? USERNAME_KEY_COLUMN : null;
+  const update = async (db: Db, id: UserId, set: RawBuilder<unknown>) => {
+    await sql`update ${table} set ${set} where ${sql.ref(users.id)} = ${id}`.execute(db);
   };
   const assignments = (credentials: Omit<NewUser, "now">) => {
     const set = [
@@ -179,24 +166,27 @@ export function tableUserStore(tables: Tables, quirks: DialectQuirks): UserStore
       if ("returned" in inserted) return toUserId(inserted.returned, users.idType);
       if (users.idType === "integer" && inserted.autoIncrement !== undefined)
         return Number(inserted.autoIncrement);
-      const found = await find(db, users.username, user.username);
-      return found?.id ?? 0;
+      return (await find(db, users.username, user.username))?.id ?? 0;
     },
     findById: (db, id) => find(db, users.id, id),
-    findByUsername: byUsername,
-    async setCredentials(db, id, credentials) {
-      await sql`update ${table} set ${assignments(credentials)} where ${sql.ref(users.id)} = ${id}`.execute(
-        db,
-      );
+    // Without regard to case, on an index: the built-in table by its unique `username_key`
+    // (full case folding, every database), an app's table as `quirks.usernames` compares.
+    async findByUsername(db, username) {
+      const where = keyColumn
+        ? sql`${sql.ref(`u.${keyColumn}`)} = ${usernameKey(username)}`
+        : quirks.usernames.equals(sql.ref(`u.${users.username}`), username);
+      // Keep the rows whose key is ours (see DialectUsernames), the exact spelling first.
+      const key = usernameKey(username);
+      const exact = normalizeUsername(username);
+      const same = (await select(db, where)).filter((row) => usernameKey(row.username) === key);
+      return same.find((r) => r.username === exact) ?? same[0];
     },
+    setCredentials: (db, id, credentials) => update(db, id, assignments(credentials)),
     async deleteUser(db, id) {
       await sql`delete from ${table} where ${sql.ref(users.id)} = ${id}`.execute(db);
     },
     async recordLogin(db, id, now) {
-      if (!users.lastLoginAt) return;
-      await sql`update ${table} set ${sql.ref(users.lastLoginAt)} = ${now} where ${sql.ref(users.id)} = ${id}`.execute(
-        db,
-      );
+      if (users.lastLoginAt) await update(db, id, sql`${sql.ref(users.lastLoginAt)} = ${now}`);
     },
   };
 }

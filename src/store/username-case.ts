@@ -58,12 +58,6 @@ export function usernameKey(username: string): string {
  */
 export const USERNAME_KEY_COLUMN = "username_key";
 
-/**
- * How many characters the key column holds for names of `usernameMaxLength`: folding at
- * most doubles an NFKC name (`ß` to `ss`), with room to spare.
- */
-export const usernameKeyLength = (usernameMaxLength: number) => 3 * usernameMaxLength;
-
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
 const ASCII_ONLY = /^[\u0000-\u007f]*$/;
 

@@ -1,44 +1,50 @@
-import {
-  type ColumnDataType,
-  type CreateTableBuilder,
-  type Expression,
-  type Kysely,
-  type Migration,
-  sql,
-} from "kysely";
+import { type CreateTableBuilder, type Kysely, type Migration, sql } from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
 
-/** The SQL type of our `user_id` columns: it must match the users table's id exactly on MySQL. */
-export function userIdType(
-  tables: Tables,
-  quirks: DialectQuirks,
-): ColumnDataType | Expression<unknown> {
-  const { users } = tables;
-  if (users.idColumnType) return sql.raw(users.idColumnType);
-  if (users.idType === "string") return "varchar(255)";
-  return quirks.migrations.integerIdType;
-}
-
 /**
- * The foreign key from `table.user_id` to the users table, ON DELETE CASCADE (a user's rows
- * in our tables go with the user), named `<table>_user_fk`. For `.$call()`.
+ * Adds the `user_id` column (the primary key when `primaryKey`), of the users table's id type
+ * (which it must match exactly on MySQL), with its foreign key to the users table, ON DELETE
+ * CASCADE (a user's rows in our tables go with the user), named `<table>_user_fk`. For
+ * `.$call()`.
  *
  * @example
  * ```ts
- * db.schema.createTable(tables.guests).addColumn("user_id", idType).$call(userForeignKey(tables, tables.guests));
+ * db.schema.createTable(tables.guests).$call(userIdColumn(tables, quirks, tables.guests, true));
  * ```
  */
-export function userForeignKey(tables: Tables, table: string) {
-  return <TB extends string, C extends string>(builder: CreateTableBuilder<TB, C | "user_id">) =>
-    builder.addForeignKeyConstraint(
-      `${table}_user_fk`,
-      ["user_id"],
-      tables.users.table,
-      [tables.users.id],
-      (c) => c.onDelete("cascade"),
-    );
+export function userIdColumn(
+  tables: Tables,
+  quirks: DialectQuirks,
+  table: string,
+  primaryKey = false,
+) {
+  const { users } = tables;
+  const type = users.idColumnType
+    ? sql.raw(users.idColumnType)
+    : users.idType === "string"
+      ? "varchar(255)"
+      : quirks.migrations.integerIdType;
+  return <TB extends string, C extends string>(builder: CreateTableBuilder<TB, C>) =>
+    builder
+      .addColumn("user_id", type, (c) => (primaryKey ? c.primaryKey() : c).notNull())
+      .addForeignKeyConstraint(`${table}_user_fk`, ["user_id"], users.table, [users.id], (c) =>
+        c.onDelete("cascade"),
+      );
 }
+
+/**
+ * Creates our index on `columns` of `table` unless it exists, named `<table>_<columns>_idx`
+ * ({@link indexName}).
+ */
+export function createIndex(db: Kysely<unknown>, table: string, columns: string[], unique = false) {
+  const create = db.schema.createIndex(indexName(table, columns)).ifNotExists();
+  return (unique ? create.unique() : create).on(table).columns(columns).execute();
+}
+
+/** The name of our index on `columns` of `table`. */
+export const indexName = (table: string, columns: readonly string[]) =>
+  `${table}_${columns.join("_")}_idx`;
 
 /**
  * The first schema: users (when built in), guests and sessions. Times are milliseconds since
@@ -46,7 +52,6 @@ export function userForeignKey(tables: Tables, table: string) {
  */
 export function initialMigration(tables: Tables, quirks: DialectQuirks): Migration {
   const { users } = tables;
-  const idType = userIdType(tables, quirks);
   return {
     async up(db: Kysely<unknown>) {
       if (users.builtIn) {
@@ -70,47 +75,25 @@ export function initialMigration(tables: Tables, quirks: DialectQuirks): Migrati
       await db.schema
         .createTable(tables.guests)
         .ifNotExists()
-        .addColumn("user_id", idType, (c) => c.primaryKey().notNull())
+        .$call(userIdColumn(tables, quirks, tables.guests, true))
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addColumn("last_seen_at", "bigint", (c) => c.notNull())
         .addColumn("data", sql.raw(quirks.columns.jsonType))
-        .$call(userForeignKey(tables, tables.guests))
         .execute();
-      await db.schema
-        .createIndex(`${tables.guests}_created_at_idx`)
-        .ifNotExists()
-        .on(tables.guests)
-        .column("created_at")
-        .execute();
-      await db.schema
-        .createIndex(`${tables.guests}_last_seen_at_idx`)
-        .ifNotExists()
-        .on(tables.guests)
-        .column("last_seen_at")
-        .execute();
+      await createIndex(db, tables.guests, ["created_at"]);
+      await createIndex(db, tables.guests, ["last_seen_at"]);
 
       await db.schema
         .createTable(tables.sessions)
         .ifNotExists()
         .addColumn("id", "varchar(64)", (c) => c.primaryKey().notNull())
         .addColumn("secret_hash", "varchar(64)", (c) => c.notNull())
-        .addColumn("user_id", idType, (c) => c.notNull())
+        .$call(userIdColumn(tables, quirks, tables.sessions))
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addColumn("expires_at", "bigint", (c) => c.notNull())
-        .$call(userForeignKey(tables, tables.sessions))
         .execute();
-      await db.schema
-        .createIndex(`${tables.sessions}_user_id_idx`)
-        .ifNotExists()
-        .on(tables.sessions)
-        .column("user_id")
-        .execute();
-      await db.schema
-        .createIndex(`${tables.sessions}_expires_at_idx`)
-        .ifNotExists()
-        .on(tables.sessions)
-        .column("expires_at")
-        .execute();
+      await createIndex(db, tables.sessions, ["user_id"]);
+      await createIndex(db, tables.sessions, ["expires_at"]);
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable(tables.sessions).ifExists().execute();

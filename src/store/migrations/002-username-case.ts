@@ -1,6 +1,28 @@
-import { type Kysely, type Migration, sql } from "kysely";
+import { type Kysely, type Migration, type RawBuilder, sql } from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
+import type { UsersTable } from "../dialect-migrations.ts";
 import type { Tables } from "../tables.ts";
+
+/**
+ * Fails, naming up to five, when usernames of `users` share their `key` (names that `alike`
+ * describes, as `example` shows): the index about to be made on it would refuse them.
+ */
+export async function refuseAlike(
+  db: Kysely<unknown>,
+  users: UsersTable,
+  key: RawBuilder<unknown>,
+  alike: string,
+  example = "",
+): Promise<void> {
+  const { rows } = await sql<{ name: string }>`
+    select min(${sql.ref(users.username)}) as name from ${sql.table(users.table)}
+    group by ${key} having count(*) > 1 limit 5`.execute(db);
+  if (rows.length === 0) return;
+  const names = rows.map((row) => JSON.stringify(row.name)).join(", ");
+  throw new Error(
+    `usernames that ${alike} exist (${names}...${example}): rename all but one of each in ${users.table}, then migrate again`,
+  );
+}
 
 /**
  * Usernames unique without regard to case, in the database, for the built-in users table
@@ -22,19 +44,10 @@ import type { Tables } from "../tables.ts";
 export function usernameCaseMigration(tables: Tables, quirks: DialectQuirks): Migration {
   const { users } = tables;
   const index = `${users.table}_username_lower_idx`;
-  const username = sql.ref(users.username);
   return {
     async up(db: Kysely<unknown>) {
       if (!users.builtIn) return;
-      const { rows } = await sql<{ name: string; n: unknown }>`
-        select min(${username}) as name, count(*) as n from ${sql.table(users.table)}
-        group by lower(${username}) having count(*) > 1 limit 5`.execute(db);
-      if (rows.length > 0) {
-        const names = rows.map((row) => JSON.stringify(row.name)).join(", ");
-        throw new Error(
-          `usernames that differ only in case exist (${names}...): rename all but one of each in ${users.table}, then migrate again`,
-        );
-      }
+      await refuseAlike(db, users, sql`lower(${sql.ref(users.username)})`, "differ only in case");
       await quirks.migrations.caseInsensitiveUsernames(db, users, index);
     },
     async down(db: Kysely<unknown>) {

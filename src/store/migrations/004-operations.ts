@@ -1,7 +1,7 @@
 import { type Kysely, type Migration, sql } from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
-import { userForeignKey, userIdType } from "./001-initial.ts";
+import { createIndex, userIdColumn } from "./001-initial.ts";
 
 /**
  * The operations' tables:
@@ -12,7 +12,6 @@ import { userForeignKey, userIdType } from "./001-initial.ts";
  * - terms-of-service acceptances: one row per user, the version accepted and when.
  */
 export function operationsMigration(tables: Tables, quirks: DialectQuirks): Migration {
-  const idType = userIdType(tables, quirks);
   return {
     async up(db: Kysely<unknown>) {
       let funnel = db.schema
@@ -30,26 +29,19 @@ export function operationsMigration(tables: Tables, quirks: DialectQuirks): Migr
         .ifNotExists()
         .addColumn("provider", "varchar(64)", (c) => c.notNull())
         .addColumn("subject", "varchar(255)", (c) => c.notNull())
-        .addColumn("user_id", idType, (c) => c.notNull())
+        .$call(userIdColumn(tables, quirks, tables.identities))
         .addColumn("email", "varchar(254)")
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addPrimaryKeyConstraint(`${tables.identities}_pk`, ["provider", "subject"])
-        .$call(userForeignKey(tables, tables.identities))
         .execute();
-      await db.schema
-        .createIndex(`${tables.identities}_user_id_idx`)
-        .ifNotExists()
-        .on(tables.identities)
-        .column("user_id")
-        .execute();
+      await createIndex(db, tables.identities, ["user_id"]);
 
       await db.schema
         .createTable(tables.termsAcceptances)
         .ifNotExists()
-        .addColumn("user_id", idType, (c) => c.primaryKey().notNull())
+        .$call(userIdColumn(tables, quirks, tables.termsAcceptances, true))
         .addColumn("version", "varchar(64)", (c) => c.notNull())
         .addColumn("accepted_at", "bigint", (c) => c.notNull())
-        .$call(userForeignKey(tables, tables.termsAcceptances))
         .execute();
     },
     async down(db: Kysely<unknown>) {

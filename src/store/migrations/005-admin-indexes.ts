@@ -1,6 +1,7 @@
 import type { Kysely, Migration } from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
+import { createIndex, indexName } from "./001-initial.ts";
 
 /**
  * Indexes that keep the admin's guest list fast at millions of guests:
@@ -17,34 +18,23 @@ import type { Tables } from "../tables.ts";
  *   PostgreSQL add `create index on accounts ((lower(login) collate "C"), account_id)`.
  */
 export function adminIndexesMigration(tables: Tables, quirks: DialectQuirks): Migration {
-  const { users } = tables;
-  const keyset = `${tables.guests}_created_at_user_id_idx`;
-  const createdAt = `${tables.guests}_created_at_idx`;
+  const { users, guests } = tables;
+  const keyset = ["created_at", "user_id"];
   const prefix = `${users.table}_username_prefix_idx`;
-  const dropIndex = (db: Kysely<unknown>, name: string, table: string) => {
-    const drop = db.schema.dropIndex(name).ifExists();
-    return quirks.migrations.dropIndexOn(drop, table).execute();
+  const dropIndex = (db: Kysely<unknown>, columns: string[]) => {
+    const drop = db.schema.dropIndex(indexName(guests, columns)).ifExists();
+    return quirks.migrations.dropIndexOn(drop, guests).execute();
   };
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createIndex(keyset)
-        .ifNotExists()
-        .on(tables.guests)
-        .columns(["created_at", "user_id"])
-        .execute();
-      await dropIndex(db, createdAt, tables.guests);
+      await createIndex(db, guests, keyset);
+      await dropIndex(db, ["created_at"]);
       if (users.builtIn) await quirks.migrations.createUsernamePrefixIndex(db, users, prefix);
     },
     async down(db: Kysely<unknown>) {
       if (users.builtIn) await quirks.migrations.dropUsernamePrefixIndex(db, users, prefix);
-      await db.schema
-        .createIndex(createdAt)
-        .ifNotExists()
-        .on(tables.guests)
-        .column("created_at")
-        .execute();
-      await dropIndex(db, keyset, tables.guests);
+      await createIndex(db, guests, ["created_at"]);
+      await dropIndex(db, keyset);
     },
   };
 }

@@ -1,7 +1,9 @@
 import { type Kysely, type Migration, sql } from "kysely";
 import type { DialectQuirks } from "../dialect.ts";
 import type { Tables } from "../tables.ts";
-import { USERNAME_KEY_COLUMN, usernameKey, usernameKeyLength } from "../username-case.ts";
+import { USERNAME_KEY_COLUMN, usernameKey } from "../username-case.ts";
+import { createIndex, indexName } from "./001-initial.ts";
+import { refuseAlike } from "./002-username-case.ts";
 
 /** Rows whose key JavaScript computes per round trip of the back-fill. */
 const BATCH = 1000;
@@ -31,12 +33,12 @@ export function usernameFoldMigration(tables: Tables, quirks: DialectQuirks): Mi
   const table = sql.table(users.table);
   const username = sql.ref(users.username);
   const key = sql.ref(USERNAME_KEY_COLUMN);
-  const keyIndex = `${users.table}_username_key_idx`;
+  const keyIndex = indexName(users.table, [USERNAME_KEY_COLUMN]);
   const lowerIndex = `${users.table}_username_lower_idx`;
   const prefixIndex = `${users.table}_username_prefix_idx`;
-  const length = usernameKeyLength(users.usernameMaxLength);
   const { migrations } = quirks;
-  const keyType = migrations.foldedKeyType(length);
+  // Folding at most doubles an NFKC name (`ß` to `ss`): thrice its length leaves room to spare.
+  const keyType = migrations.foldedKeyType(3 * users.usernameMaxLength);
   const ascii = migrations.isAscii(username);
   // ASCII letters only, whatever the locale or collation (a Turkish one lowers I to ı).
   const asciiLower = migrations.asciiLower(username);
@@ -60,41 +62,24 @@ export function usernameFoldMigration(tables: Tables, quirks: DialectQuirks): Mi
     }
   };
 
-  /**
-   * True when the key column is there already: a run that failed (names alike) on SQLite or
-   * MySQL/MariaDB, whose migrations are not one transaction, left it.
-   */
-  const keyColumnExists = async (db: Kysely<unknown>) =>
-    !migrations.transactionalDdl &&
-    (await migrations.hasColumn(db, users.table, USERNAME_KEY_COLUMN));
-
   return {
     async up(db: Kysely<unknown>) {
       if (!users.builtIn) return;
-      if (await keyColumnExists(db)) {
-        // Left by a run that failed: its keys may be stale (names renamed since).
+      const leftBehind =
+        !migrations.transactionalDdl &&
+        (await migrations.hasColumn(db, users.table, USERNAME_KEY_COLUMN));
+      if (leftBehind) {
+        // Left by a run that failed (names alike) on SQLite or MySQL/MariaDB, whose migrations
+        // are not one transaction: its keys may be stale (names renamed since).
         await sql`update ${table} set ${key} = null`.execute(db);
       } else {
         await sql`alter table ${table} add column ${key} ${keyType}`.execute(db);
       }
       await backfill(db);
-      const { rows } = await sql<{ name: string }>`
-        select min(${username}) as name from ${table}
-        group by ${key} having count(*) > 1 limit 5`.execute(db);
-      if (rows.length > 0) {
-        const names = rows.map((row) => JSON.stringify(row.name)).join(", ");
-        throw new Error(
-          `usernames that are the same with full case folding exist (${names}..., e.g. "Straße" and "STRASSE"): rename all but one of each in ${users.table}, then migrate again`,
-        );
-      }
+      const example = ', e.g. "Straße" and "STRASSE"';
+      await refuseAlike(db, users, key, "are the same with full case folding", example);
       await migrations.setNotNull(db, users, key, keyType);
-      await db.schema
-        .createIndex(keyIndex)
-        .ifNotExists()
-        .unique()
-        .on(users.table)
-        .column(USERNAME_KEY_COLUMN)
-        .execute();
+      await createIndex(db, users.table, [USERNAME_KEY_COLUMN], true);
       await migrations.dropCaseInsensitiveIndex(db, users, lowerIndex);
       await migrations.dropUsernamePrefixIndex(db, users, prefixIndex);
     },

@@ -1,21 +1,31 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type DatabaseSource, DatabaseUnavailableError } from "../index.ts";
-import { sqliteDirectoryMissing } from "../shared/errors.ts";
+import { GuestUserError, sqliteDirectoryMissing } from "../shared/errors.ts";
 import { DEFAULT_DATABASE } from "../store/connect.ts";
+import type { CommandContext } from "./commands/context.ts";
 
 /**
- * The library's tables are not there, or lack a column a later migration adds: the commands
- * other than `migrate` never create or change them.
+ * The library's tables are not there, or lack a column a later migration adds, or the app's own
+ * users table (`users.table`) is missing: the commands other than `migrate` never create or
+ * change tables. Code `SCHEMA_MISSING`.
  */
-export class SchemaMissingError extends Error {
-  override readonly name = "SchemaMissingError";
-
-  /** @param outdated true when the tables exist but lack a column (a migration not applied) */
-  constructor(detail: string, options?: ErrorOptions & { readonly outdated?: boolean }) {
-    const state = options?.outdated ? "out of date" : "missing";
+export class SchemaMissingError extends GuestUserError {
+  /**
+   * @param outdated true when the tables exist but lack a column (a migration not applied)
+   * @param usersTable the app's own users table, when it is the one missing (`migrate` does
+   *   not make it: the app's migrations do)
+   */
+  constructor(
+    detail: string,
+    options?: ErrorOptions & { readonly outdated?: boolean; readonly usersTable?: string },
+  ) {
+    const { outdated, usersTable } = options ?? {};
     super(
-      `the guest-user tables are ${state} (${detail}): run \`guest-user migrate\` first`,
+      "SCHEMA_MISSING",
+      usersTable
+        ? `your users table ${JSON.stringify(usersTable)} (the \`users.table\` option) does not exist (${detail}): create it with your app's migrations, or name your existing users table in \`users.table\`; \`guest-user migrate\` adds only its own tables beside it`
+        : `the guest-user tables are ${outdated ? "out of date" : "missing"} (${detail}): run \`guest-user migrate\` first`,
       options,
     );
   }
@@ -50,18 +60,28 @@ export function isMissingTable(error: unknown): boolean {
   return driverSays(error, MISSING_TABLE_CODES, MISSING_TABLE_MESSAGE);
 }
 
+/** The table a "no such table" error names (SQLite, PostgreSQL, MySQL/MariaDB wordings). */
+function missingTableName(message: string): string | undefined {
+  const name =
+    /no such table: (?:\w+\.)?(\S+)|relation "(?:\w+\.)?([^"]+)" does not exist|Table '(?:[^'.]+\.)?([^']+)' doesn't exist/i.exec(
+      message,
+    );
+  return name?.[1] ?? name?.[2] ?? name?.[3];
+}
+
 /**
  * Runs a command's `work` on the tables `migrate` made, never creating them: a missing SQLite
  * file is refused before connecting ({@link assertSqliteFileExists}), and a driver error saying
  * a table is missing, or a column a later migration adds (SQLite `no such column`, PostgreSQL
- * 42703, MySQL/MariaDB 1054), becomes a {@link SchemaMissingError}.
+ * 42703, MySQL/MariaDB 1054), becomes a {@link SchemaMissingError}, with advice of its own when
+ * the missing table is the app's own users table (`users.table`).
  * @example
  * ```ts
- * const counts = await onMigratedSchema(database, () => guestUsers.stats());
+ * const counts = await onMigratedSchema({ database, guestUsers }, () => guestUsers.stats());
  * ```
  */
 export async function onMigratedSchema<T>(
-  database: DatabaseSource | undefined,
+  { database, guestUsers }: Pick<CommandContext, "database" | "guestUsers">,
   work: () => Promise<T>,
 ): Promise<T> {
   assertSqliteFileExists(database);
@@ -71,9 +91,12 @@ export async function onMigratedSchema<T>(
     const table = isMissingTable(error);
     if (!table && !driverSays(error, MISSING_COLUMN_CODES, MISSING_COLUMN_MESSAGE)) throw error;
     const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    const { table: usersTable, builtIn } = guestUsers.settings.tables.users;
+    const theirs = table && !builtIn && detail && missingTableName(detail) === usersTable;
     throw new SchemaMissingError(detail || "a table or column does not exist", {
       cause: error,
       outdated: !table,
+      ...(theirs ? { usersTable } : {}),
     });
   }
 }

@@ -41,7 +41,7 @@ export function summary(result: DeleteExpiredResult): string {
  */
 export const deleteExpired: Command = async ({ guestUsers, database, options, io }) => {
   const progress = progressBar(io.stderr);
-  const result = await onMigratedSchema(database, () =>
+  const result = await onMigratedSchema({ database, guestUsers }, () =>
     guestUsers
       .deleteExpired({
         maxAge: options.maxAge,

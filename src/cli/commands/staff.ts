@@ -27,7 +27,7 @@ function outcome(username: string, grant: boolean, changed: boolean): string {
 export const staff: Command = async ({ guestUsers, database, options, io }) => {
   const grant = options.action === "grant";
   const username = options.operand ?? "";
-  return onMigratedSchema(database, async () => {
+  return onMigratedSchema({ database, guestUsers }, async () => {
     const user = await guestUsers.getUserByUsername(username);
     if (!user) {
       throw new GuestUserError(

@@ -17,10 +17,13 @@ import type { Command } from "./context.ts";
  */
 export const stats: Command = async ({ guestUsers, database, options, io }) => {
   // One after the other: before `migrate`, the error always names the guests table.
-  const { guests, expired, kept, funnel } = await onMigratedSchema(database, async () => {
-    const counts = await guestUsers.stats({ maxAge: options.maxAge });
-    return { ...counts, funnel: await guestUsers.funnel() };
-  });
+  const { guests, expired, kept, funnel } = await onMigratedSchema(
+    { database, guestUsers },
+    async () => {
+      const counts = await guestUsers.stats({ maxAge: options.maxAge });
+      return { ...counts, funnel: await guestUsers.funnel() };
+    },
+  );
   const rule = guestUsers.settings.retention.keepIf !== null;
   const keptLine = rule ? `\nKept: ${kept} (matching retention.keepIf)` : "";
   writeLine(

@@ -37,40 +37,17 @@ export interface Lease {
  *
  * @example
  * ```ts
- * if (await tryAcquireLease(db, lease, "holder-1")) { ...; await releaseLease(db, lease, "holder-1"); }
+ * if (await tryAcquireLease(db, lease, "holder-1")) { ... }
  * ```
  */
-export async function tryAcquireLease(
-  db: Db,
-  lease: Lease,
-  holder: string,
-  now = Date.now(),
-): Promise<boolean> {
+export async function tryAcquireLease(db: Db, lease: Lease, holder: string): Promise<boolean> {
   const { table, name, leaseMs } = lease;
+  const now = Date.now();
   const result = await sql`insert into ${sql.table(table)} (name, holder, expires_at)
     values (${name}, ${holder}, ${now + leaseMs})
     on conflict (name) do update set holder = excluded.holder, expires_at = excluded.expires_at
     where ${sql.ref(`${table}.expires_at`)} <= ${now}`.execute(db);
   return affectedRows(result) === 1;
-}
-
-/** Extends `holder`'s lease; false when it is no longer theirs (it lapsed and was taken). */
-export async function renewLease(
-  db: Db,
-  lease: Lease,
-  holder: string,
-  now = Date.now(),
-): Promise<boolean> {
-  const { table, name, leaseMs } = lease;
-  const result = await sql`update ${sql.table(table)} set expires_at = ${now + leaseMs}
-    where name = ${name} and holder = ${holder}`.execute(db);
-  return affectedRows(result) === 1;
-}
-
-/** Gives the lease up (only if `holder` still has it). */
-export async function releaseLease(db: Db, lease: Lease, holder: string): Promise<void> {
-  await sql`delete from ${sql.table(lease.table)}
-    where name = ${lease.name} and holder = ${holder}`.execute(db);
 }
 
 /**
@@ -92,18 +69,21 @@ export async function withSqliteLease<T>(
 ): Promise<LockOutcome<T>> {
   const holder = randomUUID();
   if (!(await tryAcquireLease(db, lease, holder))) return { acquired: false };
+  const { table, name, leaseMs } = lease;
+  const mine = sql`name = ${name} and holder = ${holder}`;
   let renewalError: unknown;
-  const renew = () => {
-    renewLease(db, lease, holder).then(
-      (held) => {
-        if (!held) renewalError ??= new Error("the lease lapsed and another process took it");
-      },
-      (error: unknown) => {
-        renewalError ??= error;
-      },
-    );
+  // Extends the lease; it is no longer ours when it lapsed and was taken.
+  const renew = async () => {
+    try {
+      const result = await sql`update ${sql.table(table)} set expires_at = ${Date.now() + leaseMs}
+        where ${mine}`.execute(db);
+      if (affectedRows(result) !== 1)
+        renewalError ??= new Error("the lease lapsed and another process took it");
+    } catch (error) {
+      renewalError ??= error;
+    }
   };
-  const heartbeat = setInterval(renew, Math.max(1, Math.floor(lease.leaseMs / 3)));
+  const heartbeat = setInterval(renew, Math.max(1, Math.floor(leaseMs / 3)));
   heartbeat.unref();
   const stopRenewing = async () => {
     try {
@@ -112,7 +92,9 @@ export async function withSqliteLease<T>(
       clearInterval(heartbeat);
     }
   };
-  const outcome = await releasedAfter(stopRenewing, () => releaseLease(db, lease, holder));
+  // Gives the lease up (only if it is still ours).
+  const release = () => sql`delete from ${sql.table(table)} where ${mine}`.execute(db);
+  const outcome = await releasedAfter(stopRenewing, release);
   // A lapsed lease tells more than a failed release (the lease is gone either way).
   return renewalError === undefined ? outcome : { ...outcome, releaseError: renewalError };
 }

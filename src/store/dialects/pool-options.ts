@@ -34,3 +34,20 @@ export const DATABASE_ENTRIES = {
   preparedStatements: v.optional(trueOrFalse, true),
   ...PREPARED_POOL_ENTRIES,
 };
+
+/**
+ * The pool of `postgresDatabase()` and `mysqlDatabase()`: the app's, or one `open` makes from
+ * the URL on first use; wrapped by `prepared` unless the `preparedStatements` option is off.
+ */
+export function databasePool<P, W>(
+  source: string | P,
+  options: { max: number; preparedStatements: boolean; logger: PreparedStatementWarner },
+  prepared: (pool: P, options: PreparedStatementPoolOptions) => W,
+  open: (url: string, max: number) => Promise<P>,
+): () => Promise<P | W> {
+  const { max, preparedStatements, logger } = options;
+  return async () => {
+    const pool = typeof source === "string" ? await open(source, max) : source;
+    return preparedStatements ? prepared(pool, { logger }) : pool;
+  };
+}

@@ -85,11 +85,16 @@ function preparedStatementConnection(
   gate: PreparedStatementGate,
 ): MysqlPoolConnection {
   let inTransaction = false;
-  const execute = (sql: string, values: unknown[], callback: Callback) => {
-    connection.execute(sql, values, (error, result) => {
+  function query(sql: string, parameters: unknown[]): Streamable;
+  function query(sql: string, parameters: unknown[], callback: Callback): void;
+  function query(sql: string, parameters: unknown[], callback?: Callback) {
+    if (!callback) return connection.query(sql, parameters);
+    inTransaction = transactionAfter(sql, inTransaction);
+    if (gate.nameOf(sql) === undefined) return connection.query(sql, parameters, callback);
+    connection.execute(sql, parameters, (error, result) => {
       if (!error || !POOLER_ERRORS.has(errorCode(error))) return callback(error, result);
       gate.switchOff(error);
-      if (!inTransaction) return connection.query(sql, values, callback);
+      if (!inTransaction) return connection.query(sql, parameters, callback);
       callback(
         new GuestUserError(
           "DATABASE_UNAVAILABLE",
@@ -99,14 +104,6 @@ function preparedStatementConnection(
         result,
       );
     });
-  };
-  function query(sql: string, parameters: unknown[]): Streamable;
-  function query(sql: string, parameters: unknown[], callback: Callback): void;
-  function query(sql: string, parameters: unknown[], callback?: Callback) {
-    if (!callback) return connection.query(sql, parameters);
-    inTransaction = transactionAfter(sql, inTransaction);
-    if (gate.nameOf(sql) === undefined) return connection.query(sql, parameters, callback);
-    execute(sql, parameters, callback);
   }
   return {
     query,

@@ -17,12 +17,6 @@ const param = sql`${""}`;
  * four statements and COMMIT). A statement is atomic: a unique violation (a taken username, a
  * creation key in use) aborts all of it, nothing half-written. Each text is compiled once per
  * Kysely instance and marked as a prepared statement.
- *
- * @example
- * ```ts
- * const insertGuest = postgresGuestInsert(tables);
- * const id = await insertGuest(db, { username, now, data: null, creationKey: null, session: null });
- * ```
  */
 export function postgresGuestInsert(tables: Tables, upserts: DialectUpserts): GuestInsert {
   const { users } = tables;

@@ -34,11 +34,6 @@ export interface Lease {
  * SQLite runs under its single write lock, so of two processes racing exactly one gets it.
  * Returns whether `holder` has it now. Times are the wall clock, shared by every process of
  * the machine that can open the file.
- *
- * @example
- * ```ts
- * if (await tryAcquireLease(db, lease, "holder-1")) { ... }
- * ```
  */
 export async function tryAcquireLease(db: Db, lease: Lease, holder: string): Promise<boolean> {
   const { table, name, leaseMs } = lease;
@@ -85,16 +80,11 @@ export async function withSqliteLease<T>(
   };
   const heartbeat = setInterval(renew, Math.max(1, Math.floor(leaseMs / 3)));
   heartbeat.unref();
-  const stopRenewing = async () => {
-    try {
-      return await body();
-    } finally {
-      clearInterval(heartbeat);
-    }
-  };
-  // Gives the lease up (only if it is still ours).
-  const release = () => sql`delete from ${sql.table(table)} where ${mine}`.execute(db);
-  const outcome = await releasedAfter(stopRenewing, release);
+  const outcome = await releasedAfter(body, () => {
+    clearInterval(heartbeat);
+    // Gives the lease up (only if it is still ours).
+    return sql`delete from ${sql.table(table)} where ${mine}`.execute(db);
+  });
   // A lapsed lease tells more than a failed release (the lease is gone either way).
   return renewalError === undefined ? outcome : { ...outcome, releaseError: renewalError };
 }
@@ -102,9 +92,8 @@ export async function withSqliteLease<T>(
 /** SQLite's locks: rows by a no-op UPDATE (the write lock), names by leases. */
 export const sqliteLocks: DialectLocks = {
   row: touchRowLock,
-  named(db, tables, name, options) {
-    const table = leasesTable(tables);
-    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-    return (body) => withSqliteLease(db, { table, name, leaseMs }, body);
+  named(db, tables, name, { leaseMs = DEFAULT_LEASE_MS }) {
+    const lease = { table: leasesTable(tables), name, leaseMs };
+    return (body) => withSqliteLease(db, lease, body);
   },
 };

@@ -18,9 +18,6 @@ export interface PostgresNotifyOptions {
 /** The `application_name` of the LISTEN connection (unless the app's Pool sets its own). */
 export const LISTENER_NAME = "guest-user session cache";
 
-const FIRST_RETRY_MS = 100;
-const LAST_RETRY_MS = 5000;
-
 /**
  * PostgreSQL LISTEN/NOTIFY on ONE dedicated connection (a `pg` Client, never a pool slot),
  * opened on the first `start()`. Payloads are sent with `pg_notify()` through the caller's
@@ -59,14 +56,6 @@ export function postgresNotifyChannel(options: PostgresNotifyOptions): Revocatio
     return { ...named, ...poolOptions, keepAlive: true };
   };
 
-  const scheduleRetry = () => {
-    if (closed) return;
-    const delay = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS * 2 ** failures);
-    failures += 1;
-    retry = setTimeout(() => void connect(), delay);
-    retry.unref();
-  };
-
   const connect = async () => {
     if (closed) return;
     const pg = await loadPeer<typeof import("pg")>("pg");
@@ -86,7 +75,10 @@ export function postgresNotifyChannel(options: PostgresNotifyOptions): Revocatio
       }
       setListening(false);
       current.end().catch(() => {});
-      scheduleRetry();
+      if (closed) return;
+      retry = setTimeout(() => void connect(), Math.min(5000, 100 * 2 ** failures));
+      retry.unref();
+      failures += 1;
     };
     current.on("error", fail);
     current.on("end", () => fail());

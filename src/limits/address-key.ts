@@ -4,9 +4,6 @@ import ipaddr from "ipaddr.js";
 /** The default of the `ipv6Subnet` option (its JSDoc says why). */
 export const DEFAULT_IPV6_SUBNET = 64;
 
-/** Longer text than any address (with a zone) is hashed, to keep keys short. */
-const LONGEST_ADDRESS = 64;
-
 /**
  * What a client address counts as in rate limits (the guest creation limit, the log-in
  * throttle, any quota): an IPv4 address as itself, an IPv4-mapped IPv6 address
@@ -30,17 +27,13 @@ export function addressKey(address: string, ipv6Subnet: number = DEFAULT_IPV6_SU
     // process(): an IPv4-mapped IPv6 address becomes the IPv4 address.
     parsed = ipaddr.process(address.trim());
   } catch {
-    return asText(address);
+    // Text longer than any address (with a zone) is hashed, to keep keys short.
+    if (address.length <= 64) return address;
+    return `#${createHash("sha256").update(address).digest("hex")}`;
   }
   if (parsed.kind() === "ipv4") return parsed.toString();
   const mask = ipaddr.IPv6.subnetMaskFromPrefixLength(ipv6Subnet).toByteArray();
   const bytes = parsed.toByteArray().map((byte, i) => byte & (mask[i] ?? 0));
   const network = (ipaddr.fromByteArray(bytes) as ipaddr.IPv6).toRFC5952String();
   return ipv6Subnet >= 128 ? network : `${network}/${ipv6Subnet}`;
-}
-
-/** Text that is no address, as a key: itself, or `#<sha256>` when longer than an address. */
-function asText(address: string): string {
-  if (address.length <= LONGEST_ADDRESS) return address;
-  return `#${createHash("sha256").update(address).digest("hex")}`;
 }

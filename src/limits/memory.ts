@@ -18,11 +18,6 @@ const MEMORY_LIMIT_STORE_OPTIONS = optionBag({
 
 const SWEEP_ABOVE = 10_000;
 
-interface Window {
-  count: number;
-  resetAt: number;
-}
-
 /**
  * Fixed-window counters in this process's memory: the default {@link LimitStore}. Each
  * server counts on its own (use `redisLimitStore()` to share counts). Memory stays bounded:
@@ -42,7 +37,7 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): LimitSt
     options,
     "memoryLimitStore()",
   );
-  const windows = new Map<string, Window>();
+  const windows = new Map<string, { count: number; resetAt: number }>();
   const sweep = (now: number) => {
     for (const [key, window] of windows) if (window.resetAt <= now) windows.delete(key);
     for (const key of windows.keys()) {

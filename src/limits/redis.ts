@@ -51,7 +51,9 @@ const REDIS_LIMIT_STORE_OPTIONS = optionBag({
 /** The statuses in which ioredis cannot send a command now (it would queue it). */
 const DOWN = new Set(["reconnecting", "close", "end"]);
 
-class Unavailable extends Error {}
+/** A refused hit is an answer (`consume()` rejects with its counts), not a failure. */
+const refused = (error: unknown) =>
+  error instanceof RateLimiterRes ? error : Promise.reject(error);
 
 /**
  * A {@link LimitStore} in Redis, so that every server counts against the same limits
@@ -94,29 +96,22 @@ export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
     return limiter;
   };
 
-  /** Runs one Redis call within `timeoutMs`; Redis' own failures become `Unavailable`. */
+  /** Runs one Redis call within `timeoutMs`; Redis' own failures become one `Error`. */
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Unavailable(`no answer in ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
     });
-    const answered = () => {
-      if (!outage) return;
-      outage = false;
-      logger.warn("guest-user: Redis answers again; rate limits are shared again.");
-    };
     try {
       const status = (client as { status?: string }).status;
-      if (status && DOWN.has(status)) throw new Unavailable(`the client is ${status}`);
+      if (status && DOWN.has(status)) throw new Error(`the client is ${status}`);
       const result = await Promise.race([run(), timeout]);
-      answered();
+      if (outage) {
+        outage = false;
+        logger.warn("guest-user: Redis answers again; rate limits are shared again.");
+      }
       return result;
     } catch (error) {
-      // A refused hit is an answer, not a failure.
-      if (error instanceof RateLimiterRes) {
-        answered();
-        throw error;
-      }
       if (!outage) {
         outage = true;
         const reason = error instanceof Error ? error.message : String(error);
@@ -124,7 +119,7 @@ export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
           `guest-user: Redis limit store unavailable (${reason}); ${OUTAGE_MODE[onUnavailable]} until it answers again.`,
         );
       }
-      throw new Unavailable("Redis unavailable", { cause: error });
+      throw new Error("Redis unavailable", { cause: error });
     } finally {
       clearTimeout(timer);
     }
@@ -145,10 +140,13 @@ export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
   return {
     async hit(key, limit) {
       try {
-        const res = await call(() => limiterFor(limit).consume(prefix + key, 1));
+        const res = await call(() =>
+          limiterFor(limit)
+            .consume(prefix + key, 1)
+            .catch(refused),
+        );
         return verdictOf(res, limit, true);
-      } catch (error) {
-        if (error instanceof RateLimiterRes) return verdictOf(error, limit, true);
+      } catch {
         return whileDown(key, limit, "hit");
       }
     },

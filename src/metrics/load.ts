@@ -7,9 +7,6 @@ interface OpenTelemetryApi {
   readonly metrics: { getMeter(name: string, version?: string): MetricsMeter };
 }
 
-/** The meter's name: the instrumentation scope every instrument is reported under. */
-export const METER_NAME = "guest-user";
-
 /**
  * Loads `@opentelemetry/api` (an optional peer) at start-up, synchronously, and returns a
  * function giving the global `guest-user` meter. Throws `DRIVER_MISSING` naming the install
@@ -37,5 +34,5 @@ export function globalMeter(load: (id: string) => unknown = createRequire(import
     ({ version } = load("../../package.json") as { version?: unknown });
   } catch {}
   const known = typeof version === "string" ? version : undefined;
-  return (): MetricsMeter => api.metrics.getMeter(METER_NAME, known);
+  return (): MetricsMeter => api.metrics.getMeter("guest-user", known);
 }

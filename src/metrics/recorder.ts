@@ -63,10 +63,7 @@ const MISS: MetricAttributes = { result: "miss" };
  */
 export function meterMetrics(getMeter: () => MetricsMeter): GuestUserMetrics {
   let made: ReturnType<typeof instruments> | null = null;
-  const use = () => {
-    made ??= instruments(getMeter());
-    return made;
-  };
+  const use = () => (made ??= instruments(getMeter()));
   return {
     enabled: true,
     created: () => use().created.add(1),

@@ -22,10 +22,6 @@ const createLowerUsernameIndex: IndexStep = async (db, users, index) => {
 /**
  * SQLite's and PostgreSQL's username index: unique on `lower(username)`, made by 002 (and
  * 010's down), dropped by 002's down and by 010 (the folded key's index replaces it).
- * @example
- * ```ts
- * const migrations: DialectMigrations = { ...lowerUsernameIndex, ...theRest };
- * ```
  */
 export const lowerUsernameIndex = {
   uniqueUsernameColumn: false,
@@ -38,13 +34,7 @@ export const lowerUsernameIndex = {
 
 const noMigration = { async up() {}, async down() {} };
 
-/**
- * The steps that concern PostgreSQL alone (005's prefix index, 007, 008), as nothing.
- * @example
- * ```ts
- * const migrations: DialectMigrations = { ...withoutPostgresSteps, ...theRest };
- * ```
- */
+/** The steps that concern PostgreSQL alone (005's prefix index, 007, 008), as nothing. */
 export const withoutPostgresSteps = {
   async createUsernamePrefixIndex() {},
   async dropUsernamePrefixIndex() {},

@@ -1,15 +1,7 @@
-import { type RawBuilder, sql } from "kysely";
+import { sql } from "kysely";
 import type { Db } from "../dialect.ts";
 import { type DialectLocks, type LockOutcome, releasedAfter } from "../dialect-locks.ts";
 import { selectForUpdateRowLock } from "./row-locks.ts";
-
-/**
- * The server-wide name of a lock: `GET_LOCK` names are shared by every database of a server,
- * so the current database goes into it; hashed to stay within the 64 characters allowed.
- */
-function lockName(name: string): RawBuilder<string> {
-  return sql<string>`concat('guest-user:', sha1(concat(coalesce(database(), ''), '/', ${name})))`;
-}
 
 /**
  * Runs `body` if the named lock `name` is free: `GET_LOCK(..., 0)` (no wait) on one held
@@ -26,14 +18,15 @@ export async function withMysqlLock<T>(
   name: string,
   body: () => Promise<T>,
 ): Promise<LockOutcome<T>> {
+  // GET_LOCK names are shared by every database of a server, so the current database goes into
+  // the name; hashed to stay within the 64 characters allowed.
+  const lock = sql`concat('guest-user:', sha1(concat(coalesce(database(), ''), '/', ${name})))`;
   return db.connection().execute(async (connection) => {
     const { rows } = await sql<{
       locked: number | string | null;
-    }>`select get_lock(${lockName(name)}, 0) as locked`.execute(connection);
+    }>`select get_lock(${lock}, 0) as locked`.execute(connection);
     if (Number(rows[0]?.locked) !== 1) return { acquired: false };
-    return releasedAfter(body, () =>
-      sql`select release_lock(${lockName(name)})`.execute(connection),
-    );
+    return releasedAfter(body, () => sql`select release_lock(${lock})`.execute(connection));
   });
 }
 

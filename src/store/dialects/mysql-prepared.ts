@@ -7,15 +7,14 @@ import type {
 } from "kysely";
 import type { Pool } from "mysql2";
 import { GuestUserError } from "../../shared/errors.ts";
-import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { errorCode } from "../driver-errors.ts";
 import {
   cachedIn,
-  PreparedStatementGate,
+  type PreparedStatementGate,
   type PreparedStatementWarner,
   transactionAfter,
 } from "../prepared-statements.ts";
-import { PREPARED_POOL_ENTRIES } from "./pool-options.ts";
+import { poolGate } from "./pool-options.ts";
 
 type Callback = (error: unknown, result: MysqlQueryResult) => void;
 type Streamable = { stream: <T>(options: MysqlStreamOptions) => MysqlStream<T> };
@@ -43,12 +42,6 @@ const POOLER_ERRORS = new Set<unknown>([
 const FIX =
   "Pass `preparedStatements: false` to createGuestUsers() to silence this warning, or raise the server's max_prepared_stmt_count.";
 
-const POOL_OPTIONS = optionBag(
-  PREPARED_POOL_ENTRIES satisfies EntriesOf<
-    NonNullable<Parameters<typeof preparedStatementMysqlPool>[1]>
-  >,
-);
-
 /**
  * Wraps a mysql2 pool for Kysely's `MysqlDialect` so guest-user's hot statements run through
  * mysql2's `execute` (server-side prepared statements, cached per connection); every other
@@ -69,8 +62,7 @@ export function preparedStatementMysqlPool(
   pool: Pool,
   options: { readonly logger?: PreparedStatementWarner } = {},
 ): MysqlPool {
-  const { logger } = parseOptions(POOL_OPTIONS, options, "preparedStatementMysqlPool()");
-  const gate = new PreparedStatementGate(true, logger, FIX);
+  const gate = poolGate(options, "preparedStatementMysqlPool()", FIX);
   // One wrapper per connection: Kysely keys its connection objects by what it gets.
   const wrappers = new WeakMap<object, MysqlPoolConnection>();
   return {
@@ -93,11 +85,16 @@ function preparedStatementConnection(
   gate: PreparedStatementGate,
 ): MysqlPoolConnection {
   let inTransaction = false;
-  const execute = (sql: string, values: unknown[], callback: Callback) => {
-    connection.execute(sql, values, (error, result) => {
+  function query(sql: string, parameters: unknown[]): Streamable;
+  function query(sql: string, parameters: unknown[], callback: Callback): void;
+  function query(sql: string, parameters: unknown[], callback?: Callback) {
+    if (!callback) return connection.query(sql, parameters);
+    inTransaction = transactionAfter(sql, inTransaction);
+    if (gate.nameOf(sql) === undefined) return connection.query(sql, parameters, callback);
+    connection.execute(sql, parameters, (error, result) => {
       if (!error || !POOLER_ERRORS.has(errorCode(error))) return callback(error, result);
       gate.switchOff(error);
-      if (!inTransaction) return connection.query(sql, values, callback);
+      if (!inTransaction) return connection.query(sql, parameters, callback);
       callback(
         new GuestUserError(
           "DATABASE_UNAVAILABLE",
@@ -107,14 +104,6 @@ function preparedStatementConnection(
         result,
       );
     });
-  };
-  function query(sql: string, parameters: unknown[]): Streamable;
-  function query(sql: string, parameters: unknown[], callback: Callback): void;
-  function query(sql: string, parameters: unknown[], callback?: Callback) {
-    if (!callback) return connection.query(sql, parameters);
-    inTransaction = transactionAfter(sql, inTransaction);
-    if (gate.nameOf(sql) === undefined) return connection.query(sql, parameters, callback);
-    execute(sql, parameters, callback);
   }
   return {
     query,

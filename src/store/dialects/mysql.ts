@@ -1,4 +1,4 @@
-import { Kysely, MysqlDialect, type MysqlPool, sql } from "kysely";
+import { Kysely, MysqlDialect, sql } from "kysely";
 import type { Pool } from "mysql2";
 import type { UserId } from "../../shared/ids.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
@@ -10,7 +10,7 @@ import type { PreparedStatementWarner } from "../prepared-statements.ts";
 import { mysqlLocks } from "./mysql-lock.ts";
 import { mysqlMigrations } from "./mysql-migrations.ts";
 import { preparedStatementMysqlPool } from "./mysql-prepared.ts";
-import { DATABASE_ENTRIES } from "./pool-options.ts";
+import { DATABASE_ENTRIES, databasePool } from "./pool-options.ts";
 import { onDuplicateKeyUpserts } from "./upserts.ts";
 import { mysqlUsernames } from "./username-collations.ts";
 
@@ -60,24 +60,12 @@ export function mysqlDatabase(
   source: string | MysqlPoolSource,
   options: MysqlDatabaseOptions = {},
 ) {
-  const { max, preparedStatements, logger } = parseOptions(
-    DATABASE_OPTIONS,
-    options,
-    "mysqlDatabase()",
-  );
-  const wrap = (pool: Pool): MysqlPool =>
-    preparedStatements ? preparedStatementMysqlPool(pool, { logger }) : pool;
-  const pool = async (): Promise<MysqlPool> => {
-    if (typeof source !== "string") return wrap("pool" in source ? source.pool : source);
+  const parsed = parseOptions(DATABASE_OPTIONS, options, "mysqlDatabase()");
+  const app = typeof source !== "string" && "pool" in source ? source.pool : source;
+  const pool = databasePool(app, parsed, preparedStatementMysqlPool, async (uri, max) => {
     const mysql = await loadPeer<typeof import("mysql2")>("mysql2");
-    return wrap(
-      mysql.createPool({
-        uri: source,
-        connectionLimit: max,
-        supportBigNumbers: true,
-      }),
-    );
-  };
+    return mysql.createPool({ uri, connectionLimit: max, supportBigNumbers: true });
+  });
   return new Kysely<unknown>({ dialect: new MysqlDialect({ pool }) });
 }
 

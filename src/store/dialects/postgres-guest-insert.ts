@@ -17,30 +17,24 @@ const param = sql`${""}`;
  * four statements and COMMIT). A statement is atomic: a unique violation (a taken username, a
  * creation key in use) aborts all of it, nothing half-written. Each text is compiled once per
  * Kysely instance and marked as a prepared statement.
- *
- * @example
- * ```ts
- * const insertGuest = postgresGuestInsert(tables);
- * const id = await insertGuest(db, { username, now, data: null, creationKey: null, session: null });
- * ```
  */
 export function postgresGuestInsert(tables: Tables, upserts: DialectUpserts): GuestInsert {
   const { users } = tables;
   const funnel = funnelQueries(tables, upserts);
-  // The users columns we fill, those the app's table lacks (null) left out, as insertUser does.
-  type Value = "username" | "key" | "null" | "now";
+  // The users columns we fill (value null: SQL null), as insertUser: those the app lacks left out.
+  type Value = ((guest: NewGuest) => unknown) | null;
   const userColumns: [string | null, Value][] = [
-    [users.username, "username"],
+    [users.username, (guest) => guest.username],
     // The built-in table's folded key (migration 010), as insertUser writes it.
-    [users.builtIn ? USERNAME_KEY_COLUMN : null, "key"],
-    [users.password, "null"],
-    [users.email, "null"],
-    [users.createdAt, "now"],
+    [users.builtIn ? USERNAME_KEY_COLUMN : null, (guest) => usernameKey(guest.username)],
+    [users.password, null],
+    [users.email, null],
+    [users.createdAt, (guest) => guest.now],
   ];
   const present = userColumns.filter((c): c is [string, Value] => !!c[0]);
 
   const build = (withSession: boolean): RawBuilder<unknown> => {
-    const values = present.map(([, value]) => (value === "null" ? sql`null` : param));
+    const values = present.map(([, value]) => (value ? param : sql`null`));
     const columns = present.map(([column]) => sql.ref(column));
     const tail = withSession
       ? sql`insert into ${sql.table(tables.sessions)} (id, secret_hash, user_id, created_at, expires_at)
@@ -62,11 +56,7 @@ export function postgresGuestInsert(tables: Tables, upserts: DialectUpserts): Gu
 
   return async function insertGuest(db: Db, guest: NewGuest): Promise<UserId> {
     const { now, session } = guest;
-    const params = present.flatMap(([, value]): unknown[] => {
-      if (value === "username") return [guest.username];
-      if (value === "key") return [usernameKey(guest.username)];
-      return value === "now" ? [now] : [];
-    });
+    const params = present.flatMap(([, value]) => (value ? [value(guest)] : []));
     const json = guest.data === null ? null : JSON.stringify(guest.data);
     params.push(now, now, json, guest.creationKey, dayOf(now), randomShard());
     if (session) params.push(session.id, session.secretHash, now, session.expiresAt);

@@ -5,20 +5,6 @@ import type { DialectLocks, LockOutcome } from "../dialect-locks.ts";
 import { selectForUpdateRowLock } from "./row-locks.ts";
 
 /**
- * The advisory-lock key of a lock name: the first 64 bits of its SHA-256, as the signed
- * decimal `bigint` PostgreSQL takes. Advisory locks are per database, so the name need not
- * say which.
- *
- * @example
- * ```ts
- * await sql`select pg_try_advisory_lock(${postgresLockKey("guest_user_guests:cleanup")}::bigint)`.execute(db);
- * ```
- */
-export function postgresLockKey(name: string): string {
-  return createHash("sha256").update(`guest-user:${name}`).digest().readBigInt64BE(0).toString();
-}
-
-/**
  * Runs `body` if the advisory lock of `name` is free. The lock is TRANSACTION-scoped and
  * taken in a transaction of its own, which stays open (idle, no row touched, no snapshot
  * held) on one connection while `body` runs on others; its end releases the lock, so no
@@ -36,25 +22,23 @@ export async function withPostgresLock<T>(
   name: string,
   body: () => Promise<T>,
 ): Promise<LockOutcome<T>> {
-  const key = postgresLockKey(name);
-  let outcome: LockOutcome<T> | undefined;
+  // The advisory-lock key: the first 64 bits of the name's SHA-256, as the signed decimal
+  // bigint PostgreSQL takes (advisory locks are per database: the name need not say which).
+  const key = createHash("sha256").update(`guest-user:${name}`).digest().readBigInt64BE(0);
+  let outcome = { acquired: false } as LockOutcome<T>;
   try {
     await db.transaction().execute(async (trx) => {
       const { rows } = await sql<{
         locked: boolean;
-      }>`select pg_try_advisory_xact_lock(${key}::bigint) as locked`.execute(trx);
-      if (rows[0]?.locked !== true) {
-        outcome = { acquired: false };
-        return;
-      }
-      outcome = { acquired: true, value: await body() };
+      }>`select pg_try_advisory_xact_lock(${key.toString()}::bigint) as locked`.execute(trx);
+      if (rows[0]?.locked === true) outcome = { acquired: true, value: await body() };
     });
   } catch (error) {
     // The body ran; only the COMMIT that ends the lock failed: the lock went with its connection.
-    if (outcome?.acquired === true) return { ...outcome, releaseError: error };
+    if (outcome.acquired) return { ...outcome, releaseError: error };
     throw error;
   }
-  return outcome as LockOutcome<T>;
+  return outcome;
 }
 
 /** PostgreSQL's locks: rows by SELECT ... FOR UPDATE, names by transaction advisory locks. */

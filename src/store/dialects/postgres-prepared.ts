@@ -1,29 +1,9 @@
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from "kysely";
 import type { Pool } from "pg";
 import { GuestUserError } from "../../shared/errors.ts";
-import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { errorCode } from "../driver-errors.ts";
-import {
-  cachedIn,
-  PreparedStatementGate,
-  type PreparedStatementWarner,
-  transactionAfter,
-} from "../prepared-statements.ts";
-import { PREPARED_POOL_ENTRIES } from "./pool-options.ts";
-
-/** What {@link preparedStatementPool} takes besides the pool. */
-export interface PreparedStatementPoolOptions {
-  /**
-   * Where the one warning goes when a connection pooler makes prepared statements fail.
-   * @default console
-   * @example logger: { warn: (message) => log.warn(message) }
-   */
-  readonly logger?: PreparedStatementWarner;
-}
-
-const POOL_OPTIONS = optionBag(
-  PREPARED_POOL_ENTRIES satisfies EntriesOf<PreparedStatementPoolOptions>,
-);
+import { cachedIn, type PreparedStatementGate, transactionAfter } from "../prepared-statements.ts";
+import { type PreparedStatementPoolOptions, poolGate } from "./pool-options.ts";
 
 /** What we call on a pg client: pg's named statements, plain queries, Kysely's cursors. */
 interface PgClient {
@@ -71,66 +51,52 @@ export function preparedStatementPool(
   pool: Pool,
   options: PreparedStatementPoolOptions = {},
 ): PostgresPool {
-  const { logger } = parseOptions(POOL_OPTIONS, options, "preparedStatementPool()");
-  const gate = new PreparedStatementGate(true, logger, FIX);
+  const gate = poolGate(options, "preparedStatementPool()", FIX);
   // One wrapper per pg client: Kysely keys its connection objects by the client it gets.
-  const wrappers = new WeakMap<object, PreparedStatementClient>();
+  const wrappers = new WeakMap<object, PostgresPoolClient>();
   return {
     async connect() {
       const client = await pool.connect();
       const pg = client as unknown as PgClient;
-      return cachedIn(wrappers, client, () => new PreparedStatementClient(pg, gate));
+      return cachedIn(wrappers, client, () => preparedClient(pg, gate));
     },
     end: () => pool.end(),
   };
 }
 
 /** A thin client for Kysely: named statements for marked texts, the rest passed through. */
-class PreparedStatementClient implements PostgresPoolClient {
-  readonly #client: PgClient;
-  readonly #gate: PreparedStatementGate;
-  #inTransaction = false;
-
-  constructor(client: PgClient, gate: PreparedStatementGate) {
-    this.#client = client;
-    this.#gate = gate;
-  }
-
-  query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
-  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
-  query<R>(
-    sql: string | PostgresCursor<R>,
-    parameters?: ReadonlyArray<unknown>,
-  ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
-    if (typeof sql !== "string") return this.#client.query(sql) as PostgresCursor<R>;
-    const values = [...(parameters ?? [])];
-    this.#inTransaction = transactionAfter(sql, this.#inTransaction);
-    const name = this.#gate.nameOf(sql);
-    if (name === undefined) {
-      return this.#client.query(sql, values) as Promise<PostgresQueryResult<R>>;
-    }
-    return this.#named(name, sql, values) as Promise<PostgresQueryResult<R>>;
-  }
-
-  async #named(name: string, text: string, values: unknown[]) {
+function preparedClient(client: PgClient, gate: PreparedStatementGate): PostgresPoolClient {
+  let inTransaction = false;
+  const named = async (name: string, text: string, values: unknown[]) => {
     try {
-      return await this.#client.query({ name, text, values });
+      return await client.query({ name, text, values });
     } catch (error) {
       if (!POOLER_ERRORS.has(String(errorCode(error)))) throw error;
-      this.#gate.switchOff(error);
-      if (this.#inTransaction) {
+      gate.switchOff(error);
+      if (inTransaction) {
         throw new GuestUserError(
           "DATABASE_UNAVAILABLE",
           `A prepared statement failed inside a transaction: a connection pooler does not keep prepared statements. They are now off for this database, so trying again works. ${FIX}`,
           { cause: error },
         );
       }
-      return this.#client.query(text, values);
+      return client.query(text, values);
     }
+  };
+  function query<R>(sql: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>>;
+  function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  function query<R>(sql: string | PostgresCursor<R>, parameters?: readonly unknown[]) {
+    if (typeof sql !== "string") return client.query(sql);
+    const values = [...(parameters ?? [])];
+    inTransaction = transactionAfter(sql, inTransaction);
+    const name = gate.nameOf(sql);
+    return name === undefined ? client.query(sql, values) : named(name, sql, values);
   }
-
-  release(destroy?: boolean): void {
-    this.#inTransaction = false;
-    this.#client.release(destroy);
-  }
+  return {
+    query,
+    release(destroy) {
+      inTransaction = false;
+      client.release(destroy);
+    },
+  };
 }

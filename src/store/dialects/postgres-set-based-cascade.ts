@@ -1,11 +1,5 @@
-import { type Kysely, type Migration, type RawBuilder, sql } from "kysely";
+import { type Kysely, type Migration, sql } from "kysely";
 import type { Tables } from "../tables.ts";
-
-/** `name` in the schema of `table` (`app.users` -> `app.<name>`), for functions. */
-function beside(table: string, name: string): RawBuilder<unknown> {
-  const dot = table.lastIndexOf(".");
-  return sql.table(dot < 0 ? name : `${table.slice(0, dot)}.${name}`);
-}
 
 /** The last part of a possibly schema-qualified table name. */
 const baseName = (table: string) => table.slice(table.lastIndexOf(".") + 1);
@@ -32,13 +26,13 @@ export function setBasedCascadeMigration(tables: Tables): Migration {
   const usersTable = sql.table(users.table);
   const id = sql.ref(users.id);
   const prefix = baseName(users.table);
-  const cascade = beside(users.table, `${prefix}_cascade`);
-  const truncate = beside(users.table, `${prefix}_truncate`);
-  const checkUser = beside(users.table, `${prefix}_check_user`);
-  const keepId = beside(users.table, `${prefix}_keep_id`);
+  // The functions, in the users table's schema (`app.users` -> `app.users_cascade`).
+  const cascade = sql.table(`${users.table}_cascade`);
+  const truncate = sql.table(`${users.table}_truncate`);
+  const checkUser = sql.table(`${users.table}_check_user`);
+  const keepId = sql.table(`${users.table}_keep_id`);
   // Our tables that hold a user id, each kept in step with the users table.
   const children = [tables.sessions, tables.guests, tables.identities, tables.termsAcceptances];
-  const applies = users.builtIn;
   const dropTriggers = async (db: Kysely<unknown>) => {
     for (const t of children)
       await sql`drop trigger if exists ${sql.id(`${baseName(t)}_check_user`)} on ${sql.table(t)}`.execute(
@@ -49,7 +43,7 @@ export function setBasedCascadeMigration(tables: Tables): Migration {
   };
   return {
     async up(db: Kysely<unknown>) {
-      if (!applies) return;
+      if (!users.builtIn) return;
       const { rows } = await sql<{ child: string; name: string }>`
         select con.conrelid::regclass::text as child, con.conname as name from pg_constraint con
         where con.contype = 'f' and con.confrelid = to_regclass(${users.table})
@@ -107,7 +101,7 @@ export function setBasedCascadeMigration(tables: Tables): Migration {
     },
 
     async down(db: Kysely<unknown>) {
-      if (!applies) return;
+      if (!users.builtIn) return;
       await dropTriggers(db);
       for (const fn of [cascade, truncate, checkUser, keepId])
         await sql`drop function if exists ${fn}()`.execute(db);

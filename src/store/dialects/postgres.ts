@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type PostgresPool, sql } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import type { Pool } from "pg";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { loadPeer } from "../../shared/optional-peer.ts";
@@ -7,11 +7,15 @@ import { errorCode, isNetworkError } from "../driver-errors.ts";
 import { deletePicked, pickExpired } from "../expired-batch.ts";
 import type { PreparedStatementWarner } from "../prepared-statements.ts";
 import { toMillis } from "../user-store.ts";
-import { DATABASE_ENTRIES } from "./pool-options.ts";
+import {
+  DATABASE_ENTRIES,
+  databasePool,
+  type PreparedStatementPoolOptions,
+} from "./pool-options.ts";
 import { postgresGuestInsert } from "./postgres-guest-insert.ts";
 import { postgresLocks } from "./postgres-lock.ts";
 import { postgresMigrations } from "./postgres-migrations.ts";
-import { type PreparedStatementPoolOptions, preparedStatementPool } from "./postgres-prepared.ts";
+import { preparedStatementPool } from "./postgres-prepared.ts";
 import { returningId } from "./returning-id.ts";
 import { onConflictUpserts } from "./upserts.ts";
 import { postgresUsernames } from "./username-collations.ts";
@@ -57,24 +61,17 @@ const DATABASE_OPTIONS = optionBag(DATABASE_ENTRIES satisfies EntriesOf<Postgres
  * ```
  */
 export function postgresDatabase(source: string | Pool, options: PostgresDatabaseOptions = {}) {
-  const { max, preparedStatements, logger } = parseOptions(
-    DATABASE_OPTIONS,
-    options,
-    "postgresDatabase()",
-  );
-  const wrap = (pool: Pool): PostgresPool =>
-    preparedStatements ? preparedStatementPool(pool, { logger }) : pool;
-  const pool = async (): Promise<PostgresPool> => {
-    if (typeof source !== "string") return wrap(source);
+  const parsed = parseOptions(DATABASE_OPTIONS, options, "postgresDatabase()");
+  const pool = databasePool(source, parsed, preparedStatementPool, async (url, max) => {
     const pg = await loadPeer<typeof import("pg")>("pg");
-    const created = new pg.default.Pool({ connectionString: source, max: max });
+    const created = new pg.default.Pool({ connectionString: url, max });
     // An idle client losing its server must not crash the process; the next query reconnects.
     created.on("error", () => {});
     // A client losing its server mid-transaction emits "error" too: without a listener Node
     // would crash the process. The query itself already rejected (DATABASE_UNAVAILABLE).
     created.on("connect", (client) => client.on("error", () => {}));
-    return wrap(created);
-  };
+    return created;
+  });
   return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
 }
 

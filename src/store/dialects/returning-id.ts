@@ -1,13 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Db, InsertedId } from "../dialect.ts";
 
-/**
- * PostgreSQL's and SQLite's inserted id: `insert ... returning idColumn`, one round trip.
- * @example
- * ```ts
- * const { returned } = await returningId(db, sql`insert into users (name) values ('ada')`, "id");
- * ```
- */
+/** PostgreSQL's and SQLite's inserted id: `insert ... returning idColumn`, one round trip. */
 export async function returningId(
   db: Db,
   insert: RawBuilder<unknown>,

@@ -1,16 +1,9 @@
 import { sql } from "kysely";
 import type { UserId } from "../../shared/ids.ts";
 import type { Db } from "../dialect.ts";
-import type { LockedRow } from "../dialect-locks.ts";
+import type { DialectLocks, LockedRow } from "../dialect-locks.ts";
 
-/**
- * SQLite's row lock: a no-op UPDATE (`touch = touch`), which takes the database's write lock
- * with the transaction's first statement. False when the row is not there.
- * @example
- * ```ts
- * const held = await touchRowLock(trx, { table: "guests", key: "user_id", touch: "last_seen_at" }, id);
- * ```
- */
+/** SQLite's row lock (see {@link DialectLocks.row}): a no-op UPDATE, `touch = touch`. */
 export async function touchRowLock(trx: Db, row: LockedRow, id: UserId): Promise<boolean> {
   const touch = sql.ref(row.touch);
   const result = await sql`update ${sql.table(row.table)} set ${touch} = ${touch}
@@ -18,13 +11,7 @@ export async function touchRowLock(trx: Db, row: LockedRow, id: UserId): Promise
   return Number(result.numAffectedRows ?? 0n) > 0;
 }
 
-/**
- * PostgreSQL's and MySQL's row lock: SELECT ... FOR UPDATE. False when the row is not there.
- * @example
- * ```ts
- * const held = await selectForUpdateRowLock(trx, { table: "guests", key: "user_id", touch: "last_seen_at" }, id);
- * ```
- */
+/** PostgreSQL's and MySQL's row lock (see {@link DialectLocks.row}): SELECT ... FOR UPDATE. */
 export async function selectForUpdateRowLock(
   trx: Db,
   row: LockedRow,

@@ -34,43 +34,15 @@ export interface Lease {
  * SQLite runs under its single write lock, so of two processes racing exactly one gets it.
  * Returns whether `holder` has it now. Times are the wall clock, shared by every process of
  * the machine that can open the file.
- *
- * @example
- * ```ts
- * if (await tryAcquireLease(db, lease, "holder-1")) { ...; await releaseLease(db, lease, "holder-1"); }
- * ```
  */
-export async function tryAcquireLease(
-  db: Db,
-  lease: Lease,
-  holder: string,
-  now = Date.now(),
-): Promise<boolean> {
+export async function tryAcquireLease(db: Db, lease: Lease, holder: string): Promise<boolean> {
   const { table, name, leaseMs } = lease;
+  const now = Date.now();
   const result = await sql`insert into ${sql.table(table)} (name, holder, expires_at)
     values (${name}, ${holder}, ${now + leaseMs})
     on conflict (name) do update set holder = excluded.holder, expires_at = excluded.expires_at
     where ${sql.ref(`${table}.expires_at`)} <= ${now}`.execute(db);
   return affectedRows(result) === 1;
-}
-
-/** Extends `holder`'s lease; false when it is no longer theirs (it lapsed and was taken). */
-export async function renewLease(
-  db: Db,
-  lease: Lease,
-  holder: string,
-  now = Date.now(),
-): Promise<boolean> {
-  const { table, name, leaseMs } = lease;
-  const result = await sql`update ${sql.table(table)} set expires_at = ${now + leaseMs}
-    where name = ${name} and holder = ${holder}`.execute(db);
-  return affectedRows(result) === 1;
-}
-
-/** Gives the lease up (only if `holder` still has it). */
-export async function releaseLease(db: Db, lease: Lease, holder: string): Promise<void> {
-  await sql`delete from ${sql.table(lease.table)}
-    where name = ${lease.name} and holder = ${holder}`.execute(db);
 }
 
 /**
@@ -92,27 +64,27 @@ export async function withSqliteLease<T>(
 ): Promise<LockOutcome<T>> {
   const holder = randomUUID();
   if (!(await tryAcquireLease(db, lease, holder))) return { acquired: false };
+  const { table, name, leaseMs } = lease;
+  const mine = sql`name = ${name} and holder = ${holder}`;
   let renewalError: unknown;
-  const renew = () => {
-    renewLease(db, lease, holder).then(
-      (held) => {
-        if (!held) renewalError ??= new Error("the lease lapsed and another process took it");
-      },
-      (error: unknown) => {
-        renewalError ??= error;
-      },
-    );
-  };
-  const heartbeat = setInterval(renew, Math.max(1, Math.floor(lease.leaseMs / 3)));
-  heartbeat.unref();
-  const stopRenewing = async () => {
+  // Extends the lease; it is no longer ours when it lapsed and was taken.
+  const renew = async () => {
     try {
-      return await body();
-    } finally {
-      clearInterval(heartbeat);
+      const result = await sql`update ${sql.table(table)} set expires_at = ${Date.now() + leaseMs}
+        where ${mine}`.execute(db);
+      if (affectedRows(result) !== 1)
+        renewalError ??= new Error("the lease lapsed and another process took it");
+    } catch (error) {
+      renewalError ??= error;
     }
   };
-  const outcome = await releasedAfter(stopRenewing, () => releaseLease(db, lease, holder));
+  const heartbeat = setInterval(renew, Math.max(1, Math.floor(leaseMs / 3)));
+  heartbeat.unref();
+  const outcome = await releasedAfter(body, () => {
+    clearInterval(heartbeat);
+    // Gives the lease up (only if it is still ours).
+    return sql`delete from ${sql.table(table)} where ${mine}`.execute(db);
+  });
   // A lapsed lease tells more than a failed release (the lease is gone either way).
   return renewalError === undefined ? outcome : { ...outcome, releaseError: renewalError };
 }
@@ -120,9 +92,8 @@ export async function withSqliteLease<T>(
 /** SQLite's locks: rows by a no-op UPDATE (the write lock), names by leases. */
 export const sqliteLocks: DialectLocks = {
   row: touchRowLock,
-  named(db, tables, name, options) {
-    const table = leasesTable(tables);
-    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-    return (body) => withSqliteLease(db, { table, name, leaseMs }, body);
+  named(db, tables, name, { leaseMs = DEFAULT_LEASE_MS }) {
+    const lease = { table: leasesTable(tables), name, leaseMs };
+    return (body) => withSqliteLease(db, lease, body);
   },
 };

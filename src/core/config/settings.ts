@@ -108,11 +108,7 @@ export function resolveSettings(options: GuestUsersOptions = {}) {
       digits: nameSuffixDigits,
     }),
     maxAge: guestMaxAge,
-    retention: {
-      maxAge: guestMaxAge,
-      keepIf: retention?.keepIf ?? null,
-      maxAgeIfKept: retention?.maxAgeIfKept ?? null,
-    },
+    retention: { keepIf: null, maxAgeIfKept: null, ...retention, maxAge: guestMaxAge },
     requiredAnonUrl: requiredAnonUrl ?? settings.loginUrl,
     requiredUserUrl: requiredUserUrl ?? settings.loginRedirectUrl,
     limitStore: limitStore ?? memoryLimitStore({ clock: settings.clock }),

@@ -95,10 +95,6 @@ export function parseOptions<S extends StandardSchemaV1>(
   if (!issue.message.startsWith(UNKNOWN_KEY))
     throw new InvalidConfigError(path.join(".") || "options", issue.message);
   const known = JSON.parse(issue.message.slice(UNKNOWN_KEY.length)) as string[];
-  return unknownKey(path, known, where);
-}
-
-function unknownKey(path: readonly string[], known: readonly string[], where: string): never {
   const key = path.at(-1) ?? "";
   const parent = path.slice(0, -1).join(".");
   const prefix = parent && `${parent}.`;

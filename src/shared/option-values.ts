@@ -34,6 +34,10 @@ export const trueOrFalse = accepted<boolean>(
   "true or false",
 );
 
+/** True for a whole number from `min` to `max`. */
+export const isWhole = (value: unknown, min: number, max = Number.POSITIVE_INFINITY) =>
+  Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+
 /** A positive (finite) number of seconds. */
 export const seconds = accepted<number>(isSeconds, "a positive number of seconds");
 
@@ -49,8 +53,7 @@ export function integerFrom(
   max: number,
   expected = `an integer from ${min} to ${max}`,
 ) {
-  const within = (value: number) => Number.isInteger(value) && value >= min && value <= max;
-  return accepted<number>((value) => within(value as number), expected);
+  return accepted<number>((value) => isWhole(value, min, max), expected);
 }
 
 /** A whole number of at least 1. */

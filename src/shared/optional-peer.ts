@@ -11,11 +11,6 @@ const DRIVERS: Readonly<Record<string, string>> = {
  * Loads the optional peer dependency `name` through `load` (its dynamic import), or throws
  * `DRIVER_MISSING` with `message`: what needs it and how to install it (a database driver's
  * is known).
- *
- * @example
- * ```ts
- * const pg = await loadPeer("pg", () => import("pg"));
- * ```
  */
 export async function loadPeer<T>(
   name: string,

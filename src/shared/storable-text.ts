@@ -36,11 +36,6 @@ export function textProblem(value: string, maxLength?: number): InvalidInputReas
 /**
  * Throws {@link InvalidInputError} naming `field` when `value` is a string that
  * {@link textProblem} refuses; anything else passes (the caller's own checks judge it).
- *
- * @example
- * ```ts
- * checkText("username", username, settings.tables.users.usernameMaxLength);
- * ```
  */
 export function checkText(field: string, value: unknown, maxLength?: number): void {
   if (typeof value !== "string") return;

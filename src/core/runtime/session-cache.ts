@@ -29,13 +29,6 @@ export interface CachedSession {
  * - A hold keeps sessions (or users, or everything) out of the cache until a time: for
  *   revocations published before their transaction commits (Redis), when a reader could
  *   still see the old rows.
- *
- * @example
- * ```ts
- * const cache = new SessionCache({ ttlMs: 30_000, max: 10_000 });
- * const generation = cache.generation;
- * cache.set(id, await lookup(id), now, generation);
- * ```
  */
 export class SessionCache {
   readonly #ttlMs: number;

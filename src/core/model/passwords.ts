@@ -85,11 +85,11 @@ export async function verifyPassword(
   dummyParams: ScryptParams = DEFAULT_SCRYPT,
 ): Promise<boolean> {
   const parts = usableParts(hash);
-  const stored = parts && { logN: Number(parts[1]), r: Number(parts[2]), p: Number(parts[3]) };
-  if (!parts || !stored) {
+  if (!parts) {
     await derive(password, DUMMY_SALT, dummyParams);
     return false;
   }
+  const stored = { logN: Number(parts[1]), r: Number(parts[2]), p: Number(parts[3]) };
   const expected = Buffer.from(parts[5] as string, "base64");
   const actual = await derive(password, Buffer.from(parts[4] as string, "base64"), stored);
   return expected.length === actual.length && timingSafeEqual(expected, actual);

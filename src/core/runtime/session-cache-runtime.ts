@@ -17,7 +17,6 @@ import { type Revocation, SessionCache } from "./session-cache.ts";
 /** The session cache of one `createGuestUsers()`: the memory, and the channel that keeps it honest. */
 export interface SessionCacheRuntime {
   readonly cache: SessionCache;
-  /** `"postgres"`, `"redis"` or `"local"`. */
   readonly kind: RevocationChannel["kind"];
   /** True when sessions may be served from memory now (the channel listens); starts it lazily. */
   usable(): boolean;

@@ -93,10 +93,7 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
     preparedStatements: settings.preparedStatements,
     logger: settings.logger,
   });
-  const sessionCache = createSessionCacheRuntime(settings, {
-    withoutListen: connection.quirks.withoutListen,
-    postgresSource: connection.postgresSource,
-  });
+  const sessionCache = createSessionCacheRuntime(settings, connection);
   const { db, quirks } = connection;
   const bare = createContext(db, quirks, settings, options.userStore);
   const context = sessionCache ? withRevocations(bare, sessionCache) : bare;

@@ -172,20 +172,17 @@ export class InvalidInputError extends ValidationError {
    * @param maxLength the field's limit, named in the message of a `too-long` value
    */
   constructor(field: string, reason: InvalidInputReason, maxLength?: number) {
-    const message = invalidInputMessage(reason, maxLength);
+    const message =
+      reason === "nul"
+        ? "This value contains a NUL character (U+0000): remove it and send it again."
+        : reason === "lone-surrogate"
+          ? "This value is not well-formed Unicode (a lone UTF-16 surrogate): send valid text."
+          : `This value is longer than ${maxLength ?? "its column's"} characters: shorten it.`;
     super({ [field]: [message] });
     this.message = `The field \`${field}\` cannot be stored: ${message}`;
     this.field = field;
     this.reason = reason;
   }
-}
-
-function invalidInputMessage(reason: InvalidInputReason, maxLength?: number): string {
-  if (reason === "nul")
-    return "This value contains a NUL character (U+0000): remove it and send it again.";
-  if (reason === "lone-surrogate")
-    return "This value is not well-formed Unicode (a lone UTF-16 surrogate): send valid text.";
-  return `This value is longer than ${maxLength ?? "its column's"} characters: shorten it.`;
 }
 
 /**
@@ -229,14 +226,8 @@ function driverFacts(error: unknown): Partial<Record<"code" | "errno" | "sqlStat
 /**
  * Tells why a driver error keeps us from the database and what to do about it; never repeats
  * the connection URL (it may hold a password), only the driver's own message.
- *
- * @example
- * ```ts
- * diagnoseDatabaseError(pgError).message;
- * // 'The database "app" does not exist: create it with `createdb app`, ...'
- * ```
  */
-export function diagnoseDatabaseError(cause: unknown): DatabaseDiagnosis {
+function diagnoseDatabaseError(cause: unknown): DatabaseDiagnosis {
   const { code, errno, sqlState, message } = driverFacts(cause);
   if (code === "3D000" || code === "ER_BAD_DB_ERROR" || errno === 1049) {
     const name = /database "([^"]+)"|Unknown database '([^']+)'/i.exec(message);

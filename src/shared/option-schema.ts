@@ -19,22 +19,12 @@ import { hideCredentials } from "./hide-credentials.ts";
 /**
  * The schemas of an option bag's keys, exactly the keys of `T`: with `satisfies EntriesOf<T>`,
  * a key added to `T` but not to the schema is a compile error, and so is a key `T` lacks.
- *
- * @example
- * ```ts
- * const SESSION = optionBag({ maxAge: seconds, refreshInterval: seconds } satisfies EntriesOf<SessionOptions>);
- * ```
  */
 export type EntriesOf<T> = { readonly [K in keyof T]-?: v.GenericSchema };
 
 /**
  * `true` only when `A` and `B` are one type (each assignable to the other). Ties a resolved
  * type written out for its documentation to the schema that makes it, so they cannot drift.
- *
- * @example
- * ```ts
- * const _same: Same<Retention, Required<v.InferOutput<typeof RETENTION_OPTIONS>>> = true;
- * ```
  */
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
@@ -46,11 +36,6 @@ const UNKNOWN_KEY = "\u0000unknown-key\u0000";
  * says). A key it does not know fails as "Unknown option `x`: did you mean `y`?"; a required
  * key that is missing, as its schema says of `undefined`; a value that is not an object, as
  * "expected an object".
- *
- * @example
- * ```ts
- * const RATE_LIMIT = optionBag({ max: positiveInteger, windowSeconds: seconds });
- * ```
  */
 export function optionBag<const E extends v.ObjectEntries>(entries: E) {
   const known = Object.keys(entries);
@@ -91,10 +76,6 @@ export function accepted<T>(
  * such option)", "Invalid option `session.maxAge`: expected a positive number of seconds, got -1".
  *
  * @param where The entry point, as the message names it, e.g. `"createGuestUsers()"`.
- * @example
- * ```ts
- * const settings = parseOptions(GUEST_USERS_OPTIONS, options, "createGuestUsers()");
- * ```
  */
 export function parseOptions<S extends StandardSchemaV1>(
   schema: S,
@@ -114,10 +95,6 @@ export function parseOptions<S extends StandardSchemaV1>(
   if (!issue.message.startsWith(UNKNOWN_KEY))
     throw new InvalidConfigError(path.join(".") || "options", issue.message);
   const known = JSON.parse(issue.message.slice(UNKNOWN_KEY.length)) as string[];
-  return unknownKey(path, known, where);
-}
-
-function unknownKey(path: readonly string[], known: readonly string[], where: string): never {
   const key = path.at(-1) ?? "";
   const parent = path.slice(0, -1).join(".");
   const prefix = parent && `${parent}.`;

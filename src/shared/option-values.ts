@@ -6,11 +6,6 @@ import { accepted, describe, optionBag } from "./option-schema.ts";
 /**
  * Any value, taken as it is and never looked into: a user object (a Kysely instance, a pool,
  * a user store) that the code receiving it checks, or a value its bag checks as a whole.
- *
- * @example
- * ```ts
- * optionBag({ database: v.optional(given<DatabaseSource>()) });
- * ```
  */
 export function given<T>(): v.CustomSchema<T, undefined> {
   return v.custom<T>(() => true);
@@ -39,6 +34,10 @@ export const trueOrFalse = accepted<boolean>(
   "true or false",
 );
 
+/** True for a whole number from `min` to `max`. */
+export const isWhole = (value: unknown, min: number, max = Number.POSITIVE_INFINITY) =>
+  Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+
 /** A positive (finite) number of seconds. */
 export const seconds = accepted<number>(isSeconds, "a positive number of seconds");
 
@@ -54,20 +53,13 @@ export function integerFrom(
   max: number,
   expected = `an integer from ${min} to ${max}`,
 ) {
-  const within = (value: number) => Number.isInteger(value) && value >= min && value <= max;
-  return accepted<number>((value) => within(value as number), expected);
+  return accepted<number>((value) => isWhole(value, min, max), expected);
 }
 
 /** A whole number of at least 1. */
 export const positiveInteger = integerFrom(1, Number.POSITIVE_INFINITY, "a positive integer");
 
-/**
- * A string `pattern` matches in full (give it `^...$`).
- * @example
- * ```ts
- * const cookieName = matching(/^[\w-]{1,64}$/, "letters, digits, _ or - (at most 64)");
- * ```
- */
+/** A string `pattern` matches in full (give it `^...$`). */
 export function matching(pattern: RegExp, expected: string) {
   return accepted<string>((value) => typeof value === "string" && pattern.test(value), expected);
 }
@@ -78,37 +70,19 @@ export const url = matching(
   'a path starting with "/" or an http(s) URL',
 );
 
-/**
- * One of these strings, e.g. `'"createdAt" or "lastSeenAt"'` as the message says.
- * @example
- * ```ts
- * const expireBy = oneOf("createdAt", "lastSeenAt");
- * ```
- */
+/** One of these strings: `oneOf("a", "b")` expects `'"a" or "b"'`. */
 export function oneOf<const T extends readonly string[]>(...values: T) {
   const shown = values.map((value) => JSON.stringify(value));
   const expected = `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`;
   return accepted<T[number]>((value) => values.includes(value as string), expected);
 }
 
-/**
- * A function (shown by kind only in a message).
- * @example
- * ```ts
- * const clock = aFunction<() => number>("a function returning milliseconds");
- * ```
- */
+/** A function. */
 export function aFunction<F>(expected = "a function", show: (value: unknown) => string = describe) {
   return accepted<F>((value) => typeof value === "function", expected, show);
 }
 
-/**
- * A user object with these methods, shown by kind only in a message (it may hold secrets).
- * @example
- * ```ts
- * const logger = withMethods<Logger>(["error", "warn"], "an object with error() and warn()");
- * ```
- */
+/** A user object with these methods, shown by kind only in a message (it may hold secrets). */
 export function withMethods<T>(methods: readonly string[], expected: string) {
   const has = (value: unknown) =>
     typeof value === "object" &&
@@ -117,13 +91,7 @@ export function withMethods<T>(methods: readonly string[], expected: string) {
   return accepted<T>(has, expected, describeKind);
 }
 
-/**
- * `schema`'s value, or null when the option is absent or null.
- * @example
- * ```ts
- * optionBag({ secret: orNull(secretSchema) }); // { secret: null } when not given
- * ```
- */
+/** `schema`'s value, or null when the option is absent or null. */
 export function orNull<const S extends v.GenericSchema>(schema: S) {
   return v.optional(v.nullable(schema), null);
 }

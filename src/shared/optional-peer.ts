@@ -8,32 +8,20 @@ const DRIVERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * `import(name)` that no bundler follows: Turbopack, webpack, Vite and Rollup (Nitro) leave a
- * dynamic import of a variable alone (the comments silence their warnings), so an app's build
- * never looks for a driver or peer the app did not install; Node resolves it at run time from
- * the app's node_modules.
- */
-export function importPeer<T>(name: string): Promise<T> {
-  return import(/* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ name);
-}
-
-/**
- * Loads the optional peer dependency `name` (through `load`, by default {@link importPeer}), or
- * throws `DRIVER_MISSING` with `message`: what needs it and how to install it (a database
- * driver's is known).
- *
- * @example
- * ```ts
- * const pg = await loadPeer<typeof import("pg")>("pg");
- * ```
+ * Loads the optional peer dependency `name`, or throws `DRIVER_MISSING` with `message`: what
+ * needs it and how to install it (a database driver's is known). The import is one no bundler
+ * follows: Turbopack, webpack, Vite and Rollup (Nitro) leave a dynamic import of a variable
+ * alone (the comments silence their warnings), so an app's build never looks for a driver or
+ * peer the app did not install; Node resolves it at run time from the app's node_modules.
  */
 export async function loadPeer<T>(
   name: string,
-  load: () => Promise<T> = () => importPeer<T>(name),
   message = DRIVERS[name] ?? `The "${name}" package is needed: run \`npm i ${name}\`.`,
 ): Promise<T> {
   try {
-    return await load();
+    return await import(
+      /* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ name
+    );
   } catch (cause) {
     throw new GuestUserError("DRIVER_MISSING", message, { cause });
   }

@@ -12,13 +12,6 @@ import { InvalidInputError, type InvalidInputReason } from "./errors.ts";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is the point
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Code points in `text`, counting no further than `limit + 1`. */
-function codePointsUpTo(text: string, limit: number): number {
-  let count = 0;
-  for (const _ of text) if (++count > limit) break;
-  return count;
-}
-
 /**
  * What keeps `value` from the database, or null when it may go: `nul`, `lone-surrogate`, or
  * `too-long` (more than `maxLength` code points).
@@ -34,18 +27,15 @@ function codePointsUpTo(text: string, limit: number): number {
 export function textProblem(value: string, maxLength?: number): InvalidInputReason | null {
   const match = UNSTORABLE.exec(value);
   if (match) return match[0] === "\u0000" ? "nul" : "lone-surrogate";
-  const long = maxLength !== undefined && value.length > maxLength;
-  return long && codePointsUpTo(value, maxLength) > maxLength ? "too-long" : null;
+  if (maxLength === undefined || value.length <= maxLength) return null;
+  let codePoints = 0;
+  for (const _ of value) if (++codePoints > maxLength) return "too-long";
+  return null;
 }
 
 /**
  * Throws {@link InvalidInputError} naming `field` when `value` is a string that
  * {@link textProblem} refuses; anything else passes (the caller's own checks judge it).
- *
- * @example
- * ```ts
- * checkText("username", username, settings.tables.users.usernameMaxLength);
- * ```
  */
 export function checkText(field: string, value: unknown, maxLength?: number): void {
   if (typeof value !== "string") return;

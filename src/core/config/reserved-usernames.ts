@@ -52,12 +52,8 @@ export const RESERVED_USERNAMES = v.pipe(
 );
 
 /**
- * Throws `VALIDATION_FAILED` with the username field's error "This username is reserved."
+ * Throws `VALIDATION_FAILED` with the username field's error {@link RESERVED_USERNAME_MESSAGE}
  * when `username` is one of the `reserved` keys (nothing has been written yet).
- * @example
- * ```ts
- * refuseReserved(settings.reservedUsernames, credentials.username);
- * ```
  */
 export function refuseReserved(reserved: ReadonlySet<string>, username: string): void {
   if (reserved.has(usernameKey(username)))

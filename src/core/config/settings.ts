@@ -12,7 +12,7 @@ import { resolveNameGenerator } from "../model/usernames/resolve.ts";
 import type { CleanupSchedule } from "./cleanup-schedule-options.ts";
 import type {
   BeforeDeleteEvent,
-  GuestCreationContext,
+  CookieOptions,
   GuestUsersOptions,
   SessionOptions,
   TermsOptions,
@@ -53,9 +53,7 @@ export interface Settings {
   readonly secret: string | null;
   readonly guestCreationLimit: RateLimit | null;
   readonly createGuests: "onVisit" | "onWrite";
-  readonly beforeGuestCreated:
-    | ((context: GuestCreationContext) => boolean | Promise<boolean>)
-    | null;
+  readonly beforeGuestCreated: NonNullable<GuestUsersOptions["beforeGuestCreated"]> | null;
   readonly loginLimit: RateLimit | null;
   readonly limitStore: LimitStore;
   /** The `ipv6Subnet` option: the prefix length IPv6 clients count by in rate limits. */
@@ -66,12 +64,8 @@ export interface Settings {
   readonly metrics: GuestUserMetrics;
   /** The `preparedStatements` option. */
   readonly preparedStatements: boolean;
-  readonly cookie: {
-    readonly name: string;
-    readonly secure: boolean | "auto";
-    readonly domain: string | null;
-    readonly path: string;
-  };
+  /** The `cookie` option, `domain` null when absent. */
+  readonly cookie: Required<Omit<CookieOptions, "domain">> & { readonly domain: string | null };
 }
 
 /**
@@ -108,11 +102,7 @@ export function resolveSettings(options: GuestUsersOptions = {}) {
       digits: nameSuffixDigits,
     }),
     maxAge: guestMaxAge,
-    retention: {
-      maxAge: guestMaxAge,
-      keepIf: retention?.keepIf ?? null,
-      maxAgeIfKept: retention?.maxAgeIfKept ?? null,
-    },
+    retention: { keepIf: null, maxAgeIfKept: null, ...retention, maxAge: guestMaxAge },
     requiredAnonUrl: requiredAnonUrl ?? settings.loginUrl,
     requiredUserUrl: requiredUserUrl ?? settings.loginRedirectUrl,
     limitStore: limitStore ?? memoryLimitStore({ clock: settings.clock }),

@@ -10,11 +10,6 @@ export const EMAIL_MAX_LENGTH = 254;
  * {@link EMAIL_MAX_LENGTH}, neither with a NUL or a lone surrogate. A custom form's rules may
  * let such values through; the database would refuse them (PostgreSQL, MySQL in strict mode)
  * or store something else. Throws `INVALID_INPUT` naming the field.
- *
- * @example
- * ```ts
- * checkCredentialText(form.getCredentials(value), settings.tables.users.usernameMaxLength);
- * ```
  */
 export function checkCredentialText(credentials: Credentials, usernameMaxLength: number): void {
   const { username, email } = credentials;

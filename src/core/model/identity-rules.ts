@@ -1,5 +1,6 @@
 import { GuestUserError, ValidationError } from "../../shared/errors.ts";
 import { checkText, textProblem } from "../../shared/storable-text.ts";
+import { EMAIL_MAX_LENGTH } from "./credential-text.ts";
 import type { Identity, UserId } from "./types.ts";
 
 /**
@@ -42,7 +43,7 @@ export function checkIdentity(identity: Identity): Identity {
   const email =
     typeof identity.email === "string" &&
     identity.email.includes("@") &&
-    textProblem(identity.email, 254) === null
+    textProblem(identity.email, EMAIL_MAX_LENGTH) === null
       ? identity.email
       : null;
   return { ...identity, email };

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import * as v from "valibot";
 import { describe, type EntriesOf, optionBag } from "../../shared/option-schema.ts";
-import { given } from "../../shared/option-values.ts";
+import { given, isWhole } from "../../shared/option-values.ts";
 
 /**
  * scrypt cost parameters. They are written into every hash, so raising them later only
@@ -19,8 +19,6 @@ export interface ScryptParams {
 /** OWASP's recommended minimum for scrypt is N=2^17 or, as here, N=2^16 with r=8, p=1. */
 export const DEFAULT_SCRYPT: ScryptParams = { logN: 16, r: 8, p: 1 };
 
-const whole = (value: unknown, min: number, max = Number.POSITIVE_INFINITY) =>
-  Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
 const param = v.optional(given<number>());
 
 /** The `passwordHashing` option's schema: the three parameters checked together. */
@@ -28,7 +26,7 @@ export const SCRYPT_PARAMS = v.pipe(
   optionBag({ logN: param, r: param, p: param } satisfies EntriesOf<ScryptParams>),
   v.transform((params) => params as ScryptParams),
   v.check(
-    ({ logN, r, p }) => whole(logN, 10, 22) && whole(r, 1) && whole(p, 1),
+    ({ logN, r, p }) => isWhole(logN, 10, 22) && isWhole(r, 1) && isWhole(p, 1),
     (issue) => `expected { logN: 10..22, r: >= 1, p: >= 1 }, got ${describe(issue.input)}`,
   ),
 );
@@ -87,11 +85,11 @@ export async function verifyPassword(
   dummyParams: ScryptParams = DEFAULT_SCRYPT,
 ): Promise<boolean> {
   const parts = usableParts(hash);
-  const stored = parts && { logN: Number(parts[1]), r: Number(parts[2]), p: Number(parts[3]) };
-  if (!parts || !stored) {
+  if (!parts) {
     await derive(password, DUMMY_SALT, dummyParams);
     return false;
   }
+  const stored = { logN: Number(parts[1]), r: Number(parts[2]), p: Number(parts[3]) };
   const expected = Buffer.from(parts[5] as string, "base64");
   const actual = await derive(password, Buffer.from(parts[4] as string, "base64"), stored);
   return expected.length === actual.length && timingSafeEqual(expected, actual);

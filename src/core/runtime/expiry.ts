@@ -3,10 +3,8 @@ import type { GuestRecord } from "../../store/guest-store.ts";
 import type { RetentionCutoffs } from "../../store/retention.ts";
 import type { Settings } from "../config/settings.ts";
 
-/** The settings the expiry rule reads. */
 export type ExpirySettings = Pick<Settings, "expireBy" | "retention" | "clock">;
 
-/** The times of a guest row the expiry rule looks at. */
 export type GuestTimes = Pick<GuestRecord, "createdAt" | "lastSeenAt">;
 
 /**

@@ -8,6 +8,7 @@ import {
   type RevocationChannel,
 } from "../../cache/types.ts";
 import { InvalidConfigError } from "../../shared/errors.ts";
+import type { Connection } from "../../store/connect.ts";
 import type { Db } from "../../store/dialect.ts";
 import type { ResolvedSessionCache } from "../config/session-cache-options.ts";
 import type { Settings } from "../config/settings.ts";
@@ -16,7 +17,6 @@ import { type Revocation, SessionCache } from "./session-cache.ts";
 /** The session cache of one `createGuestUsers()`: the memory, and the channel that keeps it honest. */
 export interface SessionCacheRuntime {
   readonly cache: SessionCache;
-  /** `"postgres"`, `"redis"` or `"local"`. */
   readonly kind: RevocationChannel["kind"];
   /** True when sessions may be served from memory now (the channel listens); starts it lazily. */
   usable(): boolean;
@@ -30,14 +30,6 @@ export interface SessionCacheRuntime {
    */
   revoke(db: Db, revocation: Revocation): Promise<void>;
   close(): Promise<void>;
-}
-
-/** What the runtime needs to know of the database. */
-export interface CacheDatabase {
-  /** The database in the error when no channel fits (see `DialectQuirks.withoutListen`). */
-  readonly withoutListen: string;
-  /** The PostgreSQL URL or the app's pg Pool; undefined for other databases and Kysely instances. */
-  readonly postgresSource?: string | object;
 }
 
 /** Payload: f = sender, s = session ids, u = user ids, a = everything, h = sent before commit. */
@@ -70,13 +62,11 @@ export function encodeRevocation(from: string, revocation: Revocation, hold: boo
   let current: { s: (string | number)[]; u: (string | number)[] } = { s: [], u: [] };
   let size = emptySize;
   const flush = () => {
-    if (current.s.length + current.u.length === 0) return;
+    const { s, u } = current;
+    if (s.length + u.length === 0) return;
+    // An empty list is left out (JSON.stringify drops undefined).
     payloads.push(
-      JSON.stringify({
-        ...base,
-        ...(current.s.length ? { s: current.s } : {}),
-        ...(current.u.length ? { u: current.u } : {}),
-      }),
+      JSON.stringify({ ...base, s: s.length ? s : undefined, u: u.length ? u : undefined }),
     );
     current = { s: [], u: [] };
     size = emptySize;
@@ -121,7 +111,7 @@ export function decodeRevocation(payload: string): (Message & { revocation: Revo
 
 function pickChannel(
   options: ResolvedSessionCache,
-  database: CacheDatabase,
+  database: Pick<Connection, "quirks" | "postgresSource">,
   channel: string,
   logger: Settings["logger"],
   handlers: ChannelHandlers,
@@ -135,7 +125,7 @@ function pickChannel(
   if (mode === "local") return localChannel(handlers);
   if (mode === "postgres" && source !== undefined)
     return postgresNotifyChannel({ source, channel, handlers, logger });
-  const what = database.withoutListen;
+  const what = database.quirks.withoutListen;
   throw new InvalidConfigError(
     "sessionCache",
     `revoked sessions must reach every server's cache, and with ${what} that needs Redis: pass \`sessionCache: { redis }\` (an ioredis client), or \`invalidation: "local"\` if this is the only process${mode === "postgres" ? ", or a PostgreSQL URL or pg Pool as `database`" : ""}`,
@@ -149,7 +139,7 @@ function pickChannel(
  */
 export function createSessionCacheRuntime(
   settings: Settings,
-  database: CacheDatabase,
+  database: Pick<Connection, "quirks" | "postgresSource">,
 ): SessionCacheRuntime | null {
   const options = settings.sessionCache;
   if (!options) return null;

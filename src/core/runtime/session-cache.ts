@@ -19,8 +19,6 @@ export interface CachedSession {
   readonly cachedAt: number;
 }
 
-const userKey = (id: string | number) => String(id);
-
 /**
  * The in-memory half of the session cache: an LRU map from session id to its lookup, an
  * index by user, a generation counter and "holds".
@@ -31,13 +29,6 @@ const userKey = (id: string | number) => String(id);
  * - A hold keeps sessions (or users, or everything) out of the cache until a time: for
  *   revocations published before their transaction commits (Redis), when a reader could
  *   still see the old rows.
- *
- * @example
- * ```ts
- * const cache = new SessionCache({ ttlMs: 30_000, max: 10_000 });
- * const generation = cache.generation;
- * cache.set(id, await lookup(id), now, generation);
- * ```
  */
 export class SessionCache {
   readonly #ttlMs: number;
@@ -91,7 +82,7 @@ export class SessionCache {
     if (generation !== this.#generation || this.#held(id, lookup.user.id, now)) return false;
     this.evict(id);
     this.#entries.set(id, { lookup, expiresAt, cachedAt: now });
-    const key = userKey(lookup.user.id);
+    const key = String(lookup.user.id);
     const ids = this.#byUser.get(key) ?? new Set<string>();
     this.#byUser.set(key, ids);
     ids.add(id);
@@ -107,7 +98,7 @@ export class SessionCache {
     const entry = this.#entries.get(id);
     if (!entry) return;
     this.#entries.delete(id);
-    const key = userKey(entry.lookup.user.id);
+    const key = String(entry.lookup.user.id);
     const ids = this.#byUser.get(key);
     ids?.delete(id);
     if (ids?.size === 0) this.#byUser.delete(key);
@@ -126,7 +117,7 @@ export class SessionCache {
       if (hold) this.#hold(`s:${id}`, hold);
     }
     for (const user of revocation.users ?? []) {
-      const key = userKey(user);
+      const key = String(user);
       for (const id of this.#byUser.get(key) ?? []) this.evict(id);
       if (hold) this.#hold(`u:${key}`, hold);
     }
@@ -154,7 +145,7 @@ export class SessionCache {
   #held(id: string, user: string | number, now: number): boolean {
     if (now < this.#holdEverythingUntil) return true;
     const session = this.#holds.get(`s:${id}`);
-    const byUser = this.#holds.get(`u:${userKey(user)}`);
+    const byUser = this.#holds.get(`u:${user}`);
     return (session !== undefined && now < session) || (byUser !== undefined && now < byUser);
   }
 }

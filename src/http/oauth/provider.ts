@@ -134,7 +134,6 @@ export class OAuthError extends GuestUserError {
 export function optionalPeer<T>(name: string): Promise<T> {
   return loadPeer<T>(
     name,
-    undefined,
     `This sign-in provider needs the "${name}" package: run \`npm i ${name}\`.`,
   );
 }

@@ -15,11 +15,6 @@ let cached: ReadonlySet<string> | undefined;
 /**
  * The bundled list of common passwords (lower case), read and unzipped synchronously on the
  * first call and cached afterwards.
- *
- * @example
- * ```ts
- * loadCommonPasswords().size; // 20000
- * ```
  */
 export function loadCommonPasswords(): ReadonlySet<string> {
   if (cached === undefined) {
@@ -32,12 +27,6 @@ export function loadCommonPasswords(): ReadonlySet<string> {
 /**
  * Whether a password is on a common-password list, the bundled one unless `list` is given. The
  * password is lower-cased and trimmed first, so `" Password "` counts as `"password"`.
- *
- * @example
- * ```ts
- * isCommonPassword("qwertyuiop"); // true
- * isCommonPassword("v7#Lq9!zTf2m"); // false
- * ```
  */
 export function isCommonPassword(
   password: string,

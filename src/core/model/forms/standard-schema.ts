@@ -41,12 +41,6 @@ export function issuesToFieldErrors(issues: readonly StandardSchemaV1.Issue[]): 
   return Object.fromEntries(grouped);
 }
 
-function isStandardSchema(schema: unknown): schema is StandardSchemaV1 {
-  // Any value may come in: null and undefined stop at `?.`, a primitive has no "~standard".
-  const props = (schema as Partial<StandardSchemaV1> | null | undefined)?.["~standard"];
-  return props?.version === 1 && typeof props.validate === "function";
-}
-
 /**
  * Runs any Standard Schema v1 validator (zod, valibot, arktype, or the built-in
  * `userCreationForm().schema`) on raw input, awaiting it when it is asynchronous, and turns
@@ -64,13 +58,15 @@ export async function validateInput<T>(
   schema: StandardSchemaV1<unknown, T>,
   input: unknown,
 ): Promise<ValidationResult<T>> {
-  if (!isStandardSchema(schema)) {
+  // Any value may come in: null and undefined stop at `?.`, a primitive has no "~standard".
+  const props = (schema as Partial<StandardSchemaV1<unknown, T>> | null)?.["~standard"];
+  if (props?.version !== 1 || typeof props.validate !== "function") {
     throw new InvalidConfigError(
       "schema",
       'expected a Standard Schema v1 validator (an object with a "~standard" property, e.g. a zod or valibot schema).',
     );
   }
-  const result = await schema["~standard"].validate(input);
+  const result = await props.validate(input);
   if (result.issues) return { ok: false, fieldErrors: issuesToFieldErrors(result.issues) };
   return { ok: true, value: result.value };
 }

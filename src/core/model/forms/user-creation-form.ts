@@ -69,11 +69,6 @@ const USER_CREATION_FORM_OPTIONS = optionBag({
 /**
  * No text field accepts more than this many UTF-16 code units, whatever its own limit: a
  * cheap guard that runs before any other check, so huge inputs cost nothing.
- *
- * @example
- * ```ts
- * if (password.length > MAX_FIELD_LENGTH) reject();
- * ```
  */
 export const MAX_FIELD_LENGTH = 4096;
 

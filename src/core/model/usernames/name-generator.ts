@@ -35,12 +35,6 @@ export type NameGenerator = (context: NameGeneratorContext) => string;
 /**
  * Reads `attempt` from a generator's context: a whole number of at least 1 (anything else,
  * including an absent value, counts as the first attempt).
- *
- * @example
- * ```ts
- * attemptOf({ maxLength: 150 }); // 1
- * attemptOf({ maxLength: 150, attempt: 4 }); // 4
- * ```
  */
 export function attemptOf(context: NameGeneratorContext): number {
   const { attempt } = context;
@@ -50,11 +44,6 @@ export function attemptOf(context: NameGeneratorContext): number {
 /**
  * Cuts a generated name to the column's maximum length. A length that is not a finite number
  * (e.g. `Infinity`) leaves the name whole; a negative one is treated as zero.
- *
- * @example
- * ```ts
- * cutToMaxLength("Guest0588", 5); // "Guest"
- * ```
  */
 export function cutToMaxLength(name: string, maxLength: number): string {
   if (!Number.isFinite(maxLength)) return name;

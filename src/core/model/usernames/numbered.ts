@@ -32,14 +32,6 @@ const NUMBERED_NAME_OPTIONS = optionBag({
  * How many digits the number has on a given attempt: `digits` for the first two names of a
  * guest, then one more for each further attempt (at most 14), so a crowded space (say every
  * `Guest0000` to `Guest9999` taken) is left after two clashes instead of failing.
- *
- * @example
- * ```ts
- * digitsForAttempt(4, 1); // 4
- * digitsForAttempt(4, 2); // 4
- * digitsForAttempt(4, 3); // 5
- * digitsForAttempt(4, 6); // 8
- * ```
  */
 export function digitsForAttempt(digits: number, attempt: number): number {
   return Math.min(MAX_DIGITS, digits + Math.max(0, Math.floor(attempt) - 2));

@@ -32,12 +32,6 @@ export const NAME_GENERATOR_SETTING = accepted<NameGeneratorSetting>(
  * Turns the `nameGenerator` setting into a generator function. `prefix` and `digits` only
  * affect `"numbered"`; a function is returned as it is. Throws {@link InvalidConfigError}
  * (option `nameGenerator`) for an unknown name.
- *
- * @example
- * ```ts
- * const generate = resolveNameGenerator("numbered", { prefix: "Visitor", digits: 6 });
- * generate({ maxLength: 150 }); // "Visitor042917"
- * ```
  */
 export function resolveNameGenerator(
   setting: NameGeneratorSetting,

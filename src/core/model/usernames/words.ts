@@ -9,14 +9,7 @@ function words(block: string): readonly string[] {
   return Object.freeze(block.trim().split(/\s+/));
 }
 
-/**
- * Adjectives for friendly guest names (156 words).
- *
- * @example
- * ```ts
- * ADJECTIVES.includes("brave"); // true
- * ```
- */
+/** Adjectives for friendly guest names (156 words). */
 export const ADJECTIVES: readonly string[] = words(`
   agile amber ample azure balmy bold brave breezy bright brisk bubbly busy calm candid
   careful cheerful cheery chipper civil clever cozy crisp curious dapper daring dazzling deft
@@ -32,14 +25,7 @@ export const ADJECTIVES: readonly string[] = words(`
   wonderful zippy chummy cuddly dandy jazzy snazzy cordial
 `);
 
-/**
- * Animals and things of nature for friendly guest names (163 words).
- *
- * @example
- * ```ts
- * NOUNS.includes("otter"); // true
- * ```
- */
+/** Animals and things of nature for friendly guest names (163 words). */
 export const NOUNS: readonly string[] = words(`
   otter badger beaver bison bobcat falcon finch fox gecko heron ibis koala lemur lynx marmot
   moose narwhal newt owl panda pelican penguin puffin quail rabbit raccoon robin salmon seal

@@ -1,6 +1,7 @@
 import { openDatabase } from "../store/connect.ts";
 import type { Db, DialectName } from "../store/dialect.ts";
 import { type MigrateResult, migrateDown, migrateToLatest } from "../store/migrate.ts";
+import { withEnvironment } from "./config/environment.ts";
 import type { GuestUsersOptions } from "./config/options.ts";
 import { resolveSettings, type Settings } from "./config/settings.ts";
 import type { GuestUserEvents, Listener } from "./model/events.ts";
@@ -87,7 +88,8 @@ export interface GuestUsers
  * const guest = await guestUsers.createGuestUser();
  * ```
  */
-export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
+export function createGuestUsers(given: GuestUsersOptions = {}): GuestUsers {
+  const options = withEnvironment(given);
   const settings = resolveSettings(options);
   const connection = openDatabase(options.database, {
     preparedStatements: settings.preparedStatements,

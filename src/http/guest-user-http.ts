@@ -1,3 +1,5 @@
+import { developmentSecret, ENVIRONMENT } from "../core/config/environment.ts";
+import type { Settings } from "../core/config/settings.ts";
 import type { GuestUsers } from "../core/guest-users.ts";
 import type { User } from "../core/model/types.ts";
 import type { Session } from "../core/operations/sessions.ts";
@@ -66,7 +68,23 @@ export interface GuestUserHttp {
 const CSRF_COOKIE_SUFFIX = "_csrf";
 
 /**
- * Creates the web layer. Throws `INVALID_CONFIG` when no `secret` was configured.
+ * The secret the web layer signs with: `secret` (or `GUEST_USER_SECRET`), else outside
+ * production the development secret kept in `developmentSecretFile`; throws `INVALID_CONFIG`
+ * when there is none (in production), before anything is served.
+ */
+export function webSecret(settings: Settings): string {
+  const file = settings.developmentSecretFile;
+  const secret = settings.secret ?? (file && developmentSecret(file, settings.logger));
+  if (secret) return secret;
+  throw new InvalidConfigError(
+    "secret",
+    `No session cookie secret configured: set ${ENVIRONMENT.secret} or pass \`secret\` to createGuestUsers() (at least 32 random characters, e.g. from \`openssl rand -base64 32\`). NODE_ENV is "production", so none is generated.`,
+  );
+}
+
+/**
+ * Creates the web layer. Throws `INVALID_CONFIG` when no secret is configured in production
+ * (see {@link webSecret}).
  *
  * @example
  * ```ts
@@ -77,13 +95,8 @@ const CSRF_COOKIE_SUFFIX = "_csrf";
  */
 export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
   const { settings } = guestUsers;
-  const { secret, cookie } = settings;
-  if (!secret) {
-    throw new InvalidConfigError(
-      "secret",
-      "No session cookie secret configured: pass `secret` to createGuestUsers() (at least 32 random characters, e.g. from `openssl rand -base64 32`).",
-    );
-  }
+  const { cookie } = settings;
+  const secret = webSecret(settings);
   const outage = outageMonitor(settings.logger);
   const secureFor = secureCookieCheck(cookie.secure, settings.logger);
 

@@ -10,6 +10,7 @@ import type { ConvertForm } from "../model/types.ts";
 import type { NameGenerator } from "../model/usernames/name-generator.ts";
 import { resolveNameGenerator } from "../model/usernames/resolve.ts";
 import type { CleanupSchedule } from "./cleanup-schedule-options.ts";
+import { developmentSecretFile } from "./environment.ts";
 import type {
   BeforeDeleteEvent,
   CookieOptions,
@@ -51,6 +52,11 @@ export interface Settings {
   readonly logger: Logger;
   readonly clock: () => number;
   readonly secret: string | null;
+  /**
+   * Where the web layer keeps a generated development secret when `secret` is null and
+   * `NODE_ENV` is not `production`; null otherwise (then a missing secret stops the web layer).
+   */
+  readonly developmentSecretFile: string | null;
   readonly guestCreationLimit: RateLimit | null;
   readonly createGuests: "onVisit" | "onWrite";
   readonly beforeGuestCreated: NonNullable<GuestUsersOptions["beforeGuestCreated"]> | null;
@@ -79,7 +85,7 @@ export interface Settings {
  */
 export function resolveSettings(options: GuestUsersOptions = {}) {
   const {
-    database: _database,
+    database,
     userStore: _userStore,
     nameGenerator,
     namePrefix,
@@ -108,6 +114,7 @@ export function resolveSettings(options: GuestUsersOptions = {}) {
     limitStore: limitStore ?? memoryLimitStore({ clock: settings.clock }),
     metrics: resolveMetrics(metrics),
     tables: resolveTables({ tablePrefix, users }),
+    developmentSecretFile: settings.secret ? null : developmentSecretFile(database),
   };
 }
 

@@ -1,6 +1,6 @@
 import { GuestUserError } from "../../shared/errors.ts";
 import { parseOptions } from "../../shared/option-schema.ts";
-import type { GuestUserHttp } from "../guest-user-http.ts";
+import { type GuestUserHttp, webSecret } from "../guest-user-http.ts";
 import type { WebRoute } from "../handler.ts";
 import { safeNext, withNext } from "../safe-next.ts";
 import { registerSignInRoute } from "../sign-in-routes.ts";
@@ -63,7 +63,7 @@ export function oauthViews(http: GuestUserHttp, options: OAuthViewsOptions): rea
   const given = parseOptions(OAUTH_VIEWS_OPTIONS, options, "oauthViews()");
   const kit = createViewKit(http, { templates: given.templates });
   const { settings } = kit;
-  const cookies = flowCookies(settings.secret ?? "", settings.cookie.name);
+  const cookies = flowCookies(webSecret(settings), settings.cookie.name);
   return given.providers.flatMap((provider) => {
     const base = `${given.prefix}${provider.name}/`;
     const paths = { start: `${base}start/`, callback: `${base}callback/` };

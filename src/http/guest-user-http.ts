@@ -63,8 +63,6 @@ export interface GuestUserHttp {
   failure(request: HttpRequest, error: unknown): Response | null;
 }
 
-const CSRF_COOKIE_SUFFIX = "_csrf";
-
 /**
  * Creates the web layer. Throws `INVALID_CONFIG` when no `secret` was configured.
  *
@@ -103,7 +101,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       session.token,
       Math.round((session.expiresAt - settings.clock()) / 1000),
     );
-  const csrf = csrfProtection(secret, `${cookie.name}${CSRF_COOKIE_SUFFIX}`, cookieFor);
+  const csrf = csrfProtection(secret, `${cookie.name}_csrf`, cookieFor);
   const gate = guestAdmission(guestUsers, csrf.verify);
 
   /** `expiresAt`: the guest's deadline (see {@link RequestState.expiresAt}); null otherwise. */

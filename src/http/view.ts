@@ -12,15 +12,7 @@ import { withCookies } from "./handler.ts";
  * }
  * ```
  */
-export const HTTP_METHOD_NAMES: readonly HttpMethodName[] = [
-  "get",
-  "post",
-  "put",
-  "patch",
-  "delete",
-  "head",
-  "options",
-];
+const HTTP_METHOD_NAMES = ["get", "post", "put", "patch", "delete", "head", "options"] as const;
 
 /**
  * A lower-case HTTP method name a {@link View} may define a handler for.
@@ -137,12 +129,9 @@ export class View {
    * ```
    */
   async dispatch(request: Request, context: HandlerContext): Promise<Response> {
-    const name = request.method.toLowerCase();
-    const handler = (this.httpMethodNames as readonly string[]).includes(name)
-      ? handlerOf(this, name as HttpMethodName)
-      : undefined;
-    if (!handler) return this.httpMethodNotAllowed(request, context);
-    return handler(request, context);
+    const name = request.method.toLowerCase() as HttpMethodName;
+    const handler = this.httpMethodNames.includes(name) ? handlerOf(this, name) : undefined;
+    return handler ? handler(request, context) : this.httpMethodNotAllowed(request, context);
   }
 
   /**

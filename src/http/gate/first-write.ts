@@ -2,14 +2,6 @@ import { createHmac } from "node:crypto";
 import { CSRF_FIELD, sameOriginRequest } from "../csrf.ts";
 import type { HttpRequest } from "../request.ts";
 
-/** Methods that must not change anything: in `"onWrite"` mode they never create a guest. */
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
-
-/** True for GET, HEAD, OPTIONS and TRACE. */
-export function isSafeMethod(method: string): boolean {
-  return SAFE_METHODS.has(method.toUpperCase());
-}
-
 const FORM = /^application\/x-www-form-urlencoded\b/i;
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 const MAX_PEEK_BYTES = 64 * 1024;

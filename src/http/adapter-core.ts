@@ -45,11 +45,6 @@ export const CLIENT_GONE = "client-gone";
 /**
  * The {@link FailureAnswer} to a failure, the same for every adapter (`gone`: the framework saw
  * the client's connection close).
- *
- * @example
- * ```ts
- * const answer = failureAnswer(http, view, error, request.signal.aborted);
- * ```
  */
 export function failureAnswer(
   http: GuestUserHttp,
@@ -66,12 +61,6 @@ export function failureAnswer(
  * guard, run a helper or a {@link WebHandler} on the state, publishing it after each, and
  * answer failures. The adapter only translates its framework's request (a
  * {@link FrameworkBinding}) and response (a redirect, a sent Response, cookies).
- *
- * @example
- * ```ts
- * const core = adapterCore(http, binding);
- * const location = await core.guard(guards.allowGuestUser())(c); // null: let the route run
- * ```
  */
 export function adapterCore<Req>(http: GuestUserHttp, framework: FrameworkBinding<Req>) {
   /** The state of this request: the one `session()` resolved, else resolved now; published. */
@@ -123,11 +112,6 @@ export type AdapterCore<Req> = ReturnType<typeof adapterCore<Req>>;
  * The whole request of a Web-native runtime (Next's route handlers and proxy,
  * `fetchHandler`): resolves the visitor once, runs `answer`, adds the pending cookies to its
  * Response, and answers failures ({@link failureAnswer}; an empty 400 for a client gone).
- *
- * @example
- * ```ts
- * return answerWebRequest(http, view, request.signal, (state) => handler(request, { http, state }));
- * ```
  */
 export async function answerWebRequest(
   http: GuestUserHttp,

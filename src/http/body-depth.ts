@@ -13,11 +13,6 @@ const MAX_JSON_DEPTH = 64;
  * {@link MAX_JSON_DEPTH} arrays or objects (`{}` is 1 deep, `[[1]]` 2), before anything
  * recurses through it. Walks with its own stack, so no depth overflows it; each object is
  * visited once.
- *
- * @example
- * ```ts
- * assertJsonDepth(req.body); // then JSON.stringify(req.body) cannot overflow the stack
- * ```
  */
 export function assertJsonDepth(value: unknown): void {
   const seen = new Set<object>();

@@ -94,13 +94,12 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       domain: cookie.domain ?? undefined,
       maxAge,
     });
-  const sessionCookie = (state: RequestState, session: Session) =>
-    cookieFor(
-      state,
-      cookie.name,
-      session.token,
-      Math.round((session.expiresAt - settings.clock()) / 1000),
-    );
+  /** Queues the session's cookie (a bearer client gets none). */
+  const sendSession = (state: RequestState, session: Session) => {
+    if (state.via === "bearer") return;
+    const maxAge = Math.round((session.expiresAt - settings.clock()) / 1000);
+    state.setCookies.push(cookieFor(state, cookie.name, session.token, maxAge));
+  };
   const csrf = csrfProtection(secret, `${cookie.name}_csrf`, cookieFor);
   const gate = guestAdmission(guestUsers, csrf.verify);
 
@@ -127,7 +126,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     setUser(state, user, session, guestExpiresAt(times, settings, false));
     state.guestPending = false;
     state.guestCreatedHere = true;
-    if (state.via !== "bearer") state.setCookies.push(sessionCookie(state, session));
+    sendSession(state, session);
     return user;
   };
 
@@ -172,7 +171,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       }
       state.via = viaBearer ? "bearer" : "cookie";
       setUser(state, found.user, found.session, found.guestExpiresAt);
-      if (found.refreshed && !viaBearer) state.setCookies.push(sessionCookie(state, found.session));
+      if (found.refreshed) sendSession(state, found.session);
       return state;
     },
 
@@ -188,7 +187,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       // Views log in registered users; a guest (an app's own flow) costs one query.
       const expiresAt = user.isGuest ? await reaching(guestUsers.expiresAt(user)) : null;
       setUser(state, user, session, expiresAt);
-      if (state.via !== "bearer") state.setCookies.push(sessionCookie(state, session));
+      sendSession(state, session);
       return session;
     },
 

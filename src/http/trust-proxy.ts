@@ -57,11 +57,6 @@ export const trustProxyOption = v.optional(
  * `X-Forwarded-For` / `X-Forwarded-Proto` headers (read only when the socket's peer is a
  * trusted proxy; proxy-addr, the library Express uses for `trust proxy`), the body's fields
  * read from a clone (the handler still gets the body).
- *
- * @example
- * ```ts
- * const view = webRequestView(request, "127.0.0.1", compileTrust("loopback"));
- * ```
  */
 export function webRequestView(
   request: Request,

@@ -4,13 +4,6 @@ import { withCookies } from "./handler.ts";
 /**
  * The HTTP methods a {@link View} can answer, in the order Django lists them (and the `Allow`
  * header repeats them). `trace` is left out: Web runtimes refuse to build TRACE requests.
- *
- * @example
- * ```ts
- * class ReadOnly extends View {
- *   override httpMethodNames: readonly HttpMethodName[] = ["get", "head", "options"];
- * }
- * ```
  */
 const HTTP_METHOD_NAMES = ["get", "post", "put", "patch", "delete", "head", "options"] as const;
 
@@ -74,6 +67,7 @@ export class View {
    * The methods this view accepts at all (Django's `http_method_names`); a method outside the
    * list answers 405 even when a handler exists.
    * @default HTTP_METHOD_NAMES
+   * @example override httpMethodNames: readonly HttpMethodName[] = ["get", "head", "options"];
    */
   httpMethodNames: readonly HttpMethodName[] = HTTP_METHOD_NAMES;
 

@@ -9,11 +9,6 @@ const MAX_PEEK_BYTES = 64 * 1024;
 /**
  * A field of a Web Request's body (form or JSON), read from a clone so the handler still gets
  * the body; null when there is none or the body is over 64 KiB.
- *
- * @example
- * ```ts
- * await bodyField(request, "csrf_token");
- * ```
  */
 export async function bodyField(request: Request, name: string): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
@@ -32,11 +27,6 @@ export async function bodyField(request: Request, name: string): Promise<unknown
 /**
  * A field of a body a framework already parsed into an object (Express's body parsers,
  * Fastify), or null.
- *
- * @example
- * ```ts
- * parsedField(req.body, "csrf_token");
- * ```
  */
 export function parsedField(body: unknown, name: string): unknown {
   return typeof body === "object" && body !== null && Object.hasOwn(body, name)

@@ -7,17 +7,8 @@ import type { HttpRequest, RequestState } from "./request.ts";
 /**
  * What an adapter tells the core about its framework's request (`Req`: Hono's context,
  * Fastify's or Express's request): how to read it, where the state of this request is kept,
- * and how to publish the state where handlers look. Everything else is the core's.
- *
- * @example
- * ```ts
- * const core = adapterCore<Context>(http, {
- *   view: (c) => webRequestView(c.req.raw, null, trust),
- *   stored: (c) => c.get("guestUser"),
- *   resolve: (c) => http.resolve(view(c)),
- *   publish: (c, state) => c.set("guestUser", state),
- * });
- * ```
+ * and how to publish the state where handlers look (the Hono adapter's is the shortest).
+ * Everything else is the core's.
  */
 export interface FrameworkBinding<Req> {
   /** The cheap {@link HttpRequest} view of the request (kept on it: built once). */

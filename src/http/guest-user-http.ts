@@ -137,11 +137,6 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     return null;
   };
 
-  const ensureGuest = async (request: HttpRequest, state: RequestState) => {
-    if (state.user) return state.user;
-    return admitted(request, state, await gate.admit(request, state));
-  };
-
   /** Runs a database call; its success ends an outage the monitor saw (one log line). */
   const reaching = async <T>(call: Promise<T>): Promise<T> => {
     const value = await call;
@@ -155,7 +150,11 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
   const http: GuestUserHttp = {
     guestUsers,
     admitGuest: gate.admit,
-    ensureGuest,
+
+    async ensureGuest(request, state) {
+      if (state.user) return state.user;
+      return admitted(request, state, await gate.admit(request, state));
+    },
 
     async resolve(request) {
       const state = anonymousState(request.clientAddress ?? null);

@@ -17,13 +17,6 @@ const RETRY_AFTER = { "retry-after": "5" };
 /**
  * Tracks database outages so a flood of failing requests logs ONE line when the outage
  * starts and one when it ends, not one per request.
- *
- * @example
- * ```ts
- * const outage = outageMonitor(console);
- * outage.failed(error); // logs once per outage
- * outage.recovered();   // logs once, when a query succeeds again
- * ```
  */
 export function outageMonitor(logger: Logger) {
   let down = false;

@@ -46,13 +46,6 @@ export type VerifyCsrf = (request: HttpRequest, state: RequestState, submitted: 
  * `admitVisit` is `allowGuestUser`'s gate: in `createGuests: "onWrite"` mode a safe request
  * only marks `state.guestPending` and an unsafe one must first pass the CSRF check (see
  * {@link lazyWritePasses}); both answer null ("not now", no refusal), else `admit` decides.
- *
- * @example
- * ```ts
- * const { admit } = guestAdmission(guestUsers, http.verifyCsrf);
- * const verdict = await admit(request, state);
- * if (!verdict.allowed && verdict.reason === "limited") return tooMany(verdict.retryAfterSeconds);
- * ```
  */
 export function guestAdmission(guestUsers: GuestUsers, verifyCsrf: VerifyCsrf) {
   const { settings } = guestUsers;

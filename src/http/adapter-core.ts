@@ -7,17 +7,8 @@ import type { HttpRequest, RequestState } from "./request.ts";
 /**
  * What an adapter tells the core about its framework's request (`Req`: Hono's context,
  * Fastify's or Express's request): how to read it, where the state of this request is kept,
- * and how to publish the state where handlers look. Everything else is the core's.
- *
- * @example
- * ```ts
- * const core = adapterCore<Context>(http, {
- *   view: (c) => webRequestView(c.req.raw, null, trust),
- *   stored: (c) => c.get("guestUser"),
- *   resolve: (c) => http.resolve(view(c)),
- *   publish: (c, state) => c.set("guestUser", state),
- * });
- * ```
+ * and how to publish the state where handlers look (the Hono adapter's is the shortest).
+ * Everything else is the core's.
  */
 export interface FrameworkBinding<Req> {
   /** The cheap {@link HttpRequest} view of the request (kept on it: built once). */
@@ -45,11 +36,6 @@ export const CLIENT_GONE = "client-gone";
 /**
  * The {@link FailureAnswer} to a failure, the same for every adapter (`gone`: the framework saw
  * the client's connection close).
- *
- * @example
- * ```ts
- * const answer = failureAnswer(http, view, error, request.signal.aborted);
- * ```
  */
 export function failureAnswer(
   http: GuestUserHttp,
@@ -66,12 +52,6 @@ export function failureAnswer(
  * guard, run a helper or a {@link WebHandler} on the state, publishing it after each, and
  * answer failures. The adapter only translates its framework's request (a
  * {@link FrameworkBinding}) and response (a redirect, a sent Response, cookies).
- *
- * @example
- * ```ts
- * const core = adapterCore(http, binding);
- * const location = await core.guard(guards.allowGuestUser())(c); // null: let the route run
- * ```
  */
 export function adapterCore<Req>(http: GuestUserHttp, framework: FrameworkBinding<Req>) {
   /** The state of this request: the one `session()` resolved, else resolved now; published. */
@@ -123,11 +103,6 @@ export type AdapterCore<Req> = ReturnType<typeof adapterCore<Req>>;
  * The whole request of a Web-native runtime (Next's route handlers and proxy,
  * `fetchHandler`): resolves the visitor once, runs `answer`, adds the pending cookies to its
  * Response, and answers failures ({@link failureAnswer}; an empty 400 for a client gone).
- *
- * @example
- * ```ts
- * return answerWebRequest(http, view, request.signal, (state) => handler(request, { http, state }));
- * ```
  */
 export async function answerWebRequest(
   http: GuestUserHttp,

@@ -33,11 +33,6 @@ export function plainFailure(
  * The answer to a body the library could not take ({@link BodyError}): its status (400, 413
  * or 415), JSON for clients that asked for JSON or sent it, else a short HTML page; never
  * cached, never logged (the client's mistake, not ours).
- *
- * @example
- * ```ts
- * if (error instanceof BodyError) return bodyErrorResponse(request, error);
- * ```
  */
 export function bodyErrorResponse(request: HttpRequest, error: BodyError): Response {
   return plainFailure(wantsJson(request), error.status, TITLES[error.status], error);

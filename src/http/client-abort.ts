@@ -9,11 +9,6 @@ const ABORT_CODES = new Set([
 /**
  * True when an error only says that the client went away (a closed tab, an aborted upload):
  * there is nobody to answer and nothing to log as a server error.
- *
- * @example
- * ```ts
- * if (isClientAbort(error) || request.signal.aborted) return; // not our failure
- * ```
  */
 export function isClientAbort(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 4; depth++) {

@@ -14,11 +14,6 @@ const VALUE = /^[!#$%&'()*+\-./0-9:<=>?@A-Z[\]^_`a-z{|}~]*$/;
 /**
  * Reads one cookie from a Cookie header without throwing: a malformed header or value gives
  * `null`, never an error page. Only cookie-safe characters are accepted.
- *
- * @example
- * ```ts
- * readCookie(request.headers.get("cookie"), "guest_user_session");
- * ```
  */
 export function readCookie(header: string | null | undefined, name: string): string | null {
   if (!header || header.length > 16_384) return null;
@@ -33,14 +28,7 @@ export function readCookie(header: string | null | undefined, name: string): str
   return null;
 }
 
-/**
- * Writes a Set-Cookie header value.
- *
- * @example
- * ```ts
- * serializeCookie("sid", token, { httpOnly: true, sameSite: "Lax", maxAge: 3600, path: "/" });
- * ```
- */
+/** Writes a Set-Cookie header value. */
 export function serializeCookie(
   name: string,
   value: string,

@@ -14,14 +14,6 @@ const SEED_FORMAT = /^[\w-]{44}$/;
  * issued is ever taken: a forged one, a planted value of the attacker's choosing and the
  * unsigned seeds of older versions are refused (the browser is then given a new one), so a
  * seed names one browser and nobody can choose it.
- *
- * @example
- * ```ts
- * const seeds = signedSeeds(secret);
- * const seed = seeds.issue();
- * seeds.check(seed); // the seed
- * seeds.check("made-up-value-made-up-value"); // null
- * ```
  */
 export function signedSeeds(secret: string) {
   const key = Buffer.from(hkdfSync("sha256", secret, "guest-user", "csrf seed", 32));

@@ -15,7 +15,6 @@ export interface GuestUserRequiredOptions {
 
 /** Where a guard sends a visitor: any URL or path (checked to be text, not parsed). */
 const destination = nonEmpty('a URL or path, such as "/accounts/login/"');
-/** The query parameter carrying the way back. */
 const redirectFieldName = v.optional(nonEmpty('a query parameter name, such as "next"'), "next");
 
 const GUESTS_ONLY = optionBag({
@@ -112,12 +111,8 @@ export function regularUserRequired(options: RegularUserRequiredOptions = {}): G
 }
 
 /** Options of {@link loginRequired}. */
-export interface LoginRequiredOptions {
-  /** Where anonymous visitors go, with `?next=`. @default settings.loginUrl */
-  readonly loginUrl?: string;
-  /** The query parameter carrying the way back. @default "next" */
-  readonly redirectFieldName?: string;
-}
+export interface LoginRequiredOptions
+  extends Pick<RegularUserRequiredOptions, "loginUrl" | "redirectFieldName"> {}
 
 const SIGNED_IN = optionBag({
   loginUrl: v.optional(destination),
@@ -143,7 +138,8 @@ export function loginRequired(options: LoginRequiredOptions = {}): Guard {
 }
 
 /** Options of {@link termsRequired}. */
-export interface TermsRequiredOptions {
+export interface TermsRequiredOptions
+  extends Pick<RegularUserRequiredOptions, "redirectFieldName"> {
   /**
    * The accept page, given `?next=<this page>`: keep it in step with `accountViews`'
    * `termsPath`.
@@ -151,8 +147,6 @@ export interface TermsRequiredOptions {
    * @example acceptUrl: "/legal/accept/"
    */
   readonly acceptUrl?: string;
-  /** The query parameter carrying the way back. @default "next" */
-  readonly redirectFieldName?: string;
 }
 
 const TERMS = optionBag({

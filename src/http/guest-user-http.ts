@@ -65,8 +65,6 @@ export interface GuestUserHttp {
   failure(request: HttpRequest, error: unknown): Response | null;
 }
 
-const CSRF_COOKIE_SUFFIX = "_csrf";
-
 /**
  * The secret the web layer signs with: `secret` (or `GUEST_USER_SECRET`), else outside
  * production the development secret kept in `developmentSecretFile`; throws `INVALID_CONFIG`
@@ -109,14 +107,13 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       domain: cookie.domain ?? undefined,
       maxAge,
     });
-  const sessionCookie = (state: RequestState, session: Session) =>
-    cookieFor(
-      state,
-      cookie.name,
-      session.token,
-      Math.round((session.expiresAt - settings.clock()) / 1000),
-    );
-  const csrf = csrfProtection(secret, `${cookie.name}${CSRF_COOKIE_SUFFIX}`, cookieFor);
+  /** Queues the session's cookie (a bearer client gets none). */
+  const sendSession = (state: RequestState, session: Session) => {
+    if (state.via === "bearer") return;
+    const maxAge = Math.round((session.expiresAt - settings.clock()) / 1000);
+    state.setCookies.push(cookieFor(state, cookie.name, session.token, maxAge));
+  };
+  const csrf = csrfProtection(secret, `${cookie.name}_csrf`, cookieFor);
   const gate = guestAdmission(guestUsers, csrf.verify);
 
   /** `expiresAt`: the guest's deadline (see {@link RequestState.expiresAt}); null otherwise. */
@@ -142,7 +139,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     setUser(state, user, session, guestExpiresAt(times, settings, false));
     state.guestPending = false;
     state.guestCreatedHere = true;
-    if (state.via !== "bearer") state.setCookies.push(sessionCookie(state, session));
+    sendSession(state, session);
     return user;
   };
 
@@ -151,11 +148,6 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
     if (admission.allowed) return createGuest(request, state);
     state.guestRefusal = admission;
     return null;
-  };
-
-  const ensureGuest = async (request: HttpRequest, state: RequestState) => {
-    if (state.user) return state.user;
-    return admitted(request, state, await gate.admit(request, state));
   };
 
   /** Runs a database call; its success ends an outage the monitor saw (one log line). */
@@ -171,7 +163,11 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
   const http: GuestUserHttp = {
     guestUsers,
     admitGuest: gate.admit,
-    ensureGuest,
+
+    async ensureGuest(request, state) {
+      if (state.user) return state.user;
+      return admitted(request, state, await gate.admit(request, state));
+    },
 
     async resolve(request) {
       const state = anonymousState(request.clientAddress ?? null);
@@ -187,7 +183,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       }
       state.via = viaBearer ? "bearer" : "cookie";
       setUser(state, found.user, found.session, found.guestExpiresAt);
-      if (found.refreshed && !viaBearer) state.setCookies.push(sessionCookie(state, found.session));
+      if (found.refreshed) sendSession(state, found.session);
       return state;
     },
 
@@ -203,7 +199,7 @@ export function createGuestUserHttp(guestUsers: GuestUsers): GuestUserHttp {
       // Views log in registered users; a guest (an app's own flow) costs one query.
       const expiresAt = user.isGuest ? await reaching(guestUsers.expiresAt(user)) : null;
       setUser(state, user, session, expiresAt);
-      if (state.via !== "bearer") state.setCookies.push(sessionCookie(state, session));
+      sendSession(state, session);
       return session;
     },
 

@@ -28,11 +28,8 @@ export function withCookies(response: Response, state: RequestState): Response {
   const headers = new Headers(response.headers);
   for (const cookie of state.setCookies) headers.append("set-cookie", cookie);
   state.setCookies.length = 0;
-  return new Response(response.body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  });
+  const { status, statusText } = response;
+  return new Response(response.body, { status, statusText, headers });
 }
 
 /**

@@ -95,8 +95,7 @@ export function GuestUserRequiredMixin<TBase extends ViewConstructor>(Base: TBas
 
     /** Redirects anyone but a guest, else dispatches as usual. */
     override async dispatch(request: Request, context: HandlerContext): Promise<Response> {
-      const { anonymousUrl, registeredUrl } = this;
-      const options = { anonymousUrl, registeredUrl };
+      const options = { anonymousUrl: this.anonymousUrl, registeredUrl: this.registeredUrl };
       return guarded(options, request, context, () => super.dispatch(request, context));
     }
   }

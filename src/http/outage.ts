@@ -11,19 +11,12 @@ const PROBLEMS: { readonly [Reason in DatabaseProblem]: string } = {
   "directory-missing": "the SQLite database's directory is missing",
 };
 
-/** Seconds a client is asked to wait while the database is unreachable. */
-export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+/** How long a client is asked to wait while the database is unreachable: 5 seconds. */
+const RETRY_AFTER = { "retry-after": "5" };
 
 /**
  * Tracks database outages so a flood of failing requests logs ONE line when the outage
  * starts and one when it ends, not one per request.
- *
- * @example
- * ```ts
- * const outage = outageMonitor(console);
- * outage.failed(error); // logs once per outage
- * outage.recovered();   // logs once, when a query succeeds again
- * ```
  */
 export function outageMonitor(logger: Logger) {
   let down = false;
@@ -50,20 +43,10 @@ export function outageMonitor(logger: Logger) {
 /**
  * The 503 every path answers while the database is down: JSON for clients that ask for it,
  * else a short HTML page; `Retry-After` and `Cache-Control: no-store` on both.
- *
- * @example
- * ```ts
- * if (error instanceof DatabaseUnavailableError) return unavailableResponse(request);
- * ```
  */
 export function unavailableResponse(request: HttpRequest): Response {
   const json = /\bjson\b/i.test(request.headers.get("accept") ?? "");
   const message = "The service is temporarily unavailable. Please try again in a moment.";
-  return plainFailure(
-    json,
-    503,
-    "Service unavailable",
-    { code: "DATABASE_UNAVAILABLE", message },
-    { "retry-after": String(OUTAGE_RETRY_AFTER_SECONDS) },
-  );
+  const error = { code: "DATABASE_UNAVAILABLE", message };
+  return plainFailure(json, 503, "Service unavailable", error, RETRY_AFTER);
 }

@@ -87,10 +87,7 @@ export function anonymousState(clientAddress: string | null = null): RequestStat
 }
 
 /** The user of {@link userJson}: `expiresAt` (ISO 8601, or null for never) for guests only. */
-export interface UserJson {
-  readonly id: User["id"];
-  readonly username: string;
-  readonly isGuest: boolean;
+export interface UserJson extends Pick<User, "id" | "username" | "isGuest"> {
   readonly expiresAt?: string | null;
 }
 

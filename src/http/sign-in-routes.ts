@@ -17,11 +17,6 @@ const mounted = new WeakMap<GuestUsers, Map<string, SignInRoute>>();
  * Records that `oauthViews()` mounted a provider's sign-in for these GuestUsers, so that other
  * pages (the delete view asking a user without a password to sign in again) can link to it.
  * The last one mounted for a provider name wins.
- *
- * @example
- * ```ts
- * registerSignInRoute(http.guestUsers, { provider: "github", label: "GitHub", startPath: "/accounts/oauth/github/start/" });
- * ```
  */
 export function registerSignInRoute(guestUsers: GuestUsers, route: SignInRoute): void {
   const routes = mounted.get(guestUsers) ?? new Map<string, SignInRoute>();
@@ -31,11 +26,6 @@ export function registerSignInRoute(guestUsers: GuestUsers, route: SignInRoute):
 /**
  * The mounted sign-in routes of these providers, in the order given; providers without one
  * (never mounted, or signed in through another integration) are left out.
- *
- * @example
- * ```ts
- * const routes = signInRoutesFor(http.guestUsers, ["github"]);
- * ```
  */
 export function signInRoutesFor(
   guestUsers: GuestUsers,

@@ -27,12 +27,6 @@ export function readBearer(authorization: string | null): string | null {
  * `X-Forwarded-Proto` applied): `"auto"` means Secure exactly on HTTPS. Logs one warning when
  * Secure cookies go out on plain HTTP (the browser drops them: every request would make a new
  * guest), and one when an untrusted proxy says the client used HTTPS.
- *
- * @example
- * ```ts
- * const secureFor = secureCookieCheck("auto", console);
- * secureFor({ url: "https://example.com/", ... }); // true
- * ```
  */
 export function secureCookieCheck(setting: boolean | "auto", logger: Logger) {
   let warnedPlain = false;
@@ -50,7 +44,7 @@ export function secureCookieCheck(setting: boolean | "auto", logger: Logger) {
       !https &&
       !warnedProxy &&
       request.headers.get("x-forwarded-proto")?.toLowerCase().startsWith("https") &&
-      !isLocalHost(hostnameOf(request.url))
+      !isLocalHost(URL.canParse(request.url) ? new URL(request.url).hostname : "")
     ) {
       warnedProxy = true;
       logger.warn(
@@ -59,12 +53,4 @@ export function secureCookieCheck(setting: boolean | "auto", logger: Logger) {
     }
     return setting === "auto" ? https : setting;
   };
-}
-
-function hostnameOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return "";
-  }
 }

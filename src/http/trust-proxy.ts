@@ -33,25 +33,19 @@ export function compileTrust(setting: TrustProxy | undefined): Trust {
   return proxyAddr.compile(list);
 }
 
-/** True when proxy-addr can compile `setting`: a known shape, names and addresses it knows. */
-function compiles(setting: unknown): boolean {
-  try {
-    return typeof compileTrust(setting as TrustProxy) === "function";
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The schema of a `trustProxy` option: a {@link TrustProxy} (never trusting by default),
  * compiled; a shape, name or address proxy-addr does not know is refused at start-up.
  */
 export const trustProxyOption = v.optional(
   v.pipe(
-    accepted<TrustProxy>(
-      compiles,
-      'true, false, a hop count, addresses or CIDRs (such as "loopback, 10.0.0.0/8") or a function',
-    ),
+    accepted<TrustProxy>((setting) => {
+      try {
+        return typeof compileTrust(setting as TrustProxy) === "function";
+      } catch {
+        return false; // a shape, name or address proxy-addr does not know
+      }
+    }, 'true, false, a hop count, addresses or CIDRs (such as "loopback, 10.0.0.0/8") or a function'),
     v.transform((setting: TrustProxy) => compileTrust(setting)),
   ),
   false,
@@ -63,11 +57,6 @@ export const trustProxyOption = v.optional(
  * `X-Forwarded-For` / `X-Forwarded-Proto` headers (read only when the socket's peer is a
  * trusted proxy; proxy-addr, the library Express uses for `trust proxy`), the body's fields
  * read from a clone (the handler still gets the body).
- *
- * @example
- * ```ts
- * const view = webRequestView(request, "127.0.0.1", compileTrust("loopback"));
- * ```
  */
 export function webRequestView(
   request: Request,

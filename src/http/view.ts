@@ -4,23 +4,8 @@ import { withCookies } from "./handler.ts";
 /**
  * The HTTP methods a {@link View} can answer, in the order Django lists them (and the `Allow`
  * header repeats them). `trace` is left out: Web runtimes refuse to build TRACE requests.
- *
- * @example
- * ```ts
- * class ReadOnly extends View {
- *   override httpMethodNames: readonly HttpMethodName[] = ["get", "head", "options"];
- * }
- * ```
  */
-export const HTTP_METHOD_NAMES: readonly HttpMethodName[] = [
-  "get",
-  "post",
-  "put",
-  "patch",
-  "delete",
-  "head",
-  "options",
-];
+const HTTP_METHOD_NAMES = ["get", "post", "put", "patch", "delete", "head", "options"] as const;
 
 /**
  * A lower-case HTTP method name a {@link View} may define a handler for.
@@ -82,6 +67,7 @@ export class View {
    * The methods this view accepts at all (Django's `http_method_names`); a method outside the
    * list answers 405 even when a handler exists.
    * @default HTTP_METHOD_NAMES
+   * @example override httpMethodNames: readonly HttpMethodName[] = ["get", "head", "options"];
    */
   httpMethodNames: readonly HttpMethodName[] = HTTP_METHOD_NAMES;
 
@@ -137,12 +123,9 @@ export class View {
    * ```
    */
   async dispatch(request: Request, context: HandlerContext): Promise<Response> {
-    const name = request.method.toLowerCase();
-    const handler = (this.httpMethodNames as readonly string[]).includes(name)
-      ? handlerOf(this, name as HttpMethodName)
-      : undefined;
-    if (!handler) return this.httpMethodNotAllowed(request, context);
-    return handler(request, context);
+    const name = request.method.toLowerCase() as HttpMethodName;
+    const handler = this.httpMethodNames.includes(name) ? handlerOf(this, name) : undefined;
+    return handler ? handler(request, context) : this.httpMethodNotAllowed(request, context);
   }
 
   /**

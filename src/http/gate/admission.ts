@@ -2,7 +2,7 @@ import type { GuestUsers } from "../../core/guest-users.ts";
 import { addressKey } from "../../limits/address-key.ts";
 import { GuestUserError } from "../../shared/errors.ts";
 import type { HttpRequest, RequestState } from "../request.ts";
-import { isSafeMethod, lazyWritePasses } from "./first-write.ts";
+import { lazyWritePasses } from "./first-write.ts";
 
 /** Why a request may not get a guest. */
 export type RefusalReason = "disabled" | "method" | "crawler" | "limited" | "vetoed";
@@ -16,6 +16,9 @@ export type GuestAdmission =
       /** Seconds until a `limited` client may try again (0 for the other reasons). */
       readonly retryAfterSeconds: number;
     };
+
+/** Methods that must not change anything: in `"onWrite"` mode they never create a guest. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 
 const ALLOWED: GuestAdmission = { allowed: true };
 const refuse = (reason: RefusalReason, retryAfterSeconds = 0): GuestAdmission => ({
@@ -43,13 +46,6 @@ export type VerifyCsrf = (request: HttpRequest, state: RequestState, submitted: 
  * `admitVisit` is `allowGuestUser`'s gate: in `createGuests: "onWrite"` mode a safe request
  * only marks `state.guestPending` and an unsafe one must first pass the CSRF check (see
  * {@link lazyWritePasses}); both answer null ("not now", no refusal), else `admit` decides.
- *
- * @example
- * ```ts
- * const { admit } = guestAdmission(guestUsers, http.verifyCsrf);
- * const verdict = await admit(request, state);
- * if (!verdict.allowed && verdict.reason === "limited") return tooMany(verdict.retryAfterSeconds);
- * ```
  */
 export function guestAdmission(guestUsers: GuestUsers, verifyCsrf: VerifyCsrf) {
   const { settings } = guestUsers;
@@ -69,7 +65,6 @@ export function guestAdmission(guestUsers: GuestUsers, verifyCsrf: VerifyCsrf) {
       }
       return null;
     }
-    // Counted by the address's key: IPv4-mapped as IPv4, IPv6 by its `ipv6Subnet` network.
     const key = addressKey(address, settings.ipv6Subnet);
     const verdict = await settings.limitStore.hit(`guest:${key}`, limit);
     if (verdict.allowed) return null;
@@ -117,7 +112,7 @@ export function guestAdmission(guestUsers: GuestUsers, verifyCsrf: VerifyCsrf) {
     state: RequestState,
   ): Promise<GuestAdmission | null> => {
     if (settings.createGuests === "onWrite") {
-      if (isSafeMethod(request.method)) {
+      if (SAFE_METHODS.has(request.method.toUpperCase())) {
         state.guestPending = ineligible(request) === null;
         return null;
       }
@@ -131,6 +126,3 @@ export function guestAdmission(guestUsers: GuestUsers, verifyCsrf: VerifyCsrf) {
 
   return { admit, admitVisit };
 }
-
-/** What {@link guestAdmission} returns. */
-export type GuestGate = ReturnType<typeof guestAdmission>;

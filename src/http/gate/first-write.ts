@@ -2,14 +2,6 @@ import { createHmac } from "node:crypto";
 import { CSRF_FIELD, sameOriginRequest } from "../csrf.ts";
 import type { HttpRequest } from "../request.ts";
 
-/** Methods that must not change anything: in `"onWrite"` mode they never create a guest. */
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
-
-/** True for GET, HEAD, OPTIONS and TRACE. */
-export function isSafeMethod(method: string): boolean {
-  return SAFE_METHODS.has(method.toUpperCase());
-}
-
 const FORM = /^application\/x-www-form-urlencoded\b/i;
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 const MAX_PEEK_BYTES = 64 * 1024;
@@ -17,11 +9,6 @@ const MAX_PEEK_BYTES = 64 * 1024;
 /**
  * A field of a Web Request's body (form or JSON), read from a clone so the handler still gets
  * the body; null when there is none or the body is over 64 KiB.
- *
- * @example
- * ```ts
- * await bodyField(request, "csrf_token");
- * ```
  */
 export async function bodyField(request: Request, name: string): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
@@ -40,11 +27,6 @@ export async function bodyField(request: Request, name: string): Promise<unknown
 /**
  * A field of a body a framework already parsed into an object (Express's body parsers,
  * Fastify), or null.
- *
- * @example
- * ```ts
- * parsedField(req.body, "csrf_token");
- * ```
  */
 export function parsedField(body: unknown, name: string): unknown {
   return typeof body === "object" && body !== null && Object.hasOwn(body, name)

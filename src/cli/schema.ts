@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type DatabaseSource, DatabaseUnavailableError } from "../index.ts";
-import { GuestUserError, sqliteDirectoryMissing } from "../shared/errors.ts";
+import { GuestUserError, sqliteDirectoryMissing, usersTableMissing } from "../shared/errors.ts";
 import { DEFAULT_DATABASE } from "../store/connect.ts";
+import { isMissingColumn, isMissingTable } from "../store/driver-errors.ts";
+import { usersTableIsMissing } from "../store/migrate.ts";
 import type { CommandContext } from "./commands/context.ts";
 
 /**
@@ -24,49 +26,11 @@ export class SchemaMissingError extends GuestUserError {
     super(
       "SCHEMA_MISSING",
       usersTable
-        ? `your users table ${JSON.stringify(usersTable)} (the \`users.table\` option) does not exist (${detail}): create it with your app's migrations, or name your existing users table in \`users.table\`; \`guest-user migrate\` adds only its own tables beside it`
+        ? usersTableMissing(usersTable, detail)
         : `the guest-user tables are ${outdated ? "out of date" : "missing"} (${detail}): run \`guest-user migrate\` first`,
       options,
     );
   }
-}
-
-const MISSING_TABLE_CODES = new Set<unknown>(["42P01", "ER_NO_SUCH_TABLE", 1146]);
-const MISSING_TABLE_MESSAGE = /no such table|relation .* does not exist|table .* doesn't exist/i;
-const MISSING_COLUMN_CODES = new Set<unknown>(["42703", "ER_BAD_FIELD_ERROR", 1054]);
-const MISSING_COLUMN_MESSAGE = /no such column|column .* does not exist|unknown column/i;
-
-/** True when a driver error along the `cause` chain has one of `codes` or matches `message`. */
-function driverSays(error: unknown, codes: ReadonlySet<unknown>, pattern: RegExp): boolean {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    if (typeof current !== "object") return false;
-    const { code, errno, message, cause } = current as Record<string, unknown>;
-    if (codes.has(code) || codes.has(errno)) return true;
-    if (typeof message === "string" && pattern.test(message)) return true;
-    current = cause;
-  }
-  return false;
-}
-
-/**
- * True when a driver error says a table does not exist (SQLite `no such table`, PostgreSQL
- * 42P01, MySQL/MariaDB 1146), looking through `cause` chains.
- * @example
- * ```ts
- * isMissingTable(new Error("no such table: guest_user_guests")); // true
- * ```
- */
-export function isMissingTable(error: unknown): boolean {
-  return driverSays(error, MISSING_TABLE_CODES, MISSING_TABLE_MESSAGE);
-}
-
-/** The table a "no such table" error names (SQLite, PostgreSQL, MySQL/MariaDB wordings). */
-function missingTableName(message: string): string | undefined {
-  const name =
-    /no such table: (?:\w+\.)?(\S+)|relation "(?:\w+\.)?([^"]+)" does not exist|Table '(?:[^'.]+\.)?([^']+)' doesn't exist/i.exec(
-      message,
-    );
-  return name?.[1] ?? name?.[2] ?? name?.[3];
 }
 
 /**
@@ -89,14 +53,14 @@ export async function onMigratedSchema<T>(
     return await work();
   } catch (error) {
     const table = isMissingTable(error);
-    if (!table && !driverSays(error, MISSING_COLUMN_CODES, MISSING_COLUMN_MESSAGE)) throw error;
+    if (!table && !isMissingColumn(error)) throw error;
     const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    const { table: usersTable, builtIn } = guestUsers.settings.tables.users;
-    const theirs = table && !builtIn && detail && missingTableName(detail) === usersTable;
+    const { tables } = guestUsers.settings;
+    const theirs = table && (await usersTableIsMissing(guestUsers.db, tables));
     throw new SchemaMissingError(detail || "a table or column does not exist", {
       cause: error,
       outdated: !table,
-      ...(theirs ? { usersTable } : {}),
+      ...(theirs ? { usersTable: tables.users.table } : {}),
     });
   }
 }

@@ -258,6 +258,11 @@ function diagnoseDatabaseError(cause: unknown): DatabaseDiagnosis {
   };
 }
 
+/** The message for an app's own users table (`users.table`) that does not exist. */
+export function usersTableMissing(table: string, detail?: string): string {
+  return `your users table ${JSON.stringify(table)} (the \`users.table\` option) does not exist${detail ? ` (${detail})` : ""}: create it with your app's migrations, before guest-user's, or name your existing users table in \`users.table\`; guest-user's migrations add only their own tables beside it`;
+}
+
 /** The message for a SQLite file whose directory does not exist. */
 export function sqliteDirectoryMissing(directory: string): string {
   return `The directory ${directory} of the SQLite database does not exist: create it (\`mkdir -p ${directory}\`) or fix the path in ${WHERE}.`;

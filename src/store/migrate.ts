@@ -1,6 +1,7 @@
-import { type MigrationResultSet, Migrator, NO_MIGRATIONS } from "kysely";
-import { GuestUserError } from "../shared/errors.ts";
+import { type MigrationResultSet, Migrator, NO_MIGRATIONS, sql } from "kysely";
+import { GuestUserError, usersTableMissing } from "../shared/errors.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
+import { isMissingTable } from "./driver-errors.ts";
 import { initialMigration } from "./migrations/001-initial.ts";
 import { usernameCaseMigration } from "./migrations/002-username-case.ts";
 import { guestCreationKeyMigration } from "./migrations/003-guest-creation-key.ts";
@@ -78,6 +79,9 @@ export async function migrateToLatest(
   tables: Tables,
   quirks: DialectQuirks,
 ): Promise<MigrateResult> {
+  if (await usersTableIsMissing(db, tables)) {
+    throw new GuestUserError("SCHEMA_MISSING", usersTableMissing(tables.users.table));
+  }
   for (let attempt = 1; ; attempt++) {
     const result = await migrator(db, tables, quirks).migrateToLatest();
     if (
@@ -90,6 +94,21 @@ export async function migrateToLatest(
       return unwrap(result, quirks);
     }
     await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+  }
+}
+
+/**
+ * True when the app's own users table (`users.table`) does not exist; false for ours (the
+ * migrations make it) and when it exists. Our tables reference it, so it must come first.
+ */
+export async function usersTableIsMissing(db: Db, tables: Tables): Promise<boolean> {
+  if (tables.users.builtIn) return false;
+  try {
+    await sql`select 1 from ${sql.table(tables.users.table)} where 1 = 0`.execute(db);
+    return false;
+  } catch (error) {
+    if (isMissingTable(error)) return true;
+    throw error;
   }
 }
 

@@ -13,7 +13,9 @@ describeEachDatabase("cli commands", (fx) => {
       const refused = await cli([command, ...db(), ...tables]);
       expect(refused.code).toBe(1);
       expect(refused.stdout).toBe("");
-      expect(refused.stderr).toMatch(/^error: .*run `guest-user migrate` first\n$/);
+      expect(refused.stderr).toMatch(
+        /^error \[SCHEMA_MISSING\]: .*run `guest-user migrate` first\n$/,
+      );
     }
 
     expect(await cli(["migrate", ...db(), ...tables])).toEqual({

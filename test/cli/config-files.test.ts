@@ -205,6 +205,24 @@ export default async (): Promise<Options> => ({
     expect(loaded).toMatchObject({ display: "./plain.mjs", options: { maxAge: 60 } });
   });
 
+  it("says to create the app's own users table, not to migrate, when users.table names a missing one", async () => {
+    const { cwd, url } = workdir();
+    const columns = { id: "account_id", username: "login", password: "pw_hash" };
+    writeConfig(cwd, "guest-user.config.mjs", {
+      options: { database: url, users: { table: "accounts", columns } },
+    });
+    const advice =
+      /error \[SCHEMA_MISSING\]: your users table "accounts" \(the `users\.table` option\) does not exist.*: create it with your app's migrations, before guest-user's, or name your existing users table in `users\.table`/;
+    // migrate refuses before making any table of ours (they would reference a missing table).
+    for (const command of ["migrate", "delete-expired", "stats"]) {
+      const { code, stderr } = await cli([command], { cwd });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^Using config \.\/guest-user\.config\.mjs\n/);
+      expect(stderr).toMatch(advice);
+      expect(stderr).not.toContain("run `guest-user migrate` first");
+    }
+  });
+
   it("loads nothing when there is no config", async () => {
     const { cwd } = workdir();
     expect(await loadConfig({ cwd })).toEqual({ file: null, display: null, options: {} });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { isMissingTable } from "../../src/cli/schema.ts";
+import { isMissingTable } from "../../src/store/driver-errors.ts";
 import { cli } from "./support.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "guest-user-cli-"));
@@ -56,7 +56,7 @@ describe("cli errors", () => {
       const result = await cli([command, "--database", `sqlite:${file}`]);
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(
-        `error: the guest-user tables are missing (no SQLite database at ${file}): run \`guest-user migrate\` first\n`,
+        `error [SCHEMA_MISSING]: the guest-user tables are missing (no SQLite database at ${file}): run \`guest-user migrate\` first\n`,
       );
     }
     expect(existsSync(file)).toBe(false);

@@ -76,7 +76,7 @@ describeEachDatabase("cli staff", (fx) => {
     const outdated = await cli(["staff", "grant", "ada", ...args("cs_old_")]);
     expect(outdated.code).toBe(1);
     expect(outdated.stderr).toMatch(
-      /^error: the guest-user tables are out of date \(.*is_staff.*\): run `guest-user migrate` first\n$/,
+      /^error \[SCHEMA_MISSING\]: the guest-user tables are out of date \(.*is_staff.*\): run `guest-user migrate` first\n$/,
     );
     expect((await cli(["migrate", ...args("cs_old_")])).stdout).toBe(
       "Applied 009-staff\nApplied 010-username-fold\n",

@@ -21,6 +21,8 @@ export function withEnvironment(
   options: GuestUsersOptions,
   env: Environment = process.env,
 ): GuestUsersOptions {
+  // Not an options object: left for the option check to explain.
+  if (typeof options !== "object" || options === null) return options;
   const secret = options.secret ?? variable(env, ENVIRONMENT.secret);
   if (options.secret === undefined && secret !== undefined && secret.length < 32) {
     throw new InvalidConfigError(

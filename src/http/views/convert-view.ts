@@ -8,8 +8,6 @@ import { formView } from "./submission.ts";
 import { termsOfSubmission } from "./terms-view.ts";
 import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
-const TITLE = "Save your account";
-
 /** Sends anonymous visitors to the login page and registered users on; null for a guest. */
 function onlyGuests(exchange: Exchange): Response | null {
   const { settings } = exchange.kit;
@@ -53,7 +51,7 @@ export function convertView(http: GuestUserHttp, options: AccountViewsOptions = 
   return formView(http, options, (settings) => ({
     refuse: onlyGuests,
     template: "convertForm",
-    title: TITLE,
+    title: "Save your account",
     fields: settings.convertForm.fields,
     values: ({ state }) =>
       settings.convertPrefillUsername ? { username: (state.user as User).username } : undefined,

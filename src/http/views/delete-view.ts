@@ -3,19 +3,54 @@ import type { FieldErrors } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
+import { withNext } from "../safe-next.ts";
+import { signInRoutesFor } from "../sign-in-routes.ts";
 import { defineView } from "./define-view.ts";
-import { type DeletionProof, deletionProof } from "./deletion-proof.ts";
-import { signInAgainMessage } from "./profile-templates.ts";
+import { type SignInAgain, signInAgainMessage } from "./profile-templates.ts";
 import { loginFirst } from "./profile-view.ts";
 import { jsonCsrfToken, jsonResponse, pageResponse, successAnswer } from "./respond.ts";
 import { nextOf, readSubmission } from "./submission.ts";
 import { credentialAttempt } from "./throttle.ts";
 import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
-const TITLE = "Delete your account";
+/**
+ * What a user must show to delete the account at `deletePath`:
+ * - `confirm`: the button alone (with CSRF): a guest, or an account without a password
+ *   signed in within `recentSignInSeconds`;
+ * - `password`: the current password (an account that has one);
+ * - `signInAgain`: nothing deletes it now: an account without a password whose sign-in is
+ *   older (or whose session just ended) signs in again first.
+ */
+type DeletionProof =
+  | { readonly kind: "confirm" }
+  | { readonly kind: "password" }
+  | { readonly kind: "signInAgain"; readonly signInAgain: SignInAgain };
 
-/** The message for a missing or wrong password on the delete form. */
-export const WRONG_PASSWORD = "Your password was not correct. Nothing was deleted.";
+/**
+ * Decides the {@link DeletionProof} for the signed-in `user`: no query for a guest; else ONE
+ * (`signInStatus`: has it a password, when did this session begin), and for a sign-in too old
+ * one more for its identities, to link the sign-in of each provider `oauthViews()` mounted
+ * (coming back to this page).
+ */
+async function deletionProof(exchange: Exchange, user: User): Promise<DeletionProof> {
+  if (user.isGuest) return { kind: "confirm" };
+  const { kit, state } = exchange;
+  const { guestUsers } = kit.http;
+  const status = await guestUsers.signInStatus(state.token);
+  if (status?.userId === user.id) {
+    if (status.hasPassword) return { kind: "password" };
+    const age = guestUsers.settings.clock() - status.signedInAt;
+    if (age <= kit.recentSignInSeconds * 1000) return { kind: "confirm" };
+  }
+  const providers = (await guestUsers.identitiesOf(user)).map((identity) => identity.provider);
+  const links = signInRoutesFor(guestUsers, providers).map((route) => ({
+    provider: route.provider,
+    label: route.label,
+    url: withNext(route.startPath, "next", kit.deletePath),
+  }));
+  const withinMinutes = Math.ceil(kit.recentSignInSeconds / 60);
+  return { kind: "signInAgain", signInAgain: { withinMinutes, links } };
+}
 
 /**
  * The confirmation page (GET) or, after a refused POST, the page again with its errors (403
@@ -60,7 +95,7 @@ function confirmation(
     action: exchange.url.pathname,
     cancelUrl: kit.profilePath,
   });
-  return pageResponse(exchange, status, TITLE, body);
+  return pageResponse(exchange, status, "Delete your account", body);
 }
 
 /**
@@ -88,16 +123,13 @@ function confirmation(
  */
 export function deleteView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
   return defineView(createViewKit(http, options), {
+    refuse: loginFirst,
     async GET(exchange) {
-      const refused = loginFirst(exchange);
-      if (refused) return refused;
       const user = exchange.state.user as User;
       return confirmation(exchange, user, await deletionProof(exchange, user), nextOf(exchange));
     },
 
     async POST(exchange) {
-      const refused = loginFirst(exchange);
-      if (refused) return refused;
       const submission = await readSubmission(exchange);
       const user = exchange.state.user as User;
       const proof = await deletionProof(exchange, user);
@@ -112,9 +144,8 @@ export function deleteView(http: GuestUserHttp, options: AccountViewsOptions = {
             : null;
         if (confirmed?.id !== user.id) {
           await attempt.failed();
-          return confirmation(exchange, user, proof, submission.next, {
-            password: [WRONG_PASSWORD],
-          });
+          const password = ["Your password was not correct. Nothing was deleted."];
+          return confirmation(exchange, user, proof, submission.next, { password });
         }
         await attempt.succeeded();
       }

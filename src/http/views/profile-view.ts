@@ -7,8 +7,6 @@ import { defineView } from "./define-view.ts";
 import { jsonCsrfToken, jsonResponse, pageResponse, redirectAnswer } from "./respond.ts";
 import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
-const TITLE = "Your account";
-
 const iso = (millis: number | null) => (millis === null ? null : new Date(millis).toISOString());
 
 /**
@@ -46,9 +44,8 @@ export function profileView(http: GuestUserHttp, options: AccountViewsOptions = 
   const kit = createViewKit(http, options);
   const { settings, templates } = kit;
   return defineView(kit, {
+    refuse: loginFirst,
     async GET(exchange) {
-      const refused = loginFirst(exchange);
-      if (refused) return refused;
       const { request, state } = exchange;
       const user = state.user as User;
       // Read by the session lookup (or set when this request made the guest): no query.
@@ -71,7 +68,7 @@ export function profileView(http: GuestUserHttp, options: AccountViewsOptions = 
         links: { logout: kit.logoutPath, convert: settings.convertUrl, delete: kit.deletePath },
         hasPassword: status?.hasPassword ?? false,
       });
-      return pageResponse(exchange, 200, TITLE, body);
+      return pageResponse(exchange, 200, "Your account", body);
     },
   });
 }

@@ -6,8 +6,6 @@ import { formView, NEXT_FIELD, nextOf } from "./submission.ts";
 import { termsOfSubmission } from "./terms-view.ts";
 import type { AccountViewsOptions, Exchange } from "./view-kit.ts";
 
-const TITLE = "Sign up";
-
 /**
  * Registered users go to `loginRedirectUrl`; guests to `convertUrl` (keeping `next`), since
  * a guest signing up means converting, which keeps their data. Null for anonymous visitors.
@@ -50,7 +48,7 @@ export function signupView(http: GuestUserHttp, options: AccountViewsOptions = {
   return formView(http, options, (settings) => ({
     refuse: onlyAnonymous,
     template: "signupForm",
-    title: TITLE,
+    title: "Sign up",
     fields: settings.convertForm.fields,
     act: async (submitted) => {
       const { input, acceptTerms } = await termsOfSubmission(settings, submitted);

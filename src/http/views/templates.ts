@@ -192,14 +192,7 @@ ${form(context, "Sign up")}
   ...termsTemplates,
 };
 
-/**
- * The built-in templates with some replaced.
- *
- * @example
- * ```ts
- * const templates = resolveTemplates({ convertSuccess: ({ user }) => `<p>Welcome ${escapeHtml(user.username)}</p>` });
- * ```
- */
+/** The built-in templates with some replaced. */
 export function resolveTemplates(overrides: Partial<Templates> = {}): Templates {
   const templates: Templates = { ...defaultTemplates };
   for (const name of Object.keys(defaultTemplates) as (keyof Templates)[]) {

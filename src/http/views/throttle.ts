@@ -58,17 +58,11 @@ function addressOf(exchange: Exchange): string | null {
 }
 
 /** A hit that also logs the first refusal of a window. */
-async function hit(
-  exchange: Exchange,
-  key: string,
-  limit: RateLimit,
-  what: string,
-): Promise<LimitVerdict> {
-  const verdict = await exchange.kit.settings.limitStore.hit(key, limit);
+async function hit(exchange: Exchange, key: string, limit: RateLimit, what: string) {
+  const { limitStore, logger } = exchange.kit.settings;
+  const verdict = await limitStore.hit(key, limit);
   if (verdict.firstRefusal) {
-    exchange.kit.settings.logger.warn(
-      `guest-user: ${what}; refusing for ${verdict.retryAfterSeconds} s.`,
-    );
+    logger.warn(`guest-user: ${what}; refusing for ${verdict.retryAfterSeconds} s.`);
   }
   return verdict;
 }
@@ -79,12 +73,6 @@ async function hit(
  * tried `max` times from this address (successes reset that count, so only failures stay).
  * Both checks come before the password is verified, and the answer never depends on whether
  * the username exists. Without a client address only the username's count applies.
- *
- * @example
- * ```ts
- * const attempt = await credentialAttempt(exchange, input.username);
- * if (attempt.refused) return attempt.refused;
- * ```
  */
 export async function credentialAttempt(exchange: Exchange, username: unknown): Promise<Attempt> {
   const { loginLimit: limit, limitStore: store } = exchange.kit.settings;

@@ -38,9 +38,8 @@ type ViewHandlers = Partial<Record<"GET" | "POST", ExchangeHandler>> & {
 export function defineView(kit: ViewKit, handlers: ViewHandlers): WebHandler {
   const allowed = (["GET", "POST"] as const).filter((method) => handlers[method]);
   return async (request, { state }) => {
-    // An API client without a session may ask for its session as a bearer token instead of
-    // a cookie. A custom header cannot be sent cross-site without a CORS preflight, so this
-    // opens no CSRF path; a request already authenticated by cookie keeps its cookie.
+    // A custom header cannot be sent cross-site without a CORS preflight, so this opens no
+    // CSRF path; a request already authenticated by cookie keeps its cookie.
     if (state.via === null && request.headers.get(TRANSPORT_HEADER)?.toLowerCase() === "bearer") {
       state.via = "bearer";
     }

@@ -8,10 +8,7 @@ export { escapeHtml } from "../escape.ts";
  * The log-out button of a page header: a POST form carrying the CSRF token, or `""` when
  * either is missing (a bearer client, a page without a session).
  */
-export function logOutForm(
-  csrfToken: string | null | undefined,
-  logoutUrl: string | null | undefined,
-): string {
+export function logOutForm(csrfToken?: string | null, logoutUrl?: string | null): string {
   if (!csrfToken || !logoutUrl) return "";
   return ` · <form method="post" action="${escapeHtml(logoutUrl)}">${csrfInput(csrfToken)}<button type="submit">Log out</button></form>`;
 }

@@ -8,7 +8,7 @@ import { safeNext } from "../safe-next.ts";
 import { type RequestBody, readBody } from "./body.ts";
 import { defineView } from "./define-view.ts";
 import { type FormPage, formAnswer, successAnswer } from "./respond.ts";
-import { credentialAttempt, signupAttempt } from "./throttle.ts";
+import { credentialAttempt } from "./throttle.ts";
 import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
 /** The query or form field carrying the way back. */
@@ -101,7 +101,7 @@ export interface FormView extends Pick<FormPage, "template" | "title" | "fields"
   succeeded?(user: User, exchange: Exchange): Promise<void>;
   /** Where to go without a safe `next`. */
   readonly defaultNext: string;
-  /** The POST's throttle: {@link credentialAttempt} (`"login"`) or {@link signupAttempt}. */
+  /** The POST's throttle: {@link credentialAttempt}, counting sign-ups for `"signup"`. */
   readonly throttle: "login" | "signup";
 }
 
@@ -126,8 +126,8 @@ export function formView(
 
     async POST(exchange) {
       const submission = await readSubmission(exchange);
-      const throttle = form.throttle === "signup" ? signupAttempt : credentialAttempt;
-      const attempt = await throttle(exchange, submission.input.username);
+      const { username } = submission.input;
+      const attempt = await credentialAttempt(exchange, username, form.throttle === "signup");
       if (attempt.refused) return attempt.refused;
       let user: User;
       try {

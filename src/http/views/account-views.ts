@@ -1,12 +1,9 @@
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../handler.ts";
-import { convertSuccessView, convertView } from "./convert-view.ts";
-import { deleteView } from "./delete-view.ts";
+import { convertSuccessView, convertView, signupView } from "./convert-view.ts";
 import { guestView } from "./guest-view.ts";
-import { loginView } from "./login-view.ts";
-import { logoutView } from "./logout-view.ts";
-import { profileView } from "./profile-view.ts";
-import { signupView } from "./signup-view.ts";
+import { loginView, logoutView } from "./login-view.ts";
+import { deleteView, profileView } from "./profile-view.ts";
 import { termsView } from "./terms-view.ts";
 import { type AccountViewsOptions, createViewKit, pathOf } from "./view-kit.ts";
 

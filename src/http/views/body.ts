@@ -89,14 +89,10 @@ export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promis
   const contentType = request.headers.get("content-type") ?? "";
   const mediaType = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
   const bytes = await readBytes(request, limit);
-  if (isJsonContentType(contentType)) {
-    return { kind: "json", fields: parseJson(new TextDecoder().decode(bytes)) };
-  }
+  const text = () => new TextDecoder().decode(bytes);
+  if (isJsonContentType(contentType)) return { kind: "json", fields: parseJson(text()) };
   if (mediaType === "application/x-www-form-urlencoded") {
-    return {
-      kind: "form",
-      fields: firstValues(new URLSearchParams(new TextDecoder().decode(bytes))),
-    };
+    return { kind: "form", fields: firstValues(new URLSearchParams(text())) };
   }
   if (mediaType === "multipart/form-data") {
     try {

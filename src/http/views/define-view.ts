@@ -25,20 +25,21 @@ function lastResort(exchange: Exchange, answer: () => Response): Response {
   }
 }
 
+/** A view's code per method, and `refuse`: the answer to a visitor who may not use it, or null. */
+type ViewHandlers = Partial<Record<"GET" | "POST", ExchangeHandler>> & {
+  readonly refuse?: (exchange: Exchange) => Response | null;
+};
+
 /**
- * Makes a {@link WebHandler} from per-method code: HEAD runs GET; other methods get 405
- * with `Allow`; any throw becomes a status page (never a stack trace); the state's
- * Set-Cookie values go on every answer.
+ * Makes a {@link WebHandler} from per-method code, each method behind `refuse`: HEAD runs GET;
+ * other methods get 405 with `Allow`; any throw becomes a status page (never a stack trace);
+ * the state's Set-Cookie values go on every answer.
  */
-export function defineView(
-  kit: ViewKit,
-  handlers: Partial<Record<"GET" | "POST", ExchangeHandler>>,
-): WebHandler {
+export function defineView(kit: ViewKit, handlers: ViewHandlers): WebHandler {
   const allowed = (["GET", "POST"] as const).filter((method) => handlers[method]);
   return async (request, { state }) => {
-    // An API client without a session may ask for its session as a bearer token instead of
-    // a cookie. A custom header cannot be sent cross-site without a CORS preflight, so this
-    // opens no CSRF path; a request already authenticated by cookie keeps its cookie.
+    // A custom header cannot be sent cross-site without a CORS preflight, so this opens no
+    // CSRF path; a request already authenticated by cookie keeps its cookie.
     if (state.via === null && request.headers.get(TRANSPORT_HEADER)?.toLowerCase() === "bearer") {
       state.via = "bearer";
     }
@@ -53,7 +54,9 @@ export function defineView(
     try {
       const method = request.method.toUpperCase() === "HEAD" ? "GET" : request.method.toUpperCase();
       const handler = method === "GET" || method === "POST" ? handlers[method] : undefined;
-      response = handler ? await handler(exchange) : methodNotAllowed(exchange, allowed);
+      response = handler
+        ? (handlers.refuse?.(exchange) ?? (await handler(exchange)))
+        : methodNotAllowed(exchange, allowed);
     } catch (error) {
       // A client that hung up mid-body is no server failure: nothing to log, nobody to answer.
       if (request.signal.aborted || isClientAbort(error))

@@ -7,16 +7,8 @@ export { escapeHtml } from "../escape.ts";
 /**
  * The log-out button of a page header: a POST form carrying the CSRF token, or `""` when
  * either is missing (a bearer client, a page without a session).
- *
- * @example
- * ```ts
- * logOutForm(csrfToken, "/accounts/logout/"); // ' · <form method="post" ...><button ...>Log out</button></form>'
- * ```
  */
-export function logOutForm(
-  csrfToken: string | null | undefined,
-  logoutUrl: string | null | undefined,
-): string {
+export function logOutForm(csrfToken?: string | null, logoutUrl?: string | null): string {
   if (!csrfToken || !logoutUrl) return "";
   return ` · <form method="post" action="${escapeHtml(logoutUrl)}">${csrfInput(csrfToken)}<button type="submit">Log out</button></form>`;
 }
@@ -47,11 +39,6 @@ export function formHead(
 /**
  * A whole HTML document: the head (charset, viewport, escaped title, inline style, no
  * favicon request) and `body` as given (already HTML).
- *
- * @example
- * ```ts
- * htmlDocument({ title: "Guests", style: "body{margin:0}", body: "<main>...</main>" });
- * ```
  */
 export function htmlDocument(page: {
   readonly title: string;

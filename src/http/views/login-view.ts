@@ -1,21 +1,15 @@
-import type { FormField } from "../../core/model/types.ts";
 import { ValidationError } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
-import { formView } from "./submission.ts";
-import type { AccountViewsOptions } from "./view-kit.ts";
-
-/** The inputs of the login form. */
-export const LOGIN_FIELDS: readonly FormField[] = [
-  { name: "username", label: "Username", autocomplete: "username" },
-  { name: "password", label: "Password", type: "password", autocomplete: "current-password" },
-];
+import { defineView } from "./define-view.ts";
+import { successAnswer } from "./respond.ts";
+import { formView, readSubmission } from "./submission.ts";
+import { type AccountViewsOptions, createViewKit } from "./view-kit.ts";
 
 /** The message for a wrong username or password (never says which). */
 export const INVALID_LOGIN = "Please enter a correct username and password.";
 
 const REQUIRED = "This field is required.";
-const TITLE = "Log in";
 
 /**
  * The login view, mounted at `settings.loginUrl`. GET shows the form (to anyone: a signed-in
@@ -38,8 +32,11 @@ export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}
   return formView(http, options, (settings) => ({
     refuse: () => null,
     template: "loginForm",
-    title: TITLE,
-    fields: LOGIN_FIELDS,
+    title: "Log in",
+    fields: [
+      { name: "username", label: "Username", autocomplete: "username" },
+      { name: "password", label: "Password", type: "password", autocomplete: "current-password" },
+    ],
     async act({ username: raw, password }) {
       // As Django's AuthenticationForm (and our sign-up form): the name is trimmed and NFKC-normalized.
       const username = typeof raw === "string" ? raw.trim().normalize("NFKC") : "";
@@ -62,4 +59,27 @@ export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}
     defaultNext: settings.loginRedirectUrl,
     throttle: "login",
   }));
+}
+
+/**
+ * The logout view, mounted at `logoutPath` (default `/accounts/logout/`). POST only, with a
+ * CSRF proof (a logout link could otherwise be forged); GET answers 405 with `Allow: POST`.
+ * Ends the current session, clears the cookie and redirects to the safe `next` or `loginUrl`
+ * (JSON: 200 `{ user: null, redirect }`). A guest who logs out leaves the guest account
+ * behind; it is deleted when it expires.
+ *
+ * @example
+ * ```ts
+ * const logout = logoutView(http);
+ * // <form method="post" action="/accounts/logout/"><input type="hidden" name="csrf_token" value="..."></form>
+ * ```
+ */
+export function logoutView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
+  return defineView(createViewKit(http, options), {
+    async POST(exchange) {
+      const submission = await readSubmission(exchange);
+      await http.logOut(exchange.request, exchange.state);
+      return successAnswer(exchange, submission.next ?? exchange.kit.settings.loginUrl);
+    },
+  });
 }

@@ -47,12 +47,6 @@ function quality(ranges: readonly MediaRange[], type: string, subtype: string) {
  * has a higher quality than `text/html`, or the same quality but named more specifically
  * (`application/json, text/plain, *\/*`, as axios sends, is JSON; a browser's
  * `text/html,...,*\/*;q=0.8` is HTML; a missing header is HTML).
- *
- * @example
- * ```ts
- * prefersJson("application/json"); // true
- * prefersJson("text/html,application/xhtml+xml,*\/*;q=0.8"); // false
- * ```
  */
 export function prefersJson(accept: string | null | undefined): boolean {
   if (!accept) return false;
@@ -66,25 +60,13 @@ export function prefersJson(accept: string | null | undefined): boolean {
 /**
  * True for a JSON `Content-Type`: `application/json` or `application/<something>+json`,
  * with or without parameters.
- *
- * @example
- * ```ts
- * isJsonContentType("application/json; charset=utf-8"); // true
- * ```
  */
 export function isJsonContentType(contentType: string | null | undefined): boolean {
   const mediaType = contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
   return mediaType === "application/json" || /^application\/[\w.+-]+\+json$/.test(mediaType);
 }
 
-/**
- * True when a view should answer in JSON: the client prefers JSON or sent a JSON body.
- *
- * @example
- * ```ts
- * if (wantsJson(request)) return Response.json(userJson(state.user));
- * ```
- */
+/** True when a view should answer in JSON: the client prefers JSON or sent a JSON body. */
 export function wantsJson(request: { readonly headers: Pick<Headers, "get"> }): boolean {
   return (
     prefersJson(request.headers.get("accept")) ||

@@ -2,6 +2,7 @@ import type { User } from "../../core/model/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
 import { csrfInput } from "../csrf.ts";
 import { errorList, escapeHtml, formHead } from "./html.ts";
+import type { TermsFormContext } from "./terms-template.ts";
 
 /** Where the account page's buttons and links lead. */
 export interface ProfileLinks {
@@ -67,7 +68,7 @@ export function signInAgainMessage({ withinMinutes, links }: SignInAgain): strin
 }
 
 /** What {@link ProfileTemplates.deleteConfirm} gets: the "delete my account" confirmation. */
-export interface DeleteContext {
+export interface DeleteContext extends Pick<TermsFormContext, "csrfToken" | "next" | "action"> {
   /** Who is about to be deleted. */
   readonly user: User;
   /**
@@ -82,12 +83,6 @@ export interface DeleteContext {
   readonly signInAgain: SignInAgain | null;
   /** Messages per field after a refused POST (`password`, or `""` for the whole form). */
   readonly errors: FieldErrors;
-  /** The value of the hidden `csrf_token` input. */
-  readonly csrfToken: string;
-  /** A safe `next` to carry in a hidden input, or null. */
-  readonly next: string | null;
-  /** Where the form posts. */
-  readonly action: string;
   /** Where "Cancel" leads: the account page. */
   readonly cancelUrl: string;
 }

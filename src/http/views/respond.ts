@@ -9,10 +9,9 @@ import {
 } from "../../shared/errors.ts";
 import { userJson } from "../request.ts";
 import { withNext } from "../safe-next.ts";
-import type { AccountLinks, Templates } from "./templates.ts";
+import type { Templates } from "./templates.ts";
 import type { Exchange } from "./view-kit.ts";
 
-/** A 302 to `location`, never cached. */
 const redirect = (location: string) =>
   new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } });
 
@@ -104,20 +103,6 @@ export interface FormPage {
   readonly next: string | null;
 }
 
-function linksFor(exchange: Exchange, next: string | null): AccountLinks {
-  const { settings, signupPath } = exchange.kit;
-  const link = (target: string) => (next ? withNext(target, "next", next) : target);
-  return {
-    login: link(settings.loginUrl),
-    signup: link(signupPath),
-    convert: link(settings.convertUrl),
-  };
-}
-
-/** The terms a form asks to accept: convert and sign-up, when the `terms` option is set. */
-const termsOf = (exchange: Exchange, page: FormPage) =>
-  page.template === "loginForm" ? null : exchange.kit.settings.terms;
-
 /**
  * A form (GET) or the form again with its errors (invalid POST). HTML: 200 with the page.
  * JSON: GET gives `{ user, csrfToken, fields }` (plus `terms: { version, url }` when the form
@@ -125,9 +110,10 @@ const termsOf = (exchange: Exchange, page: FormPage) =>
  * message }` when it was refused as `INVALID_INPUT` (the HTML page then answers 400 too).
  */
 export function formAnswer(exchange: Exchange, page: FormPage): Response {
-  const { http, templates } = exchange.kit;
+  const { http, templates, settings, signupPath } = exchange.kit;
   const { request, state } = exchange;
-  const terms = termsOf(exchange, page);
+  // Convert and sign-up ask to accept the terms, when the `terms` option is set.
+  const terms = page.template === "loginForm" ? null : settings.terms;
   if (exchange.json && page.errors)
     return jsonResponse(400, { ...(page.refused && { error: page.refused }), errors: page.errors });
   if (exchange.json) {
@@ -139,21 +125,25 @@ export function formAnswer(exchange: Exchange, page: FormPage): Response {
       ...(terms && { terms }),
     });
   }
-  const csrfToken = http.csrfToken(request, state);
   if (!page.fields) {
     throw new InvalidConfigError(
       "convertForm.fields",
       "the HTML views need the inputs of a custom convert form: add `fields: [{ name, label, type, autocomplete }]` to it, or use JSON.",
     );
   }
+  const link = (target: string) => (page.next ? withNext(target, "next", page.next) : target);
   const body = templates[page.template]({
     fields: page.fields,
     values: page.values ?? {},
     errors: page.errors ?? {},
-    csrfToken,
+    csrfToken: http.csrfToken(request, state),
     next: page.next,
     action: exchange.url.pathname,
-    links: linksFor(exchange, page.next),
+    links: {
+      login: link(settings.loginUrl),
+      signup: link(signupPath),
+      convert: link(settings.convertUrl),
+    },
     terms,
     user: state.user,
     mergesOnLogin: http.guestUsers.hasListeners("merged"),
@@ -176,7 +166,6 @@ function failure(
   return pageResponse(exchange, status, title, body, headers);
 }
 
-/** 405 with `Allow`. */
 export function methodNotAllowed(exchange: Exchange, allowed: readonly string[]): Response {
   const allow = allowed.join(", ");
   const message = `This address accepts ${allow} only.`;

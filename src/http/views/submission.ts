@@ -8,7 +8,7 @@ import { safeNext } from "../safe-next.ts";
 import { type RequestBody, readBody } from "./body.ts";
 import { defineView } from "./define-view.ts";
 import { type FormPage, formAnswer, successAnswer } from "./respond.ts";
-import { credentialAttempt, signupAttempt } from "./throttle.ts";
+import { credentialAttempt } from "./throttle.ts";
 import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-kit.ts";
 
 /** The query or form field carrying the way back. */
@@ -68,30 +68,21 @@ export async function readSubmission(exchange: Exchange): Promise<Submission> {
   return { fields: body.fields, input, next: nextOf(exchange, body.fields) };
 }
 
-/** The field values an invalid form shows again: text of the non-password fields only. */
-function echoValues(
-  fields: readonly FormField[] | undefined,
-  submitted: Readonly<Record<string, unknown>>,
-): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const field of fields ?? []) {
-    const value = Object.hasOwn(submitted, field.name) ? submitted[field.name] : undefined;
-    if (field.type !== "password" && typeof value === "string") values[field.name] = value;
-  }
-  return values;
-}
-
 /**
  * What a form page shows after its POST failed with `error`: the field errors and the
- * submitted values (passwords left out), and for an {@link InvalidInputError} the refusal
- * (400, its code in JSON) without the refused value.
+ * submitted text values (passwords left out), and for an {@link InvalidInputError} the
+ * refusal (400, its code in JSON) without the refused value.
  */
 function refusedForm(
   error: ValidationError,
   fields: readonly FormField[] | undefined,
   submitted: Readonly<Record<string, unknown>>,
 ): Pick<FormPage, "errors" | "refused" | "values"> {
-  const values = echoValues(fields, submitted);
+  const values: Record<string, string> = {};
+  for (const field of fields ?? []) {
+    const value = Object.hasOwn(submitted, field.name) ? submitted[field.name] : undefined;
+    if (field.type !== "password" && typeof value === "string") values[field.name] = value;
+  }
   if (!(error instanceof InvalidInputError)) return { errors: error.fieldErrors, values };
   delete values[error.field];
   const refused = { code: error.code, message: error.message };
@@ -99,12 +90,9 @@ function refusedForm(
 }
 
 /** A form view (convert, login, sign-up): who may see it, its page, and what its POST does. */
-export interface FormView {
+export interface FormView extends Pick<FormPage, "template" | "title" | "fields"> {
   /** The answer to a visitor who may not use the form, or null. */
   refuse(exchange: Exchange): Response | null;
-  readonly template: FormPage["template"];
-  readonly title: string;
-  readonly fields: FormPage["fields"];
   /** The values the GET's form starts with. @default none */
   values?(exchange: Exchange): Readonly<Record<string, string>> | undefined;
   /** Checks and saves; a `ValidationError` shows the form again with its messages. */
@@ -113,12 +101,12 @@ export interface FormView {
   succeeded?(user: User, exchange: Exchange): Promise<void>;
   /** Where to go without a safe `next`. */
   readonly defaultNext: string;
-  /** The POST's throttle: {@link credentialAttempt} (`"login"`) or {@link signupAttempt}. */
+  /** The POST's throttle: {@link credentialAttempt}, counting sign-ups for `"signup"`. */
   readonly throttle: "login" | "signup";
 }
 
 /**
- * A form view's handler, from its {@link FormView}, each method behind `refuse`. GET shows the
+ * A form view's handler, from its {@link FormView}. GET shows the
  * form; POST, throttled before it acts, answers as `convertView()` describes (the form again
  * with its errors, 400 for `INVALID_INPUT`; else a fresh session and a redirect).
  */
@@ -133,16 +121,13 @@ export function formView(
   const page = (exchange: Exchange, next: string | null, shown: Partial<FormPage> = {}) =>
     formAnswer(exchange, { template, title, fields, next, ...shown });
   return defineView(kit, {
-    GET: async (exchange) =>
-      form.refuse(exchange) ??
-      page(exchange, nextOf(exchange), { values: form.values?.(exchange) }),
+    refuse: form.refuse,
+    GET: async (exchange) => page(exchange, nextOf(exchange), { values: form.values?.(exchange) }),
 
     async POST(exchange) {
-      const refused = form.refuse(exchange);
-      if (refused) return refused;
       const submission = await readSubmission(exchange);
-      const throttle = form.throttle === "signup" ? signupAttempt : credentialAttempt;
-      const attempt = await throttle(exchange, submission.input.username);
+      const { username } = submission.input;
+      const attempt = await credentialAttempt(exchange, username, form.throttle === "signup");
       if (attempt.refused) return attempt.refused;
       let user: User;
       try {

@@ -5,6 +5,7 @@ import { errorList, escapeHtml, formHead, htmlDocument, logOutForm } from "./htm
 import { type ProfileTemplates, profileTemplates } from "./profile-templates.ts";
 import {
   ACCEPT_TERMS_FIELD,
+  type TermsFormContext,
   type TermsTemplates,
   termsCheckbox,
   termsTemplates,
@@ -37,19 +38,13 @@ export interface AccountLinks {
 }
 
 /** What the form templates (convert, login, signup) get. */
-export interface FormContext {
+export interface FormContext extends Pick<TermsFormContext, "csrfToken" | "next" | "action"> {
   /** The inputs, in order. */
   readonly fields: readonly FormField[];
   /** Values to show again after an invalid post; passwords are never among them. */
   readonly values: Readonly<Record<string, string>>;
   /** Messages per field; `""` holds errors of the whole form. */
   readonly errors: FieldErrors;
-  /** The value of the hidden `csrf_token` input. */
-  readonly csrfToken: string;
-  /** A safe `next` to carry in a hidden input, or null. */
-  readonly next: string | null;
-  /** Where the form posts. */
-  readonly action: string;
   /** The other account pages. */
   readonly links: AccountLinks;
   /**
@@ -192,14 +187,7 @@ ${form(context, "Sign up")}
   ...termsTemplates,
 };
 
-/**
- * The built-in templates with some replaced.
- *
- * @example
- * ```ts
- * const templates = resolveTemplates({ convertSuccess: ({ user }) => `<p>Welcome ${escapeHtml(user.username)}</p>` });
- * ```
- */
+/** The built-in templates with some replaced. */
 export function resolveTemplates(overrides: Partial<Templates> = {}): Templates {
   const templates: Templates = { ...defaultTemplates };
   for (const name of Object.keys(defaultTemplates) as (keyof Templates)[]) {

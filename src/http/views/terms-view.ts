@@ -1,4 +1,3 @@
-import type { TermsOptions } from "../../core/config/options.ts";
 import type { Settings } from "../../core/config/settings.ts";
 import { validateInput } from "../../core/model/forms/standard-schema.ts";
 import type { User } from "../../core/model/types.ts";
@@ -16,8 +15,6 @@ import { type AccountViewsOptions, createViewKit, type Exchange } from "./view-k
 /** The field error of a convert, sign-up or accept form posted without the box ticked. */
 export const MUST_ACCEPT_TERMS = "You must accept the terms of service.";
 
-const TITLE = "Terms of service";
-
 /** True for what a ticked box sends: `"on"` (an HTML checkbox), `"true"` or `true` (JSON). */
 export function acceptsTerms(value: unknown): boolean {
   return value === true || value === "on" || value === "true";
@@ -28,12 +25,6 @@ export function acceptsTerms(value: unknown): boolean {
  * input without the ticked box ({@link acceptsTerms}), for the form's schema, and the version
  * to record with the user; without the box, a `ValidationError` with `accept_terms` and the
  * form's own errors (all at once), so nothing is changed.
- *
- * @example
- * ```ts
- * const { input, acceptTerms } = await termsOfSubmission(settings, submission.input);
- * await guestUsers.createUser(input, { acceptTerms });
- * ```
  */
 export async function termsOfSubmission(
   settings: Settings,
@@ -48,8 +39,6 @@ export async function termsOfSubmission(
     [ACCEPT_TERMS_FIELD]: [MUST_ACCEPT_TERMS],
   });
 }
-
-const LOG_IN_FIRST = "Log in to accept the terms of service.";
 
 /**
  * The terms-of-service accept page, mounted by `accountViews()` at `termsPath` (default
@@ -72,7 +61,7 @@ const LOG_IN_FIRST = "Log in to accept the terms of service.";
 export function termsView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
   const kit = createViewKit(http, options);
   const { settings } = kit;
-  const terms: TermsOptions | null = settings.terms;
+  const { terms } = settings;
   if (!terms) {
     throw new InvalidConfigError(
       "terms",
@@ -88,19 +77,11 @@ export function termsView(http: GuestUserHttp, options: AccountViewsOptions = {}
     const acceptance = await http.guestUsers.termsAcceptance(user);
     const accepted = acceptance?.version === terms.version;
     if (exchange.json) {
-      const { version, url } = terms;
       const who = userJson(user, state.expiresAt);
-      return jsonResponse(200, {
-        ...who,
-        version,
-        url,
-        accepted,
-        csrfToken: jsonCsrfToken(exchange),
-      });
+      return jsonResponse(200, { ...who, ...terms, accepted, csrfToken: jsonCsrfToken(exchange) });
     }
     const body = kit.templates.termsForm({
-      version: terms.version,
-      url: terms.url,
+      ...terms,
       accepted,
       acceptedVersion: acceptance?.version ?? null,
       errors,
@@ -109,17 +90,14 @@ export function termsView(http: GuestUserHttp, options: AccountViewsOptions = {}
       action: exchange.url.pathname,
       user,
     });
-    return pageResponse(exchange, 200, TITLE, body);
+    return pageResponse(exchange, 200, "Terms of service", body);
   };
 
   return defineView(kit, {
-    async GET(exchange) {
-      return loginFirst(exchange, LOG_IN_FIRST) ?? page(exchange, nextOf(exchange));
-    },
+    refuse: (exchange) => loginFirst(exchange, "Log in to accept the terms of service."),
+    GET: (exchange) => page(exchange, nextOf(exchange)),
 
     async POST(exchange) {
-      const refused = loginFirst(exchange, LOG_IN_FIRST);
-      if (refused) return refused;
       const submission = await readSubmission(exchange);
       const { version } = submission.fields;
       if (version !== undefined && version !== terms.version) {

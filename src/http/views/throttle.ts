@@ -58,17 +58,11 @@ function addressOf(exchange: Exchange): string | null {
 }
 
 /** A hit that also logs the first refusal of a window. */
-async function hit(
-  exchange: Exchange,
-  key: string,
-  limit: RateLimit,
-  what: string,
-): Promise<LimitVerdict> {
-  const verdict = await exchange.kit.settings.limitStore.hit(key, limit);
+async function hit(exchange: Exchange, key: string, limit: RateLimit, what: string) {
+  const { limitStore, logger } = exchange.kit.settings;
+  const verdict = await limitStore.hit(key, limit);
   if (verdict.firstRefusal) {
-    exchange.kit.settings.logger.warn(
-      `guest-user: ${what}; refusing for ${verdict.retryAfterSeconds} s.`,
-    );
+    logger.warn(`guest-user: ${what}; refusing for ${verdict.retryAfterSeconds} s.`);
   }
   return verdict;
 }
@@ -78,18 +72,24 @@ async function hit(
  * address has failed `ADDRESS_FACTOR × max` times in the window, or when this username was
  * tried `max` times from this address (successes reset that count, so only failures stay).
  * Both checks come before the password is verified, and the answer never depends on whether
- * the username exists. Without a client address only the username's count applies.
- *
- * @example
- * ```ts
- * const attempt = await credentialAttempt(exchange, input.username);
- * if (attempt.refused) return attempt.refused;
- * ```
+ * the username exists. Without a client address only the username's count applies. A
+ * `signup` counts every POST from the address first (at most `ADDRESS_FACTOR × max` per window,
+ * which stops mass sign-ups).
  */
-export async function credentialAttempt(exchange: Exchange, username: unknown): Promise<Attempt> {
+export async function credentialAttempt(
+  exchange: Exchange,
+  username: unknown,
+  signup = false,
+): Promise<Attempt> {
   const { loginLimit: limit, limitStore: store } = exchange.kit.settings;
   if (!limit) return FREE;
   const address = addressOf(exchange);
+  if (signup && address !== null) {
+    const signups = { max: limit.max * ADDRESS_FACTOR, windowSeconds: limit.windowSeconds };
+    const key = `signup:address:${addressPart(address)}`;
+    const verdict = await hit(exchange, key, signups, `${signups.max} sign-ups from ${address}`);
+    if (!verdict.allowed) return refusal(exchange, verdict);
+  }
   const name = throttleName(username);
   const userKey = `login:user:${addressPart(address)}/${name}`;
   const perAddressKey = address === null ? null : `login:address:${addressPart(address)}`;
@@ -122,23 +122,6 @@ export async function credentialAttempt(exchange: Exchange, username: unknown): 
       await store.reset(userKey);
     },
   };
-}
-
-/**
- * Throttles a sign-up: every POST from an address counts (at most `ADDRESS_FACTOR × max` per
- * window, which stops mass sign-ups), then as {@link credentialAttempt}.
- */
-export async function signupAttempt(exchange: Exchange, username: unknown): Promise<Attempt> {
-  const { loginLimit: limit } = exchange.kit.settings;
-  if (!limit) return FREE;
-  const address = addressOf(exchange);
-  if (address !== null) {
-    const signups = { max: limit.max * ADDRESS_FACTOR, windowSeconds: limit.windowSeconds };
-    const key = `signup:address:${addressPart(address)}`;
-    const verdict = await hit(exchange, key, signups, `${signups.max} sign-ups from ${address}`);
-    if (!verdict.allowed) return refusal(exchange, verdict);
-  }
-  return credentialAttempt(exchange, username);
 }
 
 function refusal(exchange: Exchange, verdict: LimitVerdict): Attempt {

@@ -78,6 +78,10 @@ const viewPath = (fallback: string) =>
     fallback,
   );
 
+/** A whole number of at least 1, `fallback` when absent. */
+const positive = (expected: string, fallback: number) =>
+  v.optional(integerFrom(1, Number.POSITIVE_INFINITY, expected), fallback);
+
 /** The schema of {@link AccountViewsOptions} (the template names included). */
 export const ACCOUNT_VIEWS = optionBag({
   logoutPath: viewPath("/accounts/logout/"),
@@ -86,15 +90,9 @@ export const ACCOUNT_VIEWS = optionBag({
   guestPath: viewPath("/accounts/guest/"),
   profilePath: viewPath("/accounts/profile/"),
   deletePath: viewPath("/accounts/delete/"),
-  recentSignInSeconds: v.optional(
-    integerFrom(1, Number.POSITIVE_INFINITY, "a positive whole number of seconds, such as 600"),
-    600,
-  ),
+  recentSignInSeconds: positive("a positive whole number of seconds, such as 600", 600),
   templates: v.optional(someOf(defaultTemplates), {}),
-  maxBodyBytes: v.optional(
-    integerFrom(1, Number.POSITIVE_INFINITY, "a positive whole number of bytes"),
-    MAX_BODY_BYTES,
-  ),
+  maxBodyBytes: positive("a positive whole number of bytes", MAX_BODY_BYTES),
 } satisfies EntriesOf<AccountViewsOptions>);
 
 /** Everything the views share, built once by `accountViews()`: the options, defaults filled in. */

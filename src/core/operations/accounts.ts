@@ -1,17 +1,29 @@
 import { ValidationError } from "../../shared/errors.ts";
 import { checkFormText, checkText } from "../../shared/storable-text.ts";
+import type { NewUser, UserRow } from "../../store/user-store.ts";
 import { normalizeUsername } from "../../store/username-case.ts";
 import { refuseReserved } from "../config/reserved-usernames.ts";
 import { checkCredentialText } from "../model/credential-text.ts";
 import { validateInput } from "../model/forms/standard-schema.ts";
 import { hashPassword, needsRehash, verifyPassword } from "../model/passwords.ts";
-import { type Credentials, idOf, type User, type UserRef } from "../model/types.ts";
+import { type Credentials, idOf, type User, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, findUser, toUser, withDatabase } from "../runtime/context.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 
 /** The error for a username someone else has (compared as {@link normalizeUsername} and case-folded). */
 export const usernameTaken = () =>
   new ValidationError({ username: ["A user with that username already exists."] });
+
+/** The row of a user just inserted, as {@link toUser} takes it (`email` left null). */
+export const insertedRow = (id: UserId, { username, passwordHash, now }: NewUser): UserRow => ({
+  id,
+  username,
+  email: null,
+  passwordHash,
+  createdAt: now,
+  lastLoginAt: null,
+  isStaff: false,
+});
 
 /**
  * The credentials of sign-up or conversion `input`, validated with the convert form; the
@@ -107,19 +119,7 @@ export function accountManager(context: Context) {
                   await recordTermsAcceptance(context, trx, created, termsVersion, now);
                   return created;
                 });
-          const row = await users.findById(db, id);
-          return toUser(
-            row ?? {
-              id,
-              username,
-              email: null,
-              passwordHash,
-              createdAt: now,
-              lastLoginAt: null,
-              isStaff: false,
-            },
-            false,
-          );
+          return toUser((await users.findById(db, id)) ?? insertedRow(id, user), false);
         } catch (error) {
           if (quirks.isUniqueViolation(error)) throw usernameTaken();
           throw error;

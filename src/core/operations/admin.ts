@@ -145,15 +145,9 @@ export function userIds(ids: readonly unknown[], idType: "integer" | "string"): 
   return [...unique];
 }
 
-async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>) {
-  const kept: T[] = [];
-  for (const item of items) if (await keep(item)) kept.push(item);
-  return kept;
-}
-
 /** The admin's view of the guests: the list, and deleting selected guests. */
 export function adminManager(context: Context) {
-  const { db, quirks, settings, events } = context;
+  const { db, quirks, settings, users, events } = context;
   const queries = adminQueries(settings.tables, quirks);
   const { idType } = settings.tables.users;
 
@@ -247,13 +241,9 @@ export function adminManager(context: Context) {
           );
           // The rows are locked, so every one went, unless beforeDelete removed guest rows
           // itself: then only the users that are gone were deleted.
-          const gone =
-            count === rows.length
-              ? rows
-              : await filterAsync(
-                  rows,
-                  async (row) => !(await context.users.findById(trx, row.id)),
-                );
+          const gone: typeof rows = [];
+          for (const row of rows)
+            if (count === rows.length || !(await users.findById(trx, row.id))) gone.push(row);
           return gone.map((row) => toUser(row, true));
         }),
       );

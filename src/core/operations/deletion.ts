@@ -16,13 +16,6 @@ export interface DeleteUserOptions {
   readonly by?: "self" | "admin";
 }
 
-const outerDatabaseInBeforeDelete = outerDatabaseError(
-  "The beforeDelete hook",
-  "deleting",
-  "it is given for every query",
-  "deletion",
-);
-
 /**
  * Runs the `beforeDelete` option (when set) for `userIds` inside the deleting transaction
  * `trx`; a throw propagates (so the caller's transaction rolls back). Every deletion path
@@ -35,14 +28,9 @@ export async function runBeforeDelete(
 ): Promise<void> {
   const hook = context.settings.beforeDelete;
   if (!hook || userIds.length === 0) return;
-  await blockOuterQueries(outerDatabaseInBeforeDelete, async () => {
-    await hook({ userIds, db: trx });
-  });
-}
-
-/** True for a guest row (as opposed to a user or a user id). */
-function isGuestRecord(value: GuestRecord | UserRef): value is GuestRecord {
-  return typeof value === "object" && "userId" in value && "lastSeenAt" in value;
+  const use = "it is given for every query";
+  const error = outerDatabaseError("The beforeDelete hook", "deleting", use, "deletion");
+  await blockOuterQueries(error, async () => hook({ userIds, db: trx }));
 }
 
 /** Deleting one user (self-service or admin), and the reference's `Guest.is_expired()`. */
@@ -58,7 +46,7 @@ export function deletionManager(context: Context) {
    */
   const guestState = async (guest: GuestRecord | UserRef) => {
     const { keepIf } = settings.retention;
-    const given = isGuestRecord(guest) ? guest : null;
+    const given = typeof guest === "object" && "userId" in guest ? guest : null;
     if (given && !keepIf) return { row: given, kept: false };
     // A registered user never becomes a guest again: no query for one.
     if (!given && typeof guest === "object" && (guest as Partial<User>).isGuest === false)

@@ -44,6 +44,8 @@ export const MAX_FUNNEL_DAYS = 3660;
 
 const DAY_MS = 86_400_000;
 
+const EVENTS = ["created", "converted", "merged", "deleted"] as const;
+
 /** The conversion funnel: per-day counters kept in the events' own transactions. */
 export function funnelManager(context: Context) {
   const { db, settings } = context;
@@ -77,19 +79,12 @@ export function funnelManager(context: Context) {
         context.funnel.read(db, window[0] as string, window.at(-1) as string),
       );
       const byDay = new Map(counted.map((day) => [day.day, day]));
-      const days = window.map(
-        (day) => byDay.get(day) ?? { day, created: 0, converted: 0, merged: 0, deleted: 0 },
-      );
-      const sum = (key: keyof Omit<FunnelDay, "day">) =>
-        days.reduce((total, day) => total + day[key], 0);
-      const [created, converted, merged, deleted] = [
-        sum("created"),
-        sum("converted"),
-        sum("merged"),
-        sum("deleted"),
-      ];
+      const totals = { created: 0, converted: 0, merged: 0, deleted: 0 };
+      const days = window.map((day) => byDay.get(day) ?? { day, ...totals });
+      for (const day of days) for (const key of EVENTS) totals[key] += day[key];
+      const { created, converted, merged } = totals;
       const conversionRate = created === 0 ? 0 : (converted + merged) / created;
-      return { days, totals: { created, converted, merged, deleted, conversionRate } };
+      return { days, totals: { ...totals, conversionRate } };
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { GuestData } from "../../store/guest-store.ts";
 import { issueToken } from "../model/tokens.ts";
 import type { User } from "../model/types.ts";
-import type { Context } from "../runtime/context.ts";
+import { type Context, toUser } from "../runtime/context.ts";
+import { insertedRow } from "./accounts.ts";
 import { insertSession, type Session } from "./sessions.ts";
 
 /** What a guest creation wrote: the user, its first session (when asked for) and `created`. */
@@ -21,16 +22,6 @@ export interface WrittenGuest {
  */
 export function guestWriter(context: Context) {
   const { db, quirks, settings, users, guests } = context;
-  const guestUser = (id: User["id"], username: string, now: number): User => ({
-    id,
-    username,
-    email: null,
-    isGuest: true,
-    createdAt: now,
-    lastLoginAt: null,
-    isStaff: false,
-    hasPassword: false,
-  });
   // The one-statement creation writes users as the default table store does.
   const insertGuest = context.tableUsers ? quirks.guestInsert?.(settings.tables) : undefined;
 
@@ -41,13 +32,14 @@ export function guestWriter(context: Context) {
     withSession: boolean,
   ): Promise<WrittenGuest> => {
     const now = settings.clock();
+    const user = { username, passwordHash: null, email: null, now };
     if (!insertGuest) {
       return db.transaction().execute(async (trx) => {
-        const id = await users.insertUser(trx, { username, passwordHash: null, email: null, now });
+        const id = await users.insertUser(trx, user);
         await guests.insert(trx, id, now, data, creationKey);
         const session = withSession ? await insertSession(context, trx, id) : null;
         await context.funnel.bump(trx, "created", 1, now);
-        return { user: guestUser(id, username, now), session, created: true };
+        return { user: toUser(insertedRow(id, user), true), session, created: true };
       });
     }
     const issued = withSession ? issueToken() : null;
@@ -55,7 +47,7 @@ export function guestWriter(context: Context) {
     const session = issued && { id: issued.id, secretHash: issued.secretHash, expiresAt };
     const id = await insertGuest(db, { username, now, data, creationKey, session });
     return {
-      user: guestUser(id, username, now),
+      user: toUser(insertedRow(id, user), true),
       session: issued && { token: issued.token, expiresAt },
       created: true,
     };

@@ -1,5 +1,4 @@
 import { GuestUserError, NotGuestError } from "../../shared/errors.ts";
-import type { Db } from "../../store/dialect.ts";
 import { type IdentityRecord, identityQueries } from "../../store/identity-store.ts";
 import { usernameKey } from "../../store/username-case.ts";
 import { checkIdentity, IdentityTakenError, NotRegisteredError } from "../model/identity-rules.ts";
@@ -28,11 +27,6 @@ export function identityManager(context: Context) {
   const identities = identityQueries(settings.tables, quirks.usernames);
   const maxLength = settings.tables.users.usernameMaxLength;
 
-  /**
-   * Runs `write` (one transaction) with the first free username for the identity, again with
-   * the next free one when a parallel sign-up took it; a unique violation on the identity
-   * itself becomes `IDENTITY_TAKEN` (or `NOT_GUEST` when `self` already holds it).
-   */
   /** `IDENTITY_TAKEN` when the identity is linked already (`NOT_GUEST` when to `self`). */
   const refuseLinked = async (identity: Identity, self: UserId | null) => {
     const linked = await identities.find(db, identity.provider, identity.subject);
@@ -40,6 +34,10 @@ export function identityManager(context: Context) {
     if (linked) throw new IdentityTakenError(identity.provider);
   };
 
+  /**
+   * Runs `write` (one transaction) with the first free username for the identity, again with
+   * the next free one when a parallel sign-up took it (a linked identity: {@link refuseLinked}).
+   */
   const withFreeUsername = async <T>(
     identity: Identity,
     self: UserId | null,
@@ -75,8 +73,6 @@ export function identityManager(context: Context) {
     createdAt: now,
   });
 
-  const loadUser = (trx: Db, id: UserId) => findUser(context, trx, id);
-
   const manager = {
     /**
      * Converts a guest by a social-login identity (the reference's allauth integration): the
@@ -110,7 +106,7 @@ export function identityManager(context: Context) {
             await context.funnel.bump(trx, "converted", 1, now);
           }),
         );
-        const user = await loadUser(db, id);
+        const user = await findUser(context, db, id);
         if (!user) throw new NotGuestError(id);
         return user;
       });
@@ -148,7 +144,7 @@ export function identityManager(context: Context) {
             return userId;
           }),
         );
-        const user = await loadUser(db, id);
+        const user = await findUser(context, db, id);
         if (!user) throw new GuestUserError("USER_NOT_FOUND", `User ${String(id)} vanished.`);
         return user;
       });
@@ -173,7 +169,7 @@ export function identityManager(context: Context) {
       const current = options.current ?? null;
       const found = await withDatabase(context, async () => {
         const linked = await identities.find(db, checked.provider, checked.subject);
-        const user = linked ? await loadUser(db, linked.userId) : null;
+        const user = linked ? await findUser(context, db, linked.userId) : null;
         if (!linked || !user) return null;
         const now = settings.clock();
         await users.recordLogin(db, user.id, now);
@@ -208,7 +204,7 @@ export function identityManager(context: Context) {
         const existing = await identities.find(db, checked.provider, checked.subject);
         if (existing && existing.userId !== id) throw new IdentityTakenError(checked.provider);
         if (existing) return existing;
-        const found = await loadUser(db, id);
+        const found = await findUser(context, db, id);
         if (!found)
           throw new GuestUserError("USER_NOT_FOUND", `No user ${String(id)}: check the id.`);
         if (found.isGuest) throw new NotRegisteredError(id);
@@ -265,7 +261,7 @@ export function identityManager(context: Context) {
           }
           if (current) {
             await manager.linkIdentity(current, identity);
-            const user = await withDatabase(context, () => loadUser(db, current.id));
+            const user = await withDatabase(context, () => findUser(context, db, current.id));
             return { user: user ?? current, outcome: "linked" };
           }
           return { user: await manager.createUserWithIdentity(identity), outcome: "created" };

@@ -1,17 +1,7 @@
 import { GuestUserError, InvalidConfigError } from "../../shared/errors.ts";
 import { staffQueries } from "../../store/staff-store.ts";
-import { idOf, type UserId, type UserRef } from "../model/types.ts";
+import { idOf, type UserRef } from "../model/types.ts";
 import { type Context, withDatabase } from "../runtime/context.ts";
-
-/** A guest was given the staff flag: code `NOT_REGISTERED`. Nothing was changed. */
-export class GuestStaffError extends GuestUserError {
-  constructor(userId: UserId) {
-    super(
-      "NOT_REGISTERED",
-      `User ${String(userId)} is a guest, and a guest is never staff: grant the flag once it has converted to a registered account.`,
-    );
-  }
-}
 
 /** The staff flag: who may use the guest admin by default. */
 export function staffManager(context: Context) {
@@ -56,7 +46,11 @@ export function staffManager(context: Context) {
         const [row, guest] = await Promise.all([users.findById(db, id), guests.find(db, id)]);
         if (!row)
           throw new GuestUserError("USER_NOT_FOUND", `No user ${String(id)}: check the id.`);
-        if (guest && on) throw new GuestStaffError(id);
+        if (guest && on)
+          throw new GuestUserError(
+            "NOT_REGISTERED",
+            `User ${String(id)} is a guest, and a guest is never staff: grant the flag once it has converted to a registered account.`,
+          );
         return false;
       });
     },

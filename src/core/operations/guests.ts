@@ -9,8 +9,8 @@ import { cutToMaxLength } from "../model/usernames/name-generator.ts";
 import { uuidNameGenerator } from "../model/usernames/uuid.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
 import { formCredentials, usernameTaken } from "./accounts.ts";
+import { mergeGuestInto } from "./deletion.ts";
 import { guestWriter } from "./guest-writes.ts";
-import { mergeGuestInto } from "./merge.ts";
 import { insertSession, type Session } from "./sessions.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 

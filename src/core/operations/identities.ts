@@ -5,7 +5,7 @@ import { checkIdentity, IdentityTakenError, NotRegisteredError } from "../model/
 import { freeUsername, identityUsername } from "../model/identity-usernames.ts";
 import { type Identity, idOf, type User, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, findUser, withDatabase } from "../runtime/context.ts";
-import { mergeGuestInto } from "./merge.ts";
+import { mergeGuestInto } from "./deletion.ts";
 
 /** An identity linked to a user (a row of the identities table). */
 export type LinkedIdentity = IdentityRecord;

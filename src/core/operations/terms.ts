@@ -121,13 +121,12 @@ export function termsManager(context: Context) {
       const current = settings.terms?.version;
       if (current === undefined) return true;
       if (user === null || user === undefined) return false;
-      if (typeof user === "object" && "isGuest" in user && user.isGuest === true) return true;
+      const isGuest = typeof user === "object" && "isGuest" in user ? user.isGuest === true : null;
+      if (isGuest) return true;
       const id = idOf(user);
       return withDatabase(context, async () => {
-        const acceptance = await terms.find(db, id);
-        if (acceptance?.version === current) return true;
-        const knownRegistered = typeof user === "object" && "isGuest" in user;
-        return knownRegistered ? false : (await guests.find(db, id)) !== undefined;
+        if ((await terms.find(db, id))?.version === current) return true;
+        return isGuest === null && (await guests.find(db, id)) !== undefined;
       });
     },
   };

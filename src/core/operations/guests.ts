@@ -3,14 +3,14 @@ import { checkJsonText, checkText } from "../../shared/storable-text.ts";
 import type { GuestData, GuestRecord } from "../../store/guest-store.ts";
 import { normalizeUsername } from "../../store/username-case.ts";
 import { hashPassword } from "../model/passwords.ts";
+import { issueToken } from "../model/tokens.ts";
 import { idOf, type User, type UserRef } from "../model/types.ts";
 import { crawlerDetector } from "../model/user-agents.ts";
 import { cutToMaxLength } from "../model/usernames/name-generator.ts";
 import { uuidNameGenerator } from "../model/usernames/uuid.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
-import { formCredentials, usernameTaken } from "./accounts.ts";
+import { formCredentials, insertedRow, usernameTaken } from "./accounts.ts";
 import { mergeGuestInto } from "./deletion.ts";
-import { guestWriter } from "./guest-writes.ts";
 import { insertSession, type Session } from "./sessions.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 
@@ -58,7 +58,38 @@ export function guestManager(context: Context) {
       ? settings.generateName({ maxLength, attempt })
       : uuidNameGenerator({ maxLength, attempt });
 
-  const writeGuest = guestWriter(context);
+  // The cheapest all-or-nothing write of a guest (user, guest row, optional session, funnel
+  // count): ONE statement on PostgreSQL with the default users store (the built-in users table
+  // or the app's own, not a custom `userStore`), elsewhere one transaction. Either way a unique
+  // violation (a taken username, a creation key in use) leaves nothing written and is thrown.
+  const oneStatement = context.tableUsers ? quirks.guestInsert?.(settings.tables) : undefined;
+  const writeGuest = async (
+    username: string,
+    data: GuestData | null,
+    creationKey: string | null,
+    withSession: boolean,
+  ) => {
+    const now = settings.clock();
+    const user = { username, passwordHash: null, email: null, now };
+    if (!oneStatement) {
+      return db.transaction().execute(async (trx) => {
+        const id = await users.insertUser(trx, user);
+        await guests.insert(trx, id, now, data, creationKey);
+        const session = withSession ? await insertSession(context, trx, id) : null;
+        await context.funnel.bump(trx, "created", 1, now);
+        return { user: toUser(insertedRow(id, user), true), session, created: true };
+      });
+    }
+    const issued = withSession ? issueToken() : null;
+    const expiresAt = now + settings.session.maxAge * 1000;
+    const session = issued && { id: issued.id, secretHash: issued.secretHash, expiresAt };
+    const id = await oneStatement(db, { username, now, data, creationKey, session });
+    return {
+      user: toUser(insertedRow(id, user), true),
+      session: issued && { token: issued.token, expiresAt },
+      created: true,
+    };
+  };
 
   /**
    * The guest that holds `key`, with a new session, while the key is handed back

@@ -153,14 +153,12 @@ export function adminManager(context: Context) {
 
   return {
     /**
-     * One page of the guests, newest first, optionally only the active or expired ones.
-     * With `q`, the guests whose username starts with it (without regard to case), in
-     * username order (A to Z, then id): the order of the index that keeps a search fast
-     * however many names match. Keyset pagination: pass the page's `next` as `after` for
-     * the following page; rows created meanwhile never shift a page, and the millionth row
-     * is as fast to reach as the first.
-     * Throws `VALIDATION_FAILED` (naming the option) for a bad filter, limit or cursor, and
-     * `INVALID_INPUT` (`InvalidInputError`) for a `q` no database can search for.
+     * One page of the guests, newest first, optionally only the active or expired ones; with
+     * `q` (see {@link ListGuestsOptions.q}) in username order (A to Z, then id): the order of
+     * the index that keeps a search fast. Keyset pagination: pass the page's `next` as `after`;
+     * rows created meanwhile never shift a page, and the millionth row is as fast to reach as
+     * the first. Throws `VALIDATION_FAILED` (naming the option) for a bad filter, limit or
+     * cursor, `INVALID_INPUT` (`InvalidInputError`) for a `q` no database can search for.
      * @example
      * ```ts
      * let page = await guestUsers.listGuests({ filter: "expired", limit: 100 });

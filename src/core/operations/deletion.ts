@@ -27,9 +27,8 @@ const outerDatabaseError = (who: string, where: string, use: string, work: strin
   );
 
 /**
- * Runs the `beforeDelete` option (when set) for `userIds` inside the deleting transaction
- * `trx`; a throw propagates (so the caller's transaction rolls back). Every deletion path
- * (this one, clean-up and the admin's, batch by batch) runs it.
+ * Runs the `beforeDelete` option (when set) for `userIds` in the deleting transaction `trx` (a
+ * throw rolls it back). Every deletion path (this one, clean-up and the admin's) runs it.
  */
 export async function runBeforeDelete(
   context: Context,
@@ -90,9 +89,8 @@ export function deletionManager(context: Context) {
   const lockedRow = { table, key, touch };
 
   /**
-   * The guest row and whether the `retention.keepIf` rule matches it; null for non-guests. A
-   * given row needs no query without a rule; with one, ONE query tells whether it is kept (or
-   * that it converted meanwhile).
+   * The guest row and whether `retention.keepIf` matches it; null for non-guests. A given row
+   * needs no query without a rule; with one, ONE query (which also sees a conversion meanwhile).
    */
   const guestState = async (guest: GuestRecord | UserRef) => {
     const { keepIf } = settings.retention;
@@ -116,12 +114,12 @@ export function deletionManager(context: Context) {
 
   return {
     /**
-     * Deletes one user, guest or registered, in ONE transaction: runs the `beforeDelete`
-     * option (a throw rolls everything back and reaches you), then deletes the user's sessions, guest row and user row; every row with ON DELETE
-     * CASCADE (identities, terms acceptances, your own tables) goes with it. A deleted guest
-     * counts in the funnel's `deleted` column; a registered user does not. Fires `deleted`
-     * (`{ user, by }`) after commit. Returns false, changing nothing, when there is no such
-     * user (a second click on "delete" included).
+     * Deletes one user, guest or registered, in ONE transaction: runs the `beforeDelete` option
+     * (a throw rolls everything back and reaches you), then deletes the user's sessions, guest
+     * row and user row; every row with ON DELETE CASCADE (identities, terms acceptances, your
+     * own tables) goes with it. A deleted guest counts in the funnel's `deleted` column. Fires
+     * `deleted` (`{ user, by }`) after commit. Returns false, changing nothing, when there is
+     * no such user (a second click on "delete" included).
      * @example
      * ```ts
      * guestUsers.on("deleted", ({ user, by }) => audit(`${user.username} deleted by ${by}`));
@@ -152,12 +150,10 @@ export function deletionManager(context: Context) {
     },
 
     /**
-     * The reference's `Guest.is_expired()`: true when the guest is older than `maxAge`
-     * (`retention.maxAgeIfKept` when the `retention.keepIf` rule matches it; never for a
-     * guest kept forever), counted from its creation (`expireBy: "createdAt"`, the default)
-     * or from its last request (`"lastSeenAt"`), the same rule clean-up deletes by. Takes a
-     * guest row (no query without a `keepIf` rule) or a user or id (one query); false for
-     * registered users and unknown ids.
+     * The reference's `Guest.is_expired()`: true when the guest is past the `retention` rule
+     * (`maxAge`, or `maxAgeIfKept` when `keepIf` matches it, counted as `expireBy` says), as
+     * clean-up deletes. Takes a guest row (no query without a `keepIf` rule) or a user or id
+     * (one query); false for registered users and unknown ids.
      * @example
      * ```ts
      * if (await guestUsers.isExpired(user)) showWarning("This guest account is about to go.");

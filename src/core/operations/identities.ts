@@ -36,13 +36,14 @@ export function identityManager(context: Context) {
 
   /**
    * Runs `write` (one transaction) with the first free username for the identity, again with
-   * the next free one when a parallel sign-up took it (a linked identity: {@link refuseLinked}).
+   * the next free one when a parallel sign-up took it; {@link refuseLinked} before and on a clash.
    */
   const withFreeUsername = async <T>(
     identity: Identity,
     self: UserId | null,
     write: (username: string) => Promise<T>,
   ): Promise<T> => {
+    await refuseLinked(identity, self);
     const base = identityUsername(identity, maxLength);
     // Reserved names are skipped like taken ones: "admin" becomes "admin2".
     const avoid = new Set<string>(settings.reservedUsernames);
@@ -77,13 +78,12 @@ export function identityManager(context: Context) {
     /**
      * Converts a guest by a social-login identity (the reference's allauth integration): the
      * SAME user id keeps all its data. In ONE transaction the guest row is removed (none:
-     * `NOT_GUEST`), the user gets the identity's username (preferred username, else the
-     * e-mail's local part, else `<provider>user`; NFKC-normalized, cut to
-     * `usernameMaxLength`, with the first free numeric suffix when taken or in
-     * `reservedUsernames`: "Rufus3", "admin2") and
-     * e-mail, and no usable password (it can never log in by password), the identity is
-     * linked (already linked to someone: `IDENTITY_TAKEN`, nothing changed), and every
-     * session of the user ends. Fires `converted`, then `convertedSocialAccount`, after commit.
+     * `NOT_GUEST`), the user gets the identity's username (preferred username, else the e-mail's
+     * local part, else `<provider>user`; NFKC-normalized, cut to `usernameMaxLength`, with the
+     * first free numeric suffix when taken or in `reservedUsernames`: "Rufus3", "admin2") and
+     * e-mail, and no usable password, the identity is linked (already linked to someone:
+     * `IDENTITY_TAKEN`, nothing changed), and every session of the user ends. Fires
+     * `converted`, then `convertedSocialAccount`, after commit.
      * @example
      * ```ts
      * const user = await guestUsers.convertWithIdentity(guest, { provider: "github", subject: "583231", preferredUsername: "Rufus" });
@@ -94,7 +94,6 @@ export function identityManager(context: Context) {
       const id = idOf(guest);
       const checked = checkIdentity(identity);
       const converted = await withDatabase(context, async () => {
-        await refuseLinked(checked, id);
         await withFreeUsername(checked, id, (username) =>
           db.transaction().execute(async (trx) => {
             if ((await guests.delete(trx, id)) === 0) throw new NotGuestError(id);
@@ -129,7 +128,6 @@ export function identityManager(context: Context) {
     async createUserWithIdentity(identity: Identity): Promise<User> {
       const checked = checkIdentity(identity);
       return withDatabase(context, async () => {
-        await refuseLinked(checked, null);
         const id = await withFreeUsername(checked, null, (username) =>
           db.transaction().execute(async (trx) => {
             const now = settings.clock();

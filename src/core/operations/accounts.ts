@@ -92,7 +92,6 @@ export function accountManager(context: Context) {
      * Throws `VALIDATION_FAILED` for bad input, a taken name or one in `reservedUsernames`
      * ("This username is reserved."), `INVALID_INPUT` (`InvalidInputError`) for a field no
      * database can store (a username or e-mail longer than its column included).
-     * `options.acceptTerms` records that terms version as accepted in the same transaction.
      * @default options {} (no terms acceptance recorded)
      * @example
      * ```ts

@@ -28,10 +28,7 @@ export interface AdminGuest {
 
 /** Options of `guestUsers.listGuests()`. */
 export interface ListGuestsOptions {
-  /**
-   * All guests, only the active ones, or only the expired ones.
-   * @default "all"
-   */
+  /** All guests, only the active ones, or only the expired ones. @default "all" */
   readonly filter?: GuestFilter;
   /**
    * A username prefix, compared without regard to case (`"ab"` finds `"AbC12"`); blank for
@@ -40,15 +37,9 @@ export interface ListGuestsOptions {
    * @example "guest-12"
    */
   readonly q?: string | null;
-  /**
-   * The `next` cursor of the previous page (opaque); null or absent for the first page.
-   * @default null
-   */
+  /** The previous page's `next` cursor (opaque); null or absent on the first page. @default null */
   readonly after?: string | null;
-  /**
-   * Guests per page, from 1 to 500.
-   * @default 50
-   */
+  /** Guests per page, from 1 to 500. @default 50 */
   readonly limit?: number;
 }
 
@@ -210,12 +201,11 @@ export function adminManager(context: Context) {
     },
 
     /**
-     * Deletes the GUESTS among `ids` in ONE transaction: ids of registered users (or of no
-     * one) are ignored, never deleted. Runs the `beforeDelete` option with the guests' ids
-     * (a throw rolls everything back and reaches you), deletes their users (sessions, guest
-     * rows and cascading rows go too), adds them to the funnel's `deleted` counter, then
-     * fires `deleted` (`{ user, by }`) for each after commit. Returns how many were deleted.
-     * Throws `VALIDATION_FAILED` for malformed ids or more than 1000 of them.
+     * Deletes the GUESTS among `ids` in ONE transaction (other ids are ignored, never deleted):
+     * runs `beforeDelete` with their ids (a throw rolls everything back and reaches you), deletes
+     * their users (sessions, guest rows and cascading rows go too), counts them in the funnel's
+     * `deleted`, then fires `deleted` (`{ user, by }`) for each after commit. Returns how many
+     * were deleted. Throws `VALIDATION_FAILED` for malformed ids or more than 1000 of them.
      * @example
      * ```ts
      * const deleted = await guestUsers.deleteGuests([12, 13], { by: "admin" });

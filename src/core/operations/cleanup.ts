@@ -143,12 +143,12 @@ export function cleanupManager(context: Context) {
       withDatabase(context, () => countGuests(expiryCutoff(settings, options.maxAge))),
 
     /**
-     * Deletes expired guests' USERS in batches (their guest rows, sessions and every app row
-     * with ON DELETE CASCADE go too), one transaction per batch, never one statement per
-     * user. Each batch runs the `beforeDelete` option with its ids (a throw rolls that batch
-     * back and reaches you; earlier batches stay deleted) and adds exactly the number it
-     * deleted to the funnel's `deleted` counter. Safe to run from several servers at once; a
-     * guest that converts meanwhile is never deleted; a registered user never is.
+     * Deletes expired guests' USERS in batches (guest rows, sessions and every app row with ON
+     * DELETE CASCADE go too), one transaction per batch, never one statement per user. Each
+     * batch runs `beforeDelete` with its ids (a throw rolls that batch back and reaches you;
+     * earlier batches stay deleted) and adds exactly its count to the funnel's `deleted`. Safe
+     * from several servers at once; a guest that converts meanwhile is never deleted, nor is a
+     * registered user.
      * @example
      * ```ts
      * const { deleted } = await guestUsers.deleteExpired({ batchSize: 5000 });

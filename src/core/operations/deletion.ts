@@ -9,8 +9,7 @@ import { guestExpiresAt, isGuestExpired } from "../runtime/expiry.ts";
 /** Options of {@link deletionManager}'s `deleteUser`. */
 export interface DeleteUserOptions {
   /**
-   * Who asked, passed on to the `deleted` event: the user themself (the account page) or an
-   * administrator.
+   * Who asked, passed on to the `deleted` event: the user (the account page) or an admin.
    * @default "self"
    */
   readonly by?: "self" | "admin";

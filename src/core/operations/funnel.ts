@@ -6,11 +6,7 @@ export type { FunnelDay } from "../../store/funnel-store.ts";
 
 /** Options of `guestUsers.funnel()`. */
 export interface FunnelOptions {
-  /**
-   * How many UTC days, ending today (included).
-   * @default 30
-   * @example 7
-   */
+  /** How many UTC days, ending today (included). @default 30 @example 7 */
   readonly days?: number;
 }
 
@@ -52,11 +48,10 @@ export function funnelManager(context: Context) {
   return {
     /**
      * The conversion funnel of the last `days` UTC days (today included): per day, guests
-     * created, converted, merged into an existing account and deleted; totals and the
-     * conversion rate `(converted + merged) / created` (0 when none were created). Exact:
-     * each counter is bumped in the transaction of its event. Cheap: one query on a small
-     * table of daily counters. Throws `INVALID_CONFIG` for a `days` that is not a whole
-     * number from 1 to 3660.
+     * created, converted, merged into an existing account and deleted, and the
+     * {@link FunnelTotals}. Exact: each counter is bumped in its event's transaction. Cheap: one
+     * query on a small table of daily counters. Throws `INVALID_CONFIG` for a `days` that is
+     * not a whole number from 1 to 3660.
      * @example
      * ```ts
      * const { days, totals } = await guestUsers.funnel({ days: 7 });

@@ -58,10 +58,9 @@ export function guestManager(context: Context) {
       ? settings.generateName({ maxLength, attempt })
       : uuidNameGenerator({ maxLength, attempt });
 
-  // The cheapest all-or-nothing write of a guest (user, guest row, optional session, funnel
-  // count): ONE statement on PostgreSQL with the default users store (the built-in users table
-  // or the app's own, not a custom `userStore`), elsewhere one transaction. Either way a unique
-  // violation (a taken username, a creation key in use) leaves nothing written and is thrown.
+  // A guest (user, guest row, optional session, funnel count) all or nothing: ONE statement on
+  // PostgreSQL with the default users store (not a custom `userStore`), else one transaction. A
+  // unique violation (a taken username, a creation key in use) leaves nothing and is thrown.
   const oneStatement = context.tableUsers ? quirks.guestInsert?.(settings.tables) : undefined;
   const writeGuest = async (
     username: string,
@@ -154,10 +153,9 @@ export function guestManager(context: Context) {
   return {
     /**
      * Creates a guest: the user row (no usable password) and its guest row, all or nothing
-     * (ONE statement on PostgreSQL with the default users store, else one transaction). A
-     * taken username is replaced by a generated one (at most {@link USERNAME_ATTEMPTS} tries,
-     * then `USERNAME_EXHAUSTED`). Fires `guestCreated` when a request is given. A `username` or
-     * `data` string no database can store throws `INVALID_INPUT` (`InvalidInputError`).
+     * (ONE statement on PostgreSQL with the default users store, else one transaction). A taken
+     * username is replaced by a generated one (at most {@link USERNAME_ATTEMPTS} tries, then
+     * `USERNAME_EXHAUSTED`); `INVALID_INPUT` for a `username` or `data` no database can store.
      * @example
      * ```ts
      * const user = await guestUsers.createGuestUser({ request });
@@ -248,13 +246,12 @@ export function guestManager(context: Context) {
 
     /**
      * Merges a guest into an existing account (the guest logged in to it): in ONE transaction
-     * the guest row is locked, the `merged` listeners move the guest's rows to `into` (the
-     * guest's user and guest rows, with its `data`, are still there to read through the
-     * event's `db`), then the guest user is deleted. Returns false, changing nothing, when no
-     * `merged` listener is registered, when a listener throws (reported to the logger; the
-     * guest stays intact), or when `into` is the guest itself. Throws `NOT_GUEST` when `guest`
-     * is not a guest, and `OUTER_DB_IN_LISTENER` (rolled back) when a listener queries
-     * through `guestUsers.db` or another `guestUsers` method instead of the event's `db`.
+     * the guest row is locked, the `merged` listeners move its rows to `into` through the event's
+     * `db` (its user and guest rows, with its `data`, still there), then the guest user is
+     * deleted. Returns false, changing nothing, with no `merged` listener, when one throws
+     * (reported to the logger), or when `into` is the guest itself. Throws `NOT_GUEST` for a
+     * non-guest, and `OUTER_DB_IN_LISTENER` (rolled back) when a listener queries through
+     * `guestUsers.db` or another `guestUsers` method instead of the event's `db`.
      * @example
      * ```ts
      * guestUsers.on("merged", async ({ guest, user, db }) => {

@@ -24,11 +24,10 @@ export function signInStatusManager(context: Context) {
   const { db, sessions, settings } = context;
   return {
     /**
-     * Whether the user of a session has a password, and when the session began: what a
-     * sensitive action (deleting the account) asks of a user without a password, which
-     * cannot confirm with one: a recent sign-in. ONE query, always from the database (never
-     * from the `sessionCache`); null for a malformed, unknown, forged or expired token. Not
-     * for every request: the session lookup of the hot path stays as it is.
+     * Whether the user of a session has a password, and when the session began: a sensitive
+     * action (deleting the account) asks a user who cannot confirm with a password for a recent
+     * sign-in. ONE query, never from the `sessionCache` (not for every request: the hot path's
+     * lookup stays as it is); null for a malformed, unknown, forged or expired token.
      * @example
      * ```ts
      * const status = await guestUsers.signInStatus(state.token);

@@ -10,13 +10,12 @@ export function staffManager(context: Context) {
   return {
     /**
      * Grants (`on: true`) or revokes (`on: false`) the staff flag of a registered user: staff
-     * may use the guest admin (`adminViews` without `canAccess`). Resolves to true when the
-     * flag changed, false when it already was so (or when revoking from a guest). Throws
-     * `USER_NOT_FOUND` for no such user and `NOT_REGISTERED` when granting it to a guest
-     * (a guest is never staff), changing nothing; `INVALID_CONFIG` when the app's own users
-     * table maps no `users.columns.isStaff`. The user's cached sessions (the `sessionCache`
-     * option) are dropped on every server, so the change applies on its next request.
-     * From the command line: `guest-user staff grant|revoke <username>`.
+     * may use the guest admin (`adminViews` without `canAccess`). True when the flag changed,
+     * false when it already was so (or when revoking from a guest). Throws `USER_NOT_FOUND` for
+     * no such user, `NOT_REGISTERED` when granting it to a guest (never staff), changing
+     * nothing; `INVALID_CONFIG` when the app's own users table maps no `users.columns.isStaff`.
+     * The user's cached sessions are dropped on every server: the change applies on its next
+     * request. From the command line: `guest-user staff grant|revoke <username>`.
      * @example
      * ```ts
      * const ada = await guestUsers.getUserByUsername("ada");

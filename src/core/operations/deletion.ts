@@ -15,10 +15,7 @@ export interface DeleteUserOptions {
   readonly by?: "self" | "admin";
 }
 
-/**
- * The error (`OUTER_DB_IN_LISTENER`) a `merged` listener or the `beforeDelete` hook gets when
- * it queries outside the transaction it was given: the work is rolled back, the error thrown.
- */
+/** `OUTER_DB_IN_LISTENER`: a `merged` listener or `beforeDelete` queried outside its transaction */
 const outerDatabaseError = (who: string, where: string, use: string, work: string) => () =>
   new GuestUserError(
     "OUTER_DB_IN_LISTENER",

@@ -14,10 +14,7 @@ import { mergeGuestInto } from "./deletion.ts";
 import { insertSession, type Session } from "./sessions.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 
-/**
- * How often a clashing username is replaced by a newly generated one (the generator is told
- * the attempt, so it can widen its space) before a random UUID-based name is used instead.
- */
+/** Generated names tried after a clash (told the attempt, to widen its space), then UUID ones. */
 export const USERNAME_ATTEMPTS = 10;
 
 /**

@@ -18,10 +18,7 @@ export type ConnectOutcome = "signedIn" | "converted" | "linked" | "created";
 /** How often a username that lost a race to a parallel sign-up is replaced by the next free one. */
 const USERNAME_RACES = 5;
 
-/**
- * Social-login identities: converting a guest with one (the allauth integration), signing in,
- * linking, and creating users for visitors without a guest.
- */
+/** Social-login identities (the allauth integration): convert a guest, sign in, link, sign up. */
 export function identityManager(context: Context) {
   const { db, quirks, settings, users, guests, sessions, events } = context;
   const identities = identityQueries(settings.tables, quirks.usernames);

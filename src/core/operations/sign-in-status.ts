@@ -7,10 +7,7 @@ import { type Context, withDatabase } from "../runtime/context.ts";
 export interface SignInStatus {
   /** The session's user. */
   readonly userId: UserId;
-  /**
-   * True when the user has a password to confirm with; false for guests and for accounts
-   * made through a social identity (no usable password).
-   */
+  /** True when the user has a password to confirm with; false for guests and social accounts. */
   readonly hasPassword: boolean;
   /**
    * When this session began, in milliseconds since the epoch: the sign-in it came from (a

@@ -41,10 +41,7 @@ export function termsVersionOf(option: AcceptTermsOption | undefined): string | 
   return version;
 }
 
-/**
- * Records an acceptance inside the caller's transaction (`db` is the transaction): what
- * `convert()` and `createUser()` do with {@link AcceptTermsOption}.
- */
+/** Records an acceptance in the caller's transaction `db`, as {@link AcceptTermsOption} asks. */
 export const recordTermsAcceptance = (
   context: Context,
   db: Db,

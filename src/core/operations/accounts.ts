@@ -45,11 +45,11 @@ export function accountManager(context: Context) {
   const { db, quirks, settings, users, guests } = context;
   return {
     /**
-     * Checks a username and password; returns the user, or null when either is wrong. The
-     * username is compared without regard to case or NFKC form (`"ADA"` logs in as `"ada"`).
-     * Always costs one password hash, so timing does not reveal which usernames exist.
-     * Guests have no usable password and can never log in this way. A username no database
-     * can look up throws `INVALID_INPUT` (`InvalidInputError`).
+     * Checks a username and password: the user, or null when either is wrong. The username is
+     * compared without regard to case or NFKC form (`"ADA"` logs in as `"ada"`). Always costs one
+     * password hash, so timing never reveals which usernames exist. Guests (no usable password)
+     * never log in this way. A username no database can look up throws `INVALID_INPUT`
+     * (`InvalidInputError`).
      * @example
      * ```ts
      * const user = await guestUsers.authenticate({ username, password });

@@ -107,8 +107,7 @@ export function cleanupManager(context: Context) {
 
   return {
     /**
-     * Every expired guest (as `isExpired()`), read page by page (constant memory however
-     * many there are).
+     * Every expired guest (as `isExpired()`), read page by page (constant memory, however many).
      * @example
      * ```ts
      * for await (const guest of guestUsers.filterExpired()) console.log(guest.userId);
@@ -144,11 +143,10 @@ export function cleanupManager(context: Context) {
 
     /**
      * Deletes expired guests' USERS in batches (guest rows, sessions and every app row with ON
-     * DELETE CASCADE go too), one transaction per batch, never one statement per user. Each
-     * batch runs `beforeDelete` with its ids (a throw rolls that batch back and reaches you;
-     * earlier batches stay deleted) and adds exactly its count to the funnel's `deleted`. Safe
-     * from several servers at once; a guest that converts meanwhile is never deleted, nor is a
-     * registered user.
+     * DELETE CASCADE go too), one transaction per batch, never one statement per user. Each batch
+     * runs `beforeDelete` with its ids (a throw rolls that batch back and reaches you; earlier
+     * batches stay deleted) and adds exactly its count to the funnel's `deleted`. Safe from several
+     * servers at once; a guest that converts meanwhile is never deleted, nor is a registered user.
      * @example
      * ```ts
      * const { deleted } = await guestUsers.deleteExpired({ batchSize: 5000 });

@@ -21,9 +21,8 @@ export interface FunnelTotals {
   /** Guests deleted (clean-up and the admin's deletions). */
   readonly deleted: number;
   /**
-   * `(converted + merged) / created`: the share of guests who kept their work in an account.
-   * 0 when no guest was created in the window. May exceed 1 when guests created before
-   * the window converted within it.
+   * `(converted + merged) / created`: the share of guests who kept their work in an account. 0 when
+   * none was created in the window; may exceed 1 when guests created earlier converted in it.
    */
   readonly conversionRate: number;
 }
@@ -47,11 +46,10 @@ export function funnelManager(context: Context) {
   const { db, settings } = context;
   return {
     /**
-     * The conversion funnel of the last `days` UTC days (today included): per day, guests
-     * created, converted, merged into an existing account and deleted, and the
-     * {@link FunnelTotals}. Exact: each counter is bumped in its event's transaction. Cheap: one
-     * query on a small table of daily counters. Throws `INVALID_CONFIG` for a `days` that is
-     * not a whole number from 1 to 3660.
+     * The conversion funnel of the last `days` UTC days (today included): per day, guests created,
+     * converted, merged into an existing account and deleted, and the {@link FunnelTotals}. Exact:
+     * each counter is bumped in its event's transaction. Cheap: one query on a small table of daily
+     * counters. Throws `INVALID_CONFIG` for a `days` that is not a whole number from 1 to 3660.
      * @example
      * ```ts
      * const { days, totals } = await guestUsers.funnel({ days: 7 });

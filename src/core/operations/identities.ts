@@ -73,14 +73,13 @@ export function identityManager(context: Context) {
 
   const manager = {
     /**
-     * Converts a guest by a social-login identity (the reference's allauth integration): the
-     * SAME user id keeps all its data. In ONE transaction the guest row is removed (none:
-     * `NOT_GUEST`), the user gets the identity's username (preferred username, else the e-mail's
-     * local part, else `<provider>user`; NFKC-normalized, cut to `usernameMaxLength`, with the
-     * first free numeric suffix when taken or in `reservedUsernames`: "Rufus3", "admin2") and
-     * e-mail, and no usable password, the identity is linked (already linked to someone:
-     * `IDENTITY_TAKEN`, nothing changed), and every session of the user ends. Fires
-     * `converted`, then `convertedSocialAccount`, after commit.
+     * Converts a guest by a social-login identity (the allauth integration): the SAME user id keeps
+     * its data. In ONE transaction the guest row is removed (none: `NOT_GUEST`), the user gets the
+     * identity's username (preferred username, else the e-mail's local part, else `<provider>user`;
+     * NFKC-normalized, cut to `usernameMaxLength`, with the first free numeric suffix when taken or
+     * in `reservedUsernames`: "Rufus3", "admin2") and e-mail, and no usable password, the identity
+     * is linked (already linked to someone: `IDENTITY_TAKEN`, no change), and its sessions end.
+     * Fires `converted`, then `convertedSocialAccount`, after commit.
      * @example
      * ```ts
      * const user = await guestUsers.convertWithIdentity(guest, { provider: "github", subject: "583231", preferredUsername: "Rufus" });
@@ -113,10 +112,9 @@ export function identityManager(context: Context) {
     },
 
     /**
-     * Creates a registered user for an identity (a visitor without a guest signing in for the
-     * first time): the user (username as in {@link convertWithIdentity}, no usable password)
-     * and the identity link in ONE transaction. Throws `IDENTITY_TAKEN` when the identity is
-     * already linked (sign in with it instead).
+     * Creates a registered user for an identity (a first sign-in without a guest): the user
+     * (username as in {@link convertWithIdentity}, no usable password) and the identity link in ONE
+     * transaction. Throws `IDENTITY_TAKEN` when it is already linked (sign in with it instead).
      * @example
      * ```ts
      * const user = (await guestUsers.signInWithIdentity(identity)) ?? (await guestUsers.createUserWithIdentity(identity));
@@ -146,10 +144,9 @@ export function identityManager(context: Context) {
     },
 
     /**
-     * Signs in by an identity seen before: returns its user (login time recorded), or null
-     * for an identity never linked. When `current` is a guest, it is merged into that user
-     * first, through the `merged` listeners, as the login view does (without listeners the
-     * guest just stays behind and expires).
+     * Signs in by an identity seen before: its user (login recorded), or null for an identity never
+     * linked. When `current` is a guest, it is first merged into that user by the `merged`
+     * listeners, as the login view does (without listeners the guest stays and expires).
      * @default options { current: null }
      * @example
      * ```ts
@@ -228,11 +225,10 @@ export function identityManager(context: Context) {
     },
 
     /**
-     * What a social-login callback does, in one call: an identity seen before signs its user
-     * in (a `current` guest merged into it); else a `current` guest converts with it (same
-     * id), a `current` registered user links it, and a visitor without a user gets a new
-     * one. A parallel request linking the same identity meanwhile is resolved by signing in.
-     * Log the returned user in with a NEW session.
+     * A social-login callback in one call: an identity seen before signs its user in (a `current`
+     * guest merged into it); else a `current` guest converts with it (same id), a `current`
+     * registered user links it, and a visitor without a user gets a new one. A parallel request
+     * linking the same identity is resolved by signing in. Log the user in with a NEW session.
      * @default options { current: null }
      * @example
      * ```ts

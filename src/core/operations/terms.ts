@@ -57,10 +57,9 @@ export function termsManager(context: Context) {
 
   return {
     /**
-     * Records that the user accepted the terms of service, `version` (by default the current
-     * one, `settings.terms.version`), now; an earlier acceptance is replaced. Guests may accept
-     * too: the acceptance stays with the user when it converts (same id). Throws
-     * `INVALID_CONFIG` when no `terms` option is configured, `VALIDATION_FAILED` for a
+     * Records that the user accepted the terms of service, `version`, now; an earlier acceptance is
+     * replaced. Guests may accept too: the acceptance stays with the user when it converts (same
+     * id). Throws `INVALID_CONFIG` when no `terms` option is configured, `VALIDATION_FAILED` for a
      * malformed version and `USER_NOT_FOUND` for an unknown user.
      * @default version settings.terms.version
      * @example
@@ -104,11 +103,10 @@ export function termsManager(context: Context) {
     },
 
     /**
-     * True when the user may go on as far as the terms of service are concerned: terms are
-     * not configured, or the user is a guest (guests pass, as in the reference), or it accepted
-     * the CURRENT version. A new `terms.version` makes it false again for everyone registered.
-     * False for `null` (anonymous). A `User` object's `isGuest` is trusted (one query for a
-     * registered user); a bare id costs two.
+     * True when the user may go on as far as the terms are concerned: terms are not configured, or
+     * the user is a guest (guests pass, as in the reference), or it accepted the CURRENT version. A
+     * new `terms.version` makes it false for everyone registered. False for `null` (anonymous). A
+     * `User` object's `isGuest` is trusted (one query for a registered user); a bare id costs two.
      * @example
      * ```ts
      * if (!(await guestUsers.hasAcceptedTerms(user))) return redirect("/accounts/terms/");

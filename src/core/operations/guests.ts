@@ -35,10 +35,10 @@ export interface CreateGuestUserInput {
   /**
    * A secret tied to the browser asking (the web layer passes an HMAC of its signed CSRF seed and
    * of the page token the write proved): a second creation with the same key within 5 seconds (the
-   * insert race of parallel first writes) returns the SAME guest (with a new session) instead of a
-   * second one; later the key is spent, never handed over again (the late write gets a guest of its
-   * own, without the key), nor after the guest's session is ended (`invalidateSession`). Never a
-   * value a visitor could guess or read: whoever can replay it during the race gets the guest.
+   * insert race of parallel first writes) returns the SAME guest (with a new session); later the
+   * key is spent, never handed over again (the late write gets a guest of its own, without the
+   * key), nor after the guest's session is ended (`invalidateSession`). Never a value a visitor
+   * could guess or read: whoever can replay it during the race gets the guest.
    * @default null (every call makes a new guest)
    */
   readonly creationKey?: string | null;
@@ -189,10 +189,11 @@ export function guestManager(context: Context) {
     isBlockedUserAgent: (userAgent: string | null) => isBlocked(userAgent),
 
     /**
-     * Converts a guest to a registered user: validates `input` with the convert form, then in ONE
-     * transaction removes the guest row (none: `NOT_GUEST`), sets username and password on the SAME
-     * user row and ends all its sessions. Fires `converted` after commit. The input, username and
-     * `options.acceptTerms` are checked, stored and refused (nothing changed) as by `createUser`.
+     * Converts a guest to a registered user: validates `input` with the convert form, then in
+     * ONE transaction removes the guest row (none: `NOT_GUEST`), sets username and password
+     * on the SAME user row and ends all its sessions. Fires `converted` after commit. The
+     * input, username and `options.acceptTerms` are checked, stored and refused (nothing
+     * changed) as by `createUser`.
      * @default options {} (no terms acceptance recorded)
      * @example
      * ```ts

@@ -72,8 +72,9 @@ export function funnelManager(context: Context) {
         context.funnel.read(db, window[0] as string, window.at(-1) as string),
       );
       const byDay = new Map(counted.map((day) => [day.day, day]));
-      const totals = { created: 0, converted: 0, merged: 0, deleted: 0 };
-      const days = window.map((day) => byDay.get(day) ?? { day, ...totals });
+      const zero = { created: 0, converted: 0, merged: 0, deleted: 0 };
+      const days = window.map((day) => byDay.get(day) ?? { day, ...zero });
+      const totals = { ...zero };
       for (const day of days) for (const key of EVENTS) totals[key] += day[key];
       const { created, converted, merged } = totals;
       const conversionRate = created === 0 ? 0 : (converted + merged) / created;

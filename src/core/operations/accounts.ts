@@ -1,17 +1,29 @@
 import { ValidationError } from "../../shared/errors.ts";
 import { checkFormText, checkText } from "../../shared/storable-text.ts";
+import type { NewUser, UserRow } from "../../store/user-store.ts";
 import { normalizeUsername } from "../../store/username-case.ts";
 import { refuseReserved } from "../config/reserved-usernames.ts";
 import { checkCredentialText } from "../model/credential-text.ts";
 import { validateInput } from "../model/forms/standard-schema.ts";
 import { hashPassword, needsRehash, verifyPassword } from "../model/passwords.ts";
-import { type Credentials, idOf, type User, type UserRef } from "../model/types.ts";
+import { type Credentials, idOf, type User, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, findUser, toUser, withDatabase } from "../runtime/context.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 
 /** The error for a username someone else has (compared as {@link normalizeUsername} and case-folded). */
 export const usernameTaken = () =>
   new ValidationError({ username: ["A user with that username already exists."] });
+
+/** The row of a user just inserted, as {@link toUser} takes it (`email` left null). */
+export const insertedRow = (id: UserId, { username, passwordHash, now }: NewUser): UserRow => ({
+  id,
+  username,
+  email: null,
+  passwordHash,
+  createdAt: now,
+  lastLoginAt: null,
+  isStaff: false,
+});
 
 /**
  * The credentials of sign-up or conversion `input`, validated with the convert form; the
@@ -33,11 +45,11 @@ export function accountManager(context: Context) {
   const { db, quirks, settings, users, guests } = context;
   return {
     /**
-     * Checks a username and password; returns the user, or null when either is wrong. The
-     * username is compared without regard to case or NFKC form (`"ADA"` logs in as `"ada"`).
-     * Always costs one password hash, so timing does not reveal which usernames exist.
-     * Guests have no usable password and can never log in this way. A username no database
-     * can look up throws `INVALID_INPUT` (`InvalidInputError`).
+     * Checks a username and password: the user, or null when either is wrong. The username is
+     * compared without regard to case or NFKC form (`"ADA"` logs in as `"ada"`). Always costs one
+     * password hash, so timing never reveals which usernames exist. Guests (no usable password)
+     * never log in this way. A username no database can look up throws `INVALID_INPUT`
+     * (`InvalidInputError`).
      * @example
      * ```ts
      * const user = await guestUsers.authenticate({ username, password });
@@ -80,7 +92,6 @@ export function accountManager(context: Context) {
      * Throws `VALIDATION_FAILED` for bad input, a taken name or one in `reservedUsernames`
      * ("This username is reserved."), `INVALID_INPUT` (`InvalidInputError`) for a field no
      * database can store (a username or e-mail longer than its column included).
-     * `options.acceptTerms` records that terms version as accepted in the same transaction.
      * @default options {} (no terms acceptance recorded)
      * @example
      * ```ts
@@ -107,19 +118,7 @@ export function accountManager(context: Context) {
                   await recordTermsAcceptance(context, trx, created, termsVersion, now);
                   return created;
                 });
-          const row = await users.findById(db, id);
-          return toUser(
-            row ?? {
-              id,
-              username,
-              email: null,
-              passwordHash,
-              createdAt: now,
-              lastLoginAt: null,
-              isStaff: false,
-            },
-            false,
-          );
+          return toUser((await users.findById(db, id)) ?? insertedRow(id, user), false);
         } catch (error) {
           if (quirks.isUniqueViolation(error)) throw usernameTaken();
           throw error;

@@ -28,10 +28,7 @@ export interface AdminGuest {
 
 /** Options of `guestUsers.listGuests()`. */
 export interface ListGuestsOptions {
-  /**
-   * All guests, only the active ones, or only the expired ones.
-   * @default "all"
-   */
+  /** All guests, only the active ones, or only the expired ones. @default "all" */
   readonly filter?: GuestFilter;
   /**
    * A username prefix, compared without regard to case (`"ab"` finds `"AbC12"`); blank for
@@ -40,15 +37,9 @@ export interface ListGuestsOptions {
    * @example "guest-12"
    */
   readonly q?: string | null;
-  /**
-   * The `next` cursor of the previous page (opaque); null or absent for the first page.
-   * @default null
-   */
+  /** The previous page's `next` cursor (opaque); null or absent on the first page. @default null */
   readonly after?: string | null;
-  /**
-   * Guests per page, from 1 to 500.
-   * @default 50
-   */
+  /** Guests per page, from 1 to 500. @default 50 */
   readonly limit?: number;
 }
 
@@ -145,28 +136,20 @@ export function userIds(ids: readonly unknown[], idType: "integer" | "string"): 
   return [...unique];
 }
 
-async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>) {
-  const kept: T[] = [];
-  for (const item of items) if (await keep(item)) kept.push(item);
-  return kept;
-}
-
 /** The admin's view of the guests: the list, and deleting selected guests. */
 export function adminManager(context: Context) {
-  const { db, quirks, settings, events } = context;
+  const { db, quirks, settings, users, events } = context;
   const queries = adminQueries(settings.tables, quirks);
   const { idType } = settings.tables.users;
 
   return {
     /**
-     * One page of the guests, newest first, optionally only the active or expired ones.
-     * With `q`, the guests whose username starts with it (without regard to case), in
-     * username order (A to Z, then id): the order of the index that keeps a search fast
-     * however many names match. Keyset pagination: pass the page's `next` as `after` for
-     * the following page; rows created meanwhile never shift a page, and the millionth row
-     * is as fast to reach as the first.
-     * Throws `VALIDATION_FAILED` (naming the option) for a bad filter, limit or cursor, and
-     * `INVALID_INPUT` (`InvalidInputError`) for a `q` no database can search for.
+     * One page of the guests, newest first, optionally only the active or expired ones; with
+     * `q` (see {@link ListGuestsOptions.q}) in username order (A to Z, then id): the order of
+     * the index that keeps a search fast. Keyset pagination: pass the page's `next` as `after`;
+     * rows created meanwhile never shift a page, and the millionth row is as fast to reach as
+     * the first. Throws `VALIDATION_FAILED` (naming the option) for a bad filter, limit or
+     * cursor, `INVALID_INPUT` (`InvalidInputError`) for a `q` no database can search for.
      * @example
      * ```ts
      * let page = await guestUsers.listGuests({ filter: "expired", limit: 100 });
@@ -218,12 +201,11 @@ export function adminManager(context: Context) {
     },
 
     /**
-     * Deletes the GUESTS among `ids` in ONE transaction: ids of registered users (or of no
-     * one) are ignored, never deleted. Runs the `beforeDelete` option with the guests' ids
-     * (a throw rolls everything back and reaches you), deletes their users (sessions, guest
-     * rows and cascading rows go too), adds them to the funnel's `deleted` counter, then
-     * fires `deleted` (`{ user, by }`) for each after commit. Returns how many were deleted.
-     * Throws `VALIDATION_FAILED` for malformed ids or more than 1000 of them.
+     * Deletes the GUESTS among `ids` in ONE transaction (other ids are ignored, never deleted):
+     * runs `beforeDelete` with their ids (a throw rolls everything back and reaches you), deletes
+     * their users (sessions, guest rows and cascading rows go too), counts them in the funnel's
+     * `deleted`, then fires `deleted` (`{ user, by }`) for each after commit. Returns how many
+     * were deleted. Throws `VALIDATION_FAILED` for malformed ids or more than 1000 of them.
      * @example
      * ```ts
      * const deleted = await guestUsers.deleteGuests([12, 13], { by: "admin" });
@@ -247,13 +229,9 @@ export function adminManager(context: Context) {
           );
           // The rows are locked, so every one went, unless beforeDelete removed guest rows
           // itself: then only the users that are gone were deleted.
-          const gone =
-            count === rows.length
-              ? rows
-              : await filterAsync(
-                  rows,
-                  async (row) => !(await context.users.findById(trx, row.id)),
-                );
+          const gone: typeof rows = [];
+          for (const row of rows)
+            if (count === rows.length || !(await users.findById(trx, row.id))) gone.push(row);
           return gone.map((row) => toUser(row, true));
         }),
       );

@@ -209,17 +209,11 @@ export function cleanupRunnerOf(guestUsers: object): CleanupRunner | null {
   return runners.get(guestUsers) ?? null;
 }
 
-/**
- * Starts the `cleanup` option's schedule for a GuestUsers (runner null when it is off);
- * `attach` records the runner for {@link cleanupRunnerOf}.
- */
-export function scheduleCleanup(context: Context): {
-  readonly runner: CleanupRunner | null;
-  attach(guestUsers: object): void;
-} {
+/** Starts the `cleanup` schedule (runner null when off); `attach` feeds {@link cleanupRunnerOf}. */
+export function scheduleCleanup(context: Context) {
   const { settings, db, quirks } = context;
   const schedule = settings.cleanup;
-  if (!schedule) return { runner: null, attach() {} };
+  if (!schedule) return { runner: null, attach(_guestUsers: object) {} };
   const lock = databaseLock(db, quirks, settings.tables, "cleanup");
   const { deleteExpired } = cleanupManager(context);
   const runner = startCleanupSchedule({
@@ -228,5 +222,5 @@ export function scheduleCleanup(context: Context): {
     deleteExpired,
     logger: settings.logger,
   });
-  return { runner, attach: (guestUsers) => runners.set(guestUsers, runner) };
+  return { runner, attach: (guestUsers: object) => runners.set(guestUsers, runner) };
 }

@@ -38,9 +38,8 @@ export interface DeleteExpiredOptions {
 }
 
 /**
- * The keys `deleteExpired()` knows, checked on each call before anything is read or written:
- * a typo such as `{ dryrun: true }` would otherwise delete for real. Values are checked where
- * they are used.
+ * The keys `deleteExpired()` knows, checked before anything is read or written: a typo such as
+ * `{ dryrun: true }` would otherwise delete for real. Values are checked where they are used.
  */
 const DELETE_EXPIRED_OPTIONS = optionBag({
   batchSize: v.optional(given<number>()),
@@ -69,9 +68,8 @@ function positiveInteger(option: string, value: number | undefined, fallback: nu
 }
 
 /**
- * What every bulk guest deletion (clean-up batches, the admin's) does inside its transaction
- * besides the DELETE: the `beforeDelete` option, and the funnel's `deleted` counter bumped by
- * the number actually deleted.
+ * What every bulk guest deletion (clean-up batches, the admin's) runs in its transaction besides
+ * the DELETE: `beforeDelete`, and the funnel's `deleted` counter bumped by the count deleted.
  */
 export function guestDeletionHooks(context: Context): DeletionHooks {
   return {
@@ -90,7 +88,6 @@ const SQLITE_COUNT_SLICE = 30_000;
 export function cleanupManager(context: Context) {
   const { db, quirks, settings, guests, sessions } = context;
   const hooks = guestDeletionHooks(context);
-  const expiry = (maxAge: number | undefined): Expiry => expiryCutoff(settings, maxAge);
   /** Lets the event loop breathe: better-sqlite3 is synchronous, and a server must keep answering. */
   const breathe = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -110,8 +107,7 @@ export function cleanupManager(context: Context) {
 
   return {
     /**
-     * Every expired guest (as `isExpired()`), read page by page (constant memory however
-     * many there are).
+     * Every expired guest (as `isExpired()`), read page by page (constant memory, however many).
      * @example
      * ```ts
      * for await (const guest of guestUsers.filterExpired()) console.log(guest.userId);
@@ -120,7 +116,7 @@ export function cleanupManager(context: Context) {
     async *filterExpired(
       options: { readonly maxAge?: number; readonly pageSize?: number } = {},
     ): AsyncGenerator<GuestRecord> {
-      const limits = expiry(options.maxAge);
+      const limits = expiryCutoff(settings, options.maxAge);
       const pageSize = positiveInteger("pageSize", options.pageSize, 500);
       let after: UserId | null = null;
       for (;;) {
@@ -143,15 +139,14 @@ export function cleanupManager(context: Context) {
      * ```
      */
     stats: async (options: { readonly maxAge?: number } = {}): Promise<GuestCounts> =>
-      withDatabase(context, () => countGuests(expiry(options.maxAge))),
+      withDatabase(context, () => countGuests(expiryCutoff(settings, options.maxAge))),
 
     /**
-     * Deletes expired guests' USERS in batches (their guest rows, sessions and every app row
-     * with ON DELETE CASCADE go too), one transaction per batch, never one statement per
-     * user. Each batch runs the `beforeDelete` option with its ids (a throw rolls that batch
-     * back and reaches you; earlier batches stay deleted) and adds exactly the number it
-     * deleted to the funnel's `deleted` counter. Safe to run from several servers at once; a
-     * guest that converts meanwhile is never deleted; a registered user never is.
+     * Deletes expired guests' USERS in batches (guest rows, sessions and every app row with ON
+     * DELETE CASCADE go too), one transaction per batch, never one statement per user. Each batch
+     * runs `beforeDelete` with its ids (a throw rolls that batch back and reaches you; earlier
+     * batches stay deleted) and adds exactly its count to the funnel's `deleted`. Safe from several
+     * servers at once; a guest that converts meanwhile is never deleted, nor is a registered user.
      * @example
      * ```ts
      * const { deleted } = await guestUsers.deleteExpired({ batchSize: 5000 });
@@ -161,7 +156,7 @@ export function cleanupManager(context: Context) {
       const options = parseOptions(DELETE_EXPIRED_OPTIONS, input, "guestUsers.deleteExpired()");
       const fallback = quirks.batches.defaultDeleteSize;
       const batchSize = positiveInteger("batchSize", options.batchSize, fallback);
-      const limits = expiry(options.maxAge);
+      const limits = expiryCutoff(settings, options.maxAge);
       return withDatabase(context, async () => {
         const { expired, kept } = await countGuests(limits);
         if (options.dryRun) return { deleted: 0, expired, kept, sessionsDeleted: 0, dryRun: true };

@@ -1,32 +1,30 @@
+import { GuestUserError, NotGuestError } from "../../shared/errors.ts";
 import { blockOuterQueries } from "../../store/connect.ts";
 import type { Db } from "../../store/dialect.ts";
 import type { GuestRecord } from "../../store/guest-store.ts";
 import { idOf, type User, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
 import { guestExpiresAt, isGuestExpired } from "../runtime/expiry.ts";
-import { outerDatabaseError } from "./merge.ts";
 
 /** Options of {@link deletionManager}'s `deleteUser`. */
 export interface DeleteUserOptions {
   /**
-   * Who asked, passed on to the `deleted` event: the user themself (the account page) or an
-   * administrator.
+   * Who asked, passed on to the `deleted` event: the user (the account page) or an admin.
    * @default "self"
    */
   readonly by?: "self" | "admin";
 }
 
-const outerDatabaseInBeforeDelete = outerDatabaseError(
-  "The beforeDelete hook",
-  "deleting",
-  "it is given for every query",
-  "deletion",
-);
+/** `OUTER_DB_IN_LISTENER`: a `merged` listener or `beforeDelete` queried outside its transaction */
+const outerDatabaseError = (who: string, where: string, use: string, work: string) => () =>
+  new GuestUserError(
+    "OUTER_DB_IN_LISTENER",
+    `${who} queried the database outside the ${where} transaction (through guestUsers.db or another guestUsers method): use the \`db\` ${use}. The ${work} was rolled back. (On SQLite such a query would wait forever for the one connection, which the transaction holds.)`,
+  );
 
 /**
- * Runs the `beforeDelete` option (when set) for `userIds` inside the deleting transaction
- * `trx`; a throw propagates (so the caller's transaction rolls back). Every deletion path
- * (this one, clean-up and the admin's, batch by batch) runs it.
+ * Runs the `beforeDelete` option (when set) for `userIds` in the deleting transaction `trx` (a
+ * throw rolls it back). Every deletion path (this one, clean-up and the admin's) runs it.
  */
 export async function runBeforeDelete(
   context: Context,
@@ -35,14 +33,49 @@ export async function runBeforeDelete(
 ): Promise<void> {
   const hook = context.settings.beforeDelete;
   if (!hook || userIds.length === 0) return;
-  await blockOuterQueries(outerDatabaseInBeforeDelete, async () => {
-    await hook({ userIds, db: trx });
-  });
+  const use = "it is given for every query";
+  const error = outerDatabaseError("The beforeDelete hook", "deleting", use, "deletion");
+  await blockOuterQueries(error, async () => hook({ userIds, db: trx }));
 }
 
-/** True for a guest row (as opposed to a user or a user id). */
-function isGuestRecord(value: GuestRecord | UserRef): value is GuestRecord {
-  return typeof value === "object" && "userId" in value && "lastSeenAt" in value;
+const outerDatabaseInListener = outerDatabaseError(
+  'A "merged" listener',
+  "merge",
+  "the merged event gives you for every query in the listener",
+  "merge",
+);
+
+/** `guestUsers.mergeGuest()` (documented there). */
+export async function mergeGuestInto(context: Context, guest: User, into: User): Promise<boolean> {
+  const { db, events, guests, sessions, users } = context;
+  if (!events.has("merged") || guest.id === into.id) return false;
+  const lockedRow = {
+    table: context.settings.tables.guests,
+    key: "user_id",
+    touch: "last_seen_at",
+  };
+  try {
+    await withDatabase(context, () =>
+      db.transaction().execute(async (trx) => {
+        // A concurrent conversion or merge of the same guest waits for us, then finds nothing.
+        if (!(await context.quirks.locks.row(trx, lockedRow, guest.id)))
+          throw new NotGuestError(guest.id);
+        await blockOuterQueries(outerDatabaseInListener, () =>
+          events.emitStrict("merged", { guest, user: into, db: trx }),
+        );
+        await sessions.deleteForUser(trx, guest.id);
+        if ((await guests.delete(trx, guest.id)) === 0) throw new NotGuestError(guest.id);
+        await users.deleteUser(trx, guest.id);
+        await context.funnel.bump(trx, "merged", 1, context.settings.clock());
+      }),
+    );
+    context.metrics.merged();
+    return true;
+  } catch (error) {
+    if (error instanceof GuestUserError) throw error;
+    events.report("merged", error, "the merge was rolled back and the guest kept");
+    return false;
+  }
 }
 
 /** Deleting one user (self-service or admin), and the reference's `Guest.is_expired()`. */
@@ -52,13 +85,12 @@ export function deletionManager(context: Context) {
   const lockedRow = { table, key, touch };
 
   /**
-   * The guest row and whether the `retention.keepIf` rule matches it; null for non-guests. A
-   * given row needs no query without a rule; with one, ONE query tells whether it is kept (or
-   * that it converted meanwhile).
+   * The guest row and whether `retention.keepIf` matches it; null for non-guests. A given row
+   * needs no query without a rule; with one, ONE query (which also sees a conversion meanwhile).
    */
   const guestState = async (guest: GuestRecord | UserRef) => {
     const { keepIf } = settings.retention;
-    const given = isGuestRecord(guest) ? guest : null;
+    const given = typeof guest === "object" && "userId" in guest ? guest : null;
     if (given && !keepIf) return { row: given, kept: false };
     // A registered user never becomes a guest again: no query for one.
     if (!given && typeof guest === "object" && (guest as Partial<User>).isGuest === false)
@@ -78,12 +110,12 @@ export function deletionManager(context: Context) {
 
   return {
     /**
-     * Deletes one user, guest or registered, in ONE transaction: runs the `beforeDelete`
-     * option (a throw rolls everything back and reaches you), then deletes the user's sessions, guest row and user row; every row with ON DELETE
-     * CASCADE (identities, terms acceptances, your own tables) goes with it. A deleted guest
-     * counts in the funnel's `deleted` column; a registered user does not. Fires `deleted`
-     * (`{ user, by }`) after commit. Returns false, changing nothing, when there is no such
-     * user (a second click on "delete" included).
+     * Deletes one user, guest or registered, in ONE transaction: runs the `beforeDelete` option
+     * (a throw rolls everything back and reaches you), then deletes the user's sessions, guest
+     * row and user row; every row with ON DELETE CASCADE (identities, terms acceptances, your
+     * own tables) goes with it. A deleted guest counts in the funnel's `deleted` column. Fires
+     * `deleted` (`{ user, by }`) after commit. Returns false, changing nothing, when there is
+     * no such user (a second click on "delete" included).
      * @example
      * ```ts
      * guestUsers.on("deleted", ({ user, by }) => audit(`${user.username} deleted by ${by}`));
@@ -114,12 +146,10 @@ export function deletionManager(context: Context) {
     },
 
     /**
-     * The reference's `Guest.is_expired()`: true when the guest is older than `maxAge`
-     * (`retention.maxAgeIfKept` when the `retention.keepIf` rule matches it; never for a
-     * guest kept forever), counted from its creation (`expireBy: "createdAt"`, the default)
-     * or from its last request (`"lastSeenAt"`), the same rule clean-up deletes by. Takes a
-     * guest row (no query without a `keepIf` rule) or a user or id (one query); false for
-     * registered users and unknown ids.
+     * The reference's `Guest.is_expired()`: true when the guest is past the `retention` rule
+     * (`maxAge`, or `maxAgeIfKept` when `keepIf` matches it, counted as `expireBy` says), as
+     * clean-up deletes. Takes a guest row (no query without a `keepIf` rule) or a user or id
+     * (one query); false for registered users and unknown ids.
      * @example
      * ```ts
      * if (await guestUsers.isExpired(user)) showWarning("This guest account is about to go.");

@@ -6,11 +6,7 @@ export type { FunnelDay } from "../../store/funnel-store.ts";
 
 /** Options of `guestUsers.funnel()`. */
 export interface FunnelOptions {
-  /**
-   * How many UTC days, ending today (included).
-   * @default 30
-   * @example 7
-   */
+  /** How many UTC days, ending today (included). @default 30 @example 7 */
   readonly days?: number;
 }
 
@@ -25,9 +21,8 @@ export interface FunnelTotals {
   /** Guests deleted (clean-up and the admin's deletions). */
   readonly deleted: number;
   /**
-   * `(converted + merged) / created`: the share of guests who kept their work in an account.
-   * 0 when no guest was created in the window. May exceed 1 when guests created before
-   * the window converted within it.
+   * `(converted + merged) / created`: the share of guests who kept their work in an account. 0 when
+   * none was created in the window; may exceed 1 when guests created earlier converted in it.
    */
   readonly conversionRate: number;
 }
@@ -44,17 +39,17 @@ export const MAX_FUNNEL_DAYS = 3660;
 
 const DAY_MS = 86_400_000;
 
+const EVENTS = ["created", "converted", "merged", "deleted"] as const;
+
 /** The conversion funnel: per-day counters kept in the events' own transactions. */
 export function funnelManager(context: Context) {
   const { db, settings } = context;
   return {
     /**
-     * The conversion funnel of the last `days` UTC days (today included): per day, guests
-     * created, converted, merged into an existing account and deleted; totals and the
-     * conversion rate `(converted + merged) / created` (0 when none were created). Exact:
-     * each counter is bumped in the transaction of its event. Cheap: one query on a small
-     * table of daily counters. Throws `INVALID_CONFIG` for a `days` that is not a whole
-     * number from 1 to 3660.
+     * The conversion funnel of the last `days` UTC days (today included): per day, guests created,
+     * converted, merged into an existing account and deleted, and the {@link FunnelTotals}. Exact:
+     * each counter is bumped in its event's transaction. Cheap: one query on a small table of daily
+     * counters. Throws `INVALID_CONFIG` for a `days` that is not a whole number from 1 to 3660.
      * @example
      * ```ts
      * const { days, totals } = await guestUsers.funnel({ days: 7 });
@@ -77,19 +72,13 @@ export function funnelManager(context: Context) {
         context.funnel.read(db, window[0] as string, window.at(-1) as string),
       );
       const byDay = new Map(counted.map((day) => [day.day, day]));
-      const days = window.map(
-        (day) => byDay.get(day) ?? { day, created: 0, converted: 0, merged: 0, deleted: 0 },
-      );
-      const sum = (key: keyof Omit<FunnelDay, "day">) =>
-        days.reduce((total, day) => total + day[key], 0);
-      const [created, converted, merged, deleted] = [
-        sum("created"),
-        sum("converted"),
-        sum("merged"),
-        sum("deleted"),
-      ];
+      const zero = { created: 0, converted: 0, merged: 0, deleted: 0 };
+      const days = window.map((day) => byDay.get(day) ?? { day, ...zero });
+      const totals = { ...zero };
+      for (const day of days) for (const key of EVENTS) totals[key] += day[key];
+      const { created, converted, merged } = totals;
       const conversionRate = created === 0 ? 0 : (converted + merged) / created;
-      return { days, totals: { created, converted, merged, deleted, conversionRate } };
+      return { days, totals: { ...totals, conversionRate } };
     },
   };
 }

@@ -3,21 +3,18 @@ import { checkJsonText, checkText } from "../../shared/storable-text.ts";
 import type { GuestData, GuestRecord } from "../../store/guest-store.ts";
 import { normalizeUsername } from "../../store/username-case.ts";
 import { hashPassword } from "../model/passwords.ts";
+import { issueToken } from "../model/tokens.ts";
 import { idOf, type User, type UserRef } from "../model/types.ts";
 import { crawlerDetector } from "../model/user-agents.ts";
 import { cutToMaxLength } from "../model/usernames/name-generator.ts";
 import { uuidNameGenerator } from "../model/usernames/uuid.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
-import { formCredentials, usernameTaken } from "./accounts.ts";
-import { guestWriter } from "./guest-writes.ts";
-import { mergeGuestInto } from "./merge.ts";
+import { formCredentials, insertedRow, usernameTaken } from "./accounts.ts";
+import { mergeGuestInto } from "./deletion.ts";
 import { insertSession, type Session } from "./sessions.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 
-/**
- * How often a clashing username is replaced by a newly generated one (the generator is told
- * the attempt, so it can widen its space) before a random UUID-based name is used instead.
- */
+/** Generated names tried after a clash (told the attempt, to widen its space), then UUID ones. */
 export const USERNAME_ATTEMPTS = 10;
 
 /**
@@ -36,13 +33,12 @@ export interface CreateGuestUserInput {
   /** Extra data stored on the guest row (JSON). @default null */
   readonly data?: GuestData | null;
   /**
-   * A secret tied to the browser asking (the web layer passes an HMAC of its signed CSRF seed
-   * and of the page token the write proved): a second creation with the same key within
-   * 5 seconds (the insert race of parallel first writes) returns the SAME guest (with a new
-   * session) instead of a second one; later the key is spent, never handed over again (the
-   * late write gets a guest of its own, without the key), nor after the guest's session is
-   * ended (`invalidateSession`). Never a value a visitor could guess or read: whoever can
-   * replay it during the race gets the guest.
+   * A secret tied to the browser asking (the web layer passes an HMAC of its signed CSRF seed and
+   * of the page token the write proved): a second creation with the same key within 5 seconds (the
+   * insert race of parallel first writes) returns the SAME guest (with a new session); later the
+   * key is spent, never handed over again (the late write gets a guest of its own, without the
+   * key), nor after the guest's session is ended (`invalidateSession`). Never a value a visitor
+   * could guess or read: whoever can replay it during the race gets the guest.
    * @default null (every call makes a new guest)
    */
   readonly creationKey?: string | null;
@@ -58,7 +54,37 @@ export function guestManager(context: Context) {
       ? settings.generateName({ maxLength, attempt })
       : uuidNameGenerator({ maxLength, attempt });
 
-  const writeGuest = guestWriter(context);
+  // A guest (user, guest row, optional session, funnel count) all or nothing: ONE statement on
+  // PostgreSQL with the default users store (not a custom `userStore`), else one transaction. A
+  // unique violation (a taken username, a creation key in use) leaves nothing and is thrown.
+  const oneStatement = context.tableUsers ? quirks.guestInsert?.(settings.tables) : undefined;
+  const writeGuest = async (
+    username: string,
+    data: GuestData | null,
+    creationKey: string | null,
+    withSession: boolean,
+  ) => {
+    const now = settings.clock();
+    const user = { username, passwordHash: null, email: null, now };
+    if (!oneStatement) {
+      return db.transaction().execute(async (trx) => {
+        const id = await users.insertUser(trx, user);
+        await guests.insert(trx, id, now, data, creationKey);
+        const session = withSession ? await insertSession(context, trx, id) : null;
+        await context.funnel.bump(trx, "created", 1, now);
+        return { user: toUser(insertedRow(id, user), true), session, created: true };
+      });
+    }
+    const issued = withSession ? issueToken() : null;
+    const expiresAt = now + settings.session.maxAge * 1000;
+    const session = issued && { id: issued.id, secretHash: issued.secretHash, expiresAt };
+    const id = await oneStatement(db, { username, now, data, creationKey, session });
+    return {
+      user: toUser(insertedRow(id, user), true),
+      session: issued && { token: issued.token, expiresAt },
+      created: true,
+    };
+  };
 
   /**
    * The guest that holds `key`, with a new session, while the key is handed back
@@ -123,10 +149,9 @@ export function guestManager(context: Context) {
   return {
     /**
      * Creates a guest: the user row (no usable password) and its guest row, all or nothing
-     * (ONE statement on PostgreSQL with the default users store, else one transaction). A
-     * taken username is replaced by a generated one (at most {@link USERNAME_ATTEMPTS} tries,
-     * then `USERNAME_EXHAUSTED`). Fires `guestCreated` when a request is given. A `username` or
-     * `data` string no database can store throws `INVALID_INPUT` (`InvalidInputError`).
+     * (ONE statement on PostgreSQL with the default users store, else one transaction). A taken
+     * username is replaced by a generated one (at most {@link USERNAME_ATTEMPTS} tries, then
+     * `USERNAME_EXHAUSTED`); `INVALID_INPUT` for a `username` or `data` no database can store.
      * @example
      * ```ts
      * const user = await guestUsers.createGuestUser({ request });
@@ -137,9 +162,8 @@ export function guestManager(context: Context) {
     },
 
     /**
-     * Creates a guest AND its first session, all or nothing (one statement on PostgreSQL,
-     * see {@link createGuestUser}): what `maybeCreateGuestUser` does for a visitor. Put
-     * `session.token` in the cookie.
+     * Creates a guest AND its first session, all or nothing (one statement on PostgreSQL, see
+     * {@link createGuestUser}), as `maybeCreateGuestUser` does: put `session.token` in the cookie.
      * @example
      * ```ts
      * const { user, session } = await guestUsers.createGuestSession({ request });
@@ -217,13 +241,12 @@ export function guestManager(context: Context) {
 
     /**
      * Merges a guest into an existing account (the guest logged in to it): in ONE transaction
-     * the guest row is locked, the `merged` listeners move the guest's rows to `into` (the
-     * guest's user and guest rows, with its `data`, are still there to read through the
-     * event's `db`), then the guest user is deleted. Returns false, changing nothing, when no
-     * `merged` listener is registered, when a listener throws (reported to the logger; the
-     * guest stays intact), or when `into` is the guest itself. Throws `NOT_GUEST` when `guest`
-     * is not a guest, and `OUTER_DB_IN_LISTENER` (rolled back) when a listener queries
-     * through `guestUsers.db` or another `guestUsers` method instead of the event's `db`.
+     * the guest row is locked, the `merged` listeners move its rows to `into` through the event's
+     * `db` (its user and guest rows, with its `data`, still there), then the guest user is
+     * deleted. Returns false, changing nothing, with no `merged` listener, when one throws
+     * (reported to the logger), or when `into` is the guest itself. Throws `NOT_GUEST` for a
+     * non-guest, and `OUTER_DB_IN_LISTENER` (rolled back) when a listener queries through
+     * `guestUsers.db` or another `guestUsers` method instead of the event's `db`.
      * @example
      * ```ts
      * guestUsers.on("merged", async ({ guest, user, db }) => {

@@ -1,12 +1,11 @@
 import { GuestUserError, NotGuestError } from "../../shared/errors.ts";
-import type { Db } from "../../store/dialect.ts";
 import { type IdentityRecord, identityQueries } from "../../store/identity-store.ts";
 import { usernameKey } from "../../store/username-case.ts";
 import { checkIdentity, IdentityTakenError, NotRegisteredError } from "../model/identity-rules.ts";
 import { freeUsername, identityUsername } from "../model/identity-usernames.ts";
 import { type Identity, idOf, type User, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, findUser, withDatabase } from "../runtime/context.ts";
-import { mergeGuestInto } from "./merge.ts";
+import { mergeGuestInto } from "./deletion.ts";
 
 /** An identity linked to a user (a row of the identities table). */
 export type LinkedIdentity = IdentityRecord;
@@ -19,20 +18,12 @@ export type ConnectOutcome = "signedIn" | "converted" | "linked" | "created";
 /** How often a username that lost a race to a parallel sign-up is replaced by the next free one. */
 const USERNAME_RACES = 5;
 
-/**
- * Social-login identities: converting a guest with one (the allauth integration), signing in,
- * linking, and creating users for visitors without a guest.
- */
+/** Social-login identities (the allauth integration): convert a guest, sign in, link, sign up. */
 export function identityManager(context: Context) {
   const { db, quirks, settings, users, guests, sessions, events } = context;
   const identities = identityQueries(settings.tables, quirks.usernames);
   const maxLength = settings.tables.users.usernameMaxLength;
 
-  /**
-   * Runs `write` (one transaction) with the first free username for the identity, again with
-   * the next free one when a parallel sign-up took it; a unique violation on the identity
-   * itself becomes `IDENTITY_TAKEN` (or `NOT_GUEST` when `self` already holds it).
-   */
   /** `IDENTITY_TAKEN` when the identity is linked already (`NOT_GUEST` when to `self`). */
   const refuseLinked = async (identity: Identity, self: UserId | null) => {
     const linked = await identities.find(db, identity.provider, identity.subject);
@@ -40,11 +31,16 @@ export function identityManager(context: Context) {
     if (linked) throw new IdentityTakenError(identity.provider);
   };
 
+  /**
+   * Runs `write` (one transaction) with the first free username for the identity, again with
+   * the next free one when a parallel sign-up took it; {@link refuseLinked} before and on a clash.
+   */
   const withFreeUsername = async <T>(
     identity: Identity,
     self: UserId | null,
     write: (username: string) => Promise<T>,
   ): Promise<T> => {
+    await refuseLinked(identity, self);
     const base = identityUsername(identity, maxLength);
     // Reserved names are skipped like taken ones: "admin" becomes "admin2".
     const avoid = new Set<string>(settings.reservedUsernames);
@@ -75,19 +71,15 @@ export function identityManager(context: Context) {
     createdAt: now,
   });
 
-  const loadUser = (trx: Db, id: UserId) => findUser(context, trx, id);
-
   const manager = {
     /**
-     * Converts a guest by a social-login identity (the reference's allauth integration): the
-     * SAME user id keeps all its data. In ONE transaction the guest row is removed (none:
-     * `NOT_GUEST`), the user gets the identity's username (preferred username, else the
-     * e-mail's local part, else `<provider>user`; NFKC-normalized, cut to
-     * `usernameMaxLength`, with the first free numeric suffix when taken or in
-     * `reservedUsernames`: "Rufus3", "admin2") and
-     * e-mail, and no usable password (it can never log in by password), the identity is
-     * linked (already linked to someone: `IDENTITY_TAKEN`, nothing changed), and every
-     * session of the user ends. Fires `converted`, then `convertedSocialAccount`, after commit.
+     * Converts a guest by a social-login identity (the allauth integration): the SAME user id keeps
+     * its data. In ONE transaction the guest row is removed (none: `NOT_GUEST`), the user gets the
+     * identity's username (preferred username, else the e-mail's local part, else `<provider>user`;
+     * NFKC-normalized, cut to `usernameMaxLength`, with the first free numeric suffix when taken or
+     * in `reservedUsernames`: "Rufus3", "admin2") and e-mail, and no usable password, the identity
+     * is linked (already linked to someone: `IDENTITY_TAKEN`, no change), and its sessions end.
+     * Fires `converted`, then `convertedSocialAccount`, after commit.
      * @example
      * ```ts
      * const user = await guestUsers.convertWithIdentity(guest, { provider: "github", subject: "583231", preferredUsername: "Rufus" });
@@ -98,7 +90,6 @@ export function identityManager(context: Context) {
       const id = idOf(guest);
       const checked = checkIdentity(identity);
       const converted = await withDatabase(context, async () => {
-        await refuseLinked(checked, id);
         await withFreeUsername(checked, id, (username) =>
           db.transaction().execute(async (trx) => {
             if ((await guests.delete(trx, id)) === 0) throw new NotGuestError(id);
@@ -110,7 +101,7 @@ export function identityManager(context: Context) {
             await context.funnel.bump(trx, "converted", 1, now);
           }),
         );
-        const user = await loadUser(db, id);
+        const user = await findUser(context, db, id);
         if (!user) throw new NotGuestError(id);
         return user;
       });
@@ -121,10 +112,9 @@ export function identityManager(context: Context) {
     },
 
     /**
-     * Creates a registered user for an identity (a visitor without a guest signing in for the
-     * first time): the user (username as in {@link convertWithIdentity}, no usable password)
-     * and the identity link in ONE transaction. Throws `IDENTITY_TAKEN` when the identity is
-     * already linked (sign in with it instead).
+     * Creates a registered user for an identity (a first sign-in without a guest): the user
+     * (username as in {@link convertWithIdentity}, no usable password) and the identity link in ONE
+     * transaction. Throws `IDENTITY_TAKEN` when it is already linked (sign in with it instead).
      * @example
      * ```ts
      * const user = (await guestUsers.signInWithIdentity(identity)) ?? (await guestUsers.createUserWithIdentity(identity));
@@ -133,7 +123,6 @@ export function identityManager(context: Context) {
     async createUserWithIdentity(identity: Identity): Promise<User> {
       const checked = checkIdentity(identity);
       return withDatabase(context, async () => {
-        await refuseLinked(checked, null);
         const id = await withFreeUsername(checked, null, (username) =>
           db.transaction().execute(async (trx) => {
             const now = settings.clock();
@@ -148,17 +137,16 @@ export function identityManager(context: Context) {
             return userId;
           }),
         );
-        const user = await loadUser(db, id);
+        const user = await findUser(context, db, id);
         if (!user) throw new GuestUserError("USER_NOT_FOUND", `User ${String(id)} vanished.`);
         return user;
       });
     },
 
     /**
-     * Signs in by an identity seen before: returns its user (login time recorded), or null
-     * for an identity never linked. When `current` is a guest, it is merged into that user
-     * first, through the `merged` listeners, as the login view does (without listeners the
-     * guest just stays behind and expires).
+     * Signs in by an identity seen before: its user (login recorded), or null for an identity never
+     * linked. When `current` is a guest, it is first merged into that user by the `merged`
+     * listeners, as the login view does (without listeners the guest stays and expires).
      * @default options { current: null }
      * @example
      * ```ts
@@ -173,7 +161,7 @@ export function identityManager(context: Context) {
       const current = options.current ?? null;
       const found = await withDatabase(context, async () => {
         const linked = await identities.find(db, checked.provider, checked.subject);
-        const user = linked ? await loadUser(db, linked.userId) : null;
+        const user = linked ? await findUser(context, db, linked.userId) : null;
         if (!linked || !user) return null;
         const now = settings.clock();
         await users.recordLogin(db, user.id, now);
@@ -208,7 +196,7 @@ export function identityManager(context: Context) {
         const existing = await identities.find(db, checked.provider, checked.subject);
         if (existing && existing.userId !== id) throw new IdentityTakenError(checked.provider);
         if (existing) return existing;
-        const found = await loadUser(db, id);
+        const found = await findUser(context, db, id);
         if (!found)
           throw new GuestUserError("USER_NOT_FOUND", `No user ${String(id)}: check the id.`);
         if (found.isGuest) throw new NotRegisteredError(id);
@@ -237,11 +225,10 @@ export function identityManager(context: Context) {
     },
 
     /**
-     * What a social-login callback does, in one call: an identity seen before signs its user
-     * in (a `current` guest merged into it); else a `current` guest converts with it (same
-     * id), a `current` registered user links it, and a visitor without a user gets a new
-     * one. A parallel request linking the same identity meanwhile is resolved by signing in.
-     * Log the returned user in with a NEW session.
+     * A social-login callback in one call: an identity seen before signs its user in (a `current`
+     * guest merged into it); else a `current` guest converts with it (same id), a `current`
+     * registered user links it, and a visitor without a user gets a new one. A parallel request
+     * linking the same identity is resolved by signing in. Log the user in with a NEW session.
      * @default options { current: null }
      * @example
      * ```ts
@@ -265,7 +252,7 @@ export function identityManager(context: Context) {
           }
           if (current) {
             await manager.linkIdentity(current, identity);
-            const user = await withDatabase(context, () => loadUser(db, current.id));
+            const user = await withDatabase(context, () => findUser(context, db, current.id));
             return { user: user ?? current, outcome: "linked" };
           }
           return { user: await manager.createUserWithIdentity(identity), outcome: "created" };

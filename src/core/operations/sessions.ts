@@ -17,7 +17,10 @@ export interface Session {
 export interface SessionCacheStatus {
   /** How revocations travel: `"postgres"` (LISTEN/NOTIFY), `"redis"` (pub/sub) or `"local"`. */
   readonly invalidation: "postgres" | "redis" | "local";
-  /** True while revocations are surely received, so sessions are served from memory. */
+  /**
+   * True while revocations are surely received, so sessions are served from memory; false
+   * (the channel not started yet, reconnecting or down): every lookup goes to the database.
+   */
   readonly listening: boolean;
   /** Sessions in memory now. */
   readonly size: number;
@@ -52,10 +55,7 @@ export async function insertSession(context: Context, db: Db, userId: UserId): P
   return { token: issued.token, expiresAt };
 }
 
-/**
- * Session operations: create on login, validate on every request (ONE query on the hot path),
- * revoke one or all.
- */
+/** Session operations: create on login, validate on every request (ONE query), revoke. */
 export function sessionManager(context: Context) {
   const { settings, sessions, guests, db } = context;
   /** The slid expiry when one is due (at most once per `session.refreshInterval`), else null. */
@@ -148,9 +148,7 @@ export function sessionManager(context: Context) {
     },
 
     /**
-     * The session cache's state, for health checks: null when the `sessionCache` option is
-     * off. `listening` false means every lookup goes to the database (the channel is not
-     * started yet, is reconnecting, or is down); `size` is the number of sessions in memory.
+     * The session cache's state, for health checks; null when the `sessionCache` option is off.
      * @example
      * ```ts
      * const cache = guestUsers.sessionCacheStatus();

@@ -7,10 +7,7 @@ import { type Context, withDatabase } from "../runtime/context.ts";
 export interface SignInStatus {
   /** The session's user. */
   readonly userId: UserId;
-  /**
-   * True when the user has a password to confirm with; false for guests and for accounts
-   * made through a social identity (no usable password).
-   */
+  /** True when the user has a password to confirm with; false for guests and social accounts. */
   readonly hasPassword: boolean;
   /**
    * When this session began, in milliseconds since the epoch: the sign-in it came from (a
@@ -24,11 +21,10 @@ export function signInStatusManager(context: Context) {
   const { db, sessions, settings } = context;
   return {
     /**
-     * Whether the user of a session has a password, and when the session began: what a
-     * sensitive action (deleting the account) asks of a user without a password, which
-     * cannot confirm with one: a recent sign-in. ONE query, always from the database (never
-     * from the `sessionCache`); null for a malformed, unknown, forged or expired token. Not
-     * for every request: the session lookup of the hot path stays as it is.
+     * Whether the user of a session has a password, and when the session began: a sensitive
+     * action (deleting the account) asks a user who cannot confirm with a password for a recent
+     * sign-in. ONE query, never from the `sessionCache` (not for every request: the hot path's
+     * lookup stays as it is); null for a malformed, unknown, forged or expired token.
      * @example
      * ```ts
      * const status = await guestUsers.signInStatus(state.token);

@@ -1,17 +1,7 @@
 import { GuestUserError, InvalidConfigError } from "../../shared/errors.ts";
 import { staffQueries } from "../../store/staff-store.ts";
-import { idOf, type UserId, type UserRef } from "../model/types.ts";
+import { idOf, type UserRef } from "../model/types.ts";
 import { type Context, withDatabase } from "../runtime/context.ts";
-
-/** A guest was given the staff flag: code `NOT_REGISTERED`. Nothing was changed. */
-export class GuestStaffError extends GuestUserError {
-  constructor(userId: UserId) {
-    super(
-      "NOT_REGISTERED",
-      `User ${String(userId)} is a guest, and a guest is never staff: grant the flag once it has converted to a registered account.`,
-    );
-  }
-}
 
 /** The staff flag: who may use the guest admin by default. */
 export function staffManager(context: Context) {
@@ -20,13 +10,12 @@ export function staffManager(context: Context) {
   return {
     /**
      * Grants (`on: true`) or revokes (`on: false`) the staff flag of a registered user: staff
-     * may use the guest admin (`adminViews` without `canAccess`). Resolves to true when the
-     * flag changed, false when it already was so (or when revoking from a guest). Throws
-     * `USER_NOT_FOUND` for no such user and `NOT_REGISTERED` when granting it to a guest
-     * (a guest is never staff), changing nothing; `INVALID_CONFIG` when the app's own users
-     * table maps no `users.columns.isStaff`. The user's cached sessions (the `sessionCache`
-     * option) are dropped on every server, so the change applies on its next request.
-     * From the command line: `guest-user staff grant|revoke <username>`.
+     * may use the guest admin (`adminViews` without `canAccess`). True when the flag changed,
+     * false when it already was so (or when revoking from a guest). Throws `USER_NOT_FOUND` for
+     * no such user, `NOT_REGISTERED` when granting it to a guest (never staff), changing
+     * nothing; `INVALID_CONFIG` when the app's own users table maps no `users.columns.isStaff`.
+     * The user's cached sessions are dropped on every server: the change applies on its next
+     * request. From the command line: `guest-user staff grant|revoke <username>`.
      * @example
      * ```ts
      * const ada = await guestUsers.getUserByUsername("ada");
@@ -56,7 +45,11 @@ export function staffManager(context: Context) {
         const [row, guest] = await Promise.all([users.findById(db, id), guests.find(db, id)]);
         if (!row)
           throw new GuestUserError("USER_NOT_FOUND", `No user ${String(id)}: check the id.`);
-        if (guest && on) throw new GuestStaffError(id);
+        if (guest && on)
+          throw new GuestUserError(
+            "NOT_REGISTERED",
+            `User ${String(id)} is a guest, and a guest is never staff: grant the flag once it has converted to a registered account.`,
+          );
         return false;
       });
     },

@@ -41,10 +41,7 @@ export function termsVersionOf(option: AcceptTermsOption | undefined): string | 
   return version;
 }
 
-/**
- * Records an acceptance inside the caller's transaction (`db` is the transaction): what
- * `convert()` and `createUser()` do with {@link AcceptTermsOption}.
- */
+/** Records an acceptance in the caller's transaction `db`, as {@link AcceptTermsOption} asks. */
 export const recordTermsAcceptance = (
   context: Context,
   db: Db,
@@ -60,10 +57,9 @@ export function termsManager(context: Context) {
 
   return {
     /**
-     * Records that the user accepted the terms of service, `version` (by default the current
-     * one, `settings.terms.version`), now; an earlier acceptance is replaced. Guests may accept
-     * too: the acceptance stays with the user when it converts (same id). Throws
-     * `INVALID_CONFIG` when no `terms` option is configured, `VALIDATION_FAILED` for a
+     * Records that the user accepted the terms of service, `version`, now; an earlier acceptance is
+     * replaced. Guests may accept too: the acceptance stays with the user when it converts (same
+     * id). Throws `INVALID_CONFIG` when no `terms` option is configured, `VALIDATION_FAILED` for a
      * malformed version and `USER_NOT_FOUND` for an unknown user.
      * @default version settings.terms.version
      * @example
@@ -107,11 +103,10 @@ export function termsManager(context: Context) {
     },
 
     /**
-     * True when the user may go on as far as the terms of service are concerned: terms are
-     * not configured, or the user is a guest (guests pass, as in the reference), or it accepted
-     * the CURRENT version. A new `terms.version` makes it false again for everyone registered.
-     * False for `null` (anonymous). A `User` object's `isGuest` is trusted (one query for a
-     * registered user); a bare id costs two.
+     * True when the user may go on as far as the terms are concerned: terms are not configured, or
+     * the user is a guest (guests pass, as in the reference), or it accepted the CURRENT version. A
+     * new `terms.version` makes it false for everyone registered. False for `null` (anonymous). A
+     * `User` object's `isGuest` is trusted (one query for a registered user); a bare id costs two.
      * @example
      * ```ts
      * if (!(await guestUsers.hasAcceptedTerms(user))) return redirect("/accounts/terms/");
@@ -121,13 +116,12 @@ export function termsManager(context: Context) {
       const current = settings.terms?.version;
       if (current === undefined) return true;
       if (user === null || user === undefined) return false;
-      if (typeof user === "object" && "isGuest" in user && user.isGuest === true) return true;
+      const isGuest = typeof user === "object" && "isGuest" in user ? user.isGuest === true : null;
+      if (isGuest) return true;
       const id = idOf(user);
       return withDatabase(context, async () => {
-        const acceptance = await terms.find(db, id);
-        if (acceptance?.version === current) return true;
-        const knownRegistered = typeof user === "object" && "isGuest" in user;
-        return knownRegistered ? false : (await guests.find(db, id)) !== undefined;
+        if ((await terms.find(db, id))?.version === current) return true;
+        return isGuest === null && (await guests.find(db, id)) !== undefined;
       });
     },
   };

@@ -67,21 +67,23 @@ console.log(JSON.stringify({ ...body, convertedId: converted.id, nowGuest: await
 await guestUsers.close();
 `;
 
-describe("the packed tarball", () => {
-  let tarball: string;
-  beforeAll(async () => {
-    tarball = await packedTarball();
-  }, 300_000);
+/** The tarball, packed once for this file. */
+let packed: Promise<string> | undefined;
+const theTarball = () => {
+  packed ??= packedTarball();
+  return packed;
+};
 
+describe("the packed tarball", () => {
   it("passes publint (strict: warnings fail too)", async () => {
-    const { code, output } = await outcome(bin("publint"), ["run", tarball, "--strict"]);
+    const { code, output } = await outcome(bin("publint"), ["run", await theTarball(), "--strict"]);
     expect(output).toContain("All good!");
     expect(code, output).toBe(0);
   }, 120_000);
 
   it("passes Are The Types Wrong for every subpath (ESM only: node16 from ESM and bundlers)", async () => {
     const { code, output } = await outcome(bin("attw"), [
-      tarball,
+      await theTarball(),
       "--profile",
       "esm-only",
       "--format",
@@ -104,6 +106,7 @@ describe("the packed tarball", () => {
         join(dir, "package.json"),
         JSON.stringify({ name: "consumer", private: true, type: "module" }),
       );
+      const tarball = await theTarball();
       await npm(["install", "--no-audit", "--no-fund", tarball, "pg@8", "@types/node@20"], dir);
       database = await isolatedDatabase("postgres");
     }, 600_000);

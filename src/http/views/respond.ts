@@ -66,14 +66,14 @@ export function redirectAnswer(exchange: Exchange, location: string, refusal: Re
 
 /**
  * A successful POST. HTML: 302 to `location`. JSON: 200 `{ user, redirect }`, plus `token`
- * and `expiresAt` of the new session when the client authenticates by bearer token (a
- * cookie client got the cookie instead).
+ * and `expiresAt` of the new session (an ISO string, as every time in our JSON) when the
+ * client authenticates by bearer token (a cookie client got the cookie instead).
  */
 export function successAnswer(exchange: Exchange, location: string, session?: Session): Response {
   if (!exchange.json) return redirect(location);
   const token =
     session && exchange.state.via === "bearer"
-      ? { token: session.token, expiresAt: session.expiresAt }
+      ? { token: session.token, expiresAt: new Date(session.expiresAt).toISOString() }
       : {};
   const { user, expiresAt } = exchange.state;
   return jsonResponse(200, { ...userJson(user, expiresAt), redirect: location, ...token });

@@ -8,7 +8,7 @@ const auth = (token: string) => ({ authorization: `Bearer ${token}`, accept: "ap
 interface TokenAnswer {
   user: { id: number | string; username: string; isGuest: boolean } | null;
   token?: string;
-  expiresAt?: number;
+  expiresAt?: string;
 }
 
 describeEachDatabase("API clients with bearer tokens", (fx) => {
@@ -21,6 +21,9 @@ describeEachDatabase("API clients with bearer tokens", (fx) => {
     const guest = (await started.json()) as TokenAnswer;
     expect(guest.user?.isGuest).toBe(true);
     expect(guest.token).toMatch(/^[\w-]{22}\.[\w-]{43}$/);
+    // Every time in our JSON is an ISO string: the session's, like the guest's own deadline.
+    expect(guest.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(guest.expiresAt ?? "")).toBeGreaterThan(Date.now());
     expect((await gu.validateSession(guest.token))?.user.id).toBe(guest.user?.id);
 
     const form = await client.get("/convert/", { headers: auth(guest.token as string) });

@@ -176,13 +176,13 @@ describeEachDatabase("JSON mode of the views", (fx) => {
       user: { id: user.id, username: "mobile", isGuest: false },
       redirect: "/convert/success/",
       token: expect.any(String),
-      expiresAt: expect.any(Number),
+      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
     expect(body.token).not.toBe(session.token);
     expect(await gu.validateSession(session.token)).toBeNull();
     const renewed = await gu.validateSession(body.token);
     expect(renewed?.user.id).toBe(user.id);
-    expect(renewed?.session.expiresAt).toBe(body.expiresAt);
+    expect(new Date(renewed?.session.expiresAt ?? 0).toISOString()).toBe(body.expiresAt);
 
     const success = await client.get("/convert/success/", {
       headers: { authorization: `Bearer ${body.token}`, ...ACCEPT_JSON },

@@ -88,16 +88,16 @@ export interface GuestUsers
  * const guest = await guestUsers.createGuestUser();
  * ```
  */
-export function createGuestUsers(given: GuestUsersOptions = {}): GuestUsers {
-  const options = withEnvironment(given);
-  const settings = resolveSettings(options);
-  const connection = openDatabase(options.database, {
+export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
+  const given = withEnvironment(options);
+  const settings = resolveSettings(given);
+  const connection = openDatabase(given.database, {
     preparedStatements: settings.preparedStatements,
     logger: settings.logger,
   });
   const sessionCache = createSessionCacheRuntime(settings, connection);
   const { db, quirks } = connection;
-  const bare = createContext(db, quirks, settings, options.userStore);
+  const bare = createContext(db, quirks, settings, given.userStore);
   const context = sessionCache ? withRevocations(bare, sessionCache) : bare;
   const cleanup = scheduleCleanup(context);
   const guestUsers: GuestUsers = {

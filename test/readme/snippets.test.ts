@@ -1,8 +1,14 @@
 /**
- * Every `ts` code block of the README compiles, as a package user would copy it: each block
- * is written to its own module inside the repository (so `guest-user` and its subpaths
- * resolve through package.json `exports` to the BUILT `dist/`, as in an app) and type-checked
- * with `tsc --strict`. A snippet that rots fails here, naming its README line.
+ * Every `ts` and `tsx` code block of the README and of the docs site (every page under docs/,
+ * not the generated API reference in docs/api) compiles, as a package user would copy it:
+ * each block is written to its own module inside the repository (so `guest-user` and its
+ * subpaths resolve through package.json `exports` to the BUILT `dist/`, as in an app) and
+ * type-checked with `tsc --strict`. A snippet that rots fails here, naming its page and line.
+ *
+ * Three setups, by page: the Next.js page's blocks (and any `tsx` block: JSX needs React's
+ * types) compile inside examples/next, installed from the tarball; the SvelteKit and Nuxt
+ * pages' blocks compile as a bundled app does (Vite, Nitro: extensionless relative imports),
+ * with Nuxt's server auto-imports from h3 declared; every other block compiles as a Node app.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,30 +19,29 @@ import { installExample } from "../../scripts/packed.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WORK = join(ROOT, ".readme-snippets");
+const BUNDLED = join(ROOT, ".readme-snippets-bundled");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 
-/** A `ts` block: the README line it starts on (1-based), its code, the section it is in. */
+/** A `ts` or `tsx` block: the line it starts on (1-based), its code, its language. */
 interface Block {
-  /** The Markdown file, e.g. `README.md` or `docs/guide.md`. */
+  /** The Markdown file, e.g. `README.md` or `docs/getting-started/express.md`. */
   readonly source: string;
   readonly line: number;
   readonly code: string;
-  readonly section: string;
+  readonly lang: "ts" | "tsx";
 }
 
-/** The `ts` blocks of a Markdown text. */
+/** The `ts` and `tsx` blocks of a Markdown text. */
 function tsBlocks(markdown: string, source: string): Block[] {
   const blocks: Block[] = [];
   const lines = markdown.split("\n");
-  let section = "";
   for (let i = 0; i < lines.length; i++) {
-    const text = lines[i] ?? "";
-    if (/^#{1,4} /.test(text)) section = text.replace(/^#+ /, "");
-    if (text.trim() !== "```ts") continue;
+    const lang = /^\s*```(tsx?)\s*$/.exec(lines[i] ?? "")?.[1] as Block["lang"] | undefined;
+    if (!lang) continue;
     const start = i + 1;
     let end = start;
     while (end < lines.length && lines[end]?.trim() !== "```") end++;
-    blocks.push({ source, line: start + 1, code: lines.slice(start, end).join("\n"), section });
+    blocks.push({ source, line: start + 1, code: lines.slice(start, end).join("\n"), lang });
     i = end;
   }
   return blocks;
@@ -44,33 +49,39 @@ function tsBlocks(markdown: string, source: string): Block[] {
 
 /**
  * Writes each block as a module of `dir` (at the path its first line names, `// lib/x.ts`,
- * so that blocks importing each other resolve; else `readme-NN.ts`), type-checks the folder
- * with `tsconfig`, and answers tsc's complaints with README line numbers ("" when none).
+ * so that blocks importing each other resolve; else `readme-NN.ts` or `.tsx`), and the
+ * `extraFiles`, type-checks the folder with `tsconfig`, and answers tsc's complaints with the
+ * pages' line numbers ("" when none).
  */
 async function compile(
   blocks: readonly Block[],
   dir: string,
   tsconfig: Record<string, unknown>,
+  extraFiles: Readonly<Record<string, string>> = {},
 ): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const lineOf = new Map<string, string>();
-  blocks.forEach(({ source, line, code }, index) => {
-    const named = /^\/\/ ((?:[\w.[\]-]+\/)*[\w.[\]-]+\.ts)\b/.exec(code)?.[1];
-    const file = named ?? `readme-${String(index + 1).padStart(2, "0")}.ts`;
+  blocks.forEach(({ source, line, code, lang }, index) => {
+    const named = /^\/\/ ((?:[\w.[\]+-]+\/)*[\w.[\]+-]+\.tsx?)\b/.exec(code)?.[1];
+    const file = named ?? `readme-${String(index + 1).padStart(2, "0")}.${lang}`;
+    expect(lineOf.has(file), `${source}:${line} names ${file}, as ${lineOf.get(file)} does`).toBe(
+      false,
+    );
     lineOf.set(file, `${source}:${line}`);
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     // `export {}`: every snippet is a module of its own (top-level await, no shared names).
     writeFileSync(join(dir, file), `${code}\nexport {};\n`);
   });
+  for (const [file, text] of Object.entries(extraFiles)) writeFileSync(join(dir, file), text);
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
   const output = await promisify(execFile)(process.execPath, [TSC, "-p", dir], { cwd: ROOT }).then(
     () => "",
     (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ""}${error.stderr ?? ""}`,
   );
-  // Name README lines, not temp files: "README.md:62: error TS2304: ..."
+  // Name the pages' lines, not temp files: "README.md:62: error TS2304: ..."
   return output.replace(
-    /^(?:.*\.readme-snippets\/)?([\w./[\]-]+\.ts)\((\d+),\d+\)/gm,
+    /^(?:.*\.readme-snippets[\w-]*\/)?([\w./[\]+-]+\.tsx?)\((\d+),\d+\)/gm,
     (all, file: string, row: string) =>
       lineOf.has(file) ? lineAt(lineOf.get(file) ?? ":0", Number(row) - 1) : all,
   );
@@ -82,19 +93,55 @@ function lineAt(start: string, rows: number): string {
   return `${source}:${Number(line) + rows}`;
 }
 
-/** The `ts` blocks of the README and of every page of docs/. */
+/**
+ * The pages of the docs site: every `.md` under docs/, e.g. `docs/concepts/guests.md`. Never
+ * looks into the generated API reference (docs/api, which the docs test rewrites meanwhile),
+ * VitePress's own folder or the static files.
+ */
+function docsPages(folder = "docs"): string[] {
+  return readdirSync(join(ROOT, folder), { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = `${folder}/${entry.name}`;
+      if (entry.isDirectory()) {
+        return ["docs/api", "docs/.vitepress", "docs/public"].includes(path) ? [] : docsPages(path);
+      }
+      return entry.name.endsWith(".md") ? [path] : [];
+    })
+    .sort();
+}
+
+/** The `ts` and `tsx` blocks of the README and of every page of docs/. */
 function documentedBlocks(): Block[] {
-  const pages = readdirSync(join(ROOT, "docs"))
-    .filter((name) => name.endsWith(".md"))
-    .map((name) => `docs/${name}`);
-  return ["README.md", ...pages].flatMap((source) =>
+  return ["README.md", ...docsPages()].flatMap((source) =>
     tsBlocks(readFileSync(join(ROOT, source), "utf8"), source),
   );
 }
 
+/** The page whose blocks compile inside the Next.js example. */
+const NEXT_PAGE = "docs/getting-started/nextjs.md";
+/** The pages whose blocks compile as a bundled app (SvelteKit on Vite, Nuxt on Nitro). */
+const BUNDLED_PAGES = ["docs/getting-started/sveltekit.md", "docs/getting-started/nuxt.md"];
+
+/** Where a block compiles: in the Next example (its page, and JSX), bundled, or as Node code. */
+function setupOf(block: Block): "next" | "bundled" | "node" {
+  if (block.source === NEXT_PAGE || block.lang === "tsx") return "next";
+  return BUNDLED_PAGES.includes(block.source) ? "bundled" : "node";
+}
+
+/**
+ * What Nuxt declares for `server/` (in .nuxt/types) of h3's auto-imported functions that the
+ * Nuxt page uses, with h3 1.x's signatures: the blocks are copied into a Nuxt app as they are.
+ */
+const NUXT_AUTO_IMPORTS = `interface H3Event { readonly context: Record<string, unknown> }
+declare function defineEventHandler<T>(handler: (event: H3Event) => T): (event: H3Event) => T;
+declare function toWebRequest(event: H3Event): Request;
+declare function getRequestIP(event: H3Event, opts?: { xForwardedFor?: boolean }): string | undefined;
+`;
+
 describe("the README's and the docs' TypeScript snippets", () => {
   afterAll(() => {
     rmSync(WORK, { recursive: true, force: true });
+    rmSync(BUNDLED, { recursive: true, force: true });
   });
 
   it("compile under --strict against the built package", async () => {
@@ -104,7 +151,7 @@ describe("the README's and the docs' TypeScript snippets", () => {
     ).toBe(true);
     const blocks = documentedBlocks();
     expect(blocks.length).toBeGreaterThan(10);
-    const plain = blocks.filter((block) => !block.section.startsWith("Next.js"));
+    const plain = blocks.filter((block) => setupOf(block) === "node");
     const report = await compile(plain, WORK, {
       compilerOptions: {
         strict: true,
@@ -118,21 +165,52 @@ describe("the README's and the docs' TypeScript snippets", () => {
       },
       include: ["**/*.ts"],
     });
-    expect(report, "README snippets that do not compile").toBe("");
+    expect(report, "README and docs snippets that do not compile").toBe("");
   }, 120_000);
 
-  // The Next.js blocks need `next`: they compile inside the example, installed as a user would.
-  it("of the Next.js section compile inside examples/next, installed from the tarball", async () => {
-    const blocks = documentedBlocks().filter((block) => block.section.startsWith("Next.js"));
-    expect(blocks.length).toBeGreaterThan(3);
+  it("of the SvelteKit and Nuxt pages compile as a bundled app", async () => {
+    const blocks = documentedBlocks().filter((block) => setupOf(block) === "bundled");
+    for (const page of BUNDLED_PAGES) {
+      expect(
+        blocks.some((block) => block.source === page),
+        `${page} has no ts block`,
+      ).toBe(true);
+    }
+    const report = await compile(
+      blocks,
+      BUNDLED,
+      {
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: "es2022",
+          lib: ["es2023", "dom", "dom.iterable"],
+          module: "esnext",
+          moduleResolution: "bundler",
+          types: ["node"],
+          skipLibCheck: true,
+        },
+        include: ["**/*.ts"],
+      },
+      { "nuxt-auto-imports.d.ts": NUXT_AUTO_IMPORTS },
+    );
+    expect(report, "SvelteKit and Nuxt snippets that do not compile").toBe("");
+  }, 120_000);
+
+  // The Next.js blocks need `next` (and tsx blocks React): they compile inside the example,
+  // installed as a user would.
+  it("of the Next.js page (and every tsx block) compile inside examples/next, installed from the tarball", async () => {
+    const blocks = documentedBlocks().filter((block) => setupOf(block) === "next");
+    expect(blocks.filter((block) => block.source === NEXT_PAGE).length).toBeGreaterThan(3);
+    expect(blocks.some((block) => block.lang === "tsx")).toBe(true);
     const work = join(await installExample("next"), ".readme-snippets");
     try {
       const report = await compile(blocks, work, {
         extends: "../tsconfig.json",
         compilerOptions: { incremental: false, noEmit: true },
-        include: ["**/*.ts"],
+        include: ["**/*.ts", "**/*.tsx"],
       });
-      expect(report, "README Next.js snippets that do not compile").toBe("");
+      expect(report, "Next.js snippets that do not compile").toBe("");
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

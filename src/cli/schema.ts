@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type DatabaseSource, DatabaseUnavailableError } from "../index.ts";
 import { GuestUserError, sqliteDirectoryMissing, usersTableMissing } from "../shared/errors.ts";
+import { sqlitePathOf } from "../shared/sqlite-path.ts";
 import { DEFAULT_DATABASE } from "../store/connect.ts";
 import { isMissingColumn, isMissingTable } from "../store/driver-errors.ts";
 import { usersTableIsMissing } from "../store/migrate.ts";
@@ -73,10 +74,8 @@ export async function onMigratedSchema<T>(
  */
 function assertSqliteFileExists(database: DatabaseSource = DEFAULT_DATABASE): void {
   if (typeof database !== "string") return;
-  const scheme = /^(sqlite|file):/i.exec(database)?.[1];
-  if (scheme === undefined) return;
-  const path = database.slice(scheme.length + 1).replace(/^\/\//, "");
-  if (path === "" || path === ":memory:") return;
+  const path = sqlitePathOf(database);
+  if (!path || path === ":memory:") return;
   if (existsSync(path)) return;
   const directory = dirname(resolve(path));
   if (!existsSync(directory)) {

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { type DatabaseConnection, Kysely, type QueryExecutor } from "kysely";
 import { InvalidConfigError } from "../shared/errors.ts";
 import { hideCredentials } from "../shared/hide-credentials.ts";
+import { sqlitePathOf } from "../shared/sqlite-path.ts";
 import { type Db, type DialectName, type DialectQuirks, dialectOf } from "./dialect.ts";
 import { type MysqlPoolSource, mysqlDatabase, mysqlQuirks } from "./dialects/mysql.ts";
 import {
@@ -103,8 +104,8 @@ function openUrl(url: string, options: DriverOptions): Opened {
   switch (scheme) {
     case "sqlite":
     case "file": {
-      const path = url.slice(scheme.length + 1).replace(/^\/\//, "");
-      if (path === "")
+      const path = sqlitePathOf(url);
+      if (!path)
         throw new InvalidConfigError(
           "database",
           `the SQLite URL ${JSON.stringify(url)} names no file: use sqlite:<path> or sqlite::memory:`,

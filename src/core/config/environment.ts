@@ -2,11 +2,15 @@ import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InvalidConfigError } from "../../shared/errors.ts";
+import { sqlitePathOf } from "../../shared/sqlite-path.ts";
 import type { Logger } from "../model/events.ts";
 import type { GuestUsersOptions } from "./options.ts";
 
 /** The environment variables `createGuestUsers()` reads for options it is not given. */
 export const ENVIRONMENT = { secret: "GUEST_USER_SECRET", database: "DATABASE_URL" } as const;
+
+/** The shortest secret accepted (from the options or `GUEST_USER_SECRET`). */
+export const MIN_SECRET_LENGTH = 32;
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -24,10 +28,10 @@ export function withEnvironment(
   // Not an options object: left for the option check to explain.
   if (typeof options !== "object" || options === null) return options;
   const secret = options.secret ?? variable(env, ENVIRONMENT.secret);
-  if (options.secret === undefined && secret !== undefined && secret.length < 32) {
+  if (options.secret === undefined && secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
     throw new InvalidConfigError(
       "secret",
-      `${ENVIRONMENT.secret} is ${secret.length} characters long: use at least 32 random characters (e.g. from \`openssl rand -base64 32\`).`,
+      `${ENVIRONMENT.secret} is ${secret.length} characters long: use at least ${MIN_SECRET_LENGTH} random characters (e.g. from \`openssl rand -base64 32\`).`,
     );
   }
   const database = options.database ?? variable(env, ENVIRONMENT.database);
@@ -45,10 +49,7 @@ export function developmentSecretFile(
   env: Environment = process.env,
 ): string | null {
   if (env.NODE_ENV === "production") return null;
-  const path =
-    typeof database === "string"
-      ? /^(?:sqlite|file):(?:\/\/)?(.+)$/i.exec(database)?.[1]
-      : undefined;
+  const path = typeof database === "string" ? sqlitePathOf(database) : null;
   const folder = path && path !== ":memory:" ? dirname(resolve(path)) : process.cwd();
   return join(folder, ".guest-user", "secret");
 }

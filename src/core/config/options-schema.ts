@@ -23,6 +23,7 @@ import { DEFAULT_SCRYPT, SCRYPT_PARAMS } from "../model/passwords.ts";
 import { DEFAULT_BLOCKED_USER_AGENTS } from "../model/user-agents.ts";
 import { NAME_GENERATOR_SETTING } from "../model/usernames/resolve.ts";
 import { CLEANUP_SCHEDULE_OPTIONS } from "./cleanup-schedule-options.ts";
+import { MIN_SECRET_LENGTH } from "./environment.ts";
 import { type GuestUsersOptions, TWO_WEEKS } from "./options.ts";
 import { DEFAULT_RESERVED_USERNAMES, RESERVED_USERNAMES } from "./reserved-usernames.ts";
 import { RETENTION_OPTIONS } from "./retention-options.ts";
@@ -165,8 +166,8 @@ export const GUEST_USERS_OPTIONS = v.pipe(
     clock: v.optional(aFunction<() => number>("a function returning milliseconds"), () => Date.now),
     secret: orNull(
       accepted<string>(
-        (value) => typeof value === "string" && value.length >= 32,
-        "a random string of at least 32 characters (e.g. from `openssl rand -base64 32`)",
+        (value) => typeof value === "string" && value.length >= MIN_SECRET_LENGTH,
+        `a random string of at least ${MIN_SECRET_LENGTH} characters (e.g. from \`openssl rand -base64 32\`)`,
         describeSecret,
       ),
     ),

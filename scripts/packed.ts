@@ -30,19 +30,32 @@ export const ROOT = resolve(import.meta.dirname, "..");
 export const PACK_DIR = join(ROOT, ".pack");
 export const TARBALL = join(PACK_DIR, "guest-user.tgz");
 const run = promisify(execFile);
-/** Runs npm in `cwd`; throws with npm's own output when it fails. */
+/**
+ * Runs a command; answers its exit code, its stdout and its whole output (stdout, then stderr)
+ * instead of throwing.
+ */
+export async function outcome(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; stdout: string; output: string }> {
+  return run(file, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, output: `${stdout}${stderr}` }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: typeof error.code === "number" ? error.code : 1,
+      stdout: error.stdout ?? "",
+      output: `${error.stdout ?? ""}${error.stderr ?? ""}`,
+    }),
+  );
+}
+
+/** Runs npm in `cwd`; answers its stdout, or throws with its output when npm fails. */
 export async function npm(args: readonly string[], cwd: string): Promise<string> {
-  try {
-    const { stdout } = await run("npm", args, {
-      cwd,
-      env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return stdout;
-  } catch (error) {
-    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
-    throw new Error(`npm ${args.join(" ")} failed in ${cwd}:\n${stdout}${stderr}`);
-  }
+  const env = { ...process.env, npm_config_audit: "false", npm_config_fund: "false" };
+  const { code, stdout, output } = await outcome("npm", args, cwd, env);
+  if (code !== 0) throw new Error(`npm ${args.join(" ")} failed in ${cwd}:\n${output}`);
+  return stdout;
 }
 
 /** Holds a lock directory while `work` runs, so parallel test files pack or install once. */

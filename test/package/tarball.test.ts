@@ -5,36 +5,24 @@
  * type-checks and runs against PostgreSQL: a guest made through `fetchHandler`, converted, the
  * same id. What a user gets, not what the repository has.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { npm, packedTarball, ROOT } from "../../scripts/packed.ts";
+import { npm, packedTarball, ROOT, outcome as runIn } from "../../scripts/packed.ts";
 import {
   availableDialects,
   type IsolatedDatabase,
   isolatedDatabase,
 } from "../support/databases.ts";
 
-const run = promisify(execFile);
+/** Runs a command (in the repository unless told); its exit code and output, never a throw. */
+const outcome = (file: string, args: readonly string[], cwd = ROOT) => runIn(file, args, cwd);
 const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
 /** The subpaths of package.json `exports` (what attw checks, one by one). */
 const SUBPATHS = Object.keys(
   (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: object }).exports,
 );
-
-/** Runs a command; answers its exit code and output instead of throwing. */
-async function outcome(file: string, args: readonly string[], cwd = ROOT) {
-  return run(file, args, { cwd, maxBuffer: 16 * 1024 * 1024 }).then(
-    ({ stdout, stderr }) => ({ code: 0, output: `${stdout}${stderr}` }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({
-      code: error.code ?? 1,
-      output: `${error.stdout ?? ""}${error.stderr ?? ""}`,
-    }),
-  );
-}
 
 /** The consumer's app: the README's promises, typed as strictly as TypeScript allows. */
 const APP = `
@@ -175,14 +163,12 @@ describe("the packed tarball", () => {
         dir,
       );
       expect(emitted.output).toBe("");
-      const ran = await run(process.execPath, [join(dir, "out", "app.js")], {
-        cwd: dir,
-        env: {
-          ...process.env,
-          DATABASE_URL: database.url,
-          GUEST_USER_SECRET: "consumer-test-secret-0123456789-abcdefghijkl",
-        },
+      const ran = await runIn(process.execPath, [join(dir, "out", "app.js")], dir, {
+        ...process.env,
+        DATABASE_URL: database.url,
+        GUEST_USER_SECRET: "consumer-test-secret-0123456789-abcdefghijkl",
       });
+      expect(ran.code, ran.output).toBe(0);
       const result = JSON.parse(ran.stdout.trim()) as Record<string, unknown>;
       expect(result.guest).toBe(true);
       expect(result.convertedId).toBe(result.id);

@@ -82,7 +82,7 @@ export function webSecret(settings: Settings): string {
 
 /**
  * Creates the web layer. Throws `INVALID_CONFIG` when no secret is configured in production
- * (see {@link webSecret}).
+ * (`GUEST_USER_SECRET`, or the development secret outside production).
  *
  * @example
  * ```ts

@@ -100,7 +100,7 @@ export class View {
   }
 
   /**
-   * The accepted methods, upper-case, in {@link HTTP_METHOD_NAMES} order: those with a handler
+   * The accepted methods, upper-case, in `HTTP_METHOD_NAMES` order: those with a handler
    * (HEAD when `head` or `get` is defined).
    * @example
    * ```ts

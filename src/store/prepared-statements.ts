@@ -40,7 +40,7 @@ export function cachedIn<K extends object, V>(cache: WeakMap<K, V>, key: K, make
   return value;
 }
 
-/** Where the one warning of a {@link PreparedStatementGate} goes. */
+/** Where the one warning of a `PreparedStatementGate` goes. */
 export interface PreparedStatementWarner {
   warn(message: string, ...details: unknown[]): void;
 }

@@ -27,7 +27,7 @@ export interface NewUser {
 }
 
 /**
- * The few user operations the library needs. The default, {@link tableUserStore}, works on the
+ * The few user operations the library needs. The default, `tableUserStore()`, works on the
  * configured users table; implement your own to fill columns we do not know of (say a NOT NULL
  * `role`), spreading the default for the rest. Every method gets the transaction to run in,
  * so a user row and its guest row are always written together.

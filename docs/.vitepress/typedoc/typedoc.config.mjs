@@ -29,4 +29,6 @@ export default {
   disableGit: true,
   validation: { notExported: false, invalidLink: true, notDocumented: false },
   logLevel: "Warn",
+  // A {@link} to a name the reference does not show is dead text on its page: fail the build.
+  treatWarningsAsErrors: true,
 };

@@ -85,7 +85,7 @@ export interface Credentials {
 
 /**
  * A form that turns a guest into a registered user: any Standard Schema validator (zod,
- * valibot, arktype, or our built-in {@link userCreationForm}) plus `getCredentials`.
+ * valibot, arktype, or our built-in `userCreationForm()`) plus `getCredentials`.
  *
  * @example
  * ```ts

@@ -17,7 +17,7 @@ export interface CleanupProgress {
   readonly total: number;
 }
 
-/** Options of {@link deleteExpired}. */
+/** Options of `guestUsers.deleteExpired()`. */
 export interface DeleteExpiredOptions {
   /**
    * Users deleted per statement (at most 50,000). Unset on SQLite, each batch is sized to

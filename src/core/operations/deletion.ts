@@ -6,7 +6,7 @@ import { idOf, type User, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
 import { guestExpiresAt, isGuestExpired } from "../runtime/expiry.ts";
 
-/** Options of {@link deletionManager}'s `deleteUser`. */
+/** Options of `guestUsers.deleteUser()`. */
 export interface DeleteUserOptions {
   /**
    * Who asked, passed on to the `deleted` event: the user (the account page) or an admin.

@@ -24,7 +24,7 @@ export const USERNAME_ATTEMPTS = 10;
  */
 const CREATION_KEY_WINDOW_MS = 5 * 1000;
 
-/** What {@link createGuestUser} takes; every field optional. */
+/** What `guestUsers.createGuestUser()` takes; every field optional. */
 export interface CreateGuestUserInput {
   /** The request that creates the guest: `guestCreated` fires only when it is given. */
   readonly request?: Request | (() => Request);
@@ -150,7 +150,7 @@ export function guestManager(context: Context) {
     /**
      * Creates a guest: the user row (no usable password) and its guest row, all or nothing
      * (ONE statement on PostgreSQL with the default users store, else one transaction). A taken
-     * username is replaced by a generated one (at most {@link USERNAME_ATTEMPTS} tries, then
+     * username is replaced by a generated one (at most `USERNAME_ATTEMPTS` tries, then
      * `USERNAME_EXHAUSTED`); `INVALID_INPUT` for a `username` or `data` no database can store.
      * @example
      * ```ts
@@ -163,7 +163,7 @@ export function guestManager(context: Context) {
 
     /**
      * Creates a guest AND its first session, all or nothing (one statement on PostgreSQL, see
-     * {@link createGuestUser}), as `maybeCreateGuestUser` does: put `session.token` in the cookie.
+     * `createGuestUser()`), as `maybeCreateGuestUser` does: put `session.token` in the cookie.
      * @example
      * ```ts
      * const { user, session } = await guestUsers.createGuestSession({ request });

@@ -12,7 +12,7 @@ export type LinkedIdentity = IdentityRecord;
 
 export { IdentityTakenError, NotRegisteredError } from "../model/identity-rules.ts";
 
-/** What {@link identityManager}'s `connectIdentity` did. */
+/** What `guestUsers.connectIdentity()` did. */
 export type ConnectOutcome = "signedIn" | "converted" | "linked" | "created";
 
 /** How often a username that lost a race to a parallel sign-up is replaced by the next free one. */

@@ -13,7 +13,7 @@ export interface Session {
   readonly expiresAt: number;
 }
 
-/** What {@link sessionManager}'s `sessionCacheStatus()` reports. */
+/** What `guestUsers.sessionCacheStatus()` reports. */
 export interface SessionCacheStatus {
   /** How revocations travel: `"postgres"` (LISTEN/NOTIFY), `"redis"` (pub/sub) or `"local"`. */
   readonly invalidation: "postgres" | "redis" | "local";

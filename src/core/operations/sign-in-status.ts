@@ -3,7 +3,7 @@ import { parseToken, secretMatches } from "../model/tokens.ts";
 import type { UserId } from "../model/types.ts";
 import { type Context, withDatabase } from "../runtime/context.ts";
 
-/** What {@link signInStatusManager}'s `signInStatus` tells of a session. */
+/** What `guestUsers.signInStatus()` tells of a session. */
 export interface SignInStatus {
   /** The session's user. */
   readonly userId: UserId;

@@ -16,7 +16,7 @@ const REQUIRED = "This field is required.";
  * visitor may switch accounts). POST checks `username` (trimmed and NFKC-normalized, as at
  * sign-up) and `password` with `guestUsers.authenticate`, logs the user in with a NEW session
  * and redirects to the safe `next` or `loginRedirectUrl`. Wrong credentials: the form again
- * with {@link INVALID_LOGIN} (JSON: 400 `{ errors: { "": [...] } }`), nothing changed. A
+ * with the `INVALID_LOGIN` message (JSON: 400 `{ errors: { "": [...] } }`), nothing changed. A
  * username no database can look up (a NUL character, a lone surrogate) answers 400
  * `INVALID_INPUT` (the form with the error; JSON `{ error: { code, message }, errors }`).
  * Throttled by `loginLimit`: after `max` failures of one username from one address (or

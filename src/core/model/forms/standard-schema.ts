@@ -44,7 +44,7 @@ export function issuesToFieldErrors(issues: readonly StandardSchemaV1.Issue[]): 
 /**
  * Runs any Standard Schema v1 validator (zod, valibot, arktype, or the built-in
  * `userCreationForm().schema`) on raw input, awaiting it when it is asynchronous, and turns
- * its issues into field errors (see {@link issuesToFieldErrors}). Throws
+ * its issues into field errors (`issuesToFieldErrors()`). Throws
  * {@link InvalidConfigError} when `schema` is not a Standard Schema v1 validator.
  *
  * @example

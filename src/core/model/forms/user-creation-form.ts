@@ -16,7 +16,7 @@ import {
 } from "./password-validators.ts";
 
 /**
- * The validated fields of {@link userCreationForm}.
+ * The validated fields of `userCreationForm()`.
  *
  * @example
  * ```ts
@@ -32,7 +32,7 @@ export interface UserCreationData {
   readonly password2: string;
 }
 
-/** Options of {@link userCreationForm}. */
+/** Options of `userCreationForm()`. */
 export interface UserCreationFormOptions {
   /**
    * The fewest characters a password may have (used by the default validators only).
@@ -194,7 +194,7 @@ export function userCreationForm(
   };
 }
 
-/** The inputs of {@link userCreationForm}, as the HTML views render them. */
+/** The inputs of `userCreationForm()`, as the HTML views render them. */
 export const USER_CREATION_FIELDS: readonly FormField[] = [
   {
     name: "username",

@@ -43,7 +43,7 @@ export function digitsForAttempt(digits: number, attempt: number): number {
  * maximum length. Throws `InvalidConfigError` (`INVALID_CONFIG`) for a bad prefix or digit
  * count.
  *
- * The space widens on later attempts (see {@link digitsForAttempt}): after two clashes the
+ * The space widens on later attempts (`digitsForAttempt()`): after two clashes the
  * number gets one more digit per attempt (`Guest05881`, `Guest058817`...). A widened name
  * that would not fit `maxLength` loses letters of its prefix rather than digits.
  *

@@ -38,11 +38,13 @@ describe.skipIf(skipBrowserTests)("the SvelteKit example built by vite build, in
   let page: Page;
   let workDir: string;
   let databaseFile: string;
+  let exampleDir: string;
 
   beforeAll(async () => {
     requireChromium();
     const started = performance.now();
     const dir = await installExample("sveltekit");
+    exampleDir = dir;
     const installed = performance.now();
     await build(dir, "node_modules/vite/bin/vite.js", ["build"], "vite build");
     const built = performance.now();
@@ -186,6 +188,11 @@ describe.skipIf(skipBrowserTests)("the SvelteKit example built by vite build, in
       await page.goto(`${example.url}/settings`);
       expect(await page.getByTestId("settings-of").textContent()).toBe(`Settings of ${USERNAME}`);
     }));
+
+  it("type-checks as a user's app would (svelte-kit sync, then tsc: Handle, Actions, App.Locals)", async () => {
+    // `vite build` ran `svelte-kit sync`: the routes' ./$types are there.
+    await build(exampleDir, "node_modules/typescript/bin/tsc", ["--noEmit", "-p", "."], "tsc");
+  }, 120_000);
 
   it("logs out with a form action; a new guest who logs in brings its notes along (merged)", () =>
     withOutput(async () => {

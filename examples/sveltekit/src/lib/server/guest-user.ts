@@ -15,6 +15,9 @@ export const guestUsers = createGuestUsers({
   database: process.env.GUEST_USER_DATABASE ?? `sqlite:${join(process.cwd(), "notes.sqlite3")}`,
   secret,
   nameGenerator: "friendly",
+  // No row before the visitor's first write (the first note): a form action is one, and passes
+  // the same-origin check that a cross-site POST fails.
+  createGuests: "onWrite",
   loginRedirectUrl: "/",
 });
 

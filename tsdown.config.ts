@@ -15,6 +15,7 @@ export default defineConfig({
     "src/adapters/hono/index.ts",
     "src/adapters/fastify/index.ts",
     "src/adapters/next/index.ts",
+    "src/adapters/sveltekit/index.ts",
     "src/limits/redis.ts",
     "src/http/oauth/index.ts",
   ],

@@ -12,6 +12,7 @@ import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
 import { guestUserHono } from "../../src/adapters/hono/index.ts";
 import { guestUserNext } from "../../src/adapters/next/index.ts";
+import { guestUserSvelteKit } from "../../src/adapters/sveltekit/index.ts";
 import { InvalidConfigError } from "../../src/shared/errors.ts";
 import { migratedApp, nextApi, nextResponses } from "./options-support.ts";
 
@@ -54,6 +55,10 @@ describe("option values of the adapters", () => {
         "Invalid option `cookies`: expected `cookies` from next/headers, got an object",
       ],
       [
+        () => guestUserSvelteKit(gu(), { redirect: "/login" } as never),
+        "Invalid option `redirect`: expected `redirect` from @sveltejs/kit, got a string",
+      ],
+      [
         () => guestUserNext(gu(), nextApi).proxy(nextResponses, { allowGuestUser: 1 } as never),
         "Invalid option `allowGuestUser`: expected true or false, got 1",
       ],
@@ -68,6 +73,7 @@ describe("option values of the adapters", () => {
       () => guestUserHono(fx.guestUsers(), { http: fx.guestUsers() } as never),
       () => guestUserFastify(fx.guestUsers(), { http: fx.guestUsers() } as never),
       () => guestUserNext(fx.guestUsers(), { ...nextApi, http: fx.guestUsers() } as never),
+      () => guestUserSvelteKit(fx.guestUsers(), { http: fx.guestUsers() } as never),
     ]) {
       const message = refusal(start);
       expect(message).toBe(

@@ -10,6 +10,7 @@ import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
 import { guestUserHono } from "../../src/adapters/hono/index.ts";
 import { guestUserNext } from "../../src/adapters/next/index.ts";
+import { guestUserSvelteKit } from "../../src/adapters/sveltekit/index.ts";
 import { adminViews } from "../../src/admin.ts";
 import * as decorators from "../../src/http/decorators.ts";
 import { fetchHandler } from "../../src/http/fetch-handler.ts";
@@ -63,6 +64,12 @@ const cases = (): readonly Case[] => [
     () => guestUserNext(fx.guestUsers(), { ...nextApi, clientAdress: () => null } as never),
     "clientAdress",
     "clientAddress",
+  ],
+  [
+    "guestUserSvelteKit()",
+    () => guestUserSvelteKit(fx.guestUsers(), { redirects: () => null } as never),
+    "redirects",
+    "redirect",
   ],
   [
     "guestUser.proxy()",

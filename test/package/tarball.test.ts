@@ -105,7 +105,15 @@ describe("the packed tarball", () => {
 
     it("has no other database driver or framework installed", async () => {
       const { output } = await outcome("npm", ["ls", "--all", "--parseable"], dir);
-      for (const absent of ["better-sqlite3", "mysql2", "express", "hono", "fastify", "next"]) {
+      for (const absent of [
+        "better-sqlite3",
+        "mysql2",
+        "express",
+        "hono",
+        "fastify",
+        "next",
+        "@sveltejs/kit",
+      ]) {
         expect(output).not.toMatch(new RegExp(`node_modules/${absent}$`, "m"));
       }
     }, 60_000);

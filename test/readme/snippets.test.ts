@@ -5,10 +5,12 @@
  * subpaths resolve through package.json `exports` to the BUILT `dist/`, as in an app) and
  * type-checked with `tsc --strict`. A snippet that rots fails here, naming its page and line.
  *
- * Three setups, by page: the Next.js page's blocks (and any `tsx` block: JSX needs React's
- * types) compile inside examples/next, installed from the tarball; the SvelteKit and Nuxt
- * pages' blocks compile as a bundled app does (Vite, Nitro: extensionless relative imports),
- * with Nuxt's server auto-imports from h3 declared; every other block compiles as a Node app.
+ * Four setups, by page: the Next.js page's blocks (and any `tsx` block: JSX needs React's
+ * types) compile inside examples/next, installed from the tarball; the SvelteKit page's blocks
+ * compile as a SvelteKit app of their own inside examples/sveltekit, installed from the tarball
+ * (`svelte-kit sync` writes their `./$types`; `$lib` and `@sveltejs/kit` resolve); the Nuxt
+ * page's blocks compile as a bundled app does (Nitro: extensionless relative imports), with
+ * Nuxt's server auto-imports from h3 declared; every other block compiles as a Node app.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -58,6 +60,7 @@ async function compile(
   dir: string,
   tsconfig: Record<string, unknown>,
   extraFiles: Readonly<Record<string, string>> = {},
+  prepare: (dir: string) => Promise<unknown> = async () => {},
 ): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -75,6 +78,7 @@ async function compile(
   });
   for (const [file, text] of Object.entries(extraFiles)) writeFileSync(join(dir, file), text);
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+  await prepare(dir);
   const output = await promisify(execFile)(process.execPath, [TSC, "-p", dir], { cwd: ROOT }).then(
     () => "",
     (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ""}${error.stderr ?? ""}`,
@@ -119,12 +123,18 @@ function documentedBlocks(): Block[] {
 
 /** The page whose blocks compile inside the Next.js example. */
 const NEXT_PAGE = "docs/getting-started/nextjs.md";
-/** The pages whose blocks compile as a bundled app (SvelteKit on Vite, Nuxt on Nitro). */
-const BUNDLED_PAGES = ["docs/getting-started/sveltekit.md", "docs/getting-started/nuxt.md"];
+/** The page whose blocks compile as a SvelteKit app inside the SvelteKit example. */
+const SVELTEKIT_PAGE = "docs/getting-started/sveltekit.md";
+/** The pages whose blocks compile as a bundled app (Nuxt on Nitro). */
+const BUNDLED_PAGES = ["docs/getting-started/nuxt.md"];
 
-/** Where a block compiles: in the Next example (its page, and JSX), bundled, or as Node code. */
-function setupOf(block: Block): "next" | "bundled" | "node" {
+/**
+ * Where a block compiles: in the Next example (its page, and JSX), in the SvelteKit example,
+ * bundled, or as Node code.
+ */
+function setupOf(block: Block): "next" | "sveltekit" | "bundled" | "node" {
   if (block.source === NEXT_PAGE || block.lang === "tsx") return "next";
+  if (block.source === SVELTEKIT_PAGE) return "sveltekit";
   return BUNDLED_PAGES.includes(block.source) ? "bundled" : "node";
 }
 
@@ -168,7 +178,7 @@ describe("the README's and the docs' TypeScript snippets", () => {
     expect(report, "README and docs snippets that do not compile").toBe("");
   }, 120_000);
 
-  it("of the SvelteKit and Nuxt pages compile as a bundled app", async () => {
+  it("of the Nuxt page compile as a bundled app", async () => {
     const blocks = documentedBlocks().filter((block) => setupOf(block) === "bundled");
     for (const page of BUNDLED_PAGES) {
       expect(
@@ -194,7 +204,7 @@ describe("the README's and the docs' TypeScript snippets", () => {
       },
       { "nuxt-auto-imports.d.ts": NUXT_AUTO_IMPORTS },
     );
-    expect(report, "SvelteKit and Nuxt snippets that do not compile").toBe("");
+    expect(report, "Nuxt snippets that do not compile").toBe("");
   }, 120_000);
 
   // The Next.js blocks need `next` (and tsx blocks React): they compile inside the example,
@@ -211,6 +221,43 @@ describe("the README's and the docs' TypeScript snippets", () => {
         include: ["**/*.ts", "**/*.tsx"],
       });
       expect(report, "Next.js snippets that do not compile").toBe("");
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 1_200_000);
+
+  // The SvelteKit blocks need `@sveltejs/kit` and their routes' `./$types`: they compile as a
+  // SvelteKit app of their own (the example's config, its installed packages) once
+  // `svelte-kit sync` wrote the types of their routes.
+  it("of the SvelteKit page compile as an app inside examples/sveltekit, installed from the tarball", async () => {
+    const blocks = documentedBlocks().filter((block) => setupOf(block) === "sveltekit");
+    expect(blocks.length).toBeGreaterThan(3);
+    const example = await installExample("sveltekit");
+    const work = join(example, ".readme-snippets");
+    const config = (file: string) => readFileSync(join(example, file), "utf8");
+    try {
+      const report = await compile(
+        blocks,
+        work,
+        {
+          extends: "./.svelte-kit/tsconfig.json",
+          compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, types: ["node"] },
+          include: [
+            "src/**/*.ts",
+            ".svelte-kit/ambient.d.ts",
+            ".svelte-kit/non-ambient.d.ts",
+            ".svelte-kit/types/**/$types.d.ts",
+          ],
+        },
+        { "package.json": config("package.json"), "svelte.config.js": config("svelte.config.js") },
+        (dir) =>
+          promisify(execFile)(
+            process.execPath,
+            [join(example, "node_modules/@sveltejs/kit/svelte-kit.js"), "sync"],
+            { cwd: dir },
+          ),
+      );
+      expect(report, "SvelteKit snippets that do not compile").toBe("");
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

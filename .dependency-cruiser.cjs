@@ -5,7 +5,7 @@
 // Data flows one way: adapters -> http -> core -> store, with src/shared below them all.
 
 /** Framework and driver packages: only the adapters, the store's dialects and the caches use them. */
-const PACKAGES = "(express|hono|fastify|next|pg|mysql2|better-sqlite3|ioredis)";
+const PACKAGES = "(express|hono|fastify|next|nuxt|h3|nitropack|pg|mysql2|better-sqlite3|ioredis)";
 /** Resolved (in any node_modules, @types included) or not installed (the bare package name). */
 const FRAMEWORKS_AND_DRIVERS = [`(^|/)node_modules/(@types/)?${PACKAGES}/`, `^${PACKAGES}(/|$)`];
 

@@ -5,10 +5,11 @@
  * subpaths resolve through package.json `exports` to the BUILT `dist/`, as in an app) and
  * type-checked with `tsc --strict`. A snippet that rots fails here, naming its page and line.
  *
- * Three setups, by page: the Next.js page's blocks (and any `tsx` block: JSX needs React's
- * types) compile inside examples/next, installed from the tarball; the SvelteKit and Nuxt
- * pages' blocks compile as a bundled app does (Vite, Nitro: extensionless relative imports),
- * with Nuxt's server auto-imports from h3 declared; every other block compiles as a Node app.
+ * Four setups, by page: the Next.js page's blocks (and any `tsx` block: JSX needs React's
+ * types) compile inside examples/next, installed from the tarball; the Nuxt page's blocks
+ * compile inside examples/nuxt (Nuxt's generated types: h3's and Nitro's auto-imports); the
+ * SvelteKit page's blocks compile as a bundled app does (Vite: extensionless relative imports);
+ * every other block compiles as a Node app.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -119,24 +120,17 @@ function documentedBlocks(): Block[] {
 
 /** The page whose blocks compile inside the Next.js example. */
 const NEXT_PAGE = "docs/getting-started/nextjs.md";
-/** The pages whose blocks compile as a bundled app (SvelteKit on Vite, Nuxt on Nitro). */
-const BUNDLED_PAGES = ["docs/getting-started/sveltekit.md", "docs/getting-started/nuxt.md"];
+/** The page whose blocks compile inside the Nuxt example. */
+const NUXT_PAGE = "docs/getting-started/nuxt.md";
+/** The pages whose blocks compile as a bundled app (SvelteKit on Vite). */
+const BUNDLED_PAGES = ["docs/getting-started/sveltekit.md"];
 
-/** Where a block compiles: in the Next example (its page, and JSX), bundled, or as Node code. */
-function setupOf(block: Block): "next" | "bundled" | "node" {
+/** Where a block compiles: in the Next or Nuxt example, bundled, or as Node code. */
+function setupOf(block: Block): "next" | "nuxt" | "bundled" | "node" {
   if (block.source === NEXT_PAGE || block.lang === "tsx") return "next";
+  if (block.source === NUXT_PAGE) return "nuxt";
   return BUNDLED_PAGES.includes(block.source) ? "bundled" : "node";
 }
-
-/**
- * What Nuxt declares for `server/` (in .nuxt/types) of h3's auto-imported functions that the
- * Nuxt page uses, with h3 1.x's signatures: the blocks are copied into a Nuxt app as they are.
- */
-const NUXT_AUTO_IMPORTS = `interface H3Event { readonly context: Record<string, unknown> }
-declare function defineEventHandler<T>(handler: (event: H3Event) => T): (event: H3Event) => T;
-declare function toWebRequest(event: H3Event): Request;
-declare function getRequestIP(event: H3Event, opts?: { xForwardedFor?: boolean }): string | undefined;
-`;
 
 describe("the README's and the docs' TypeScript snippets", () => {
   afterAll(() => {
@@ -168,7 +162,7 @@ describe("the README's and the docs' TypeScript snippets", () => {
     expect(report, "README and docs snippets that do not compile").toBe("");
   }, 120_000);
 
-  it("of the SvelteKit and Nuxt pages compile as a bundled app", async () => {
+  it("of the SvelteKit page compile as a bundled app", async () => {
     const blocks = documentedBlocks().filter((block) => setupOf(block) === "bundled");
     for (const page of BUNDLED_PAGES) {
       expect(
@@ -192,9 +186,8 @@ describe("the README's and the docs' TypeScript snippets", () => {
         },
         include: ["**/*.ts"],
       },
-      { "nuxt-auto-imports.d.ts": NUXT_AUTO_IMPORTS },
     );
-    expect(report, "SvelteKit and Nuxt snippets that do not compile").toBe("");
+    expect(report, "SvelteKit snippets that do not compile").toBe("");
   }, 120_000);
 
   // The Next.js blocks need `next` (and tsx blocks React): they compile inside the example,
@@ -211,6 +204,30 @@ describe("the README's and the docs' TypeScript snippets", () => {
         include: ["**/*.ts", "**/*.tsx"],
       });
       expect(report, "Next.js snippets that do not compile").toBe("");
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 1_200_000);
+
+  // The Nuxt blocks use Nitro's and h3's auto-imports (`defineEventHandler`, `readBody`...):
+  // they compile inside the example, installed as a user would, with the types `nuxt
+  // prepare` generated there (its postinstall) for `server/`.
+  it("of the Nuxt page compile inside examples/nuxt, installed from the tarball", async () => {
+    const blocks = documentedBlocks().filter((block) => setupOf(block) === "nuxt");
+    expect(blocks.length).toBeGreaterThan(3);
+    const work = join(await installExample("nuxt"), ".readme-snippets");
+    try {
+      const report = await compile(blocks, work, {
+        extends: "../.nuxt/tsconfig.server.json",
+        compilerOptions: { noEmit: true },
+        include: [
+          "**/*.ts",
+          "../.nuxt/types/nitro-nuxt.d.ts",
+          "../.nuxt/types/nitro.d.ts",
+          "../.nuxt/nuxt.node.d.ts",
+        ],
+      });
+      expect(report, "Nuxt snippets that do not compile").toBe("");
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -170,23 +170,19 @@ describe("the README's and the docs' TypeScript snippets", () => {
         `${page} has no ts block`,
       ).toBe(true);
     }
-    const report = await compile(
-      blocks,
-      BUNDLED,
-      {
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: "es2022",
-          lib: ["es2023", "dom", "dom.iterable"],
-          module: "esnext",
-          moduleResolution: "bundler",
-          types: ["node"],
-          skipLibCheck: true,
-        },
-        include: ["**/*.ts"],
+    const report = await compile(blocks, BUNDLED, {
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: "es2022",
+        lib: ["es2023", "dom", "dom.iterable"],
+        module: "esnext",
+        moduleResolution: "bundler",
+        types: ["node"],
+        skipLibCheck: true,
       },
-    );
+      include: ["**/*.ts"],
+    });
     expect(report, "SvelteKit snippets that do not compile").toBe("");
   }, 120_000);
 

@@ -7,6 +7,7 @@ export type { NuxtCurrentUser } from "./current-user.ts";
 
 /** A Vue ref, as far as this composable's types say (at run time, Vue's own refs). */
 export interface RefLike<T> {
+  /** The current value (templates unwrap it). */
   value: T;
 }
 

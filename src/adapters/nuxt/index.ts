@@ -19,6 +19,7 @@ import {
   NUXT_OPTIONS,
 } from "./types.ts";
 
+export type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 export type {
   GuardedEventHandler,
   GuestUserContext,
@@ -28,6 +29,7 @@ export type {
   H3Handler,
   H3NodeRequest,
   H3NodeResponse,
+  NuxtAdapterTypes,
   NuxtCurrentUser,
 } from "./types.ts";
 

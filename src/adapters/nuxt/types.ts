@@ -6,11 +6,12 @@ import type {
   TermsRequiredOptions,
 } from "../../http/guards.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
-import type { WebHandler, WebRoute } from "../../http/handler.ts";
+import type { WebRoute } from "../../http/handler.ts";
 import type { RequestState } from "../../http/request.ts";
 import type { TrustProxy } from "../../http/trust-proxy.ts";
 import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
 import { aFunction, describeKind } from "../../shared/option-values.ts";
+import type { AdapterTypes, GuestUserAdapter } from "../adapter-type.ts";
 import { WEB_LAYER_OPTION } from "../shared.ts";
 import type { NuxtCurrentUser } from "./current-user.ts";
 import { MODULE_DEFAULTS } from "./module-options.ts";
@@ -127,6 +128,23 @@ export interface GuestUserContext {
 }
 
 /**
+ * The Nuxt shapes of {@link GuestUserAdapter}'s members: helpers take the h3 event, `mount()`
+ * gives an event handler. The guards wrap a handler (see {@link GuestUserNuxt}: generic in
+ * what it returns, for Nitro's typed `$fetch`); the middleware replaces `session` and `routes`.
+ */
+export interface NuxtAdapterTypes extends AdapterTypes {
+  readonly session: never;
+  readonly guardArgs: [handler: GuardedEventHandler<unknown>];
+  readonly guard: H3Handler;
+  readonly on: [event: H3EventLike];
+  readonly verifyOn: [event: H3EventLike];
+  readonly isGuestArgs: [];
+  readonly isGuestResult: boolean;
+  readonly mounted: H3Handler<Response>;
+  readonly routes: never;
+}
+
+/**
  * The Nuxt (Nitro, h3) adapter: a server middleware that resolves the visitor, serves the
  * built-in account views and the session JSON; helpers and guards for server routes.
  *
@@ -135,9 +153,11 @@ export interface GuestUserContext {
  * export const guestUser = guestUserNuxt(guestUsers);
  * ```
  */
-export interface GuestUserNuxt {
-  /** The web layer, for the views. */
-  readonly http: GuestUserHttp;
+export interface GuestUserNuxt
+  extends Pick<
+    GuestUserAdapter<NuxtAdapterTypes>,
+    "http" | "csrfToken" | "csrfField" | "verifyCsrf" | "mount"
+  > {
   /**
    * The server middleware (`server/middleware/guest-user.ts`): resolves the visitor once per
    * request into `event.context.user`, `event.context.isGuest` and `event.context.guestUser`,
@@ -209,20 +229,4 @@ export interface GuestUserNuxt {
     handler: GuardedEventHandler<T>,
     options?: TermsRequiredOptions,
   ): H3Handler<T | Response>;
-  /** The token for the hidden `csrf_token` field of your own POST forms. */
-  csrfToken(event: H3EventLike): Promise<string>;
-  /** The whole hidden input `<input type="hidden" name="csrf_token" value="...">`, escaped. */
-  csrfField(event: H3EventLike): Promise<string>;
-  /** Checks a `csrf_token` your own form posted (answer 403 when false). */
-  verifyCsrf(event: H3EventLike, submitted: unknown): Promise<boolean>;
-  /**
-   * An event handler running a {@link WebHandler} (a view, `guarded(...)`) on the event's Web
-   * Request; its Response is sent with the pending cookies.
-   * @example
-   * ```ts
-   * // server/routes/terms.ts
-   * export default defineEventHandler(guestUser.mount(termsView(guestUser.http)));
-   * ```
-   */
-  mount(handler: WebHandler): H3Handler<Response>;
 }

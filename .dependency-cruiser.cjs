@@ -6,7 +6,7 @@
 
 /** Framework and driver packages: only the adapters, the store's dialects and the caches use them. */
 const PACKAGES =
-  "(express|hono|fastify|next|@sveltejs/kit|svelte|pg|mysql2|better-sqlite3|ioredis)";
+  "(express|hono|fastify|next|@sveltejs/kit|svelte|nuxt|h3|nitropack|pg|mysql2|better-sqlite3|ioredis)";
 /** Resolved (in any node_modules, @types included) or not installed (the bare package name). */
 const FRAMEWORKS_AND_DRIVERS = [`(^|/)node_modules/(@types/)?${PACKAGES}/`, `^${PACKAGES}(/|$)`];
 

@@ -16,6 +16,9 @@ export default defineConfig({
     "src/adapters/fastify/index.ts",
     "src/adapters/next/index.ts",
     "src/adapters/sveltekit/index.ts",
+    "src/adapters/nuxt/index.ts",
+    "src/adapters/nuxt/module.ts",
+    "src/adapters/nuxt/app.ts",
     "src/limits/redis.ts",
     "src/http/oauth/index.ts",
   ],
@@ -26,6 +29,8 @@ export default defineConfig({
   unbundle: true,
   fixedExtension: false,
   clean: true,
+  // Nuxt's auto-imports, resolved by the app's Nuxt build (guest-user/nuxt/app only).
+  external: ["#imports"],
   // The common-password list's MIT notice ships beside the code that embeds the list.
   copy: [
     { from: "src/core/model/forms/common-passwords.LICENSE.txt", to: "dist/core/model/forms" },

@@ -21,7 +21,8 @@ export type TrustProxy =
   | readonly string[]
   | ((address: string, hop: number) => boolean);
 
-type Trust = (address: string, hop: number) => boolean;
+/** A compiled {@link TrustProxy}: is the proxy at `address`, `hop` hops away, trusted? */
+export type Trust = (address: string, hop: number) => boolean;
 
 /** Compiles a {@link TrustProxy} setting (as Express does) into a test per address and hop. */
 export function compileTrust(setting: TrustProxy | undefined): Trust {
@@ -63,23 +64,7 @@ export function webRequestView(
   socketAddress: string | null,
   trust: Trust,
 ): HttpRequest {
-  let address = socketAddress;
-  let url = request.url;
-  if (socketAddress && trust(socketAddress, 0)) {
-    const forwardedFor = request.headers.get("x-forwarded-for");
-    address = proxyAddr(
-      {
-        headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {},
-        socket: { remoteAddress: socketAddress },
-        connection: { remoteAddress: socketAddress },
-      } as unknown as Parameters<typeof proxyAddr>[0],
-      trust,
-    );
-    const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-    if ((proto === "https" || proto === "http") && !url.startsWith(`${proto}:`)) {
-      url = `${proto}${url.slice(url.indexOf(":"))}`;
-    }
-  }
+  const { url, address } = forwardedOrigin(request.url, request.headers, socketAddress, trust);
   return {
     method: request.method,
     url,
@@ -88,4 +73,32 @@ export function webRequestView(
     toWebRequest: () => request,
     formField: (name) => bodyField(request, name),
   };
+}
+
+/**
+ * The client's address and the request's URL behind trusted proxies: `X-Forwarded-For` and
+ * `X-Forwarded-Proto` are read only when the socket's peer is a trusted proxy (proxy-addr,
+ * the library Express uses for `trust proxy`); otherwise the socket's address and `url`.
+ */
+export function forwardedOrigin(
+  url: string,
+  headers: HttpRequest["headers"],
+  socketAddress: string | null,
+  trust: Trust,
+): { readonly url: string; readonly address: string | null } {
+  if (!socketAddress || !trust(socketAddress, 0)) return { url, address: socketAddress };
+  const forwardedFor = headers.get("x-forwarded-for");
+  const address = proxyAddr(
+    {
+      headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {},
+      socket: { remoteAddress: socketAddress },
+      connection: { remoteAddress: socketAddress },
+    } as unknown as Parameters<typeof proxyAddr>[0],
+    trust,
+  );
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
+  if ((proto === "https" || proto === "http") && !url.startsWith(`${proto}:`)) {
+    return { url: `${proto}${url.slice(url.indexOf(":"))}`, address };
+  }
+  return { url, address };
 }

@@ -10,6 +10,7 @@ import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
 import { type GuestUserEnv, guestUserHono } from "../../src/adapters/hono/index.ts";
 import { guestUserNext } from "../../src/adapters/next/index.ts";
+import { guestUserNuxt } from "../../src/adapters/nuxt/index.ts";
 import { adminViews } from "../../src/admin.ts";
 import { fetchHandler } from "../../src/http/fetch-handler.ts";
 import * as guards from "../../src/http/guards.ts";
@@ -106,6 +107,14 @@ describe("every known option, given at once, still serves", () => {
       clientAddress: () => null,
     });
     expect(typeof guestUser.proxy(nextResponses, { allowGuestUser: false })).toBe("function");
+    const nuxt = guestUserNuxt(fx.guestUsers(), {
+      http: fx.http(),
+      routes: false,
+      sessionPath: "/api/me",
+      clientAddress: () => null,
+      trustProxy: "loopback",
+    });
+    expect(typeof nuxt.middleware).toBe("function");
     const handler = fetchHandler(fx.http(), [guards.allowGuestUser()], ok, {
       clientAddress: () => "203.0.113.9",
       trustProxy: false,

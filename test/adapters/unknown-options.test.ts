@@ -1,6 +1,6 @@
 /**
  * Every public entry point taking an options object refuses a key it does not know, at
- * start-up, with INVALID_CONFIG naming the key (its path) and the closest known one: the four
+ * start-up, with INVALID_CONFIG naming the key (its path) and the closest known one: the five
  * adapters and their guards, Next's proxy, the decorators, the account views (their templates
  * too), the admin, fetchHandler, the social-login views and providers. (known-options.test.ts:
  * the same entry points, given every option they know, serve real requests.)
@@ -10,6 +10,7 @@ import { guestUserExpress } from "../../src/adapters/express/index.ts";
 import { guestUserFastify } from "../../src/adapters/fastify/index.ts";
 import { guestUserHono } from "../../src/adapters/hono/index.ts";
 import { guestUserNext } from "../../src/adapters/next/index.ts";
+import { guestUserNuxt } from "../../src/adapters/nuxt/index.ts";
 import { guestUserSvelteKit } from "../../src/adapters/sveltekit/index.ts";
 import { adminViews } from "../../src/admin.ts";
 import * as decorators from "../../src/http/decorators.ts";
@@ -70,6 +71,18 @@ const cases = (): readonly Case[] => [
     () => guestUserSvelteKit(fx.guestUsers(), { redirects: () => null } as never),
     "redirects",
     "redirect",
+  ],
+  [
+    "guestUserNuxt()",
+    () => guestUserNuxt(fx.guestUsers(), { sessionPth: "/me" } as never),
+    "sessionPth",
+    "sessionPath",
+  ],
+  [
+    "termsRequired()",
+    () => guestUserNuxt(fx.guestUsers()).termsRequired(ok, { acceptURL: "/t/" } as never),
+    "acceptURL",
+    "acceptUrl",
   ],
   [
     "guestUser.proxy()",

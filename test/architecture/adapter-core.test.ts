@@ -44,7 +44,7 @@ describe("one adapter core, one creation gate", () => {
   });
 
   it("each adapter's documented type is the one generic adapter type", () => {
-    for (const adapter of ["express", "fastify", "hono", "next", "sveltekit"]) {
+    for (const adapter of ["express", "fastify", "hono", "next", "sveltekit", "nuxt"]) {
       const types = readFileSync(join(ROOT, `src/adapters/${adapter}/types.ts`), "utf8");
       expect(types, adapter).toMatch(/GuestUserAdapter<\w+AdapterTypes>/);
     }

@@ -7,10 +7,10 @@
  *
  * Four setups, by page: the Next.js page's blocks (and any `tsx` block: JSX needs React's
  * types) compile inside examples/next, installed from the tarball; the SvelteKit page's blocks
- * compile as a SvelteKit app of their own inside examples/sveltekit, installed from the tarball
- * (`svelte-kit sync` writes their `./$types`; `$lib` and `@sveltejs/kit` resolve); the Nuxt
- * page's blocks compile as a bundled app does (Nitro: extensionless relative imports), with
- * Nuxt's server auto-imports from h3 declared; every other block compiles as a Node app.
+ * compile as a SvelteKit app of their own inside examples/sveltekit (`svelte-kit sync` writes
+ * their `./$types`; `$lib` and `@sveltejs/kit` resolve); the Nuxt page's blocks compile inside
+ * examples/nuxt (Nuxt's generated types: h3's and Nitro's auto-imports); every other block
+ * compiles as a Node app.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,7 +21,6 @@ import { installExample } from "../../scripts/packed.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WORK = join(ROOT, ".readme-snippets");
-const BUNDLED = join(ROOT, ".readme-snippets-bundled");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 
 /** A `ts` or `tsx` block: the line it starts on (1-based), its code, its language. */
@@ -125,33 +124,20 @@ function documentedBlocks(): Block[] {
 const NEXT_PAGE = "docs/getting-started/nextjs.md";
 /** The page whose blocks compile as a SvelteKit app inside the SvelteKit example. */
 const SVELTEKIT_PAGE = "docs/getting-started/sveltekit.md";
-/** The pages whose blocks compile as a bundled app (Nuxt on Nitro). */
-const BUNDLED_PAGES = ["docs/getting-started/nuxt.md"];
+/** The page whose blocks compile inside the Nuxt example. */
+const NUXT_PAGE = "docs/getting-started/nuxt.md";
 
-/**
- * Where a block compiles: in the Next example (its page, and JSX), in the SvelteKit example,
- * bundled, or as Node code.
- */
-function setupOf(block: Block): "next" | "sveltekit" | "bundled" | "node" {
+/** Where a block compiles: in the Next (its page, and JSX), SvelteKit or Nuxt example, or as Node code. */
+function setupOf(block: Block): "next" | "sveltekit" | "nuxt" | "node" {
   if (block.source === NEXT_PAGE || block.lang === "tsx") return "next";
   if (block.source === SVELTEKIT_PAGE) return "sveltekit";
-  return BUNDLED_PAGES.includes(block.source) ? "bundled" : "node";
+  if (block.source === NUXT_PAGE) return "nuxt";
+  return "node";
 }
-
-/**
- * What Nuxt declares for `server/` (in .nuxt/types) of h3's auto-imported functions that the
- * Nuxt page uses, with h3 1.x's signatures: the blocks are copied into a Nuxt app as they are.
- */
-const NUXT_AUTO_IMPORTS = `interface H3Event { readonly context: Record<string, unknown> }
-declare function defineEventHandler<T>(handler: (event: H3Event) => T): (event: H3Event) => T;
-declare function toWebRequest(event: H3Event): Request;
-declare function getRequestIP(event: H3Event, opts?: { xForwardedFor?: boolean }): string | undefined;
-`;
 
 describe("the README's and the docs' TypeScript snippets", () => {
   afterAll(() => {
     rmSync(WORK, { recursive: true, force: true });
-    rmSync(BUNDLED, { recursive: true, force: true });
   });
 
   it("compile under --strict against the built package", async () => {
@@ -176,35 +162,6 @@ describe("the README's and the docs' TypeScript snippets", () => {
       include: ["**/*.ts"],
     });
     expect(report, "README and docs snippets that do not compile").toBe("");
-  }, 120_000);
-
-  it("of the Nuxt page compile as a bundled app", async () => {
-    const blocks = documentedBlocks().filter((block) => setupOf(block) === "bundled");
-    for (const page of BUNDLED_PAGES) {
-      expect(
-        blocks.some((block) => block.source === page),
-        `${page} has no ts block`,
-      ).toBe(true);
-    }
-    const report = await compile(
-      blocks,
-      BUNDLED,
-      {
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: "es2022",
-          lib: ["es2023", "dom", "dom.iterable"],
-          module: "esnext",
-          moduleResolution: "bundler",
-          types: ["node"],
-          skipLibCheck: true,
-        },
-        include: ["**/*.ts"],
-      },
-      { "nuxt-auto-imports.d.ts": NUXT_AUTO_IMPORTS },
-    );
-    expect(report, "Nuxt snippets that do not compile").toBe("");
   }, 120_000);
 
   // The Next.js blocks need `next` (and tsx blocks React): they compile inside the example,
@@ -258,6 +215,30 @@ describe("the README's and the docs' TypeScript snippets", () => {
           ),
       );
       expect(report, "SvelteKit snippets that do not compile").toBe("");
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 1_200_000);
+
+  // The Nuxt blocks use Nitro's and h3's auto-imports (`defineEventHandler`, `readBody`...):
+  // they compile inside the example, installed as a user would, with the types `nuxt
+  // prepare` generated there (its postinstall) for `server/`.
+  it("of the Nuxt page compile inside examples/nuxt, installed from the tarball", async () => {
+    const blocks = documentedBlocks().filter((block) => setupOf(block) === "nuxt");
+    expect(blocks.length).toBeGreaterThan(3);
+    const work = join(await installExample("nuxt"), ".readme-snippets");
+    try {
+      const report = await compile(blocks, work, {
+        extends: "../.nuxt/tsconfig.server.json",
+        compilerOptions: { noEmit: true },
+        include: [
+          "**/*.ts",
+          "../.nuxt/types/nitro-nuxt.d.ts",
+          "../.nuxt/types/nitro.d.ts",
+          "../.nuxt/nuxt.node.d.ts",
+        ],
+      });
+      expect(report, "Nuxt snippets that do not compile").toBe("");
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -1,0 +1,187 @@
+/**
+ * The Nuxt example (examples/nuxt: Nuxt 4.3 on Nitro 2, `guest-user/nuxt` and its module) built
+ * with `nuxt build`, started with `node .output/server/index.mjs`, in a real headless Chromium:
+ * the first visit makes nobody; the first note, posted to a server route with `$fetch`, makes a
+ * guest (`ensureGuest`) and the page's `useGuestUser()` shows it after `refresh()`; the guest
+ * converts through the built-in convert view (answered by the server middleware) and keeps its
+ * id and notes; a guarded server route (`regularUserRequired`) sends a guest to convert with
+ * `next`, and lets the converted user in.
+ *
+ * Installed as a user would (a copy outside the repository, the packed tarball and
+ * better-sqlite3 only), built with NO special config. Needs `npm run build` (`npm test` does)
+ * and `/usr/bin/chromium`; without the browser the suite is skipped outside CI, in CI it fails.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installExample } from "../../scripts/packed.ts";
+import {
+  launchChromium,
+  requireChromium,
+  skipBrowserTests,
+  warnBrowserTestSkipped,
+} from "../support/browser.ts";
+import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
+import { build, type RunningExample, startExample } from "../support/example-app.ts";
+
+const USERNAME = "grace_hopper";
+const PASSWORD = "compiler-a0-1952-cobol";
+const NUXT = "node_modules/nuxt/bin/nuxt.mjs";
+
+if (skipBrowserTests) warnBrowserTestSkipped("Nuxt example");
+
+describe.skipIf(skipBrowserTests)("the Nuxt example built by nuxt build, in Chromium", () => {
+  let example: RunningExample;
+  let browser: Browser;
+  let page: Page;
+  let workDir: string;
+  let databaseFile: string;
+
+  beforeAll(async () => {
+    requireChromium();
+    const started = Date.now();
+    const dir = await installExample("nuxt");
+    const installed = Date.now();
+    await build(dir, NUXT, ["build"], "nuxt build");
+    console.info(
+      `nuxt example: install ${installed - started} ms, nuxt build ${Date.now() - installed} ms`,
+    );
+    workDir = mkdtempSync(join(tmpdir(), "guest-user-nuxt-"));
+    databaseFile = join(workDir, "notes.sqlite3");
+    example = await startExample({
+      dir,
+      script: ".output/server/index.mjs",
+      args: () => [],
+      env: (port) => ({ PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" }),
+      databaseFile,
+      name: "node .output/server/index.mjs",
+    });
+    browser = await launchChromium();
+    // Headless Chromium says "HeadlessChrome", which bot detection rightly refuses a guest.
+    const context = await browser.newContext({ userAgent: BROWSER_USER_AGENT });
+    page = await context.newPage();
+  }, 1_200_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await example?.stop();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  /** Rows of the library's users table, and the notes, straight from the SQLite file. */
+  const rows = () => {
+    const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
+    try {
+      const users = db.prepare("SELECT id, username FROM guest_user_users").all() as {
+        id: number;
+        username: string;
+      }[];
+      const notes = db.prepare("SELECT user_id, text FROM notes").all() as {
+        user_id: number;
+        text: string;
+      }[];
+      return { users, notes };
+    } finally {
+      db.close();
+    }
+  };
+  const who = () => page.getByTestId("who").textContent();
+  const userId = async () => (await page.getByTestId("user-id").textContent()) ?? "";
+  const noteTexts = () => page.getByTestId("notes").locator("li").allTextContents();
+  /** Waits until Vue has mounted the server-rendered page (its buttons then run their code). */
+  const hydrated = () =>
+    page.waitForFunction(() => {
+      const root = document.querySelector("#__nuxt");
+      return root !== null && Object.hasOwn(root, "__vue_app__");
+    });
+  /** What the server printed, for a failing step. */
+  const withOutput = async (body: () => Promise<void>) => {
+    try {
+      await body();
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- server output:\n${example.output()}`, {
+        cause: error,
+      });
+    }
+  };
+
+  it("makes a guest on the first note, converts it, and keeps its id and notes", () =>
+    withOutput(async () => {
+      const started = Date.now();
+      // First visit: the page (rendered on the server) shows an anonymous visitor; nobody is
+      // created.
+      await page.goto(`${example.url}/`);
+      expect(await who()).toContain("Anonymous visitor");
+      expect(await noteTexts()).toEqual([]);
+      expect(rows().users).toEqual([]);
+      expect((await page.context().cookies()).map((cookie) => cookie.name)).not.toContain(
+        "guest_user_session",
+      );
+
+      // The first note, posted to a server route, makes the visitor a guest.
+      await hydrated();
+      await page.getByLabel("Note").fill("Buy more vacuum tubes");
+      await page.getByRole("button", { name: "Add note" }).click();
+      await page.getByText(/^Guest /).waitFor();
+      const guestId = await userId();
+      expect(guestId).toMatch(/^\d+$/);
+      await page.getByText("Buy more vacuum tubes").waitFor();
+      expect(await noteTexts()).toEqual(["Buy more vacuum tubes"]);
+      const session = (await page.context().cookies()).find(
+        (cookie) => cookie.name === "guest_user_session",
+      );
+      expect(session?.httpOnly).toBe(true);
+      expect(session?.sameSite).toBe("Lax");
+      expect(rows().users).toHaveLength(1);
+
+      // A second note: the same guest, no second user.
+      await page.getByLabel("Note").fill("Find the moth");
+      await page.getByRole("button", { name: "Add note" }).click();
+      await page.getByText("Find the moth").waitFor();
+      expect(await userId()).toBe(guestId);
+      expect(rows().users).toHaveLength(1);
+
+      // A reload (a new request, the cookie sent back) still shows the guest and its notes.
+      await page.reload();
+      expect(await userId()).toBe(guestId);
+      expect(await noteTexts()).toEqual(["Find the moth", "Buy more vacuum tubes"]);
+
+      // A server route for registered users only sends the guest to convert, with `next`.
+      await page.goto(`${example.url}/members`);
+      await page.waitForURL(`${example.url}/convert/?next=/members`);
+      await page.goto(`${example.url}/`);
+
+      // Convert through the built-in view, answered by the server middleware.
+      await page.getByRole("link", { name: "Sign up to keep your notes" }).click();
+      await page.waitForURL(`${example.url}/convert/?next=/`);
+      await page.getByLabel("Username").fill(USERNAME);
+      await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      await page.getByLabel("Password confirmation").fill(PASSWORD);
+      await page.getByRole("button", { name: "Save my account" }).click();
+      await page.waitForURL(`${example.url}/`);
+
+      expect(await who()).toBe(`Signed in as ${USERNAME} (#${guestId})`);
+      expect(await userId()).toBe(guestId);
+      expect(await noteTexts()).toEqual(["Find the moth", "Buy more vacuum tubes"]);
+      const { users, notes } = rows();
+      expect(users).toEqual([{ id: Number(guestId), username: USERNAME }]);
+      expect(notes.every((note) => note.user_id === Number(guestId))).toBe(true);
+      expect(notes).toHaveLength(2);
+
+      // The registered user passes the guard.
+      await page.goto(`${example.url}/members`);
+      expect(await page.textContent("body")).toContain(`Members only: welcome, ${USERNAME}.`);
+
+      // Log out (useGuestUser().logOut()): an anonymous visitor again, the account kept.
+      await page.goto(`${example.url}/`);
+      await hydrated();
+      await page.getByRole("button", { name: "Log out" }).click();
+      await page.getByText("Anonymous visitor").waitFor();
+      expect(await noteTexts()).toEqual([]);
+      expect(rows().users).toHaveLength(1);
+      console.info(`nuxt example: browser scenario ${Date.now() - started} ms`);
+    }));
+});

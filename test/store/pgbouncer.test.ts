@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { chmod } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CompiledQuery, Kysely, PostgresDialect, sql } from "kysely";
@@ -15,6 +14,7 @@ import {
   type IsolatedDatabase,
   isolatedDatabase,
 } from "../support/databases.ts";
+import { freePort } from "../support/free-port.ts";
 import { FAST_HASHING } from "../support/guest-users.ts";
 
 /**
@@ -28,17 +28,6 @@ const PGBOUNCER = "/usr/sbin/pgbouncer";
 const run = availableDialects().includes("postgres") && existsSync(PGBOUNCER);
 if (!existsSync(PGBOUNCER)) {
   console.warn(`pgbouncer tests skipped: ${PGBOUNCER} is missing (apt-get install -y pgbouncer)`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 async function waitForBouncer(url: string, bouncer: ChildProcess, log: () => string) {

@@ -5,8 +5,10 @@
  * Next.js, SvelteKit and Nuxt browser tests.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freePort } from "./free-port.ts";
+
+export { freePort } from "./free-port.ts";
 
 /** A child process with its output kept. */
 export interface Run {
@@ -45,20 +47,6 @@ export async function build(dir: string, script: string, args: readonly string[]
   const run = runNode(dir, script, args);
   const code = await run.exited;
   if (code !== 0) throw new Error(`${what} failed (${code}):\n${run.output()}`);
-}
-
-/** A free TCP port on localhost. */
-export function freePort(): Promise<number> {
-  return new Promise((found, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? found(address.port) : fail(new Error("no port")),
-      );
-    });
-  });
 }
 
 /** A started example. */

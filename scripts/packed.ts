@@ -59,7 +59,7 @@ export async function npm(args: readonly string[], cwd: string): Promise<string>
 }
 
 /** Holds a lock directory while `work` runs, so parallel test files pack or install once. */
-async function locked<T>(name: string, work: () => Promise<T>): Promise<T> {
+export async function locked<T>(name: string, work: () => Promise<T>): Promise<T> {
   mkdirSync(PACK_DIR, { recursive: true });
   const lock = join(PACK_DIR, `${name}.lock`);
   for (;;) {

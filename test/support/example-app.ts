@@ -19,13 +19,14 @@ export interface Run {
 
 /**
  * Runs `node <dir>/<script> ...args` in `dir` (a framework's CLI from the example's own
- * node_modules, or its built server), output kept.
+ * node_modules, or its built server), output kept. An `env` value of `undefined` removes that
+ * variable.
  */
 export function runNode(
   dir: string,
   script: string,
   args: readonly string[],
-  env: Readonly<Record<string, string>> = {},
+  env: Readonly<Record<string, string | undefined>> = {},
 ): Run {
   const child = spawn(process.execPath, [join(dir, script), ...args], {
     cwd: dir,
@@ -65,10 +66,15 @@ export interface StartOptions {
   readonly script: string;
   /** Its arguments, given the port. */
   readonly args: (port: number) => readonly string[];
-  /** Extra environment, given the port. */
-  readonly env?: (port: number) => Readonly<Record<string, string>>;
-  /** The SQLite file the app uses (`GUEST_USER_DATABASE=sqlite:<file>`). */
-  readonly databaseFile: string;
+  /** Extra environment, given the port (`undefined` removes a variable, e.g. the secret). */
+  readonly env?: (port: number) => Readonly<Record<string, string | undefined>>;
+  /**
+   * The SQLite file the app uses (`GUEST_USER_DATABASE=sqlite:<file>`); absent: the app's own
+   * (the docs' quick starts use the default, `./guest-user.sqlite3`).
+   */
+  readonly databaseFile?: string;
+  /** The port, when the caller chose it (e.g. written into the app). @default a free port */
+  readonly port?: number;
   /** A path that answers 2xx once the app is up. @default "/accounts/login/" */
   readonly readyPath?: string;
   /** What the error messages call it, e.g. `next start`. */
@@ -80,10 +86,10 @@ export const EXAMPLE_SECRET = "example-app-test-secret-0123456789-abcdefghij";
 
 /** Starts a built example on a free port and waits until `readyPath` answers (60 s at most). */
 export async function startExample(options: StartOptions): Promise<RunningExample> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const server = runNode(options.dir, options.script, options.args(port), {
-    GUEST_USER_DATABASE: `sqlite:${options.databaseFile}`,
+    ...(options.databaseFile && { GUEST_USER_DATABASE: `sqlite:${options.databaseFile}` }),
     GUEST_USER_SECRET: EXAMPLE_SECRET,
     ...options.env?.(port),
   });

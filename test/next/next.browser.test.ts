@@ -13,7 +13,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -23,6 +22,7 @@ import {
   warnBrowserTestSkipped,
 } from "../support/browser.ts";
 import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
+import { notesPage, notesRows, withOutput } from "../support/notes-app.ts";
 import { buildExample, type NextBundler, type RunningExample, startExample } from "./support.ts";
 
 const USERNAME = "grace_hopper";
@@ -59,42 +59,11 @@ describe.skipIf(skipBrowserTests).each(BUNDLERS)(
       if (workDir) rmSync(workDir, { recursive: true, force: true });
     });
 
-    /** Rows of the library's users table, and the notes, straight from the SQLite file. */
-    const rows = () => {
-      const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
-      try {
-        const users = db.prepare("SELECT id, username FROM guest_user_users").all() as {
-          id: number;
-          username: string;
-        }[];
-        const notes = db.prepare("SELECT user_id, text FROM notes").all() as {
-          user_id: number;
-          text: string;
-        }[];
-        return { users, notes };
-      } finally {
-        db.close();
-      }
-    };
-    const who = () => page.getByTestId("who").textContent();
-    const userId = async () => (await page.getByTestId("user-id").textContent()) ?? "";
-    const noteTexts = () => page.getByTestId("notes").locator("li").allTextContents();
-    /** What `next start` printed, for a failing step. */
-    const withOutput = async (body: () => Promise<void>) => {
-      try {
-        await body();
-      } catch (error) {
-        throw new Error(
-          `${(error as Error).message}\n--- next start output:\n${example.output()}`,
-          {
-            cause: error,
-          },
-        );
-      }
-    };
+    const rows = () => notesRows(databaseFile);
+    const { who, userId, noteTexts } = notesPage(() => page);
 
     it("makes a guest on the first server action, converts it, and keeps its id and notes", () =>
-      withOutput(async () => {
+      withOutput(example, async () => {
         // First visit, with a stale session cookie: the proxy (proxy.ts) drops it; a server
         // component shows an anonymous visitor; nobody is created.
         await page

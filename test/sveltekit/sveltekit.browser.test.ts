@@ -17,7 +17,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installExample } from "../../scripts/packed.ts";
@@ -29,6 +28,7 @@ import {
 } from "../support/browser.ts";
 import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
 import { build, type RunningExample, startExample } from "../support/example-app.ts";
+import { notesPage, notesRows, withOutput } from "../support/notes-app.ts";
 
 const USERNAME = "grace_hopper";
 const PASSWORD = "compiler-a0-1952-cobol";
@@ -82,44 +82,11 @@ describe.skipIf(skipBrowserTests)("the SvelteKit example built by vite build, in
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  /** Rows of the library's users table, and the notes, straight from the SQLite file. */
-  const rows = () => {
-    const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
-    try {
-      const users = db.prepare("SELECT id, username FROM guest_user_users ORDER BY id").all() as {
-        id: number;
-        username: string;
-      }[];
-      const notes = db.prepare("SELECT user_id, text FROM notes").all() as {
-        user_id: number;
-        text: string;
-      }[];
-      return { users, notes };
-    } finally {
-      db.close();
-    }
-  };
-  const who = () => page.getByTestId("who").textContent();
-  const userId = async () => (await page.getByTestId("user-id").textContent()) ?? "";
-  const noteTexts = () => page.getByTestId("notes").locator("li").allTextContents();
-  const addNote = async (text: string) => {
-    await page.getByLabel("Note").fill(text);
-    await page.getByRole("button", { name: "Add note" }).click();
-    await page.getByTestId("notes").getByText(text).waitFor();
-  };
-  /** What `node build` printed, for a failing step. */
-  const withOutput = async (body: () => Promise<void>) => {
-    try {
-      await body();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- node build output:\n${example.output()}`, {
-        cause: error,
-      });
-    }
-  };
+  const rows = () => notesRows(databaseFile);
+  const { who, userId, noteTexts, addNote } = notesPage(() => page);
 
   it("makes a guest on the first form action, guards a page, converts it, and keeps its id and notes", () =>
-    withOutput(async () => {
+    withOutput(example, async () => {
       // First visit, with a stale session cookie: the handle hook drops it; the load function
       // shows an anonymous visitor; nobody is created.
       await page
@@ -193,7 +160,7 @@ describe.skipIf(skipBrowserTests)("the SvelteKit example built by vite build, in
     }));
 
   it("makes the guest on a form action posted without JavaScript too (a native form POST)", () =>
-    withOutput(async () => {
+    withOutput(example, async () => {
       const context = await browser.newContext({
         userAgent: BROWSER_USER_AGENT,
         javaScriptEnabled: false,
@@ -221,7 +188,7 @@ describe.skipIf(skipBrowserTests)("the SvelteKit example built by vite build, in
   }, 120_000);
 
   it("logs out with a form action; a new guest who logs in brings its notes along (merged)", () =>
-    withOutput(async () => {
+    withOutput(example, async () => {
       await page.goto(`${example.url}/`);
       await page.waitForLoadState("networkidle");
       const accountId = Number(await userId());

@@ -8,6 +8,14 @@ const DRIVERS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Every package {@link loadPeer} may load: the database drivers, then the sign-in providers'
+ * libraries. A bundler does not see these imports, so a deployment that copies only what the
+ * build traced (Nuxt's `.output/`) must be told about them: the Nuxt module adds those the app
+ * installed to Nitro's trace. test/shared/optional-peer.test.ts keeps the list complete.
+ */
+export const LAZY_PEERS = ["better-sqlite3", "pg", "mysql2", "arctic", "openid-client"] as const;
+
+/**
  * Loads the optional peer dependency `name`, or throws `DRIVER_MISSING` with `message`: what
  * needs it and how to install it (a database driver's is known). The import is one no bundler
  * follows: Turbopack, webpack, Vite and Rollup (Nitro) leave a dynamic import of a variable

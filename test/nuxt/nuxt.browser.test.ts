@@ -1,19 +1,23 @@
 /**
  * The Nuxt example (examples/nuxt: Nuxt 4.3 on Nitro 2, `guest-user/nuxt` and its module) built
- * with `nuxt build`, started with `node .output/server/index.mjs`, in a real headless Chromium:
+ * with `nuxt build`, its `.output/` alone copied to a fresh folder with no node_modules beside or
+ * above it (what a Docker image of `.output/` gets), started there with
+ * `node .output/server/index.mjs`, in a real headless Chromium:
  * the first visit makes nobody; the first note, posted to a server route with `$fetch`, makes a
  * guest (`ensureGuest`) and the page's `useGuestUser()` shows it after `refresh()`; the guest
  * converts through the built-in convert view (answered by the server middleware) and keeps its
  * id and notes; a guarded server route (`regularUserRequired`) sends a guest to convert with
- * `next`, and lets the converted user in.
+ * `next`, and lets the converted user in. The copy runs because the module adds the app's
+ * driver (better-sqlite3, loaded by an `import()` no bundler follows) to Nitro's trace, which
+ * copies it to `.output/server/node_modules`; the drivers the app did not install are not there.
  *
  * Installed as a user would (a copy outside the repository, the packed tarball and
  * better-sqlite3 only), built with NO special config. Needs `npm run build` (`npm test` does)
  * and `/usr/bin/chromium`; without the browser the suite is skipped outside CI, in CI it fails.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +35,15 @@ const USERNAME = "grace_hopper";
 const PASSWORD = "compiler-a0-1952-cobol";
 const NUXT = "node_modules/nuxt/bin/nuxt.mjs";
 
+/** The node_modules folders Node would search from `dir` (in it or any folder above). */
+function nodeModulesFrom(dir: string): string[] {
+  const found: string[] = [];
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, "node_modules"))) found.push(join(at, "node_modules"));
+    if (dirname(at) === at) return found;
+  }
+}
+
 if (skipBrowserTests) warnBrowserTestSkipped("Nuxt example");
 
 describe.skipIf(skipBrowserTests)("the Nuxt example built by nuxt build, in Chromium", () => {
@@ -39,6 +52,7 @@ describe.skipIf(skipBrowserTests)("the Nuxt example built by nuxt build, in Chro
   let page: Page;
   let workDir: string;
   let databaseFile: string;
+  let shipped: string[];
 
   beforeAll(async () => {
     requireChromium();
@@ -49,10 +63,13 @@ describe.skipIf(skipBrowserTests)("the Nuxt example built by nuxt build, in Chro
     console.info(
       `nuxt example: install ${installed - started} ms, nuxt build ${Date.now() - installed} ms`,
     );
+    // Deployed as a Docker image of `.output/` would be: the folder alone, elsewhere.
     workDir = mkdtempSync(join(tmpdir(), "guest-user-nuxt-"));
+    cpSync(join(dir, ".output"), join(workDir, ".output"), { recursive: true });
+    shipped = readdirSync(join(workDir, ".output/server/node_modules"));
     databaseFile = join(workDir, "notes.sqlite3");
     example = await startExample({
-      dir,
+      dir: workDir,
       script: ".output/server/index.mjs",
       args: () => [],
       env: (port) => ({ PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" }),
@@ -107,6 +124,16 @@ describe.skipIf(skipBrowserTests)("the Nuxt example built by nuxt build, in Chro
       });
     }
   };
+
+  it("ships the app's driver in .output, and only it, with no node_modules around the copy", () => {
+    expect(nodeModulesFrom(workDir)).toEqual([]);
+    expect(shipped).toContain("better-sqlite3");
+    expect(
+      existsSync(join(workDir, ".output/server/node_modules/better-sqlite3/package.json")),
+    ).toBe(true);
+    expect(shipped).not.toContain("pg");
+    expect(shipped).not.toContain("mysql2");
+  });
 
   it("makes a guest on the first note, converts it, and keeps its id and notes", () =>
     withOutput(async () => {

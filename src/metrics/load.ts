@@ -28,11 +28,13 @@ export function globalMeter(load: (id: string) => unknown = createRequire(import
       { cause },
     );
   }
-  let version: unknown;
+  let manifest: { name?: unknown; version?: unknown } = {};
   try {
-    // This package's version: src/metrics and dist/metrics are both two levels down.
-    ({ version } = load("../../package.json") as { version?: unknown });
+    // This package's version: src/metrics and dist/metrics are both two levels down. Bundled
+    // into an app (Nitro's chunks), that path is the app's own package.json: not ours.
+    manifest = load("../../package.json") as typeof manifest;
   } catch {}
-  const known = typeof version === "string" ? version : undefined;
+  const { name, version } = manifest;
+  const known = name === "guest-user" && typeof version === "string" ? version : undefined;
   return (): MetricsMeter => api.metrics.getMeter("guest-user", known);
 }

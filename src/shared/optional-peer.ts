@@ -8,12 +8,20 @@ const DRIVERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Every package {@link loadPeer} may load: the database drivers, then the sign-in providers'
- * libraries. A bundler does not see these imports, so a deployment that copies only what the
+ * Every package loaded by name at run time: by {@link loadPeer} (the database drivers, the
+ * sign-in providers' libraries) and by `metrics: true` (`@opentelemetry/api`, required when the
+ * options are read). A bundler does not see these imports, so a deployment that copies only what the
  * build traced (Nuxt's `.output/`) must be told about them: the Nuxt module adds those the app
  * installed to Nitro's trace. test/shared/optional-peer.test.ts keeps the list complete.
  */
-export const LAZY_PEERS = ["better-sqlite3", "pg", "mysql2", "arctic", "openid-client"] as const;
+export const LAZY_PEERS = [
+  "better-sqlite3",
+  "pg",
+  "mysql2",
+  "arctic",
+  "openid-client",
+  "@opentelemetry/api",
+] as const;
 
 /**
  * Loads the optional peer dependency `name`, or throws `DRIVER_MISSING` with `message`: what

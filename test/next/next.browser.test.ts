@@ -22,11 +22,15 @@ import {
   warnBrowserTestSkipped,
 } from "../support/browser.ts";
 import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
-import { notesPage, notesRows, withOutput } from "../support/notes-app.ts";
+import {
+  convertThroughView,
+  expectConverted,
+  expectSessionCookie,
+  notesPage,
+  notesRows,
+  withOutput,
+} from "../support/notes-app.ts";
 import { buildExample, type NextBundler, type RunningExample, startExample } from "./support.ts";
-
-const USERNAME = "grace_hopper";
-const PASSWORD = "compiler-a0-1952-cobol";
 
 if (skipBrowserTests) warnBrowserTestSkipped("Next.js example");
 
@@ -83,11 +87,7 @@ describe.skipIf(skipBrowserTests).each(BUNDLERS)(
         const guestId = await userId();
         expect(guestId).toMatch(/^\d+$/);
         expect(await noteTexts()).toEqual(["Buy more vacuum tubes"]);
-        const session = (await page.context().cookies()).find(
-          (cookie) => cookie.name === "guest_user_session",
-        );
-        expect(session?.httpOnly).toBe(true);
-        expect(session?.sameSite).toBe("Lax");
+        await expectSessionCookie(page);
         expect(rows().users).toHaveLength(1);
 
         // A second note: the same guest, no second user.
@@ -103,21 +103,12 @@ describe.skipIf(skipBrowserTests).each(BUNDLERS)(
         expect(await noteTexts()).toEqual(["Find the moth", "Buy more vacuum tubes"]);
 
         // Convert through the built-in view, mounted by a catch-all route handler.
-        await page.getByRole("link", { name: "Sign up to keep your notes" }).click();
-        await page.waitForURL(`${example.url}/convert/?next=/`);
-        await page.getByLabel("Username").fill(USERNAME);
-        await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-        await page.getByLabel("Password confirmation").fill(PASSWORD);
-        await page.getByRole("button", { name: "Save my account" }).click();
-        await page.waitForURL(`${example.url}/`);
+        await convertThroughView(page, example.url);
 
-        expect(await who()).toBe(`Signed in as ${USERNAME} (#${guestId})`);
-        expect(await userId()).toBe(guestId);
-        expect(await noteTexts()).toEqual(["Find the moth", "Buy more vacuum tubes"]);
-        const { users, notes } = rows();
-        expect(users).toEqual([{ id: Number(guestId), username: USERNAME }]);
-        expect(notes.every((note) => note.user_id === Number(guestId))).toBe(true);
-        expect(notes).toHaveLength(2);
+        await expectConverted(page, databaseFile, guestId, [
+          "Find the moth",
+          "Buy more vacuum tubes",
+        ]);
       }));
   },
 );

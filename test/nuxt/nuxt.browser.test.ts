@@ -18,7 +18,6 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import Database from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installExample } from "../../scripts/packed.ts";
@@ -30,9 +29,17 @@ import {
 } from "../support/browser.ts";
 import { BROWSER_USER_AGENT } from "../support/browser-fetch.ts";
 import { build, type RunningExample, startExample } from "../support/example-app.ts";
+import {
+  ACCOUNT,
+  convertThroughView,
+  expectConverted,
+  expectSessionCookie,
+  notesPage,
+  notesRows,
+  withOutput,
+} from "../support/notes-app.ts";
 
-const USERNAME = "grace_hopper";
-const PASSWORD = "compiler-a0-1952-cobol";
+const { username: USERNAME } = ACCOUNT;
 const NUXT = "node_modules/nuxt/bin/nuxt.mjs";
 
 /** The node_modules folders Node would search from `dir` (in it or any folder above). */
@@ -88,42 +95,14 @@ describe.skipIf(skipBrowserTests)("the Nuxt example built by nuxt build, in Chro
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  /** Rows of the library's users table, and the notes, straight from the SQLite file. */
-  const rows = () => {
-    const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
-    try {
-      const users = db.prepare("SELECT id, username FROM guest_user_users").all() as {
-        id: number;
-        username: string;
-      }[];
-      const notes = db.prepare("SELECT user_id, text FROM notes").all() as {
-        user_id: number;
-        text: string;
-      }[];
-      return { users, notes };
-    } finally {
-      db.close();
-    }
-  };
-  const who = () => page.getByTestId("who").textContent();
-  const userId = async () => (await page.getByTestId("user-id").textContent()) ?? "";
-  const noteTexts = () => page.getByTestId("notes").locator("li").allTextContents();
+  const rows = () => notesRows(databaseFile);
+  const { who, userId, noteTexts } = notesPage(() => page);
   /** Waits until Vue has mounted the server-rendered page (its buttons then run their code). */
   const hydrated = () =>
     page.waitForFunction(() => {
       const root = document.querySelector("#__nuxt");
       return root !== null && Object.hasOwn(root, "__vue_app__");
     });
-  /** What the server printed, for a failing step. */
-  const withOutput = async (body: () => Promise<void>) => {
-    try {
-      await body();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- server output:\n${example.output()}`, {
-        cause: error,
-      });
-    }
-  };
 
   it("ships the app's driver in .output, and only it, with no node_modules around the copy", () => {
     expect(nodeModulesFrom(workDir)).toEqual([]);
@@ -136,7 +115,7 @@ describe.skipIf(skipBrowserTests)("the Nuxt example built by nuxt build, in Chro
   });
 
   it("makes a guest on the first note, converts it, and keeps its id and notes", () =>
-    withOutput(async () => {
+    withOutput(example, async () => {
       const started = Date.now();
       // First visit: the page (rendered on the server) shows an anonymous visitor; nobody is
       // created.
@@ -157,11 +136,7 @@ describe.skipIf(skipBrowserTests)("the Nuxt example built by nuxt build, in Chro
       expect(guestId).toMatch(/^\d+$/);
       await page.getByText("Buy more vacuum tubes").waitFor();
       expect(await noteTexts()).toEqual(["Buy more vacuum tubes"]);
-      const session = (await page.context().cookies()).find(
-        (cookie) => cookie.name === "guest_user_session",
-      );
-      expect(session?.httpOnly).toBe(true);
-      expect(session?.sameSite).toBe("Lax");
+      await expectSessionCookie(page);
       expect(rows().users).toHaveLength(1);
 
       // A second note: the same guest, no second user.
@@ -182,21 +157,12 @@ describe.skipIf(skipBrowserTests)("the Nuxt example built by nuxt build, in Chro
       await page.goto(`${example.url}/`);
 
       // Convert through the built-in view, answered by the server middleware.
-      await page.getByRole("link", { name: "Sign up to keep your notes" }).click();
-      await page.waitForURL(`${example.url}/convert/?next=/`);
-      await page.getByLabel("Username").fill(USERNAME);
-      await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-      await page.getByLabel("Password confirmation").fill(PASSWORD);
-      await page.getByRole("button", { name: "Save my account" }).click();
-      await page.waitForURL(`${example.url}/`);
+      await convertThroughView(page, example.url);
 
-      expect(await who()).toBe(`Signed in as ${USERNAME} (#${guestId})`);
-      expect(await userId()).toBe(guestId);
-      expect(await noteTexts()).toEqual(["Find the moth", "Buy more vacuum tubes"]);
-      const { users, notes } = rows();
-      expect(users).toEqual([{ id: Number(guestId), username: USERNAME }]);
-      expect(notes.every((note) => note.user_id === Number(guestId))).toBe(true);
-      expect(notes).toHaveLength(2);
+      await expectConverted(page, databaseFile, guestId, [
+        "Find the moth",
+        "Buy more vacuum tubes",
+      ]);
 
       // The registered user passes the guard.
       await page.goto(`${example.url}/members`);

@@ -5,6 +5,7 @@
  */
 import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
+import { expect } from "vitest";
 import type { RunningExample } from "./example-app.ts";
 
 /** The library's users and the app's notes, straight from the SQLite file (users by id). */
@@ -41,6 +42,52 @@ export function notesPage(current: () => Page) {
       await current().getByTestId("notes").getByText(text).waitFor();
     },
   };
+}
+
+/** What every notes test converts its guest to. */
+export const ACCOUNT = { username: "grace_hopper", password: "compiler-a0-1952-cobol" } as const;
+
+/** The browser's session cookie is HttpOnly and SameSite=Lax. */
+export async function expectSessionCookie(page: Page): Promise<void> {
+  const session = (await page.context().cookies()).find(
+    (cookie) => cookie.name === "guest_user_session",
+  );
+  expect(session?.httpOnly).toBe(true);
+  expect(session?.sameSite).toBe("Lax");
+}
+
+/**
+ * Converts the guest through the built-in convert view, as a visitor does: the page's "Sign up
+ * to keep your notes" link, the form filled with {@link ACCOUNT}, back on `/`.
+ */
+export async function convertThroughView(page: Page, baseUrl: string): Promise<void> {
+  await page.getByRole("link", { name: "Sign up to keep your notes" }).click();
+  await page.waitForURL(`${baseUrl}/convert/?next=/`);
+  await page.getByLabel("Username").fill(ACCOUNT.username);
+  await page.getByLabel("Password", { exact: true }).fill(ACCOUNT.password);
+  await page.getByLabel("Password confirmation").fill(ACCOUNT.password);
+  await page.getByRole("button", { name: "Save my account" }).click();
+  await page.waitForURL(`${baseUrl}/`);
+}
+
+/**
+ * After the conversion: the page shows the account with the guest's id and its notes, and the
+ * SQLite file holds that one user (renamed) and its notes.
+ */
+export async function expectConverted(
+  page: Page,
+  databaseFile: string,
+  guestId: string,
+  noteTexts: readonly string[],
+): Promise<void> {
+  const view = notesPage(() => page);
+  expect(await view.who()).toBe(`Signed in as ${ACCOUNT.username} (#${guestId})`);
+  expect(await view.userId()).toBe(guestId);
+  expect(await view.noteTexts()).toEqual(noteTexts);
+  const { users, notes } = notesRows(databaseFile);
+  expect(users).toEqual([{ id: Number(guestId), username: ACCOUNT.username }]);
+  expect(notes.every((note) => note.user_id === Number(guestId))).toBe(true);
+  expect(notes).toHaveLength(noteTexts.length);
 }
 
 /** Runs a test's steps; a failure carries what the example's server printed. */

@@ -1,7 +1,6 @@
 import type { User } from "../../core/model/types.ts";
 import { csrfInput } from "../csrf.ts";
-import { escapeHtml } from "./html.ts";
-import { formatDate } from "./profile-templates.ts";
+import { escapeHtml, formatDate } from "./html.ts";
 
 /** A continue link just made, as the account page shows it. */
 export interface ContinueLinkView {

@@ -2,7 +2,7 @@ import type { User } from "../../core/model/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
 import { csrfInput } from "../csrf.ts";
 import { type ContinueLinkView, continueSection } from "./continue-templates.ts";
-import { errorList, escapeHtml, formHead } from "./html.ts";
+import { errorList, escapeHtml, formatDate, formHead } from "./html.ts";
 import type { TermsFormContext } from "./terms-template.ts";
 
 /** Where the account page's buttons and links lead. */
@@ -96,16 +96,6 @@ export interface DeleteContext extends Pick<TermsFormContext, "csrfToken" | "nex
 export interface ProfileTemplates {
   profilePage(context: ProfileContext): string;
   deleteConfirm(context: DeleteContext): string;
-}
-
-/** "14 February 2026 at 09:30 UTC": dates on the built-in pages, the same on every server. */
-export function formatDate(millis: number): string {
-  const text = new Intl.DateTimeFormat("en-GB", {
-    dateStyle: "long",
-    timeStyle: "short",
-    timeZone: "UTC",
-  }).format(millis);
-  return `<time datetime="${escapeHtml(new Date(millis).toISOString())}">${escapeHtml(text)} UTC</time>`;
 }
 
 /** The password input that confirms a registered user's deletion. */

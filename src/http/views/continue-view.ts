@@ -32,7 +32,7 @@ async function createLink(exchange: Exchange): Promise<Response> {
   const url = linkUrl(exchange, link.token);
   const expiresAt = new Date(link.expiresAt).toISOString();
   if (exchange.json) return jsonResponse(200, { url, expiresAt });
-  const svg = renderSVG(url, { ecc: "M", border: 2, pixelSize: 5 });
+  const svg = renderSVG(url, { ecc: "M", border: 2, pixelSize: 4 });
   return profilePage(exchange, { url, svg, expiresAt: link.expiresAt });
 }
 

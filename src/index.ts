@@ -63,6 +63,11 @@ export type {
 } from "./core/operations/admin.ts";
 export type { CleanupProgress, DeleteExpiredOptions } from "./core/operations/cleanup.ts";
 export type { CleanupStatus } from "./core/operations/cleanup-schedule.ts";
+export type {
+  ContinueLink,
+  ContinueLinkInfo,
+  CreateContinueLinkOptions,
+} from "./core/operations/continue-links.ts";
 export type { DeleteUserOptions } from "./core/operations/deletion.ts";
 export type { Funnel, FunnelDay, FunnelOptions, FunnelTotals } from "./core/operations/funnel.ts";
 export type { CreateGuestUserInput } from "./core/operations/guests.ts";
@@ -116,6 +121,7 @@ export { type HttpMethodName, type MethodHandler, View, type ViewClass } from ".
 export {
   type AccountViewsOptions,
   accountViews,
+  continueView,
   convertSuccessView,
   convertView,
   deleteView,
@@ -152,6 +158,7 @@ export {
   InvalidConfigError,
   InvalidInputError,
   type InvalidInputReason,
+  LinkExpiredError,
   NotGuestError,
   ValidationError,
 } from "./shared/errors.ts";

@@ -20,6 +20,11 @@
 
 export { CSRF_FIELD, csrfInput } from "./http/csrf.ts";
 export { escapeHtml } from "./http/escape.ts";
+export type {
+  ContinueConfirmContext,
+  ContinueLinkView,
+  ContinueTemplates,
+} from "./http/views/continue-templates.ts";
 export {
   type DeleteContext,
   type ProfileContext,

@@ -49,6 +49,7 @@ const guide: DefaultTheme.SidebarItem[] = [
     items: [
       { text: "Overview", link: "/operations/" },
       { text: "Account page", link: "/operations/account" },
+      { text: "Continue on another device", link: "/operations/continue" },
       { text: "Guest admin", link: "/operations/admin" },
       { text: "Conversion funnel", link: "/operations/funnel" },
       { text: "Social login", link: "/operations/social-login" },

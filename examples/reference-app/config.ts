@@ -19,6 +19,7 @@
  * | `GUEST_USER_LIMIT_PREFIX` | the store's (`guest-user:`) | the Redis key prefix (Redis only) |
  * | `GUEST_USER_TRUST_PROXY` | none | a hop count, or addresses / CIDRs / proxy-addr names, comma-separated |
  * | `GUEST_USER_EXPIRE_BY` | `createdAt` | `createdAt` or `lastSeenAt` |
+ * | `GUEST_USER_CONTINUE_TTL` | the library's (600) | seconds a "continue on another device" link works |
  *
  * The admin, OpenID Connect and terms variables are in operations-config.ts.
  *
@@ -79,6 +80,10 @@ export interface AppConfig extends OperationsConfig {
   /** Unset: `X-Forwarded-*` headers are ignored. */
   readonly trustProxy: TrustProxyConfig | undefined;
   readonly expireBy: ExpireBy | undefined;
+  // --- continue on another device (issue 20) ---
+  /** `GUEST_USER_CONTINUE_TTL`: the `continueLinkTtlSeconds` setting. */
+  readonly continueLinkTtlSeconds: number | undefined;
+  // --- end continue on another device ---
 }
 
 /** Every problem found in the environment, one per line. */
@@ -217,6 +222,9 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
   }
 
   const operations = readOperations(value, problems);
+  // --- continue on another device (issue 20) ---
+  const continueLinkTtlSeconds = integer("GUEST_USER_CONTINUE_TTL", 1, 365 * 24 * 3600);
+  // --- end continue on another device ---
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -236,6 +244,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     limitStore,
     trustProxy,
     expireBy,
+    continueLinkTtlSeconds, // continue on another device (issue 20)
   };
 }
 

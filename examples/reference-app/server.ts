@@ -107,6 +107,7 @@ try {
     loginLimit: config.loginLimit,
     limitStore: await limitStoreOf(config.limitStore),
     expireBy: config.expireBy,
+    continueLinkTtlSeconds: config.continueLinkTtlSeconds, // continue on another device (issue 20)
     terms: config.termsVersion ? { version: config.termsVersion, url: TERMS_URL } : null,
   });
   await guestUsers.migrate();

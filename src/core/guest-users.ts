@@ -9,6 +9,7 @@ import { accountManager } from "./operations/accounts.ts";
 import { adminManager } from "./operations/admin.ts";
 import { cleanupManager } from "./operations/cleanup.ts";
 import { type CleanupStatus, scheduleCleanup, UNSCHEDULED } from "./operations/cleanup-schedule.ts";
+import { continueLinkManager } from "./operations/continue-links.ts";
 import { deletionManager } from "./operations/deletion.ts";
 import { funnelManager } from "./operations/funnel.ts";
 import { guestManager } from "./operations/guests.ts";
@@ -33,7 +34,8 @@ export interface GuestUsers
     ReturnType<typeof identityManager>,
     ReturnType<typeof deletionManager>,
     ReturnType<typeof termsManager>,
-    ReturnType<typeof staffManager> {
+    ReturnType<typeof staffManager>,
+    ReturnType<typeof continueLinkManager> {
   /** The checked settings, defaults filled in. */
   readonly settings: Settings;
   /** The Kysely instance in use (for your own queries on the same database). */
@@ -115,6 +117,7 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
     ...termsManager(context),
     ...deletionManager(context),
     ...staffManager(context),
+    ...continueLinkManager(context),
     migrate: () => withDatabase(context, () => migrateToLatest(db, settings.tables, quirks)),
     unmigrate: () => withDatabase(context, () => migrateDown(db, settings.tables, quirks)),
     on: (name, listener) => context.events.on(name, listener),

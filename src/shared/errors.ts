@@ -28,6 +28,7 @@ export type GuestUserErrorCode =
   | "IDENTITY_TAKEN"
   | "NOT_REGISTERED"
   | "OAUTH_FAILED"
+  | "LINK_EXPIRED"
   | BodyErrorCode;
 
 /** The base class of every error the library throws on purpose. */
@@ -108,6 +109,29 @@ export class NotGuestError extends GuestUserError {
     super(
       "NOT_GUEST",
       `User ${String(userId)} is not a guest (it is registered, deleted, or was just converted): only guests can be converted; check isGuestUser(user) first.`,
+    );
+  }
+}
+
+/**
+ * A "continue on another device" link that cannot be used: already used, expired, ended with
+ * the session that asked for it (a log-out, log-out everywhere, a conversion), or never
+ * issued. The account views answer 410 Gone. Nothing was changed.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await guestUsers.redeemContinueLink(token);
+ * } catch (error) {
+ *   if (error instanceof LinkExpiredError) return new Response(error.message, { status: 410 });
+ * }
+ * ```
+ */
+export class LinkExpiredError extends GuestUserError {
+  constructor() {
+    super(
+      "LINK_EXPIRED",
+      "This link has expired or was already used. Ask for a new one on the device you started on.",
     );
   }
 }

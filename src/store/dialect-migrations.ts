@@ -56,8 +56,16 @@ export interface DialectMigrations {
   readonly dropUsernamePrefixIndex: IndexStep;
   /** 007: one unique index on the username, not two (PostgreSQL); nothing elsewhere. */
   oneUsernameIndex(tables: Tables): Migration;
-  /** 008: the user's rows go with the user by one statement-level trigger (PostgreSQL). */
-  setBasedCascade(tables: Tables): Migration;
+  /**
+   * 008: the user's rows go with the user by one statement-level trigger (PostgreSQL); later
+   * migrations run it again with their own tables as `extra` (011).
+   */
+  setBasedCascade(tables: Tables, extra?: readonly string[]): Migration;
+  /**
+   * True where a built-in users table's rows cascade by 008's trigger (PostgreSQL): a new
+   * table of ours with a `user_id` joins the trigger instead of taking a foreign key.
+   */
+  readonly cascadesByTrigger: boolean;
   /** 010: the type of the folded `username_key` column of `length`, compared in code point order. */
   foldedKeyType(length: number): RawBuilder<unknown>;
   /** 010: `column` holds ASCII characters only. */

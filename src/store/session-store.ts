@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
+import { continueLinkQueries } from "./continue-link-store.ts";
 import { affectedRows, type Db } from "./dialect.ts";
 import { preparedQuery } from "./prepared-statements.ts";
 import type { KeepIf } from "./retention.ts";
@@ -79,6 +80,8 @@ export function sessionQueries(tables: Tables, keepIf: KeepIf | null = null) {
   );
   const deleteWhere = async (db: Db, where: RawBuilder<unknown>) =>
     affectedRows(await sql`delete from ${sessions} where ${where}`.execute(db));
+  // The continue links end with the session that asked for them, and with all of a user's.
+  const links = continueLinkQueries(tables);
   return {
     async insert(db: Db, row: SessionRow): Promise<void> {
       const { id, secretHash, userId, createdAt, expiresAt } = row;
@@ -119,11 +122,17 @@ export function sessionQueries(tables: Tables, keepIf: KeepIf | null = null) {
       await db.executeQuery(extendQuery(db, [id, expiresAt]));
     },
 
+    /** Ends one session, and the continue links it asked for. */
     async delete(db: Db, id: string): Promise<void> {
+      await links.deleteForSession(db, id);
       await deleteWhere(db, sql`id = ${id}`);
     },
 
-    deleteForUser: (db: Db, userId: UserId) => deleteWhere(db, sql`user_id = ${userId}`),
+    /** Ends every session of a user, and its continue links; returns how many sessions. */
+    async deleteForUser(db: Db, userId: UserId): Promise<number> {
+      await links.deleteForUser(db, userId);
+      return deleteWhere(db, sql`user_id = ${userId}`);
+    },
 
     deleteExpired: (db: Db, now: number) => deleteWhere(db, sql`expires_at <= ${now}`),
   };

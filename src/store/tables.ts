@@ -105,6 +105,8 @@ export interface Tables {
   readonly identities: string;
   /** The terms-of-service version each user accepted, and when. */
   readonly termsAcceptances: string;
+  /** One-time "continue on another device" links (hashed), until used or expired. */
+  readonly continueLinks: string;
   readonly migrations: string;
   readonly migrationsLock: string;
 }
@@ -114,6 +116,7 @@ export interface TableOptions {
   /**
    * Prefix of the tables this library owns (`<prefix>sessions`, `<prefix>guests`,
    * `<prefix>funnel_days`, `<prefix>identities`, `<prefix>terms_acceptances`,
+   * `<prefix>continue_links`,
    * `<prefix>migrations`, and `<prefix>users` when you use the built-in users).
    * @default "guest_user_"
    */
@@ -197,6 +200,7 @@ export function resolveTables({
     funnel: `${prefix}funnel_days`,
     identities: `${prefix}identities`,
     termsAcceptances: `${prefix}terms_acceptances`,
+    continueLinks: `${prefix}continue_links`,
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
   };

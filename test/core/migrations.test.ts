@@ -7,6 +7,7 @@ import { MIGRATIONS } from "../support/migrations.ts";
 const PASSWORD = "Zebra-Quantum-77!";
 const DAY = 86_400;
 const OUR_TABLES = [
+  "continue_links",
   "funnel_days",
   "guests",
   "identities",

@@ -144,6 +144,7 @@ describe("unknown options of createGuestUsers()", () => {
         createGuests: "onVisit",
         beforeGuestCreated: () => true,
         loginLimit: { max: 10, windowSeconds: 900 },
+        continueLinkTtlSeconds: 600,
         limitStore: memoryLimitStore(),
         ipv6Subnet: 56,
         terms: { version: "2026-11", url: "/legal/terms/" },

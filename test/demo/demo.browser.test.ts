@@ -181,6 +181,57 @@ describe.skipIf(skipBrowserTests)("the demo app in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("continues on a second device: the QR code on the account page, the link, the same user", async () => {
+    // A new guest in a browser of its own (the laptop), and a second browser (the phone).
+    const laptop = await browser.newContext({ userAgent: BROWSER_USER_AGENT });
+    const phone = await browser.newContext({ userAgent: BROWSER_USER_AGENT });
+    try {
+      const first = await laptop.newPage();
+      await first.goto(`${demo.url}/`);
+      const guestId = await first.locator("body").getAttribute("data-user-id");
+      expect(guestId).toMatch(/^\d+$/);
+      await first.getByLabel("New note").fill("Started on the laptop");
+      await first.getByRole("button", { name: "Add note" }).click();
+      await first.waitForURL(`${demo.url}/`);
+
+      await first.goto(`${demo.url}/accounts/profile/`);
+      await first.getByRole("button", { name: "Make a link" }).click();
+      await first.waitForLoadState();
+      const qr = first.getByRole("img", { name: "QR code of the link" }).locator("svg");
+      expect(await qr.count()).toBe(1);
+      expect((await qr.boundingBox())?.width).toBeGreaterThan(80);
+      await first.screenshot({ path: join(SHOTS, "continue-qr.png"), fullPage: true });
+      const url = (await first.locator("#continue-url").getAttribute("href")) ?? "";
+      expect(url).toContain(`${demo.url}/accounts/continue/?token=`);
+
+      const second = await phone.newPage();
+      await second.goto(url);
+      expect(await second.getByRole("heading", { level: 1 }).textContent()).toBe(
+        "Continue on this device?",
+      );
+      await second.getByRole("button", { name: "Continue" }).click();
+      await second.waitForLoadState();
+      await second.goto(`${demo.url}/`);
+      expect(await second.locator("body").getAttribute("data-user-id")).toBe(guestId);
+      expect(await second.locator(".notes .note-text").allTextContents()).toEqual([
+        "Started on the laptop",
+      ]);
+      await second.screenshot({ path: join(SHOTS, "continue-phone.png"), fullPage: true });
+
+      // The laptop is still signed in; the link does not work twice.
+      await first.goto(`${demo.url}/`);
+      expect(await first.locator("body").getAttribute("data-user-id")).toBe(guestId);
+      const again = await (await browser.newContext({ userAgent: BROWSER_USER_AGENT })).newPage();
+      const gone = await again.goto(url);
+      expect(gone?.status()).toBe(410);
+      expect(await again.locator("body").textContent()).toContain("expired or was already used");
+      await again.context().close();
+    } finally {
+      await laptop.close();
+      await phone.close();
+    }
+  });
+
   it("refuses forged and invalid notes with a clear answer", async () => {
     const visitor = await browser.newContext({ userAgent: BROWSER_USER_AGENT });
     try {

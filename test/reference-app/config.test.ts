@@ -130,6 +130,10 @@ describe("readConfig", () => {
     expect(readConfig({ GUEST_USER_EXPIRE_BY: "createdAt" }).expireBy).toBe("createdAt");
     expect(readConfig({ GUEST_USER_EXPIRE_BY: "lastSeenAt" }).expireBy).toBe("lastSeenAt");
     expect(readConfig({ GUEST_USER_LOGIN_LIMIT: "off" }).loginLimit).toBeNull();
+    expect(readConfig({ GUEST_USER_CONTINUE_TTL: "30" }).continueLinkTtlSeconds).toBe(30);
+    expect(() => readConfig({ GUEST_USER_CONTINUE_TTL: "0" })).toThrow(
+      "GUEST_USER_CONTINUE_TTL: expected a whole number from 1 to 31536000",
+    );
     expect(readConfig({ GUEST_USER_LIMIT_STORE: "memory" }).limitStore).toEqual({ kind: "memory" });
     expect(readConfig({ GUEST_USER_LIMIT_STORE: "rediss://h" }).limitStore).toEqual({
       kind: "redis",

@@ -192,6 +192,16 @@ export interface GuestUsersOptions extends TableOptions {
    * @example loginLimit: { max: 5, windowSeconds: 600 }
    */
   readonly loginLimit?: RateLimit | null;
+  // --- continue on another device (issue 20) ---
+  /**
+   * How long a "continue on another device" link works, in seconds (`POST /accounts/continue/`,
+   * `guestUsers.createContinueLink()`): once, within this time, and not after the session that
+   * asked for it ended. Confirming one is throttled by `loginLimit`.
+   * @default 600 (10 minutes)
+   * @example continueLinkTtlSeconds: 300
+   */
+  readonly continueLinkTtlSeconds?: number;
+  // --- end continue on another device ---
   /**
    * Where `guestCreationLimit` and `loginLimit` count: in this process's memory, or in a store
    * shared by every server, such as `redisLimitStore()` from `guest-user/redis`.

@@ -61,6 +61,8 @@ export interface Settings {
   readonly createGuests: "onVisit" | "onWrite";
   readonly beforeGuestCreated: NonNullable<GuestUsersOptions["beforeGuestCreated"]> | null;
   readonly loginLimit: RateLimit | null;
+  /** The `continueLinkTtlSeconds` option: how long a continue link works, in seconds. */
+  readonly continueLinkTtlSeconds: number;
   readonly limitStore: LimitStore;
   /** The `ipv6Subnet` option: the prefix length IPv6 clients count by in rate limits. */
   readonly ipv6Subnet: number;

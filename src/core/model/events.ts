@@ -23,6 +23,11 @@ export interface GuestUserEvents {
    * reports through the `beforeDelete` option instead, batch by batch).
    */
   readonly deleted: { readonly user: User; readonly by: "self" | "admin" };
+  /**
+   * A user continued on another device: a continue link was used, and that device got its own
+   * session for `user` (the link's token is never passed, nor logged).
+   */
+  readonly continued: { readonly user: User };
 }
 
 /** A listener; it may be async, and is awaited before the operation returns. */
@@ -39,6 +44,7 @@ const OUTCOMES: { readonly [Name in keyof GuestUserEvents]: string } = {
   merged: "the merge itself is saved",
   convertedSocialAccount: "the conversion itself is saved",
   deleted: "the user is deleted all the same",
+  continued: "the new session is kept",
 };
 
 /**

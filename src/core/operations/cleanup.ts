@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { InvalidConfigError } from "../../shared/errors.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { given } from "../../shared/option-values.ts";
+import { continueLinkQueries } from "../../store/continue-link-store.ts";
 import type { DeletionHooks } from "../../store/dialect.ts";
 import type { Expiry, GuestCounts, GuestRecord } from "../../store/guest-store.ts";
 import type { DeleteExpiredResult, UserId } from "../model/types.ts";
@@ -189,6 +190,7 @@ export function cleanupManager(context: Context) {
           await breathe();
         }
         const sessionsDeleted = await sessions.deleteExpired(db, settings.clock());
+        await continueLinkQueries(settings.tables).deleteExpired(db, settings.clock());
         return { deleted, expired, kept, sessionsDeleted, dryRun: false };
       });
     },

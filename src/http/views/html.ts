@@ -60,3 +60,13 @@ ${page.body}
 </html>
 `;
 }
+
+/** "14 February 2026 at 09:30 UTC": dates on the built-in pages, the same on every server. */
+export function formatDate(millis: number): string {
+  const text = new Intl.DateTimeFormat("en-GB", {
+    dateStyle: "long",
+    timeStyle: "short",
+    timeZone: "UTC",
+  }).format(millis);
+  return `<time datetime="${escapeHtml(new Date(millis).toISOString())}">${escapeHtml(text)} UTC</time>`;
+}

@@ -6,6 +6,7 @@
 
 export { accountViews } from "./account-views.ts";
 export { BodyError, MAX_BODY_BYTES, type RequestBody, readBody } from "./body.ts";
+export { continueView } from "./continue-view.ts";
 export { convertSuccessView, convertView, signupView } from "./convert-view.ts";
 export { guestView } from "./guest-view.ts";
 export { escapeHtml } from "./html.ts";

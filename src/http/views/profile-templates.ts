@@ -1,7 +1,8 @@
 import type { User } from "../../core/model/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
 import { csrfInput } from "../csrf.ts";
-import { errorList, escapeHtml, formHead } from "./html.ts";
+import { type ContinueLinkView, continueSection } from "./continue-templates.ts";
+import { errorList, escapeHtml, formatDate, formHead } from "./html.ts";
 import type { TermsFormContext } from "./terms-template.ts";
 
 /** Where the account page's buttons and links lead. */
@@ -12,6 +13,8 @@ export interface ProfileLinks {
   readonly convert: string;
   /** The self-service deletion (GET: confirmation page; POST: delete). */
   readonly delete: string;
+  /** The continue view: POST makes a "continue on another device" link. */
+  readonly continue: string;
 }
 
 /** What {@link ProfileTemplates.profilePage} gets: the account page. */
@@ -29,6 +32,8 @@ export interface ProfileContext {
    * page instead; a guest, its own link.
    */
   readonly hasPassword: boolean;
+  /** The continue link just made (after "Make a link"), shown with its QR code; else null. */
+  readonly continueLink?: ContinueLinkView | null;
 }
 
 /** A link to sign in again with one provider. */
@@ -93,16 +98,6 @@ export interface ProfileTemplates {
   deleteConfirm(context: DeleteContext): string;
 }
 
-/** "14 February 2026 at 09:30 UTC": dates on the built-in pages, the same on every server. */
-export function formatDate(millis: number): string {
-  const text = new Intl.DateTimeFormat("en-GB", {
-    dateStyle: "long",
-    timeStyle: "short",
-    timeZone: "UTC",
-  }).format(millis);
-  return `<time datetime="${escapeHtml(new Date(millis).toISOString())}">${escapeHtml(text)} UTC</time>`;
-}
-
 /** The password input that confirms a registered user's deletion. */
 function passwordField(errors: FieldErrors): string {
   const messages = errors.password;
@@ -141,7 +136,7 @@ function signInAgainNotice(signInAgain: SignInAgain): string {
 
 /** The built-in account page and deletion confirmation. */
 export const profileTemplates: ProfileTemplates = {
-  profilePage: ({ user, expiresAt, csrfToken, links, hasPassword }) => {
+  profilePage: ({ user, expiresAt, csrfToken, links, hasPassword, continueLink }) => {
     const created =
       user.createdAt === null ? "" : `\n<dt>Created</dt><dd>${formatDate(user.createdAt)}</dd>`;
     const kind = user.isGuest ? "Guest (temporary)" : "Registered";
@@ -166,6 +161,7 @@ ${
 ${csrfInput(csrfToken)}
 <button type="submit">Log out</button>
 </form>
+${continueSection(links.continue, csrfToken, continueLink)}
 ${guest}`;
   },
 

@@ -5,6 +5,7 @@ import type { WebHandler } from "../handler.ts";
 import { userJson } from "../request.ts";
 import { nextValue, withNext } from "../safe-next.ts";
 import { signInRoutesFor } from "../sign-in-routes.ts";
+import type { ContinueLinkView } from "./continue-templates.ts";
 import { defineView } from "./define-view.ts";
 import { type SignInAgain, signInAgainMessage } from "./profile-templates.ts";
 import {
@@ -53,35 +54,50 @@ export function loginFirst(
  */
 export function profileView(http: GuestUserHttp, options: AccountViewsOptions = {}): WebHandler {
   const kit = createViewKit(http, options);
-  const { settings, templates } = kit;
   return defineView(kit, {
     refuse: loginFirst,
-    async GET(exchange) {
-      const { request, state } = exchange;
-      const user = state.user as User;
-      // Read by the session lookup (or set when this request made the guest): no query.
-      const expiresAt = user.isGuest ? state.expiresAt : null;
-      if (exchange.json) {
-        return jsonResponse(200, {
-          ...userJson(user, expiresAt),
-          isGuest: user.isGuest,
-          createdAt: iso(user.createdAt),
-          expiresAt: iso(expiresAt),
-          csrfToken: jsonCsrfToken(exchange),
-        });
-      }
-      // A registered user's delete form asks for the password it has (one query), else links.
-      const status = user.isGuest ? null : await http.guestUsers.signInStatus(state.token);
-      const body = templates.profilePage({
-        user,
-        expiresAt,
-        csrfToken: http.csrfToken(request, state),
-        links: { logout: kit.logoutPath, convert: settings.convertUrl, delete: kit.deletePath },
-        hasPassword: status?.hasPassword ?? false,
-      });
-      return pageResponse(exchange, 200, "Your account", body);
-    },
+    GET: (exchange) => profilePage(exchange, null),
   });
+}
+
+/**
+ * The account page for the signed-in user (see {@link profileView}), with `continueLink` (a
+ * link just made at `continuePath`, and its QR code) when given.
+ */
+export async function profilePage(
+  exchange: Exchange,
+  continueLink: ContinueLinkView | null,
+): Promise<Response> {
+  const { request, state, kit } = exchange;
+  const { http, settings, templates } = kit;
+  const user = state.user as User;
+  // Read by the session lookup (or set when this request made the guest): no query.
+  const expiresAt = user.isGuest ? state.expiresAt : null;
+  if (exchange.json) {
+    return jsonResponse(200, {
+      ...userJson(user, expiresAt),
+      isGuest: user.isGuest,
+      createdAt: iso(user.createdAt),
+      expiresAt: iso(expiresAt),
+      csrfToken: jsonCsrfToken(exchange),
+    });
+  }
+  // A registered user's delete form asks for the password it has (one query), else links.
+  const status = user.isGuest ? null : await http.guestUsers.signInStatus(state.token);
+  const body = templates.profilePage({
+    user,
+    expiresAt,
+    csrfToken: http.csrfToken(request, state),
+    links: {
+      logout: kit.logoutPath,
+      convert: settings.convertUrl,
+      delete: kit.deletePath,
+      continue: kit.continuePath,
+    },
+    hasPassword: status?.hasPassword ?? false,
+    continueLink,
+  });
+  return pageResponse(exchange, 200, "Your account", body);
 }
 
 /**

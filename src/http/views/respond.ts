@@ -12,7 +12,7 @@ import { withNext } from "../safe-next.ts";
 import type { Templates } from "./templates.ts";
 import type { Exchange } from "./view-kit.ts";
 
-const redirect = (location: string) =>
+export const redirect = (location: string) =>
   new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } });
 
 /** A JSON answer (never cached: it may carry a user or a token). */
@@ -191,6 +191,18 @@ export function tooManyRequests(exchange: Exchange, retryAfterSeconds: number): 
   return failure(exchange, 429, "TOO_MANY_REQUESTS", "Too many attempts", message, headers);
 }
 
+/**
+ * 410 Gone for a continue link that cannot be used (used, expired, ended, unknown). HTML: the
+ * error page saying so; JSON: `{ error: { code: "LINK_EXPIRED", message } }`.
+ */
+export function linkExpired(exchange: Exchange): Response {
+  const message =
+    "This link has expired or was already used. Ask for a new one on the device you started on.";
+  return failure(exchange, 410, "LINK_EXPIRED", "Link expired", message, {
+    "referrer-policy": "no-referrer",
+  });
+}
+
 const BODY_TITLES: Readonly<Record<number, string>> = {
   413: "Request too large",
   415: "Unsupported form encoding",
@@ -225,6 +237,7 @@ export function errorResponse(exchange: Exchange, error: unknown): Response {
   }
   if (code === "VALIDATION_FAILED")
     return failure(exchange, 400, code, "Bad request", "The form did not validate.");
+  if (code === "LINK_EXPIRED") return linkExpired(exchange);
   if (code === "NOT_GUEST") {
     return redirectAnswer(exchange, settings.loginRedirectUrl, {
       status: 409,

@@ -1,6 +1,7 @@
 import type { TermsOptions } from "../../core/config/options.ts";
 import type { FormField, User } from "../../core/model/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
+import { type ContinueTemplates, continueTemplates } from "./continue-templates.ts";
 import { errorList, escapeHtml, formHead, htmlDocument, logOutForm } from "./html.ts";
 import { type ProfileTemplates, profileTemplates } from "./profile-templates.ts";
 import {
@@ -96,7 +97,7 @@ export interface ErrorPageContext {
  * });
  * ```
  */
-export interface Templates extends ProfileTemplates, TermsTemplates {
+export interface Templates extends ProfileTemplates, TermsTemplates, ContinueTemplates {
   layout(context: LayoutContext): string;
   convertForm(context: FormContext): string;
   convertSuccess(context: SuccessContext): string;
@@ -185,6 +186,7 @@ ${form(context, "Sign up")}
 
   ...profileTemplates,
   ...termsTemplates,
+  ...continueTemplates,
 };
 
 /** The built-in templates with some replaced. */

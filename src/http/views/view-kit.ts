@@ -47,6 +47,14 @@ export interface AccountViewsOptions {
    */
   readonly deletePath?: string;
   /**
+   * Where "continue on another device" is mounted: POST (+ CSRF) makes a one-time link for the
+   * signed-in user; the link opens this path with `?token=` (GET: a confirm page; POST:
+   * confirm, this device gets its own session).
+   * @default "/accounts/continue/"
+   * @example "/me/continue/"
+   */
+  readonly continuePath?: string;
+  /**
    * How recent, in seconds, the sign-in of an account without a password (made through a
    * social identity) must be for it to delete itself at `deletePath` by confirming: it has no
    * password to confirm with, so a session older than this is asked to sign in again first
@@ -90,6 +98,7 @@ export const ACCOUNT_VIEWS = optionBag({
   guestPath: viewPath("/accounts/guest/"),
   profilePath: viewPath("/accounts/profile/"),
   deletePath: viewPath("/accounts/delete/"),
+  continuePath: viewPath("/accounts/continue/"),
   recentSignInSeconds: positive("a positive whole number of seconds, such as 600", 600),
   templates: v.optional(someOf(defaultTemplates), {}),
   maxBodyBytes: positive("a positive whole number of bytes", MAX_BODY_BYTES),

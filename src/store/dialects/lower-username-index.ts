@@ -40,4 +40,5 @@ export const withoutPostgresSteps = {
   async dropUsernamePrefixIndex() {},
   oneUsernameIndex: () => noMigration,
   setBasedCascade: () => noMigration,
+  cascadesByTrigger: false,
 } satisfies Partial<DialectMigrations>;

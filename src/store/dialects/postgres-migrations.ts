@@ -29,6 +29,7 @@ export const postgresMigrations: DialectMigrations = {
   dropUsernamePrefixIndex: dropIndexNamed,
   oneUsernameIndex: oneUsernameIndexMigration,
   setBasedCascade: setBasedCascadeMigration,
+  cascadesByTrigger: true,
   foldedKeyType: (length) => sql`varchar(${sql.lit(length)}) collate "C"`,
   isAscii: (column) => sql`octet_length(${column}) = char_length(${column})`,
   asciiLower: (column) => sql`lower(${column} collate "C")`,

@@ -19,9 +19,10 @@ const baseName = (table: string) => table.slice(table.lastIndexOf(".") + 1);
  * user's id cannot be changed while rows refer to it. The app's own tables keep their own
  * foreign keys (ON DELETE CASCADE works as before). An app's own users table is left alone
  * (our tables keep their foreign keys to it), and SQLite and MySQL/MariaDB keep theirs:
- * SQLite has no statement-level triggers, InnoDB cascades inside the engine.
+ * SQLite has no statement-level triggers, InnoDB cascades inside the engine. `extra`: tables
+ * that later migrations add to the four (011: the continue links), made again with them.
  */
-export function setBasedCascadeMigration(tables: Tables): Migration {
+export function setBasedCascadeMigration(tables: Tables, extra: readonly string[] = []): Migration {
   const { users } = tables;
   const usersTable = sql.table(users.table);
   const id = sql.ref(users.id);
@@ -32,7 +33,13 @@ export function setBasedCascadeMigration(tables: Tables): Migration {
   const checkUser = sql.table(`${users.table}_check_user`);
   const keepId = sql.table(`${users.table}_keep_id`);
   // Our tables that hold a user id, each kept in step with the users table.
-  const children = [tables.sessions, tables.guests, tables.identities, tables.termsAcceptances];
+  const children = [
+    tables.sessions,
+    tables.guests,
+    tables.identities,
+    tables.termsAcceptances,
+    ...extra,
+  ];
   const dropTriggers = async (db: Kysely<unknown>) => {
     for (const t of children)
       await sql`drop trigger if exists ${sql.id(`${baseName(t)}_check_user`)} on ${sql.table(t)}`.execute(

@@ -61,6 +61,6 @@ export function installedPeers(rootDir: string): string[] {
  */
 export function traceInclude(config: NitroConfigLike, entries: readonly string[]): void {
   if (entries.length === 0) return;
-  const externals = (config.externals ??= {});
-  externals.traceInclude = [...(externals.traceInclude ?? []), ...entries];
+  config.externals ??= {};
+  config.externals.traceInclude = [...(config.externals.traceInclude ?? []), ...entries];
 }

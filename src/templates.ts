@@ -29,6 +29,7 @@ export {
   type SignInLink,
   signInAgainMessage,
 } from "./http/views/profile-templates.ts";
+export type { QuotaPageContext, QuotaTemplates } from "./http/views/quota-template.ts";
 export {
   type AccountLinks,
   defaultTemplates,

@@ -51,6 +51,29 @@ const REDIS_LIMIT_STORE_OPTIONS = optionBag({
 /** The statuses in which ioredis cannot send a command now (it would queue it). */
 const DOWN = new Set(["reconnecting", "close", "end"]);
 
+/**
+ * `consume`: counts ARGV[1] units on KEYS[1] when the window has room under ARGV[2], opening a
+ * window of ARGV[3] ms at the first unit; answers `{ allowed, used, msLeft }`. One script, so
+ * atomic across servers. The key holds a plain counter with an expiry, as rate-limiter-flexible's.
+ */
+const CONSUME = `
+local amount = tonumber(ARGV[1])
+local max = tonumber(ARGV[2])
+local ttl = redis.call('pttl', KEYS[1])
+local used = 0
+if ttl > 0 then used = tonumber(redis.call('get', KEYS[1]) or '0') else ttl = 0 end
+if amount > 0 and used + amount <= max then
+  if ttl > 0 then
+    redis.call('incrby', KEYS[1], amount)
+  else
+    ttl = tonumber(ARGV[3])
+    redis.call('set', KEYS[1], amount, 'PX', ttl)
+  end
+  return {1, used + amount, ttl}
+end
+if used + amount <= max then return {1, used, ttl} end
+return {0, used, ttl}`;
+
 /** A refused hit is an answer (`consume()` rejects with its counts), not a failure. */
 const refused = (error: unknown) =>
   error instanceof RateLimiterRes ? error : Promise.reject(error);
@@ -76,7 +99,7 @@ const refused = (error: unknown) =>
  * });
  * ```
  */
-export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
+export function redisLimitStore(options: RedisLimitStoreOptions): Required<LimitStore> {
   const { client, prefix, onUnavailable, timeoutMs, logger } = parseOptions(
     REDIS_LIMIT_STORE_OPTIONS,
     options,
@@ -156,6 +179,19 @@ export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
         return res ? verdictOf(res, limit, false) : verdict(0, limit, 0, false);
       } catch {
         return whileDown(key, limit, "peek");
+      }
+    },
+    async consume(key, amount, limit) {
+      const windowMs = Math.max(1000, Math.ceil(limit.windowSeconds) * 1000);
+      try {
+        const [allowed, used, msLeft] = (await call(() =>
+          client.eval(CONSUME, 1, prefix + key, amount, limit.max, windowMs),
+        )) as [number, number, number];
+        return { allowed: allowed === 1, used: Number(used), msLeft: Number(msLeft) };
+      } catch {
+        if (onUnavailable === "memory") return fallback.consume(key, amount, limit);
+        if (onUnavailable === "allow") return { allowed: true, used: 0, msLeft: 0 };
+        return { allowed: false, used: limit.max, msLeft: Math.min(60_000, windowMs) };
       }
     },
     async reset(key) {

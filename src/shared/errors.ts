@@ -28,6 +28,7 @@ export type GuestUserErrorCode =
   | "IDENTITY_TAKEN"
   | "NOT_REGISTERED"
   | "OAUTH_FAILED"
+  | "QUOTA_EXCEEDED"
   | BodyErrorCode;
 
 /** The base class of every error the library throws on purpose. */

@@ -10,6 +10,7 @@ import { adminIndexesMigration } from "./migrations/005-admin-indexes.ts";
 import { leasesMigration } from "./migrations/006-leases.ts";
 import { staffMigration } from "./migrations/009-staff.ts";
 import { usernameFoldMigration } from "./migrations/010-username-fold.ts";
+import { quotaFunnelMigration } from "./migrations/012-quota-funnel.ts";
 import type { Tables } from "./tables.ts";
 
 /** The names of the migrations that were applied by this call, oldest first. */
@@ -34,6 +35,7 @@ function migrator(db: Db, tables: Tables, quirks: DialectQuirks): Migrator {
         "008-set-based-cascade": quirks.migrations.setBasedCascade(tables),
         "009-staff": staffMigration(tables, quirks),
         "010-username-fold": usernameFoldMigration(tables, quirks),
+        "012-quota-funnel": quotaFunnelMigration(tables, quirks), // quotas (issue 20)
       }),
     },
   });

@@ -10,4 +10,5 @@ export const MIGRATIONS = [
   "008-set-based-cascade",
   "009-staff",
   "010-username-fold",
+  "012-quota-funnel",
 ];

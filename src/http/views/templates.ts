@@ -3,6 +3,7 @@ import type { FormField, User } from "../../core/model/types.ts";
 import type { FieldErrors } from "../../shared/errors.ts";
 import { errorList, escapeHtml, formHead, htmlDocument, logOutForm } from "./html.ts";
 import { type ProfileTemplates, profileTemplates } from "./profile-templates.ts";
+import { type QuotaTemplates, quotaTemplates } from "./quota-template.ts";
 import {
   ACCEPT_TERMS_FIELD,
   type TermsFormContext,
@@ -96,7 +97,7 @@ export interface ErrorPageContext {
  * });
  * ```
  */
-export interface Templates extends ProfileTemplates, TermsTemplates {
+export interface Templates extends ProfileTemplates, TermsTemplates, QuotaTemplates {
   layout(context: LayoutContext): string;
   convertForm(context: FormContext): string;
   convertSuccess(context: SuccessContext): string;
@@ -185,6 +186,7 @@ ${form(context, "Sign up")}
 
   ...profileTemplates,
   ...termsTemplates,
+  ...quotaTemplates,
 };
 
 /** The built-in templates with some replaced. */

@@ -20,12 +20,14 @@
  * | `GUEST_USER_TRUST_PROXY` | none | a hop count, or addresses / CIDRs / proxy-addr names, comma-separated |
  * | `GUEST_USER_EXPIRE_BY` | `createdAt` | `createdAt` or `lastSeenAt` |
  *
- * The admin, OpenID Connect and terms variables are in operations-config.ts.
+ * The admin, OpenID Connect and terms variables are in operations-config.ts;
+ * `GUEST_USER_QUOTA` (`<name>:<guestMax>/<registeredMax>/<windowSeconds>`) in quota.ts.
  *
  * An empty variable counts as unset.
  */
 import proxyAddr from "proxy-addr";
 import { isUrlOf, type OperationsConfig, readOperations } from "./operations-config.ts";
+import { type QuotaConfig, readQuota } from "./quota.ts";
 
 export type { OidcConfig, OperationsConfig } from "./operations-config.ts";
 
@@ -79,6 +81,8 @@ export interface AppConfig extends OperationsConfig {
   /** Unset: `X-Forwarded-*` headers are ignored. */
   readonly trustProxy: TrustProxyConfig | undefined;
   readonly expireBy: ExpireBy | undefined;
+  /** `GUEST_USER_QUOTA` (issue 20); unset: no quota. */
+  readonly quota: QuotaConfig | undefined;
 }
 
 /** Every problem found in the environment, one per line. */
@@ -217,6 +221,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
   }
 
   const operations = readOperations(value, problems);
+  const quota = readQuota(value, problems); // issue 20
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -236,6 +241,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     limitStore,
     trustProxy,
     expireBy,
+    quota,
   };
 }
 

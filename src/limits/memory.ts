@@ -80,7 +80,7 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): Require
         return {
           allowed: used + amount <= limit.max,
           used,
-          msLeft: window ? window.resetAt - now : 0,
+          resetAt: window?.resetAt ?? null,
         };
       }
       if (!window) {
@@ -90,7 +90,7 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): Require
         windows.set(key, window);
       }
       window.count += amount;
-      return { allowed: true, used: window.count, msLeft: window.resetAt - now };
+      return { allowed: true, used: window.count, resetAt: window.resetAt };
     },
   };
 }

@@ -36,8 +36,11 @@ export interface ConsumeVerdict {
   readonly allowed: boolean;
   /** Units counted in the current window, after this call (a refusal counts nothing). */
   readonly used: number;
-  /** Milliseconds until the window ends; 0 when no window is open (nothing counted yet). */
-  readonly msLeft: number;
+  /**
+   * When the window ends, in milliseconds since the epoch (the same instant for every call of
+   * the window); null while no window is open (nothing counted yet).
+   */
+  readonly resetAt: number | null;
 }
 
 /**

@@ -68,16 +68,16 @@ export function quotaManager(context: Context) {
     }
     const store = settings.limitStore;
     if (!store.consume) throw new InvalidConfigError("limitStore", "it has no consume()");
-    const { allowed, used, msLeft } = await store.consume(keyOf(name, user.id), amount, limit);
-    const open = msLeft > 0;
+    const { allowed, used, resetAt } = await store.consume(keyOf(name, user.id), amount, limit);
+    const msLeft = resetAt === null ? 0 : Math.max(0, resetAt - settings.clock());
     const verdict: QuotaVerdict = {
       name,
       kind,
       allowed: amount > 0 ? allowed : used < limit.max,
       limit: limit.max,
       remaining: Math.max(0, limit.max - used),
-      resetAt: open ? new Date(settings.clock() + msLeft).toISOString() : null,
-      retryAfterSeconds: open ? Math.max(1, Math.ceil(msLeft / 1000)) : 0,
+      resetAt: resetAt === null ? null : new Date(resetAt).toISOString(),
+      retryAfterSeconds: resetAt === null ? 0 : Math.max(1, Math.ceil(msLeft / 1000)),
     };
     if (amount > 0 && !allowed) await refused(user, verdict);
     return verdict;

@@ -58,9 +58,30 @@ describeEachDatabase("the conversion funnel", (fx) => {
     expect((await gu.deleteExpired()).deleted).toBe(0);
 
     expect(await busyDays(gu)).toEqual([
-      { day: "2026-01-01", created: 5, converted: 1, merged: 1, deleted: 0, convertedAfterQuota: 0 },
-      { day: "2026-01-02", created: 3, converted: 1, merged: 0, deleted: 0, convertedAfterQuota: 0 },
-      { day: "2026-01-06", created: 0, converted: 0, merged: 0, deleted: 5, convertedAfterQuota: 0 },
+      {
+        day: "2026-01-01",
+        created: 5,
+        converted: 1,
+        merged: 1,
+        deleted: 0,
+        convertedAfterQuota: 0,
+      },
+      {
+        day: "2026-01-02",
+        created: 3,
+        converted: 1,
+        merged: 0,
+        deleted: 0,
+        convertedAfterQuota: 0,
+      },
+      {
+        day: "2026-01-06",
+        created: 0,
+        converted: 0,
+        merged: 0,
+        deleted: 5,
+        convertedAfterQuota: 0,
+      },
     ]);
     const { totals } = await gu.funnel();
     expect(totals).toEqual({

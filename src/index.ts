@@ -31,6 +31,7 @@ export type {
   SessionOptions,
   TermsOptions,
 } from "./core/config/options.ts";
+export type { QuotaOptions, QuotaRule } from "./core/config/quota-options.ts";
 export type { KeepIf, Retention, RetentionOptions } from "./core/config/retention-options.ts";
 export type {
   ResolvedSessionCache,
@@ -77,6 +78,7 @@ export {
   type LinkedIdentity,
   NotRegisteredError,
 } from "./core/operations/identities.ts";
+export type { QuotaUser, QuotaVerdict } from "./core/operations/quotas.ts";
 export type { Session, SessionCacheStatus, ValidatedSession } from "./core/operations/sessions.ts";
 export type { SignInStatus } from "./core/operations/sign-in-status.ts";
 export type { AcceptTermsOption, TermsAcceptance } from "./core/operations/terms.ts";
@@ -114,6 +116,11 @@ export {
   TermsRequiredMixin,
   type ViewConstructor,
 } from "./http/mixins.ts";
+export {
+  type QuotaGuardOptions,
+  quota,
+  quotaExceededResponse,
+} from "./http/quota-guard.ts";
 export { type HttpRequest, type RequestState, type UserJson, userJson } from "./http/request.ts";
 export { safeNext } from "./http/safe-next.ts";
 export type { TrustProxy } from "./http/trust-proxy.ts";
@@ -135,7 +142,7 @@ export {
   termsView,
 } from "./http/views/index.ts";
 export { type MemoryLimitStoreOptions, memoryLimitStore } from "./limits/memory.ts";
-export type { LimitStore, LimitVerdict, RateLimit } from "./limits/types.ts";
+export type { ConsumeVerdict, LimitStore, LimitVerdict, RateLimit } from "./limits/types.ts";
 export type {
   DeletedBy,
   GateRefusal,

@@ -34,6 +34,7 @@ export {
   type SignInLink,
   signInAgainMessage,
 } from "./http/views/profile-templates.ts";
+export type { QuotaPageContext, QuotaTemplates } from "./http/views/quota-template.ts";
 export {
   type AccountLinks,
   defaultTemplates,

@@ -56,6 +56,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "Terms of service", link: "/operations/terms" },
       { text: "Clean-up and the CLI", link: "/operations/cleanup" },
       { text: "Metrics", link: "/operations/metrics" },
+      { text: "Quotas by user type", link: "/operations/quotas" }, // issue 20: quotas
     ],
   },
   {

@@ -42,6 +42,13 @@ export interface DemoOptions {
    * @default null
    */
   readonly oidc?: DemoOidcOptions | null;
+  /**
+   * Notes a guest may add per day (the `quotas` option, quota `notes`); registered users are
+   * unlimited. Past it the guest gets the library's 429 page offering to sign up.
+   * @default 10
+   * @example 3
+   */
+  readonly guestNotesPerDay?: number;
 }
 
 /** The running pieces: the Express app, and how to close the database when done. */
@@ -80,6 +87,13 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
     nameGenerator: "friendly",
     loginRedirectUrl: "/",
     logger,
+    // Quotas by user type (issue 20): a guest adds `guestNotesPerDay` notes a day, an account more.
+    quotas: {
+      notes: {
+        guest: { max: options.guestNotesPerDay ?? 10, windowSeconds: 86_400 },
+        registered: null,
+      },
+    },
   });
   await guestUsers.migrate();
   const notes = notesStore(guestUsers);
@@ -205,7 +219,8 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
 
   const form = express.urlencoded({ extended: false, limit: "16kb" });
 
-  app.post("/notes", form, checkPost, async (req, res) => {
+  const notesQuota = guestUser.quota("notes", { templates }); // 429 + sign-up offer past it
+  app.post("/notes", form, checkPost, notesQuota, async (req, res) => {
     const user = stateOf(req).user as User;
     const submitted: unknown = req.body?.text;
     const checked = checkNoteText(submitted);

@@ -15,6 +15,8 @@
  *   convert pages); register `http://localhost:<PORT>/accounts/oauth/oidc/callback/` as its
  *   redirect URI. `DEMO_OIDC_LABEL` names it on the button (default "OpenID Connect").
  *   Needs openid-client (`npm i openid-client`), imported only when these are set.
+ * - `DEMO_GUEST_NOTES_PER_DAY`: notes a guest may add per day (default 10; the `quotas`
+ *   option): past it, the library's 429 page offers to sign up; accounts are unlimited.
  */
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
@@ -69,7 +71,14 @@ function oidcFromEnv(): DemoOidcOptions | null {
 
 const adminUsers = adminUsersFromEnv();
 const oidc = oidcFromEnv();
-const demo = await createDemo({ database, secret, adminUsers, oidc }).catch((error: unknown) => {
+// Quotas (issue 20): DEMO_GUEST_NOTES_PER_DAY notes a day for a guest (default 10).
+const guestNotesPerDay = Number(process.env.DEMO_GUEST_NOTES_PER_DAY || 10);
+if (!Number.isInteger(guestNotesPerDay) || guestNotesPerDay < 1) {
+  console.error("DEMO_GUEST_NOTES_PER_DAY must be a whole number of at least 1.");
+  process.exit(1);
+}
+const options = { database, secret, adminUsers, oidc, guestNotesPerDay };
+const demo = await createDemo(options).catch((error: unknown) => {
   console.error(`The demo could not start: ${(error as Error).message}`);
   process.exit(1);
 });

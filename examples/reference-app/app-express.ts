@@ -14,6 +14,7 @@ import {
   urlOf,
   viewPages,
 } from "./pages.ts";
+import { quotaHandler, quotaPath } from "./quota.ts";
 
 export async function start(guestUsers: GuestUsers, options: ListenOptions): Promise<RunningApp> {
   const guestUser = guestUserExpress(guestUsers);
@@ -36,6 +37,14 @@ export async function start(guestUsers: GuestUsers, options: ListenOptions): Pro
     app.all(page.path, guestUser.mount(page.handler));
   }
   for (const page of plainPages) app.all(page.path, guestUser.mount(page.handler));
+  if (options.quota) {
+    app.post(
+      quotaPath(options.quota),
+      ...parseBody,
+      guestUser.quota(options.quota.name),
+      guestUser.mount(quotaHandler),
+    );
+  }
   // Body-parser refusals keep their 4xx, aborted uploads are not logged, the rest is a 500.
   app.use(expressErrorHandler());
 

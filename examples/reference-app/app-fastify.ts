@@ -12,6 +12,7 @@ import {
   urlOf,
   viewPages,
 } from "./pages.ts";
+import { quotaHandler, quotaPath } from "./quota.ts";
 
 export async function start(guestUsers: GuestUsers, options: ListenOptions): Promise<RunningApp> {
   const guestUser = guestUserFastify(guestUsers);
@@ -38,6 +39,12 @@ export async function start(guestUsers: GuestUsers, options: ListenOptions): Pro
   }
   for (const page of [...viewPages, ...plainPages])
     app.all(page.path, guestUser.mount(page.handler));
+  if (options.quota) {
+    app.post(quotaPath(options.quota), {
+      preHandler: guestUser.quota(options.quota.name),
+      handler: guestUser.mount(quotaHandler),
+    });
+  }
   // Fastify's refusals keep their 4xx; a failure of ours is a 500 and one log line.
   app.setErrorHandler(fastifyErrorHandler());
 

@@ -12,6 +12,7 @@ import {
   urlOf,
   viewPages,
 } from "./pages.ts";
+import { quotaHandler, quotaPath } from "./quota.ts";
 
 export async function start(guestUsers: GuestUsers, options: ListenOptions): Promise<RunningApp> {
   const guestUser = guestUserHono(guestUsers, { trustProxy: options.trustProxy });
@@ -24,6 +25,10 @@ export async function start(guestUsers: GuestUsers, options: ListenOptions): Pro
   }
   for (const page of [...viewPages, ...plainPages])
     app.all(page.path, guestUser.mount(page.handler));
+  if (options.quota) {
+    const { name } = options.quota;
+    app.post(quotaPath(options.quota), guestUser.quota(name), guestUser.mount(quotaHandler));
+  }
   app.onError((error, c) => {
     console.error(error);
     return c.text("Internal Server Error", 500);

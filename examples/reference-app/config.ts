@@ -21,12 +21,14 @@
  * | `GUEST_USER_EXPIRE_BY` | `createdAt` | `createdAt` or `lastSeenAt` |
  * | `GUEST_USER_CONTINUE_TTL` | the library's (600) | seconds a "continue on another device" link works |
  *
- * The admin, OpenID Connect and terms variables are in operations-config.ts.
+ * The admin, OpenID Connect and terms variables are in operations-config.ts;
+ * `GUEST_USER_QUOTA` (`<name>:<guestMax>/<registeredMax>/<windowSeconds>`) in quota.ts.
  *
  * An empty variable counts as unset.
  */
 import proxyAddr from "proxy-addr";
 import { isUrlOf, type OperationsConfig, readOperations } from "./operations-config.ts";
+import { type QuotaConfig, readQuota } from "./quota.ts";
 
 export type { OidcConfig, OperationsConfig } from "./operations-config.ts";
 
@@ -84,6 +86,8 @@ export interface AppConfig extends OperationsConfig {
   /** `GUEST_USER_CONTINUE_TTL`: the `continueLinkTtlSeconds` setting. */
   readonly continueLinkTtlSeconds: number | undefined;
   // --- end continue on another device ---
+  /** `GUEST_USER_QUOTA` (issue 20); unset: no quota. */
+  readonly quota: QuotaConfig | undefined;
 }
 
 /** Every problem found in the environment, one per line. */
@@ -225,6 +229,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
   // --- continue on another device (issue 20) ---
   const continueLinkTtlSeconds = integer("GUEST_USER_CONTINUE_TTL", 1, 365 * 24 * 3600);
   // --- end continue on another device ---
+  const quota = readQuota(value, problems); // issue 20
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -245,6 +250,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     trustProxy,
     expireBy,
     continueLinkTtlSeconds, // continue on another device (issue 20)
+    quota,
   };
 }
 

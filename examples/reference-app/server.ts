@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { createGuestUsers, GuestUserError, type GuestUsers, type LimitStore } from "guest-user";
 import { type AdapterName, type AppConfig, ConfigError, readConfig } from "./config.ts";
 import { type ListenOptions, type RunningApp, TERMS_URL } from "./pages.ts";
+import { quotasOption } from "./quota.ts";
 
 type Start = (guestUsers: GuestUsers, options: ListenOptions) => Promise<RunningApp>;
 
@@ -109,6 +110,7 @@ try {
     expireBy: config.expireBy,
     continueLinkTtlSeconds: config.continueLinkTtlSeconds, // continue on another device (issue 20)
     terms: config.termsVersion ? { version: config.termsVersion, url: TERMS_URL } : null,
+    quotas: quotasOption(config.quota), // issue 20
   });
   await guestUsers.migrate();
   const start = await starters[config.adapter]();
@@ -117,6 +119,7 @@ try {
     host: config.host,
     trustProxy: config.trustProxy,
     operations: config,
+    quota: config.quota,
   });
 } catch (error) {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
@@ -162,6 +165,7 @@ function describeSettings(guestUsers: GuestUsers, config: AppConfig): string {
     `terms=${settings.terms?.version ?? "off"}`,
     `admin=staff${config.adminUsers ? `+${config.adminUsers.length}` : ""}`,
     `oidc=${config.oidc ? "on" : "off"}`,
+    `quota=${config.quota ? `${config.quota.name}:${config.quota.guestMax}/${config.quota.registeredMax}/${config.quota.windowSeconds}` : "off"}`,
   ].join(" ");
 }
 

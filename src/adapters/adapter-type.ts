@@ -6,6 +6,7 @@ import type {
 } from "../http/guards.ts";
 import type { GuestUserHttp } from "../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../http/handler.ts";
+import type { QuotaGuardOptions } from "../http/quota-guard.ts";
 
 /**
  * What differs from one framework to the next in {@link GuestUserAdapter}: the shapes its
@@ -120,6 +121,18 @@ export interface GuestUserAdapter<T extends AdapterTypes> {
    * ```
    */
   termsRequired(...args: [...T["guardArgs"], options?: TermsRequiredOptions]): T["guard"];
+  /**
+   * A quota (the `quotas` option; issue 20): spends `cost` units of quota `name` per request,
+   * making a guest of an anonymous visitor first. Past the limit: 429 with `Retry-After`, JSON
+   * `{ error: { code: "QUOTA_EXCEEDED" }, quota, upgradeUrl }` or a page offering a guest to
+   * convert; nothing is spent then. What is left: `state.quota`.
+   * @default options { cost: 1 }
+   * @example
+   * ```ts
+   * app.post("/ask/", guestUser.quota("ai"), handler);
+   * ```
+   */
+  quota(...args: [...T["guardArgs"], name: string, options?: QuotaGuardOptions]): T["guard"];
   /**
    * The reference's `maybe_create_guest_user`: for an anonymous visitor (guests enabled, User-
    * Agent not blocked) creates a guest and logs it in; returns it, or null. In `"onWrite"` mode

@@ -5,6 +5,7 @@ import { csrfField } from "../http/csrf-field.ts";
 import * as guards from "../http/guards.ts";
 import type { GuestUserHttp } from "../http/guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../http/handler.ts";
+import { type QuotaGuardOptions, quota } from "../http/quota-guard.ts";
 import type { HttpRequest, RequestState } from "../http/request.ts";
 import { withMethods } from "../shared/option-values.ts";
 
@@ -39,6 +40,7 @@ export function sharedMembers<G, On extends unknown[]>(
     regularUserRequired: (options?: guards.RegularUserRequiredOptions) =>
       guard(guards.regularUserRequired(options)),
     termsRequired: (options?: guards.TermsRequiredOptions) => guard(guards.termsRequired(options)),
+    quota: (name: string, options?: QuotaGuardOptions) => guard(quota(name, options)),
     maybeCreateGuestUser: helper<User | null>(http.maybeCreateGuestUser),
     ensureGuest: helper<User | null>(http.ensureGuest),
     csrfToken: helper(http.csrfToken),

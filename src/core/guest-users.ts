@@ -14,6 +14,7 @@ import { deletionManager } from "./operations/deletion.ts";
 import { funnelManager } from "./operations/funnel.ts";
 import { guestManager } from "./operations/guests.ts";
 import { identityManager } from "./operations/identities.ts";
+import { quotaManager } from "./operations/quotas.ts";
 import { sessionManager } from "./operations/sessions.ts";
 import { signInStatusManager } from "./operations/sign-in-status.ts";
 import { staffManager } from "./operations/staff.ts";
@@ -35,7 +36,8 @@ export interface GuestUsers
     ReturnType<typeof deletionManager>,
     ReturnType<typeof termsManager>,
     ReturnType<typeof staffManager>,
-    ReturnType<typeof continueLinkManager> {
+    ReturnType<typeof continueLinkManager>,
+    ReturnType<typeof quotaManager> {
   /** The checked settings, defaults filled in. */
   readonly settings: Settings;
   /** The Kysely instance in use (for your own queries on the same database). */
@@ -118,6 +120,7 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
     ...deletionManager(context),
     ...staffManager(context),
     ...continueLinkManager(context),
+    ...quotaManager(context), // quotas (issue 20)
     migrate: () => withDatabase(context, () => migrateToLatest(db, settings.tables, quirks)),
     unmigrate: () => withDatabase(context, () => migrateDown(db, settings.tables, quirks)),
     on: (name, listener) => context.events.on(name, listener),

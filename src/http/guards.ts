@@ -43,14 +43,15 @@ const backTo = (request: HttpRequest, to: string, field: string) =>
   withNext(to, field, nextValue(new URL(request.url), to));
 
 /**
- * A guard's verdict: `null` lets the handler run; a string is the Location of a 302.
- * Guards may change `state` (allowGuestUser logs a new guest in).
+ * A guard's verdict: `null` lets the handler run; a string is the Location of a 302; a
+ * Response is the answer itself (the `quota()` guard's 429). Guards may change `state`
+ * (allowGuestUser logs a new guest in).
  */
 export type Guard = (
   http: GuestUserHttp,
   request: HttpRequest,
   state: RequestState,
-) => Promise<string | null>;
+) => Promise<string | Response | null>;
 
 /**
  * Anonymous visitors get a guest created and logged in, then the handler runs; unless guests

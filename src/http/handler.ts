@@ -60,6 +60,7 @@ export async function applyGuards(
   for (const guard of guards) {
     const location = await guard(context.http, request, context.state);
     if (location === null) continue;
+    if (typeof location !== "string") return withCookies(location, context.state);
     return withCookies(new Response(null, { status: 302, headers: { location } }), context.state);
   }
   return null;

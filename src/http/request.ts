@@ -1,4 +1,5 @@
 import type { User } from "../core/model/types.ts";
+import type { QuotaVerdict } from "../core/operations/quotas.ts";
 
 /**
  * What the web layer reads of a request: a Web `Request` fits, and adapters pass a cheap
@@ -46,6 +47,12 @@ export interface RequestState {
   token: string | null;
   /** How the token came: the cookie (browsers) or `Authorization: Bearer` (SPA, mobile). */
   via: "cookie" | "bearer" | null;
+  /**
+   * What the last `quota()` guard of this request spent: the quota's name, `limit`,
+   * `remaining` and `resetAt` (issue 20). Absent on routes without one.
+   * @default undefined
+   */
+  quota?: QuotaVerdict;
   /** Set-Cookie values the response must carry (new session, refreshed expiry, CSRF cookie). */
   readonly setCookies: string[];
   /** The CSRF cookie's value (a seed this app signed; any other is ignored), once read or made. */

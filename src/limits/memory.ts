@@ -28,7 +28,7 @@ const SWEEP_ABOVE = 10_000;
  * const guestUsers = createGuestUsers({ limitStore: memoryLimitStore(), guestCreationLimit: { max: 60, windowSeconds: 3600 } });
  * ```
  */
-export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): LimitStore & {
+export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): Required<LimitStore> & {
   /** How many keys are tracked now. */
   readonly size: number;
 } {
@@ -70,6 +70,27 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): LimitSt
     },
     async reset(key) {
       windows.delete(key);
+    },
+    async consume(key, amount, limit) {
+      const now = clock();
+      let window = windows.get(key);
+      if (window && window.resetAt <= now) window = undefined;
+      const used = window?.count ?? 0;
+      if (amount <= 0 || used + amount > limit.max) {
+        return {
+          allowed: used + amount <= limit.max,
+          used,
+          resetAt: window?.resetAt ?? null,
+        };
+      }
+      if (!window) {
+        if (windows.size >= SWEEP_ABOVE) sweep(now);
+        window = { count: 0, resetAt: now + limit.windowSeconds * 1000 };
+        windows.delete(key);
+        windows.set(key, window);
+      }
+      window.count += amount;
+      return { allowed: true, used: window.count, resetAt: window.resetAt };
     },
   };
 }

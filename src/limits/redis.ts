@@ -51,6 +51,35 @@ const REDIS_LIMIT_STORE_OPTIONS = optionBag({
 /** The statuses in which ioredis cannot send a command now (it would queue it). */
 const DOWN = new Set(["reconnecting", "close", "end"]);
 
+/**
+ * `consume`: counts ARGV[1] units on KEYS[1] when the window has room under ARGV[2], opening a
+ * window of ARGV[3] ms at the first unit; answers `{ allowed, used, resetAt }`. One script, so
+ * atomic across servers; the window's end is Redis' own clock plus the key's PTTL, so every
+ * call of a window answers the same instant. The key holds a plain counter with an expiry, as
+ * rate-limiter-flexible's.
+ */
+const CONSUME = `
+local amount = tonumber(ARGV[1])
+local max = tonumber(ARGV[2])
+local ttl = redis.call('pttl', KEYS[1])
+local time = redis.call('time')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local used = 0
+if ttl > 0 then used = tonumber(redis.call('get', KEYS[1]) or '0') else ttl = 0 end
+if amount > 0 and used + amount <= max then
+  if ttl > 0 then
+    redis.call('incrby', KEYS[1], amount)
+  else
+    ttl = tonumber(ARGV[3])
+    redis.call('set', KEYS[1], amount, 'PX', ttl)
+  end
+  return {1, used + amount, now + ttl}
+end
+local reset = 0
+if ttl > 0 then reset = now + ttl end
+if used + amount <= max then return {1, used, reset} end
+return {0, used, reset}`;
+
 /** A refused hit is an answer (`consume()` rejects with its counts), not a failure. */
 const refused = (error: unknown) =>
   error instanceof RateLimiterRes ? error : Promise.reject(error);
@@ -76,7 +105,7 @@ const refused = (error: unknown) =>
  * });
  * ```
  */
-export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
+export function redisLimitStore(options: RedisLimitStoreOptions): Required<LimitStore> {
   const { client, prefix, onUnavailable, timeoutMs, logger } = parseOptions(
     REDIS_LIMIT_STORE_OPTIONS,
     options,
@@ -156,6 +185,21 @@ export function redisLimitStore(options: RedisLimitStoreOptions): LimitStore {
         return res ? verdictOf(res, limit, false) : verdict(0, limit, 0, false);
       } catch {
         return whileDown(key, limit, "peek");
+      }
+    },
+    async consume(key, amount, limit) {
+      const windowMs = Math.max(1000, Math.ceil(limit.windowSeconds) * 1000);
+      try {
+        const [allowed, used, resetAt] = (await call(() =>
+          client.eval(CONSUME, 1, prefix + key, amount, limit.max, windowMs),
+        )) as [number, number, number];
+        const reset = Number(resetAt);
+        return { allowed: allowed === 1, used: Number(used), resetAt: reset > 0 ? reset : null };
+      } catch {
+        if (onUnavailable === "memory") return fallback.consume(key, amount, limit);
+        if (onUnavailable === "allow") return { allowed: true, used: 0, resetAt: null };
+        const resetAt = Date.now() + Math.min(60_000, windowMs);
+        return { allowed: false, used: limit.max, resetAt };
       }
     },
     async reset(key) {

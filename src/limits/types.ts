@@ -30,6 +30,19 @@ export function verdict(count: number, limit: RateLimit, msLeft: number, counted
   } satisfies LimitVerdict;
 }
 
+/** What {@link LimitStore.consume} answers. */
+export interface ConsumeVerdict {
+  /** True when the units were counted: the window had room for all of them. */
+  readonly allowed: boolean;
+  /** Units counted in the current window, after this call (a refusal counts nothing). */
+  readonly used: number;
+  /**
+   * When the window ends, in milliseconds since the epoch (the same instant for every call of
+   * the window); null while no window is open (nothing counted yet).
+   */
+  readonly resetAt: number | null;
+}
+
 /**
  * Where rate-limit counters live: in memory (one process, the default) or in Redis (shared by
  * every server). Keys are opaque strings the library builds (`guest:<address>`, ...; the
@@ -48,4 +61,13 @@ export interface LimitStore {
   peek(key: string, limit: RateLimit): Promise<LimitVerdict>;
   /** Forgets `key` (e.g. a username's failed logins after a successful one). */
   reset(key: string): Promise<void>;
+  /**
+   * Counts `amount` units for `key` only if the window still has room for all of them
+   * (`used + amount <= limit.max`), atomically: two parallel calls for the last unit never both
+   * pass. A refusal counts nothing; `amount` 0 only reads. A window opens at the first counted
+   * unit and lasts `limit.windowSeconds` whatever `limit.max` later calls pass (quotas: a guest
+   * who converts keeps its window and its count, under the registered `max`). Needed by the
+   * `quotas` option; the built-in stores have it.
+   */
+  consume?(key: string, amount: number, limit: RateLimit): Promise<ConsumeVerdict>;
 }

@@ -18,5 +18,6 @@ export const NO_METRICS: GuestUserMetrics = Object.freeze({
   converted: nothing,
   merged: nothing,
   deleted: nothing,
+  quotaExceeded: nothing,
   sessionLookup: <T>(lookup: () => Promise<T>) => lookup(),
 });

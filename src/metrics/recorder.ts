@@ -40,6 +40,10 @@ function instruments(meter: MetricsMeter) {
       "Users deleted (by: cleanup, self, admin; kind: guest, registered).",
       "{user}",
     ),
+    quotaExceeded: meter.createCounter("guest_user.quota.exceeded", {
+      description: "Requests refused by a quota (quota: its name; kind: guest, registered).",
+      unit: "{request}",
+    }),
     lookup: meter.createHistogram("guest_user.session.lookup.duration", {
       description: "Session lookups by token (result: hit, miss).",
       unit: "s",
@@ -76,6 +80,7 @@ export function meterMetrics(getMeter: () => MetricsMeter): GuestUserMetrics {
     deleted(count: number, by: DeletedBy, guest = true) {
       if (count > 0) use().deleted.add(count, { by, kind: guest ? "guest" : "registered" });
     },
+    quotaExceeded: (quota, kind) => use().quotaExceeded.add(1, { quota, kind }),
     async sessionLookup(lookup) {
       const started = performance.now();
       const result = await lookup();

@@ -61,6 +61,8 @@ export interface GuestUserMetrics {
   merged(): void;
   /** `count` users were deleted (`guest_user.users.deleted`). @default guest true */
   deleted(count: number, by: DeletedBy, guest?: boolean): void;
+  /** A quota refused a user (`guest_user.quota.exceeded`; `quota`: its name, `kind`: guest, registered). */
+  quotaExceeded(quota: string, kind: "guest" | "registered"): void;
   /**
    * Times a session lookup (`guest_user.session.lookup.duration`, seconds): a non-null
    * result is a `hit`, null a `miss`; a lookup that throws records nothing.

@@ -29,6 +29,7 @@ export type GuestUserErrorCode =
   | "NOT_REGISTERED"
   | "OAUTH_FAILED"
   | "LINK_EXPIRED"
+  | "QUOTA_EXCEEDED"
   | BodyErrorCode;
 
 /** The base class of every error the library throws on purpose. */

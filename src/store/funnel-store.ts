@@ -3,7 +3,7 @@ import type { Db, DialectUpserts } from "./dialect.ts";
 import type { Tables } from "./tables.ts";
 
 /** The events the funnel counts, one column each in the daily counters table. */
-export type FunnelEvent = "created" | "converted" | "merged" | "deleted";
+export type FunnelEvent = "created" | "converted" | "merged" | "deleted" | "convertedAfterQuota";
 
 /** One UTC day of the funnel. */
 export interface FunnelDay {
@@ -13,6 +13,8 @@ export interface FunnelDay {
   readonly converted: number;
   readonly merged: number;
   readonly deleted: number;
+  /** Of `converted`: guests that a quota had refused before they converted (issue 20). */
+  readonly convertedAfterQuota: number;
 }
 
 /** Shards per day: parallel first visits spread over this many counter rows. */
@@ -24,14 +26,29 @@ export const dayOf = (millis: number): string => new Date(millis).toISOString().
 /** A random shard of today's counter row: parallel bumps mostly lock different rows. */
 export const randomShard = (): number => Math.floor(Math.random() * FUNNEL_SHARDS);
 
-const COLUMNS: readonly FunnelEvent[] = ["created", "converted", "merged", "deleted"];
+const COLUMNS: readonly FunnelEvent[] = [
+  "created",
+  "converted",
+  "merged",
+  "deleted",
+  "convertedAfterQuota",
+];
+
+/** Each event's column. */
+const COLUMN_OF: Readonly<Record<FunnelEvent, string>> = {
+  created: "created",
+  converted: "converted",
+  merged: "merged",
+  deleted: "deleted",
+  convertedAfterQuota: "converted_after_quota",
+};
 
 /** Funnel counters on the configured tables. */
 export function funnelQueries(tables: Tables, upserts: DialectUpserts) {
   const table = sql.table(tables.funnel);
   /** `insert into <funnel> (day, shard, <event>) <rows>`, adding `count` to a row already there. */
   const insertCounts = (event: FunnelEvent, rows: RawBuilder<unknown>, count: unknown) => {
-    const column = sql.ref(event);
+    const column = sql.ref(COLUMN_OF[event]);
     const add = sql`${column} = ${upserts.addInserted(table, column, count)}`;
     const upsert = upserts.onConflict(sql`day, shard`, add);
     return sql`insert into ${table} (day, shard, ${column}) ${rows} ${upsert}`;
@@ -78,14 +95,15 @@ export function funnelQueries(tables: Tables, upserts: DialectUpserts) {
 
     /** The counted days from `fromDay` to `toDay` (inclusive, `YYYY-MM-DD`), oldest first; days without events are absent. */
     async read(db: Db, fromDay: string, toDay: string): Promise<FunnelDay[]> {
-      const { rows } = await sql<Record<FunnelEvent | "day", unknown>>`
+      const { rows } = await sql<Record<string, unknown>>`
         select day, sum(created) as created, sum(converted) as converted,
-          sum(merged) as merged, sum(deleted) as deleted
+          sum(merged) as merged, sum(deleted) as deleted,
+          sum(converted_after_quota) as converted_after_quota
         from ${table} where day >= ${fromDay} and day <= ${toDay}
         group by day order by day`.execute(db);
       return rows.map((row) => {
         const day = { day: String(row.day) } as { -readonly [K in keyof FunnelDay]: FunnelDay[K] };
-        for (const column of COLUMNS) day[column] = Number(row[column] ?? 0);
+        for (const event of COLUMNS) day[event] = Number(row[COLUMN_OF[event]] ?? 0);
         return day;
       });
     },

@@ -11,6 +11,7 @@ import { leasesMigration } from "./migrations/006-leases.ts";
 import { staffMigration } from "./migrations/009-staff.ts";
 import { usernameFoldMigration } from "./migrations/010-username-fold.ts";
 import { continueLinksMigration } from "./migrations/011-continue-links.ts";
+import { quotaFunnelMigration } from "./migrations/012-quota-funnel.ts";
 import type { Tables } from "./tables.ts";
 
 /** The names of the migrations that were applied by this call, oldest first. */
@@ -36,6 +37,7 @@ function migrator(db: Db, tables: Tables, quirks: DialectQuirks): Migrator {
         "009-staff": staffMigration(tables, quirks),
         "010-username-fold": usernameFoldMigration(tables, quirks),
         "011-continue-links": continueLinksMigration(tables, quirks),
+        "012-quota-funnel": quotaFunnelMigration(tables, quirks), // quotas (issue 20)
       }),
     },
   });

@@ -72,14 +72,16 @@ describeEachDatabase("cli staff", (fx) => {
     await usernameFoldMigration(gu.settings.tables, quirks).down?.(gu.db);
     await sql`alter table ${sql.table(table)} drop column is_staff`.execute(gu.db);
     await sql`delete from ${sql.table(gu.settings.tables.migrations)}
-      where name in ('009-staff', '010-username-fold')`.execute(gu.db);
+      where name in ('009-staff', '010-username-fold', '011-continue-links', '012-quota-funnel')`.execute(
+      gu.db,
+    );
     const outdated = await cli(["staff", "grant", "ada", ...args("cs_old_")]);
     expect(outdated.code).toBe(1);
     expect(outdated.stderr).toMatch(
       /^error \[SCHEMA_MISSING\]: the guest-user tables are out of date \(.*is_staff.*\): run `guest-user migrate` first\n$/,
     );
     expect((await cli(["migrate", ...args("cs_old_")])).stdout).toBe(
-      "Applied 009-staff\nApplied 010-username-fold\n",
+      "Applied 009-staff\nApplied 010-username-fold\nApplied 011-continue-links\nApplied 012-quota-funnel\n",
     );
     expect((await cli(["staff", "grant", "ada", ...args("cs_old_")])).code).toBe(0);
   });

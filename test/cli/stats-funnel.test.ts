@@ -34,12 +34,14 @@ describeEachDatabase("cli stats: the funnel", (fx) => {
       converted: 1,
       merged: 0,
       deleted: 0,
+      convertedAfterQuota: 0,
     });
     expect(before.funnel.totals).toEqual({
       created: 4,
       converted: 1,
       merged: 0,
       deleted: 0,
+      convertedAfterQuota: 0,
       conversionRate: 0.25,
     });
 

@@ -5,7 +5,7 @@ import { describeEachDatabase, testClock } from "../support/guest-users.ts";
 const PASSWORD = "Zebra-Quantum-77!";
 const DAY = 86_400;
 const person = (username: string) => ({ username, password1: PASSWORD, password2: PASSWORD });
-const zero = { created: 0, converted: 0, merged: 0, deleted: 0 };
+const zero = { created: 0, converted: 0, merged: 0, deleted: 0, convertedAfterQuota: 0 };
 
 let prefixes = 0;
 const freshPrefix = () => `fn${++prefixes}_`;
@@ -58,9 +58,30 @@ describeEachDatabase("the conversion funnel", (fx) => {
     expect((await gu.deleteExpired()).deleted).toBe(0);
 
     expect(await busyDays(gu)).toEqual([
-      { day: "2026-01-01", created: 5, converted: 1, merged: 1, deleted: 0 },
-      { day: "2026-01-02", created: 3, converted: 1, merged: 0, deleted: 0 },
-      { day: "2026-01-06", created: 0, converted: 0, merged: 0, deleted: 5 },
+      {
+        day: "2026-01-01",
+        created: 5,
+        converted: 1,
+        merged: 1,
+        deleted: 0,
+        convertedAfterQuota: 0,
+      },
+      {
+        day: "2026-01-02",
+        created: 3,
+        converted: 1,
+        merged: 0,
+        deleted: 0,
+        convertedAfterQuota: 0,
+      },
+      {
+        day: "2026-01-06",
+        created: 0,
+        converted: 0,
+        merged: 0,
+        deleted: 5,
+        convertedAfterQuota: 0,
+      },
     ]);
     const { totals } = await gu.funnel();
     expect(totals).toEqual({
@@ -68,6 +89,7 @@ describeEachDatabase("the conversion funnel", (fx) => {
       converted: 2,
       merged: 1,
       deleted: 5,
+      convertedAfterQuota: 0,
       conversionRate: 3 / 8,
     });
     // A window that starts after day 1 leaves it out.

@@ -151,6 +151,7 @@ describe("unknown options of createGuestUsers()", () => {
         beforeDelete: null,
         metrics: false,
         preparedStatements: true,
+        quotas: { ai: { guest: { max: 3, windowSeconds: 60 }, registered: null } },
         tablePrefix: "all_",
         users: {
           columns: {

@@ -105,7 +105,9 @@ describeEachDatabase("usernames with full Unicode case folding", (fx) => {
     const undo = async () => {
       await usernameFoldMigration(tables, QUIRKS[fx.dialect]).down?.(gu.db);
       await sql`delete from ${sql.table(tables.migrations)}
-        where name = '010-username-fold'`.execute(gu.db);
+        where name in ('010-username-fold', '011-continue-links', '012-quota-funnel')`.execute(
+        gu.db,
+      );
     };
     const insert = (name: string) =>
       sql`insert into fold_d_users (username, created_at) values (${name}, 0)`.execute(gu.db);
@@ -124,7 +126,11 @@ describeEachDatabase("usernames with full Unicode case folding", (fx) => {
     await sql`insert into fold_d_users (username, created_at) values ${sql.join(many)}`.execute(
       gu.db,
     );
-    expect((await gu.migrate()).applied).toEqual(["010-username-fold"]);
+    expect((await gu.migrate()).applied).toEqual([
+      "010-username-fold",
+      "011-continue-links",
+      "012-quota-funnel",
+    ]);
     const { rows: keyed } = await sql<{ username: string; username_key: string }>`
       select username, username_key from fold_d_users where username like ${"Ñ%"}`.execute(gu.db);
     expect(keyed).toHaveLength(1100);

@@ -65,7 +65,7 @@ describeEachDatabase("the username's one unique index", (fx) => {
     // And without the folded key of migration 010: its lower(username) index back.
     await usernameFoldMigration(gu.settings.tables, postgresQuirks).down?.(gu.db);
     await sql`delete from ${sql.table(gu.settings.tables.migrations)}
-        where name in ('007-one-username-index', '008-set-based-cascade', '009-staff', '010-username-fold')`.execute(
+        where name in ('007-one-username-index', '008-set-based-cascade', '009-staff', '010-username-fold', '011-continue-links', '012-quota-funnel')`.execute(
       gu.db,
     );
     expect(await usernameUniqueIndexes(gu)).toHaveLength(2);
@@ -75,6 +75,8 @@ describeEachDatabase("the username's one unique index", (fx) => {
       "008-set-based-cascade",
       "009-staff",
       "010-username-fold",
+      "011-continue-links",
+      "012-quota-funnel",
     ]);
     expect(await usernameUniqueIndexes(gu)).toEqual([`${table}_username_key_idx`]);
     await insertUser(gu, "Ada");

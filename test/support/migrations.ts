@@ -11,4 +11,5 @@ export const MIGRATIONS = [
   "009-staff",
   "010-username-fold",
   "011-continue-links",
+  "012-quota-funnel",
 ];

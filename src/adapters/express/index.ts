@@ -99,7 +99,8 @@ export function guestUserExpress(
     return answering(async (req, res, next) => {
       const location = await locate(req);
       if (location === null) next();
-      else res.redirect(302, location);
+      else if (typeof location === "string") res.redirect(302, location);
+      else await sendResponse(res, location);
     });
   };
   const mount = (handler: WebHandler): RequestHandler =>

@@ -79,7 +79,9 @@ export function guestUserFastify(
       guarding(request, reply, async () => {
         const location = await locate(request);
         flush(reply, request.guestUser);
-        return location === null ? undefined : reply.redirect(location, 302);
+        if (location === null) return undefined;
+        if (typeof location !== "string") return sendResponse(reply, location);
+        return reply.redirect(location, 302);
       });
   };
   const mount =

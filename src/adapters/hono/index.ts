@@ -111,7 +111,7 @@ export function guestUserHono(
           await next();
           flush(c, state); // what the handler's own Response dropped, and later cookies
         } else {
-          c.res = c.redirect(location, 302);
+          c.res = typeof location === "string" ? c.redirect(location, 302) : location;
           if (!hasSession) flush(c, state);
         }
         return undefined;

@@ -3,6 +3,7 @@ import type { User } from "../../core/model/types.ts";
 import { failureAnswer } from "../../http/adapter-core.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
+import { quota } from "../../http/quota-guard.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { parseOptions } from "../../shared/option-schema.ts";
 import { nextProxy } from "./next-proxy.ts";
@@ -138,6 +139,7 @@ export function guestUserNext(
     guestUserRequired: (handler, options) => guard(guards.guestUserRequired(options), handler),
     regularUserRequired: (handler, options) => guard(guards.regularUserRequired(options), handler),
     termsRequired: (handler, options) => guard(guards.termsRequired(options), handler),
+    quota: (handler, name, options) => guard(quota(name, options), handler),
     routeHandlers: (routes) => routeHandlers(http, routes, addressOf),
     proxy: (responses, proxyOptions = {}) => nextProxy(http, responses, addressOf, proxyOptions),
   };

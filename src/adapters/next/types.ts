@@ -179,7 +179,12 @@ export interface NextAdapterTypes extends AdapterTypes {
 export interface GuestUserNext
   extends Pick<
     GuestUserAdapter<NextAdapterTypes>,
-    "http" | "allowGuestUser" | "guestUserRequired" | "regularUserRequired" | "termsRequired"
+    | "http"
+    | "allowGuestUser"
+    | "guestUserRequired"
+    | "regularUserRequired"
+    | "termsRequired"
+    | "quota"
   > {
   /**
    * Who is asking, in a server component (or anywhere `headers()` works): the session cookie

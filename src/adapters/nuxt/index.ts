@@ -5,6 +5,7 @@ import { csrfField } from "../../http/csrf-field.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler } from "../../http/handler.ts";
+import { quota } from "../../http/quota-guard.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { compileTrust } from "../../http/trust-proxy.ts";
 import { accountViews } from "../../http/views/index.ts";
@@ -123,6 +124,7 @@ export function guestUserNuxt(
       answering(event, async (view, state): Promise<T | Response> => {
         const location = await check(http, view, state);
         if (location === null) return handler(event);
+        if (typeof location !== "string") return location;
         return new Response(null, { status: 302, headers: { location } });
       });
   const ensureGuest = helper(async (view, state): Promise<User | null> => {
@@ -151,6 +153,7 @@ export function guestUserNuxt(
     guestUserRequired: (handler, options) => guard(guards.guestUserRequired(options))(handler),
     regularUserRequired: (handler, options) => guard(guards.regularUserRequired(options))(handler),
     termsRequired: (handler, options) => guard(guards.termsRequired(options))(handler),
+    quota: (handler, name, options) => guard(quota(name, options))(handler),
     csrfToken: helper(http.csrfToken),
     csrfField: helper((view, state) => csrfField(http, view, state)),
     verifyCsrf: async (event, submitted) =>

@@ -7,6 +7,7 @@ import type {
 } from "../../http/guards.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebRoute } from "../../http/handler.ts";
+import type { QuotaGuardOptions } from "../../http/quota-guard.ts";
 import type { RequestState } from "../../http/request.ts";
 import type { TrustProxy } from "../../http/trust-proxy.ts";
 import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
@@ -228,5 +229,20 @@ export interface GuestUserNuxt
   termsRequired<T>(
     handler: GuardedEventHandler<T>,
     options?: TermsRequiredOptions,
+  ): H3Handler<T | Response>;
+  /**
+   * A quota (the `quotas` option): spends `cost` units of quota `name` per call, making a guest
+   * of an anonymous visitor first; past the limit the 429 (JSON or the page offering a guest to
+   * convert) answers instead of `handler`.
+   * @default options { cost: 1 }
+   * @example
+   * ```ts
+   * export default defineEventHandler(guestUser.quota((event) => ask(event), "ai"));
+   * ```
+   */
+  quota<T>(
+    handler: GuardedEventHandler<T>,
+    name: string,
+    options?: QuotaGuardOptions,
   ): H3Handler<T | Response>;
 }

@@ -3,6 +3,7 @@ import type { User } from "../../core/model/types.ts";
 import { csrfField } from "../../http/csrf-field.ts";
 import * as guards from "../../http/guards.ts";
 import { createGuestUserHttp } from "../../http/guest-user-http.ts";
+import { quota } from "../../http/quota-guard.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { InvalidConfigError } from "../../shared/errors.ts";
@@ -87,6 +88,8 @@ export function guestUserSvelteKit(
   const guard = async (event: SvelteKitEvent, check: guards.Guard): Promise<void> => {
     const location = await onState((view, state) => check(http, view, state))(event);
     if (location === null) return;
+    if (typeof location !== "string")
+      throw new TypeError("a redirecting guard answered a Response");
     if (!parsed.redirect) {
       throw new InvalidConfigError(
         "redirect",
@@ -120,5 +123,12 @@ export function guestUserSvelteKit(
     regularUserRequired: (event, guardOptions) =>
       guard(event, guards.regularUserRequired(guardOptions)),
     termsRequired: (event, guardOptions) => guard(event, guards.termsRequired(guardOptions)),
+    async quota(event, name, quotaOptions) {
+      const check = quota(name, quotaOptions);
+      const verdict = await onState((view, state) => check(http, view, state))(event);
+      if (verdict === null || typeof verdict !== "string") return verdict;
+      if (parsed.redirect) parsed.redirect(302, verdict);
+      return new Response(null, { status: 302, headers: { location: verdict } });
+    },
   };
 }

@@ -2,6 +2,7 @@ import * as v from "valibot";
 import type { User } from "../../core/model/types.ts";
 import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebRoute } from "../../http/handler.ts";
+import type { QuotaGuardOptions } from "../../http/quota-guard.ts";
 import type { RequestState } from "../../http/request.ts";
 import { type EntriesOf, optionBag } from "../../shared/option-schema.ts";
 import { aFunction, describeKind } from "../../shared/option-values.ts";
@@ -215,4 +216,17 @@ export interface GuestUserSvelteKit
    * ```
    */
   logOut(event: SvelteKitEvent): Promise<void>;
+  /**
+   * A quota (the `quotas` option) in a `+server.ts` endpoint or a form action: spends `cost`
+   * units of quota `name`, making a guest of an anonymous visitor first. Answers null when
+   * spent (`event.locals.guestUser.quota` says what is left), else the 429 Response to return
+   * (JSON or the page offering a guest to convert). A visitor who cannot get a guest is
+   * redirected to the login page (`redirect` given), or gets that 302 as the Response.
+   * @default options { cost: 1 }
+   * @example
+   * ```ts
+   * export const POST = async (event) => (await guestUser.quota(event, "ai")) ?? json(await ask(event));
+   * ```
+   */
+  quota(event: SvelteKitEvent, name: string, options?: QuotaGuardOptions): Promise<Response | null>;
 }

@@ -25,6 +25,7 @@ import { NAME_GENERATOR_SETTING } from "../model/usernames/resolve.ts";
 import { CLEANUP_SCHEDULE_OPTIONS } from "./cleanup-schedule-options.ts";
 import { MIN_SECRET_LENGTH } from "./environment.ts";
 import { type GuestUsersOptions, TWO_WEEKS } from "./options.ts";
+import { QUOTA_OPTIONS } from "./quota-options.ts";
 import { DEFAULT_RESERVED_USERNAMES, RESERVED_USERNAMES } from "./reserved-usernames.ts";
 import { RETENTION_OPTIONS } from "./retention-options.ts";
 import { SESSION_CACHE_OPTIONS } from "./session-cache-options.ts";
@@ -195,8 +196,17 @@ export const GUEST_USERS_OPTIONS = v.pipe(
     beforeDelete: orNull(aFunction<Option<"beforeDelete">>()),
     metrics: v.optional(given<Option<"metrics">>()),
     preparedStatements: v.optional(trueOrFalse, true),
+    quotas: v.optional(QUOTA_OPTIONS, {}), // quotas (issue 20)
     ...TABLE_OPTIONS.entries,
   } satisfies EntriesOf<GuestUsersOptions>),
+  // quotas (issue 20): consumeQuota needs a store that can count n units atomically.
+  v.check(
+    (options) =>
+      Object.keys(options.quotas).length === 0 ||
+      options.limitStore === undefined ||
+      typeof options.limitStore.consume === "function",
+    "the `quotas` option needs a limitStore with consume() (memoryLimitStore() and redisLimitStore() have it)",
+  ),
   v.forward(
     v.check(
       (options) => options.maxAge === undefined || options.retention?.maxAge === undefined,

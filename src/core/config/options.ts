@@ -10,6 +10,7 @@ import type { ScryptParams } from "../model/passwords.ts";
 import type { ConvertForm } from "../model/types.ts";
 import type { NameGeneratorSetting } from "../model/usernames/resolve.ts";
 import type { CleanupScheduleOptions } from "./cleanup-schedule-options.ts";
+import type { QuotaOptions } from "./quota-options.ts";
 import type { RetentionOptions } from "./retention-options.ts";
 import type { SessionCacheOptions } from "./session-cache-options.ts";
 
@@ -242,7 +243,8 @@ export interface GuestUsersOptions extends TableOptions {
    * Metrics through the OpenTelemetry API: counters `guest_user.guests.created`,
    * `guest_user.guests.refused` (`reason`: bot, limit, veto, disabled),
    * `guest_user.guests.converted` (`method`: form, social), `guest_user.guests.merged`,
-   * `guest_user.users.deleted` (`by`: cleanup, self, admin; `kind`: guest, registered), and
+   * `guest_user.users.deleted` (`by`: cleanup, self, admin; `kind`: guest, registered),
+   * `guest_user.quota.exceeded` (`quota`: its name; `kind`: guest, registered), and
    * the histogram `guest_user.session.lookup.duration` (seconds; `result`: hit, miss), each
    * recorded after its transaction commits. A `Meter` is used as given; `true` takes the
    * global meter `"guest-user"` of `@opentelemetry/api` (an optional peer: `DRIVER_MISSING`
@@ -267,6 +269,21 @@ export interface GuestUsersOptions extends TableOptions {
    * @example preparedStatements: false
    */
   readonly preparedStatements?: boolean;
+  // --- quotas (issue 20) ---
+  /**
+   * Quotas by user type: per name, how many units a guest and a registered user may spend per
+   * window (`registered: null`: unlimited), counted per user id in `limitStore` (Redis: shared
+   * by every server). Spend with `guestUsers.consumeQuota(user, name)` or the adapters'
+   * `quota(name)` guard (past the limit: 429 with an `upgradeUrl` to the convert page for
+   * guests). A guest who converts keeps its count and is held to `registered` from its next
+   * request. Throws `INVALID_CONFIG` for a bad name or rule.
+   * @default {} (no quotas)
+   * @example
+   * ```ts
+   * quotas: { ai: { guest: { max: 3, windowSeconds: 86_400 }, registered: { max: 100, windowSeconds: 86_400 } } }
+   * ```
+   */
+  readonly quotas?: QuotaOptions;
 }
 
 /** The terms of service users accept. */

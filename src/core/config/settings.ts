@@ -19,6 +19,7 @@ import type {
   TermsOptions,
 } from "./options.ts";
 import { GUEST_USERS_OPTIONS } from "./options-schema.ts";
+import type { QuotaRule } from "./quota-options.ts";
 import type { Retention } from "./retention-options.ts";
 import type { ResolvedSessionCache } from "./session-cache-options.ts";
 
@@ -72,6 +73,8 @@ export interface Settings {
   readonly metrics: GuestUserMetrics;
   /** The `preparedStatements` option. */
   readonly preparedStatements: boolean;
+  /** The `quotas` option (issue 20); `{}` when none. */
+  readonly quotas: Readonly<Record<string, QuotaRule>>;
   /** The `cookie` option, `domain` null when absent. */
   readonly cookie: Required<Omit<CookieOptions, "domain">> & { readonly domain: string | null };
 }

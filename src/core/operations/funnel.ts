@@ -20,6 +20,8 @@ export interface FunnelTotals {
   readonly merged: number;
   /** Guests deleted (clean-up and the admin's deletions). */
   readonly deleted: number;
+  /** Of `converted`: guests a quota had refused before they converted (`quotas` option). */
+  readonly convertedAfterQuota: number;
   /**
    * `(converted + merged) / created`: the share of guests who kept their work in an account. 0 when
    * none was created in the window; may exceed 1 when guests created earlier converted in it.
@@ -39,7 +41,7 @@ export const MAX_FUNNEL_DAYS = 3660;
 
 const DAY_MS = 86_400_000;
 
-const EVENTS = ["created", "converted", "merged", "deleted"] as const;
+const EVENTS = ["created", "converted", "merged", "deleted", "convertedAfterQuota"] as const;
 
 /** The conversion funnel: per-day counters kept in the events' own transactions. */
 export function funnelManager(context: Context) {
@@ -72,7 +74,7 @@ export function funnelManager(context: Context) {
         context.funnel.read(db, window[0] as string, window.at(-1) as string),
       );
       const byDay = new Map(counted.map((day) => [day.day, day]));
-      const zero = { created: 0, converted: 0, merged: 0, deleted: 0 };
+      const zero = { created: 0, converted: 0, merged: 0, deleted: 0, convertedAfterQuota: 0 };
       const days = window.map((day) => byDay.get(day) ?? { day, ...zero });
       const totals = { ...zero };
       for (const day of days) for (const key of EVENTS) totals[key] += day[key];

@@ -11,6 +11,7 @@ import { uuidNameGenerator } from "../model/usernames/uuid.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
 import { formCredentials, insertedRow, usernameTaken } from "./accounts.ts";
 import { mergeGuestInto } from "./deletion.ts";
+import { countConversionAfterQuota } from "./quotas.ts";
 import { insertSession, type Session } from "./sessions.ts";
 import { type AcceptTermsOption, recordTermsAcceptance, termsVersionOf } from "./terms.ts";
 
@@ -215,6 +216,7 @@ export function guestManager(context: Context) {
         const passwordHash = await hashPassword(credentials.password, settings.passwordHashing);
         try {
           await db.transaction().execute(async (trx) => {
+            await countConversionAfterQuota(context, trx, id, settings.clock()); // quotas (issue 20)
             if ((await guests.delete(trx, id)) === 0) throw new NotGuestError(id);
             await users.setCredentials(trx, id, {
               username,

@@ -6,6 +6,7 @@ import { freeUsername, identityUsername } from "../model/identity-usernames.ts";
 import { type Identity, idOf, type User, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, findUser, withDatabase } from "../runtime/context.ts";
 import { mergeGuestInto } from "./deletion.ts";
+import { countConversionAfterQuota } from "./quotas.ts";
 
 /** An identity linked to a user (a row of the identities table). */
 export type LinkedIdentity = IdentityRecord;
@@ -92,6 +93,7 @@ export function identityManager(context: Context) {
       const converted = await withDatabase(context, async () => {
         await withFreeUsername(checked, id, (username) =>
           db.transaction().execute(async (trx) => {
+            await countConversionAfterQuota(context, trx, id, settings.clock()); // quotas (issue 20)
             if ((await guests.delete(trx, id)) === 0) throw new NotGuestError(id);
             const now = settings.clock();
             await identities.insert(trx, record(checked, id, now));

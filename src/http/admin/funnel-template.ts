@@ -36,6 +36,7 @@ export function funnelTemplate({ days, totals, paths }: FunnelPageContext): stri
 <h1>Conversion funnel</h1>
 <p class="lead">The last ${escapeHtml(days.length)} days (UTC): guests created, converted to an account, merged into an existing account when they logged in, and deleted.</p>
 <div class="stats">${cards}<div class="stat rate"><span>Conversion rate</span><strong>${(totals.conversionRate * 100).toFixed(1)}%</strong></div></div>
+<p class="quota-converted">Converted after hitting a quota: <strong>${escapeHtml(formatCount(totals.convertedAfterQuota))}</strong> of ${escapeHtml(formatCount(totals.converted))} converted</p>
 ${funnelChart(days)}
 <div class="legend">${legend.replace("Deleted</span>", "Deleted (line)</span>")}<span>Conversion rate = (converted + merged) ÷ created</span></div>
 <details>

@@ -6,8 +6,8 @@ import { adminError, wholeNumberOf } from "./answers.ts";
 
 /**
  * `GET <prefix>funnel/`: the conversion funnel of the last 30 days (`?days=N` for 1 to
- * 3660). JSON: `{ days: [{ day, created, converted, merged, deleted }], totals: { created,
- * converted, merged, deleted, conversionRate } }`, every day of the window oldest first.
+ * 3660). JSON: `{ days: [{ day, created, converted, merged, deleted, convertedAfterQuota }],
+ * totals: { created, converted, merged, deleted, convertedAfterQuota, conversionRate } }`, every day of the window oldest first.
  * HTML: totals, the chart and the table.
  */
 export async function funnelPage(exchange: Exchange, admin: AdminKit): Promise<Response> {

@@ -4,6 +4,7 @@ import type { FieldErrors } from "../../shared/errors.ts";
 import { type ContinueTemplates, continueTemplates } from "./continue-templates.ts";
 import { errorList, escapeHtml, formHead, htmlDocument, logOutForm } from "./html.ts";
 import { type ProfileTemplates, profileTemplates } from "./profile-templates.ts";
+import { type QuotaTemplates, quotaTemplates } from "./quota-template.ts";
 import {
   ACCEPT_TERMS_FIELD,
   type TermsFormContext,
@@ -97,7 +98,11 @@ export interface ErrorPageContext {
  * });
  * ```
  */
-export interface Templates extends ProfileTemplates, TermsTemplates, ContinueTemplates {
+export interface Templates
+  extends ProfileTemplates,
+    TermsTemplates,
+    ContinueTemplates,
+    QuotaTemplates {
   layout(context: LayoutContext): string;
   convertForm(context: FormContext): string;
   convertSuccess(context: SuccessContext): string;
@@ -187,6 +192,7 @@ ${form(context, "Sign up")}
   ...profileTemplates,
   ...termsTemplates,
   ...continueTemplates,
+  ...quotaTemplates,
 };
 
 /** The built-in templates with some replaced. */

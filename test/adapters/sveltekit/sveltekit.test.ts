@@ -197,6 +197,43 @@ describeEachDatabase("guest-user/sveltekit", (fx) => {
     });
   });
 
+  it("quota(event, name): null while units are left, then the 429 Response to return (issue 20)", async () => {
+    const { guestUser } = await adapter({
+      quotas: { ai: { guest: { max: 2, windowSeconds: 60 }, registered: null } },
+    });
+    const url = await serve(guestUser, {
+      "POST /ask": async (event) => {
+        const refused = await guestUser.quota(event, "ai");
+        if (refused) return { status: refused.status, body: await refused.json() };
+        const { quota } = (event.locals as { guestUser: { quota: { remaining: number } } })
+          .guestUser;
+        return { remaining: quota.remaining };
+      },
+    });
+    let cookie = "";
+    const answers: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${url}/ask`, {
+        method: "POST",
+        headers: browser({ accept: "application/json", ...(cookie && { cookie }) }),
+      });
+      cookie = sessionOf(response) ?? cookie;
+      answers.push(await response.json());
+    }
+    expect(answers).toEqual([
+      { remaining: 1 },
+      { remaining: 0 },
+      {
+        status: 429,
+        body: {
+          error: { code: "QUOTA_EXCEEDED", message: expect.any(String) },
+          quota: { name: "ai", limit: 2, remaining: 0, resetAt: expect.any(String) },
+          upgradeUrl: "/convert/?next=/ask",
+        },
+      },
+    ]);
+  });
+
   it("says what is missing: the handle hook, or `redirect` for a guard", async () => {
     const { guestUser } = await adapter({}, {});
     const event = {

@@ -218,13 +218,21 @@ describeEachDatabase("the guest admin over HTTP", (fx) => {
           expect(Object.keys(funnel)).toEqual(["days", "totals"]);
           expect(funnel.days).toHaveLength(30);
           for (const day of funnel.days)
-            expect(Object.keys(day)).toEqual(["day", "created", "converted", "merged", "deleted"]);
+            expect(Object.keys(day)).toEqual([
+              "day",
+              "created",
+              "converted",
+              "merged",
+              "deleted",
+              "convertedAfterQuota",
+            ]);
           expect(funnel.days.at(-1)?.day).toBe(new Date(clock.now()).toISOString().slice(0, 10));
           expect(funnel.totals).toEqual({
             created: 4,
             converted: 1,
             merged: 1,
             deleted: 2,
+            convertedAfterQuota: 0,
             conversionRate: 0.5,
           });
           expect(

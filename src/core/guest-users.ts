@@ -13,6 +13,7 @@ import { deletionManager } from "./operations/deletion.ts";
 import { funnelManager } from "./operations/funnel.ts";
 import { guestManager } from "./operations/guests.ts";
 import { identityManager } from "./operations/identities.ts";
+import { exportManager } from "./operations/ownership.ts";
 import { sessionManager } from "./operations/sessions.ts";
 import { signInStatusManager } from "./operations/sign-in-status.ts";
 import { staffManager } from "./operations/staff.ts";
@@ -33,7 +34,8 @@ export interface GuestUsers
     ReturnType<typeof identityManager>,
     ReturnType<typeof deletionManager>,
     ReturnType<typeof termsManager>,
-    ReturnType<typeof staffManager> {
+    ReturnType<typeof staffManager>,
+    ReturnType<typeof exportManager> {
   /** The checked settings, defaults filled in. */
   readonly settings: Settings;
   /** The Kysely instance in use (for your own queries on the same database). */
@@ -115,6 +117,7 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
     ...termsManager(context),
     ...deletionManager(context),
     ...staffManager(context),
+    ...exportManager(context),
     migrate: () => withDatabase(context, () => migrateToLatest(db, settings.tables, quirks)),
     unmigrate: () => withDatabase(context, () => migrateDown(db, settings.tables, quirks)),
     on: (name, listener) => context.events.on(name, listener),

@@ -150,6 +150,7 @@ describe("unknown options of createGuestUsers()", () => {
         beforeDelete: null,
         metrics: false,
         preparedStatements: true,
+        ownership: { tables: [{ table: "notes", column: "user_id", onMerge: "keepAccount" }] }, // issue 20
         tablePrefix: "all_",
         users: {
           columns: {

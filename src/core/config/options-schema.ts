@@ -25,6 +25,7 @@ import { NAME_GENERATOR_SETTING } from "../model/usernames/resolve.ts";
 import { CLEANUP_SCHEDULE_OPTIONS } from "./cleanup-schedule-options.ts";
 import { MIN_SECRET_LENGTH } from "./environment.ts";
 import { type GuestUsersOptions, TWO_WEEKS } from "./options.ts";
+import { OWNERSHIP_OPTIONS } from "./ownership-options.ts";
 import { DEFAULT_RESERVED_USERNAMES, RESERVED_USERNAMES } from "./reserved-usernames.ts";
 import { RETENTION_OPTIONS } from "./retention-options.ts";
 import { SESSION_CACHE_OPTIONS } from "./session-cache-options.ts";
@@ -189,6 +190,7 @@ export const GUEST_USERS_OPTIONS = v.pipe(
     beforeDelete: orNull(aFunction<Option<"beforeDelete">>()),
     metrics: v.optional(given<Option<"metrics">>()),
     preparedStatements: v.optional(trueOrFalse, true),
+    ownership: v.nullish(OWNERSHIP_OPTIONS, {}), // issue 20
     ...TABLE_OPTIONS.entries,
   } satisfies EntriesOf<GuestUsersOptions>),
   v.forward(
@@ -197,5 +199,13 @@ export const GUEST_USERS_OPTIONS = v.pipe(
       "the top-level `maxAge` is given too: keep one of the two",
     ),
     ["retention", "maxAge"],
+  ),
+  // issue 20: the "ownsData" rule is written from the `ownership` tables: there must be some.
+  v.forward(
+    v.check(
+      (options) => options.retention?.keepIf !== "ownsData" || options.ownership.tables.length > 0,
+      'expected `ownership.tables` to list at least one table for keepIf "ownsData"',
+    ),
+    ["retention", "keepIf"],
   ),
 );

@@ -19,6 +19,7 @@ import type {
   TermsOptions,
 } from "./options.ts";
 import { GUEST_USERS_OPTIONS } from "./options-schema.ts";
+import { type Ownership, ownsDataRule } from "./ownership-options.ts";
 import type { Retention } from "./retention-options.ts";
 import type { ResolvedSessionCache } from "./session-cache-options.ts";
 
@@ -72,6 +73,8 @@ export interface Settings {
   readonly preparedStatements: boolean;
   /** The `cookie` option, `domain` null when absent. */
   readonly cookie: Required<Omit<CookieOptions, "domain">> & { readonly domain: string | null };
+  /** The checked `ownership` option (issue 20); no tables when not given. */
+  readonly ownership: Ownership;
 }
 
 /**
@@ -108,7 +111,16 @@ export function resolveSettings(options: GuestUsersOptions = {}) {
       digits: nameSuffixDigits,
     }),
     maxAge: guestMaxAge,
-    retention: { keepIf: null, maxAgeIfKept: null, ...retention, maxAge: guestMaxAge },
+    retention: {
+      maxAgeIfKept: null,
+      ...retention,
+      // `"ownsData"`: the rule written from the `ownership` tables (checked to list some).
+      keepIf:
+        retention?.keepIf === "ownsData"
+          ? ownsDataRule(settings.ownership)
+          : (retention?.keepIf ?? null),
+      maxAge: guestMaxAge,
+    },
     requiredAnonUrl: requiredAnonUrl ?? settings.loginUrl,
     requiredUserUrl: requiredUserUrl ?? settings.loginRedirectUrl,
     limitStore: limitStore ?? memoryLimitStore({ clock: settings.clock }),

@@ -20,12 +20,14 @@
  * | `GUEST_USER_TRUST_PROXY` | none | a hop count, or addresses / CIDRs / proxy-addr names, comma-separated |
  * | `GUEST_USER_EXPIRE_BY` | `createdAt` | `createdAt` or `lastSeenAt` |
  *
- * The admin, OpenID Connect and terms variables are in operations-config.ts.
+ * The admin, OpenID Connect and terms variables are in operations-config.ts; the owned
+ * tables' (`GUEST_USER_OWNED_TABLES`, `GUEST_USER_KEEP_IF`) in owned-data.ts.
  *
  * An empty variable counts as unset.
  */
 import proxyAddr from "proxy-addr";
 import { isUrlOf, type OperationsConfig, readOperations } from "./operations-config.ts";
+import { type OwnedDataConfig, readOwnedData } from "./owned-data.ts";
 
 export type { OidcConfig, OperationsConfig } from "./operations-config.ts";
 
@@ -60,7 +62,7 @@ export type LimitStoreConfig =
 export type TrustProxyConfig = number | readonly string[];
 
 /** The checked configuration. `undefined` means "use the default". */
-export interface AppConfig extends OperationsConfig {
+export interface AppConfig extends OperationsConfig, OwnedDataConfig {
   readonly port: number;
   readonly host: string;
   readonly adapter: AdapterName;
@@ -217,10 +219,12 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
   }
 
   const operations = readOperations(value, problems);
+  const ownedData = readOwnedData(value, problems); // issue 20
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...operations,
+    ...ownedData,
     port,
     host: value("HOST") ?? "127.0.0.1",
     adapter,

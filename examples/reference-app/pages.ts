@@ -20,6 +20,7 @@ import {
 } from "guest-user";
 import { escapeHtml } from "guest-user/templates";
 import type { OperationsConfig, TrustProxyConfig } from "./config.ts";
+import type { OwnedDataConfig } from "./owned-data.ts";
 
 /**
  * True when the client asks for JSON (an `Accept` naming JSON, or a JSON body), as the
@@ -257,6 +258,8 @@ export interface ListenOptions {
   readonly trustProxy?: TrustProxyConfig | undefined;
   /** The admin and OpenID Connect provider to mount (operations.ts). */
   readonly operations: OperationsConfig;
+  /** The owned tables' pages to mount (owned-data.ts); none when absent. */
+  readonly ownedData?: OwnedDataConfig;
 }
 
 /** The URL of a bound address (IPv6 in brackets). */

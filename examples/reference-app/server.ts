@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGuestUsers, GuestUserError, type GuestUsers, type LimitStore } from "guest-user";
 import { type AdapterName, type AppConfig, ConfigError, readConfig } from "./config.ts";
+import { createOwnedTables, ownedDataOptions } from "./owned-data.ts";
 import { type ListenOptions, type RunningApp, TERMS_URL } from "./pages.ts";
 
 type Start = (guestUsers: GuestUsers, options: ListenOptions) => Promise<RunningApp>;
@@ -108,14 +109,17 @@ try {
     limitStore: await limitStoreOf(config.limitStore),
     expireBy: config.expireBy,
     terms: config.termsVersion ? { version: config.termsVersion, url: TERMS_URL } : null,
+    ...ownedDataOptions(config), // issue 20: ownership and retention.keepIf
   });
   await guestUsers.migrate();
+  if (config.ownedTables) await createOwnedTables(guestUsers);
   const start = await starters[config.adapter]();
   app = await start(guestUsers, {
     port: config.port,
     host: config.host,
     trustProxy: config.trustProxy,
     operations: config,
+    ownedData: config,
   });
 } catch (error) {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
@@ -161,6 +165,7 @@ function describeSettings(guestUsers: GuestUsers, config: AppConfig): string {
     `terms=${settings.terms?.version ?? "off"}`,
     `admin=staff${config.adminUsers ? `+${config.adminUsers.length}` : ""}`,
     `oidc=${config.oidc ? "on" : "off"}`,
+    `ownership=${settings.ownership.tables.map(({ table }) => table).join(",") || "off"}`,
   ].join(" ");
 }
 

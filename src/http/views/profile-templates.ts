@@ -12,6 +12,8 @@ export interface ProfileLinks {
   readonly convert: string;
   /** The self-service deletion (GET: confirmation page; POST: delete). */
   readonly delete: string;
+  /** "Download my data" (GET: a JSON attachment); absent: no link. */
+  readonly export?: string;
 }
 
 /** What {@link ProfileTemplates.profilePage} gets: the account page. */
@@ -165,7 +167,7 @@ ${
 <form method="post" action="${escapeHtml(links.logout)}">
 ${csrfInput(csrfToken)}
 <button type="submit">Log out</button>
-</form>
+</form>${links.export ? `\n<p><a href="${escapeHtml(links.export)}" download>Download my data</a></p>` : ""}
 ${guest}`;
   },
 

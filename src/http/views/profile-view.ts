@@ -76,7 +76,12 @@ export function profileView(http: GuestUserHttp, options: AccountViewsOptions = 
         user,
         expiresAt,
         csrfToken: http.csrfToken(request, state),
-        links: { logout: kit.logoutPath, convert: settings.convertUrl, delete: kit.deletePath },
+        links: {
+          logout: kit.logoutPath,
+          convert: settings.convertUrl,
+          delete: kit.deletePath,
+          export: kit.exportPath,
+        },
         hasPassword: status?.hasPassword ?? false,
       });
       return pageResponse(exchange, 200, "Your account", body);

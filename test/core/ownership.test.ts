@@ -108,6 +108,24 @@ describeEachDatabase("ownership: merge, retention and export", (fx) => {
     expect(await t.cartOf(account.id)).toBe("guest cart");
   });
 
+  it("a social sign-in of a linked identity merges the guest's rows too", async () => {
+    const gu = await fx.open({ tablePrefix: "own_g_", ownership: ownershipOf("own_g_") });
+    const t = await ownedTables(gu, fx.dialect, "own_g_");
+    const identity = { provider: "github", subject: "583231", preferredUsername: "rufus" };
+    const first = await gu.createGuestUser();
+    const account = await gu.convertWithIdentity(first, identity);
+    await t.setCart(account.id, "account cart");
+    const guest = await gu.createGuestUser();
+    await t.addNote(guest.id, "from the guest");
+    await t.setCart(guest.id, "guest cart");
+    expect(await gu.signInWithIdentity(identity, { current: guest })).toMatchObject({
+      id: account.id,
+    });
+    expect(await t.notesOf(account.id)).toEqual(["from the guest"]);
+    expect(await t.cartOf(account.id)).toBe("account cart");
+    expect(await gu.getUser(guest.id)).toBeNull();
+  });
+
   it('rolls back a "move" that breaks a unique key, and runs an onMerge function', async () => {
     const calls: unknown[] = [];
     const gu = await fx.open({
@@ -219,13 +237,17 @@ describeEachDatabase("ownership: merge, retention and export", (fx) => {
       await t.setCart(guest.id, `guest cart ${round}`);
       clock.advance(2 * DAY);
       const before = await t.notesOf(account.id);
-      const [merged] = await Promise.all([
+      const merge = () =>
         gu.mergeGuest(guest, account).catch((error: unknown) => {
           if (error instanceof NotGuestError) return false;
           throw error;
-        }),
-        gu.deleteExpired({ batchSize: 1 + (round % 3) }),
-      ]);
+        });
+      const cleanup = () => gu.deleteExpired({ batchSize: 1 + (round % 3) });
+      // Either one started first, by turns.
+      const merged =
+        round % 2 === 0
+          ? (await Promise.all([merge(), cleanup()]))[0]
+          : (await Promise.all([cleanup(), merge()]))[1];
       outcomes[merged ? "merged" : "deleted"]++;
       // No half state: the guest is gone either way; its note moved (merge) or went with it.
       expect(await gu.getUser(guest.id)).toBeNull();
@@ -237,5 +259,13 @@ describeEachDatabase("ownership: merge, retention and export", (fx) => {
       expect(await t.countAll()).toEqual({ notes: before.length + (merged ? 1 : 0), carts: 1 });
     }
     expect(outcomes.merged + outcomes.deleted).toBe(8);
+    // The clean-up done first, for certain: the merge finds no guest and moves nothing.
+    const late = await gu.createGuestUser();
+    await t.addNote(late.id, "late note");
+    clock.advance(2 * DAY);
+    const before = await t.notesOf(account.id);
+    expect((await gu.deleteExpired()).deleted).toBe(1);
+    await expect(gu.mergeGuest(late, account)).rejects.toMatchObject({ code: "NOT_GUEST" });
+    expect(await t.notesOf(account.id)).toEqual(before);
   });
 });

@@ -201,6 +201,7 @@ describeEachDatabase("login, logout and signup views", (fx) => {
       guestPath: "/api/guest/",
       profilePath: "/me/",
       deletePath: "/me/delete/",
+      exportPath: "/me/data/",
     }).client;
     expect(custom.routes.map((route) => route.path).slice(3)).toEqual([
       "/bye/",
@@ -208,6 +209,7 @@ describeEachDatabase("login, logout and signup views", (fx) => {
       "/api/guest/",
       "/me/",
       "/me/delete/",
+      "/me/data/",
     ]);
     expect((await custom.get("/me/")).status).toBe(302);
     expect((await custom.get("/register/")).status).toBe(200);

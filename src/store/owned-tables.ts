@@ -8,7 +8,7 @@ export interface OwnedTableRef {
   readonly column: string;
 }
 
-/** A row of an app table, as its driver returns it (JSON-safe: see {@link jsonSafe}). */
+/** A row of an app table, as its driver returns it (bigints as numbers when exact, else strings; bytes as base64). */
 export type OwnedRow = Record<string, unknown>;
 
 /** A value as JSON shows it: bigints as numbers when exact, else strings; bytes as base64. */

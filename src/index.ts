@@ -31,6 +31,14 @@ export type {
   SessionOptions,
   TermsOptions,
 } from "./core/config/options.ts";
+// issue 20: ownership
+export type {
+  OnMerge,
+  OwnedTable,
+  OwnedTableMergeContext,
+  Ownership,
+  OwnershipOptions,
+} from "./core/config/ownership-options.ts";
 export type { QuotaOptions, QuotaRule } from "./core/config/quota-options.ts";
 export type { KeepIf, Retention, RetentionOptions } from "./core/config/retention-options.ts";
 export type {
@@ -78,6 +86,7 @@ export {
   type LinkedIdentity,
   NotRegisteredError,
 } from "./core/operations/identities.ts";
+export type { UserExport } from "./core/operations/ownership.ts";
 export type { QuotaUser, QuotaVerdict } from "./core/operations/quotas.ts";
 export type { Session, SessionCacheStatus, ValidatedSession } from "./core/operations/sessions.ts";
 export type { SignInStatus } from "./core/operations/sign-in-status.ts";
@@ -174,5 +183,6 @@ export type { Db, DialectName } from "./store/dialect.ts";
 export type { GuestCounts, GuestData, GuestRecord } from "./store/guest-store.ts";
 export type { IdentityRecord } from "./store/identity-store.ts";
 export type { MigrateResult } from "./store/migrate.ts";
+export type { OwnedRow } from "./store/owned-tables.ts";
 export type { TableOptions, Tables, UsersTableOptions } from "./store/tables.ts";
 export type { NewUser, UserRow, UserStore } from "./store/user-store.ts";

@@ -40,6 +40,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "Guards, views and forms", link: "/concepts/guards" },
       { text: "Conversion", link: "/concepts/conversion" },
       { text: "Merge on log-in", link: "/concepts/merge" },
+      { text: "What a user owns", link: "/concepts/ownership" }, // issue 20
       { text: "Retention and clean-up rules", link: "/concepts/retention" },
       { text: "Databases and users table", link: "/concepts/databases" },
     ],

@@ -68,7 +68,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 /**
  * The notes app: anyone opening `/` works at once as a guest; the built-in views
  * (`/convert/`, `/accounts/login/`, ...) turn the guest into a registered user, keeping every
- * note, and a guest who logs in to an existing account brings its notes along (`merged`).
+ * note, and a guest who logs in to an existing account brings its notes along (`ownership`).
  * "Your account" is the library's account page (`/accounts/profile/`); with `adminUsers`, the
  * guest admin is at `/admin/guests/`; with `oidc`, "Sign in with ..." buttons convert a guest
  * through an OpenID Connect provider.
@@ -94,6 +94,9 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
         registered: null,
       },
     },
+    // The notes belong to their user: a guest who logs in to an existing account (by password
+    // or by a known social login) brings them along, moved inside the merge's transaction.
+    ownership: { tables: [{ table: "notes", column: "user_id" }] },
   });
   await guestUsers.migrate();
   const notes = notesStore(guestUsers);
@@ -101,12 +104,10 @@ export async function createDemo(options: DemoOptions): Promise<Demo> {
 
   guestUsers.on("guestCreated", ({ user }) => logger.log(`new guest: ${user.username}`));
   guestUsers.on("converted", ({ user }) => logger.log(`guest signed up as ${user.username}`));
-  // A guest who logs in to an existing account (by password or by a known social login)
-  // brings its notes along: moved inside the merge's transaction, before the guest goes.
-  guestUsers.on("merged", async ({ guest, user, db }) => {
-    const moved = await notes.move(db, guest.id, user.id);
-    logger.log(`guest ${guest.username} logged in as ${user.username}: ${moved} note(s) moved`);
-  });
+  // The notes already moved (the `ownership` option above): this only tells the log.
+  guestUsers.on("merged", ({ guest, user }) =>
+    logger.log(`guest ${guest.username} logged in as ${user.username}: notes moved`),
+  );
   guestUsers.on("deleted", ({ user, by }) =>
     logger.log(`account ${user.username} deleted (${by})`),
   );

@@ -38,7 +38,7 @@ export function checkNoteText(raw: unknown): { text: string } | { error: string 
  * The notes, stored through the library's Kysely instance (`guestUsers.db`), in a table whose
  * `user_id` references the library's users table with ON DELETE CASCADE: when an expired
  * guest is deleted, their notes go too; when a guest converts, nothing moves; when a guest
- * logs in to an existing account, {@link NotesStore.move} (the `merged` listener) moves them.
+ * logs in to an existing account, the library moves them (the `ownership` option, app.ts).
  */
 export function notesStore(guestUsers: GuestUsers) {
   const db: Kysely<{ notes: NotesTable }> = guestUsers.db.withTables<{ notes: NotesTable }>();
@@ -91,21 +91,6 @@ export function notesStore(guestUsers: GuestUsers) {
         .insertInto("notes")
         .values({ user_id: userId, text, created_at: Date.now() })
         .execute();
-    },
-
-    /**
-     * Gives every note of `from` to `to`, through `trx`: the `merged` event's transaction,
-     * never the outer `guestUsers.db` (the guest is deleted right after, in the same
-     * transaction, so a note left behind would be deleted with it). Returns how many moved.
-     */
-    async move(trx: Kysely<unknown>, from: UserId, to: UserId): Promise<number> {
-      const result = await trx
-        .withTables<{ notes: NotesTable }>()
-        .updateTable("notes")
-        .set({ user_id: to })
-        .where("user_id", "=", from)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
     },
 
     /** Deletes one of the user's notes; someone else's note id deletes nothing. */

@@ -6,6 +6,7 @@ import type { GuestUsers } from "guest-user";
 import { guestUserExpress } from "guest-user/express";
 import { expressErrorHandler } from "./express-errors.ts";
 import { operationRoutes } from "./operations.ts";
+import { ownedDataPages } from "./owned-data.ts";
 import {
   guardedPages,
   type ListenOptions,
@@ -27,7 +28,8 @@ export async function start(guestUsers: GuestUsers, options: ListenOptions): Pro
   app.use(guestUser.router(await operationRoutes(guestUser.http, options.operations)));
   // The POSTed pages' bodies are parsed before the guard, which reads the form's csrf_token.
   const parseBody = [express.urlencoded({ extended: false }), express.json()];
-  for (const page of guardedPages) {
+  const owned = options.ownedData ? ownedDataPages(options.ownedData) : [];
+  for (const page of [...guardedPages, ...owned]) {
     const handlers = [guestUser[page.guard](), guestUser.mount(page.handler)];
     if (page.methods.includes("GET")) app.get(page.path, ...handlers);
     if (page.methods.includes("POST")) app.post(page.path, ...parseBody, ...handlers);

@@ -4,6 +4,7 @@ import { accountViews, type GuestUsers } from "guest-user";
 import { guestUserFastify } from "guest-user/fastify";
 import { fastifyErrorHandler } from "./fastify-errors.ts";
 import { operationRoutes } from "./operations.ts";
+import { ownedDataPages } from "./owned-data.ts";
 import {
   guardedPages,
   type ListenOptions,
@@ -29,7 +30,8 @@ export async function start(guestUsers: GuestUsers, options: ListenOptions): Pro
   await app.register(guestUser.session()); // also parses POSTed forms (the guards read csrf_token)
   await app.register(guestUser.routes(accountViews(guestUser.http)));
   await app.register(guestUser.routes(await operationRoutes(guestUser.http, options.operations)));
-  for (const page of guardedPages) {
+  const owned = options.ownedData ? ownedDataPages(options.ownedData) : [];
+  for (const page of [...guardedPages, ...owned]) {
     app.route({
       method: [...page.methods],
       url: page.path,

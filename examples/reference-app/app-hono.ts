@@ -4,6 +4,7 @@ import { accountViews, type GuestUsers } from "guest-user";
 import { type GuestUserEnv, guestUserHono } from "guest-user/hono";
 import { Hono } from "hono";
 import { operationRoutes } from "./operations.ts";
+import { ownedDataPages } from "./owned-data.ts";
 import {
   guardedPages,
   type ListenOptions,
@@ -20,7 +21,8 @@ export async function start(guestUsers: GuestUsers, options: ListenOptions): Pro
   app.use(guestUser.session());
   app.use(guestUser.routes(accountViews(guestUser.http)));
   app.use(guestUser.routes(await operationRoutes(guestUser.http, options.operations)));
-  for (const page of guardedPages) {
+  const owned = options.ownedData ? ownedDataPages(options.ownedData) : [];
+  for (const page of [...guardedPages, ...owned]) {
     app.on([...page.methods], page.path, guestUser[page.guard](), guestUser.mount(page.handler));
   }
   for (const page of [...viewPages, ...plainPages])

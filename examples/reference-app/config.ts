@@ -22,12 +22,14 @@
  * | `GUEST_USER_CONTINUE_TTL` | the library's (600) | seconds a "continue on another device" link works |
  *
  * The admin, OpenID Connect and terms variables are in operations-config.ts;
- * `GUEST_USER_QUOTA` (`<name>:<guestMax>/<registeredMax>/<windowSeconds>`) in quota.ts.
+ * `GUEST_USER_QUOTA` (`<name>:<guestMax>/<registeredMax>/<windowSeconds>`) in quota.ts; the
+ * owned tables' (`GUEST_USER_OWNED_TABLES`, `GUEST_USER_KEEP_IF`) in owned-data.ts.
  *
  * An empty variable counts as unset.
  */
 import proxyAddr from "proxy-addr";
 import { isUrlOf, type OperationsConfig, readOperations } from "./operations-config.ts";
+import { type OwnedDataConfig, readOwnedData } from "./owned-data.ts";
 import { type QuotaConfig, readQuota } from "./quota.ts";
 
 export type { OidcConfig, OperationsConfig } from "./operations-config.ts";
@@ -63,7 +65,7 @@ export type LimitStoreConfig =
 export type TrustProxyConfig = number | readonly string[];
 
 /** The checked configuration. `undefined` means "use the default". */
-export interface AppConfig extends OperationsConfig {
+export interface AppConfig extends OperationsConfig, OwnedDataConfig {
   readonly port: number;
   readonly host: string;
   readonly adapter: AdapterName;
@@ -230,10 +232,12 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
   const continueLinkTtlSeconds = integer("GUEST_USER_CONTINUE_TTL", 1, 365 * 24 * 3600);
   // --- end continue on another device ---
   const quota = readQuota(value, problems); // issue 20
+  const ownedData = readOwnedData(value, problems); // issue 20
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...operations,
+    ...ownedData,
     port,
     host: value("HOST") ?? "127.0.0.1",
     adapter,

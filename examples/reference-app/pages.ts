@@ -20,6 +20,7 @@ import {
 } from "guest-user";
 import { escapeHtml } from "guest-user/templates";
 import type { OperationsConfig, TrustProxyConfig } from "./config.ts";
+import type { OwnedDataConfig } from "./owned-data.ts";
 import type { QuotaConfig } from "./quota.ts";
 
 /**
@@ -260,6 +261,8 @@ export interface ListenOptions {
   readonly operations: OperationsConfig;
   /** `GUEST_USER_QUOTA`: the quota route to mount (quota.ts); unset: none. */
   readonly quota?: QuotaConfig | undefined;
+  /** The owned tables' pages to mount (owned-data.ts); none when absent. */
+  readonly ownedData?: OwnedDataConfig;
 }
 
 /** The URL of a bound address (IPv6 in brackets). */

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGuestUsers, GuestUserError, type GuestUsers, type LimitStore } from "guest-user";
 import { type AdapterName, type AppConfig, ConfigError, readConfig } from "./config.ts";
+import { createOwnedTables, ownedDataOptions } from "./owned-data.ts";
 import { type ListenOptions, type RunningApp, TERMS_URL } from "./pages.ts";
 import { quotasOption } from "./quota.ts";
 
@@ -111,8 +112,10 @@ try {
     continueLinkTtlSeconds: config.continueLinkTtlSeconds, // continue on another device (issue 20)
     terms: config.termsVersion ? { version: config.termsVersion, url: TERMS_URL } : null,
     quotas: quotasOption(config.quota), // issue 20
+    ...ownedDataOptions(config), // issue 20: ownership and retention.keepIf
   });
   await guestUsers.migrate();
+  if (config.ownedTables) await createOwnedTables(guestUsers);
   const start = await starters[config.adapter]();
   app = await start(guestUsers, {
     port: config.port,
@@ -120,6 +123,7 @@ try {
     trustProxy: config.trustProxy,
     operations: config,
     quota: config.quota,
+    ownedData: config,
   });
 } catch (error) {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
@@ -166,6 +170,7 @@ function describeSettings(guestUsers: GuestUsers, config: AppConfig): string {
     `admin=staff${config.adminUsers ? `+${config.adminUsers.length}` : ""}`,
     `oidc=${config.oidc ? "on" : "off"}`,
     `quota=${config.quota ? `${config.quota.name}:${config.quota.guestMax}/${config.quota.registeredMax}/${config.quota.windowSeconds}` : "off"}`,
+    `ownership=${settings.ownership.tables.map(({ table }) => table).join(",") || "off"}`,
   ].join(" ");
 }
 

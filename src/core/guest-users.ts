@@ -14,6 +14,7 @@ import { deletionManager } from "./operations/deletion.ts";
 import { funnelManager } from "./operations/funnel.ts";
 import { guestManager } from "./operations/guests.ts";
 import { identityManager } from "./operations/identities.ts";
+import { exportManager } from "./operations/ownership.ts";
 import { quotaManager } from "./operations/quotas.ts";
 import { sessionManager } from "./operations/sessions.ts";
 import { signInStatusManager } from "./operations/sign-in-status.ts";
@@ -37,7 +38,8 @@ export interface GuestUsers
     ReturnType<typeof termsManager>,
     ReturnType<typeof staffManager>,
     ReturnType<typeof continueLinkManager>,
-    ReturnType<typeof quotaManager> {
+    ReturnType<typeof quotaManager>,
+    ReturnType<typeof exportManager> {
   /** The checked settings, defaults filled in. */
   readonly settings: Settings;
   /** The Kysely instance in use (for your own queries on the same database). */
@@ -121,6 +123,7 @@ export function createGuestUsers(options: GuestUsersOptions = {}): GuestUsers {
     ...staffManager(context),
     ...continueLinkManager(context),
     ...quotaManager(context), // quotas (issue 20)
+    ...exportManager(context),
     migrate: () => withDatabase(context, () => migrateToLatest(db, settings.tables, quirks)),
     unmigrate: () => withDatabase(context, () => migrateDown(db, settings.tables, quirks)),
     on: (name, listener) => context.events.on(name, listener),

@@ -152,6 +152,7 @@ describe("unknown options of createGuestUsers()", () => {
         metrics: false,
         preparedStatements: true,
         quotas: { ai: { guest: { max: 3, windowSeconds: 60 }, registered: null } },
+        ownership: { tables: [{ table: "notes", column: "user_id", onMerge: "keepAccount" }] }, // issue 20
         tablePrefix: "all_",
         users: {
           columns: {

@@ -88,7 +88,7 @@ describe.skipIf(skipBrowserTests)("the demo app in Chromium", () => {
     await page.waitForURL(`${demo.url}/`);
   }
 
-  it("keeps a guest's notes through sign-up, logout and login, on the same user id", async () => {
+  it("keeps a guest's notes through sign-up, logout and login, on the same user id, and merges a later guest's", async () => {
     let guestId: string | null = null;
 
     await step("guest", async () => {
@@ -175,6 +175,31 @@ describe.skipIf(skipBrowserTests)("the demo app in Chromium", () => {
       expect(await notes().allTextContents()).toEqual(["Call Ada about the\nanalytical engine"]);
       expect(await banner().count()).toBe(0);
       expect(await page.locator(".username").textContent()).toBe(USERNAME);
+      expect(await userId()).toBe(guestId);
+    });
+
+    // A new guest's note follows it into the account it logs in to (the `ownership` option).
+    await step("guest-again", async () => {
+      await page.getByRole("button", { name: "Log out" }).click();
+      await page.waitForURL(`${demo.url}/accounts/login/`);
+      await page.goto(`${demo.url}/`);
+      await expect.poll(() => banner().count()).toBe(1);
+      expect(await userId()).not.toBe(guestId);
+      await addNote("Written as a guest");
+      expect(await notes().allTextContents()).toEqual(["Written as a guest"]);
+    });
+
+    await step("merged", async () => {
+      await page.goto(`${demo.url}/accounts/login/`);
+      await page.getByLabel("Username").fill(USERNAME);
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL(`${demo.url}/`);
+      expect(await notes().allTextContents()).toEqual([
+        "Written as a guest",
+        "Call Ada about the\nanalytical engine",
+      ]);
+      expect(await banner().count()).toBe(0);
       expect(await userId()).toBe(guestId);
     });
 

@@ -31,6 +31,8 @@ describe("readConfig", () => {
       adminUsers: undefined,
       oidc: undefined,
       termsVersion: undefined,
+      ownedTables: false,
+      keepIf: undefined,
     });
   });
 
@@ -101,6 +103,8 @@ describe("readConfig", () => {
         GUEST_USER_LIMIT_PREFIX: "shop:limits:",
         GUEST_USER_TRUST_PROXY: "loopback, 10.0.0.0/8, 2001:db8::1",
         GUEST_USER_EXPIRE_BY: "lastSeenAt",
+        GUEST_USER_OWNED_TABLES: "notes",
+        GUEST_USER_KEEP_IF: "ownsData",
       }),
     ).toEqual({
       port: 0,
@@ -120,8 +124,22 @@ describe("readConfig", () => {
       adminUsers: undefined,
       oidc: undefined,
       termsVersion: undefined,
+      ownedTables: true,
+      keepIf: "ownsData",
     });
     expect(readConfig({ PORT: "", ADAPTER: " ", GUEST_USER_SECRET: "" }).port).toBe(3000);
+  });
+
+  it("checks the owned-data variables (issue 20)", () => {
+    expect(() => readConfig({ GUEST_USER_OWNED_TABLES: "todos" })).toThrow(
+      'GUEST_USER_OWNED_TABLES: expected notes; got "todos"',
+    );
+    expect(() => readConfig({ GUEST_USER_KEEP_IF: "ownsData" })).toThrow(
+      "GUEST_USER_KEEP_IF: ownsData needs GUEST_USER_OWNED_TABLES=notes",
+    );
+    expect(() => readConfig({ GUEST_USER_OWNED_TABLES: "notes", GUEST_USER_KEEP_IF: "x" })).toThrow(
+      'GUEST_USER_KEEP_IF: expected ownsData; got "x"',
+    );
   });
 
   it("maps the values of the new variables to the library's settings", () => {

@@ -3,9 +3,11 @@
  * HTTP: the full matrix of suite.ts, on SQLite and PostgreSQL, and the bodies of body-suite.ts.
  */
 import { describeBodies } from "./body-suite.ts";
+import { describeOwnedData } from "./owned-data-suite.ts";
 import { describeSettings } from "./settings-suite.ts";
 import { describeReferenceApp } from "./suite.ts";
 
 describeReferenceApp("express", "uuid");
 describeSettings("express");
 describeBodies("express");
+describeOwnedData("express");

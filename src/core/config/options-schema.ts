@@ -25,6 +25,7 @@ import { NAME_GENERATOR_SETTING } from "../model/usernames/resolve.ts";
 import { CLEANUP_SCHEDULE_OPTIONS } from "./cleanup-schedule-options.ts";
 import { MIN_SECRET_LENGTH } from "./environment.ts";
 import { type GuestUsersOptions, TWO_WEEKS } from "./options.ts";
+import { OWNERSHIP_OPTIONS } from "./ownership-options.ts";
 import { QUOTA_OPTIONS } from "./quota-options.ts";
 import { DEFAULT_RESERVED_USERNAMES, RESERVED_USERNAMES } from "./reserved-usernames.ts";
 import { RETENTION_OPTIONS } from "./retention-options.ts";
@@ -197,6 +198,7 @@ export const GUEST_USERS_OPTIONS = v.pipe(
     metrics: v.optional(given<Option<"metrics">>()),
     preparedStatements: v.optional(trueOrFalse, true),
     quotas: v.optional(QUOTA_OPTIONS, {}), // quotas (issue 20)
+    ownership: v.nullish(OWNERSHIP_OPTIONS, {}), // issue 20
     ...TABLE_OPTIONS.entries,
   } satisfies EntriesOf<GuestUsersOptions>),
   // quotas (issue 20): consumeQuota needs a store that can count n units atomically.
@@ -213,5 +215,13 @@ export const GUEST_USERS_OPTIONS = v.pipe(
       "the top-level `maxAge` is given too: keep one of the two",
     ),
     ["retention", "maxAge"],
+  ),
+  // issue 20: the "ownsData" rule is written from the `ownership` tables: there must be some.
+  v.forward(
+    v.check(
+      (options) => options.retention?.keepIf !== "ownsData" || options.ownership.tables.length > 0,
+      'expected `ownership.tables` to list at least one table for keepIf "ownsData"',
+    ),
+    ["retention", "keepIf"],
   ),
 );

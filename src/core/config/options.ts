@@ -10,6 +10,7 @@ import type { ScryptParams } from "../model/passwords.ts";
 import type { ConvertForm } from "../model/types.ts";
 import type { NameGeneratorSetting } from "../model/usernames/resolve.ts";
 import type { CleanupScheduleOptions } from "./cleanup-schedule-options.ts";
+import type { OwnershipOptions } from "./ownership-options.ts";
 import type { QuotaOptions } from "./quota-options.ts";
 import type { RetentionOptions } from "./retention-options.ts";
 import type { SessionCacheOptions } from "./session-cache-options.ts";
@@ -284,6 +285,15 @@ export interface GuestUsersOptions extends TableOptions {
    * ```
    */
   readonly quotas?: QuotaOptions;
+  // --- ownership (issue 20) ---
+  /**
+   * The app tables whose rows belong to a user, declared once: see {@link OwnershipOptions}
+   * (merge on log-in, `retention: { keepIf: "ownsData" }`, the admin's data column, exports).
+   * @default null (no owned tables)
+   * @example ownership: { tables: [{ table: "notes", column: "user_id" }] }
+   */
+  readonly ownership?: OwnershipOptions | null;
+  // --- end ownership ---
 }
 
 /** The terms of service users accept. */

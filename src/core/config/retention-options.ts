@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { accepted, type EntriesOf, optionBag, type Same } from "../../shared/option-schema.ts";
-import { aFunction, isSeconds, orNull, seconds } from "../../shared/option-values.ts";
+import { isSeconds, orNull, seconds } from "../../shared/option-values.ts";
 import type { KeepIf } from "../../store/retention.ts";
 
 export type { KeepIf } from "../../store/retention.ts";
@@ -31,10 +31,11 @@ export interface RetentionOptions {
   readonly maxAge?: number;
   /**
    * Guests to keep longer: an SQL boolean expression on the guest's user id (a Kysely
-   * expression or an `sql` fragment), evaluated in the database.
+   * expression or an `sql` fragment), evaluated in the database; or `"ownsData"`: the guests
+   * owning a row in any table of the `ownership` option (the SQL written from it).
    * @default null (no guest is kept longer)
    */
-  readonly keepIf?: KeepIf | null;
+  readonly keepIf?: KeepIf | "ownsData" | null;
   /**
    * Seconds a guest matching `keepIf` lives; `null` keeps it until it converts or is deleted.
    * @default null (forever)
@@ -46,8 +47,9 @@ export interface RetentionOptions {
 export const RETENTION_OPTIONS = optionBag({
   maxAge: v.optional(seconds),
   keepIf: orNull(
-    aFunction<KeepIf>(
-      "a function from the user id to an SQL expression: (userId) => sql`exists (...)`",
+    accepted<KeepIf | "ownsData">(
+      (value) => value === "ownsData" || typeof value === "function",
+      '"ownsData" or a function from the user id to an SQL expression: (userId) => sql`exists (...)`',
     ),
   ),
   maxAgeIfKept: orNull(
@@ -63,4 +65,7 @@ export interface Retention {
   /** Seconds a kept guest lives; null = forever. Meaningless when `keepIf` is null. */
   readonly maxAgeIfKept: number | null;
 }
-const _retention: Same<Retention, Required<v.InferOutput<typeof RETENTION_OPTIONS>>> = true;
+const _retention: Same<
+  Retention,
+  Required<Omit<v.InferOutput<typeof RETENTION_OPTIONS>, "keepIf">> & { keepIf: KeepIf | null }
+> = true;

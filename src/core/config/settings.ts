@@ -19,6 +19,7 @@ import type {
   TermsOptions,
 } from "./options.ts";
 import { GUEST_USERS_OPTIONS } from "./options-schema.ts";
+import { type Ownership, ownsDataRule } from "./ownership-options.ts";
 import type { QuotaRule } from "./quota-options.ts";
 import type { Retention } from "./retention-options.ts";
 import type { ResolvedSessionCache } from "./session-cache-options.ts";
@@ -77,6 +78,8 @@ export interface Settings {
   readonly quotas: Readonly<Record<string, QuotaRule>>;
   /** The `cookie` option, `domain` null when absent. */
   readonly cookie: Required<Omit<CookieOptions, "domain">> & { readonly domain: string | null };
+  /** The checked `ownership` option (issue 20); no tables when not given. */
+  readonly ownership: Ownership;
 }
 
 /**
@@ -113,7 +116,16 @@ export function resolveSettings(options: GuestUsersOptions = {}) {
       digits: nameSuffixDigits,
     }),
     maxAge: guestMaxAge,
-    retention: { keepIf: null, maxAgeIfKept: null, ...retention, maxAge: guestMaxAge },
+    retention: {
+      maxAgeIfKept: null,
+      ...retention,
+      // `"ownsData"`: the rule written from the `ownership` tables (checked to list some).
+      keepIf:
+        retention?.keepIf === "ownsData"
+          ? ownsDataRule(settings.ownership)
+          : (retention?.keepIf ?? null),
+      maxAge: guestMaxAge,
+    },
     requiredAnonUrl: requiredAnonUrl ?? settings.loginUrl,
     requiredUserUrl: requiredUserUrl ?? settings.loginRedirectUrl,
     limitStore: limitStore ?? memoryLimitStore({ clock: settings.clock }),

@@ -5,6 +5,7 @@ import { given } from "../../shared/option-values.ts";
 import { checkText, textProblem } from "../../shared/storable-text.ts";
 import { adminQueries, type GuestFilter, type ListPosition } from "../../store/admin-store.ts";
 import { deleteGuestUsers } from "../../store/expired-batch.ts";
+import { ownedTableQueries } from "../../store/owned-tables.ts";
 import type { User, UserId } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
 import { expiryCutoff } from "../runtime/expiry.ts";
@@ -24,6 +25,11 @@ export interface AdminGuest {
   readonly expired: boolean;
   /** Bytes of its extra JSON data as stored (0 without data). */
   readonly dataSize: number;
+  /**
+   * How many rows it owns in the `ownership` tables together; null when none are declared.
+   * @default null
+   */
+  readonly ownedRows?: number | null;
 }
 
 /** Options of `guestUsers.listGuests()`. */
@@ -141,6 +147,14 @@ export function adminManager(context: Context) {
   const { db, quirks, settings, users, events } = context;
   const queries = adminQueries(settings.tables, quirks);
   const { idType } = settings.tables.users;
+  // The `ownership` tables' row counts of a page of guests (issue 20): one query per table.
+  const withOwnedRows = async <G extends AdminGuest>(guests: G[]): Promise<G[]> => {
+    const owned = settings.ownership.tables;
+    if (owned.length === 0 || guests.length === 0) return guests;
+    const ids = guests.map((guest) => guest.id);
+    const counts = await withDatabase(context, () => ownedTableQueries.countFor(db, owned, ids));
+    return guests.map((guest) => ({ ...guest, ownedRows: counts.get(String(guest.id)) ?? 0 }));
+  };
 
   return {
     /**
@@ -184,7 +198,8 @@ export function adminManager(context: Context) {
         rows.length > limit && last
           ? encodeCursor(search ? { key: last.sortKey, id: last.id } : last)
           : null;
-      return { guests: page.map(({ sortKey: _, ...row }) => row), next };
+      const guests = page.map(({ sortKey: _, ...row }) => row);
+      return { guests: await withOwnedRows(guests), next };
     },
 
     /**
@@ -197,7 +212,9 @@ export function adminManager(context: Context) {
      */
     async getGuests(ids: readonly unknown[]): Promise<AdminGuest[]> {
       const checked = userIds(ids, idType);
-      return withDatabase(context, () => queries.find(db, checked, expiryCutoff(settings)));
+      return withOwnedRows(
+        await withDatabase(context, () => queries.find(db, checked, expiryCutoff(settings))),
+      );
     },
 
     /**

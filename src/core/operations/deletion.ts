@@ -5,6 +5,7 @@ import type { GuestRecord } from "../../store/guest-store.ts";
 import { idOf, type User, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
 import { guestExpiresAt, isGuestExpired } from "../runtime/expiry.ts";
+import { mergeOwnedRows } from "./ownership.ts";
 
 /** Options of `guestUsers.deleteUser()`. */
 export interface DeleteUserOptions {
@@ -48,7 +49,8 @@ const outerDatabaseInListener = outerDatabaseError(
 /** `guestUsers.mergeGuest()` (documented there). */
 export async function mergeGuestInto(context: Context, guest: User, into: User): Promise<boolean> {
   const { db, events, guests, sessions, users } = context;
-  if (!events.has("merged") || guest.id === into.id) return false;
+  const owned = context.settings.ownership.tables.length > 0;
+  if ((!owned && !events.has("merged")) || guest.id === into.id) return false;
   const lockedRow = {
     table: context.settings.tables.guests,
     key: "user_id",
@@ -60,6 +62,8 @@ export async function mergeGuestInto(context: Context, guest: User, into: User):
         // A concurrent conversion or merge of the same guest waits for us, then finds nothing.
         if (!(await context.quirks.locks.row(trx, lockedRow, guest.id)))
           throw new NotGuestError(guest.id);
+        // The `ownership` tables first: the listeners see the rows already at the account.
+        if (owned) await mergeOwnedRows(context, trx, guest.id, into.id);
         await blockOuterQueries(outerDatabaseInListener, () =>
           events.emitStrict("merged", { guest, user: into, db: trx }),
         );

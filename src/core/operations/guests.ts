@@ -243,10 +243,12 @@ export function guestManager(context: Context) {
 
     /**
      * Merges a guest into an existing account (the guest logged in to it): in ONE transaction
-     * the guest row is locked, the `merged` listeners move its rows to `into` through the event's
-     * `db` (its user and guest rows, with its `data`, still there), then the guest user is
-     * deleted. Returns false, changing nothing, with no `merged` listener, when one throws
-     * (reported to the logger), or when `into` is the guest itself. Throws `NOT_GUEST` for a
+     * the guest row is locked, the rows of the `ownership` tables move to `into` (each as its
+     * `onMerge` says), the `merged` listeners move the rest through the event's `db` (its user
+     * and guest rows, with its `data`, still there), then the guest user is deleted. Returns
+     * false, changing nothing, with neither owned tables nor a `merged` listener, when a
+     * listener or an `onMerge` throws (reported to the logger; a unique key broken by a
+     * `"move"` included), or when `into` is the guest itself. Throws `NOT_GUEST` for a
      * non-guest, and `OUTER_DB_IN_LISTENER` (rolled back) when a listener queries through
      * `guestUsers.db` or another `guestUsers` method instead of the event's `db`.
      * @example

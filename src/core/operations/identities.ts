@@ -147,8 +147,9 @@ export function identityManager(context: Context) {
 
     /**
      * Signs in by an identity seen before: its user (login recorded), or null for an identity never
-     * linked. When `current` is a guest, it is first merged into that user by the `merged`
-     * listeners, as the login view does (without listeners the guest stays and expires).
+     * linked. When `current` is a guest, it is first merged into that user (its `ownership` rows
+     * moved, then the `merged` listeners), as the login view does (with neither, the guest stays
+     * and expires).
      * @default options { current: null }
      * @example
      * ```ts

@@ -15,6 +15,10 @@ export function guestJson(guest: AdminGuest) {
     createdAt: new Date(guest.createdAt).toISOString(),
     lastSeenAt: new Date(guest.lastSeenAt).toISOString(),
     expired: guest.expired,
+    // issue 20: rows owned in the `ownership` tables (present only when some are declared)
+    ...(guest.ownedRows === undefined || guest.ownedRows === null
+      ? {}
+      : { ownedRows: guest.ownedRows }),
   };
 }
 
@@ -46,7 +50,7 @@ function listLink(
 
 /**
  * `GET <prefix>`: one page of guests, newest first. JSON (`Accept: application/json`):
- * `{ guests: [{ id, username, createdAt, lastSeenAt, expired }], next }`, times as ISO 8601
+ * `{ guests: [{ id, username, createdAt, lastSeenAt, expired, ownedRows? }], next }` (`ownedRows` with `ownership` tables), times as ISO 8601
  * strings, `next` the cursor for `after=` (null on the last page). A bad `filter`, `limit`
  * (1 to 500) or `after` answers 400 `INVALID_QUERY`, saying which; a `q` no database can
  * search for (a NUL character, a lone surrogate) 400 `INVALID_INPUT`. HTML: the table, search, filters, pager.

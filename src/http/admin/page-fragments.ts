@@ -21,7 +21,15 @@ function timeCell(millis: number, now: number): string {
 export function guestCells(guest: AdminGuest, now: number): string {
   const status = guest.expired ? "Expired" : "Active";
   const badge = `<span class="badge ${status.toLowerCase()}">${status}</span>`;
-  return `<td class="name">${escapeHtml(guest.username)}</td>${timeCell(guest.createdAt, now)}${timeCell(guest.lastSeenAt, now)}<td>${badge}</td><td class="num">${escapeHtml(formatBytes(guest.dataSize))}</td>`;
+  return `<td class="name">${escapeHtml(guest.username)}</td>${timeCell(guest.createdAt, now)}${timeCell(guest.lastSeenAt, now)}<td>${badge}</td><td class="num">${escapeHtml(dataText(guest))}</td>`;
+}
+
+/** The data column: the `ownership` tables' rows it owns (when declared), and its JSON data. */
+function dataText(guest: AdminGuest): string {
+  const bytes = formatBytes(guest.dataSize);
+  if (guest.ownedRows === undefined || guest.ownedRows === null) return bytes;
+  const rows = `${guest.ownedRows} ${guest.ownedRows === 1 ? "row" : "rows"}`;
+  return guest.dataSize > 0 ? `${rows} · ${bytes}` : rows;
 }
 
 /** The header cells matching {@link guestCells}. */

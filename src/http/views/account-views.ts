@@ -2,6 +2,7 @@ import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler, WebRoute } from "../handler.ts";
 import { continueView } from "./continue-view.ts";
 import { convertSuccessView, convertView, signupView } from "./convert-view.ts";
+import { exportView } from "./export-view.ts";
 import { guestView } from "./guest-view.ts";
 import { loginView, logoutView } from "./login-view.ts";
 import { deleteView, profileView } from "./profile-view.ts";
@@ -11,9 +12,11 @@ import { type AccountViewsOptions, createViewKit, pathOf } from "./view-kit.ts";
 /**
  * The built-in account pages as routes for any adapter: convert (`settings.convertUrl`),
  * convert success (`settings.convertRedirectUrl`), login (`settings.loginUrl`), logout and
- * sign-up (`logoutPath`, `signupPath`), the account page and self-service deletion
- * (`profilePath`, `deletePath`), continuing on another device (`continuePath`), and the JSON guest endpoint for API clients (`guestPath`). Each answers HTML, or JSON when the client prefers
- * it or posts JSON. With the `terms` option, the accept page (`termsPath`) too. Routes of configured absolute URLs mount at their path. Drop a route
+ * sign-up (`logoutPath`, `signupPath`), the account page, self-service deletion and "Download
+ * my data" (`profilePath`, `deletePath`, `exportPath`), continuing on another device
+ * (`continuePath`), and the JSON guest endpoint for API clients (`guestPath`). Each answers
+ * HTML, or JSON when the client prefers it or posts JSON. With the `terms` option, the accept
+ * page (`termsPath`) too. Routes of configured absolute URLs mount at their path. Drop a route
  * you do not want with `.filter()`.
  *
  * @example
@@ -48,5 +51,6 @@ export function accountViews(
     route(["GET"], kit.profilePath, profileView(http, options)),
     route(["GET", "POST"], kit.deletePath, deleteView(http, options)),
     route(["GET", "POST"], kit.continuePath, continueView(http, options)),
+    route(["GET"], kit.exportPath, exportView(http, options)), // issue 20: "Download my data"
   ];
 }

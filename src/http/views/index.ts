@@ -8,6 +8,7 @@ export { accountViews } from "./account-views.ts";
 export { BodyError, MAX_BODY_BYTES, type RequestBody, readBody } from "./body.ts";
 export { continueView } from "./continue-view.ts";
 export { convertSuccessView, convertView, signupView } from "./convert-view.ts";
+export { exportView } from "./export-view.ts";
 export { guestView } from "./guest-view.ts";
 export { escapeHtml } from "./html.ts";
 export { loginView, logoutView } from "./login-view.ts";

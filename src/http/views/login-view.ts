@@ -1,4 +1,4 @@
-import { ValidationError } from "../../shared/errors.ts";
+import { NotGuestError, ValidationError } from "../../shared/errors.ts";
 import type { GuestUserHttp } from "../guest-user-http.ts";
 import type { WebHandler } from "../handler.ts";
 import { defineView } from "./define-view.ts";
@@ -54,7 +54,13 @@ export function loginView(http: GuestUserHttp, options: AccountViewsOptions = {}
     // move to the account and the guest is deleted, in one transaction; without, the guest
     // simply stays behind and expires.
     async succeeded(user, { state }) {
-      if (state.user && state.isGuest) await http.guestUsers.mergeGuest(state.user, user);
+      if (!state.user || !state.isGuest) return;
+      try {
+        await http.guestUsers.mergeGuest(state.user, user);
+      } catch (error) {
+        // Deleted by a clean-up, converted or merged by a parallel request: nothing to merge.
+        if (!(error instanceof NotGuestError)) throw error;
+      }
     },
     defaultNext: settings.loginRedirectUrl,
     throttle: "login",

@@ -15,6 +15,8 @@ export interface ProfileLinks {
   readonly delete: string;
   /** The continue view: POST makes a "continue on another device" link. */
   readonly continue: string;
+  /** "Download my data" (GET: a JSON attachment); absent: no link. */
+  readonly export?: string;
 }
 
 /** What {@link ProfileTemplates.profilePage} gets: the account page. */
@@ -160,7 +162,7 @@ ${
 <form method="post" action="${escapeHtml(links.logout)}">
 ${csrfInput(csrfToken)}
 <button type="submit">Log out</button>
-</form>
+</form>${links.export ? `\n<p><a href="${escapeHtml(links.export)}" download>Download my data</a></p>` : ""}
 ${continueSection(links.continue, csrfToken, continueLink)}
 ${guest}`;
   },

@@ -92,6 +92,7 @@ export async function profilePage(
       logout: kit.logoutPath,
       convert: settings.convertUrl,
       delete: kit.deletePath,
+      export: kit.exportPath,
       continue: kit.continuePath,
     },
     hasPassword: status?.hasPassword ?? false,

@@ -146,7 +146,9 @@ export function formAnswer(exchange: Exchange, page: FormPage): Response {
     },
     terms,
     user: state.user,
-    mergesOnLogin: http.guestUsers.hasListeners("merged"),
+    mergesOnLogin:
+      http.guestUsers.hasListeners("merged") ||
+      http.guestUsers.settings.ownership.tables.length > 0,
   });
   return pageResponse(exchange, page.refused ? 400 : 200, page.title, body);
 }

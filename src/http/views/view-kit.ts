@@ -55,6 +55,12 @@ export interface AccountViewsOptions {
    */
   readonly continuePath?: string;
   /**
+   * Where "Download my data" is mounted (GET: the user's `exportUser()` as a JSON attachment).
+   * @default "/accounts/export/"
+   * @example "/me/data/"
+   */
+  readonly exportPath?: string;
+  /**
    * How recent, in seconds, the sign-in of an account without a password (made through a
    * social identity) must be for it to delete itself at `deletePath` by confirming: it has no
    * password to confirm with, so a session older than this is asked to sign in again first
@@ -99,6 +105,7 @@ export const ACCOUNT_VIEWS = optionBag({
   profilePath: viewPath("/accounts/profile/"),
   deletePath: viewPath("/accounts/delete/"),
   continuePath: viewPath("/accounts/continue/"),
+  exportPath: viewPath("/accounts/export/"), // issue 20: "Download my data"
   recentSignInSeconds: positive("a positive whole number of seconds, such as 600", 600),
   templates: v.optional(someOf(defaultTemplates), {}),
   maxBodyBytes: positive("a positive whole number of bytes", MAX_BODY_BYTES),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GuestUsers, GuestUsersOptions, User } from "../../../src/index.ts";
 import { describeEachDatabase, testClock } from "../../support/guest-users.ts";
+import { ownedTables } from "../../support/owned-tables.ts";
 import {
   type AdminApp,
   canAccess,
@@ -64,6 +65,38 @@ describeEachDatabase("the guest admin over HTTP", (fx) => {
         await browser.signIn(gu, await registered(gu, "root_admin"));
         return browser;
       }
+
+      it("shows in the data column how many rows of the ownership tables each guest owns", async () => {
+        const prefix = `adm_own_${framework}_`;
+        const ownership = {
+          tables: [
+            { table: `${prefix}notes`, column: "user_id" },
+            { table: `${prefix}carts`, column: "user_id" },
+          ],
+        };
+        await withApp(
+          async (app, gu) => {
+            const owned = await ownedTables(gu, fx.dialect, prefix);
+            const writer = await gu.createGuestUser();
+            const idle = await gu.createGuestUser();
+            await owned.addNote(writer.id, "one");
+            await owned.addNote(writer.id, "two");
+            await owned.setCart(writer.id, "apples");
+            const admin = await asAdmin(app, gu);
+            const json = (await (await admin.getJson(LIST)).json()) as {
+              guests: { id: unknown; ownedRows?: number }[];
+            };
+            const rowsOf = (id: unknown) =>
+              json.guests.find((guest) => String(guest.id) === String(id))?.ownedRows;
+            expect(rowsOf(writer.id)).toBe(3);
+            expect(rowsOf(idle.id)).toBe(0);
+            const html = await (await admin.get(LIST)).text();
+            expect(html).toContain(">3 rows</td>");
+            expect(html).toContain(">0 rows</td>");
+          },
+          { gu: { tablePrefix: prefix, ownership } },
+        );
+      });
 
       it("sends anonymous visitors to log in, and refuses guests and other users", async () => {
         await withApp(async (app, gu) => {

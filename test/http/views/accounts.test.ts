@@ -202,6 +202,7 @@ describeEachDatabase("login, logout and signup views", (fx) => {
       profilePath: "/me/",
       deletePath: "/me/delete/",
       continuePath: "/me/continue/",
+      exportPath: "/me/data/",
     }).client;
     expect(custom.routes.map((route) => route.path).slice(3)).toEqual([
       "/bye/",
@@ -210,6 +211,7 @@ describeEachDatabase("login, logout and signup views", (fx) => {
       "/me/",
       "/me/delete/",
       "/me/continue/",
+      "/me/data/",
     ]);
     expect((await custom.get("/me/")).status).toBe(302);
     expect((await custom.get("/register/")).status).toBe(200);

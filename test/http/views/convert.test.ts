@@ -222,6 +222,7 @@ describeEachDatabase("convert view (SPEC 5)", (fx) => {
       "/accounts/guest/",
       "/accounts/profile/",
       "/accounts/delete/",
+      "/accounts/continue/",
       "/accounts/export/",
     ]);
     expect((await client.get("/join/")).headers.get("location")).toBe("/signin/");

@@ -174,8 +174,28 @@ export async function installExample(name: string): Promise<string> {
       await run("tar", ["-xzf", tarball, "-C", target, "--strip-components=1"]);
     }
     writeFileSync(stamps, `${wanted.lock} ${wanted.tarball}`);
+    assertDependenciesInstalled(dir, name);
     return dir;
   });
+}
+
+/**
+ * Throws when a dependency of the installed package is missing from the example's node_modules:
+ * the example's lock file predates it (npm ci installs what the lock names, not what the
+ * tarball's package.json asks for), as a user upgrading would not see.
+ */
+function assertDependenciesInstalled(dir: string, name: string): void {
+  const manifest = JSON.parse(
+    readFileSync(join(dir, "node_modules", "guest-user", "package.json"), "utf8"),
+  ) as { dependencies?: Record<string, string> };
+  const missing = Object.keys(manifest.dependencies ?? {}).filter(
+    (dependency) => !existsSync(join(dir, "node_modules", dependency, "package.json")),
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `examples/${name}/package-lock.json lacks ${missing.join(", ")}, a dependency of guest-user: in ${dir}, run \`npm install "guest-user@file:../../.pack/guest-user.tgz"\`, copy its package-lock.json to examples/${name}/ and delete the "integrity" line of the guest-user.tgz entry`,
+    );
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -25,10 +25,8 @@ export type {
 } from "./core/config/cleanup-schedule-options.ts";
 export type {
   BeforeDeleteEvent,
-  CookieOptions,
   GuestCreationContext,
   GuestUsersOptions,
-  SessionOptions,
   TermsOptions,
 } from "./core/config/options.ts";
 // issue 20: ownership
@@ -46,6 +44,7 @@ export type {
   SessionCacheInvalidation,
   SessionCacheOptions,
 } from "./core/config/session-cache-options.ts";
+export type { CookieOptions, SessionOptions } from "./core/config/session-options.ts";
 export type { Settings } from "./core/config/settings.ts";
 export { createGuestUsers, type GuestUsers } from "./core/guest-users.ts";
 export type { GuestUserEvents, Listener, Logger } from "./core/model/events.ts";
@@ -163,11 +162,13 @@ export type {
   MetricsMeter,
 } from "./metrics/types.ts";
 export {
-  BodyError,
-  type BodyErrorCode,
   type DatabaseDiagnosis,
   type DatabaseProblem,
   DatabaseUnavailableError,
+} from "./shared/database-errors.ts";
+export {
+  BodyError,
+  type BodyErrorCode,
   type FieldErrors,
   GuestUserError,
   type GuestUserErrorCode,

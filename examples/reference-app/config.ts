@@ -84,10 +84,8 @@ export interface AppConfig extends OperationsConfig, OwnedDataConfig {
   /** Unset: `X-Forwarded-*` headers are ignored. */
   readonly trustProxy: TrustProxyConfig | undefined;
   readonly expireBy: ExpireBy | undefined;
-  // --- continue on another device (issue 20) ---
   /** `GUEST_USER_CONTINUE_TTL`: the `continueLinkTtlSeconds` setting. */
   readonly continueLinkTtlSeconds: number | undefined;
-  // --- end continue on another device ---
   /** `GUEST_USER_QUOTA` (issue 20); unset: no quota. */
   readonly quota: QuotaConfig | undefined;
 }
@@ -228,9 +226,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
   }
 
   const operations = readOperations(value, problems);
-  // --- continue on another device (issue 20) ---
   const continueLinkTtlSeconds = integer("GUEST_USER_CONTINUE_TTL", 1, 365 * 24 * 3600);
-  // --- end continue on another device ---
   const quota = readQuota(value, problems); // issue 20
   const ownedData = readOwnedData(value, problems); // issue 20
 

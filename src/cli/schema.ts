@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type DatabaseSource, DatabaseUnavailableError } from "../index.ts";
-import { GuestUserError, sqliteDirectoryMissing, usersTableMissing } from "../shared/errors.ts";
+import { sqliteDirectoryMissing, usersTableMissing } from "../shared/database-errors.ts";
+import { GuestUserError } from "../shared/errors.ts";
 import { sqlitePathOf } from "../shared/sqlite-path.ts";
 import { DEFAULT_DATABASE } from "../store/connect.ts";
 import { isMissingColumn, isMissingTable } from "../store/driver-errors.ts";

@@ -1,5 +1,5 @@
 import type { Logger } from "../core/model/events.ts";
-import type { DatabaseProblem, DatabaseUnavailableError } from "../shared/errors.ts";
+import type { DatabaseProblem, DatabaseUnavailableError } from "../shared/database-errors.ts";
 import { plainFailure } from "./body-failure.ts";
 import type { HttpRequest } from "./request.ts";
 

@@ -1,5 +1,6 @@
 import { type MigrationResultSet, Migrator, NO_MIGRATIONS, sql } from "kysely";
-import { GuestUserError, usersTableMissing } from "../shared/errors.ts";
+import { usersTableMissing } from "../shared/database-errors.ts";
+import { GuestUserError } from "../shared/errors.ts";
 import type { Db, DialectQuirks } from "./dialect.ts";
 import { isMissingTable } from "./driver-errors.ts";
 import { initialMigration } from "./migrations/001-initial.ts";

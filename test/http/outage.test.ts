@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { outageMonitor } from "../../src/http/outage.ts";
-import { type DatabaseProblem, DatabaseUnavailableError } from "../../src/shared/errors.ts";
+import {
+  type DatabaseProblem,
+  DatabaseUnavailableError,
+} from "../../src/shared/database-errors.ts";
 
 function recorder() {
   const lines: { level: string; text: string }[] = [];

@@ -180,12 +180,10 @@ export const GUEST_USERS_OPTIONS = v.pipe(
       aFunction<Option<"beforeGuestCreated">>("a function returning true or false"),
     ),
     loginLimit: v.optional(v.nullable(RATE_LIMIT), { max: 10, windowSeconds: 900 }),
-    // --- continue on another device (issue 20) ---
     continueLinkTtlSeconds: v.optional(
       integerFrom(1, 31_536_000, "a positive whole number of seconds, such as 600"),
       600,
     ),
-    // --- end continue on another device ---
     limitStore: v.optional(
       withMethods<LimitStore>(["hit", "peek", "reset"], "a LimitStore: { hit, peek, reset }"),
     ),

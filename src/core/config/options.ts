@@ -14,33 +14,10 @@ import type { OwnershipOptions } from "./ownership-options.ts";
 import type { QuotaOptions } from "./quota-options.ts";
 import type { RetentionOptions } from "./retention-options.ts";
 import type { SessionCacheOptions } from "./session-cache-options.ts";
+import type { CookieOptions, SessionOptions } from "./session-options.ts";
 
 /** Django's SESSION_COOKIE_AGE, which the reference's MAX_AGE defaults to: 14 days. */
 export const TWO_WEEKS = 1_209_600;
-
-/** Session options. */
-export interface SessionOptions {
-  /** Seconds a session lives without activity (sliding expiry). @default 1209600 (14 days) */
-  readonly maxAge?: number;
-  /**
-   * Seconds between two extensions of a session's expiry (and of a guest's `last_seen_at`):
-   * the only write a returning visitor ever causes, at most this often.
-   * @default 3600
-   */
-  readonly refreshInterval?: number;
-}
-
-/** The session cookie. */
-export interface CookieOptions {
-  /** @default "guest_user_session" */
-  readonly name?: string;
-  /** `"auto"`: Secure everywhere but on localhost (plain-HTTP development). @default "auto" */
-  readonly secure?: boolean | "auto";
-  /** @default undefined (the current host only) */
-  readonly domain?: string | undefined;
-  /** @default "/" */
-  readonly path?: string;
-}
 
 /**
  * Everything `createGuestUsers()` takes. Every option is optional; the defaults are the
@@ -194,7 +171,6 @@ export interface GuestUsersOptions extends TableOptions {
    * @example loginLimit: { max: 5, windowSeconds: 600 }
    */
   readonly loginLimit?: RateLimit | null;
-  // --- continue on another device (issue 20) ---
   /**
    * How long a "continue on another device" link works, in seconds (`POST /accounts/continue/`,
    * `guestUsers.createContinueLink()`): once, within this time, and not after the session that
@@ -203,7 +179,6 @@ export interface GuestUsersOptions extends TableOptions {
    * @example continueLinkTtlSeconds: 300
    */
   readonly continueLinkTtlSeconds?: number;
-  // --- end continue on another device ---
   /**
    * Where `guestCreationLimit` and `loginLimit` count: in this process's memory, or in a store
    * shared by every server, such as `redisLimitStore()` from `guest-user/redis`.
@@ -270,7 +245,6 @@ export interface GuestUsersOptions extends TableOptions {
    * @example preparedStatements: false
    */
   readonly preparedStatements?: boolean;
-  // --- quotas (issue 20) ---
   /**
    * Quotas by user type: per name, how many units a guest and a registered user may spend per
    * window (`registered: null`: unlimited), counted per user id in `limitStore` (Redis: shared
@@ -285,7 +259,6 @@ export interface GuestUsersOptions extends TableOptions {
    * ```
    */
   readonly quotas?: QuotaOptions;
-  // --- ownership (issue 20) ---
   /**
    * The app tables whose rows belong to a user, declared once: see {@link OwnershipOptions}
    * (merge on log-in, `retention: { keepIf: "ownsData" }`, the admin's data column, exports).
@@ -293,7 +266,6 @@ export interface GuestUsersOptions extends TableOptions {
    * @example ownership: { tables: [{ table: "notes", column: "user_id" }] }
    */
   readonly ownership?: OwnershipOptions | null;
-  // --- end ownership ---
 }
 
 /** The terms of service users accept. */

@@ -11,18 +11,13 @@ import type { NameGenerator } from "../model/usernames/name-generator.ts";
 import { resolveNameGenerator } from "../model/usernames/resolve.ts";
 import type { CleanupSchedule } from "./cleanup-schedule-options.ts";
 import { developmentSecretFile } from "./environment.ts";
-import type {
-  BeforeDeleteEvent,
-  CookieOptions,
-  GuestUsersOptions,
-  SessionOptions,
-  TermsOptions,
-} from "./options.ts";
+import type { BeforeDeleteEvent, GuestUsersOptions, TermsOptions } from "./options.ts";
 import { GUEST_USERS_OPTIONS } from "./options-schema.ts";
 import { type Ownership, ownsDataRule } from "./ownership-options.ts";
 import type { QuotaRule } from "./quota-options.ts";
 import type { Retention } from "./retention-options.ts";
 import type { ResolvedSessionCache } from "./session-cache-options.ts";
+import type { CookieOptions, SessionOptions } from "./session-options.ts";
 
 /** The options after checking, with every default filled in. */
 export interface Settings {

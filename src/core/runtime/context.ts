@@ -1,5 +1,6 @@
 import type { GuestUserMetrics } from "../../metrics/types.ts";
-import { DatabaseUnavailableError, GuestUserError } from "../../shared/errors.ts";
+import { DatabaseUnavailableError } from "../../shared/database-errors.ts";
+import { GuestUserError } from "../../shared/errors.ts";
 import type { Db, DialectQuirks } from "../../store/dialect.ts";
 import { type FunnelQueries, funnelQueries } from "../../store/funnel-store.ts";
 import { type GuestQueries, guestQueries } from "../../store/guest-store.ts";

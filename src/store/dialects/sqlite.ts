@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Database as BetterSqliteDatabase, Statement } from "better-sqlite3";
 import { CompiledQuery, Kysely, type RawBuilder, SqliteDialect, sql } from "kysely";
-import { DatabaseUnavailableError, sqliteDirectoryMissing } from "../../shared/errors.ts";
+import { DatabaseUnavailableError, sqliteDirectoryMissing } from "../../shared/database-errors.ts";
 import { loadPeer } from "../../shared/optional-peer.ts";
 import type { Db, DialectQuirks } from "../dialect.ts";
 import { errorCode } from "../driver-errors.ts";

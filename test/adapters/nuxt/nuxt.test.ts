@@ -13,7 +13,7 @@ import { guestUserNuxt } from "../../../src/adapters/nuxt/index.ts";
 import type { GuestUserNuxtOptions, H3EventLike } from "../../../src/adapters/nuxt/types.ts";
 import { createGuestUserHttp } from "../../../src/http/guest-user-http.ts";
 import { createGuestUsers, type GuestUsers } from "../../../src/index.ts";
-import { DatabaseUnavailableError } from "../../../src/shared/errors.ts";
+import { DatabaseUnavailableError } from "../../../src/shared/database-errors.ts";
 import { BROWSER_USER_AGENT } from "../../support/browser-fetch.ts";
 import { FAST_HASHING } from "../../support/guest-users.ts";
 

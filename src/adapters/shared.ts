@@ -49,6 +49,14 @@ export function sharedMembers<G, On extends unknown[]>(
 }
 
 /**
+ * A path without its trailing slash (`/accounts/login/` and `/accounts/login` are one route):
+ * Next.js and SvelteKit drop the slash by default, Nuxt's links often do.
+ */
+export function withoutTrailingSlash(path: string): string {
+  return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+}
+
+/**
  * The routes by path, then method, with the handler `make` makes of each view (made once per
  * route); `pathOf` normalises the paths (Next's drop a trailing slash).
  */

@@ -5,7 +5,7 @@ import { applyGuards, type WebRoute } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
 import { accountViews } from "../../http/views/index.ts";
-import { routeTable } from "../shared.ts";
+import { routeTable, withoutTrailingSlash } from "../shared.ts";
 import type {
   GuardedRouteHandler,
   NextHeaderList,
@@ -50,11 +50,6 @@ export function guardedRouteHandler(
     });
 }
 
-/** `/accounts/login/` and `/accounts/login` are the same route (Next drops the slash by default). */
-function normalize(path: string): string {
-  return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
-}
-
 /**
  * `GET`/`POST`/`HEAD` route handlers serving `routes` by path and method (HEAD as GET): an
  * unknown path answers 404, a known path with another method 405 with `Allow`.
@@ -66,9 +61,9 @@ export function routeHandlers(
   routes: readonly WebRoute[] = accountViews(http),
   addressOf: AddressOf,
 ): NextRouteHandlers {
-  const table = routeTable(routes, (handler) => handler, normalize);
+  const table = routeTable(routes, (handler) => handler, withoutTrailingSlash);
   const handle: NextRouteHandler = async (request) => {
-    const methods = table.get(normalize(new URL(request.url).pathname));
+    const methods = table.get(withoutTrailingSlash(new URL(request.url).pathname));
     if (!methods) return new Response("Not Found", { status: 404 });
     const handler = methods.get(request.method === "HEAD" ? "GET" : request.method);
     if (!handler) {

@@ -10,7 +10,7 @@ import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { compileTrust } from "../../http/trust-proxy.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { parseOptions } from "../../shared/option-schema.ts";
-import { routeTable } from "../shared.ts";
+import { routeTable, withoutTrailingSlash } from "../shared.ts";
 import { CURRENT_USER_KEY, type NuxtCurrentUser } from "./current-user.ts";
 import { eventView, flushCookies, methodOf, socketAddress, webRequestOf } from "./request.ts";
 import {
@@ -34,10 +34,7 @@ export type {
   NuxtCurrentUser,
 } from "./types.ts";
 
-/** `/accounts/login/` and `/accounts/login` are the same route (Nuxt's links often drop the slash). */
-const normalize = (path: string) =>
-  path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
-const pathname = (path: string) => normalize(path.split("?")[0] ?? "/");
+const pathname = (path: string) => withoutTrailingSlash(path.split("?")[0] ?? "/");
 
 /**
  * Creates the Nuxt adapter (Nitro 2 and h3 1.x: Nuxt 3 and 4). It never imports h3 or nuxt:
@@ -63,8 +60,9 @@ export function guestUserNuxt(
   const addressOf = parsed.clientAddress ?? socketAddress;
   const viewOf = (event: H3EventLike) => eventView(event, addressOf, trust);
   const routes = parsed.routes === false ? [] : (parsed.routes ?? accountViews(http));
-  const table = routeTable(routes, (handler) => handler, normalize);
-  const sessionPath = parsed.sessionPath === false ? null : normalize(parsed.sessionPath);
+  const table = routeTable(routes, (handler) => handler, withoutTrailingSlash);
+  const sessionPath =
+    parsed.sessionPath === false ? null : withoutTrailingSlash(parsed.sessionPath);
 
   const snapshot = (view: HttpRequest, state: RequestState): NuxtCurrentUser => {
     const canBecomeGuest =

@@ -3,6 +3,7 @@ import type { GuestUserHttp } from "../../http/guest-user-http.ts";
 import type { WebHandler } from "../../http/handler.ts";
 import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { compileTrust, webRequestView } from "../../http/trust-proxy.ts";
+import { withoutTrailingSlash } from "../shared.ts";
 import type { GuestUserLocals, SvelteKitHandleEvent, SvelteKitHandleInput } from "./types.ts";
 
 const NO_PROXY = compileTrust(false);
@@ -16,11 +17,6 @@ export function publish(locals: object, state: RequestState): void {
   target.user = state.user;
   target.isGuest = state.isGuest;
   target.guestUser = state;
-}
-
-/** `/convert/` and `/convert` are the same path (SvelteKit's default drops the slash). */
-export function normalize(path: string): string {
-  return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
 }
 
 /** The client's address: `event.getClientAddress()`, null where the SvelteKit adapter cannot tell. */
@@ -55,7 +51,7 @@ export function svelteKitHandle(
     return answerWebRequest(http, view, event.request.signal, async (state) => {
       views.set(event.locals, view);
       publish(event.locals, state);
-      const methods = table.get(normalize(event.url.pathname));
+      const methods = table.get(withoutTrailingSlash(event.url.pathname));
       if (!methods) return resolve(event);
       const handler = methods.get(event.request.method === "HEAD" ? "GET" : event.request.method);
       if (!handler) {

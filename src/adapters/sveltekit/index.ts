@@ -8,8 +8,8 @@ import type { HttpRequest, RequestState } from "../../http/request.ts";
 import { accountViews } from "../../http/views/index.ts";
 import { InvalidConfigError } from "../../shared/errors.ts";
 import { parseOptions } from "../../shared/option-schema.ts";
-import { routeTable } from "../shared.ts";
-import { eventAddress, normalize, publish, svelteKitHandle, views } from "./handle.ts";
+import { routeTable, withoutTrailingSlash } from "../shared.ts";
+import { eventAddress, publish, svelteKitHandle, views } from "./handle.ts";
 import {
   type GuestUserLocals,
   type GuestUserSvelteKit,
@@ -53,7 +53,11 @@ export function guestUserSvelteKit(
 ): GuestUserSvelteKit {
   const parsed = parseOptions(SVELTEKIT_OPTIONS, options, "guestUserSvelteKit()");
   const http = parsed.http ?? createGuestUserHttp(guestUsers);
-  const table = routeTable(parsed.routes ?? accountViews(http), (handler) => handler, normalize);
+  const table = routeTable(
+    parsed.routes ?? accountViews(http),
+    (handler) => handler,
+    withoutTrailingSlash,
+  );
 
   /** This request's view and state, which the `handle` hook resolved. */
   const resolved = (event: SvelteKitEvent): { view: HttpRequest; state: RequestState } => {

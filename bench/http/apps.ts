@@ -4,13 +4,17 @@
  * the same framework serving the same page without guest-user ("bare"), and Better Auth with
  * its anonymous plugin on a plain node:http server through `toNodeHandler`.
  */
-import { createServer, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { GuestUsers, User } from "../../src/index.ts";
 import type { Framework } from "./args.ts";
+import { betterAuthApp } from "./better-auth-app.ts";
 import type { DatabaseTarget } from "./databases.ts";
+import { openFloorDriver } from "./floor-drivers.ts";
+import { type FloorAnswer, insertPage, lookupPage } from "./floor-pages.ts";
+import { captureHotStatements } from "./floor-statements.ts";
+import { closeNode, HOST, listenNode, portOf, type RunningApp } from "./node-listen.ts";
 
 /** What a server child is asked to run. */
 export type ServerConfig =
@@ -30,15 +34,17 @@ export type ServerConfig =
       readonly src?: string;
     }
   | { readonly kind: "bare"; readonly framework: Framework }
+  | {
+      /** The floors: guest-user's statements on the bare driver (floor-drivers.ts). */
+      readonly kind: "floor";
+      readonly framework: Framework;
+      readonly database: DatabaseTarget;
+      /** `"lookup"`: floor (a), the session lookup; `"insert"`: floor (b), a first visit's writes. */
+      readonly floor: "lookup" | "insert";
+    }
   | { readonly kind: "better-auth"; readonly database: DatabaseTarget };
 
-export interface RunningApp {
-  readonly port: number;
-  close(): Promise<void>;
-}
-
 export const BENCH_SECRET = "bench-secret-bench-secret-bench-secret!";
-const HOST = "127.0.0.1";
 
 /** guest-user's src/: this repository's, or the copy named by BENCH_GUEST_USER_SRC (A/B runs). */
 const SRC = process.env.BENCH_GUEST_USER_SRC
@@ -56,22 +62,24 @@ const userJson = (user: User | null | undefined) => ({
   user: user ? { id: user.id, username: user.username, isGuest: user.isGuest } : null,
 });
 
-function listenNode(listener: RequestListener): Promise<Server> {
-  const server = createServer(listener);
-  return new Promise((resolve) => server.listen(0, HOST, () => resolve(server)));
-}
+/** What serves `/page`: guest-user, a floor handler given the Cookie header, or nothing (bare). */
+type Page =
+  | { readonly guestUsers: GuestUsers }
+  | { readonly floor: (cookie: string | undefined) => Promise<FloorAnswer> }
+  | null;
 
-const portOf = (server: Server) => (server.address() as AddressInfo).port;
-const closeNode = (server: Server) =>
-  new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-
-async function expressApp(guestUsers: GuestUsers | null): Promise<RunningApp> {
+async function expressApp(page: Page): Promise<RunningApp> {
   const { default: express } = await import("express");
   const app = express();
-  if (guestUsers) {
+  if (page && "floor" in page) {
+    const { floor } = page;
+    app.get("/page", async (req, res) => {
+      const answer = await floor(req.headers.cookie);
+      if (answer.setCookie) res.setHeader("set-cookie", answer.setCookie);
+      res.json(answer.body);
+    });
+  } else if (page) {
+    const { guestUsers } = page;
     const { guestUserExpress } = await fromSrc<Adapters["express"]>("adapters/express/index.ts");
     const guestUser = guestUserExpress(guestUsers);
     app.use(guestUser.session());
@@ -87,11 +95,21 @@ async function expressApp(guestUsers: GuestUsers | null): Promise<RunningApp> {
   return { port: portOf(server), close: () => closeNode(server) };
 }
 
-async function honoApp(guestUsers: GuestUsers | null): Promise<RunningApp> {
+async function honoApp(page: Page): Promise<RunningApp> {
   const { Hono } = await import("hono");
   const { serve } = await import("@hono/node-server");
   let fetch: (request: Request) => Response | Promise<Response>;
-  if (guestUsers) {
+  if (page && "floor" in page) {
+    const { floor } = page;
+    const app = new Hono();
+    app.get("/page", async (c) => {
+      const answer = await floor(c.req.header("cookie"));
+      if (answer.setCookie) c.header("set-cookie", answer.setCookie);
+      return c.json(answer.body);
+    });
+    fetch = app.fetch;
+  } else if (page) {
+    const { guestUsers } = page;
     const { guestUserHono } = await fromSrc<Adapters["hono"]>("adapters/hono/index.ts");
     const guestUser = guestUserHono(guestUsers);
     const app = new Hono<import("../../src/adapters/hono/index.ts").GuestUserEnv>();
@@ -111,10 +129,18 @@ async function honoApp(guestUsers: GuestUsers | null): Promise<RunningApp> {
   });
 }
 
-async function fastifyApp(guestUsers: GuestUsers | null): Promise<RunningApp> {
+async function fastifyApp(page: Page): Promise<RunningApp> {
   const { default: Fastify } = await import("fastify");
   const app = Fastify({ logger: false });
-  if (guestUsers) {
+  if (page && "floor" in page) {
+    const { floor } = page;
+    app.get("/page", async (request, reply) => {
+      const answer = await floor(request.headers.cookie);
+      if (answer.setCookie) reply.header("set-cookie", answer.setCookie);
+      return answer.body;
+    });
+  } else if (page) {
+    const { guestUsers } = page;
     const { guestUserFastify } = await fromSrc<Adapters["fastify"]>("adapters/fastify/index.ts");
     const guestUser = guestUserFastify(guestUsers);
     await app.register(guestUser.session());
@@ -135,80 +161,65 @@ async function guestUserApp(
 ): Promise<RunningApp> {
   const { framework, database } = config;
   const { createGuestUsers } = await fromSrc<typeof import("../../src/index.ts")>("index.ts");
-  const invalidation = database.kind === "sqlite" ? "local" : "auto";
+  const cache = config.sessionCache ? await sessionCacheFor(database) : null;
   const guestUsers = createGuestUsers({
     database: database.url,
     secret: BENCH_SECRET,
     logger: { warn() {}, error() {} },
     createGuests: config.createGuests ?? "onVisit",
-    sessionCache: config.sessionCache ? { invalidation } : null,
+    sessionCache: cache?.options ?? null,
   });
   await guestUsers.migrate(); // already done by the bench: a no-op, and it opens the pool
-  const app = await FRAMEWORK_APPS[framework](guestUsers);
+  const app = await FRAMEWORK_APPS[framework]({ guestUsers });
   return {
     port: app.port,
     async close() {
       await app.close();
       await guestUsers.close();
+      await cache?.close();
     },
   };
 }
 
 /**
- * Better Auth 1.7 with `anonymous()` (and email/password, to seed a registered user), its
- * migrations run programmatically. SQLite gets the pragmas our dialect sets (WAL,
- * synchronous=NORMAL), so both libraries write to the same kind of database.
+ * The `sessionCache` of the cached servers as a multi-server app sets it up: PostgreSQL,
+ * revocations over LISTEN/NOTIFY ("auto"); MariaDB, over Redis (a channel of this run's own);
+ * SQLite, one process (`"local"`).
  */
-async function betterAuthApp(database: DatabaseTarget): Promise<RunningApp> {
-  const { betterAuth } = await import("better-auth");
-  const { anonymous } = await import("better-auth/plugins");
-  const { toNodeHandler } = await import("better-auth/node");
-  const { getMigrations } = await import("better-auth/db/migration");
-  let driver: import("pg").Pool | import("better-sqlite3").Database;
-  let closeDriver: () => Promise<void>;
-  if (database.kind === "sqlite") {
-    const { default: Database } = await import("better-sqlite3");
-    const sqlite = new Database(database.location);
-    sqlite.pragma("journal_mode = WAL");
-    sqlite.pragma("synchronous = NORMAL");
-    sqlite.pragma("busy_timeout = 5000");
-    driver = sqlite;
-    closeDriver = async () => void sqlite.close();
-  } else {
-    const { default: pg } = await import("pg");
-    const pool = new pg.Pool({ connectionString: database.location, max: 10 });
-    driver = pool;
-    closeDriver = () => pool.end();
-  }
-  let handler: RequestListener = (_req, res) => res.writeHead(503).end();
-  const server = await listenNode((req, res) => handler(req, res));
-  const port = portOf(server);
-  const options = {
-    database: driver,
-    secret: BENCH_SECRET,
-    baseURL: `http://${HOST}:${port}`,
-    emailAndPassword: { enabled: true },
-    plugins: [anonymous()],
-    rateLimit: { enabled: false },
-    telemetry: { enabled: false },
-    logger: { disabled: true },
-  };
-  const { runMigrations } = await getMigrations(options);
-  await runMigrations();
-  const auth = betterAuth(options);
-  handler = toNodeHandler(auth);
+async function sessionCacheFor(database: DatabaseTarget) {
+  const none = async () => {};
+  if (database.kind === "sqlite")
+    return { options: { invalidation: "local" as const }, close: none };
+  if (database.kind === "postgres")
+    return { options: { invalidation: "auto" as const }, close: none };
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379");
+  const channel = `gu_bench:${new URL(database.url).pathname.slice(1)}`;
   return {
-    port,
+    options: { invalidation: "redis" as const, redis, channel },
+    close: async () => void (await redis.quit()),
+  };
+}
+
+/** A floor server: the hot statements captured from guest-user, run on the bare driver. */
+async function floorApp(config: Extract<ServerConfig, { kind: "floor" }>): Promise<RunningApp> {
+  const hot = await captureHotStatements(config.database);
+  const driver = await openFloorDriver(config.database, hot);
+  const floor = config.floor === "lookup" ? lookupPage(driver) : insertPage(driver);
+  const app = await FRAMEWORK_APPS[config.framework]({ floor });
+  return {
+    port: app.port,
     async close() {
-      await closeNode(server);
-      await closeDriver();
+      await app.close();
+      await driver.close();
     },
   };
 }
 
 /** Starts the configured server on 127.0.0.1 and a free port. */
 export function startApp(config: ServerConfig): Promise<RunningApp> {
-  if (config.kind === "better-auth") return betterAuthApp(config.database);
+  if (config.kind === "better-auth") return betterAuthApp(config.database, BENCH_SECRET);
   if (config.kind === "bare") return FRAMEWORK_APPS[config.framework](null);
+  if (config.kind === "floor") return floorApp(config);
   return guestUserApp(config);
 }

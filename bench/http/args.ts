@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const DATABASES = ["sqlite", "postgres"] as const;
+export const DATABASES = ["sqlite", "postgres", "mariadb"] as const;
 export const FRAMEWORKS = ["express", "hono", "fastify"] as const;
 export const SCENARIOS = [
   "first-visit",
@@ -28,6 +28,10 @@ export interface BenchOptions {
   readonly connections: number;
   /** Skip the Better Auth comparison. */
   readonly betterAuth: boolean;
+  /** Measure the floors: the same statements through the same driver, without guest-user. */
+  readonly floor: boolean;
+  /** Measure the memory of one server at scale (cached sessions, counted addresses). */
+  readonly memory: boolean;
   /** Start every server with `--cpu-prof`, writing into this directory. */
   readonly profileDir: string | null;
   /**
@@ -39,7 +43,7 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-  --db sqlite,postgres           databases (default: both)
+  --db sqlite,postgres,mariadb   databases (default: all three)
   --framework express,hono,fastify  frameworks for guest-user and bare (default: all three)
   --scenario first-visit,first-visit-lazy,returning-guest,returning-guest-cached,registered-user
                                  (default: all five)
@@ -49,13 +53,17 @@ export const USAGE = `Usage: npm run bench -- [options]
   --connections N                concurrent connections, pipelining 1 (default 10)
   --quick                        smoke preset: 1 run x 1 s, 0.5 s warm-up
   --no-better-auth               skip the Better Auth column
+  --no-floor                     skip the floors (the same statements on the bare driver)
+  --no-memory                    skip the memory-at-scale table
   --compare DIR                  also run guest-user from another copy's src/ (A/B in one run:
                                  the same interleaved runs, a table of ours / the other)
   --profile DIR                  run the servers with node --cpu-prof, profiles into DIR
                                  (summarise one with: npx tsx bench/http/profile.ts FILE)
 
-Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test), an admin
-connection from which the throw-away database gu_bench_<random> is created and dropped.`;
+Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test) and
+BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/test), admin connections from which the
+throw-away databases gu_bench_<random> are created and dropped; BENCH_REDIS_URL (default
+redis://127.0.0.1:6379) for the MariaDB servers' sessionCache invalidation.`;
 
 function list<T extends string>(flag: string, raw: string | undefined, all: readonly T[]): T[] {
   if (raw === undefined || raw === "all") return [...all];
@@ -89,6 +97,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
       connections: { type: "string" },
       quick: { type: "boolean", default: false },
       "no-better-auth": { type: "boolean", default: false },
+      "no-floor": { type: "boolean", default: false },
+      "no-memory": { type: "boolean", default: false },
       profile: { type: "string" },
       compare: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -100,7 +110,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
   const runs = positive("runs", values.runs, quick ? 1 : 3, true);
   if (runs < 1) throw new Error("--runs: at least 1");
   return {
-    databases: list("db", values.db, DATABASES),
+    databases: list("db", values.db?.replaceAll("mysql", "mariadb"), DATABASES),
     frameworks: list("framework", values.framework, FRAMEWORKS),
     scenarios: list("scenario", values.scenario, SCENARIOS),
     runs,
@@ -108,6 +118,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | "help" {
     warmup: positive("warmup", values.warmup, quick ? 0.5 : 3, false),
     connections: positive("connections", values.connections, 10, true) || 10,
     betterAuth: values["no-better-auth"] !== true,
+    floor: values["no-floor"] !== true,
+    memory: values["no-memory"] !== true,
     profileDir: values.profile ?? null,
     compare: values.compare ?? null,
   };

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 
-/** CPU milliseconds used so far by the server child, PostgreSQL (per process) and this process. */
+/** CPU milliseconds used so far by the server child, the database server (per process) and this process. */
 export interface CpuSnapshot {
   readonly server: number;
-  /** pid -> CPU ms of the PostgreSQL processes serving the bench database (see postgresCpu). */
-  readonly postgres: ReadonlyMap<string, number>;
+  /** pid -> CPU ms of the database processes serving the bench database (see databaseCpu). */
+  readonly database: ReadonlyMap<string, number>;
   readonly load: number;
   /** Busy ms of the whole machine (all CPUs), from /proc/stat. */
   readonly machine: number;
@@ -15,7 +15,8 @@ export interface CpuSnapshot {
 /** CPU microseconds per completed request, per process group, over one run. */
 export interface CpuPerRequest {
   readonly server: number;
-  readonly postgres: number;
+  /** The database server's processes: PostgreSQL's backends and writers, or mariadbd. */
+  readonly database: number;
   readonly load: number;
   /**
    * Share of one CPU (0.25 = 25 %) that everything else on the machine used during the run:
@@ -45,7 +46,26 @@ const SHARED = /: (walwriter|checkpointer|background writer)\b/;
  * names the database) and the cluster's WAL writer, checkpointer and background writer.
  * Per pid, so that a backend that exits during a run does not subtract from the total.
  */
-function postgresCpu(database: string): Map<string, number> {
+function postgresCpu(database: string, pid: string, comm: string): boolean {
+  if (comm !== "postgres") return false;
+  const command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  return command.includes(` ${database} `) || SHARED.test(command);
+}
+
+/** Which database server's CPU a run counts: PostgreSQL's processes for one database, or mariadbd. */
+export interface DatabaseProcesses {
+  readonly kind: "postgres" | "mariadb";
+  /** The bench database's name (PostgreSQL names it in each backend's command line). */
+  readonly name: string;
+}
+
+/**
+ * CPU of the database server's processes working for `target`: PostgreSQL's backends of the
+ * database and the cluster's WAL writer, checkpointer and background writer; MariaDB's one
+ * mariadbd process (its threads serve every database: other databases are idle during a run).
+ * Per pid, so that a backend that exits during a run does not subtract from the total.
+ */
+function databaseCpu(target: DatabaseProcesses): Map<string, number> {
   const found = new Map<string, number>();
   let entries: string[];
   try {
@@ -56,10 +76,12 @@ function postgresCpu(database: string): Map<string, number> {
   for (const pid of entries) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
-      const command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (command.includes(` ${database} `) || SHARED.test(command))
-        found.set(pid, processCpu(pid));
+      const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      const serves =
+        target.kind === "postgres"
+          ? postgresCpu(target.name, pid, comm)
+          : comm === "mariadbd" || comm === "mysqld";
+      if (serves) found.set(pid, processCpu(pid));
     } catch {}
   }
   return found;
@@ -78,12 +100,12 @@ function machineBusy(): number {
   }
 }
 
-/** `postgresDatabase`: the bench database's name, or null on SQLite. */
-export function cpuSnapshot(serverPid: number, postgresDatabase: string | null): CpuSnapshot {
+/** `database`: the database server's processes to count, or null (SQLite: in the server). */
+export function cpuSnapshot(serverPid: number, database: DatabaseProcesses | null): CpuSnapshot {
   const own = process.cpuUsage();
   return {
     server: processCpu(serverPid),
-    postgres: postgresDatabase ? postgresCpu(postgresDatabase) : new Map(),
+    database: database ? databaseCpu(database) : new Map(),
     load: (own.user + own.system) / 1000,
     machine: machineBusy(),
     at: performance.now(),
@@ -97,12 +119,12 @@ export function perRequest(
 ): CpuPerRequest {
   const us = (ms: number) => (requests > 0 ? (ms * 1000) / requests : 0);
   const machine = after.machine - before.machine;
-  let postgres = 0;
-  for (const [pid, ms] of after.postgres) postgres += ms - (before.postgres.get(pid) ?? 0);
-  const ours = after.server - before.server + postgres + (after.load - before.load);
+  let database = 0;
+  for (const [pid, ms] of after.database) database += ms - (before.database.get(pid) ?? 0);
+  const ours = after.server - before.server + database + (after.load - before.load);
   return {
     server: us(after.server - before.server),
-    postgres: us(postgres),
+    database: us(database),
     load: us(after.load - before.load),
     others: Math.max(0, machine - ours) / Math.max(after.at - before.at, 1),
   };

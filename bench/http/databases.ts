@@ -7,21 +7,43 @@ import { createGuestUsers, type GuestUsers } from "../../src/index.ts";
 import type { DatabaseKind } from "./args.ts";
 
 const POSTGRES_ADMIN = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const MYSQL_ADMIN = process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test";
 
-/** Where a server finds its data: a SQLite file path or a PostgreSQL URL. */
+/** Where a server finds its data: a SQLite file path, a PostgreSQL or a MariaDB URL. */
 export interface DatabaseTarget {
   readonly kind: DatabaseKind;
-  /** `sqlite:<path>` or `postgres://...`: what createGuestUsers() takes. */
+  /** `sqlite:<path>`, `postgres://...` or `mysql://...`: what createGuestUsers() takes. */
   readonly url: string;
-  /** The SQLite file (for better-sqlite3), or the PostgreSQL URL (for a pg Pool). */
+  /** The SQLite file (for better-sqlite3), or the server's URL (for a pg or mysql2 pool). */
   readonly location: string;
+}
+
+/** The URL of database `name` on the server of the admin URL `admin`. */
+function withDatabase(admin: string, name: string): string {
+  const parsed = new URL(admin);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+/** Runs one statement on a server's admin connection (PostgreSQL or MariaDB). */
+async function adminQuery(kind: "postgres" | "mariadb", query: string): Promise<void> {
+  if (kind === "mariadb") {
+    const mysql = await import("mysql2/promise");
+    const client = await mysql.createConnection(MYSQL_ADMIN);
+    await client.query(query).finally(() => client.end());
+    return;
+  }
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN });
+  await client.connect();
+  await client.query(query).finally(() => client.end());
 }
 
 export interface IsolatedDatabase extends DatabaseTarget {
   drop(): Promise<void>;
 }
 
-/** A fresh database nothing else uses: a temp-dir SQLite file, or `gu_bench_<random>`. */
+/** A fresh database nothing else uses: a temp-dir SQLite file, or `gu_bench_<random>` on a server. */
 export async function isolatedDatabase(kind: DatabaseKind): Promise<IsolatedDatabase> {
   if (kind === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "guest-user-http-bench-"));
@@ -30,21 +52,14 @@ export async function isolatedDatabase(kind: DatabaseKind): Promise<IsolatedData
     return { kind, url: `sqlite:${file}`, location: file, drop };
   }
   const name = `gu_bench_${randomBytes(6).toString("hex")}`;
-  const { default: pg } = await import("pg");
-  const admin = async (query: string) => {
-    const client = new pg.Client({ connectionString: POSTGRES_ADMIN });
-    await client.connect();
-    await client.query(query).finally(() => client.end());
-  };
-  await admin(`create database ${name}`);
-  const parsed = new URL(POSTGRES_ADMIN);
-  parsed.pathname = `/${name}`;
-  const url = parsed.toString();
+  await adminQuery(kind, `create database ${name}`);
+  const url = withDatabase(kind === "mariadb" ? MYSQL_ADMIN : POSTGRES_ADMIN, name);
+  const force = kind === "postgres" ? " with (force)" : "";
   return {
     kind,
     url,
     location: url,
-    drop: () => admin(`drop database if exists ${name} with (force)`),
+    drop: () => adminQuery(kind, `drop database if exists ${name}${force}`),
   };
 }
 
@@ -92,6 +107,11 @@ export async function openProbe(target: DatabaseTarget) {
         sessions: await count(settings.tables.sessions),
         betterAuthUsers: await count("user"),
       };
+    },
+    /** A guest (createGuestSession): the Cookie header to send. */
+    async guestCookie(): Promise<string> {
+      const { session } = await guestUsers.createGuestSession();
+      return `${settings.cookie.name}=${session.token}`;
     },
     /** A registered user (createUser) and a session for it: the Cookie header to send. */
     async registeredCookie(): Promise<string> {

@@ -46,7 +46,15 @@ import {
 } from "./args.ts";
 import { isolatedDatabase, openProbe, type Probe } from "./databases.ts";
 import { cannon, type Launched, launch } from "./load.ts";
-import { compareTable, cpuTable, key, problems, type Results, table, targets } from "./report.ts";
+import {
+  compareTable,
+  cpuTable,
+  floorScenario,
+  key,
+  problems,
+  type Results,
+  table,
+} from "./report.ts";
 import {
   checkedRun,
   type Measured,
@@ -54,9 +62,11 @@ import {
   type Prepared,
   prepareBare,
   prepareBetterAuth,
+  prepareFloor,
   prepareGuestUser,
   Tally,
 } from "./scenarios.ts";
+import { targets } from "./targets.ts";
 
 const LAZY: Scenario = "first-visit-lazy";
 const CACHED: Scenario = "returning-guest-cached";
@@ -93,6 +103,15 @@ function participants(options: BenchOptions, kind: DatabaseKind, db: Probe, resu
   const eager = options.scenarios.filter((scenario) => scenario !== LAZY && scenario !== CACHED);
   const lazy = options.scenarios.filter((scenario) => scenario === LAZY);
   const cached = options.scenarios.filter((scenario) => scenario === CACHED);
+  // Floor (a), the lookup, in the rounds of a returning visitor; floor (b) in the first visit's.
+  const lookupRounds: Scenario[] = options.scenarios.filter(
+    (s) => s === "returning-guest" || s === "registered-user",
+  );
+  if (lookupRounds.length === 0 && options.scenarios.includes(CACHED)) lookupRounds.push(CACHED);
+  const floors = [
+    { floor: "lookup" as const, scenarios: lookupRounds },
+    { floor: "insert" as const, scenarios: options.scenarios.filter((s) => s === "first-visit") },
+  ].filter((f) => options.floor && f.scenarios.length > 0);
   for (const framework of options.frameworks) {
     all.push({
       label: `${kind}/bare/${framework}`,
@@ -101,6 +120,16 @@ function participants(options: BenchOptions, kind: DatabaseKind, db: Probe, resu
       prepare: (port) => prepareBare(port),
       record: (_scenario, result) => results.bare.set(key(kind, framework), result),
     });
+    for (const { floor, scenarios } of floors) {
+      all.push({
+        label: `${kind}/floor-${floor}/${framework}`,
+        config: { kind: "floor", framework, database, floor },
+        scenarios,
+        prepare: (port, scenario) => prepareFloor(port, floor, scenario, db),
+        record: (scenario, result) =>
+          results.floor.set(key(kind, framework, floorScenario(scenario)), result),
+      });
+    }
     const guestUser = (
       label: string,
       scenarios: Scenario[],
@@ -169,7 +198,7 @@ async function round(options: BenchOptions, scenario: Scenario, all: Participant
     const m = tally.result();
     const runs = m.runs.map((r) => Math.round(r)).join(", ");
     const failed = m.problems.length > 0 ? ` CHECK FAILED: ${m.problems.join("; ")}` : "";
-    const cpu = `CPU µs/request: server ${m.cpu.server.toFixed(0)}, postgres ${m.cpu.postgres.toFixed(0)}, autocannon ${m.cpu.load.toFixed(0)}`;
+    const cpu = `CPU µs/request: server ${m.cpu.server.toFixed(0)}, database ${m.cpu.database.toFixed(0)}, autocannon ${m.cpu.load.toFixed(0)}`;
     const noisy =
       m.cpu.others > NOISE
         ? ` NOISY: other processes used up to ${pct(m.cpu.others)} of a CPU`
@@ -243,6 +272,7 @@ async function main() {
     bare: new Map(),
     betterAuth: new Map(),
     compare: new Map(),
+    floor: new Map(),
   };
   try {
     for (const kind of options.databases) await benchDatabase(options, kind, results);

@@ -14,7 +14,7 @@ import {
 export interface Measured {
   readonly rps: number;
   readonly runs: readonly number[];
-  /** Mean CPU microseconds per request over the runs: the server, PostgreSQL, autocannon. */
+  /** Mean CPU microseconds per request over the runs: the server, the database, autocannon. */
   readonly cpu: CpuPerRequest;
   /** Everything that went wrong (non-2xx answers, row counts off); empty when correct. */
   readonly problems: readonly string[];
@@ -85,6 +85,32 @@ async function prepareLazy(port: number, page: RequestSpec, db: Probe): Promise<
     fail("first visit (lazy): the GET wrote rows (is the server built with onWrite?)");
   if (after.sessions !== before.sessions) fail("first visit (lazy): the GET wrote a session");
   return { spec: page, expect: "no-new-rows" };
+}
+
+/**
+ * A floor: `"lookup"` (floor (a)) gets the cookie of a guest made by guest-user (the returning
+ * guest) or of a registered user; `"insert"` (floor (b)) is the first visit, one guest per 2xx.
+ */
+export async function prepareFloor(
+  port: number,
+  floor: "lookup" | "insert",
+  scenario: Scenario,
+  db: Probe,
+): Promise<Prepared> {
+  const page: RequestSpec = { method: "GET", path: "/page", headers: { ...BROWSER } };
+  if (floor === "insert") {
+    const first = await probe(port, page);
+    if (first.status !== 200 || json(first.json).user?.isGuest !== true || !first.cookie)
+      fail(`floor (b): expected 200, a guest and a cookie; got ${first.status} ${first.text}`);
+    return { spec: page, expect: "one-guest-per-2xx" };
+  }
+  const returning = scenario !== "registered-user";
+  const cookie = returning ? await db.guestCookie() : await db.registeredCookie();
+  const spec: RequestSpec = { ...page, headers: { ...page.headers, cookie } };
+  const answer = await probe(port, spec);
+  if (answer.status !== 200 || json(answer.json).user?.isGuest !== returning)
+    fail(`floor (a) ${scenario}: unexpected answer ${answer.status} ${answer.text}`);
+  return { spec, expect: "no-new-rows" };
 }
 
 /** The bare framework: the same page, no guest-user; the cookie is sent and ignored. */
@@ -189,7 +215,8 @@ export async function checkedRun(
   db: Probe,
   load: LoadSettings,
 ): Promise<CheckedRun> {
-  const database = db.target.kind === "postgres" ? new URL(db.target.url).pathname.slice(1) : null;
+  const { kind, url } = db.target;
+  const database = kind === "sqlite" ? null : { kind, name: new URL(url).pathname.slice(1) };
   let best: CheckedRun | undefined;
   // A run disturbed by other processes (someone's build or test suite) is run again, twice at
   // most; the least disturbed one counts.
@@ -237,7 +264,7 @@ export class Tally {
       runs: [...this.#rates],
       cpu: {
         server: mean((c) => c.server),
-        postgres: mean((c) => c.postgres),
+        database: mean((c) => c.database),
         load: mean((c) => c.load),
         others: Math.max(0, ...this.#cpu.map((c) => c.others)),
       },

@@ -109,9 +109,13 @@ export async function measureHttp(
     }
     for (let run = 0; run < settings.runs; run++) {
       for (const [i, child] of children.entries()) {
-        const before = cpuSnapshot(child.pid, database);
+        const before = cpuSnapshot(child.pid, { kind: "postgres", name: database });
         const result = await cannon(child.port, spec, settings.seconds, settings.connections);
-        const cpu = perRequest(before, cpuSnapshot(child.pid, database), result.requests);
+        const cpu = perRequest(
+          before,
+          cpuSnapshot(child.pid, { kind: "postgres", name: database }),
+          result.requests,
+        );
         if (result.non2xx > 0 || result.errors > 0)
           throw new Error(
             `run ${run + 1}: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
@@ -119,7 +123,7 @@ export async function measureHttp(
         const sample = samples[i] as (typeof samples)[number];
         sample.rps.push(result.rps);
         sample.server.push(cpu.server);
-        sample.pg.push(cpu.postgres);
+        sample.pg.push(cpu.database);
         sample.others.push(cpu.others);
       }
     }

@@ -64,7 +64,7 @@ const LIFT_NEEDED = 0.2;
 
 /** Runs `opened.run(token)` `ops` times, CONCURRENCY at a time: ops/s and CPU µs per op. */
 async function timeOnce(opened: OpenedDriver, token: string, ops: number, database: string) {
-  const before = cpuSnapshot(process.pid, database);
+  const before = cpuSnapshot(process.pid, { kind: "postgres", name: database });
   const start = performance.now();
   let next = 0;
   const worker = async () => {
@@ -72,11 +72,15 @@ async function timeOnce(opened: OpenedDriver, token: string, ops: number, databa
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - start) / 1000;
-  const cpu = perRequest(before, cpuSnapshot(process.pid, database), ops);
+  const cpu = perRequest(
+    before,
+    cpuSnapshot(process.pid, { kind: "postgres", name: database }),
+    ops,
+  );
   return {
     opsPerSecond: ops / seconds,
     nodeUs: cpu.load,
-    postgresUs: cpu.postgres,
+    postgresUs: cpu.database,
     others: cpu.others,
   };
 }

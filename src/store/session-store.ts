@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import type { UserId } from "../shared/ids.ts";
 import { continueLinkQueries } from "./continue-link-store.ts";
 import { affectedRows, type Db } from "./dialect.ts";
+import { readRows } from "./direct-reads.ts";
 import { preparedQuery } from "./prepared-statements.ts";
 import type { KeepIf } from "./retention.ts";
 import type { Tables } from "./tables.ts";
@@ -93,8 +94,8 @@ export function sessionQueries(tables: Tables, keepIf: KeepIf | null = null) {
      * `keepIf` rule's answer when one is configured).
      */
     async lookup(db: Db, id: string): Promise<SessionLookup | undefined> {
-      const { rows } = await db.executeQuery(lookupQuery(db, [id]));
-      const raw = rows[0];
+      // On a pool guest-user opened, straight to the driver (the same statement and pool).
+      const raw = (await readRows(db, lookupQuery(db, [id])))[0];
       if (!raw) return undefined;
       const user = toUserRow(raw, tables);
       const isGuest = raw.guest_user_id !== null && raw.guest_user_id !== undefined;

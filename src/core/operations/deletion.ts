@@ -1,7 +1,7 @@
 import { GuestUserError, NotGuestError } from "../../shared/errors.ts";
-import { blockOuterQueries } from "../../store/connect.ts";
 import type { Db } from "../../store/dialect.ts";
 import type { GuestRecord } from "../../store/guest-store.ts";
+import { blockOuterQueries } from "../../store/outer-queries.ts";
 import { idOf, type User, type UserId, type UserRef } from "../model/types.ts";
 import { type Context, toUser, withDatabase } from "../runtime/context.ts";
 import { guestExpiresAt, isGuestExpired } from "../runtime/expiry.ts";

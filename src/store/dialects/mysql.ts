@@ -1,9 +1,10 @@
-import { Kysely, MysqlDialect, sql } from "kysely";
+import { Kysely, MysqlDialect, type MysqlPool, type MysqlPoolConnection, sql } from "kysely";
 import type { Pool } from "mysql2";
 import type { UserId } from "../../shared/ids.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { loadPeer } from "../../shared/optional-peer.ts";
 import type { Db, DialectQuirks } from "../dialect.ts";
+import { registerDirectRead } from "../direct-reads.ts";
 import { errorCode, isNetworkError } from "../driver-errors.ts";
 import { deleteCounted, deletePicked } from "../expired-batch.ts";
 import type { PreparedStatementWarner } from "../prepared-statements.ts";
@@ -66,7 +67,28 @@ export function mysqlDatabase(
     const mysql = await loadPeer<typeof import("mysql2")>("mysql2");
     return mysql.createPool({ uri, connectionLimit: max, supportBigNumbers: true });
   });
-  return new Kysely<unknown>({ dialect: new MysqlDialect({ pool }) });
+  const kysely = new Kysely<unknown>({ dialect: new MysqlDialect({ pool }) });
+  registerDirectRead(kysely, async (text, values) => {
+    const connection = await new Promise<MysqlPoolConnection>((resolve, reject) =>
+      pool().then(
+        (opened) =>
+          (opened as MysqlPool).getConnection((error, got) =>
+            error ? reject(error) : resolve(got),
+          ),
+        reject,
+      ),
+    );
+    try {
+      return await new Promise<unknown[]>((resolve, reject) =>
+        connection.query(text, [...values], (error, result) =>
+          error ? reject(error) : resolve(result as unknown as unknown[]),
+        ),
+      );
+    } finally {
+      connection.release();
+    }
+  });
+  return kysely;
 }
 
 const CONNECTION_CODES = new Set([

@@ -38,6 +38,8 @@ export const DATABASE_ENTRIES = {
 /**
  * The pool of `postgresDatabase()` and `mysqlDatabase()`: the app's, or one `open` makes from
  * the URL on first use; wrapped by `prepared` unless the `preparedStatements` option is off.
+ * The same pool on every call (Kysely's driver and the direct reads share it); a failed
+ * opening is tried again on the next call.
  */
 export function databasePool<P, W>(
   source: string | P,
@@ -46,8 +48,16 @@ export function databasePool<P, W>(
   open: (url: string, max: number) => Promise<P>,
 ): () => Promise<P | W> {
   const { max, preparedStatements, logger } = options;
-  return async () => {
+  const make = async () => {
     const pool = typeof source === "string" ? await open(source, max) : source;
     return preparedStatements ? prepared(pool, { logger }) : pool;
+  };
+  let opened: Promise<P | W> | undefined;
+  return () => {
+    opened ??= make().catch((error: unknown) => {
+      opened = undefined;
+      throw error;
+    });
+    return opened;
   };
 }

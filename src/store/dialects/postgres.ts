@@ -1,8 +1,9 @@
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, type PostgresPool, sql } from "kysely";
 import type { Pool } from "pg";
 import { type EntriesOf, optionBag, parseOptions } from "../../shared/option-schema.ts";
 import { loadPeer } from "../../shared/optional-peer.ts";
 import type { DialectQuirks } from "../dialect.ts";
+import { registerDirectRead } from "../direct-reads.ts";
 import { errorCode, isNetworkError } from "../driver-errors.ts";
 import { deletePicked, pickExpired } from "../expired-batch.ts";
 import type { PreparedStatementWarner } from "../prepared-statements.ts";
@@ -72,7 +73,16 @@ export function postgresDatabase(source: string | Pool, options: PostgresDatabas
     created.on("connect", (client) => client.on("error", () => {}));
     return created;
   });
-  return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  registerDirectRead(kysely, async (text, values) => {
+    const client = await ((await pool()) as PostgresPool).connect();
+    try {
+      return (await client.query(text, values)).rows;
+    } finally {
+      client.release();
+    }
+  });
+  return kysely;
 }
 
 /**

@@ -5,6 +5,7 @@ import { CompiledQuery, Kysely, type RawBuilder, SqliteDialect, sql } from "kyse
 import { DatabaseUnavailableError, sqliteDirectoryMissing } from "../../shared/database-errors.ts";
 import { loadPeer } from "../../shared/optional-peer.ts";
 import type { Db, DialectQuirks } from "../dialect.ts";
+import { registerDirectRead } from "../direct-reads.ts";
 import { errorCode } from "../driver-errors.ts";
 import { deleteCounted, deletePicked, pickExpired } from "../expired-batch.ts";
 import { returningId } from "./returning-id.ts";
@@ -52,6 +53,13 @@ export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<un
           await connection.executeQuery(CompiledQuery.raw(`PRAGMA ${pragma}`));
       },
     }),
+  });
+  registerDirectRead(kysely, (text, values) => {
+    const handle = handles.get(kysely);
+    // Inside a transaction (another request's, on the one connection) the read waits for it
+    // through Kysely's connection, as it would without the direct path.
+    if (!handle || handle.inTransaction) return undefined;
+    return handle.prepare(text).all(values as unknown[]);
   });
   return kysely;
 }

@@ -45,7 +45,7 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): Require
   // Insertion order is window-start order (a key's new window is deleted and set again), so
   // the first key is the oldest window.
   const windows = new Map<string, { count: number; resetAt: number }>();
-  const evictOldest = oldestFirst(windows);
+  const oldest = oldestFirst(windows);
   let openedSinceSweep = 0;
   let sweepEvery = SWEEP_EVERY;
   /** Opens a new window for `key` (dropping its ended one), making room for it first. */
@@ -60,7 +60,8 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): Require
       openedSinceSweep = 0;
       sweepEvery = Math.max(SWEEP_EVERY, windows.size);
     }
-    while (windows.size >= maxKeys) evictOldest();
+    if (windows.size < maxKeys) oldest.changed();
+    while (windows.size >= maxKeys) oldest.evict();
     const window = { count: 0, resetAt: now + windowSeconds * 1000 };
     windows.set(key, window);
     return window;
@@ -85,6 +86,7 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): Require
     },
     async reset(key) {
       windows.delete(key);
+      oldest.changed();
     },
     async consume(key, amount, limit) {
       const now = clock();

@@ -37,7 +37,7 @@ export class SessionCache {
   readonly #entries = new Map<string, CachedSession>();
   readonly #byUser = new Map<string, Set<string>>();
   /** Least recently used first: `get()` moves an entry to the end. */
-  readonly #evictOldest = oldestFirst(this.#entries, (id) => this.evict(id));
+  readonly #oldest = oldestFirst(this.#entries, (id) => this.evict(id));
   readonly #holds = new Map<string, number>();
   /** Holds added since ended ones were last swept. */
   #holdsAdded = 0;
@@ -70,6 +70,7 @@ export class SessionCache {
     // Most recently used last.
     this.#entries.delete(id);
     this.#entries.set(id, entry);
+    this.#oldest.changed();
     return entry;
   }
 
@@ -91,7 +92,8 @@ export class SessionCache {
     const ids = this.#byUser.get(key) ?? new Set<string>();
     this.#byUser.set(key, ids);
     ids.add(id);
-    while (this.#entries.size > this.#max) this.#evictOldest();
+    if (this.#entries.size <= this.#max) this.#oldest.changed();
+    while (this.#entries.size > this.#max) this.#oldest.evict();
     return true;
   }
 
@@ -114,6 +116,7 @@ export class SessionCache {
       return;
     }
     this.#generation += 1;
+    this.#oldest.changed();
     for (const id of revocation.sessions ?? []) {
       this.evict(id);
       if (hold) this.#hold(`s:${id}`, hold);
@@ -128,6 +131,7 @@ export class SessionCache {
   /** Drops everything (the channel went down or came back: messages may have been lost). */
   clear(): void {
     this.#generation += 1;
+    this.#oldest.release();
     this.#entries.clear();
     this.#byUser.clear();
   }

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { oldestFirst } from "../shared/oldest-first.ts";
 import { type EntriesOf, optionBag, parseOptions } from "../shared/option-schema.ts";
 import { aFunction, describeKind, wholeNumber } from "../shared/option-values.ts";
 import { type LimitStore, verdict } from "./types.ts";
@@ -16,12 +17,16 @@ const MEMORY_LIMIT_STORE_OPTIONS = optionBag({
   maxKeys: v.optional(wholeNumber(1), 200_000),
 } satisfies EntriesOf<MemoryLimitStoreOptions>);
 
-const SWEEP_ABOVE = 10_000;
+/** New windows between two sweeps of ended ones, at least (more when the map is bigger). */
+const SWEEP_EVERY = 10_000;
 
 /**
  * Fixed-window counters in this process's memory: the default {@link LimitStore}. Each
  * server counts on its own (use `redisLimitStore()` to share counts). Memory stays bounded:
- * ended windows are swept once the map grows, and past `maxKeys` the oldest keys go first.
+ * ended windows are swept as new ones open, and never more than `maxKeys` keys are held (past
+ * it the oldest window goes first). Each sweep walks the whole map, so sweeps are spaced by
+ * as many new windows as the map holds (at least 10,000; a quarter of it once it is full): a
+ * flood of new addresses costs amortised constant time per hit, not one walk per address.
  *
  * @example
  * ```ts
@@ -37,13 +42,29 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): Require
     options,
     "memoryLimitStore()",
   );
+  // Insertion order is window-start order (a key's new window is deleted and set again), so
+  // the first key is the oldest window.
   const windows = new Map<string, { count: number; resetAt: number }>();
-  const sweep = (now: number) => {
-    for (const [key, window] of windows) if (window.resetAt <= now) windows.delete(key);
-    for (const key of windows.keys()) {
-      if (windows.size <= maxKeys) break;
-      windows.delete(key);
+  const oldest = oldestFirst(windows);
+  let openedSinceSweep = 0;
+  let sweepEvery = SWEEP_EVERY;
+  /** Opens a new window for `key` (dropping its ended one), making room for it first. */
+  const open = (key: string, now: number, windowSeconds: number) => {
+    windows.delete(key);
+    openedSinceSweep++;
+    const full = windows.size >= maxKeys;
+    // A sweep walks the whole map: due once as many windows opened as it held after the last
+    // one, or, when the map is full, a quarter as many (ended windows go before live ones).
+    if (openedSinceSweep >= sweepEvery || (full && openedSinceSweep * 4 >= windows.size)) {
+      for (const [held, window] of windows) if (window.resetAt <= now) windows.delete(held);
+      openedSinceSweep = 0;
+      sweepEvery = Math.max(SWEEP_EVERY, windows.size);
     }
+    if (windows.size < maxKeys) oldest.changed();
+    while (windows.size >= maxKeys) oldest.evict();
+    const window = { count: 0, resetAt: now + windowSeconds * 1000 };
+    windows.set(key, window);
+    return window;
   };
   return {
     get size() {
@@ -52,12 +73,7 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): Require
     async hit(key, limit) {
       const now = clock();
       let window = windows.get(key);
-      if (!window || window.resetAt <= now) {
-        if (windows.size >= SWEEP_ABOVE) sweep(now);
-        window = { count: 0, resetAt: now + limit.windowSeconds * 1000 };
-        windows.delete(key);
-        windows.set(key, window);
-      }
+      if (!window || window.resetAt <= now) window = open(key, now, limit.windowSeconds);
       const counted = window.count <= limit.max;
       if (counted) window.count++;
       return verdict(window.count, limit, window.resetAt - now, counted);
@@ -70,6 +86,7 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): Require
     },
     async reset(key) {
       windows.delete(key);
+      oldest.changed();
     },
     async consume(key, amount, limit) {
       const now = clock();
@@ -83,12 +100,7 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): Require
           resetAt: window?.resetAt ?? null,
         };
       }
-      if (!window) {
-        if (windows.size >= SWEEP_ABOVE) sweep(now);
-        window = { count: 0, resetAt: now + limit.windowSeconds * 1000 };
-        windows.delete(key);
-        windows.set(key, window);
-      }
+      if (!window) window = open(key, now, limit.windowSeconds);
       window.count += amount;
       return { allowed: true, used: window.count, resetAt: window.resetAt };
     },

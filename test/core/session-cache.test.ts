@@ -305,6 +305,38 @@ describe("session cache internals", () => {
     expect(cache.get("a", 1500)).toBeUndefined();
   });
 
+  it("holds at most max sessions after 3 x max, keeping the recently used ones", () => {
+    const cache = new SessionCache({ ttlMs: 10_000, max: 100 });
+    let largest = 0;
+    for (let i = 0; i < 300; i++) {
+      cache.set(`s${i}`, lookup(i), 10_000, 1, cache.generation);
+      cache.get("s0", 2); // used on every request: never the least recently used
+      largest = Math.max(largest, cache.size);
+    }
+    expect(largest).toBe(100);
+    expect(cache.get("s0", 3)).toBeDefined();
+    expect(cache.get("s1", 3)).toBeUndefined();
+    expect(cache.get("s200", 3)).toBeUndefined();
+    expect(cache.get("s299", 3)).toBeDefined();
+    cache.revoke({ users: [299] });
+    expect(cache.get("s299", 3)).toBeUndefined();
+    expect(cache.size).toBe(99);
+  });
+
+  it("holds everything when more than max holds are still running, and forgets ended ones", () => {
+    const cache = new SessionCache({ ttlMs: 1000, max: 4 });
+    for (let user = 1; user <= 4; user++) cache.revoke({ users: [user] }, { now: 0, until: 50 });
+    for (let user = 6; user <= 7; user++) cache.revoke({ users: [user] }, { now: 60, until: 500 });
+    // Past max, the 4 ended holds were forgotten: user 1 may be cached again, user 6 not yet.
+    expect(cache.set("a", lookup(1), 10, 100, cache.generation)).toBe(true);
+    expect(cache.set("b", lookup(6), 10, 100, cache.generation)).toBe(false);
+    for (let user = 10; user <= 20; user++)
+      cache.revoke({ users: [user] }, { now: 100, until: 600 });
+    // Too many running: everything is held until the last one ends.
+    expect(cache.set("c", lookup(42), 10, 200, cache.generation)).toBe(false);
+    expect(cache.set("c", lookup(42), 10, 600, cache.generation)).toBe(true);
+  });
+
   it("splits big revocations into NOTIFY-sized payloads, or says everything", () => {
     const ids = Array.from({ length: 500 }, (_, i) => `session-${i}-${"x".repeat(20)}`);
     const payloads = encodeRevocation("me", { sessions: ids, users: [1, "b"] }, false);

@@ -52,6 +52,60 @@ describe("memoryLimitStore", () => {
     expect(store.size).toBeLessThanOrEqual(15_000);
     expect((await store.hit("10.0.0.1", limit)).allowed).toBe(true);
   });
+
+  it("never holds more than maxKeys, dropping the oldest windows, with counts kept right", async () => {
+    const clock = testClock();
+    const store = memoryLimitStore({ clock: clock.now, maxKeys: 1000 });
+    const limit = { max: 1, windowSeconds: 3600 };
+    const address = (i: number) => `10.1.${i >> 8}.${i & 255}`;
+    let largest = 0;
+    for (let i = 0; i < 3000; i++) {
+      await store.hit(address(i), limit);
+      largest = Math.max(largest, store.size);
+    }
+    expect(largest).toBe(1000);
+    // The newest 1000 addresses still count (a second hit is refused); the oldest start again.
+    expect((await store.hit(address(2999), limit)).allowed).toBe(false);
+    expect((await store.hit(address(2000), limit)).allowed).toBe(false);
+    expect((await store.hit(address(0), limit)).allowed).toBe(true);
+    expect(store.size).toBe(1000);
+
+    const quota = { max: 10, windowSeconds: 3600 };
+    for (let i = 0; i < 3000; i++) await store.consume(`user:${i}`, 2, quota);
+    expect(store.size).toBe(1000);
+    expect(await store.consume("user:2999", 3, quota)).toMatchObject({ allowed: true, used: 5 });
+    expect(await store.consume("user:0", 0, quota)).toMatchObject({ used: 0, resetAt: null });
+  });
+
+  it("drops ended windows before live ones when full", async () => {
+    const clock = testClock();
+    const store = memoryLimitStore({ clock: clock.now, maxKeys: 4 });
+    const long = { max: 1, windowSeconds: 3600 };
+    await store.hit("short", { max: 1, windowSeconds: 1 });
+    for (const key of ["a", "b", "c"]) await store.hit(key, long);
+    clock.advance(2);
+    await store.hit("d", long);
+    expect(store.size).toBe(4);
+    // "a" is the oldest live window, but the ended "short" went instead: "a" still counts.
+    expect((await store.hit("a", long)).allowed).toBe(false);
+  });
+
+  it("does not pile up ended windows over rounds of new addresses", async () => {
+    const clock = testClock();
+    const store = memoryLimitStore({ clock: clock.now });
+    const limit = { max: 1, windowSeconds: 1 };
+    let largest = 0;
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 12_000; i++) {
+        await store.hit(`r${round}:${i}`, limit);
+        largest = Math.max(largest, store.size);
+      }
+      clock.advance(2);
+    }
+    // 120,000 addresses counted, each for 1 s: never more than two rounds' worth held.
+    expect(largest).toBeLessThanOrEqual(24_000);
+    expect((await store.hit("r9:11999", limit)).allowed).toBe(true); // its window ended
+  });
 });
 
 type Start = (gu: GuestUsers) => Promise<TestServer>;

@@ -1,3 +1,4 @@
+import { oldestFirst } from "../../shared/oldest-first.ts";
 import type { SessionLookup } from "../../store/session-store.ts";
 
 /** What a revocation names: sessions, every session of some users, or everything. */
@@ -35,7 +36,11 @@ export class SessionCache {
   readonly #max: number;
   readonly #entries = new Map<string, CachedSession>();
   readonly #byUser = new Map<string, Set<string>>();
+  /** Least recently used first: `get()` moves an entry to the end. */
+  readonly #oldest = oldestFirst(this.#entries, (id) => this.evict(id));
   readonly #holds = new Map<string, number>();
+  /** Holds added since ended ones were last swept. */
+  #holdsAdded = 0;
   #holdEverythingUntil = 0;
   #generation = 0;
 
@@ -65,6 +70,7 @@ export class SessionCache {
     // Most recently used last.
     this.#entries.delete(id);
     this.#entries.set(id, entry);
+    this.#oldest.changed();
     return entry;
   }
 
@@ -86,10 +92,8 @@ export class SessionCache {
     const ids = this.#byUser.get(key) ?? new Set<string>();
     this.#byUser.set(key, ids);
     ids.add(id);
-    while (this.#entries.size > this.#max) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.evict(oldest);
-    }
+    if (this.#entries.size <= this.#max) this.#oldest.changed();
+    while (this.#entries.size > this.#max) this.#oldest.evict();
     return true;
   }
 
@@ -112,6 +116,7 @@ export class SessionCache {
       return;
     }
     this.#generation += 1;
+    this.#oldest.changed();
     for (const id of revocation.sessions ?? []) {
       this.evict(id);
       if (hold) this.#hold(`s:${id}`, hold);
@@ -126,14 +131,19 @@ export class SessionCache {
   /** Drops everything (the channel went down or came back: messages may have been lost). */
   clear(): void {
     this.#generation += 1;
+    this.#oldest.release();
     this.#entries.clear();
     this.#byUser.clear();
   }
 
   #hold(key: string, { now, until }: { readonly now: number; readonly until: number }): void {
     this.#holds.set(key, Math.max(until, this.#holds.get(key) ?? 0));
-    if (this.#holds.size > this.#max) {
-      // Forget holds that ended; if too many are still running, hold everything instead.
+    this.#holdsAdded += 1;
+    // Past `max`, forget holds that ended; if too many are still running, hold everything
+    // instead. A sweep walks every hold, so it waits for max / 2 new ones since the last
+    // (amortised constant time per hold; at most 1.5 x max holds in between).
+    if (this.#holds.size > this.#max && this.#holdsAdded * 2 >= this.#max) {
+      this.#holdsAdded = 0;
       for (const [held, end] of this.#holds) if (end <= now) this.#holds.delete(held);
       if (this.#holds.size > this.#max) {
         this.#holds.clear();

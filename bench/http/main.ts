@@ -2,8 +2,8 @@
  * HTTP benchmark of the hot path (DESIGN.md, Flow 1): guest-user on Express, Hono and Fastify,
  * beside the same framework without guest-user and beside Better Auth's anonymous plugin.
  *
- * For each database (a temp SQLite file; a throw-away PostgreSQL database `gu_bench_<random>`,
- * dropped at the end) every server runs in a child process of its own (the load generator
+ * For each database (a temp SQLite file; throw-away PostgreSQL and MariaDB databases
+ * `gu_bench_<random>`, dropped at the end) every server runs in a child process of its own (the load generator
  * keeps its own core). Per scenario each server gets a warm-up, then the runs are interleaved
  * (run 1 of every server, then run 2...) so that a slower minute of the machine hits all
  * columns alike; the median is reported. Scenarios:
@@ -19,7 +19,11 @@
  *   4. registered user: `GET /page` with a createUser() + createSession() cookie; Better
  *      Auth: get-session of a signed-up user.
  * The bare framework serves the same page without guest-user (measured in the returning-guest
- * round). Each run is checked: no non-2xx answer, no error, and the row counts (first visit:
+ * round). The floors run guest-user's own statements (captured from the library) on the bare
+ * driver with the same pool and prepared-statement setting, in the same framework: floor (a)
+ * the session lookup (returning-guest and registered-user rounds), floor (b) a first visit's
+ * writes (first-visit round). After the tables, the memory of one server at scale
+ * (memory.ts; `--no-memory` skips it). Each run is checked: no non-2xx answer, no error, and the row counts (first visit:
  * one new guest per 2xx answer; otherwise no new rows). Prints a Markdown table and PASS/MISS
  * per target; exits 1 when a check failed or a server errored.
  *
@@ -33,10 +37,9 @@
  * npm run bench -- --db postgres --framework express --scenario first-visit --profile /tmp/prof
  * ```
  */
-import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import type { ServerConfig } from "./apps.ts";
 import {
   type BenchOptions,
   type DatabaseKind,
@@ -46,43 +49,24 @@ import {
 } from "./args.ts";
 import { isolatedDatabase, openProbe, type Probe } from "./databases.ts";
 import { cannon, type Launched, launch } from "./load.ts";
-import {
-  compareTable,
-  cpuTable,
-  floorScenario,
-  key,
-  problems,
-  type Results,
-  table,
-} from "./report.ts";
-import {
-  checkedRun,
-  type Measured,
-  NOISE,
-  type Prepared,
-  prepareBare,
-  prepareBetterAuth,
-  prepareFloor,
-  prepareGuestUser,
-  Tally,
-} from "./scenarios.ts";
+import { memoryAtScale } from "./memory.ts";
+import { type Participant, participants } from "./participants.ts";
+import { compareTable, cpuTable, problems, type Results, table } from "./report.ts";
+import { checkedRun, NOISE, type Prepared, Tally } from "./scenarios.ts";
 import { targets } from "./targets.ts";
 
-const LAZY: Scenario = "first-visit-lazy";
-const CACHED: Scenario = "returning-guest-cached";
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const pct = (share: number) => `${Math.round(share * 100)}%`;
 const noise = new Set<string>();
 
-/** One server of a database round, and where its results go. */
-interface Participant {
-  readonly label: string;
-  readonly config: ServerConfig;
-  readonly scenarios: readonly Scenario[];
-  prepare(port: number, scenario: Scenario): Promise<Prepared>;
-  record(scenario: Scenario, result: Measured | Error): void;
-  server?: Launched;
-  profileDir?: string;
+/** The installed Better Auth's version, for the tables' heading. */
+function betterAuthVersion(): string {
+  try {
+    const file = new URL("../../node_modules/better-auth/package.json", import.meta.url);
+    return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+  } catch {
+    return "1.x";
+  }
 }
 
 /** The main thread's profile in a server's profile directory (the largest file). */
@@ -90,88 +74,6 @@ function largestProfile(dir: string): string {
   const files = readdirSync(dir).map((name) => join(dir, name));
   files.sort((a, b) => statSync(b).size - statSync(a).size);
   return resolve(files[0] ?? dir);
-}
-
-function participants(options: BenchOptions, kind: DatabaseKind, db: Probe, results: Results) {
-  const database = db.target;
-  const all: Participant[] = [];
-  const bareRound: Scenario =
-    options.scenarios.find((s) => s === "returning-guest" || s === CACHED) ??
-    (options.scenarios[0] as Scenario);
-  // The lazy scenario needs servers built with createGuests: "onWrite", the cached one servers
-  // with a sessionCache; the others, the defaults.
-  const eager = options.scenarios.filter((scenario) => scenario !== LAZY && scenario !== CACHED);
-  const lazy = options.scenarios.filter((scenario) => scenario === LAZY);
-  const cached = options.scenarios.filter((scenario) => scenario === CACHED);
-  // Floor (a), the lookup, in the rounds of a returning visitor; floor (b) in the first visit's.
-  const lookupRounds: Scenario[] = options.scenarios.filter(
-    (s) => s === "returning-guest" || s === "registered-user",
-  );
-  if (lookupRounds.length === 0 && options.scenarios.includes(CACHED)) lookupRounds.push(CACHED);
-  const floors = [
-    { floor: "lookup" as const, scenarios: lookupRounds },
-    { floor: "insert" as const, scenarios: options.scenarios.filter((s) => s === "first-visit") },
-  ].filter((f) => options.floor && f.scenarios.length > 0);
-  for (const framework of options.frameworks) {
-    all.push({
-      label: `${kind}/bare/${framework}`,
-      config: { kind: "bare", framework },
-      scenarios: [bareRound],
-      prepare: (port) => prepareBare(port),
-      record: (_scenario, result) => results.bare.set(key(kind, framework), result),
-    });
-    for (const { floor, scenarios } of floors) {
-      all.push({
-        label: `${kind}/floor-${floor}/${framework}`,
-        config: { kind: "floor", framework, database, floor },
-        scenarios,
-        prepare: (port, scenario) => prepareFloor(port, floor, scenario, db),
-        record: (scenario, result) =>
-          results.floor.set(key(kind, framework, floorScenario(scenario)), result),
-      });
-    }
-    const guestUser = (
-      label: string,
-      scenarios: Scenario[],
-      variant: { createGuests?: "onWrite"; sessionCache?: true },
-    ) => {
-      all.push({
-        label: `${kind}/${label}/${framework}`,
-        config: { kind: "guest-user", framework, database, ...variant },
-        scenarios,
-        prepare: (port, scenario) => prepareGuestUser(port, scenario, db),
-        record: (scenario, result) => results.guestUser.set(key(kind, framework, scenario), result),
-      });
-      if (options.compare === null) return;
-      all.push({
-        label: `${kind}/${label}@compare/${framework}`,
-        config: { kind: "guest-user", framework, database, ...variant, src: options.compare },
-        scenarios,
-        prepare: (port, scenario) => prepareGuestUser(port, scenario, db),
-        record: (scenario, result) => results.compare.set(key(kind, framework, scenario), result),
-      });
-    };
-    if (eager.length > 0) guestUser("guest-user", eager, {});
-    if (lazy.length > 0) guestUser("guest-user-onWrite", lazy, { createGuests: "onWrite" });
-    if (cached.length > 0) guestUser("guest-user-sessionCache", cached, { sessionCache: true });
-  }
-  if (options.betterAuth) {
-    all.push({
-      label: `${kind}/better-auth/node-http`,
-      config: { kind: "better-auth", database },
-      // The cached returning guest is compared with the same get-session as the uncached one.
-      scenarios: betterAuthScenarios(options.scenarios),
-      prepare: (port, scenario) => prepareBetterAuth(port, scenario),
-      record: (scenario, result) => results.betterAuth.set(key(kind, scenario), result),
-    });
-  }
-  return all;
-}
-
-/** Better Auth's scenarios: returning-guest-cached reuses the returning-guest measurement. */
-function betterAuthScenarios(scenarios: readonly Scenario[]): Scenario[] {
-  const mapped = scenarios.map((scenario) => (scenario === CACHED ? "returning-guest" : scenario));
-  return [...new Set(mapped)];
 }
 
 /** One scenario on every server that takes part: prepare, warm up, interleaved runs. */
@@ -281,10 +183,11 @@ async function main() {
   }
 
   const minutes = ((performance.now() - started) / 60_000).toFixed(1);
-  console.log(`\n## guest-user HTTP bench (${minutes} min)\n`);
+  const date = new Date().toISOString().slice(0, 16).replace("T", " ");
+  console.log(`\n## guest-user HTTP bench (${date} UTC, ${minutes} min)\n`);
   console.log(
     `${setup}. Median req/s of interleaved runs; each server in its own child process.` +
-      " Better Auth 1.7 + anonymous() on node:http (toNodeHandler): the same number beside every framework.\n",
+      ` Better Auth ${betterAuthVersion()} + anonymous() on node:http (toNodeHandler): the same number beside every framework.\n`,
   );
   console.log(table(results, options.databases, options.frameworks, options.scenarios));
   if (options.compare !== null) {
@@ -301,6 +204,10 @@ async function main() {
     );
   const verdict = targets(results, options.databases, options.frameworks, options.scenarios);
   console.log(`\n### Targets\n\n${verdict.lines.join("\n")}`);
+  if (options.memory) {
+    const databases = options.databases.filter((kind) => kind !== "mariadb");
+    console.log(`\n### Memory at scale\n\n${await memoryAtScale({ databases })}`);
+  }
   const summary =
     verdict.missed === 0 ? "All measured targets met." : `${verdict.missed} target(s) missed.`;
   console.log(`\n${summary}`);

@@ -128,10 +128,18 @@ export function table(
 const us = (entry: Measured | Error | undefined, pick: "server" | "database") =>
   !entry || entry instanceof Error ? "n/a" : entry.cpu[pick].toFixed(0);
 
+/** What guest-user costs beyond its floor per request: server + database CPU µs, signed. */
+function extra(gu: Measured | Error | undefined, floor: Measured | Error | undefined): string {
+  if (!gu || !floor || gu instanceof Error || floor instanceof Error) return "n/a";
+  const more = gu.cpu.server + gu.cpu.database - (floor.cpu.server + floor.cpu.database);
+  return `${more >= 0 ? "+" : ""}${more.toFixed(0)}`;
+}
+
 /**
  * CPU microseconds per request, from /proc (Linux): where the 2 cores go. The database columns
  * sum PostgreSQL's processes of the bench database (or mariadbd) while that server ran; SQLite
- * runs inside the server.
+ * runs inside the server. "guest-user - floor": what the library and its adapter add to the
+ * floor's server + database CPU per request.
  */
 export function cpuTable(
   results: Results,
@@ -140,8 +148,8 @@ export function cpuTable(
   scenarios: readonly Scenario[],
 ): string {
   const lines = [
-    "| database | framework | scenario | guest-user server | guest-user database | floor server | floor database | bare server | Better Auth server | Better Auth database |",
-    "|---|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    "| database | framework | scenario | guest-user server | guest-user database | floor server | floor database | guest-user - floor | bare server | Better Auth server | Better Auth database |",
+    "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
   ];
   for (const { db, framework, scenario, gu, floor, bare, ba } of rows(
     results,
@@ -150,7 +158,7 @@ export function cpuTable(
     scenarios,
   )) {
     lines.push(
-      `| ${db} | ${framework} | ${LABELS[scenario]} | ${us(gu, "server")} | ${us(gu, "database")} | ${us(floor, "server")} | ${us(floor, "database")} | ${us(bare, "server")} | ${us(ba, "server")} | ${us(ba, "database")} |`,
+      `| ${db} | ${framework} | ${LABELS[scenario]} | ${us(gu, "server")} | ${us(gu, "database")} | ${us(floor, "server")} | ${us(floor, "database")} | ${extra(gu, floor)} | ${us(bare, "server")} | ${us(ba, "server")} | ${us(ba, "database")} |`,
     );
   }
   return lines.join("\n");

@@ -12,13 +12,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { CompiledQuery, sql } from "kysely";
-import { createGuestUsers, type GuestUsers, type GuestUsersOptions } from "../../src/index.ts";
+import { CompiledQuery } from "kysely";
+import { createGuestUsers, type GuestUsersOptions } from "../../src/index.ts";
 import { withStatementCache } from "../../src/store/dialects/sqlite.ts";
-import { userColumns } from "../../src/store/user-store.ts";
 import { DATABASES, type DatabaseKind } from "./args.ts";
 import { cpuSnapshot, perRequest } from "./cpu.ts";
 import { type DatabaseTarget, isolatedDatabase } from "./databases.ts";
+import { captureHotStatements } from "./floor-statements.ts";
 
 const CONCURRENCY = 10;
 
@@ -45,18 +45,6 @@ async function time(
   const pg = cpu.database;
   const line = `| ${label} | ${Math.round(ops / seconds).toLocaleString("en-US")} | ${node.toFixed(1)} | ${postgres ? pg.toFixed(1) : "-"} |`;
   console.log(line);
-}
-
-function lookupSql(guestUsers: GuestUsers): string {
-  const { tables } = guestUsers.settings;
-  const query = sql`
-    select s.id as session_id, s.secret_hash, s.created_at as session_created_at, s.expires_at,
-      g.user_id as guest_user_id, ${userColumns(tables, "u")}
-    from ${sql.table(tables.sessions)} as s
-    join ${sql.table(tables.users.table)} as u on ${sql.ref(`u.${tables.users.id}`)} = s.user_id
-    left join ${sql.table(tables.guests)} as g on g.user_id = s.user_id
-    where s.id = ${""}`;
-  return query.compile(guestUsers.db).sql;
 }
 
 const open = (database: string | object, options: GuestUsersOptions = {}) =>
@@ -115,7 +103,8 @@ async function sqliteFloor(target: DatabaseTarget, ops: number) {
     memory.validateSession(token),
   );
   await memory.close();
-  const compiled = lookupSql(plain);
+  // The text guest-user runs, captured from the library (floor-statements.ts).
+  const compiled = (await captureHotStatements(target)).lookup.text;
   await time("the lookup precompiled once (Kysely executeQuery) + cache", ops, null, () =>
     cached.db.executeQuery(CompiledQuery.raw(compiled, [id])),
   );

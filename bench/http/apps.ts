@@ -46,11 +46,18 @@ export type ServerConfig =
 
 export const BENCH_SECRET = "bench-secret-bench-secret-bench-secret!";
 
-/** guest-user's src/: this repository's, or the copy named by BENCH_GUEST_USER_SRC (A/B runs). */
-const SRC = process.env.BENCH_GUEST_USER_SRC
-  ? pathToFileURL(`${resolve(process.env.BENCH_GUEST_USER_SRC)}/`).href
-  : new URL("../../src/", import.meta.url).href;
-const fromSrc = <T>(path: string): Promise<T> => import(new URL(path, SRC).href) as Promise<T>;
+/**
+ * The guest-user the servers run: this repository's build, `dist/` (what the package ships,
+ * built by main.ts before the run: tsx's on-the-fly transpile of src/ adds a `__name()` call
+ * per closure created, on every request), or the copy of src/ named by BENCH_GUEST_USER_SRC
+ * (A/B runs, through tsx).
+ */
+const copy = process.env.BENCH_GUEST_USER_SRC;
+const SRC = copy
+  ? { base: pathToFileURL(`${resolve(copy)}/`).href, extension: ".ts" }
+  : { base: new URL("../../dist/", import.meta.url).href, extension: ".js" };
+const fromSrc = <T>(path: string): Promise<T> =>
+  import(new URL(`${path}${SRC.extension}`, SRC.base).href) as Promise<T>;
 type Adapters = {
   express: typeof import("../../src/adapters/express/index.ts");
   hono: typeof import("../../src/adapters/hono/index.ts");
@@ -80,7 +87,7 @@ async function expressApp(page: Page): Promise<RunningApp> {
     });
   } else if (page) {
     const { guestUsers } = page;
-    const { guestUserExpress } = await fromSrc<Adapters["express"]>("adapters/express/index.ts");
+    const { guestUserExpress } = await fromSrc<Adapters["express"]>("adapters/express/index");
     const guestUser = guestUserExpress(guestUsers);
     app.use(guestUser.session());
     app.get("/page", guestUser.allowGuestUser(), (req, res) => {
@@ -110,7 +117,7 @@ async function honoApp(page: Page): Promise<RunningApp> {
     fetch = app.fetch;
   } else if (page) {
     const { guestUsers } = page;
-    const { guestUserHono } = await fromSrc<Adapters["hono"]>("adapters/hono/index.ts");
+    const { guestUserHono } = await fromSrc<Adapters["hono"]>("adapters/hono/index");
     const guestUser = guestUserHono(guestUsers);
     const app = new Hono<import("../../src/adapters/hono/index.ts").GuestUserEnv>();
     app.use(guestUser.session());
@@ -141,7 +148,7 @@ async function fastifyApp(page: Page): Promise<RunningApp> {
     });
   } else if (page) {
     const { guestUsers } = page;
-    const { guestUserFastify } = await fromSrc<Adapters["fastify"]>("adapters/fastify/index.ts");
+    const { guestUserFastify } = await fromSrc<Adapters["fastify"]>("adapters/fastify/index");
     const guestUser = guestUserFastify(guestUsers);
     await app.register(guestUser.session());
     app.get("/page", { preHandler: guestUser.allowGuestUser() }, async (request) =>
@@ -160,7 +167,7 @@ async function guestUserApp(
   config: Extract<ServerConfig, { kind: "guest-user" }>,
 ): Promise<RunningApp> {
   const { framework, database } = config;
-  const { createGuestUsers } = await fromSrc<typeof import("../../src/index.ts")>("index.ts");
+  const { createGuestUsers } = await fromSrc<typeof import("../../src/index.ts")>("index");
   const cache = config.sessionCache ? await sessionCacheFor(database) : null;
   const guestUsers = createGuestUsers({
     database: database.url,

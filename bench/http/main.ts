@@ -27,8 +27,9 @@
  * one new guest per 2xx answer; otherwise no new rows). Prints a Markdown table and PASS/MISS
  * per target; exits 1 when a check failed or a server errored.
  *
- * BENCH_GUEST_USER_SRC=/abs/path/to/src runs the guest-user servers on another copy of src/
- * (to A/B a proposed change without touching the repository).
+ * The guest-user servers run this repository's dist/ (built first: what the package ships);
+ * BENCH_GUEST_USER_SRC=/abs/path/to/src runs them on another copy of src/ instead, through tsx
+ * (to A/B a proposed change without touching the repository; `--compare` does it per server).
  *
  * @example
  * ```sh
@@ -37,6 +38,7 @@
  * npm run bench -- --db postgres --framework express --scenario first-visit --profile /tmp/prof
  * ```
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
@@ -160,6 +162,11 @@ async function main() {
     return;
   }
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+  if (!process.env.BENCH_GUEST_USER_SRC) {
+    // The servers run dist/, as the package ships it (apps.ts): build it from this src/ first.
+    log("building dist/ (npm run build): the servers run what the package ships");
+    execFileSync("npm", ["run", "build"], { stdio: ["ignore", "ignore", "inherit"] });
+  }
   process.once("SIGINT", () => {
     log("interrupted: dropping the bench databases");
     Promise.allSettled([...cleanups].map((drop) => drop())).finally(() => process.exit(130));

@@ -144,5 +144,21 @@ export async function survivorFailures(guestUsers: GuestUsers, kept: number): Pr
         `${prefix}*: ${found.users} users, ${found.guests} guests; expected ${users}, ${guests}`,
       );
   }
+  // The cascades ran: no guest row and no app row is left without its user.
+  const { db, settings } = guestUsers;
+  const users = sql.table(settings.tables.users.table);
+  for (const table of [settings.tables.guests, NOTES]) {
+    const { rows } = await sql<{ n: unknown }>`select count(*) as n from ${sql.table(table)} t
+      where not exists (select 1 from ${users} u where u.id = t.user_id)`.execute(db);
+    if (Number(rows[0]?.n) !== 0)
+      failures.push(`${table}: ${Number(rows[0]?.n)} rows without a user`);
+  }
+  const { rows } = await sql<{
+    n: unknown;
+  }>`select count(*) as n from ${sql.table(settings.tables.guests)}`.execute(db);
+  if (Number(rows[0]?.n) !== kept + FRESH)
+    failures.push(
+      `${settings.tables.guests}: ${Number(rows[0]?.n)} rows, expected ${kept + FRESH}`,
+    );
   return failures;
 }

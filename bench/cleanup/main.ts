@@ -133,6 +133,7 @@ function medianOf(runs: readonly Measured[]): Measured {
   );
   return {
     seconds,
+    cpuSeconds: of("cpuSeconds"),
     deleted: of("deleted"),
     peakRss: of("peakRss"),
     heapGrowth: of("heapGrowth"),
@@ -167,6 +168,8 @@ async function main() {
         ours.push(mine.measured);
         floor.push(theirs);
       }
+      const paired = (key: "seconds" | "cpuSeconds") =>
+        median(ours.map((m, i) => m[key] / (floor[i] as Measured)[key]));
       rows.push({
         dialect,
         count,
@@ -175,6 +178,8 @@ async function main() {
         runs,
         ours: medianOf(ours),
         floor: medianOf(floor),
+        ratio: paired("seconds"),
+        cpuRatio: paired("cpuSeconds"),
       });
     }
   }

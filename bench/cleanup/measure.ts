@@ -17,6 +17,8 @@ const gc = runInNewContext("gc") as () => void;
 /** What one clean-up measured. */
 export interface Measured {
   readonly seconds: number;
+  /** CPU time of this process (user + system), s: the driver's and ours, not the server's. */
+  readonly cpuSeconds: number;
   readonly deleted: number;
   /** Peak RSS, MiB. */
   readonly peakRss: number;
@@ -47,6 +49,7 @@ export async function measure(
   };
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   let [lastTick, lastBatch] = [start, start];
   const timer = setInterval(() => {
@@ -76,18 +79,20 @@ export async function measure(
     delay.disable();
   });
   const end = performance.now();
+  const { user, system } = process.cpuUsage(cpu);
   sample();
   stall = Math.max(stall, end - lastTick);
   gc();
   const retained = (process.memoryUsage().heapUsed - base.heapUsed) / MiB;
   const mean = (list: number[]) => (list.reduce((a, b) => a + b, 0) / list.length).toFixed(1);
   const detail =
-    `${batches} batches, mean ms of first 5 ${mean(first)}, of last 5 ${mean(last)},` +
+    `CPU ${((user + system) / 1e6).toFixed(2)} s; ${batches} batches, mean ms of first 5 ${mean(first)}, of last 5 ${mean(last)},` +
     ` slowest ${slowest.toFixed(1)}; 10 ms timer fired ${ticks}x, longest gap ${stall.toFixed(0)} ms,` +
     ` event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms;` +
     ` RSS before ${(base.rss / MiB).toFixed(1)} MiB; heap retained after GC ${retained.toFixed(2)} MiB`;
   return {
     seconds: (end - start) / 1000,
+    cpuSeconds: (user + system) / 1e6,
     deleted,
     peakRss: peakRss / MiB,
     heapGrowth: (peakHeap - base.heapUsed) / MiB,

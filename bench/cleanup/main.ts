@@ -18,6 +18,7 @@
  * Options: see args.ts. Servers: `BENCH_POSTGRES_URL`, `BENCH_MYSQL_URL` (databases.ts).
  */
 import { loadavg } from "node:os";
+import { sql } from "kysely";
 import { createGuestUsers, type DialectName, type GuestUsers } from "../../src/index.ts";
 import { parseBenchArgs } from "./args.ts";
 import { recordLimits } from "./capture.ts";
@@ -35,7 +36,11 @@ import type { FloorPlan } from "./plan.ts";
 import { allPass, type Compared, median, table } from "./report.ts";
 import { warmUp } from "./warmup.ts";
 
-/** A migrated, seeded, isolated database; `run` gets its guestUsers, then it is dropped. */
+/**
+ * A migrated, seeded, isolated database; `run` gets a guestUsers whose connection was opened
+ * after the seeding (so ours, like the floor, starts on a new connection: same cold caches),
+ * then the database is dropped.
+ */
 async function onSeeded<T>(
   dialect: DialectName,
   count: number,
@@ -43,16 +48,27 @@ async function onSeeded<T>(
   run: (guestUsers: GuestUsers, url: string) => Promise<T>,
 ): Promise<T> {
   const database = await isolatedDatabase(dialect);
-  const guestUsers = createGuestUsers({
-    database: database.url,
-    ...(kept > 0 ? { retention: { keepIf } } : {}),
-  });
+  const open = () =>
+    createGuestUsers({ database: database.url, ...(kept > 0 ? { retention: { keepIf } } : {}) });
   try {
-    await guestUsers.migrate();
-    await seed(guestUsers, count, kept, Date.now());
-    return await run(guestUsers, database.url);
+    const seeding = open();
+    try {
+      await seeding.migrate();
+      const started = performance.now();
+      await seed(seeding, count, kept, Date.now());
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`  (seeded in ${seconds} s, not measured)`);
+    } finally {
+      await seeding.close();
+    }
+    const guestUsers = open();
+    try {
+      await sql`select 1`.execute(guestUsers.db);
+      return await run(guestUsers, database.url);
+    } finally {
+      await guestUsers.close();
+    }
   } finally {
-    await guestUsers.close();
     await database.drop();
   }
 }

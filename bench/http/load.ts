@@ -26,16 +26,26 @@ function tsxLoader(): string {
  * per thread, the largest is the main thread's (the other is tsx's module-loader thread).
  */
 export function launch(config: ServerConfig, profileDir: string | null = null): Promise<Launched> {
-  const execArgv = ["--import", tsxLoader()];
-  if (profileDir) execArgv.push("--cpu-prof", `--cpu-prof-dir=${profileDir}`);
-  const child: ChildProcess = fork(SERVER_ENTRY, [], {
-    execArgv,
-    env: {
-      ...process.env,
-      ...(config.kind === "guest-user" && config.src ? { BENCH_GUEST_USER_SRC: config.src } : {}),
-      BENCH_SERVER: JSON.stringify(config),
-      NODE_ENV: "production",
-    },
+  const execArgv = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  return forkServer(SERVER_ENTRY, execArgv, {
+    ...(config.kind === "guest-user" && config.src ? { BENCH_GUEST_USER_SRC: config.src } : {}),
+    BENCH_SERVER: JSON.stringify(config),
+  });
+}
+
+/**
+ * Forks the server module `entry` under tsx with `env` added (NODE_ENV=production), and
+ * resolves once it reports `{ type: "ready", port }` over IPC; rejects on its
+ * `{ type: "error" }` or an early exit. `stop()` asks it to close, then kills it after 10 s.
+ */
+export function forkServer(
+  entry: string,
+  execArgv: readonly string[],
+  env: Record<string, string>,
+): Promise<Launched> {
+  const child: ChildProcess = fork(entry, [], {
+    execArgv: ["--import", tsxLoader(), ...execArgv],
+    env: { ...process.env, ...env, NODE_ENV: "production" },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -14,6 +14,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { GuestUsers, User } from "../../src/index.ts";
+import { BROWSER } from "./browser.ts";
 
 /** The session every seeded guest gets: `<id>.<SEEDED_SECRET>`, ids from {@link seededSessionId}. */
 export const SEEDED_SECRET = "bench-memory-secret-0123456789-abcdefghijkl";
@@ -60,7 +61,6 @@ export interface MemoryResult {
 }
 
 export const GUEST_CREATION_LIMIT = { max: 60, windowSeconds: 3600 } as const;
-const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36";
 
 const SRC = process.env.BENCH_GUEST_USER_SRC
   ? pathToFileURL(`${resolve(process.env.BENCH_GUEST_USER_SRC)}/`).href
@@ -98,7 +98,7 @@ async function serve(guestUsers: GuestUsers): Promise<{ port: number; close(): P
 /** One real request; throws unless it answers 200 with a user. */
 async function visit(port: number, cookie: string | null): Promise<void> {
   const response = await fetch(`http://127.0.0.1:${port}/page`, {
-    headers: { "user-agent": USER_AGENT, ...(cookie ? { cookie } : {}) },
+    headers: { ...BROWSER, ...(cookie ? { cookie } : {}) },
   });
   const body = (await response.json()) as { user: unknown };
   if (response.status !== 200 || !body.user) {

@@ -4,10 +4,10 @@
  * by autocannon in this process with a returning guest's cookie; warm-up, then interleaved
  * runs (run 1 of each server, then run 2...).
  */
-import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { BROWSER } from "./browser.ts";
 import { cpuSnapshot, perRequest } from "./cpu.ts";
-import { cannon, median, type RequestSpec } from "./load.ts";
+import { cannon, forkServer, type Launched, median, type RequestSpec } from "./load.ts";
 import type { DriverServerConfig } from "./postgres-driver-server.ts";
 import { COMBINATIONS, type DriverLayer, type PostgresDriverName } from "./postgres-drivers.ts";
 
@@ -34,41 +34,9 @@ export interface HttpMeasurement {
 
 const ENTRY = fileURLToPath(new URL("./postgres-driver-server.ts", import.meta.url));
 
-/** A browser's User-Agent: guest-user refuses guests to a missing one and to bots. */
-const BROWSER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-
-interface Child {
-  readonly port: number;
-  readonly pid: number;
-  stop(): Promise<void>;
-}
-
-function start(config: DriverServerConfig): Promise<Child> {
-  const child: ChildProcess = fork(ENTRY, [], {
-    execArgv: ["--import", import.meta.resolve("tsx")],
-    env: { ...process.env, BENCH_PG_DRIVER: JSON.stringify(config), NODE_ENV: "production" },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`server exited early (code ${code})`)));
-    child.on("message", (message: { type: string; port?: number; message?: string }) => {
-      if (message.type === "error") reject(new Error(`server failed: ${message.message}`));
-      if (message.type !== "ready") return;
-      resolve({
-        port: message.port as number,
-        pid: child.pid as number,
-        async stop() {
-          if (child.exitCode === null) child.send("stop");
-          const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-          await exited;
-          clearTimeout(timer);
-        },
-      });
-    });
-  });
-}
+/** A driver server: the config's JSON in BENCH_PG_DRIVER (postgres-driver-server.ts). */
+const start = (config: DriverServerConfig) =>
+  forkServer(ENTRY, [], { BENCH_PG_DRIVER: JSON.stringify(config) });
 
 /** One request first: the page must answer 200 with the guest's user. */
 async function check(port: number, spec: RequestSpec, label: string) {
@@ -91,9 +59,9 @@ export async function measureHttp(
   const spec: RequestSpec = {
     method: "GET",
     path: "/page",
-    headers: { cookie, "user-agent": BROWSER_AGENT },
+    headers: { cookie, ...BROWSER },
   };
-  const children: Child[] = [];
+  const children: Launched[] = [];
   try {
     for (const combination of COMBINATIONS) children.push(await start({ url, ...combination }));
     const samples = COMBINATIONS.map(() => ({

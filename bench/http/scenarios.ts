@@ -1,4 +1,5 @@
 import type { Scenario } from "./args.ts";
+import { BROWSER } from "./browser.ts";
 import { type CpuPerRequest, cpuSnapshot, perRequest } from "./cpu.ts";
 import type { Census, Probe } from "./databases.ts";
 import {
@@ -35,15 +36,6 @@ const json = (value: unknown) =>
 function fail(message: string): never {
   throw new Error(message);
 }
-
-/**
- * A browser's User-Agent on every request: guest-user refuses guests to a missing one and to
- * what isbot calls a bot (autocannon sends none, Node's fetch says `node`).
- */
-export const BROWSER = {
-  "user-agent":
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-} as const;
 
 /** guest-user: `GET /page` on an allowGuestUser() route, checked with one request first. */
 export async function prepareGuestUser(

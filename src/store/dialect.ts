@@ -121,11 +121,13 @@ export interface DialectQuirks {
   readonly batches: DialectBatches;
   readonly upserts: DialectUpserts;
   /**
-   * The one-statement guest creation for users written by the default table store (user,
-   * guest and session rows and the funnel counter in ONE statement), or null where a
-   * transaction of several statements does it (SQLite, MySQL).
+   * The one-shot guest creation for users written by the default table store on `db` (user,
+   * guest and session rows and the funnel counter: PostgreSQL in ONE statement, SQLite in one
+   * synchronous transaction on a database guest-user opened), or null (the factory, or its
+   * answer for this `db`) where a transaction of several statements does it (MySQL, an app's
+   * own Kysely instance on SQLite).
    */
-  readonly guestInsert: ((tables: Tables) => GuestInsert) | null;
+  readonly guestInsert: ((tables: Tables, db: Db) => GuestInsert | null) | null;
 }
 
 /** Column types and values that differ. */

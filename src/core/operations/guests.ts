@@ -55,10 +55,11 @@ export function guestManager(context: Context) {
       ? settings.generateName({ maxLength, attempt })
       : uuidNameGenerator({ maxLength, attempt });
 
-  // A guest (user, guest row, optional session, funnel count) all or nothing: ONE statement on
-  // PostgreSQL with the default users store (not a custom `userStore`), else one transaction. A
-  // unique violation (a taken username, a creation key in use) leaves nothing and is thrown.
-  const oneStatement = context.tableUsers ? quirks.guestInsert?.(settings.tables) : undefined;
+  // A guest (user, guest row, optional session, funnel count) all or nothing, with the default
+  // users store (not a custom `userStore`): ONE statement on PostgreSQL, one synchronous
+  // transaction on a SQLite database we opened; else one transaction through Kysely. A unique
+  // violation (a taken username, a creation key in use) leaves nothing and is thrown.
+  const oneStatement = context.tableUsers ? quirks.guestInsert?.(settings.tables, db) : null;
   const writeGuest = async (
     username: string,
     data: GuestData | null,

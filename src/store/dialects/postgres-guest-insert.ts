@@ -5,10 +5,7 @@ import { dayOf, funnelQueries, randomShard } from "../funnel-store.ts";
 import { cachedIn, preparedStatement } from "../prepared-statements.ts";
 import type { Tables } from "../tables.ts";
 import { toUserId } from "../user-store.ts";
-import { USERNAME_KEY_COLUMN, usernameKey } from "../username-case.ts";
-
-/** A placeholder: the texts are compiled once, the values passed per call. */
-const param = sql`${""}`;
+import { guestUserColumns, placeholder as param } from "./guest-user-columns.ts";
 
 /**
  * PostgreSQL, users written by the default table store (the built-in users table or the
@@ -21,27 +18,15 @@ const param = sql`${""}`;
 export function postgresGuestInsert(tables: Tables, upserts: DialectUpserts): GuestInsert {
   const { users } = tables;
   const funnel = funnelQueries(tables, upserts);
-  // The users columns we fill (value null: SQL null), as insertUser: those the app lacks left out.
-  type Value = ((guest: NewGuest) => unknown) | null;
-  const userColumns: [string | null, Value][] = [
-    [users.username, (guest) => guest.username],
-    // The built-in table's folded key (migration 010), as insertUser writes it.
-    [users.builtIn ? USERNAME_KEY_COLUMN : null, (guest) => usernameKey(guest.username)],
-    [users.password, null],
-    [users.email, null],
-    [users.createdAt, (guest) => guest.now],
-  ];
-  const present = userColumns.filter((c): c is [string, Value] => !!c[0]);
+  const user = guestUserColumns(tables);
 
   const build = (withSession: boolean): RawBuilder<unknown> => {
-    const values = present.map(([, value]) => (value ? param : sql`null`));
-    const columns = present.map(([column]) => sql.ref(column));
     const tail = withSession
       ? sql`insert into ${sql.table(tables.sessions)} (id, secret_hash, user_id, created_at, expires_at)
         values (${param}, ${param}, (select id from u), ${param}, ${param}) returning user_id as id`
       : sql`select id from u`;
     return sql`with u as (
-        insert into ${sql.table(users.table)} (${sql.join(columns)}) values (${sql.join(values)})
+        insert into ${sql.table(users.table)} (${user.columns}) values (${user.values})
         returning ${sql.ref(users.id)} as id),
       g as (insert into ${sql.table(tables.guests)} (user_id, created_at, last_seen_at, data, creation_key)
         values ((select id from u), ${param}, ${param}, ${param}, ${param})),
@@ -56,7 +41,7 @@ export function postgresGuestInsert(tables: Tables, upserts: DialectUpserts): Gu
 
   return async function insertGuest(db: Db, guest: NewGuest): Promise<UserId> {
     const { now, session } = guest;
-    const params = present.flatMap(([, value]) => (value ? [value(guest)] : []));
+    const params = user.params(guest);
     const json = guest.data === null ? null : JSON.stringify(guest.data);
     params.push(now, now, json, guest.creationKey, dayOf(now), randomShard());
     if (session) params.push(session.id, session.secretHash, now, session.expiresAt);

@@ -1,14 +1,16 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Database as BetterSqliteDatabase, Statement } from "better-sqlite3";
-import { CompiledQuery, Kysely, type RawBuilder, SqliteDialect, sql } from "kysely";
+import { CompiledQuery, Kysely, SqliteDialect, sql } from "kysely";
 import { DatabaseUnavailableError, sqliteDirectoryMissing } from "../../shared/database-errors.ts";
 import { loadPeer } from "../../shared/optional-peer.ts";
-import type { Db, DialectQuirks } from "../dialect.ts";
+import type { DialectQuirks } from "../dialect.ts";
 import { registerDirectRead } from "../direct-reads.ts";
 import { errorCode } from "../driver-errors.ts";
 import { deleteCounted, deletePicked, pickExpired } from "../expired-batch.ts";
 import { returningId } from "./returning-id.ts";
+import { sqliteGuestInsert } from "./sqlite-guest-insert.ts";
+import { handles, runSynchronously } from "./sqlite-handles.ts";
 import { sqliteLocks } from "./sqlite-lease.ts";
 import { sqliteMigrations } from "./sqlite-migrations.ts";
 import { onConflictUpserts } from "./upserts.ts";
@@ -31,7 +33,7 @@ export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<un
     const database = withStatementCache(
       typeof source === "string" ? await openFile(source) : source,
     );
-    handles.set(kysely, database);
+    handles.open(kysely, database);
     return database;
   };
   const kysely = new Kysely<unknown>({
@@ -54,6 +56,7 @@ export function sqliteDatabase(source: string | BetterSqliteDatabase): Kysely<un
       },
     }),
   });
+  handles.made(kysely);
   registerDirectRead(kysely, (text, values) => {
     const handle = handles.get(kysely);
     // Inside a transaction (another request's, on the one connection) the read waits for it
@@ -80,34 +83,6 @@ async function openFile(path: string): Promise<BetterSqliteDatabase> {
       message: sqliteDirectoryMissing(directory),
     });
   }
-}
-
-/** The better-sqlite3 handle behind each Kysely instance {@link sqliteDatabase} made. */
-const handles = new WeakMap<Kysely<unknown>, BetterSqliteDatabase>();
-
-/**
- * Runs `statements` synchronously in ONE immediate transaction on the better-sqlite3 handle
- * behind `db`, while holding Kysely's (only) connection so that nothing else runs on it;
- * `undefined` when `db` was not made by {@link sqliteDatabase} (an app's own Kysely instance).
- *
- * Why synchronously: better-sqlite3 waits for a lock by blocking the thread (busy_timeout). A
- * transaction that keeps the write lock across an `await` can therefore deadlock against a
- * second connection to the same file in the same process (say two cleaners): that one blocks
- * the thread until its timeout, and the lock holder never gets to COMMIT.
- */
-async function runSynchronously<T>(
-  db: Db,
-  statements: (run: (query: RawBuilder<unknown>) => number) => T,
-): Promise<T | undefined> {
-  return db.connection().execute(async (connection) => {
-    const handle = handles.get(db);
-    if (!handle) return undefined;
-    const run = (query: RawBuilder<unknown>) => {
-      const compiled = query.compile(connection);
-      return handle.prepare(compiled.sql).run(compiled.parameters as unknown[]).changes;
-    };
-    return handle.transaction(() => statements(run)).immediate();
-  });
 }
 
 /**
@@ -163,7 +138,8 @@ export const sqliteQuirks: DialectQuirks = {
   withoutListen: "SQLite (no LISTEN/NOTIFY)",
   batches: { defaultDeleteSize: 1000, onEventLoop: true },
   upserts: onConflictUpserts,
-  guestInsert: null,
+  guestInsert: (tables, db) =>
+    handles.owns(db) ? sqliteGuestInsert(tables, onConflictUpserts) : null,
   async lockForWrite(trx, tables) {
     // A write that matches nothing still takes the database's write lock.
     await sql`update ${sql.table(tables.guests)} set last_seen_at = last_seen_at where 0 = 1`.execute(

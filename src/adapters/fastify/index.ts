@@ -108,9 +108,11 @@ export function guestUserFastify(
     app.addHook("onRequest", async (request, reply) => {
       await guarding(request, reply, () => core.stateOf(request));
     });
-    app.addHook("onSend", async (request, reply, payload) => {
+    // A callback hook, not an async one: it runs on every response, and an async hook costs
+    // Fastify a promise and its settling per request.
+    app.addHook("onSend", (request, reply, payload, done) => {
       if (request.guestUser) flush(reply, request.guestUser);
-      return payload;
+      done(null, payload);
     });
   };
   Object.assign(plugin, {

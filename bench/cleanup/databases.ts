@@ -3,18 +3,10 @@
  * `gu_bench_<random>` database on PostgreSQL / MariaDB, dropped at the end), seeded with
  * set-based SQL (not timed), and the census that checks who survived.
  */
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type RawBuilder, sql } from "kysely";
 import type { DialectName, GuestUsers, GuestUsersOptions } from "../../src/index.ts";
+import { isolatedDatabase as isolatedBenchDatabase } from "../http/databases.ts";
 
-/** Admin connections: `BENCH_POSTGRES_URL` and `BENCH_MYSQL_URL`. */
-export const SERVERS = {
-  postgres: process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test",
-  mysql: process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test",
-} as const;
 /** Old registered users (password set, no guest row): must survive. */
 export const REGISTERED = 1000;
 /** Guests created now: must survive. */
@@ -27,40 +19,12 @@ export interface IsolatedDatabase {
   drop(): Promise<void>;
 }
 
-function withPath(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-/** A fresh database nothing else uses, as in test/support/databases.ts. */
-export async function isolatedDatabase(dialect: DialectName): Promise<IsolatedDatabase> {
-  const name = `gu_bench_${randomBytes(6).toString("hex")}`;
-  if (dialect === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "guest-user-bench-"));
-    const drop = async () => rmSync(dir, { recursive: true, force: true });
-    return { url: `sqlite:${join(dir, "bench.sqlite3")}`, drop };
-  }
-  if (dialect === "postgres") {
-    const { default: pg } = await import("pg");
-    const admin = async (query: string) => {
-      const client = new pg.Client({ connectionString: SERVERS.postgres });
-      await client.connect();
-      await client.query(query).finally(() => client.end());
-    };
-    await admin(`create database ${name}`);
-    const drop = () => admin(`drop database if exists ${name} with (force)`);
-    return { url: withPath(SERVERS.postgres, name), drop };
-  }
-  const mysql = await import("mysql2/promise");
-  const admin = async (query: string) => {
-    const client = await mysql.createConnection(SERVERS.mysql);
-    await client.query(query).finally(() => client.end());
-  };
-  await admin(`create database ${name}`);
-  const drop = () => admin(`drop database if exists ${name}`);
-  return { url: withPath(SERVERS.mysql, name), drop };
-}
+/**
+ * A fresh database nothing else uses: the HTTP bench's (a temp-dir SQLite file, or
+ * `gu_bench_<random>` from the admin connections `BENCH_POSTGRES_URL` / `BENCH_MYSQL_URL`).
+ */
+export const isolatedDatabase = (dialect: DialectName): Promise<IsolatedDatabase> =>
+  isolatedBenchDatabase(dialect === "mysql" ? "mariadb" : dialect);
 
 /** `select n` for n = 1..count, set-based. */
 function series(dialect: DialectName, count: number): RawBuilder<unknown> {

@@ -8,7 +8,7 @@ import type { ServerConfig } from "./apps.ts";
 import type { BenchOptions, DatabaseKind, Scenario } from "./args.ts";
 import type { Probe } from "./databases.ts";
 import type { Launched } from "./load.ts";
-import { floorScenario, key, type Results } from "./report.ts";
+import { comparedScenario, key, type Results } from "./report.ts";
 import {
   type Measured,
   type Prepared,
@@ -72,7 +72,7 @@ export function participants(
         scenarios,
         prepare: (port, scenario) => prepareFloor(port, floor, scenario, db),
         record: (scenario, result) =>
-          results.floor.set(key(kind, framework, floorScenario(scenario)), result),
+          results.floor.set(key(kind, framework, comparedScenario(scenario)), result),
       });
     }
     const guestUser = (
@@ -115,6 +115,5 @@ export function participants(
 
 /** Better Auth's scenarios: returning-guest-cached reuses the returning-guest measurement. */
 function betterAuthScenarios(scenarios: readonly Scenario[]): Scenario[] {
-  const mapped = scenarios.map((scenario) => (scenario === CACHED ? "returning-guest" : scenario));
-  return [...new Set(mapped)];
+  return [...new Set(scenarios.map(comparedScenario))];
 }

@@ -30,16 +30,13 @@ const BETTER_AUTH_LABELS: Record<Scenario, string> = {
   "registered-user": "get-session (signed up)",
 };
 
-/** The Better Auth measurement a scenario is compared with (the cached one: plain get-session). */
-export const betterAuthScenario = (scenario: Scenario): Scenario =>
-  scenario === "returning-guest-cached" ? "returning-guest" : scenario;
-
 /**
- * The floor a scenario is measured against: floor (b), a first visit's writes, for the first
- * visit; floor (a), the lookup, for a returning visitor (cached or not); none for the lazy
- * first visit (it runs no statement: its floor is the bare framework).
+ * The measurement of the floors and of Better Auth a scenario is compared with: its own,
+ * except the cached returning guest's, which is the uncached one's (floor (a)'s lookup, plain
+ * get-session). Floor (b), a first visit's writes, serves the first visit; the lazy first
+ * visit has no floor (it runs no statement: its floor is the bare framework).
  */
-export const floorScenario = (scenario: Scenario): Scenario =>
+export const comparedScenario = (scenario: Scenario): Scenario =>
   scenario === "returning-guest-cached" ? "returning-guest" : scenario;
 
 /** What the floors are called in the tables. */
@@ -90,9 +87,9 @@ function* rows(
           floor:
             scenario === "first-visit-lazy"
               ? undefined
-              : results.floor.get(key(db, framework, floorScenario(scenario))),
+              : results.floor.get(key(db, framework, comparedScenario(scenario))),
           bare: results.bare.get(key(db, framework)),
-          ba: results.betterAuth.get(key(db, betterAuthScenario(scenario))),
+          ba: results.betterAuth.get(key(db, comparedScenario(scenario))),
         };
       }
     }

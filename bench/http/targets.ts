@@ -5,7 +5,7 @@
  * the bare framework and Better Auth.
  */
 import type { DatabaseKind, Framework, Scenario } from "./args.ts";
-import { betterAuthScenario, floorScenario, key, type Results, rate } from "./report.ts";
+import { comparedScenario, key, type Results, rate } from "./report.ts";
 
 interface Target {
   readonly scenario: Scenario;
@@ -81,8 +81,8 @@ const TARGETS: readonly Target[] = [
 function reference(results: Results, target: Target, db: DatabaseKind, framework: Framework) {
   if (target.against === "bare") return rate(results.bare.get(key(db, framework)));
   if (target.against === "floor")
-    return rate(results.floor.get(key(db, framework, floorScenario(target.scenario))));
-  return rate(results.betterAuth.get(key(db, betterAuthScenario(target.scenario))));
+    return rate(results.floor.get(key(db, framework, comparedScenario(target.scenario))));
+  return rate(results.betterAuth.get(key(db, comparedScenario(target.scenario))));
 }
 
 /** PASS/MISS per target, database and framework, with the margin to the target. */
